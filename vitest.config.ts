@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit tests sit beside the code (x.test.ts); socket tests are *.int.test.ts or live in test/.
+// Integration tests spawn real processes (transmission, opentracker, our CLI), so they get
+// generous time-outs; speed is measured in `npm run bench`, never asserted here.
+export default defineConfig({
+  test: {
+    include: ['src-main/**/*.test.ts', 'src-shared/**/*.test.ts', 'src-renderer/**/*.test.{ts,tsx}', 'test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    reporters: ['default'],
+  },
+});

@@ -1,8 +1,10 @@
 // The `swarmdrop` command: parses the sub-command and hands off to its module.
 // Every sub-command is a `CliCommand`: it returns the process exit code.
 import type { CliCommand } from './cli-command.ts';
+import { createCommand } from './create-command.ts';
 
 const commands: Record<string, CliCommand> = {
+  create: createCommand,
 };
 
 const usage = `usage: swarmdrop <command> [options]

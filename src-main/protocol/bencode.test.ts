@@ -40,3 +40,14 @@ describe('bencode wrapper', () => {
     expect(() => asInt(enc('x'), 'piece length')).toThrow(/piece length must be an integer/);
   });
 });
+
+describe('bencode wrapper on hostile input', () => {
+  it('rejects a negative string length instead of hanging (the library loops on it)', () => {
+    expect(() => bdecode(enc('l-3:abce'))).toThrow(ProtocolError);
+    expect(() => bdecodePrefix(enc('l-3:abce'))).toThrow(ProtocolError);
+  });
+
+  it('rejects nesting deeper than the bound instead of overflowing the stack', () => {
+    expect(() => bdecode(enc('l'.repeat(100_000) + 'e'.repeat(100_000)))).toThrow(ProtocolError);
+  });
+});

@@ -1,6 +1,7 @@
 // Typed access to the `bencode` package: decoding is bounded and every failure is a
 // ProtocolError, so callers can treat bencoded input from the network as hostile.
 import bencodeLib from 'bencode';
+import { scanBencode } from './bencode-scan.ts';
 import { ProtocolError } from './protocol-error.ts';
 
 export type BValue = number | Uint8Array | BValue[] | BDict;
@@ -24,17 +25,16 @@ export function bdecode(bytes: Uint8Array, options: DecodeOptions = {}): BValue 
   const max = options.maxLengthBytes ?? DEFAULT_MAX_BYTES;
   if (bytes.length > max) throw new ProtocolError('too-large', `bencoded value of ${bytes.length} bytes exceeds ${max}`);
   if (bytes.length === 0) throw new ProtocolError('truncated', 'empty bencoded value');
+  // The library loops forever on a negative string length and recurses without a depth
+  // bound, so it only ever sees input the strict scanner has accepted.
+  const end = scanBencode(bytes);
+  if (end !== bytes.length) throw new ProtocolError('bad-value', `trailing ${bytes.length - end} bytes after bencoded value`);
   let value: unknown;
   try {
     value = bencodeLib.decode(bytes);
   } catch (err) {
     throw new ProtocolError('bad-value', `malformed bencode: ${(err as Error).message}`);
   }
-  // `decode.position` is where the parser stopped; past the end means a string's declared
-  // length ran beyond the input (the library truncates silently).
-  const used = bencodeLib.decode.position;
-  if (used > bytes.length) throw new ProtocolError('truncated', 'bencoded string runs past the end of the input');
-  if (used !== bytes.length) throw new ProtocolError('bad-value', `trailing ${bytes.length - used} bytes after bencoded value`);
   return value as BValue;
 }
 
@@ -46,15 +46,14 @@ export function bdecodePrefix(bytes: Uint8Array, options: DecodeOptions = {}): {
   const max = options.maxLengthBytes ?? DEFAULT_MAX_BYTES;
   if (bytes.length > max) throw new ProtocolError('too-large', `bencoded value of ${bytes.length} bytes exceeds ${max}`);
   if (bytes.length === 0) throw new ProtocolError('truncated', 'empty bencoded value');
+  const end = scanBencode(bytes);
   let value: BValue;
   try {
-    value = bencodeLib.decode(bytes) as BValue;
+    value = bencodeLib.decode(bytes.subarray(0, end)) as BValue;
   } catch (err) {
     throw new ProtocolError('bad-value', `malformed bencode: ${(err as Error).message}`);
   }
-  const used = bencodeLib.decode.position;
-  if (used > bytes.length) throw new ProtocolError('truncated', 'bencoded string runs past the end of the input');
-  return { value, lengthBytes: used };
+  return { value, lengthBytes: end };
 }
 
 // Narrowing helpers: each names what it expected, so errors say which field was wrong.

@@ -1,0 +1,196 @@
+// `swarmdrop create <path>`: hashes a file or folder into a .torrent (BEP 3), off the main
+// thread, with a progress bar on a terminal and plain periodic lines otherwise.
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { createTorrent, type CreateProgress } from '../engine/create/create-torrent.ts';
+import { HashPool } from '../engine/workers/hash-pool.ts';
+import { formatMagnet } from '../protocol/magnet.ts';
+import { UsageError, type CliCommand } from './cli-command.ts';
+
+const help = `usage: swarmdrop create <path> [options]
+
+Creates a .torrent for a file or a folder (every file below it, sorted by path).
+
+options:
+  -o, --output FILE       where to write the .torrent (default: ./<name>.torrent)
+  -t, --tracker URL       announce URL (udp://, http://, https://); repeat for more tiers,
+                          or separate URLs of one tier with commas
+  -l, --piece-length N    piece size in bytes, a power of two ≥ 16384; suffixes K and M
+                          (KiB, MiB) are accepted, e.g. 256K (default: ~1000–2000 pieces)
+  -n, --name NAME         torrent name (default: the file's or folder's name)
+  -p, --private           set the private flag (BEP 27: no DHT or peer exchange)
+  -c, --comment TEXT      comment stored in the .torrent
+      --json              print {infoHash, magnet, name, length, pieceLength, pieces} as JSON
+  -h, --help              show this help`;
+
+const TRACKER_SCHEMES = new Set(['udp:', 'http:', 'https:', 'ws:', 'wss:']);
+const PROGRESS_LINE_INTERVAL_MS = 2000;
+
+export const createCommand: CliCommand = {
+  summary: 'create a .torrent from a file or folder',
+  async run(argv) {
+    try {
+      return await run(argv);
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      console.error(`swarmdrop create: ${err.message}\n\n${help}`);
+      return 2;
+    }
+  },
+};
+
+async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgsOrUsage(argv);
+  if (values.help) {
+    console.log(help);
+    return 0;
+  }
+  if (positionals.length !== 1)
+    throw new UsageError(positionals.length === 0 ? 'missing <path>' : 'give exactly one <path>');
+  const inputPath = path.resolve(positionals[0]!);
+  const announceList = (values.tracker ?? []).map(parseTier).filter((tier) => tier.length > 0);
+  const pieceLengthBytes =
+    values['piece-length'] === undefined ? undefined : parseSize(values['piece-length']);
+  const name = values.name ?? path.basename(inputPath);
+  const outputPath = path.resolve(values.output ?? `${name}.torrent`);
+  if (outputPath === inputPath || outputPath.startsWith(inputPath + path.sep)) {
+    throw new Error(`refusing to write the .torrent inside the folder being hashed (${outputPath})`);
+  }
+
+  const pool = new HashPool();
+  const progress = progressReporter();
+  let result;
+  try {
+    result = await createTorrent(
+      inputPath,
+      {
+        ...(values.name !== undefined ? { name: values.name } : {}),
+        ...(pieceLengthBytes !== undefined ? { pieceLengthBytes } : {}),
+        ...(values.comment !== undefined ? { comment: values.comment } : {}),
+        announceList,
+        private: values.private ?? false,
+        hashPool: pool,
+      },
+      progress.update,
+    );
+  } finally {
+    progress.stop();
+    await pool.close();
+  }
+  const { metainfo, torrentBytes, skipped } = result;
+  for (const s of skipped) console.error(`swarmdrop create: skipped ${s.path} (${s.reason})`);
+  await writeFile(outputPath, torrentBytes);
+
+  const magnet = formatMagnet({
+    infoHashHex: metainfo.infoHashHex,
+    name: metainfo.name,
+    trackers: metainfo.announceList.flat(),
+  });
+  if (values.json) {
+    const summary = {
+      infoHash: metainfo.infoHashHex,
+      magnet,
+      name: metainfo.name,
+      length: metainfo.totalLengthBytes,
+      pieceLength: metainfo.pieceLengthBytes,
+      pieces: metainfo.pieceCount,
+    };
+    console.log(JSON.stringify(summary));
+  } else {
+    console.log(`wrote ${outputPath}
+  name:       ${metainfo.name}${metainfo.multiFile ? ` (${metainfo.files.length} files)` : ''}
+  size:       ${metainfo.totalLengthBytes} bytes
+  pieces:     ${metainfo.pieceCount} × ${metainfo.pieceLengthBytes} bytes
+  info-hash:  ${metainfo.infoHashHex}
+  magnet:     ${magnet}`);
+  }
+  return 0;
+}
+
+function parseArgsOrUsage(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        output: { type: 'string', short: 'o' },
+        tracker: { type: 'string', short: 't', multiple: true },
+        'piece-length': { type: 'string', short: 'l' },
+        name: { type: 'string', short: 'n' },
+        private: { type: 'boolean', short: 'p' },
+        comment: { type: 'string', short: 'c' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+/** One --tracker value: a tier of comma-separated URLs (as mktorrent's -a). */
+function parseTier(value: string): string[] {
+  return value
+    .split(',')
+    .map((url) => url.trim())
+    .filter((url) => url.length > 0)
+    .map((url) => {
+      let parsed: URL;
+      try {
+        parsed = new URL(url);
+      } catch {
+        throw new UsageError(`not a tracker URL: ${url}`);
+      }
+      if (!TRACKER_SCHEMES.has(parsed.protocol))
+        throw new UsageError(`tracker URL must be udp://, http:// or https://: ${url}`);
+      return url;
+    });
+}
+
+/** "262144", "256K", "256KiB", "4M", "4MiB" → bytes. */
+export function parseSize(text: string): number {
+  const match = /^(\d+)\s*(k|kib|m|mib)?$/i.exec(text.trim());
+  if (!match) throw new UsageError(`not a size in bytes: ${text}`);
+  const unit = (match[2] ?? '').toLowerCase();
+  const factor = unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 * 1024 : 1;
+  return Number(match[1]) * factor;
+}
+
+function progressReporter(): { update(p: CreateProgress): void; stop(): void } {
+  const mib = (n: number) => (n / (1024 * 1024)).toFixed(1);
+  if (process.stderr.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      {
+        stream: process.stderr,
+        format: 'hashing [{bar}] {percentage}% | {done}/{all} MiB | {eta_formatted}',
+        hideCursor: true,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    let started = false;
+    return {
+      update({ bytesHashed, totalBytes }) {
+        if (!started) bar.start(totalBytes, 0, { done: mib(0), all: mib(totalBytes) });
+        started = true;
+        bar.update(bytesHashed, { done: mib(bytesHashed), all: mib(totalBytes) });
+      },
+      stop: () => started && bar.stop(),
+    };
+  }
+  let lastLineMs = 0;
+  const startMs = Date.now();
+  return {
+    update({ bytesHashed, totalBytes }) {
+      const now = Date.now();
+      if (bytesHashed !== totalBytes && now - lastLineMs < PROGRESS_LINE_INTERVAL_MS) return;
+      lastLineMs = now;
+      const percent = totalBytes === 0 ? 100 : Math.floor((100 * bytesHashed) / totalBytes);
+      const seconds = (now - startMs) / 1000;
+      const rate = seconds > 0 ? `, ${mib(bytesHashed / seconds)} MiB/s` : '';
+      process.stderr.write(`hashing: ${mib(bytesHashed)}/${mib(totalBytes)} MiB (${percent}%${rate})\n`);
+    },
+    stop: () => undefined,
+  };
+}

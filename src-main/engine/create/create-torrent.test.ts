@@ -1,0 +1,214 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, symlink, truncate, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir } from '../../../test/support/temp-dir.ts';
+import { parseTorrent } from '../../protocol/metainfo/parse-torrent.ts';
+import { ProtocolError } from '../../protocol/protocol-error.ts';
+import { HashPool } from '../workers/hash-pool.ts';
+import { CreateInputError } from './collect-files.ts';
+import { createTorrent, type CreateProgress } from './create-torrent.ts';
+
+const KiB16 = 16 * 1024;
+let temp: { dir: string; remove(): Promise<void> };
+let pool: HashPool;
+
+beforeAll(async () => {
+  temp = await makeTempDir('swarmdrop-create-');
+  pool = new HashPool({ size: 2 });
+});
+afterAll(async () => {
+  await pool.close();
+  await temp.remove();
+});
+
+let n = 0;
+const fresh = async () => {
+  const dir = path.join(temp.dir, `case-${n++}`);
+  await mkdir(dir, { recursive: true });
+  return dir;
+};
+
+/** Piece hashes computed the plain way: SHA-1 of each slice of the concatenation. */
+function expectedPieces(data: Uint8Array, pieceLength: number): Uint8Array {
+  const count = Math.ceil(data.length / pieceLength);
+  const out = new Uint8Array(20 * count);
+  for (let i = 0; i < count; i++)
+    out.set(
+      createHash('sha1')
+        .update(data.subarray(i * pieceLength, (i + 1) * pieceLength))
+        .digest(),
+      20 * i,
+    );
+  return out;
+}
+
+describe('createTorrent', () => {
+  afterEach(() => expect(pool.pendingCount).toBe(0));
+
+  it('hashes a single file into the right pieces and a parseable .torrent', async () => {
+    const dir = await fresh();
+    const data = randomBytes(5 * KiB16 + 1234);
+    await writeFile(path.join(dir, 'movie.bin'), data);
+    const progress: CreateProgress[] = [];
+    const { metainfo, torrentBytes } = await createTorrent(
+      path.join(dir, 'movie.bin'),
+      {
+        pieceLengthBytes: KiB16,
+        hashPool: pool,
+        announceList: [['udp://127.0.0.1:6969/announce']],
+        comment: 'c',
+        private: true,
+      },
+      (p) => progress.push(p),
+    );
+    expect(metainfo).toMatchObject({
+      name: 'movie.bin',
+      multiFile: false,
+      totalLengthBytes: data.length,
+      pieceCount: 6,
+      private: true,
+      comment: 'c',
+    });
+    expect(metainfo.files).toEqual([{ path: ['movie.bin'], lengthBytes: data.length, offsetBytes: 0 }]);
+    expect(metainfo.pieceHashes).toEqual(expectedPieces(data, KiB16));
+    expect(metainfo.announceList).toEqual([['udp://127.0.0.1:6969/announce']]);
+    expect(parseTorrent(torrentBytes).infoHashHex).toBe(metainfo.infoHashHex);
+    expect(progress[0]).toEqual({ bytesHashed: 0, totalBytes: data.length });
+    expect(progress.at(-1)).toEqual({ bytesHashed: data.length, totalBytes: data.length });
+  });
+
+  it('hashes a folder with pieces spanning files, in byte-wise path order', async () => {
+    const dir = await fresh();
+    const root = path.join(dir, 'album');
+    await mkdir(path.join(root, 'a'), { recursive: true });
+    await mkdir(path.join(root, 'B', 'deep'), { recursive: true });
+    await mkdir(path.join(root, 'empty-dir'));
+    const contents: Record<string, Buffer> = {
+      'a-c': randomBytes(KiB16 + 7),
+      'a/b': randomBytes(3),
+      'B/deep/x': randomBytes(2 * KiB16 - 5),
+      Z: randomBytes(0),
+      'é.txt': randomBytes(100),
+    };
+    for (const [rel, data] of Object.entries(contents)) await writeFile(path.join(root, rel), data);
+    const { metainfo } = await createTorrent(root, { pieceLengthBytes: KiB16, hashPool: pool });
+    const order = ['B/deep/x', 'Z', 'a-c', 'a/b', 'é.txt'];
+    expect(metainfo.multiFile).toBe(true);
+    expect(metainfo.name).toBe('album');
+    expect(metainfo.files.map((f) => f.path.join('/'))).toEqual(order);
+    const all = Buffer.concat(order.map((rel) => contents[rel]!));
+    expect(metainfo.totalLengthBytes).toBe(all.length);
+    expect(metainfo.pieceHashes).toEqual(expectedPieces(all, KiB16));
+  });
+
+  it('streams many batches through a one-worker pool (more than its in-flight slots)', async () => {
+    const one = new HashPool({ size: 1 });
+    try {
+      const dir = await fresh();
+      const data = randomBytes(13 * 1024 * 1024 + 999);
+      await writeFile(path.join(dir, 'big'), data);
+      const { metainfo } = await createTorrent(path.join(dir, 'big'), {
+        pieceLengthBytes: KiB16,
+        hashPool: one,
+      });
+      expect(metainfo.pieceCount).toBe(Math.ceil(data.length / KiB16));
+      expect(metainfo.pieceHashes).toEqual(expectedPieces(data, KiB16));
+    } finally {
+      await one.close();
+    }
+  });
+
+  it('gives the same info-hash for the same content, whatever the creation date', async () => {
+    const dir = await fresh();
+    await writeFile(path.join(dir, 'f'), randomBytes(40_000));
+    const a = await createTorrent(path.join(dir, 'f'), { hashPool: pool, creationDate: 1 });
+    const b = await createTorrent(path.join(dir, 'f'), { hashPool: pool, creationDate: null });
+    expect(a.metainfo.infoHashHex).toBe(b.metainfo.infoHashHex);
+    expect(b.metainfo.creationDate).toBeUndefined();
+    expect(a.metainfo.pieceLengthBytes).toBe(KiB16);
+  });
+
+  it('follows symlinks to files inside the folder and skips the others', async () => {
+    const dir = await fresh();
+    const root = path.join(dir, 'share');
+    await mkdir(path.join(root, 'sub'), { recursive: true });
+    await writeFile(path.join(dir, 'secret'), 'outside');
+    await writeFile(path.join(root, 'real.txt'), 'inside');
+    await symlink(path.join(root, 'real.txt'), path.join(root, 'link.txt'));
+    await symlink(path.join(dir, 'secret'), path.join(root, 'escape'));
+    await symlink('../..', path.join(root, 'sub', 'up'));
+    await symlink(path.join(root, 'sub'), path.join(root, 'loop'));
+    await symlink(path.join(root, 'missing'), path.join(root, 'dangling'));
+    const { metainfo, skipped } = await createTorrent(root, { hashPool: pool });
+    expect(metainfo.files.map((f) => [f.path.join('/'), f.lengthBytes])).toEqual([
+      ['link.txt', 6],
+      ['real.txt', 6],
+    ]);
+    expect(skipped.sort((x, y) => x.path.localeCompare(y.path))).toEqual([
+      { path: 'dangling', reason: 'dangling-symlink' },
+      { path: 'escape', reason: 'symlink-outside' },
+      { path: 'loop', reason: 'symlink-to-folder' },
+      { path: 'sub/up', reason: 'symlink-outside' },
+    ]);
+  });
+
+  it('uses a given name and chooses ~1000–2000 pieces by default', async () => {
+    const dir = await fresh();
+    const file = path.join(dir, 'sparse');
+    await writeFile(file, '');
+    await truncate(file, 40 * 1024 * 1024);
+    const { metainfo } = await createTorrent(file, { hashPool: pool, name: 'renamed.img' });
+    expect(metainfo.name).toBe('renamed.img');
+    expect(metainfo.files[0]!.path).toEqual(['renamed.img']);
+    expect(metainfo.pieceLengthBytes).toBe(32 * 1024);
+    expect(metainfo.pieceCount).toBe(1280);
+  });
+
+  it.each<[string, (dir: string) => Promise<string>, string]>([
+    ['a missing path', async (dir) => path.join(dir, 'nope'), 'not-found'],
+    [
+      'an empty folder',
+      async (dir) => (await mkdir(path.join(dir, 'e', 'f'), { recursive: true }), path.join(dir, 'e')),
+      'empty',
+    ],
+    ['only empty files', async (dir) => (await writeFile(path.join(dir, 'z'), ''), dir), 'empty'],
+    [
+      'a file name with a backslash',
+      async (dir) => (await writeFile(path.join(dir, 'a\\b'), 'x'), dir),
+      'bad-name',
+    ],
+    [
+      'a reserved device name',
+      async (dir) => (await writeFile(path.join(dir, 'aux.txt'), 'x'), dir),
+      'bad-name',
+    ],
+  ])('refuses %s with a clear error', async (_name, setup, code) => {
+    const target = await setup(await fresh());
+    await expect(createTorrent(target, { hashPool: pool })).rejects.toSatisfy(
+      (err: unknown) => err instanceof CreateInputError && err.code === code && err.message.length > 10,
+    );
+  });
+
+  it('refuses a piece length that is not a power of two ≥ 16 KiB', async () => {
+    const dir = await fresh();
+    await writeFile(path.join(dir, 'f'), 'x');
+    await expect(
+      createTorrent(path.join(dir, 'f'), { hashPool: pool, pieceLengthBytes: 10_000 }),
+    ).rejects.toBeInstanceOf(ProtocolError);
+  });
+
+  it('stops when aborted, leaving no job behind', async () => {
+    const dir = await fresh();
+    await writeFile(path.join(dir, 'f'), randomBytes(12 * 1024 * 1024));
+    const controller = new AbortController();
+    const run = createTorrent(
+      path.join(dir, 'f'),
+      { hashPool: pool, pieceLengthBytes: KiB16, signal: controller.signal },
+      (p) => {
+        if (p.bytesHashed > 0) controller.abort();
+      },
+    );
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});

@@ -1,0 +1,205 @@
+// Outgoing peer connections: connect with a time-out, exchange handshakes, and hand back
+// a PeerConnection ready for `start()`. Keeps limits (per torrent and global, counting
+// dials in progress and the open connections they produced), an exponential back-off per
+// address after failures (clock injected), and never dials a banned address or one that
+// turned out to be ourselves (same peer id in the handshake).
+import net from 'node:net';
+import type { Handshake } from '../../protocol/wire/handshake.ts';
+import { PeerConnection, type PeerConnectionOptions } from './peer-connection.ts';
+
+export interface DialRequest {
+  host: string;
+  port: number;
+  /** Our handshake for this torrent: its info-hash, our peer id, our reserved bits. */
+  handshake: Handshake;
+  /** Groups the per-torrent limit; default: the hex info-hash. */
+  torrentKey?: string;
+}
+
+export type DialErrorCode =
+  | 'banned'
+  | 'self'
+  | 'backoff'
+  | 'already-dialing'
+  | 'limit-torrent'
+  | 'limit-global'
+  | 'connect-timeout'
+  | 'connect-failed'
+  | 'handshake-failed'
+  | 'closed';
+
+export class DialError extends Error {
+  override readonly name = 'DialError';
+  constructor(
+    readonly code: DialErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface DialerOptions {
+  now?: () => number;
+  /** Default 10 s. */
+  connectTimeoutMs?: number;
+  /** Outgoing connections per torrent (dialing + open). Default 30. */
+  maxPerTorrent?: number;
+  /** Outgoing connections overall (dialing + open). Default 150. */
+  maxGlobal?: number;
+  /** Dials in progress at once (half-open sockets). Default 32. */
+  maxPending?: number;
+  /** First back-off after a failure; doubles per consecutive failure. Default 5 s. */
+  backoffBaseMs?: number;
+  /** Default 10 min. */
+  backoffMaxMs?: number;
+  isBanned?: (host: string, port: number) => boolean;
+  /** Per-connection options (time-outs, limits, clock). */
+  connection?: Omit<PeerConnectionOptions, 'socket' | 'direction'>;
+}
+
+interface Backoff {
+  failures: number;
+  retryAtMs: number;
+}
+
+const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+const addressKey = (host: string, port: number) =>
+  host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+
+export class Dialer {
+  private readonly now: () => number;
+  private readonly backoff = new Map<string, Backoff>();
+  private readonly selfAddresses = new Set<string>();
+  private readonly dialing = new Map<
+    string,
+    { socket: net.Socket; conn: PeerConnection | null; torrentKey: string }
+  >();
+  private readonly perTorrent = new Map<string, number>();
+  private total = 0;
+  private closed = false;
+
+  constructor(private readonly options: DialerOptions = {}) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Dials in progress. */
+  get pendingCount(): number {
+    return this.dialing.size;
+  }
+
+  /** Dials in progress + open connections they produced, for one torrent or all. */
+  outgoingCount(torrentKey?: string): number {
+    return torrentKey === undefined ? this.total : (this.perTorrent.get(torrentKey) ?? 0);
+  }
+
+  /** Why `dial` would refuse this address right now, or null if it would try. */
+  refusal(host: string, port: number, torrentKey: string): DialErrorCode | null {
+    const key = addressKey(host, port);
+    if (this.closed) return 'closed';
+    if (this.selfAddresses.has(key)) return 'self';
+    if (this.options.isBanned?.(host, port)) return 'banned';
+    if (this.dialing.has(key)) return 'already-dialing';
+    const b = this.backoff.get(key);
+    if (b && this.now() < b.retryAtMs) return 'backoff';
+    if ((this.perTorrent.get(torrentKey) ?? 0) >= (this.options.maxPerTorrent ?? 30)) return 'limit-torrent';
+    if (
+      this.total >= (this.options.maxGlobal ?? 150) ||
+      this.dialing.size >= (this.options.maxPending ?? 32)
+    ) {
+      return 'limit-global';
+    }
+    return null;
+  }
+
+  /** When the back-off for this address ends (0 when none). */
+  retryAtMs(host: string, port: number): number {
+    return this.backoff.get(addressKey(host, port))?.retryAtMs ?? 0;
+  }
+
+  /**
+   * Connects, sends our handshake and waits for the peer's. Resolves with a connection
+   * whose messages are held until the caller attaches listeners and calls `start()`.
+   * Rejects with a DialError.
+   */
+  dial(req: DialRequest): Promise<PeerConnection> {
+    const torrentKey = req.torrentKey ?? hex(req.handshake.infoHash);
+    const refused = this.refusal(req.host, req.port, torrentKey);
+    if (refused)
+      return Promise.reject(
+        new DialError(refused, `not dialing ${addressKey(req.host, req.port)}: ${refused}`),
+      );
+
+    const key = addressKey(req.host, req.port);
+    this.count(torrentKey, +1);
+    return new Promise<PeerConnection>((resolve, reject) => {
+      const socket = net.connect({ host: req.host, port: req.port, noDelay: true });
+      const entry = { socket, conn: null as PeerConnection | null, torrentKey };
+      this.dialing.set(key, entry);
+      let settled = false;
+      const finish = (err: DialError | null, conn?: PeerConnection) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        this.dialing.delete(key);
+        if (err) {
+          this.count(torrentKey, -1);
+          if (err.code === 'self') this.selfAddresses.add(key);
+          else if (err.code !== 'closed') this.recordFailure(key);
+          entry.conn?.close('dial-failed', err.message);
+          socket.destroy();
+          reject(err);
+        } else {
+          this.backoff.delete(key);
+          // The slot stays taken until the connection closes.
+          conn!.on('close', () => this.count(torrentKey, -1));
+          resolve(conn!);
+        }
+      };
+      const timer = setTimeout(
+        () => finish(new DialError('connect-timeout', `connect to ${key} timed out`)),
+        this.options.connectTimeoutMs ?? 10_000,
+      );
+      socket.once('error', (err) =>
+        finish(new DialError(this.closed ? 'closed' : 'connect-failed', `connect to ${key}: ${err.message}`)),
+      );
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        if (settled) return;
+        const conn = new PeerConnection({ ...this.options.connection, socket, direction: 'outgoing' });
+        entry.conn = conn;
+        conn.once('close', (info) => {
+          const code: DialErrorCode =
+            info.code === 'self-connection' ? 'self' : this.closed ? 'closed' : 'handshake-failed';
+          finish(new DialError(code, `handshake with ${key} failed: ${info.code} ${info.message}`));
+        });
+        conn.once('handshake', () => finish(null, conn));
+        conn.sendHandshake(req.handshake);
+      });
+    });
+  }
+
+  private count(torrentKey: string, delta: number): void {
+    this.total += delta;
+    const n = (this.perTorrent.get(torrentKey) ?? 0) + delta;
+    if (n > 0) this.perTorrent.set(torrentKey, n);
+    else this.perTorrent.delete(torrentKey);
+  }
+
+  private recordFailure(key: string): void {
+    const failures = (this.backoff.get(key)?.failures ?? 0) + 1;
+    const base = this.options.backoffBaseMs ?? 5_000;
+    const max = this.options.backoffMaxMs ?? 600_000;
+    const waitMs = Math.min(max, base * 2 ** Math.min(failures - 1, 30));
+    this.backoff.set(key, { failures, retryAtMs: this.now() + waitMs });
+  }
+
+  /** Aborts dials in progress (they reject with 'closed'). Open connections are the owners'. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const { socket, conn } of [...this.dialing.values()]) {
+      if (conn) conn.close('dial-aborted', 'dialer closed');
+      else socket.destroy(new Error('dialer closed'));
+    }
+  }
+}

@@ -1,0 +1,360 @@
+import { Bitfield } from '../../../src-shared/util/bitfield.ts';
+import { AvailabilityOrder } from './availability-order.ts';
+import { PieceGeometry } from './piece-geometry.ts';
+import { RequestLedger } from './request-ledger.ts';
+import type {
+  BlockPickerOptions,
+  BlockReceivedResult,
+  BlockRequest,
+  CancelRequest,
+  Contributor,
+  PeerState,
+  PickerPeer,
+  PieceState,
+} from './picker-types.ts';
+
+export type * from './picker-types.ts';
+
+const MISSING = 0;
+const DOWNLOADING = 1;
+const HAVE = 2;
+
+/**
+ * Decides which blocks to request from which peer (see NOTES.md for the why). Pure state:
+ * no sockets, no timers; the engine reports events and asks `pickBlocks` to fill a peer's
+ * pipeline. Clock and randomness are injected. Piece choice lives here; block-level
+ * request bookkeeping in RequestLedger; availability order in AvailabilityOrder.
+ */
+export class BlockPicker {
+  readonly geometry: PieceGeometry;
+  /** In-order picking (streaming); may be switched at any time. */
+  sequential: boolean;
+  private readonly haveBits: Bitfield;
+  /** Per piece: MISSING (not started), DOWNLOADING (in the ledger) or HAVE. */
+  private readonly state: Uint8Array;
+  private readonly order: AvailabilityOrder;
+  private readonly ledger: RequestLedger;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly randomFirstPieces: number;
+  private readonly endgameMaxRequestsPerBlock: number;
+  private readonly endgamePeerQueue: number;
+  private haveCountValue = 0;
+  private downloadingCount = 0;
+  /** Lowest piece index we do not have (sequential mode). */
+  private sequentialCursor = 0;
+  /** Bumped whenever a started piece becomes unstarted again (see PeerState.noMissingEpoch). */
+  private missingEpoch = 0;
+
+  constructor(o: BlockPickerOptions) {
+    this.geometry = new PieceGeometry(o);
+    const n = this.geometry.pieceCount;
+    this.now = o.now ?? Date.now;
+    this.random = o.random ?? Math.random;
+    this.sequential = o.sequential ?? false;
+    this.randomFirstPieces = o.randomFirstPieces ?? 4;
+    this.endgameMaxRequestsPerBlock = Math.max(1, o.endgameMaxRequestsPerBlock ?? 2);
+    this.endgamePeerQueue = o.endgamePeerQueue ?? 4;
+    if (o.have && o.have.length !== n) throw new RangeError(`have bitfield of ${o.have.length}, want ${n}`);
+    this.haveBits = o.have ? o.have.clone() : new Bitfield(n);
+    this.state = new Uint8Array(n);
+    let freeBlocks = 0;
+    for (let p = 0; p < n; p++) {
+      if (this.haveBits.get(p)) {
+        this.state[p] = HAVE;
+        this.haveCountValue++;
+      } else freeBlocks += this.geometry.blockCount(p);
+    }
+    this.order = new AvailabilityOrder(n, (p) => this.state[p] === HAVE, this.random);
+    this.ledger = new RequestLedger(this.geometry, this.now, o.snubTimeoutMs ?? 60_000, freeBlocks);
+    this.advanceSequentialCursor();
+  }
+
+  // ------------------------------------------------------------ availability
+
+  /** BEP 6 HAVE ALL. Ignored after a bitfield or HAVE from the same peer (protocol violation). */
+  peerHasAll(peerId: string): void {
+    const ps = this.ledger.peer(peerId);
+    if (ps.seed || ps.counted) return;
+    ps.seed = true;
+    ps.noMissingEpoch = -1;
+    this.order.seedCount++;
+  }
+
+  /** BEP 3 BITFIELD (once per peer). O(pieces), O(1) per set bit. */
+  peerHasBitfield(peerId: string, bitfield: Bitfield): void {
+    const ps = this.ledger.peer(peerId);
+    if (ps.seed || ps.counted) return;
+    ps.counted = true;
+    ps.noMissingEpoch = -1;
+    this.order.addBitfield(bitfield);
+  }
+
+  /** BEP 3 HAVE. Call only when the bit is new in the peer's bitfield. O(1). */
+  peerHasPiece(peerId: string, pieceIndex: number): void {
+    const ps = this.ledger.peer(peerId);
+    if (ps.seed || pieceIndex < 0 || pieceIndex >= this.geometry.pieceCount) return;
+    ps.counted = true;
+    ps.noMissingEpoch = -1;
+    this.order.increment(pieceIndex);
+  }
+
+  /**
+   * The connection closed: return its requests to the pool and remove its availability.
+   * `bitfield` is the peer's bitfield as counted (ignored for HAVE ALL peers).
+   * Returns how many requests went back to free.
+   */
+  peerGone(peerId: string, bitfield?: Bitfield): number {
+    const ps = this.ledger.findPeer(peerId);
+    if (!ps) return 0;
+    if (ps.seed) this.order.seedCount--;
+    else if (ps.counted && bitfield) this.order.removeBitfield(bitfield);
+    return this.ledger.dropPeer(peerId);
+  }
+
+  /** Peers that have the piece (connected seeds included). */
+  availability(pieceIndex: number): number {
+    return this.order.availability(pieceIndex);
+  }
+
+  // ------------------------------------------------------------ picking
+
+  /** Up to `maxCount` new requests for this peer (fewer when it is snubbed or has nothing we want). */
+  pickBlocks(peer: PickerPeer, maxCount: number): BlockRequest[] {
+    const out: BlockRequest[] = [];
+    const ps = this.ledger.peer(peer.id);
+    const budget = this.ledger.isSnubbed(ps) ? Math.min(maxCount, 1 - ps.outstanding.size) : maxCount;
+    if (budget <= 0 || this.isComplete) return out;
+    if (peer.choking && !peer.allowedFast?.size) return out;
+    const canRequest = (p: number) => peer.has(p) && (!peer.choking || (peer.allowedFast?.has(p) ?? false));
+
+    // 1. Finish what is started: bounded in-flight pieces, whole pieces sooner.
+    for (const p of this.ledger.freePartials) {
+      if (!canRequest(p)) continue;
+      this.ledger.takeFree(this.ledger.partials.get(p)!, peer.id, ps, out, budget);
+      if (out.length >= budget) return out;
+    }
+    // 2. Start new pieces, unless a full scan already showed this peer has none left.
+    if (this.countUnstarted() > 0 && ps.noMissingEpoch !== this.missingEpoch) {
+      this.pickNewPieces(peer, ps, out, budget);
+    }
+    // 3. Endgame (libtorrent strict end-game): every wanted block is requested. Duplicates
+    // go only to a peer with (almost) nothing else to do, so they never delay real work.
+    const endgameRoom = this.endgamePeerQueue - ps.outstanding.size;
+    if (out.length < budget && this.ledger.freeBlocks === 0 && endgameRoom > 0) {
+      const limit = Math.min(budget, out.length + endgameRoom);
+      this.ledger.takeBusy(canRequest, this.endgameMaxRequestsPerBlock, peer.id, ps, out, limit);
+    }
+    return out;
+  }
+
+  private pickNewPieces(peer: PickerPeer, ps: PeerState, out: BlockRequest[], budget: number): void {
+    if (peer.choking) {
+      for (const p of peer.allowedFast ?? []) {
+        if (this.tryStart(p, peer, ps, out, budget)) return;
+      }
+      return; // allowed-fast only: not a full scan, so no noMissingEpoch
+    }
+    if (this.sequential) {
+      for (let p = this.sequentialCursor; p < this.geometry.pieceCount; p++) {
+        if (this.tryStart(p, peer, ps, out, budget)) return;
+      }
+    } else if (this.haveCountValue < this.randomFirstPieces) {
+      // Random first: any wanted piece, so we soon hold a whole piece to trade.
+      if (this.scanFromRandom(0, this.order.wantedEnd, peer, ps, out, budget)) return;
+    } else {
+      // Rarest first; a random start inside each bucket breaks ties at random. A counted
+      // peer that is not a seed raised every piece it has to availability >= 1.
+      for (let k = ps.counted && !ps.seed ? 1 : 0; k < this.order.bucketCount; k++) {
+        if (this.scanFromRandom(this.order.bucketStart(k), this.order.bucketEnd(k), peer, ps, out, budget)) {
+          return;
+        }
+      }
+    }
+    // Every unstarted piece this peer has is now started: skip the scan until that changes.
+    ps.noMissingEpoch = this.missingEpoch;
+  }
+
+  /** Walk order[start, end) cyclically from a random point; true once the budget is full. */
+  private scanFromRandom(
+    start: number,
+    end: number,
+    peer: PickerPeer,
+    ps: PeerState,
+    out: BlockRequest[],
+    budget: number,
+  ): boolean {
+    const size = end - start;
+    if (size <= 0) return false;
+    const order = this.order.order;
+    const first = start + Math.min(size - 1, Math.floor(this.random() * size));
+    for (let i = 0; i < size; i++) {
+      const j = first + i < end ? first + i : first + i - size;
+      if (this.tryStart(order[j]!, peer, ps, out, budget)) return true;
+    }
+    return false;
+  }
+
+  /** Start piece p for this peer if it is unstarted and the peer has it; true once the budget is full. */
+  private tryStart(p: number, peer: PickerPeer, ps: PeerState, out: BlockRequest[], budget: number): boolean {
+    if (this.state[p] !== MISSING || !peer.has(p)) return false;
+    this.markStarted(p);
+    this.ledger.takeFree(this.ledger.start(p), peer.id, ps, out, budget);
+    return out.length >= budget;
+  }
+
+  private markStarted(p: number): void {
+    this.state[p] = DOWNLOADING;
+    this.downloadingCount++;
+  }
+
+  // ------------------------------------------------------------ events
+
+  blockReceived(
+    peerId: string,
+    pieceIndex: number,
+    offsetBytes: number,
+    lengthBytes: number,
+  ): BlockReceivedResult {
+    const b = this.geometry.blockIndexOf(pieceIndex, offsetBytes);
+    if (
+      b < 0 ||
+      lengthBytes !== this.geometry.blockLength(pieceIndex, b) ||
+      this.state[pieceIndex] === HAVE
+    ) {
+      const ps = this.ledger.findPeer(peerId);
+      if (b >= 0 && ps) this.ledger.release(peerId, ps, this.ledger.key(pieceIndex, b));
+      return { accepted: false, pieceComplete: false, cancel: [] };
+    }
+    let partial = this.ledger.partials.get(pieceIndex);
+    if (!partial) {
+      // Unsolicited, e.g. a late answer to a request we already gave up on: the data is
+      // still good (the hash check decides), so keep it.
+      this.markStarted(pieceIndex);
+      partial = this.ledger.start(pieceIndex);
+    }
+    return this.ledger.receive(peerId, partial, b);
+  }
+
+  /** One request failed (timed out, or BEP 6 REJECT): the block is free again unless others asked too. */
+  requestTimedOut(peerId: string, block: { pieceIndex: number; offsetBytes: number }): boolean {
+    const ps = this.ledger.findPeer(peerId);
+    const b = this.geometry.blockIndexOf(block.pieceIndex, block.offsetBytes);
+    if (!ps || b < 0) return false;
+    return this.ledger.release(peerId, ps, this.ledger.key(block.pieceIndex, b));
+  }
+
+  requestRejected(peerId: string, block: { pieceIndex: number; offsetBytes: number }): boolean {
+    return this.requestTimedOut(peerId, block);
+  }
+
+  /** Release (and return, to CANCEL them) this peer's requests older than `timeoutMs`. */
+  releaseTimedOut(peerId: string, timeoutMs: number): BlockRequest[] {
+    const ps = this.ledger.findPeer(peerId);
+    return ps ? this.ledger.releaseOlderThan(peerId, ps, this.now() - timeoutMs) : [];
+  }
+
+  /** Choke without BEP 6: the peer dropped all our requests (BEP 3). Returns how many were freed. */
+  peerChokedUs(peerId: string): number {
+    const ps = this.ledger.findPeer(peerId);
+    return ps ? this.ledger.releaseAll(peerId, ps) : 0;
+  }
+
+  /** The piece hashed correctly. Returns who sent it and any leftover requests to cancel. */
+  pieceVerified(pieceIndex: number): { contributors: Contributor[]; cancel: CancelRequest[] } {
+    const cancel: CancelRequest[] = [];
+    const s = this.state[pieceIndex];
+    if (s === undefined || s === HAVE) return { contributors: [], cancel };
+    let contributors: Contributor[] = [];
+    if (s === DOWNLOADING) {
+      contributors = this.ledger.finish(pieceIndex, 'verified', cancel);
+      this.downloadingCount--;
+    } else this.ledger.freeBlocks -= this.geometry.blockCount(pieceIndex);
+    this.state[pieceIndex] = HAVE;
+    this.haveBits.set(pieceIndex);
+    this.haveCountValue++;
+    this.order.remove(pieceIndex);
+    this.advanceSequentialCursor();
+    return { contributors, cancel };
+  }
+
+  /** The piece failed its hash: download it again. Returns who sent it (for the ban policy). */
+  pieceFailed(pieceIndex: number): Contributor[] {
+    if (this.state[pieceIndex] !== DOWNLOADING) return [];
+    const contributors = this.ledger.finish(pieceIndex, 'failed', null);
+    this.downloadingCount--;
+    this.state[pieceIndex] = MISSING;
+    this.missingEpoch++;
+    return contributors;
+  }
+
+  // ------------------------------------------------------------ queries
+
+  /**
+   * A peer that held our requests and delivered nothing for `snubTimeoutMs`; it stays
+   * snubbed until it delivers a block. Snubbed peers get at most one request.
+   */
+  isSnubbed(peerId: string): boolean {
+    const ps = this.ledger.findPeer(peerId);
+    return ps !== undefined && this.ledger.isSnubbed(ps);
+  }
+
+  outstandingCount(peerId: string): number {
+    return this.ledger.findPeer(peerId)?.outstanding.size ?? 0;
+  }
+
+  outstanding(peerId: string): BlockRequest[] {
+    const ps = this.ledger.findPeer(peerId);
+    return ps ? [...ps.outstanding.keys()].map((k) => this.ledger.blockFromKey(k)) : [];
+  }
+
+  /** Does the peer have a piece we still want? O(wanted pieces) worst case. */
+  isInteresting(peer: { has(pieceIndex: number): boolean }): boolean {
+    const order = this.order.order;
+    for (let i = 0, end = this.order.wantedEnd; i < end; i++) if (peer.has(order[i]!)) return true;
+    return false;
+  }
+
+  /** Read-only view of verified pieces (do not mutate). */
+  get have(): Bitfield {
+    return this.haveBits;
+  }
+
+  get haveCount(): number {
+    return this.haveCountValue;
+  }
+
+  get isComplete(): boolean {
+    return this.haveCountValue === this.geometry.pieceCount;
+  }
+
+  get inEndgame(): boolean {
+    return this.ledger.freeBlocks === 0 && !this.isComplete;
+  }
+
+  pieceState(pieceIndex: number): PieceState {
+    const s = this.state[pieceIndex];
+    return s === HAVE ? 'have' : s === DOWNLOADING ? 'downloading' : 'missing';
+  }
+
+  stateCounts(): { have: number; downloading: number; missing: number } {
+    return { have: this.haveCountValue, downloading: this.downloadingCount, missing: this.countUnstarted() };
+  }
+
+  /** Pieces with blocks requested or received but not verified, as a bitfield for the UI. */
+  downloadingBitfield(): Bitfield {
+    const bits = new Bitfield(this.geometry.pieceCount);
+    for (const p of this.ledger.partials.keys()) bits.set(p);
+    return bits;
+  }
+
+  private countUnstarted(): number {
+    return this.geometry.pieceCount - this.haveCountValue - this.downloadingCount;
+  }
+
+  private advanceSequentialCursor(): void {
+    while (this.sequentialCursor < this.geometry.pieceCount && this.state[this.sequentialCursor] === HAVE) {
+      this.sequentialCursor++;
+    }
+  }
+}

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { Bitfield } from '../../../src-shared/util/bitfield.ts';
+import { migrateResume, verifiedBitfield, type ResumeRecordV1 } from './resume-record.ts';
+import { isVersionedDataError } from './versioned-json-store.ts';
+
+const HASH = 'ab'.repeat(20);
+const have = (() => {
+  const b = new Bitfield(10);
+  [0, 3, 9].forEach((i) => b.set(i));
+  return b.toBase64();
+})();
+
+const v1: ResumeRecordV1 = {
+  version: 1,
+  infoHashHex: HASH,
+  name: 'album',
+  savePath: '/home/u/Downloads',
+  addedAtMs: 1_700_000_000_000,
+  state: 'paused',
+  verifiedPieces: have,
+  pieceCount: 10,
+  files: [
+    { sizeBytes: 100, mtimeMs: 1_700_000_000_123.456 },
+    { sizeBytes: 0, mtimeMs: 0 },
+  ],
+  uploadedBytes: 5,
+  downloadedBytes: 7,
+  completedAtMs: 1_700_000_100_000,
+};
+
+// The pre-release shape: no version, seconds, `have`, [size, mtime] pairs, `paused`.
+const v0 = {
+  infoHash: 'AB'.repeat(20),
+  name: 'album',
+  savePath: '/home/u/Downloads',
+  addedAt: 1_700_000_000,
+  paused: true,
+  have,
+  pieceCount: 10,
+  files: [
+    [100, 1_700_000_000_123.456],
+    [0, 0],
+  ],
+  uploaded: 5,
+  downloaded: 7,
+  completedAt: 1_700_000_100,
+};
+
+describe('migrateResume', () => {
+  it('v1 passes through unchanged (and survives a JSON round trip)', () => {
+    expect(migrateResume(JSON.parse(JSON.stringify(v1)))).toEqual(v1);
+  });
+
+  it('v0 → v1: seconds to ms, paused to state, pairs to stamps, hash lower-cased', () => {
+    expect(migrateResume(v0)).toEqual(v1);
+    const active = { ...v0, paused: false, completedAt: undefined };
+    const migrated = migrateResume(JSON.parse(JSON.stringify(active)));
+    expect(migrated.state).toBe('active');
+    expect('completedAtMs' in migrated).toBe(false);
+  });
+
+  it('keeps the verified bitfield readable', () => {
+    const bits = verifiedBitfield(migrateResume(v0));
+    expect([...Array(10).keys()].filter((i) => bits.get(i))).toEqual([0, 3, 9]);
+  });
+
+  it.each([
+    ['newer version', { ...v1, version: 2 }, 'unsupported-version'],
+    ['negative version', { ...v1, version: -1 }, 'unsupported-version'],
+    ['string version', { ...v1, version: '1' }, 'invalid'],
+    ['not an object', [v1], 'invalid'],
+    ['null', null, 'invalid'],
+    ['v1 missing savePath', { ...v1, savePath: undefined }, 'invalid'],
+    ['v1 bad state', { ...v1, state: 'seeding' }, 'invalid'],
+    ['v1 upper-case hash', { ...v1, infoHashHex: HASH.toUpperCase() }, 'invalid'],
+    ['v1 bitfield of wrong length', { ...v1, pieceCount: 20 }, 'invalid'],
+    ['v1 bitfield with dirty tail', { ...v1, verifiedPieces: btoa('\xff\xff') }, 'invalid'],
+    ['v1 bitfield not base64', { ...v1, verifiedPieces: '!!' }, 'invalid'],
+    ['v1 negative bytes', { ...v1, uploadedBytes: -1 }, 'invalid'],
+    ['v1 fractional size', { ...v1, files: [{ sizeBytes: 1.5, mtimeMs: 0 }] }, 'invalid'],
+    ['v0 missing have', { ...v0, have: undefined }, 'invalid'],
+    ['v0 bad file pair', { ...v0, files: [[1]] }, 'invalid'],
+    ['empty object (v0 without fields)', {}, 'invalid'],
+  ])('%s → %s', (_label, raw, code) => {
+    let caught: unknown;
+    try {
+      migrateResume(JSON.parse(JSON.stringify(raw)));
+    } catch (err) {
+      caught = err;
+    }
+    expect(isVersionedDataError(caught) && caught.code).toBe(code);
+  });
+});

@@ -1,0 +1,147 @@
+/**
+ * Resume data of one torrent and its migrations (STYLE.md rule 14). `migrateResume` is
+ * pure: raw JSON of any known version in, the current record out, or a typed
+ * VersionedDataError; the engine then re-checks that torrent instead of trusting it.
+ *
+ * Version history:
+ *  - v0: the pre-release shape (no `version` field; times in seconds; `have` bitfield;
+ *    files as [size, mtime] pairs; `paused` flag).
+ *  - v1: the shape below.
+ */
+import { z } from 'zod';
+import { Bitfield } from '../../../src-shared/util/bitfield.ts';
+import type { FileStamp } from '../storage/storage.ts';
+import { VersionedDataError } from './versioned-json-store.ts';
+
+export const RESUME_VERSION = 1;
+
+export interface ResumeRecordV1 {
+  version: 1;
+  /** 40 lower-case hex characters; also the file name. */
+  infoHashHex: string;
+  name: string;
+  /** Folder the torrent's file/folder lives in (FileStorage savePath). */
+  savePath: string;
+  addedAtMs: number;
+  state: 'active' | 'paused';
+  /** Pieces whose SHA-1 matched, as a BEP 3 bitfield of `pieceCount` bits, base64. */
+  verifiedPieces: string;
+  /** 0 while a magnet torrent has no metadata yet. */
+  pieceCount: number;
+  /** Size and mtime of each torrent file when saved (Storage.existingFiles order). */
+  files: FileStamp[];
+  uploadedBytes: number;
+  downloadedBytes: number;
+  completedAtMs?: number;
+}
+
+export type ResumeRecord = ResumeRecordV1;
+
+const count = z.number().int().nonnegative();
+const time = z.number().nonnegative();
+
+const v1Schema = z
+  .object({
+    version: z.literal(1),
+    infoHashHex: z.string().regex(/^[0-9a-f]{40}$/),
+    name: z.string(),
+    savePath: z.string().min(1),
+    addedAtMs: time,
+    state: z.enum(['active', 'paused']),
+    verifiedPieces: z.string(),
+    pieceCount: count,
+    files: z.array(z.object({ sizeBytes: count, mtimeMs: time })),
+    uploadedBytes: count,
+    downloadedBytes: count,
+    completedAtMs: time.optional(),
+  })
+  .superRefine((record, ctx) => {
+    if (!bitfieldOk(record.pieceCount, record.verifiedPieces)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['verifiedPieces'],
+        message: `not a bitfield of ${record.pieceCount} pieces`,
+      });
+    }
+  });
+
+const v0Schema = z.object({
+  infoHash: z.string().regex(/^[0-9a-fA-F]{40}$/),
+  name: z.string(),
+  savePath: z.string().min(1),
+  addedAt: time,
+  paused: z.boolean(),
+  have: z.string(),
+  pieceCount: count,
+  files: z.array(z.tuple([count, time])),
+  uploaded: count,
+  downloaded: count,
+  completedAt: time.optional(),
+});
+
+type ResumeRecordV0 = z.infer<typeof v0Schema>;
+
+function fromV0(v0: ResumeRecordV0): unknown {
+  return {
+    version: 1,
+    infoHashHex: v0.infoHash.toLowerCase(),
+    name: v0.name,
+    savePath: v0.savePath,
+    addedAtMs: v0.addedAt * 1000,
+    state: v0.paused ? 'paused' : 'active',
+    verifiedPieces: v0.have,
+    pieceCount: v0.pieceCount,
+    files: v0.files.map(([sizeBytes, mtimeMs]) => ({ sizeBytes, mtimeMs })),
+    uploadedBytes: v0.uploaded,
+    downloadedBytes: v0.downloaded,
+    ...(v0.completedAt !== undefined ? { completedAtMs: v0.completedAt * 1000 } : {}),
+  };
+}
+
+/** Any known version → the current record. Throws VersionedDataError. */
+export function migrateResume(raw: unknown): ResumeRecordV1 {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new VersionedDataError('invalid', 'resume data is not an object');
+  }
+  const version = (raw as { version?: unknown }).version ?? 0;
+  if (typeof version !== 'number' || !Number.isInteger(version)) {
+    throw new VersionedDataError('invalid', `resume version ${JSON.stringify(version)} is not an integer`);
+  }
+  let current: unknown = raw;
+  switch (version) {
+    case 0:
+      current = fromV0(parse(v0Schema, raw, 0));
+      break;
+    case 1:
+      break;
+    default:
+      throw new VersionedDataError(
+        'unsupported-version',
+        `resume version ${version} (this build reads up to ${RESUME_VERSION})`,
+      );
+  }
+  return parse(v1Schema, current, 1) as ResumeRecordV1;
+}
+
+function parse<S extends z.ZodType>(schema: S, raw: unknown, version: number): z.infer<S> {
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.join('.') || '(root)';
+    throw new VersionedDataError('invalid', `resume v${version}: ${where}: ${issue?.message ?? 'invalid'}`);
+  }
+  return result.data;
+}
+
+function bitfieldOk(pieceCount: number, base64: string): boolean {
+  try {
+    return Bitfield.fromBase64(pieceCount, base64).hasCleanTail();
+  } catch {
+    return false;
+  }
+}
+
+/** The record's verified pieces as a Bitfield. */
+export function verifiedBitfield(record: Pick<ResumeRecordV1, 'pieceCount' | 'verifiedPieces'>): Bitfield {
+  return Bitfield.fromBase64(record.pieceCount, record.verifiedPieces);
+}

@@ -1,0 +1,118 @@
+/**
+ * Per-torrent resume data in the app's data folder:
+ *
+ *   <dataDir>/resume/<infohash>.json     the ResumeRecord (versioned, atomic replace)
+ *   <dataDir>/torrents/<infohash>.torrent   the .torrent the user added, byte for byte
+ *   <dataDir>/torrents/<infohash>.info      or the raw info dict (a magnet torrent that
+ *                                           received its metadata by BEP 9)
+ *
+ * Loading never hashes payload: the engine compares file stamps (file-change.ts) and
+ * re-checks only what changed. A record that cannot be read is reported as a problem with
+ * its info-hash, so the engine re-checks that torrent instead of failing the session.
+ */
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { writeFileAtomic } from './atomic-write.ts';
+import { migrateResume, type ResumeRecordV1 } from './resume-record.ts';
+import { VersionedDataError, VersionedJsonStore, type LoadProblem } from './versioned-json-store.ts';
+
+export type MetadataKind = 'torrent' | 'info';
+
+export interface StoredMetadata {
+  kind: MetadataKind;
+  bytes: Uint8Array;
+}
+
+export interface ResumeProblem extends Omit<LoadProblem, 'key'> {
+  infoHashHex: string;
+}
+
+const INFO_HASH_HEX = /^[0-9a-f]{40}$/;
+
+export class ResumeStore {
+  readonly dataDir: string;
+  private readonly records: VersionedJsonStore<ResumeRecordV1>;
+
+  constructor(options: { dataDir: string }) {
+    this.dataDir = options.dataDir;
+    this.records = new VersionedJsonStore({ dir: path.join(this.dataDir, 'resume'), migrate: migrateResume });
+  }
+
+  /** Atomically replaces the torrent's record; saves of one torrent land in call order. */
+  async save(record: ResumeRecordV1): Promise<void> {
+    return this.records.save(checkInfoHash(record.infoHashHex), record);
+  }
+
+  /** The record, or undefined. Throws VersionedDataError (corrupt / unsupported-version / invalid / io-error). */
+  async load(infoHashHex: string): Promise<ResumeRecordV1 | undefined> {
+    const record = await this.records.load(checkInfoHash(infoHashHex));
+    return record && this.consistent(infoHashHex, record);
+  }
+
+  /** Every record (reads in parallel) plus the ones that could not be used. */
+  async loadAll(): Promise<{ records: ResumeRecordV1[]; problems: ResumeProblem[] }> {
+    const { values, problems } = await this.records.loadAll();
+    const records: ResumeRecordV1[] = [];
+    const out: ResumeProblem[] = problems
+      .filter((p) => INFO_HASH_HEX.test(p.key))
+      .map(({ key, code, message }) => ({ infoHashHex: key, code, message }));
+    for (const { key, value } of values) {
+      if (!INFO_HASH_HEX.test(key)) continue;
+      if (value.infoHashHex === key) records.push(value);
+      else
+        out.push({
+          infoHashHex: key,
+          code: 'invalid',
+          message: `record names info-hash ${value.infoHashHex}`,
+        });
+    }
+    return { records, problems: out };
+  }
+
+  /** Removes the record and the saved metadata. Missing is fine. */
+  async remove(infoHashHex: string): Promise<void> {
+    checkInfoHash(infoHashHex);
+    await this.records.remove(infoHashHex);
+    await Promise.all(
+      (['torrent', 'info'] as const).map((kind) => rm(this.metadataPath(infoHashHex, kind), { force: true })),
+    );
+  }
+
+  /** Saves the .torrent bytes or the raw info dict (once, when known). */
+  async saveMetadata(infoHashHex: string, metadata: StoredMetadata): Promise<void> {
+    checkInfoHash(infoHashHex);
+    await writeFileAtomic(this.metadataPath(infoHashHex, metadata.kind), metadata.bytes);
+  }
+
+  /** The saved .torrent (preferred: it keeps trackers) or info dict, or undefined. */
+  async loadMetadata(infoHashHex: string): Promise<StoredMetadata | undefined> {
+    checkInfoHash(infoHashHex);
+    for (const kind of ['torrent', 'info'] as const) {
+      try {
+        return { kind, bytes: new Uint8Array(await readFile(this.metadataPath(infoHashHex, kind))) };
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
+    }
+    return undefined;
+  }
+
+  metadataPath(infoHashHex: string, kind: MetadataKind): string {
+    return path.join(this.dataDir, 'torrents', `${checkInfoHash(infoHashHex)}.${kind}`);
+  }
+
+  private consistent(infoHashHex: string, record: ResumeRecordV1): ResumeRecordV1 {
+    if (record.infoHashHex !== infoHashHex) {
+      throw new VersionedDataError(
+        'invalid',
+        `resume/${infoHashHex}.json names info-hash ${record.infoHashHex}`,
+      );
+    }
+    return record;
+  }
+}
+
+function checkInfoHash(infoHashHex: string): string {
+  if (!INFO_HASH_HEX.test(infoHashHex)) throw new RangeError(`bad info-hash ${JSON.stringify(infoHashHex)}`);
+  return infoHashHex;
+}

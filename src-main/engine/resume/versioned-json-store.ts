@@ -1,0 +1,156 @@
+/**
+ * A folder of versioned JSON documents, one file per key (STYLE.md rule 14: persisted
+ * data carries a version and passes through tested migrations). The store owns the I/O:
+ * atomic replacement, per-key serialised saves (a slow older save never lands after a
+ * newer one), parallel bounded loading. The caller owns the schema: `migrate(raw)` turns
+ * whatever JSON is found into the current shape or throws a VersionedDataError.
+ *
+ * Used by resume data (resume-store.ts) and meant for app settings (issue #6).
+ */
+import { readdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { mapLimit } from '../storage/map-limit.ts';
+import { writeFileAtomic } from './atomic-write.ts';
+
+export type VersionedDataErrorCode =
+  | 'corrupt' // not JSON at all
+  | 'unsupported-version' // a version this build does not know (e.g. written by a newer one)
+  | 'invalid' // JSON of a known version with missing or wrong fields
+  | 'io-error'; // could not read the file
+
+export class VersionedDataError extends Error {
+  override readonly name = 'VersionedDataError';
+  constructor(
+    readonly code: VersionedDataErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export const isVersionedDataError = (err: unknown): err is VersionedDataError =>
+  err instanceof VersionedDataError;
+
+export interface VersionedJsonStoreOptions<T> {
+  dir: string;
+  /** Raw parsed JSON → current shape; throws VersionedDataError ('unsupported-version' | 'invalid'). */
+  migrate: (raw: unknown) => T;
+  /** Parallel reads in loadAll. Default 32. */
+  loadConcurrency?: number;
+}
+
+export interface LoadProblem {
+  key: string;
+  code: VersionedDataErrorCode;
+  message: string;
+}
+
+/** Keys become file names: keep them to a safe alphabet. */
+const KEY_PATTERN = /^[a-z0-9][a-z0-9_-]{0,127}$/;
+const EXTENSION = '.json';
+
+export class VersionedJsonStore<T> {
+  readonly dir: string;
+  private readonly migrate: (raw: unknown) => T;
+  private readonly loadConcurrency: number;
+  private readonly saving = new Map<string, Promise<void>>();
+
+  constructor(options: VersionedJsonStoreOptions<T>) {
+    this.dir = options.dir;
+    this.migrate = options.migrate;
+    this.loadConcurrency = options.loadConcurrency ?? 32;
+  }
+
+  pathOf(key: string): string {
+    if (!KEY_PATTERN.test(key)) throw new RangeError(`bad store key ${JSON.stringify(key)}`);
+    return path.join(this.dir, key + EXTENSION);
+  }
+
+  /** Atomically replaces the document; saves of one key land in call order. */
+  async save(key: string, value: T): Promise<void> {
+    const filePath = this.pathOf(key);
+    const json = `${JSON.stringify(value, null, 2)}\n`;
+    const previous = this.saving.get(key) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => writeFileAtomic(filePath, json));
+    this.saving.set(key, next);
+    void next
+      .finally(() => {
+        if (this.saving.get(key) === next) this.saving.delete(key);
+      })
+      .catch(() => undefined);
+    return next;
+  }
+
+  /** The migrated document, or undefined when there is none. Throws VersionedDataError. */
+  async load(key: string): Promise<T | undefined> {
+    const filePath = this.pathOf(key);
+    let text: string;
+    try {
+      text = await readFile(filePath, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new VersionedDataError('io-error', `${filePath}: ${(err as Error).message}`, { cause: err });
+    }
+    return this.parse(filePath, text);
+  }
+
+  /** Every document; a bad one is reported in `problems` and never stops the others. */
+  async loadAll(): Promise<{ values: { key: string; value: T }[]; problems: LoadProblem[] }> {
+    const keys = await this.keys();
+    const values: { key: string; value: T }[] = [];
+    const problems: LoadProblem[] = [];
+    await mapLimit(keys, this.loadConcurrency, async (key) => {
+      try {
+        const value = await this.load(key);
+        if (value !== undefined) values.push({ key, value });
+      } catch (err) {
+        if (!isVersionedDataError(err)) throw err;
+        problems.push({ key, code: err.code, message: err.message });
+      }
+    });
+    values.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return { values, problems };
+  }
+
+  async keys(): Promise<string[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    return names
+      .filter((name) => name.endsWith(EXTENSION))
+      .map((name) => name.slice(0, -EXTENSION.length))
+      .filter((key) => KEY_PATTERN.test(key))
+      .sort();
+  }
+
+  /** Removes the document (after any pending save of it). Missing is fine. */
+  async remove(key: string): Promise<void> {
+    const filePath = this.pathOf(key);
+    await this.saving.get(key)?.catch(() => undefined);
+    await rm(filePath, { force: true });
+  }
+
+  private parse(filePath: string, text: string): T {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (err) {
+      throw new VersionedDataError('corrupt', `${filePath}: not JSON (${(err as Error).message})`, {
+        cause: err,
+      });
+    }
+    try {
+      return this.migrate(raw);
+    } catch (err) {
+      if (isVersionedDataError(err)) {
+        throw new VersionedDataError(err.code, `${filePath}: ${err.message}`, { cause: err });
+      }
+      throw new VersionedDataError('invalid', `${filePath}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+}

@@ -1,0 +1,242 @@
+/**
+ * Storage in place on disk: `savePath/<name>/<path...>` (multi-file) or `savePath/<name>`
+ * (single file). Sharing seeds the user's files where they are (the engine passes the
+ * parent folder of the shared file/folder as savePath), so nothing is ever copied.
+ *
+ * Positional reads and writes through a shared FileHandlePool; no file is ever buffered
+ * whole, so memory stays constant in the payload size. Every path is resolved once in the
+ * constructor and refused when it would land outside savePath (defence in depth: the
+ * metainfo parser sanitises too).
+ */
+import { rm, rmdir, stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { FileHandlePool } from './file-handle-pool.ts';
+import { mapLimit } from './map-limit.ts';
+import { pieceLengthOf, pieceSpans, relativePathOf, type FileSpan } from './piece-layout.ts';
+import { toStorageError } from './storage-errors.ts';
+import {
+  StorageError,
+  type ExistingFile,
+  type Storage,
+  type StorageLayout,
+  type StorageOpenOptions,
+} from './storage.ts';
+
+export interface FileStorageOptions {
+  /** Folder the torrent's file or folder lives in. */
+  savePath: string;
+  layout: StorageLayout;
+  /** Shared across the session's torrents; default: one process-wide pool of 64 handles. */
+  pool?: FileHandlePool;
+}
+
+/** Parallel stats/creations while opening a torrent of many files. */
+const FILE_OPEN_CONCURRENCY = 8;
+
+let processPool: FileHandlePool | undefined;
+/** The process-wide default pool (created on first use). */
+export function sharedFileHandlePool(): FileHandlePool {
+  processPool ??= new FileHandlePool();
+  return processPool;
+}
+
+export class FileStorage implements Storage {
+  readonly layout: StorageLayout;
+  readonly savePath: string;
+  /** Absolute path of every torrent file, in torrent order. */
+  readonly filePaths: readonly string[];
+  private readonly pool: FileHandlePool;
+  /** Files written since the last flush. */
+  private readonly dirty = new Set<string>();
+  private opened: Promise<void> | undefined;
+  private isClosed = false;
+
+  /** Throws StorageError 'path-escape' when a torrent path would leave savePath. */
+  constructor(options: FileStorageOptions) {
+    this.layout = options.layout;
+    this.savePath = path.resolve(options.savePath);
+    this.pool = options.pool ?? sharedFileHandlePool();
+    this.filePaths = this.layout.files.map((_, i) => confine(this.savePath, relativePathOf(this.layout, i)));
+  }
+
+  async open(options: StorageOpenOptions): Promise<void> {
+    this.checkOpen();
+    this.opened ??= (options.allocate ? this.allocate() : Promise.resolve()).catch((err: unknown) => {
+      this.opened = undefined; // let the engine retry after the user fixed the problem
+      throw err;
+    });
+    return this.opened;
+  }
+
+  async writePiece(index: number, data: Uint8Array): Promise<void> {
+    this.checkOpen();
+    const lengthBytes = pieceLengthOf(this.layout, index);
+    if (data.length !== lengthBytes) {
+      throw new StorageError('out-of-range', `piece ${index} is ${lengthBytes} bytes, got ${data.length}`);
+    }
+    await Promise.all(
+      pieceSpans(this.layout, index, 0, lengthBytes).map((span) => this.writeSpan(span, data)),
+    );
+  }
+
+  async readBlock(index: number, offsetBytes: number, lengthBytes: number): Promise<Uint8Array> {
+    this.checkOpen();
+    const spans = pieceSpans(this.layout, index, offsetBytes, lengthBytes);
+    const out = new Uint8Array(lengthBytes);
+    await Promise.all(spans.map((span) => this.readSpan(span, out)));
+    return out;
+  }
+
+  async readPiece(index: number): Promise<Uint8Array> {
+    return this.readBlock(index, 0, pieceLengthOf(this.layout, index));
+  }
+
+  async flush(): Promise<void> {
+    this.checkOpen();
+    const files = [...this.dirty];
+    this.dirty.clear();
+    // fdatasync through any descriptor of the file flushes its dirty pages, so an evicted
+    // handle is simply reopened.
+    await mapLimit(files, FILE_OPEN_CONCURRENCY, (filePath) =>
+      this.withHandle(filePath, 'write', 'flush', (handle) => handle.datasync()),
+    );
+  }
+
+  async existingFiles(): Promise<ExistingFile[]> {
+    this.checkOpen();
+    return mapLimit(this.filePaths, FILE_OPEN_CONCURRENCY, async (filePath) => {
+      try {
+        const info = await stat(filePath);
+        return { path: filePath, exists: true, sizeBytes: info.size, mtimeMs: info.mtimeMs };
+      } catch (err) {
+        const mapped = toStorageError(err, 'stat', filePath);
+        if (mapped.code === 'missing-file')
+          return { path: filePath, exists: false, sizeBytes: 0, mtimeMs: 0 };
+        throw mapped;
+      }
+    });
+  }
+
+  async deleteFiles(): Promise<void> {
+    await this.close();
+    await mapLimit(this.filePaths, FILE_OPEN_CONCURRENCY, async (filePath) => {
+      try {
+        await rm(filePath, { force: true });
+      } catch (err) {
+        throw toStorageError(err, 'delete', filePath);
+      }
+    });
+    // Folders of the layout, deepest first; rmdir refuses non-empty ones, so anything the
+    // user put there survives. Never savePath itself.
+    const folders = new Set<string>();
+    for (const filePath of this.filePaths) {
+      for (
+        let dir = path.dirname(filePath);
+        dir !== this.savePath && isInside(this.savePath, dir);
+        dir = path.dirname(dir)
+      ) {
+        folders.add(dir);
+      }
+    }
+    const deepestFirst = [...folders].sort((a, b) => b.split(path.sep).length - a.split(path.sep).length);
+    for (const dir of deepestFirst) {
+      await rmdir(dir).catch(() => undefined); // ENOTEMPTY / ENOENT: keep / already gone
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    await this.pool.release(this.filePaths);
+  }
+
+  private async allocate(): Promise<void> {
+    await mapLimit(this.layout.files, FILE_OPEN_CONCURRENCY, async (file, i) => {
+      const filePath = this.filePaths[i]!;
+      const current = await stat(filePath).catch(() => undefined);
+      if (current?.isFile() && current.size === file.lengthBytes) return;
+      // Sparse: ftruncate sets the length without writing zeros (pieces fill it later).
+      await this.withHandle(filePath, 'write', 'open', (handle) => handle.truncate(file.lengthBytes));
+    });
+  }
+
+  private writeSpan(span: FileSpan, data: Uint8Array): Promise<void> {
+    const filePath = this.filePaths[span.fileIndex]!;
+    this.dirty.add(filePath);
+    return this.withHandle(filePath, 'write', 'write', async (handle) => {
+      let done = 0;
+      while (done < span.lengthBytes) {
+        const { bytesWritten } = await handle.write(
+          data,
+          span.bufferOffsetBytes + done,
+          span.lengthBytes - done,
+          span.fileOffsetBytes + done,
+        );
+        done += bytesWritten;
+      }
+    });
+  }
+
+  private readSpan(span: FileSpan, out: Uint8Array): Promise<void> {
+    const filePath = this.filePaths[span.fileIndex]!;
+    return this.withHandle(filePath, 'read', 'read', async (handle) => {
+      let done = 0;
+      while (done < span.lengthBytes) {
+        const { bytesRead } = await handle.read(
+          out,
+          span.bufferOffsetBytes + done,
+          span.lengthBytes - done,
+          span.fileOffsetBytes + done,
+        );
+        if (bytesRead === 0) {
+          throw new StorageError(
+            'missing-file',
+            `${filePath} ends before byte ${span.fileOffsetBytes + span.lengthBytes}`,
+          );
+        }
+        done += bytesRead;
+      }
+    });
+  }
+
+  private async withHandle<T>(
+    filePath: string,
+    mode: 'read' | 'write',
+    operation: 'open' | 'read' | 'write' | 'flush',
+    fn: (handle: FileHandle) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await this.pool.use(filePath, mode, fn);
+    } catch (err) {
+      throw toStorageError(err, operation, filePath);
+    }
+  }
+
+  private checkOpen(): void {
+    if (this.isClosed) throw new StorageError('closed', `storage of ${this.layout.name} is closed`);
+  }
+}
+
+/** Resolves `parts` below `root`; refuses a result that is not strictly inside it. */
+export function confine(root: string, parts: readonly string[]): string {
+  for (const part of parts) {
+    if (part.includes('\0'))
+      throw new StorageError('path-escape', `path component with NUL byte in ${parts.join('/')}`);
+  }
+  const resolved = path.resolve(root, ...parts);
+  if (!isInside(root, resolved)) {
+    throw new StorageError('path-escape', `${JSON.stringify(parts)} resolves outside ${root}`);
+  }
+  return resolved;
+}
+
+function isInside(root: string, candidate: string): boolean {
+  const relative = path.relative(root, candidate);
+  return (
+    relative !== '' &&
+    relative !== '..' &&
+    !relative.startsWith(`..${path.sep}`) &&
+    !path.isAbsolute(relative)
+  );
+}

@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import {
+  decodeAnnounceRequest,
+  decodeAnnounceResponse,
+  encodeAnnounceRequest,
+  encodeAnnounceResponse,
+  maxPeersPerResponse,
+  type AnnounceRequest,
+} from './announce.ts';
+
+const code = (c: string) => expect.objectContaining({ name: 'ProtocolError', code: c });
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const fill = (n: number, v: number) => new Uint8Array(n).fill(v);
+
+const request: AnnounceRequest = {
+  connectionId: 0x1122334455667788n,
+  transactionId: 0x0a0b0c0d,
+  infoHash: fill(20, 0xaa),
+  peerId: fill(20, 0xbb),
+  downloaded: 1,
+  left: 2,
+  uploaded: 3,
+  event: 'started',
+  ip: null,
+  key: 0xcafebabe,
+  numWant: -1,
+  port: 6881,
+};
+
+// The 98 bytes of `request`, field by field (BEP 15 announce request table).
+const requestHex =
+  '1122334455667788' + // connection_id
+  '00000001' + // action = announce
+  '0a0b0c0d' + // transaction_id
+  'aa'.repeat(20) + // info_hash
+  'bb'.repeat(20) + // peer_id
+  '0000000000000001' + // downloaded
+  '0000000000000002' + // left
+  '0000000000000003' + // uploaded
+  '00000002' + // event = started
+  '00000000' + // IP = default
+  'cafebabe' + // key
+  'ffffffff' + // num_want = -1
+  '1ae1'; // port 6881
+
+describe('announce (BEP 15)', () => {
+  it('encodes the request byte for byte', () => {
+    expect(hex(encodeAnnounceRequest(request))).toBe(requestHex);
+  });
+
+  it('round-trips requests, including the IP field and every event', () => {
+    for (const event of ['none', 'completed', 'started', 'stopped'] as const) {
+      const r = { ...request, event, ip: '192.0.2.7', numWant: 50, left: Number.MAX_SAFE_INTEGER };
+      expect(decodeAnnounceRequest(encodeAnnounceRequest(r))).toEqual(r);
+    }
+  });
+
+  it('accepts BEP 41 options after the fixed 98 bytes and ignores them', () => {
+    const withOptions = new Uint8Array([
+      ...encodeAnnounceRequest(request),
+      0x02,
+      0x09,
+      ...Buffer.from('/announce'),
+      0x00,
+    ]);
+    expect(decodeAnnounceRequest(withOptions)).toEqual(request);
+  });
+
+  it('saturates 64-bit counters above 2^53 rather than losing precision', () => {
+    const bytes = encodeAnnounceRequest(request);
+    bytes.set(fill(8, 0xff), 64); // left = 2^64-1 (some clients send -1 for "unknown")
+    expect(decodeAnnounceRequest(bytes).left).toBe(Number.MAX_SAFE_INTEGER);
+  });
+
+  it('refuses malformed requests', () => {
+    const bytes = encodeAnnounceRequest(request);
+    expect(() => decodeAnnounceRequest(bytes.subarray(0, 97))).toThrow(code('truncated'));
+    expect(() => decodeAnnounceRequest(new Uint8Array(1473))).toThrow(code('too-large'));
+    const badEvent = bytes.slice();
+    badEvent[83] = 4;
+    expect(() => decodeAnnounceRequest(badEvent)).toThrow(code('bad-value'));
+    const badAction = bytes.slice();
+    badAction[11] = 2;
+    expect(() => decodeAnnounceRequest(badAction)).toThrow(code('unknown-message'));
+  });
+
+  it('refuses bad values when encoding', () => {
+    expect(() => encodeAnnounceRequest({ ...request, infoHash: fill(19, 0) })).toThrow(code('bad-value'));
+    expect(() => encodeAnnounceRequest({ ...request, peerId: fill(21, 0) })).toThrow(code('bad-value'));
+    expect(() => encodeAnnounceRequest({ ...request, downloaded: -1 })).toThrow(code('bad-value'));
+    expect(() => encodeAnnounceRequest({ ...request, port: 65536 })).toThrow(code('bad-value'));
+    expect(() => encodeAnnounceRequest({ ...request, ip: '::1' })).toThrow(code('bad-value'));
+  });
+
+  it('encodes an IPv4 response (BEP 23 compact peers)', () => {
+    const res = {
+      transactionId: 7,
+      intervalSec: 1800,
+      leechers: 1,
+      seeders: 2,
+      peers: [{ host: '127.0.0.1', port: 6881 }],
+    };
+    const enc = encodeAnnounceResponse(res, 4);
+    expect(hex(enc)).toBe(
+      '00000001' + '00000007' + '00000708' + '00000001' + '00000002' + '7f000001' + '1ae1',
+    );
+    expect(decodeAnnounceResponse(enc, 4)).toEqual(res);
+  });
+
+  it('encodes an IPv6 response with 18-byte peers', () => {
+    const res = {
+      transactionId: 7,
+      intervalSec: 15,
+      leechers: 0,
+      seeders: 2,
+      peers: [
+        { host: '::1', port: 1 },
+        { host: '2001:db8::2', port: 2 },
+      ],
+    };
+    const enc = encodeAnnounceResponse(res, 6);
+    expect(enc.length).toBe(20 + 36);
+    expect(decodeAnnounceResponse(enc, 6)).toEqual(res);
+  });
+
+  it('refuses malformed responses', () => {
+    const enc = encodeAnnounceResponse(
+      { transactionId: 1, intervalSec: 1, leechers: 0, seeders: 0, peers: [{ host: '1.2.3.4', port: 5 }] },
+      4,
+    );
+    expect(() => decodeAnnounceResponse(enc.subarray(0, 19), 4)).toThrow(code('truncated'));
+    expect(() => decodeAnnounceResponse(enc.subarray(0, 25), 4)).toThrow(code('bad-value'));
+    const negative = enc.slice();
+    negative[12] = 0x80;
+    expect(() => decodeAnnounceResponse(negative, 4)).toThrow(code('bad-value'));
+  });
+
+  it('keeps a full response under 1400 bytes', () => {
+    expect(maxPeersPerResponse(4)).toBe(230);
+    expect(maxPeersPerResponse(6)).toBe(76);
+    expect(20 + 76 * 18).toBeLessThanOrEqual(1400);
+  });
+});

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { bencode } from '../bencode.ts';
+import { decodeExtensionHandshake, encodeExtensionHandshake } from './extension-handshake.ts';
+import { ascii, expectProtocolError } from './wire-test-helpers.ts';
+
+describe('extension handshake (BEP 10)', () => {
+  it('decodes the BEP 10 example dict', () => {
+    const h = decodeExtensionHandshake(
+      ascii('d1:md11:LT_metadatai1e6:ut_pexi2ee1:pi6881e1:v13:\u00b5Torrent 1.2e'),
+    );
+    expect(h.m).toEqual({ LT_metadata: 1, ut_pex: 2 });
+    expect(h.p).toBe(6881);
+    expect(h.v).toBe('µTorrent 1.2');
+  });
+
+  it('round-trips every field', () => {
+    const h = {
+      m: { ut_metadata: 1, ut_pex: 0 },
+      metadataSizeBytes: 31235,
+      v: 'Swarmdrop 0.1.0',
+      p: 51413,
+      reqq: 500,
+      yourIp: Uint8Array.of(127, 0, 0, 1),
+      uploadOnly: true,
+    };
+    const bytes = encodeExtensionHandshake(h);
+    expect(Buffer.from(bytes).toString('latin1')).toBe(
+      'd1:md11:ut_metadatai1e6:ut_pexi0ee13:metadata_sizei31235e1:pi51413e4:reqqi500e11:upload_onlyi1e1:v15:Swarmdrop 0.1.06:yourip4:\x7f\x00\x00\x01e',
+    );
+    expect(decodeExtensionHandshake(bytes)).toEqual(h);
+  });
+
+  it('treats a missing m as no extensions and ignores unknown keys', () => {
+    expect(decodeExtensionHandshake(bencode({ foo: 'bar', e: 1 }))).toEqual({ m: {} });
+  });
+
+  it.each([
+    ['not a dict', bencode([1, 2]), 'bad-type'],
+    ['m not a dict', bencode({ m: 5 }), 'bad-type'],
+    ['m id out of range', bencode({ m: { ut_pex: 256 } }), 'too-large'],
+    ['negative m id', bencode({ m: { ut_pex: -1 } }), 'bad-value'],
+    ['metadata_size huge', bencode({ m: {}, metadata_size: 1e9 }), 'too-large'],
+    ['metadata_size zero', bencode({ m: {}, metadata_size: 0 }), 'bad-value'],
+    ['p as string', bencode({ m: {}, p: 'x' }), 'bad-type'],
+    ['yourip of 5 bytes', bencode({ m: {}, yourip: new Uint8Array(5) }), 'bad-value'],
+    ['truncated', ascii('d1:md11:ut_metadatai1e'), 'truncated'],
+    ['oversized', new Uint8Array(70_000), 'too-large'],
+  ])('rejects %s', (_name, bytes, code) => {
+    expectProtocolError(() => decodeExtensionHandshake(bytes as Uint8Array), code as never);
+  });
+});

@@ -1,0 +1,210 @@
+// Incremental decoder for one peer connection: the BEP 3 handshake, then length-prefixed
+// messages, fed socket chunks split at arbitrary points (1-byte splits included).
+//
+// Hot path: a message lying wholly inside one chunk is decoded in place, so a `piece`
+// block is a subarray view of the socket's read buffer (no copy). Only a message that
+// straddles chunks is assembled, into one buffer of exactly its payload size, allocated
+// after its length prefix and id have been checked against the bounds.
+import {
+  HANDSHAKE_LENGTH_BYTES,
+  checkHandshakePrefix,
+  decodeHandshake,
+  type Handshake,
+} from './handshake.ts';
+import {
+  DEFAULT_MESSAGE_LIMITS,
+  checkMessageLength,
+  decodeMessageBody,
+  type MessageLimits,
+  type WireMessage,
+} from './messages.ts';
+import { readU32 } from './wire-bytes.ts';
+
+export interface WireDecoderOptions extends Partial<MessageLimits> {
+  /** Expect a 68-byte handshake before the first message. Default true. */
+  handshake?: boolean;
+}
+
+export interface WireDecoderHandlers {
+  onHandshake?(handshake: Handshake): void;
+  onMessage(message: WireMessage): void;
+}
+
+const KEEP_ALIVE: WireMessage = Object.freeze({ type: 'keep-alive' });
+
+export class WireDecoder {
+  private readonly limits: MessageLimits;
+  private handshakeBuf: Uint8Array | null;
+  private handshakeFilled = 0;
+  /** Length prefix + id of a message whose first 5 bytes straddle chunks. */
+  private readonly header = new Uint8Array(5);
+  private headerFilled = 0;
+  /** Payload (after the id) of a message that straddles chunks. */
+  private body: Uint8Array | null = null;
+  private bodyFilled = 0;
+  private bodyId = 0;
+  private paused = false;
+  private held: Uint8Array[] = [];
+  private failure: unknown = null;
+
+  constructor(
+    private readonly handlers: WireDecoderHandlers,
+    options: WireDecoderOptions = {},
+  ) {
+    this.limits = {
+      maxBlockBytes: options.maxBlockBytes ?? DEFAULT_MESSAGE_LIMITS.maxBlockBytes,
+      maxBitfieldBytes: options.maxBitfieldBytes ?? DEFAULT_MESSAGE_LIMITS.maxBitfieldBytes,
+      maxExtendedBytes: options.maxExtendedBytes ?? DEFAULT_MESSAGE_LIMITS.maxExtendedBytes,
+      fastExtension: options.fastExtension ?? DEFAULT_MESSAGE_LIMITS.fastExtension,
+    };
+    this.handshakeBuf = options.handshake === false ? null : new Uint8Array(HANDSHAKE_LENGTH_BYTES);
+  }
+
+  /** BEP 6: fast-extension messages are a protocol error unless both sides set the bit. */
+  setFastExtension(enabled: boolean): void {
+    this.limits.fastExtension = enabled;
+  }
+
+  /** Bytes held in partial-message buffers (not counting held chunks while paused). */
+  get partialBytes(): number {
+    return this.handshakeFilled + this.headerFilled + this.bodyFilled;
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  /**
+   * Stops delivering messages (callable from inside a handler, e.g. after the handshake
+   * while the server routes the connection); later bytes are held until `resume()`.
+   */
+  pause(): void {
+    this.paused = true;
+  }
+
+  /** Delivers held bytes, then continues normally. Throws like `push`. */
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    while (!this.paused && this.held.length > 0) this.push(this.held.shift()!);
+  }
+
+  /**
+   * Decodes every complete message in `chunk`, calling the handlers synchronously.
+   * Throws ProtocolError on malformed input; after a throw the decoder stays failed.
+   */
+  push(chunk: Uint8Array): void {
+    if (this.failure !== null) throw this.failure;
+    if (this.paused) {
+      if (chunk.length > 0) this.held.push(chunk.slice());
+      return;
+    }
+    try {
+      this.consume(chunk);
+    } catch (err) {
+      this.failure = err;
+      this.body = null;
+      this.held = [];
+      throw err;
+    }
+  }
+
+  private hold(chunk: Uint8Array, offset: number): void {
+    if (offset < chunk.length) this.held.push(chunk.slice(offset));
+  }
+
+  private consume(chunk: Uint8Array): void {
+    const n = chunk.length;
+    let o = 0;
+
+    if (this.handshakeBuf !== null) {
+      const buf = this.handshakeBuf;
+      const take = Math.min(HANDSHAKE_LENGTH_BYTES - this.handshakeFilled, n);
+      buf.set(chunk.subarray(0, take), this.handshakeFilled);
+      this.handshakeFilled += take;
+      o = take;
+      checkHandshakePrefix(buf.subarray(0, this.handshakeFilled));
+      if (this.handshakeFilled < HANDSHAKE_LENGTH_BYTES) return;
+      this.handshakeBuf = null;
+      this.handshakeFilled = 0;
+      this.handlers.onHandshake?.(decodeHandshake(buf));
+      if (this.paused) return this.hold(chunk, o);
+    }
+
+    // Finish a message begun in an earlier chunk.
+    if (this.body !== null) {
+      const body = this.body;
+      const take = Math.min(body.length - this.bodyFilled, n - o);
+      body.set(chunk.subarray(o, o + take), this.bodyFilled);
+      this.bodyFilled += take;
+      o += take;
+      if (this.bodyFilled < body.length) return;
+      this.body = null;
+      this.bodyFilled = 0;
+      this.handlers.onMessage(decodeMessageBody(this.bodyId, body, 0, body.length));
+      if (this.paused) return this.hold(chunk, o);
+    } else if (this.headerFilled > 0) {
+      const h = this.header;
+      while (this.headerFilled < 4 && o < n) h[this.headerFilled++] = chunk[o++]!;
+      if (this.headerFilled < 4) return;
+      const length = readU32(h, 0);
+      if (length === 0) {
+        this.headerFilled = 0;
+        this.handlers.onMessage(KEEP_ALIVE);
+      } else {
+        if (o >= n) return;
+        const id = chunk[o++]!;
+        this.headerFilled = 0;
+        checkMessageLength(id, length, this.limits);
+        o = this.begin(id, length - 1, chunk, o);
+        if (o < 0) return;
+      }
+      if (this.paused) return this.hold(chunk, o);
+    }
+
+    // Whole messages inside this chunk: decoded in place.
+    while (o < n) {
+      if (n - o < 5) {
+        if (n - o === 4 && readU32(chunk, o) === 0) {
+          o += 4;
+          this.handlers.onMessage(KEEP_ALIVE);
+          if (this.paused) return this.hold(chunk, o);
+          continue;
+        }
+        this.header.set(chunk.subarray(o, n), 0);
+        this.headerFilled = n - o;
+        return;
+      }
+      const length = readU32(chunk, o);
+      if (length === 0) {
+        o += 4;
+        this.handlers.onMessage(KEEP_ALIVE);
+      } else {
+        const id = chunk[o + 4]!;
+        checkMessageLength(id, length, this.limits);
+        o = this.begin(id, length - 1, chunk, o + 5);
+        if (o < 0) return;
+      }
+      if (this.paused) return this.hold(chunk, o);
+    }
+  }
+
+  /**
+   * Starts the message `id` whose payload of `payloadLength` bytes begins at `chunk[o]`:
+   * decodes it in place if it is all there (returning the offset after it), otherwise
+   * copies what there is into a new body buffer and returns -1.
+   */
+  private begin(id: number, payloadLength: number, chunk: Uint8Array, o: number): number {
+    const end = o + payloadLength;
+    if (end <= chunk.length) {
+      this.handlers.onMessage(decodeMessageBody(id, chunk, o, end));
+      return end;
+    }
+    const body = new Uint8Array(payloadLength);
+    body.set(chunk.subarray(o), 0);
+    this.body = body;
+    this.bodyFilled = chunk.length - o;
+    this.bodyId = id;
+    return -1;
+  }
+}

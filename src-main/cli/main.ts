@@ -2,9 +2,13 @@
 // Every sub-command is a `CliCommand`: it returns the process exit code.
 import type { CliCommand } from './cli-command.ts';
 import { createCommand } from './create-command.ts';
+import { trackerCommand } from './tracker-command.ts';
+import { listCommand } from './list-command.ts';
 
 const commands: Record<string, CliCommand> = {
   create: createCommand,
+  tracker: trackerCommand,
+  list: listCommand,
 };
 
 const usage = `usage: swarmdrop <command> [options]

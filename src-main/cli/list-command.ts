@@ -1,0 +1,105 @@
+// `swarmdrop list --tracker udp://H:P`: prints a tracker's catalog (the Swarmdrop
+// extension of BEP 15, docs/PROTOCOL.md), optionally filtered by a name substring.
+import { parseArgs } from 'node:util';
+import { formatMagnet } from '../protocol/magnet.ts';
+import { formatBytes } from '../../src-shared/util/format.ts';
+import { listCatalog } from '../tracker/client/catalog-client.ts';
+import { trackerScheme } from '../tracker/client/tracker-url.ts';
+import { UsageError, type CliCommand } from './cli-command.ts';
+
+const help = `usage: swarmdrop list --tracker udp://HOST:PORT [options]
+
+Lists what a Swarmdrop tracker's catalog offers: name, size, seeders, leechers,
+info-hash and a magnet link for each entry.
+
+options:
+  -t, --tracker URL       the tracker (udp://host:port), required
+  -s, --search TEXT       only names containing TEXT (case-insensitive)
+      --limit N           at most N entries (default 1000)
+      --timeout S         seconds to wait for the first answer; retried twice with
+                          doubled waits (default 2)
+      --json              print one JSON array instead of text
+  -h, --help              show this help`;
+
+export const listCommand: CliCommand = {
+  summary: "list a tracker's catalog of shared files",
+  async run(argv) {
+    try {
+      return await run(argv);
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      console.error(`swarmdrop list: ${err.message}\n\n${help}`);
+      return 2;
+    }
+  },
+};
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        tracker: { type: 'string', short: 't' },
+        search: { type: 'string', short: 's' },
+        limit: { type: 'string' },
+        timeout: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+async function run(argv: string[]): Promise<number> {
+  const values = parse(argv);
+  if (values.help) {
+    console.log(help);
+    return 0;
+  }
+  const tracker = values.tracker;
+  if (!tracker) throw new UsageError('--tracker is required');
+  if (trackerScheme(tracker) !== 'udp')
+    throw new UsageError('--tracker must be a udp:// URL (the catalog is a UDP extension)');
+  const limit = Number(values.limit ?? 1000);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
+  const timeoutSec = Number(values.timeout ?? 2);
+  if (!(timeoutSec > 0)) throw new UsageError('--timeout must be a positive number of seconds');
+
+  const query = values.search ?? '';
+  const { items, totalMatches } = await listCatalog(tracker, query, {
+    baseTimeoutMs: timeoutSec * 1000,
+    maxRetransmits: 2,
+    maxItems: limit,
+  });
+  const rows = items.map((i) => ({
+    name: i.name,
+    infoHash: i.infoHashHex,
+    sizeBytes: i.totalSizeBytes,
+    fileCount: i.fileCount,
+    seeders: i.seeders,
+    leechers: i.leechers,
+    completed: i.completed,
+    magnet: formatMagnet({ infoHashHex: i.infoHashHex, name: i.name, trackers: [tracker] }),
+  }));
+  if (values.json) {
+    console.log(JSON.stringify(rows, null, 2));
+    return 0;
+  }
+  if (rows.length === 0) {
+    console.log(query ? `no catalog entries match '${query}'` : 'the catalog is empty');
+    return 0;
+  }
+  for (const r of rows) {
+    const files = r.fileCount === 1 ? '1 file' : `${r.fileCount} files`;
+    console.log(r.name);
+    console.log(
+      `  ${formatBytes(r.sizeBytes)}, ${files}, ${r.seeders} seeders, ${r.leechers} leechers  ${r.infoHash}`,
+    );
+    console.log(`  ${r.magnet}`);
+  }
+  console.log(`${rows.length} of ${totalMatches} entries`);
+  return 0;
+}

@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { SwarmRegistry, type PeerAnnounce } from './swarm-registry.ts';
+
+const H = 'aa'.repeat(20);
+
+function setup(overrides: Partial<ConstructorParameters<typeof SwarmRegistry>[0]> = {}) {
+  let now = 1_000_000;
+  const reg = new SwarmRegistry({
+    now: () => now,
+    random: Math.random,
+    peerTtlMs: 60_000,
+    maxSwarms: 10,
+    maxPeersPerSwarm: 100,
+    ...overrides,
+  });
+  const announce = (ip: string, port: number, extra: Partial<PeerAnnounce> = {}) =>
+    reg.announce({
+      infoHashHex: H,
+      ip,
+      family: ip.includes(':') ? 6 : 4,
+      replyFamily: ip.includes(':') ? 6 : 4,
+      port,
+      event: 'none',
+      left: 10,
+      numWant: 50,
+      ...extra,
+    });
+  return { reg, announce, advance: (ms: number) => (now += ms) };
+}
+
+describe('SwarmRegistry', () => {
+  it('counts seeders and leechers and never returns the asker to itself', () => {
+    const { announce } = setup();
+    expect(announce('10.0.0.1', 1, { event: 'started', left: 0 })).toEqual({
+      ok: true,
+      seeders: 1,
+      leechers: 0,
+      peers: [],
+    });
+    const r = announce('10.0.0.2', 2, { event: 'started' });
+    expect(r).toEqual({ ok: true, seeders: 1, leechers: 1, peers: [{ host: '10.0.0.1', port: 1 }] });
+    const again = announce('10.0.0.1', 1);
+    expect(again.ok && again.peers).toEqual([{ host: '10.0.0.2', port: 2 }]);
+  });
+
+  it('keys peers by address and listening port', () => {
+    const { reg, announce } = setup();
+    announce('10.0.0.1', 1);
+    announce('10.0.0.1', 2);
+    announce('10.0.0.1', 1);
+    expect(reg.counts()).toEqual({ swarms: 1, peers: 2, seeders: 0, leechers: 2 });
+  });
+
+  it('honours numWant with distinct random peers', () => {
+    const { announce } = setup();
+    for (let i = 0; i < 60; i++) announce(`10.0.1.${i}`, 1000 + i);
+    for (const want of [0, 1, 10, 58, 59, 80]) {
+      const r = announce('10.0.1.5', 1005, { numWant: want });
+      if (!r.ok) throw new Error('refused');
+      expect(r.peers.length).toBe(Math.min(want, 59));
+      expect(new Set(r.peers.map((p) => p.port)).size).toBe(r.peers.length);
+      expect(r.peers.some((p) => p.port === 1005)).toBe(false);
+    }
+  });
+
+  it('answers IPv4 askers with IPv4 peers and IPv6 askers with IPv6 peers (BEP 15)', () => {
+    const { announce } = setup();
+    announce('10.0.0.1', 1);
+    announce('2001:db8::1', 2);
+    const v4 = announce('10.0.0.2', 3);
+    const v6 = announce('2001:db8::2', 4);
+    expect(v4.ok && v4.peers).toEqual([{ host: '10.0.0.1', port: 1 }]);
+    expect(v6.ok && v6.peers).toEqual([{ host: '2001:db8::1', port: 2 }]);
+    expect(v6.ok && [v6.seeders, v6.leechers]).toEqual([0, 4]);
+  });
+
+  it('removes a stopped peer at once, and drops the empty swarm', () => {
+    const { reg, announce } = setup();
+    announce('10.0.0.1', 1, { left: 0 });
+    announce('10.0.0.2', 2);
+    expect(announce('10.0.0.1', 1, { event: 'stopped', left: 0 })).toEqual({
+      ok: true,
+      seeders: 0,
+      leechers: 1,
+      peers: [],
+    });
+    announce('10.0.0.2', 2, { event: 'stopped' });
+    expect(reg.counts()).toEqual({ swarms: 0, peers: 0, seeders: 0, leechers: 0 });
+    // stopped for an unknown swarm creates nothing
+    announce('10.0.0.3', 3, { event: 'stopped' });
+    expect(reg.counts().swarms).toBe(0);
+  });
+
+  it('turns a leecher into a seeder on completed and counts it once', () => {
+    const { reg, announce } = setup();
+    announce('10.0.0.1', 1, { event: 'started', left: 100 });
+    announce('10.0.0.1', 1, { event: 'completed', left: 0 });
+    announce('10.0.0.1', 1, { event: 'completed', left: 0 });
+    expect(reg.scrape(H)).toEqual({ seeders: 1, completed: 1, leechers: 0 });
+  });
+
+  it('expires peers silent for longer than the time-to-live', () => {
+    const { reg, announce, advance } = setup();
+    announce('10.0.0.1', 1, { left: 0 });
+    advance(30_000);
+    announce('10.0.0.2', 2);
+    advance(30_001);
+    expect(reg.expire()).toBe(1);
+    expect(reg.snapshot()[0]?.peers.map((p) => p.ip)).toEqual(['10.0.0.2']);
+    advance(60_000);
+    expect(reg.expire()).toBe(1);
+    expect(reg.counts().swarms).toBe(0);
+  });
+
+  it('refuses new swarms past the bound and ignores peers past the per-swarm bound', () => {
+    const { reg, announce } = setup({ maxSwarms: 1, maxPeersPerSwarm: 2 });
+    announce('10.0.0.1', 1);
+    expect(
+      reg.announce({
+        infoHashHex: 'bb'.repeat(20),
+        ip: '10.0.0.1',
+        family: 4,
+        replyFamily: 4,
+        port: 1,
+        event: 'none',
+        left: 0,
+        numWant: 5,
+      }),
+    ).toEqual({
+      ok: false,
+      reason: 'too-many-swarms',
+    });
+    announce('10.0.0.2', 2);
+    const third = announce('10.0.0.3', 3);
+    expect(third.ok && third.peers.length).toBe(2); // still answered
+    expect(reg.counts().peers).toBe(2);
+  });
+
+  it('knows which addresses seed a swarm', () => {
+    const { reg, announce } = setup();
+    announce('10.0.0.1', 1, { left: 0 });
+    announce('10.0.0.2', 2, { left: 5 });
+    expect(reg.hasSeeder(H, '10.0.0.1')).toBe(true);
+    expect(reg.hasSeeder(H, '10.0.0.2')).toBe(false);
+    expect(reg.hasSeeder(H, '10.0.0.9', true)).toBe(true);
+    expect(reg.hasSeeder('cc'.repeat(20), '10.0.0.1', true)).toBe(false);
+  });
+});

@@ -1,0 +1,310 @@
+/**
+ * The tracker without its socket: one datagram in, at most one datagram out. Owns the
+ * swarms, the catalog, connection ids and counters. Every datagram that does not decode
+ * is dropped and counted, never answered and never allowed to touch state; a request with
+ * a connection id this address was not given is refused with a BEP 15 error before any
+ * state is read. `bench/` can drive it in-process; TrackerServer puts it on a socket.
+ */
+import {
+  encodeAnnounceResponse,
+  maxPeersPerResponse,
+  type AnnounceRequest,
+} from '../../protocol/udp-tracker/announce.ts';
+import {
+  catalogEntriesThatFit,
+  encodeCatalogListResponse,
+  type CatalogListRequest,
+} from '../../protocol/udp-tracker/catalog-list.ts';
+import {
+  encodeCatalogPublishResponse,
+  type CatalogPublishRequest,
+} from '../../protocol/udp-tracker/catalog-publish.ts';
+import { encodeConnectResponse } from '../../protocol/udp-tracker/connect.ts';
+import { encodeErrorResponse } from '../../protocol/udp-tracker/error-response.ts';
+import { ipFamily, isLoopbackIp, normalizeIp, type IpFamily } from '../../protocol/udp-tracker/ip-address.ts';
+import { encodeScrapeResponse, type ScrapeRequest } from '../../protocol/udp-tracker/scrape.ts';
+import { decodeTrackerRequest } from '../../protocol/udp-tracker/udp-tracker-packet.ts';
+import { isProtocolError } from '../../protocol/protocol-error.ts';
+import { Catalog, type StoredCatalogEntry } from './catalog.ts';
+import { ConnectionIds } from './connection-ids.ts';
+import { PublishRateLimiter } from './publish-rate-limiter.ts';
+import { RateWindow } from './rate-window.ts';
+import { SwarmRegistry, type SwarmSnapshot } from './swarm-registry.ts';
+
+/**
+ * Whose BEP 15 `IP address` field is believed. Believing anyone would let a client enrol a
+ * third party's address in swarms (peers would then connect to the victim), so the default
+ * believes only loopback senders: a local process (a test, a reverse proxy, a client behind
+ * the same host) that knows the address peers should dial.
+ */
+export type TrustAnnounceIp = 'never' | 'loopback' | 'always';
+
+export interface TrackerOptions {
+  /** Re-announce interval sent to clients. Default 1800 s (30 min); LAN/tests e.g. 15. */
+  intervalSec?: number;
+  /** Peers silent this long are dropped. Default 2 × interval. */
+  peerTtlSec?: number;
+  /** Peers returned when the client sends num_want = -1. Default 50. */
+  defaultNumWant?: number;
+  /** Most peers returned (also capped to fit 1400 bytes: 230 IPv4 / 76 IPv6). Default 200. */
+  maxNumWant?: number;
+  maxSwarms?: number;
+  maxPeersPerSwarm?: number;
+  maxCatalogEntries?: number;
+  /** A catalog entry whose swarm had no seeder this long is removed. Default 2 × interval. */
+  catalogOrphanTtlSec?: number;
+  /** Catalog publishes per address: burst and per-minute refill. Default 30 and 30. */
+  publishBurst?: number;
+  publishPerMinute?: number;
+  trustAnnounceIp?: TrustAnnounceIp;
+  /** Connection id bucket (ids live 1–2 buckets). Default 60 000 ms (BEP 15). */
+  connectionIdBucketMs?: number;
+  now?: () => number;
+  random?: () => number;
+}
+
+export interface DatagramSource {
+  address: string;
+  port: number;
+}
+
+export interface TrackerStats {
+  swarms: number;
+  peers: number;
+  seeders: number;
+  leechers: number;
+  catalogEntries: number;
+  /** Announces answered per second over the last 10 s. */
+  announcesPerSec: number;
+  datagrams: number;
+  /** Datagrams that did not decode (dropped, unanswered). */
+  malformedDropped: number;
+  /** Requests whose connection id was not issued to their address, or expired. */
+  rejectedConnectionIds: number;
+  connects: number;
+  announces: number;
+  scrapes: number;
+  publishes: number;
+  catalogLists: number;
+  /** BEP 15 error responses sent. */
+  errorsSent: number;
+  expiredPeers: number;
+  /** Datagrams dropped because handling them hit a bug; should stay 0. */
+  internalErrors: number;
+}
+
+export interface TrackerSnapshot {
+  swarms: SwarmSnapshot[];
+  catalog: StoredCatalogEntry[];
+}
+
+const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+
+export class TrackerCore {
+  readonly intervalSec: number;
+  private readonly now: () => number;
+  private readonly defaultNumWant: number;
+  private readonly maxNumWant: number;
+  private readonly trust: TrustAnnounceIp;
+  private readonly ids: ConnectionIds;
+  private readonly swarms: SwarmRegistry;
+  private readonly catalog: Catalog;
+  private readonly publishLimiter: PublishRateLimiter;
+  private readonly announceRate: RateWindow;
+  private readonly counters = {
+    datagrams: 0,
+    malformedDropped: 0,
+    rejectedConnectionIds: 0,
+    connects: 0,
+    announces: 0,
+    scrapes: 0,
+    publishes: 0,
+    catalogLists: 0,
+    errorsSent: 0,
+    expiredPeers: 0,
+    internalErrors: 0,
+  };
+
+  constructor(options: TrackerOptions = {}) {
+    this.now = options.now ?? Date.now;
+    const random = options.random ?? Math.random;
+    this.intervalSec = positive(options.intervalSec ?? 1800, 'intervalSec');
+    const ttlMs = (options.peerTtlSec ?? 2 * this.intervalSec) * 1000;
+    this.defaultNumWant = options.defaultNumWant ?? 50;
+    this.maxNumWant = options.maxNumWant ?? 200;
+    this.trust = options.trustAnnounceIp ?? 'loopback';
+    this.ids = new ConnectionIds({ now: this.now, bucketMs: options.connectionIdBucketMs ?? 60_000 });
+    this.swarms = new SwarmRegistry({
+      now: this.now,
+      random,
+      peerTtlMs: ttlMs,
+      maxSwarms: options.maxSwarms ?? 100_000,
+      maxPeersPerSwarm: options.maxPeersPerSwarm ?? 5_000,
+    });
+    this.catalog = new Catalog({
+      now: this.now,
+      maxEntries: options.maxCatalogEntries ?? 10_000,
+      orphanTtlMs: (options.catalogOrphanTtlSec ?? 2 * this.intervalSec) * 1000,
+    });
+    this.publishLimiter = new PublishRateLimiter({
+      now: this.now,
+      burst: options.publishBurst ?? 30,
+      perMinute: options.publishPerMinute ?? 30,
+      maxAddresses: 10_000,
+    });
+    this.announceRate = new RateWindow(this.now, 10);
+  }
+
+  /**
+   * Handles one datagram; returns the reply, or null to stay silent. Never throws: an
+   * unexpected error (a bug) drops the datagram and is counted in `internalErrors`.
+   */
+  handle(bytes: Uint8Array, from: DatagramSource): Uint8Array | null {
+    this.counters.datagrams++;
+    try {
+      return this.dispatch(bytes, from);
+    } catch (err) {
+      if (isProtocolError(err)) this.counters.malformedDropped++;
+      else this.counters.internalErrors++;
+      return null;
+    }
+  }
+
+  private dispatch(bytes: Uint8Array, from: DatagramSource): Uint8Array | null {
+    const ip = normalizeIp(from.address);
+    const family = ipFamily(ip);
+    if (family === undefined) throw new Error(`socket reported a non-IP source ${from.address}`);
+    // A ProtocolError from here on (decoding) drops the datagram as malformed (see handle).
+    const request = decodeTrackerRequest(bytes);
+    if (request.action === 'connect') {
+      this.counters.connects++;
+      return encodeConnectResponse({
+        transactionId: request.request.transactionId,
+        connectionId: this.ids.issue(ip, from.port),
+      });
+    }
+    const { connectionId, transactionId } = request.request;
+    if (!this.ids.verify(connectionId, ip, from.port)) {
+      this.counters.rejectedConnectionIds++;
+      // The sender may be spoofed: answer only if the answer is no bigger than the request,
+      // so a refusal can never amplify traffic (a short catalog list request gets silence).
+      const refusal = encodeErrorResponse({ transactionId, message: 'connection id expired' });
+      if (refusal.length > bytes.length) return null;
+      this.counters.errorsSent++;
+      return refusal;
+    }
+    switch (request.action) {
+      case 'announce':
+        return this.onAnnounce(request.request, ip, family);
+      case 'scrape':
+        return this.onScrape(request.request);
+      case 'catalog-publish':
+        return this.onPublish(request.request, ip);
+      case 'catalog-list':
+        return this.onList(request.request);
+    }
+  }
+
+  private onAnnounce(req: AnnounceRequest, senderIp: string, replyFamily: IpFamily): Uint8Array | null {
+    if (req.port === 0) {
+      // No one can dial port 0; treat it like any other malformed announce.
+      this.counters.malformedDropped++;
+      return null;
+    }
+    const ip = req.ip !== null && this.trusts(senderIp) ? req.ip : senderIp;
+    const wanted = req.numWant < 0 ? this.defaultNumWant : req.numWant;
+    const outcome = this.swarms.announce({
+      infoHashHex: hex(req.infoHash),
+      ip,
+      family: ip === senderIp ? replyFamily : 4,
+      replyFamily,
+      port: req.port,
+      event: req.event,
+      left: req.left,
+      numWant: Math.min(wanted, this.maxNumWant, maxPeersPerResponse(replyFamily)),
+    });
+    if (!outcome.ok) return this.error(req.transactionId, 'tracker is full');
+    this.counters.announces++;
+    this.announceRate.record();
+    return encodeAnnounceResponse(
+      {
+        transactionId: req.transactionId,
+        intervalSec: this.intervalSec,
+        leechers: outcome.leechers,
+        seeders: outcome.seeders,
+        peers: outcome.peers,
+      },
+      replyFamily,
+    );
+  }
+
+  private onScrape(req: ScrapeRequest): Uint8Array {
+    this.counters.scrapes++;
+    return encodeScrapeResponse({
+      transactionId: req.transactionId,
+      torrents: req.infoHashes.map((h) => this.swarms.scrape(hex(h))),
+    });
+  }
+
+  private onPublish(req: CatalogPublishRequest, ip: string): Uint8Array {
+    const infoHashHex = hex(req.entry.infoHash);
+    if (!this.publishLimiter.tryTake(ip))
+      return this.error(req.transactionId, 'catalog publish rate exceeded');
+    // Only a seeder of the torrent may describe it (from its own address; a trusted local
+    // sender may have announced for another address through the IP field).
+    if (!this.swarms.hasSeeder(infoHashHex, ip, this.trusts(ip))) {
+      return this.error(req.transactionId, 'announce as a seeder before publishing');
+    }
+    const outcome = this.catalog.publish(req.entry, infoHashHex);
+    if (outcome === 'full') return this.error(req.transactionId, 'catalog is full');
+    this.counters.publishes++;
+    return encodeCatalogPublishResponse({ transactionId: req.transactionId, status: outcome });
+  }
+
+  private onList(req: CatalogListRequest): Uint8Array {
+    this.counters.catalogLists++;
+    const cap = req.maxEntries === 0 ? 255 : req.maxEntries;
+    const { totalMatches, entries } = this.catalog.search(req.query, req.offset, cap);
+    const n = catalogEntriesThatFit(entries, req.maxEntries);
+    return encodeCatalogListResponse({
+      transactionId: req.transactionId,
+      totalMatches,
+      offset: req.offset,
+      entries: entries.slice(0, n).map((e) => ({ ...e, ...this.swarms.scrape(e.infoHashHex) })),
+    });
+  }
+
+  private trusts(ip: string): boolean {
+    return this.trust === 'always' || (this.trust === 'loopback' && isLoopbackIp(ip));
+  }
+
+  private error(transactionId: number, message: string): Uint8Array {
+    this.counters.errorsSent++;
+    return encodeErrorResponse({ transactionId, message });
+  }
+
+  /** Expires silent peers, then catalog entries without seeders, then idle rate buckets. */
+  sweep(): void {
+    this.counters.expiredPeers += this.swarms.expire();
+    this.catalog.prune((h) => this.swarms.scrape(h).seeders);
+    this.publishLimiter.prune();
+  }
+
+  stats(): TrackerStats {
+    return {
+      ...this.swarms.counts(),
+      catalogEntries: this.catalog.size,
+      announcesPerSec: this.announceRate.perSecond(),
+      ...this.counters,
+    };
+  }
+
+  snapshot(): TrackerSnapshot {
+    return { swarms: this.swarms.snapshot(), catalog: this.catalog.snapshot() };
+  }
+}
+
+function positive(n: number, what: string): number {
+  if (!(n > 0) || !Number.isFinite(n)) throw new RangeError(`${what} must be a positive number`);
+  return n;
+}

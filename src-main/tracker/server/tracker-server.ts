@@ -1,0 +1,126 @@
+/**
+ * The UDP tracker on a socket: BEP 15 + the catalog extension (docs/PROTOCOL.md). Runs
+ * standalone (`swarmdrop tracker`) or embedded in the app/daemon:
+ *
+ *   const server = new TrackerServer({ intervalSec: 15 });
+ *   const { host, port } = await server.listen({ host: '127.0.0.1', port: 0 });
+ *   …
+ *   await server.close();
+ *
+ * All protocol logic lives in TrackerCore; this class owns the socket and the sweep timer.
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { TrackerCore, type TrackerOptions, type TrackerSnapshot, type TrackerStats } from './tracker-core.ts';
+
+export interface TrackerServerOptions extends TrackerOptions {
+  /** How often silent peers and orphan catalog entries are swept. Default min(interval/2, 60 s). */
+  sweepIntervalMs?: number;
+}
+
+export interface ListenOptions {
+  /** Bind address or host name. Default '0.0.0.0'; '::' for dual-stack IPv6 + IPv4. */
+  host?: string;
+  /** UDP port; 0 picks a free one. Default 6969. */
+  port?: number;
+}
+
+export interface BoundAddress {
+  host: string;
+  port: number;
+  family: 4 | 6;
+}
+
+export const DEFAULT_TRACKER_PORT = 6969;
+
+export class TrackerServer {
+  private readonly core: TrackerCore;
+  private readonly sweepIntervalMs: number;
+  private socket: Socket | undefined;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private bound: BoundAddress | undefined;
+  private closing: Promise<void> | undefined;
+  private socketErrors = 0;
+
+  constructor(options: TrackerServerOptions = {}) {
+    this.core = new TrackerCore(options);
+    this.sweepIntervalMs = options.sweepIntervalMs ?? Math.min((this.core.intervalSec * 1000) / 2, 60_000);
+  }
+
+  get intervalSec(): number {
+    return this.core.intervalSec;
+  }
+
+  /** Binds the socket; resolves with the bound address once datagrams are being served. */
+  async listen(options: ListenOptions = {}): Promise<BoundAddress> {
+    if (this.socket || this.closing) throw new Error('tracker server already started');
+    const host = options.host ?? '0.0.0.0';
+    const port = options.port ?? DEFAULT_TRACKER_PORT;
+    const ip = isIP(host) ? host : (await lookup(host)).address;
+    const family = isIP(ip) === 6 ? 6 : 4;
+    const socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4' });
+    this.socket = socket;
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: Error) => {
+        this.socket = undefined;
+        try {
+          socket.close();
+        } catch {
+          // A socket that never bound may already count as closed.
+        }
+        reject(err);
+      };
+      socket.once('error', onError);
+      socket.bind({ address: ip, port, exclusive: true }, () => {
+        socket.off('error', onError);
+        resolve();
+      });
+    });
+    // After binding, socket errors (e.g. ICMP unreachable reported on send) are counted;
+    // they concern one peer, never the tracker.
+    socket.on('error', () => this.socketErrors++);
+    socket.on('message', (msg, rinfo) => {
+      const reply = this.core.handle(msg, { address: rinfo.address, port: rinfo.port });
+      if (reply) socket.send(reply, rinfo.port, rinfo.address, (err) => err && this.socketErrors++);
+    });
+    this.timer = setInterval(() => this.core.sweep(), this.sweepIntervalMs);
+    this.timer.unref();
+    const a = socket.address();
+    this.bound = { host: a.address, port: a.port, family };
+    return this.bound;
+  }
+
+  /** The bound address, or undefined before `listen` resolves. */
+  address(): BoundAddress | undefined {
+    return this.bound;
+  }
+
+  /** Expires silent peers and orphan catalog entries now (the timer does it periodically). */
+  sweep(): void {
+    this.core.sweep();
+  }
+
+  stats(): TrackerStats & { socketErrors: number } {
+    return { ...this.core.stats(), socketErrors: this.socketErrors };
+  }
+
+  /** Every swarm, peer and catalog entry, in a stable order. */
+  snapshot(): TrackerSnapshot {
+    return this.core.snapshot();
+  }
+
+  /** Stops serving and frees the port. Idempotent; safe before or without `listen`. */
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      if (this.timer) clearInterval(this.timer);
+      this.timer = undefined;
+      const socket = this.socket;
+      this.socket = undefined;
+      if (!socket) return resolve();
+      socket.removeAllListeners('message');
+      socket.close(() => resolve());
+    });
+    return this.closing;
+  }
+}

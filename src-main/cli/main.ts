@@ -4,11 +4,17 @@ import type { CliCommand } from './cli-command.ts';
 import { createCommand } from './create-command.ts';
 import { trackerCommand } from './tracker-command.ts';
 import { listCommand } from './list-command.ts';
+import { daemonCommand } from '../daemon/daemon-command.ts';
+import { shareCommand } from './share-command.ts';
+import { getCommand } from './get-command.ts';
 
 const commands: Record<string, CliCommand> = {
   create: createCommand,
   tracker: trackerCommand,
   list: listCommand,
+  daemon: daemonCommand,
+  share: shareCommand,
+  get: getCommand,
 };
 
 const usage = `usage: swarmdrop <command> [options]

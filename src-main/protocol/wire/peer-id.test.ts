@@ -5,12 +5,12 @@ import { seededRandom } from './wire-test-helpers.ts';
 const id = (s: string) => Uint8Array.from(Buffer.from(s.padEnd(20, 'x'), 'latin1'));
 
 describe('peer id (BEP 20)', () => {
-  it('generates -SD0100- plus 12 printable random bytes', () => {
+  it('generates -SW0100- plus 12 printable random bytes', () => {
     const a = generatePeerId(undefined, seededRandom(1));
     const b = generatePeerId(undefined, seededRandom(2));
     const text = Buffer.from(a).toString('latin1');
     expect(a.length).toBe(20);
-    expect(text).toMatch(/^-SD0100-[0-9A-Za-z]{12}$/);
+    expect(text).toMatch(/^-SW0100-[0-9A-Za-z]{12}$/);
     expect(Buffer.from(a).equals(Buffer.from(b))).toBe(false);
     expect(Buffer.from(generatePeerId('-XY1234-')).toString('latin1')).toMatch(/^-XY1234-/);
     expect(() => generatePeerId('x'.repeat(21))).toThrow(RangeError);
@@ -26,7 +26,8 @@ describe('peer id (BEP 20)', () => {
     ['-WW0105-', 'WebTorrent 1.5'],
     ['-UT355W-', 'µTorrent 3.5.5'],
     ['-DE13F0-', 'Deluge 1.3.15'],
-    ['-SD0100-', 'Swarmdrop 0.1'],
+    ['-SW0100-', 'Swarmdrop 0.1'],
+    ['-SD0100-', 'Xunlei 0.1'],
     ['-AZ5770-', 'Vuze 5.7.7'],
     ['-BT7a5W-', 'BitTorrent'],
     ['-ZZ1000-', 'Unknown (ZZ)'],

@@ -1,8 +1,9 @@
-// BEP 20 peer ids: ours is Azureus-style `-SD0100-` + 12 random printable bytes, and
+// BEP 20 peer ids: ours is Azureus-style `-SW0100-` + 12 random printable bytes (`SD` is
+// taken by Xunlei/Thunder in every client's table, and some trackers ban it), and
 // `clientNameFromPeerId` names the client behind a remote peer id (Azureus style
 // `-XXvvvv-`, Shadow style `Xvvvvv---`, Mainline `M1-2-3--`) for the peers view.
 
-export const DEFAULT_PEER_ID_PREFIX = '-SD0100-';
+export const DEFAULT_PEER_ID_PREFIX = '-SW0100-';
 const PRINTABLE = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /** A 20-byte peer id: `prefix` (ASCII, ≤ 20 bytes) followed by random [0-9A-Za-z]. */
@@ -48,7 +49,8 @@ const AZUREUS: Record<string, string> = {
   qB: 'qBittorrent',
   QD: 'QQDownload',
   RT: 'Retriever',
-  SD: 'Swarmdrop',
+  SD: 'Xunlei',
+  SW: 'Swarmdrop',
   SZ: 'Shareaza',
   TL: 'Tribler',
   TR: 'Transmission',

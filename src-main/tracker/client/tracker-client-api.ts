@@ -12,7 +12,7 @@ export type { AnnounceEvent, PeerAddress };
 export interface AnnounceParams {
   /** 20 bytes. */
   infoHash: Uint8Array;
-  /** 20 bytes (BEP 20 style, e.g. '-SD0100-' + 12 random bytes). */
+  /** 20 bytes (BEP 20 style, e.g. '-SW0100-' + 12 random bytes). */
   peerId: Uint8Array;
   /** The port our peer server listens on. */
   port: number;

@@ -1,0 +1,54 @@
+// Swarmdrop as a benchmark peer, through the built CLI: `swarmdrop get <.torrent|magnet>
+// --out DIR --json` on 127.0.0.1 with an ephemeral port and its own data folder. Given the
+// complete payload folder as --out it verifies the data and seeds; given an empty folder it
+// downloads. Either way it prints one JSON document ({infoHash, name, totalBytes, path,
+// peerPort}) once every piece is verified, then seeds until SIGTERM.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { BenchContext } from '../context.ts';
+import type { LaunchOptions, PeerClient, RunningPeer } from '../peer-client.ts';
+import { TrackedChild, type LineEvent } from '../tracked-child.ts';
+
+const isComplete = (e: LineEvent): boolean =>
+  typeof e.json?.infoHash === 'string' && typeof e.json?.totalBytes === 'number';
+
+export function swarmdropPeer(ctx: BenchContext): PeerClient {
+  return {
+    name: 'swarmdrop',
+    unavailable: () => ctx.swarmdrop.missing('get'),
+    async launch(o: LaunchOptions): Promise<RunningPeer> {
+      const source = o.torrentFile ?? o.magnet;
+      if (!source) throw new Error('the swarmdrop peer needs a .torrent or a magnet');
+      const dataDir = path.join(o.workDir, 'swarmdrop-data');
+      await mkdir(dataDir, { recursive: true });
+      const args = [
+        ctx.swarmdrop.bin,
+        'get',
+        source,
+        '--out',
+        o.saveDir,
+        '--data-dir',
+        dataDir,
+        '--host',
+        '127.0.0.1',
+        '--port',
+        '0',
+        '--json',
+      ];
+      const child = new TrackedChild(`swarmdrop ${o.seed ? 'seeder' : 'leecher'}`, process.execPath, args, {
+        sampleMemory: o.sampleMemory ?? false,
+      });
+      const complete = async (timeoutMs: number): Promise<number> =>
+        (await child.waitFor(isComplete, timeoutMs, 'completion document')).atMs;
+      return {
+        child,
+        waitSeeding: complete,
+        waitFinished: complete,
+        // `get --json` reports completion only, no per-piece events (issue #5).
+        waitFirstPiece: () =>
+          Promise.reject(new Error('`swarmdrop get --json` has no per-piece progress event')),
+        stop: () => child.stop(),
+      };
+    },
+  };
+}

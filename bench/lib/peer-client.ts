@@ -1,0 +1,57 @@
+// One BitTorrent client the benchmark can start as a seeder or a leecher. Each running
+// peer is one OS process (so its CPU and memory are its own) that tells the harness when
+// it is seeding, has the metadata, has its first verified piece and has every piece.
+import type { TrackedChild } from './tracked-child.ts';
+
+export interface LaunchOptions {
+  /** The .torrent to seed or download; or `magnet`. */
+  torrentFile?: string;
+  magnet?: string;
+  /** Folder holding the payload (seeder) or receiving it (leecher). */
+  saveDir: string;
+  seed: boolean;
+  /** Scratch folder for this process (config, resume data). */
+  workDir: string;
+  /** Sample anonymous memory (leechers). */
+  sampleMemory?: boolean;
+  /** Peer (listen) port on 127.0.0.1; default an ephemeral/free one. */
+  peerPort?: number;
+  /**
+   * `host:port` addresses the peer dials itself (WebTorrent `addPeer`), besides the
+   * tracker's list. Transmission 3.00 has no RPC for it and refuses this option.
+   */
+  connectTo?: string[];
+}
+
+export interface RunningPeer {
+  readonly child: TrackedChild;
+  /** Resolves with the time (performance.now()) the event was seen. */
+  waitSeeding(timeoutMs: number): Promise<number>;
+  waitFinished(timeoutMs: number): Promise<number>;
+  waitFirstPiece(timeoutMs: number): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export interface PeerClient {
+  /** Subject name in the results: `libtorrent`, `webtorrent`, `transmission`, `swarmdrop`. */
+  readonly name: string;
+  /**
+   * Set when one seeder process cannot serve several leechers in turn, so each run gets a
+   * fresh swarm; the string says why (printed in the notes).
+   */
+  readonly freshSeederPerRun?: string;
+  /** Why this client cannot run here (missing tool, command not built yet), or undefined. */
+  unavailable(): string | undefined;
+  launch(options: LaunchOptions): Promise<RunningPeer>;
+}
+
+/** A peer whose process prints the JSON lines of bench/peers/*: seeding, first-piece, finished. */
+export function jsonLinePeer(child: TrackedChild): RunningPeer {
+  return {
+    child,
+    waitSeeding: async (t) => (await child.waitForEvent('seeding', t)).atMs,
+    waitFinished: async (t) => (await child.waitForEvent('finished', t)).atMs,
+    waitFirstPiece: async (t) => (await child.waitForEvent('first-piece', t)).atMs,
+    stop: () => child.stop(),
+  };
+}

@@ -1,0 +1,161 @@
+// The issue #7 targets, checked against the run's own numbers: each says met, missed (by
+// how much) or unavailable. Ratios are Swarmdrop's median ÷ the peer's median in this run.
+import type { FigureResult, Measurement } from './result.ts';
+
+export interface TargetCheck {
+  target: string;
+  measured: string;
+  verdict: 'met' | 'missed' | 'unavailable';
+}
+
+interface Rule {
+  target: string;
+  /** Figure, metric, and `of` (swarmdrop) ÷ `against` when against is set. */
+  figure: string;
+  metric: string;
+  against?: string;
+  op: '>=' | '<=';
+  limit: number;
+  unit: string;
+}
+
+const RULES: Rule[] = [
+  {
+    target: '1→1 MB/s ≥ 1.5× libtorrent',
+    figure: 'transfer-1to1',
+    metric: 'mbps',
+    against: 'libtorrent',
+    op: '>=',
+    limit: 1.5,
+    unit: '×',
+  },
+  {
+    target: '1→1 MB/s ≥ 1.2× WebTorrent',
+    figure: 'transfer-1to1',
+    metric: 'mbps',
+    against: 'webtorrent',
+    op: '>=',
+    limit: 1.2,
+    unit: '×',
+  },
+  {
+    target: '1→1 MB/s ≥ 500 (aim)',
+    figure: 'transfer-1to1',
+    metric: 'mbps',
+    op: '>=',
+    limit: 500,
+    unit: 'MB/s',
+  },
+  {
+    target: '4→1 MB/s ≥ 1.5× libtorrent',
+    figure: 'transfer-4to1',
+    metric: 'mbps',
+    against: 'libtorrent',
+    op: '>=',
+    limit: 1.5,
+    unit: '×',
+  },
+  {
+    target: '4→1 MB/s ≥ 1.2× WebTorrent',
+    figure: 'transfer-4to1',
+    metric: 'mbps',
+    against: 'webtorrent',
+    op: '>=',
+    limit: 1.2,
+    unit: '×',
+  },
+  {
+    target: 'seeding to libtorrent ≥ libtorrent seeding',
+    figure: 'cross-seed',
+    metric: 'mbps',
+    against: 'libtorrent',
+    op: '>=',
+    limit: 1,
+    unit: '×',
+  },
+  {
+    target: 'leecher CPU ≤ libtorrent (1→1)',
+    figure: 'transfer-1to1',
+    metric: 'leecher-cpu-s',
+    against: 'libtorrent',
+    op: '<=',
+    limit: 1,
+    unit: '×',
+  },
+  // 150 MB = 143 MiB.
+  {
+    target: 'leecher peak anon RSS ≤ 150 MB (1→1)',
+    figure: 'transfer-1to1',
+    metric: 'leecher-anon-mib',
+    op: '<=',
+    limit: 143,
+    unit: 'MiB',
+  },
+  {
+    target: 'magnet → first verified piece ≤ 1 s',
+    figure: 'magnet',
+    metric: 'first-piece-s',
+    op: '<=',
+    limit: 1,
+    unit: 's',
+  },
+  {
+    target: 'create ≥ 80% of one-core SHA-1 × cores',
+    figure: 'create',
+    metric: 'create-mbps',
+    against: 'reference',
+    op: '>=',
+    limit: 0.8,
+    unit: '×',
+  },
+  {
+    target: 'tracker announces/s ≥ opentracker',
+    figure: 'tracker',
+    metric: 'announces-per-s',
+    against: 'opentracker',
+    op: '>=',
+    limit: 1,
+    unit: '×',
+  },
+  { target: 'tracker p99 ≤ 5 ms', figure: 'tracker', metric: 'p99-ms', op: '<=', limit: 5, unit: 'ms' },
+  {
+    target: 'daemon start, 500 resumed torrents ≤ 1 s',
+    figure: 'daemon-start',
+    metric: 'ready-s',
+    op: '<=',
+    limit: 1,
+    unit: 's',
+  },
+];
+
+export function checkTargets(figures: FigureResult[]): TargetCheck[] {
+  const out: TargetCheck[] = [];
+  for (const rule of RULES) {
+    const figure = figures.find((f) => f.id === rule.figure);
+    if (!figure) continue; // not run (--only)
+    const row = (subject: string): Measurement | undefined =>
+      figure.measurements.find((m) => m.subject === subject && m.metric === rule.metric);
+    const sd = row('swarmdrop');
+    const peer = rule.against ? row(rule.against) : undefined;
+    let value: number | undefined;
+    let why = '';
+    if (sd?.median === undefined) why = `swarmdrop: ${sd?.unavailable ?? 'no row'}`;
+    else if (rule.against && peer?.median === undefined)
+      why = `${rule.against}: ${peer?.unavailable ?? 'no row'}`;
+    else value = rule.against ? sd.median / peer!.median! : sd.median;
+    if (value === undefined || !Number.isFinite(value)) {
+      out.push({ target: rule.target, measured: `unavailable (${why})`, verdict: 'unavailable' });
+      continue;
+    }
+    const met = rule.op === '>=' ? value >= rule.limit : value <= rule.limit;
+    const gap = met
+      ? ''
+      : rule.op === '>='
+        ? `, ${((1 - value / rule.limit) * 100).toFixed(0)}% short`
+        : `, ${((value / rule.limit - 1) * 100).toFixed(0)}% over`;
+    const shown =
+      rule.unit === '×' ? `${value.toFixed(2)}×` : `${value.toFixed(value >= 100 ? 0 : 2)} ${rule.unit}`;
+    out.push({ target: rule.target, measured: `${shown}${gap}`, verdict: met ? 'met' : 'missed' });
+  }
+  return out;
+}

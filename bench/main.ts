@@ -1,0 +1,198 @@
+// `npm run bench` (issue #7): measures Swarmdrop beside libtorrent, WebTorrent,
+// Transmission and opentracker on this machine, in one run, on loopback only. Each figure
+// is a module in bench/figures/; a figure whose Swarmdrop part does not exist yet reports
+// it as unavailable with the reason instead of a number.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { libtorrentClient } from './lib/clients/libtorrent-client.ts';
+import { swarmdropCli } from './lib/clients/swarmdrop-client.ts';
+import { transmissionClient } from './lib/clients/transmission-client.ts';
+import { webtorrentClient } from './lib/clients/webtorrent-client.ts';
+import type { BenchContext } from './lib/context.ts';
+import type { Figure } from './lib/figure.ts';
+import { machineInfo } from './lib/machine.ts';
+import { parseOptions, usage } from './lib/options.ts';
+import { makePayload, type Payload } from './lib/payload.ts';
+import { consoleTable, markdown, type BenchReport } from './lib/report.ts';
+import { ratiosOf, summarize, type FigureResult } from './lib/result.ts';
+import { checkTargets } from './lib/targets.ts';
+import { findTool } from './lib/tools.ts';
+import { TrackedChild } from './lib/tracked-child.ts';
+import { ceilings } from './figures/ceilings.ts';
+import { create } from './figures/create.ts';
+import { crossSeed } from './figures/cross-seed.ts';
+import { daemonStart } from './figures/daemon-start.ts';
+import { magnet } from './figures/magnet.ts';
+import { tracker } from './figures/tracker.ts';
+import { transferFigure } from './figures/transfer.ts';
+import { serveTracker } from './tracker-server-child.ts';
+
+export const FIGURES: Figure[] = [
+  ceilings,
+  create,
+  transferFigure(1),
+  transferFigure(4),
+  crossSeed,
+  magnet,
+  tracker,
+  daemonStart,
+];
+
+async function main(argv: string[]): Promise<number> {
+  if (argv[0] === '--internal-tracker-server') return serveTracker();
+  let options;
+  try {
+    options = parseOptions(argv);
+  } catch (err) {
+    console.error(`bench: ${(err as Error).message}\n\n${usage}`);
+    return 2;
+  }
+  if (options.help) {
+    console.log(`${usage}\n\nfigures: ${FIGURES.map((f) => f.id).join(', ')}`);
+    return 0;
+  }
+  const unknown = options.only.filter((id) => !FIGURES.some((f) => f.id === id));
+  if (unknown.length) {
+    console.error(
+      `bench: unknown figure ${unknown.join(', ')}; figures: ${FIGURES.map((f) => f.id).join(', ')}`,
+    );
+    return 2;
+  }
+  const repoRoot = findRepoRoot();
+  const workDir = await mkdtemp(path.join(tmpdir(), 'swarmdrop-bench-'));
+  const started = performance.now();
+  const log = (message: string): void => void process.stderr.write(`${message}\n`);
+  let payload: Promise<Payload> | undefined;
+  const ctx: BenchContext = {
+    options,
+    repoRoot,
+    workDir,
+    payload: () => {
+      payload ??= (async () => {
+        const t = performance.now();
+        const p = await makePayload(path.join(workDir, 'payload'), options.sizeMiB);
+        log(
+          `payload: ${options.sizeMiB} MiB pseudo-random in ${((performance.now() - t) / 1000).toFixed(1)} s (${p.infoHashHex})`,
+        );
+        return p;
+      })();
+      return payload;
+    },
+    peers: {
+      libtorrent: libtorrentClient(repoRoot),
+      webtorrent: webtorrentClient(repoRoot),
+      transmission: transmissionClient(),
+    },
+    swarmdrop: swarmdropCli(repoRoot),
+    tools: {
+      opentracker: findTool('opentracker'),
+      mktorrent: findTool('mktorrent'),
+      transmissionCreate: findTool('transmission-create'),
+    },
+    log,
+  };
+  const interrupted = (): void => {
+    TrackedChild.killAll();
+    rmSync(workDir, { recursive: true, force: true });
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+
+  const figures: FigureResult[] = [];
+  try {
+    for (const figure of FIGURES.filter((f) => options.only.length === 0 || options.only.includes(f.id))) {
+      log(`[${figure.id}] ${figure.title}`);
+      const t = performance.now();
+      let result: FigureResult;
+      try {
+        const out = await figure.run(ctx);
+        result = {
+          id: figure.id,
+          title: figure.title,
+          target: figure.target,
+          measurements: out.measurements.map(summarize),
+          notes: out.notes,
+          durationSec: 0,
+        };
+      } catch (err) {
+        const reason = `failed: ${(err as Error).message}`;
+        log(`  ${reason}`);
+        result = {
+          id: figure.id,
+          title: figure.title,
+          measurements: [
+            summarize({
+              id: `${figure.id}/figure/error`,
+              subject: 'figure',
+              metric: 'error',
+              label: figure.title,
+              unit: '-',
+              better: 'higher',
+              samples: [],
+              failures: [],
+              unavailable: reason,
+            }),
+          ],
+          notes: [],
+          durationSec: 0,
+        };
+      }
+      result.durationSec = (performance.now() - t) / 1000;
+      figures.push(result);
+    }
+  } finally {
+    TrackedChild.killAll();
+    await rm(workDir, { recursive: true, force: true });
+  }
+
+  const report: BenchReport = {
+    generatedAt: new Date().toISOString(),
+    command: `node dist/bench/main.js ${argv.join(' ')}`.trim(),
+    options,
+    machine: machineInfo(repoRoot),
+    figures,
+    ratios: figures.flatMap(ratiosOf),
+    targets: checkTargets(figures),
+    durationSec: (performance.now() - started) / 1000,
+  };
+  console.log(consoleTable(report));
+  const jsonFile =
+    options.jsonFile ??
+    path.join(repoRoot, 'bench/results', `raw-${report.generatedAt.replace(/[:.]/g, '-')}.json`);
+  await writeOut(path.resolve(repoRoot, jsonFile), `${JSON.stringify(report, null, 2)}\n`);
+  log(`\nraw results: ${jsonFile}`);
+  if (options.markdownFile) {
+    await writeOut(path.resolve(repoRoot, options.markdownFile), markdown(report));
+    log(`report: ${options.markdownFile}`);
+  }
+  return 0;
+}
+
+async function writeOut(file: string, text: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, text);
+}
+
+/** The folder holding Swarmdrop's package.json (dist/bench/main.js is two levels down). */
+function findRepoRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'bench'))) return dir;
+    dir = path.dirname(dir);
+  }
+  return process.cwd();
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    TrackedChild.killAll();
+    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    process.exit(1);
+  },
+);

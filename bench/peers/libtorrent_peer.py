@@ -1,0 +1,103 @@
+#!/usr/bin/python3
+"""One libtorrent peer for `npm run bench` (issue #7): seeds or downloads one torrent.
+
+Run with Debian's /usr/bin/python3 (python3-libtorrent). Everything stays on loopback:
+DHT, LSD, UPnP and NAT-PMP are off, it listens on 127.0.0.1 only and talks to the one
+tracker in the .torrent/magnet or to --peer addresses. Prints one JSON object per line:
+  {"event":"listening","port":N}  {"event":"seeding"}  {"event":"metadata"}
+  {"event":"first-piece"}  {"event":"finished"}  {"event":"error","message":...}
+and stays alive after `finished` until SIGTERM/SIGINT, so the harness can read its CPU
+and memory from /proc before it exits.
+"""
+import argparse
+import json
+import signal
+import sys
+import time
+
+import libtorrent as lt
+
+
+def say(event, **fields):
+    print(json.dumps({"event": event, **fields}), flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    src = ap.add_mutually_exclusive_group(required=True)
+    src.add_argument("--torrent")
+    src.add_argument("--magnet")
+    ap.add_argument("--save", required=True, help="folder holding (seed) or receiving (leech) the payload")
+    ap.add_argument("--seed", action="store_true", help="the data is complete: check it, then seed")
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--peer", action="append", default=[], help="host:port to connect to directly")
+    args = ap.parse_args()
+
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(1))
+    signal.signal(signal.SIGINT, lambda *_: stopping.append(1))
+
+    settings = {
+        "listen_interfaces": "127.0.0.1:%d" % args.port,
+        "enable_dht": False,
+        "enable_lsd": False,
+        "enable_upnp": False,
+        "enable_natpmp": False,
+        # TCP only, like every other client in the benchmark.
+        "enable_incoming_utp": False,
+        "enable_outgoing_utp": False,
+        # Every peer of the benchmark is 127.0.0.1 on its own port.
+        "allow_multiple_connections_per_ip": True,
+        "alert_mask": lt.alert.category_t.status_notification
+        | lt.alert.category_t.error_notification
+        | lt.alert.category_t.storage_notification
+        | lt.alert.category_t.piece_progress_notification,
+    }
+    ses = lt.session(settings)
+
+    params = lt.parse_magnet_uri(args.magnet) if args.magnet else lt.add_torrent_params()
+    if args.torrent:
+        params.ti = lt.torrent_info(args.torrent)
+    params.save_path = args.save
+    handle = ses.add_torrent(params)
+    for peer in args.peer:
+        host, port = peer.rsplit(":", 1)
+        handle.connect_peer((host, int(port)))
+
+    say("listening", port=ses.listen_port())
+    seen_first = False
+    reported = False
+    while not stopping:
+        ses.wait_for_alert(200)
+        for a in ses.pop_alerts():
+            if isinstance(a, lt.metadata_received_alert):
+                say("metadata")
+            elif isinstance(a, lt.piece_finished_alert) and not seen_first:
+                seen_first = True
+                say("first-piece", piece=a.piece_index)
+            elif isinstance(a, (lt.torrent_finished_alert,)) and not reported:
+                reported = True
+                say("seeding" if args.seed else "finished")
+            elif isinstance(a, (lt.torrent_error_alert, lt.file_error_alert, lt.listen_failed_alert)):
+                say("error", message=a.message())
+        st = handle.status()
+        if not reported and st.is_seeding and st.has_metadata:
+            # A seeder whose check found every piece gets no torrent_finished_alert.
+            reported = True
+            say("seeding" if args.seed else "finished")
+        if args.seed and not reported and st.has_metadata and st.state == lt.torrent_status.downloading:
+            say("error", message="seed data incomplete after the check (%.1f%%)" % (st.progress * 100))
+            break
+    ses.pause()
+    # Let the tracker hear `stopped` (bounded).
+    deadline = time.time() + 0.5
+    ses.remove_torrent(handle)
+    while time.time() < deadline:
+        if ses.wait_for_alert(100) is not None:
+            if any(isinstance(a, lt.torrent_removed_alert) for a in ses.pop_alerts()):
+                break
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

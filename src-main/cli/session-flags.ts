@@ -1,0 +1,96 @@
+// Flags shared by `swarmdrop share` and `swarmdrop get`: peer address, data folder,
+// trackers; and opening the engine session they describe.
+import { openSession } from '../engine/session/open-session.ts';
+import { defaultDataDir } from '../engine/default-data-dir.ts';
+import type { Session, SessionOptions } from '../engine/session-api.ts';
+import { UsageError } from './cli-command.ts';
+import { parseSize } from './create-command.ts';
+
+export const DEFAULT_PEER_PORT = 6881;
+
+export const sessionFlagOptions = {
+  tracker: { type: 'string', short: 't', multiple: true },
+  host: { type: 'string' },
+  port: { type: 'string', short: 'p' },
+  'announce-ip': { type: 'string' },
+  'data-dir': { type: 'string' },
+  'download-limit': { type: 'string' },
+  'upload-limit': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const sessionFlagHelp = `  -t, --tracker URL       tracker announce URL (udp://H:P, http://…); repeatable
+      --host H            address to accept peers on (default 0.0.0.0)
+  -p, --port P            peer port (default ${DEFAULT_PEER_PORT}; 0 = any free port)
+      --announce-ip H     address to announce to the tracker, if not the one it sees
+      --data-dir D        resume data folder (default: ${defaultDataDir()})
+      --download-limit R  bytes per second, e.g. 512K or 10M (default: unlimited)
+      --upload-limit R    bytes per second (default: unlimited)
+      --json              print one JSON document on stdout
+  -h, --help              show this help`;
+
+export interface SessionFlags {
+  tracker?: string[];
+  host?: string;
+  port?: string;
+  'announce-ip'?: string;
+  'data-dir'?: string;
+  'download-limit'?: string;
+  'upload-limit'?: string;
+}
+
+export function trackersOf(flags: SessionFlags): string[] {
+  const urls = (flags.tracker ?? []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
+  for (const url of urls) {
+    if (!/^(udp|https?):\/\/[^/]+/i.test(url)) throw new UsageError(`not a tracker URL: ${url}`);
+  }
+  return urls;
+}
+
+export function portOf(flags: SessionFlags): number | undefined {
+  if (flags.port === undefined) return undefined;
+  const port = Number(flags.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`not a port: ${flags.port}`);
+  return port;
+}
+
+/**
+ * Opens the engine for one CLI transfer. Without --port, a busy default port falls back to
+ * any free one (another client on this machine often holds 6881); with --port it is an error.
+ */
+export async function openCliSession(flags: SessionFlags, downloadDir: string): Promise<Session> {
+  const port = portOf(flags);
+  const options: SessionOptions = {
+    dataDir: flags['data-dir'] ?? defaultDataDir(),
+    downloadDir,
+    peerHost: flags.host ?? '0.0.0.0',
+    peerPort: port ?? DEFAULT_PEER_PORT,
+    defaultTrackers: trackersOf(flags),
+    restoreTorrents: false,
+    rateLimits: {
+      downloadBps: flags['download-limit'] ? parseSize(flags['download-limit']) : 0,
+      uploadBps: flags['upload-limit'] ? parseSize(flags['upload-limit']) : 0,
+    },
+    ...(flags['announce-ip'] ? { announceHost: flags['announce-ip'] } : {}),
+  };
+  try {
+    return await openSession(options);
+  } catch (err) {
+    if (port !== undefined || (err as { code?: string }).code !== 'port-in-use') throw err;
+    return openSession({ ...options, peerPort: 0 });
+  }
+}
+
+/** Resolves with the signal's name on the first SIGINT or SIGTERM. */
+export function waitForSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(signal);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}

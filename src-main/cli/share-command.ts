@@ -1,0 +1,95 @@
+// `swarmdrop share <path>...`: hashes each file or folder into a torrent, publishes it to
+// the tracker's catalog, prints its magnet link, and seeds until SIGINT/SIGTERM.
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ShareResult } from '../engine/session-api.ts';
+import { UsageError, type CliCommand } from './cli-command.ts';
+import { parseSize } from './create-command.ts';
+import { openCliSession, sessionFlagHelp, sessionFlagOptions, trackersOf, waitForSignal } from './session-flags.ts';
+
+const help = `usage: swarmdrop share <path>... --tracker udp://HOST:PORT [options]
+
+Shares files or folders in place (nothing is copied): each path becomes one torrent,
+published to the tracker's catalog; its magnet link is printed on one line. Seeds until
+interrupted (Ctrl-C / SIGTERM), then tells the tracker it stopped.
+
+options:
+      --torrent-out F     also write the .torrent to F (one path only)
+  -l, --piece-length N    piece size, e.g. 256K (default: chosen from the size)
+      --no-publish        do not add the torrent to the tracker's catalog
+${sessionFlagHelp}`;
+
+export const shareCommand: CliCommand = {
+  summary: 'share files: print a magnet link and seed until interrupted',
+  async run(argv) {
+    try {
+      return await run(argv);
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      console.error(`swarmdrop share: ${err.message}\n\n${help}`);
+      return 2;
+    }
+  },
+};
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        ...sessionFlagOptions,
+        'torrent-out': { type: 'string' },
+        'piece-length': { type: 'string', short: 'l' },
+        'no-publish': { type: 'boolean' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv);
+  if (values.help) {
+    console.log(help);
+    return 0;
+  }
+  if (positionals.length === 0) throw new UsageError('missing <path>');
+  if (values['torrent-out'] && positionals.length > 1) throw new UsageError('--torrent-out takes one <path>');
+  const trackers = trackersOf(values);
+  if (trackers.length === 0) console.error('swarmdrop share: no --tracker: peers must be given the magnet link with an address');
+  const pieceLengthBytes = values['piece-length'] ? parseSize(values['piece-length']) : undefined;
+  const session = await openCliSession(values, process.cwd());
+  const stopped = waitForSignal();
+  session.on('warning', (w) => console.error(`swarmdrop share: warning: ${w.code}: ${w.message}`));
+  session.on('fatal', (e) => console.error(`swarmdrop share: error: ${e.code}: ${e.message}`));
+  try {
+    const results: (ShareResult & { name: string; totalBytes: number })[] = [];
+    for (const p of positionals) {
+      const result = await session.share([path.resolve(p)], {
+        trackers,
+        publish: !values['no-publish'],
+        ...(pieceLengthBytes ? { pieceLengthBytes } : {}),
+      });
+      const summary = session.list().find((t) => t.id === result.id);
+      results.push({ ...result, name: summary?.name ?? '', totalBytes: summary?.totalBytes ?? 0 });
+      if (values['torrent-out']) await writeFile(values['torrent-out'], result.torrentBytes);
+      if (!values.json) console.log(result.magnet);
+      if (!result.published && !values['no-publish'] && trackers.length > 0) {
+        console.error(`swarmdrop share: ${summary?.name ?? p}: not published (the catalog did not answer)`);
+      }
+    }
+    if (values.json) {
+      const torrents = results.map((r) => ({ infoHash: r.id, name: r.name, totalBytes: r.totalBytes, magnet: r.magnet, published: r.published }));
+      console.log(JSON.stringify({ peerPort: session.peerPort, magnet: torrents[0]!.magnet, infoHash: torrents[0]!.infoHash, torrents }));
+    } else {
+      console.error(`swarmdrop share: seeding on port ${session.peerPort}; Ctrl-C to stop`);
+    }
+    await stopped;
+    return 0;
+  } finally {
+    await session.close();
+  }
+}

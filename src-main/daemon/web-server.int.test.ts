@@ -1,0 +1,190 @@
+// The daemon's transport over real sockets on 127.0.0.1, with the real engine behind
+// the service (peer port 0, no embedded tracker): HTTP headers and confinement, who may
+// open the WebSocket, and the contract over it, uploads included.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { makeTempDir } from '../../test/support/temp-dir.ts';
+import { AppService } from '../service/app-service.ts';
+import { realServiceDeps } from '../service/real-deps.ts';
+import { WebServer } from './web-server.ts';
+import type { ServerFrame } from '../../src-shared/contract/wire.ts';
+
+let temp: { dir: string; remove(): Promise<void> };
+let service: AppService;
+let server: WebServer;
+let tokenServer: WebServer;
+
+beforeAll(async () => {
+  temp = await makeTempDir();
+  const rendererDir = path.join(temp.dir, 'renderer');
+  await mkdir(path.join(rendererDir, 'assets'), { recursive: true });
+  await writeFile(path.join(rendererDir, 'index.html'), '<!doctype html><title>t</title>');
+  await writeFile(path.join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
+  await writeFile(path.join(temp.dir, 'secret.txt'), 'secret');
+  service = await AppService.open(
+    {
+      host: 'daemon',
+      version: 'test',
+      dataDir: path.join(temp.dir, 'data'),
+      defaultDownloadDir: path.join(temp.dir, 'downloads'),
+      overrides: { peerPort: 0, embeddedTracker: 'off', bindHost: '127.0.0.1' },
+      log: () => undefined,
+    },
+    realServiceDeps(),
+  );
+  server = await WebServer.start(service, { host: '127.0.0.1', port: 0, rendererDir });
+  tokenServer = await WebServer.start(service, { host: '127.0.0.1', port: 0, rendererDir, token: 'let-me-in' });
+});
+
+afterAll(async () => {
+  await server?.close();
+  await tokenServer?.close();
+  await service?.close();
+  await temp?.remove();
+});
+
+function get(port: number, urlPath: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path: urlPath, method, headers }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+interface Client {
+  ws: WebSocket;
+  call(command: string, request: unknown): Promise<Extract<ServerFrame, { type: 'result' }>>;
+  events: Extract<ServerFrame, { type: 'event' }>[];
+  close(): void;
+}
+
+function connect(port: number, opts: { origin?: string; query?: string } = {}): Promise<Client> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws${opts.query ?? ''}`, { headers: { Origin: opts.origin ?? `http://127.0.0.1:${port}` } });
+  const events: Client['events'] = [];
+  const waiting = new Map<number, (f: Extract<ServerFrame, { type: 'result' }>) => void>();
+  let id = 0;
+  ws.on('message', (data) => {
+    const frame = JSON.parse(data.toString()) as ServerFrame;
+    if (frame.type === 'event') events.push(frame);
+    else waiting.get(frame.id)?.(frame);
+  });
+  return new Promise((resolve, reject) => {
+    ws.once('open', () =>
+      resolve({
+        ws,
+        events,
+        call(command, request) {
+          const n = ++id;
+          return new Promise((res) => {
+            waiting.set(n, res);
+            ws.send(JSON.stringify({ type: 'command', id: n, command, request }));
+          });
+        },
+        close: () => ws.close(),
+      }),
+    );
+    ws.once('error', reject);
+  });
+}
+
+describe('HTTP', () => {
+  it('serves the renderer with a strict CSP and safe headers', async () => {
+    const r = await get(server.port, '/', { Host: `127.0.0.1:${server.port}` });
+    expect(r.status).toBe(200);
+    expect(r.body).toContain('<title>t</title>');
+    expect(r.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(r.headers['content-security-policy']).toContain(`connect-src 'self' ws://127.0.0.1:${server.port}`);
+    expect(r.headers['x-content-type-options']).toBe('nosniff');
+    expect((await get(server.port, '/assets/app.js')).headers['content-type']).toContain('text/javascript');
+  });
+
+  it('never serves files outside the renderer folder', async () => {
+    expect((await get(server.port, '/../secret.txt')).status).toBe(404);
+    expect((await get(server.port, '/%2e%2e/secret.txt')).status).toBe(404);
+    expect((await get(server.port, '/assets/%00')).status).toBe(404);
+  });
+
+  it('refuses foreign Host names and other methods', async () => {
+    expect((await get(server.port, '/', { Host: 'evil.example' })).status).toBe(403);
+    expect((await get(server.port, '/', {}, 'POST')).status).toBe(405);
+  });
+});
+
+describe('WebSocket access', () => {
+  it('refuses a socket opened from another origin', async () => {
+    await expect(connect(server.port, { origin: 'http://evil.example' })).rejects.toThrow(/403/);
+  });
+
+  it('needs the token when one is set', async () => {
+    await expect(connect(tokenServer.port)).rejects.toThrow(/403/);
+    await expect(connect(tokenServer.port, { query: '?token=wrong' })).rejects.toThrow(/403/);
+    const c = await connect(tokenServer.port, { query: '?token=let-me-in' });
+    expect((await c.call('getAppInfo', {})).ok).toBe(true);
+    c.close();
+  });
+});
+
+describe('the contract over the socket', () => {
+  it('answers commands with the real engine behind', async () => {
+    const c = await connect(server.port);
+    const info = await c.call('getAppInfo', {});
+    expect(info).toMatchObject({ ok: true, response: { host: 'daemon', embeddedTracker: { running: false }, overridden: ['peerPort', 'embeddedTracker'] } });
+    expect((info as { response: { listeningPort: number } }).response.listeningPort).toBeGreaterThan(0);
+    expect(await c.call('getTorrents', {})).toEqual({ type: 'result', id: 2, ok: true, response: [] });
+    c.close();
+  });
+
+  it('rejects unknown commands and bad payloads with codes, in words', async () => {
+    const c = await connect(server.port);
+    expect(await c.call('rm -rf', {})).toMatchObject({ ok: false, error: { code: 'unknown-command' } });
+    expect(await c.call('pause', { id: '../../etc' })).toMatchObject({ ok: false, error: { code: 'bad-info-hash' } });
+    expect(await c.call('setSettings', { peerPort: -1 })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(await c.call('add', { source: { kind: 'magnet', uri: 'magnet:?xt=urn:btih:zzz' } })).toMatchObject({
+      ok: false,
+      error: { code: 'bad-magnet', message: expect.stringContaining('not a valid magnet link') },
+    });
+    expect(await c.call('pause', { id: 'a'.repeat(40) })).toMatchObject({ ok: false, error: { code: 'unknown-torrent' } });
+    expect(await c.call('pickPaths', { kind: 'files' })).toMatchObject({ ok: false, error: { code: 'not-supported' } });
+    c.close();
+  });
+
+  it('closes only that socket on a malformed frame', async () => {
+    const bad = await connect(server.port);
+    const good = await connect(server.port);
+    const closed = new Promise<number>((resolve) => bad.ws.once('close', (code) => resolve(code)));
+    bad.ws.send('{not json');
+    expect(await closed).toBe(1008);
+    expect((await good.call('getAppInfo', {})).ok).toBe(true);
+    good.close();
+  });
+
+  it('uploads a dropped file into the share folder and shares it', async () => {
+    const c = await connect(server.port);
+    const content = Buffer.from('hello swarm '.repeat(50_000));
+    const begin = await c.call('uploadBegin', { files: [{ relativePath: ['greeting.txt'], sizeBytes: content.length }] });
+    expect(begin.ok).toBe(true);
+    const { uploadId, chunkBytes } = (begin as { response: { uploadId: string; chunkBytes: number } }).response;
+    for (let off = 0; off < content.length; off += chunkBytes) {
+      const chunk = content.subarray(off, off + chunkBytes);
+      expect(await c.call('uploadChunk', { uploadId, fileIndex: 0, offsetBytes: off, dataBase64: chunk.toString('base64') })).toMatchObject({ ok: true });
+    }
+    const shared = await c.call('uploadFinish', { uploadId });
+    expect(shared).toMatchObject({ ok: true, response: { name: 'greeting.txt', magnet: expect.stringMatching(/^magnet:\?xt=urn:btih:/) } });
+    expect(await readFile(path.join(service.shareDir, 'greeting.txt'))).toEqual(content);
+    const id = (shared as { response: { id: string } }).response.id;
+    const list = await c.call('getTorrents', {});
+    expect((list as { response: { id: string; state: string }[] }).response).toContainEqual(expect.objectContaining({ id, state: 'seeding' }));
+    // The share reached this client as a batched torrents event too.
+    await expect.poll(() => c.events.some((e) => e.event === 'torrents' && JSON.stringify(e.payload).includes(id)), { timeout: 5000 }).toBe(true);
+    const detail = await c.call('getDetail', { id });
+    expect(detail).toMatchObject({ ok: true, response: { infoHashHex: id, pieces: { sourcesBase64: expect.any(String) } } });
+    c.close();
+  });
+});

@@ -1,0 +1,349 @@
+/**
+ * The engine's public face: options, sources, snapshots and events, and the `Session`
+ * methods. Types only, and free of Node/electron types, so `src-main/service` can map
+ * them 1:1 onto the UI contract in `src-shared/contract`.
+ *
+ * Conventions: ids are the lower-case hex info-hash (40 chars); byte counts are numbers
+ * (safe integers up to 8 PiB); times are epoch milliseconds; rates are bytes per second.
+ */
+
+// ---------------------------------------------------------------- options
+
+export interface RateLimits {
+  /** Bytes per second; 0 = unlimited (the default). */
+  downloadBps: number;
+  uploadBps: number;
+}
+
+export interface ConnectionLimits {
+  /** Peer connections per torrent (incoming + outgoing). Default 50. */
+  perTorrent: number;
+  /** Peer connections across the session. Default 200. */
+  global: number;
+  /** Upload slots (unchoked peers) per torrent, optimistic slot included. Default 4. */
+  uploadSlots: number;
+}
+
+export interface SessionOptions {
+  /** Resume data and session state. Default: the platform's app data folder. */
+  dataDir?: string;
+  /** Where downloads go unless `AddOptions.savePath` says otherwise. */
+  downloadDir: string;
+  /** Bind address of the peer server. Default '0.0.0.0'. */
+  peerHost?: string;
+  /** Peer server port; 0 = ephemeral (tests). Default 6881. */
+  peerPort?: number;
+  /**
+   * The address other peers should dial, announced to trackers as `ip` when set (BEP 15
+   * `IP address` field / HTTP `ip=`). Unset: the tracker uses the packet's source.
+   */
+  announceHost?: string;
+  /** Announce URLs (udp://, http://) added to every torrent. */
+  defaultTrackers?: string[];
+  connections?: Partial<ConnectionLimits>;
+  rateLimits?: Partial<RateLimits>;
+  /** `share()` publishes the torrent to the tracker's catalog (issue #4). Default true. */
+  publishOnShare?: boolean;
+  /**
+   * Restore and start every torrent saved in dataDir on open (the app). The CLI passes
+   * false and adds just the one it was asked for (its resume data is still used). Default true.
+   */
+  restoreTorrents?: boolean;
+  /** Client identifier written into the peer id (BEP 20, Azureus style). Default '-SW0100-'. */
+  peerIdPrefix?: string;
+  /** Engine internals; tests shorten intervals. Defaults suit real use. */
+  tuning?: Partial<EngineTuning>;
+}
+
+/** Engine tunables (milliseconds, bytes, blocks). */
+export interface EngineTuning {
+  /** The torrent's periodic tick: request time-outs, interest, dialing. Default 1000. */
+  tickMs: number;
+  /** Unanswered block requests are re-requested from other peers after this. Default 30 000. */
+  requestTimeoutMs: number;
+  /** Rechoke period (BEP 3 practice: 10 s). */
+  rechokeIntervalMs: number;
+  /** Optimistic unchoke rotation (30 s). */
+  optimisticIntervalMs: number;
+  /** Resume data is saved this often while a torrent is active. Default 30 000. */
+  resumeSaveIntervalMs: number;
+  /** Complete pieces waiting for hashing/disk before requesting pauses. Default 24 MiB. */
+  maxBufferedBytes: number;
+  /** Request pipeline depth per peer (blocks): a new peer's, the floor, the ceiling (default 512). */
+  initialQueueDepth: number;
+  minQueueDepth: number;
+  maxQueueDepth: number;
+  /**
+   * Requested-and-not-received bytes across all of a torrent's peers. Bounds the pieces
+   * being assembled in memory however many peers there are. Default 16 MiB.
+   */
+  maxRequestedBytes: number;
+  /** Seconds of a peer's rate kept requested (libtorrent request_queue_time). Default 2. */
+  queueTimeSec: number;
+  /** Floor on tracker re-announce intervals, seconds. Default 10. */
+  announceMinIntervalSec: number;
+  /** First retry delay when no tracker answers. Default 30 000. */
+  announceRetryBaseMs: number;
+  /** UDP tracker first retransmit time-out (BEP 15: 15 000). */
+  udpTrackerTimeoutMs: number;
+}
+
+// ---------------------------------------------------------------- adding torrents
+
+export type TorrentSource =
+  | { kind: 'torrent-file'; path: string }
+  | { kind: 'metainfo'; bytes: Uint8Array }
+  | { kind: 'magnet'; uri: string }
+  | { kind: 'info-hash'; infoHashHex: string; name?: string };
+
+export interface AddOptions {
+  /** Folder the torrent's name (file or folder) is created in. Default: downloadDir. */
+  savePath?: string;
+  /** Extra announce URLs for this torrent (added to the metainfo's and the defaults). */
+  trackers?: string[];
+  /** Add without starting. */
+  paused?: boolean;
+}
+
+export interface ShareOptions {
+  /** Announce URLs written into the torrent; default: the session's defaultTrackers. */
+  trackers?: string[];
+  /** Torrent name; default: the basename of the single path. Required for several paths. */
+  name?: string;
+  /** Piece length; default: chosen from the total size (createTorrent's rule). */
+  pieceLengthBytes?: number;
+  comment?: string;
+  private?: boolean;
+  /** Publish to the tracker's catalog; default SessionOptions.publishOnShare. */
+  publish?: boolean;
+}
+
+export interface ShareProgress {
+  hashedBytes: number;
+  totalBytes: number;
+}
+
+export interface ShareResult {
+  id: string;
+  magnet: string;
+  /** The encoded .torrent file, for `--torrent-out` or "save .torrent". */
+  torrentBytes: Uint8Array;
+  /** Whether the catalog accepted the entry (false when publishing is off or failed). */
+  published: boolean;
+}
+
+// ---------------------------------------------------------------- snapshots
+
+export type TorrentState =
+  | 'fetching-metadata'
+  | 'checking'
+  | 'downloading'
+  | 'seeding'
+  | 'paused'
+  | 'error'
+  | 'queued';
+
+export interface EngineError {
+  /** Stable machine code, e.g. 'bad-path', 'storage-io', 'metadata-mismatch'. */
+  code: string;
+  message: string;
+}
+
+export interface TorrentSummary {
+  /** Hex info-hash. */
+  id: string;
+  /** Torrent name; the info-hash (or the magnet's dn) until metadata arrives. */
+  name: string;
+  state: TorrentState;
+  /** Verified bytes / total, 0..1 (0 while metadata is unknown). */
+  progress: number;
+  /** 0 while metadata is unknown. */
+  totalBytes: number;
+  /** Verified payload bytes we have. */
+  verifiedBytes: number;
+  /** Payload bytes received this session (includes wasted/failed). */
+  downloadedBytes: number;
+  /** Payload bytes sent (persisted across restarts). */
+  uploadedBytes: number;
+  downRateBps: number;
+  upRateBps: number;
+  /** Connected peers (incl. seeds). */
+  peers: number;
+  /** Connected peers that have every piece. */
+  seeds: number;
+  /** Seconds to completion at the current rate; null when unknown or complete. */
+  etaSec: number | null;
+  /** uploadedBytes / max(verifiedBytes, 1). */
+  ratio: number;
+  savePath: string;
+  addedAt: number;
+  completedAt: number | null;
+  error?: EngineError;
+}
+
+export interface FileDetail {
+  /** Path segments below the torrent's root, e.g. ['docs', 'a.txt']. */
+  path: string[];
+  lengthBytes: number;
+  /** Verified bytes of this file (pieces that overlap it and are verified). */
+  verifiedBytes: number;
+  progress: number;
+}
+
+export interface PeerFlags {
+  /** We choke them / they choke us. */
+  amChoking: boolean;
+  peerChoking: boolean;
+  amInterested: boolean;
+  peerInterested: boolean;
+  /** No block from them for a while despite outstanding requests. */
+  snubbed: boolean;
+  incoming: boolean;
+  /** Always false today: no MSE/PE (plain TCP). Kept for the UI's column. */
+  encrypted: boolean;
+  /** Unchoked by the optimistic slot. */
+  optimistic: boolean;
+}
+
+export interface PeerDetail {
+  /** Stable within a torrent while the peer is known; used by `pieceSources`. */
+  index: number;
+  /** 'host:port' ([v6]:port for IPv6). */
+  address: string;
+  /** Client name from the peer id (BEP 20), e.g. 'Transmission 3.00'; 'unknown' if none. */
+  client: string;
+  peerIdHex: string;
+  downRateBps: number;
+  upRateBps: number;
+  downloadedBytes: number;
+  uploadedBytes: number;
+  /** Their share of pieces, 0..1. */
+  progress: number;
+  /** Outstanding requests we have with them. */
+  requestsInFlight: number;
+  flags: PeerFlags;
+}
+
+export type TrackerStatus = 'idle' | 'announcing' | 'working' | 'error' | 'disabled';
+
+export interface TrackerDetail {
+  url: string;
+  tier: number;
+  status: TrackerStatus;
+  lastAnnounceAt: number | null;
+  nextAnnounceAt: number | null;
+  lastError: string | null;
+  seeders: number | null;
+  leechers: number | null;
+}
+
+/**
+ * Piece state, compact so 100 000 pieces stay a few KiB (DESIGN: state as bitfields).
+ * `have` and `downloading` are BEP 3-ordered bitfields in base64 (Bitfield.toBase64);
+ * a piece in neither is missing.
+ */
+export interface PieceStates {
+  pieceCount: number;
+  haveBase64: string;
+  downloadingBase64: string;
+  /**
+   * Which peer each piece came from: `pieceSources[i]` is an index into `sourcePeers`, or
+   * -1 when unknown (verified before this session, or not yet complete). A piece whose
+   * blocks came from several peers is credited to the peer that sent the most of them.
+   */
+  pieceSources: number[];
+  /**
+   * Peers that ever sent us a verified piece (this session), kept after they disconnect,
+   * so the map can still say where each piece came from. `index` matches PeerDetail.index.
+   */
+  sourcePeers: { index: number; address: string; client: string }[];
+}
+
+export interface TorrentDetail {
+  summary: TorrentSummary;
+  infoHashHex: string;
+  magnet: string;
+  pieceLengthBytes: number;
+  pieces: PieceStates;
+  files: FileDetail[];
+  peers: PeerDetail[];
+  trackers: TrackerDetail[];
+  comment?: string;
+  createdBy?: string;
+  private: boolean;
+}
+
+// ---------------------------------------------------------------- events
+
+export interface SessionEvents {
+  /** Changed torrents, batched: at most 10 per second for the whole session. */
+  update: (changed: TorrentSummary[]) => void;
+  'torrent-added': (summary: TorrentSummary) => void;
+  'torrent-removed': (id: string) => void;
+  /** The torrent went from incomplete to every piece verified (not fired for shares). */
+  'torrent-completed': (summary: TorrentSummary) => void;
+  /** Metadata arrived for a magnet/info-hash torrent: name and size are now known. */
+  'metadata': (summary: TorrentSummary) => void;
+  /** A piece verified: who sent it (for logs and tests; the UI should use `update`). */
+  'piece-verified': (event: PieceVerifiedEvent) => void;
+  /** Something recoverable: a tracker failed, a peer was banned, a piece failed its hash. */
+  warning: (event: EngineEvent) => void;
+  /** A torrent entered its error state (torrentId set), or the session failed (unset). */
+  fatal: (event: EngineEvent) => void;
+}
+
+export interface PieceVerifiedEvent {
+  torrentId: string;
+  piece: number;
+  /** 'host:port' of the peer credited (most blocks), null when read from disk. */
+  fromAddress: string | null;
+  fromPeerIndex: number;
+}
+
+export interface EngineEvent {
+  /** e.g. 'tracker-failed', 'peer-banned', 'hash-failed', 'storage-io', 'bad-path'. */
+  code: string;
+  message: string;
+  torrentId?: string;
+  /** The peer concerned, 'host:port'. */
+  peer?: string;
+}
+
+export type SessionEventName = keyof SessionEvents;
+
+// ---------------------------------------------------------------- the session
+
+export interface RemoveOptions {
+  /** Also delete the torrent's files from disk (shared originals too: the user asked). */
+  deleteFiles: boolean;
+}
+
+export interface Session {
+  /** Bound peer port (useful when opened with port 0). */
+  readonly peerPort: number;
+  /** 20-byte peer id as hex. */
+  readonly peerIdHex: string;
+
+  /** Adds a torrent; resolves once it is registered (metadata may still be fetching). */
+  add(source: TorrentSource, options?: AddOptions): Promise<TorrentSummary>;
+  /** Hashes `paths` into a torrent, seeds them in place, publishes to the catalog. */
+  share(paths: string[], options?: ShareOptions, onProgress?: (p: ShareProgress) => void): Promise<ShareResult>;
+  pause(id: string): Promise<void>;
+  resume(id: string): Promise<void>;
+  remove(id: string, options?: RemoveOptions): Promise<void>;
+  /** Re-hashes every piece from disk; state 'checking' meanwhile. */
+  recheck(id: string): Promise<void>;
+  list(): TorrentSummary[];
+  /** Throws an Error with `code: 'unknown-torrent'` for an unknown id. */
+  detail(id: string): TorrentDetail;
+  /** The .torrent bytes, once metadata is known (null before). */
+  torrentFile(id: string): Uint8Array | null;
+  setRateLimits(limits: Partial<RateLimits>): void;
+  /** Subscribes; returns the unsubscribe function. */
+  on<E extends SessionEventName>(event: E, listener: SessionEvents[E]): () => void;
+  /** Announces `stopped`, saves resume data, closes sockets and workers. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** How a session is made: `openSession(options)` in `session/open-session.ts`. */
+export type OpenSession = (options: SessionOptions) => Promise<Session>;

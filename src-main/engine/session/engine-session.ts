@@ -1,0 +1,286 @@
+import path from 'node:path';
+import type { Metainfo } from '../../protocol/metainfo/metainfo-types.ts';
+import { parseInfoDict } from '../../protocol/metainfo/parse-info-dict.ts';
+import { parseTorrent } from '../../protocol/metainfo/parse-torrent.ts';
+import { BanPolicy } from '../ban/ban-policy.ts';
+import { Dialer } from '../peer/dialer.ts';
+import { PeerServer } from '../peer/peer-server.ts';
+import { generatePeerId, DEFAULT_PEER_ID_PREFIX } from '../../protocol/wire/peer-id.ts';
+import { TokenBucket } from '../rate/token-bucket.ts';
+import { ResumeStore } from '../resume/resume-store.ts';
+import { ReadCache } from '../storage/read-cache.ts';
+import { HashPool } from '../workers/hash-pool.ts';
+import { defaultDataDir } from '../default-data-dir.ts';
+import type {
+  AddOptions,
+  ConnectionLimits,
+  RateLimits,
+  RemoveOptions,
+  Session,
+  SessionEventName,
+  SessionEvents,
+  SessionOptions,
+  ShareOptions,
+  ShareProgress,
+  ShareResult,
+  TorrentDetail,
+  TorrentSource,
+  TorrentSummary,
+} from '../session-api.ts';
+import { Torrent, type TorrentInit } from '../torrent/torrent.ts';
+import { banKey, defaultTorrentTuning, type TorrentContext } from '../torrent/torrent-context.ts';
+import { EventHub } from './event-hub.ts';
+import { restoreTorrents } from './restore-torrents.ts';
+import { shareTorrent } from './share-torrent.ts';
+import { resolveSource } from './torrent-source.ts';
+import { UpdateBatcher } from './update-batcher.ts';
+
+export class EngineError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const DEFAULT_LIMITS: ConnectionLimits = { perTorrent: 50, global: 200, uploadSlots: 4 };
+
+/**
+ * The engine: one peer server for every torrent, one dialer, one hash pool, one read
+ * cache, session-wide limits and bans, resume data. Torrents do the rest.
+ */
+export class EngineSession implements Session {
+  readonly peerIdHex: string;
+  private readonly peerId: Uint8Array;
+  private readonly torrents = new Map<string, Torrent>();
+  private readonly events = new EventHub();
+  private readonly batcher: UpdateBatcher;
+  private readonly hashPool = new HashPool();
+  private readonly readCache = new ReadCache();
+  private readonly banPolicy = new BanPolicy();
+  private readonly downloadLimiter = new TokenBucket();
+  private readonly uploadLimiter = new TokenBucket();
+  private readonly limits: ConnectionLimits;
+  private readonly resumeStore: ResumeStore;
+  private readonly dialer: Dialer;
+  private server: PeerServer | null = null;
+  private closing: Promise<void> | null = null;
+  readonly ctx: TorrentContext;
+  readonly downloadDir: string;
+
+  constructor(readonly options: SessionOptions) {
+    this.peerId = generatePeerId(options.peerIdPrefix ?? DEFAULT_PEER_ID_PREFIX);
+    this.peerIdHex = Buffer.from(this.peerId).toString('hex');
+    this.downloadDir = path.resolve(options.downloadDir);
+    this.limits = { ...DEFAULT_LIMITS, ...options.connections };
+    this.resumeStore = new ResumeStore({ dataDir: path.resolve(options.dataDir ?? defaultDataDir()) });
+    this.setRateLimits(options.rateLimits ?? {});
+    this.dialer = new Dialer({
+      maxPerTorrent: this.limits.perTorrent,
+      maxGlobal: this.limits.global,
+      isBanned: (host, port) => this.isBanned(host, port),
+    });
+    this.batcher = new UpdateBatcher((ids) => {
+      const changed = ids.flatMap((id) => this.torrents.get(id)?.summary() ?? []);
+      if (changed.length > 0) this.events.emit('update', changed);
+    });
+    const tuning = { ...defaultTorrentTuning, ...options.tuning };
+    this.ctx = {
+      peerId: this.peerId,
+      peerPort: () => this.peerPort,
+      ...(options.announceHost ? { announceHost: options.announceHost } : {}),
+      hashPool: this.hashPool,
+      readCache: this.readCache,
+      resumeStore: this.resumeStore,
+      dialer: this.dialer,
+      tuning,
+      maxPeersPerTorrent: () => this.limits.perTorrent,
+      uploadSlots: () => this.limits.uploadSlots,
+      globalConnectionRoom: () => this.connectionCount() < this.limits.global,
+      downloadLimiter: this.downloadLimiter,
+      uploadLimiter: this.uploadLimiter,
+      banPolicy: this.banPolicy,
+      isBanned: (host, port) => this.isBanned(host, port),
+      now: Date.now,
+      random: Math.random,
+      changed: (id) => this.batcher.markDirty(id),
+      warning: (e) => this.events.emit('warning', e),
+      fatal: (e) => this.events.emit('fatal', e),
+      pieceVerified: (e) => this.events.emit('piece-verified', e),
+      completed: (id) => this.emitWithSummary('torrent-completed', id),
+      metadata: (id) => this.emitWithSummary('metadata', id),
+    };
+  }
+
+  /** Binds the peer server and restores saved torrents. */
+  async open(): Promise<void> {
+    this.server = await PeerServer.listen({
+      host: this.options.peerHost ?? '0.0.0.0',
+      port: this.options.peerPort ?? 6881,
+      lookup: (infoHash) => {
+        const torrent = this.torrents.get(Buffer.from(infoHash).toString('hex'));
+        return torrent ? (conn) => torrent.accept(conn) : undefined;
+      },
+      maxConnections: this.limits.global,
+      canAccept: () => this.connectionCount() < this.limits.global,
+      onError: (err) => this.events.emit('warning', { code: 'peer-server', message: err.message }),
+    });
+    if (this.options.restoreTorrents ?? true) await restoreTorrents(this, this.resumeStore);
+  }
+
+  get peerPort(): number {
+    return this.server?.port ?? 0;
+  }
+
+  private connectionCount(): number {
+    return (this.server?.connectionCount ?? 0) + this.dialer.outgoingCount();
+  }
+
+  private isBanned(host: string, port: number): boolean {
+    return this.banPolicy.isBanned(host) || this.banPolicy.isBanned(banKey(host, port));
+  }
+
+  private emitWithSummary(event: 'torrent-completed' | 'metadata', id: string): void {
+    const t = this.torrents.get(id);
+    if (t) this.events.emit(event, t.summary());
+  }
+
+  // ------------------------------------------------------------ adding
+
+  async add(source: TorrentSource, options: AddOptions = {}): Promise<TorrentSummary> {
+    this.checkOpen();
+    const resolved = await resolveSource(source);
+    if (this.torrents.has(resolved.infoHashHex)) {
+      throw new EngineError('duplicate-torrent', `${resolved.metainfo?.name ?? resolved.infoHashHex} is already in the list`);
+    }
+    const savePath = path.resolve(options.savePath ?? this.downloadDir);
+    // Resume data of an earlier run into the same folder (the session was opened without
+    // restoring, or the torrent was removed without deleting its record).
+    const record = await this.resumeStore.load(resolved.infoHashHex).catch(() => undefined);
+    const usable = record && path.resolve(record.savePath) === savePath ? record : undefined;
+    let metainfo = resolved.metainfo;
+    if (!metainfo && usable) metainfo = await this.storedMetainfo(resolved.infoHashHex);
+    if (resolved.torrentBytes) {
+      await this.resumeStore.saveMetadata(resolved.infoHashHex, { kind: 'torrent', bytes: resolved.torrentBytes });
+    }
+    const torrent = this.register({
+      infoHash: resolved.infoHash,
+      infoHashHex: resolved.infoHashHex,
+      metainfo,
+      torrentBytes: resolved.torrentBytes,
+      ...(resolved.displayName ? { displayName: resolved.displayName } : {}),
+      extraTrackers: [...resolved.trackers, ...(options.trackers ?? [])],
+      savePath,
+      ...(usable ? { record: usable } : {}),
+      paused: options.paused ?? false,
+      initialPeers: resolved.peers,
+    });
+    await torrent.saveResume();
+    return torrent.summary();
+  }
+
+  /** Metadata saved by an earlier run (a magnet re-added after a restart), if readable. */
+  private async storedMetainfo(id: string): Promise<Metainfo | null> {
+    try {
+      const stored = await this.resumeStore.loadMetadata(id);
+      if (stored?.kind === 'torrent') return parseTorrent(stored.bytes);
+      if (stored?.kind === 'info') return parseInfoDict(stored.bytes, { expectedInfoHash: Buffer.from(id, 'hex') });
+    } catch {
+      // Unreadable: fetch it from peers again.
+    }
+    return null;
+  }
+
+  /** Creates, starts and announces a Torrent (also used by restore and share). */
+  register(init: TorrentInit): Torrent {
+    const defaults = this.options.defaultTrackers ?? [];
+    const torrent = new Torrent(this.ctx, { ...init, extraTrackers: [...init.extraTrackers, ...defaults] });
+    this.torrents.set(torrent.id, torrent);
+    torrent.start();
+    this.events.emit('torrent-added', torrent.summary());
+    return torrent;
+  }
+
+  has(id: string): boolean {
+    return this.torrents.has(id);
+  }
+
+  async share(paths: string[], options: ShareOptions = {}, onProgress?: (p: ShareProgress) => void): Promise<ShareResult> {
+    this.checkOpen();
+    return shareTorrent(this, paths, options, onProgress);
+  }
+
+  /** @internal for share/restore */
+  get internals(): { hashPool: HashPool; resumeStore: ResumeStore; torrent(id: string): Torrent | undefined } {
+    return { hashPool: this.hashPool, resumeStore: this.resumeStore, torrent: (id) => this.torrents.get(id) };
+  }
+
+  // ------------------------------------------------------------ control
+
+  private get(id: string): Torrent {
+    const t = this.torrents.get(id);
+    if (!t) throw new EngineError('unknown-torrent', `no torrent ${id}`);
+    return t;
+  }
+
+  async pause(id: string): Promise<void> {
+    await this.get(id).pause();
+  }
+
+  async resume(id: string): Promise<void> {
+    await this.get(id).resume();
+  }
+
+  async recheck(id: string): Promise<void> {
+    await this.get(id).recheck();
+  }
+
+  async remove(id: string, options: RemoveOptions = { deleteFiles: false }): Promise<void> {
+    const t = this.get(id);
+    this.torrents.delete(id);
+    this.batcher.forget(id);
+    await t.close({ sendStopped: true, saveResume: false });
+    await this.resumeStore.remove(id);
+    if (options.deleteFiles) await t.deleteFiles();
+    this.events.emit('torrent-removed', id);
+  }
+
+  list(): TorrentSummary[] {
+    return [...this.torrents.values()].map((t) => t.summary());
+  }
+
+  detail(id: string): TorrentDetail {
+    return this.get(id).detail();
+  }
+
+  torrentFile(id: string): Uint8Array | null {
+    return this.get(id).torrentFile();
+  }
+
+  setRateLimits(limits: Partial<RateLimits>): void {
+    if (limits.downloadBps !== undefined) this.downloadLimiter.setRate(Math.max(0, limits.downloadBps));
+    if (limits.uploadBps !== undefined) this.uploadLimiter.setRate(Math.max(0, limits.uploadBps));
+  }
+
+  on<E extends SessionEventName>(event: E, listener: SessionEvents[E]): () => void {
+    return this.events.on(event, listener);
+  }
+
+  private checkOpen(): void {
+    if (this.closing) throw new EngineError('closed', 'the session is closed');
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.all([...this.torrents.values()].map((t) => t.close({ sendStopped: true, saveResume: true })));
+      this.torrents.clear();
+      this.dialer.close();
+      await this.server?.close();
+      this.batcher.close();
+      await this.hashPool.close();
+      this.events.close();
+    })();
+    return this.closing;
+  }
+}

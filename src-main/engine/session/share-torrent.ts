@@ -1,0 +1,100 @@
+import path from 'node:path';
+import { formatMagnet } from '../../protocol/magnet.ts';
+import { publishToCatalog } from '../../tracker/client/catalog-client.ts';
+import { createTorrent } from '../create/create-torrent.ts';
+import type { ShareOptions, ShareProgress, ShareResult } from '../session-api.ts';
+import type { Torrent } from '../torrent/torrent.ts';
+import { EngineError, type EngineSession } from './engine-session.ts';
+
+/**
+ * `Session.share`: hash the user's file or folder into a torrent (A's createTorrent,
+ * off-thread), seed it in place (savePath = its parent folder: nothing is copied), and
+ * publish it to each UDP tracker's catalog once that tracker has seen us as a seeder
+ * (the catalog only accepts entries from an address that seeds them).
+ */
+export async function shareTorrent(
+  session: EngineSession,
+  paths: string[],
+  options: ShareOptions,
+  onProgress?: (p: ShareProgress) => void,
+): Promise<ShareResult> {
+  if (paths.length !== 1) {
+    // TODO(#5): several paths in one torrent need a storage that maps files to arbitrary
+    // absolute paths; FileStorage keeps every file under savePath/name.
+    throw new EngineError('unsupported', 'share one file or folder at a time (put several files in a folder to share them together)');
+  }
+  const input = path.resolve(paths[0]!);
+  const trackers = options.trackers ?? session.options.defaultTrackers ?? [];
+  const { hashPool, resumeStore } = session.internals;
+  const { metainfo, torrentBytes } = await createTorrent(
+    input,
+    {
+      announceList: trackers.map((url) => [url]),
+      ...(options.pieceLengthBytes ? { pieceLengthBytes: options.pieceLengthBytes } : {}),
+      ...(options.private ? { private: true } : {}),
+      ...(options.comment ? { comment: options.comment } : {}),
+      hashPool,
+    },
+    (p) => onProgress?.({ hashedBytes: p.bytesHashed, totalBytes: p.totalBytes }),
+  );
+  const id = metainfo.infoHashHex;
+  let torrent = session.internals.torrent(id);
+  if (!torrent) {
+    await resumeStore.saveMetadata(id, { kind: 'torrent', bytes: torrentBytes });
+    torrent = session.register({
+      infoHash: metainfo.infoHash,
+      infoHashHex: id,
+      metainfo,
+      torrentBytes,
+      extraTrackers: [],
+      savePath: path.dirname(input),
+      trustedComplete: true,
+      paused: false,
+    });
+  } else if (torrent.isPaused) {
+    await torrent.resume();
+  }
+  const publish = options.publish ?? session.options.publishOnShare ?? true;
+  const published = publish ? await publishEverywhere(session, torrent, trackers) : false;
+  return {
+    id,
+    magnet: formatMagnet({ infoHashHex: id, name: metainfo.name, trackers }),
+    torrentBytes: torrent.torrentFile() ?? torrentBytes,
+    published,
+  };
+}
+
+async function publishEverywhere(session: EngineSession, torrent: Torrent, trackers: string[]): Promise<boolean> {
+  const udp = trackers.filter((url) => url.toLowerCase().startsWith('udp://'));
+  if (udp.length === 0 || !torrent.metainfo) return false;
+  const m = torrent.metainfo;
+  const timeoutMs = session.ctx.tuning.udpTrackerTimeoutMs;
+  await waitForAnnounce(torrent, timeoutMs * 4);
+  const results = await Promise.allSettled(
+    udp.map((url) =>
+      publishToCatalog(
+        url,
+        { infoHash: m.infoHash, name: m.name, totalSizeBytes: m.totalLengthBytes, fileCount: m.files.length },
+        { baseTimeoutMs: timeoutMs, maxRetransmits: 1 },
+      ),
+    ),
+  );
+  results.forEach((r, i) => {
+    if (r.status === 'rejected') {
+      const message = r.reason instanceof Error ? r.reason.message : String(r.reason);
+      session.ctx.warning({ code: 'catalog-publish-failed', message: `${udp[i]}: ${message}`, torrentId: torrent.id });
+    }
+  });
+  return results.some((r) => r.status === 'fulfilled');
+}
+
+/** Until a tracker answered an announce of ours (or the time is up). */
+async function waitForAnnounce(torrent: Torrent, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const statuses = torrent.trackerStatuses();
+    if (statuses.some((s) => s.lastAnnounceAt !== null && s.state === 'working')) return;
+    if (torrent.state === 'error') return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -1,0 +1,83 @@
+import { readFile, stat } from 'node:fs/promises';
+import { parseInfoHash, parseMagnet } from '../../protocol/magnet.ts';
+import { MAX_TORRENT_FILE_BYTES, type Metainfo } from '../../protocol/metainfo/metainfo-types.ts';
+import { parseTorrent } from '../../protocol/metainfo/parse-torrent.ts';
+import { ProtocolError } from '../../protocol/protocol-error.ts';
+import type { TorrentSource } from '../session-api.ts';
+import type { PeerCandidate } from '../torrent/swarm.ts';
+
+/** A source turned into what a Torrent needs to start. */
+export interface ResolvedSource {
+  infoHash: Uint8Array;
+  infoHashHex: string;
+  metainfo: Metainfo | null;
+  torrentBytes: Uint8Array | null;
+  displayName?: string;
+  trackers: string[];
+  peers: PeerCandidate[];
+}
+
+const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+
+/**
+ * Reads and parses a source. Errors carry a string `code`: ProtocolError codes for bad
+ * input (a `../` path in a .torrent is 'bad-path'), 'too-large', or Node's ENOENT/EACCES.
+ */
+export async function resolveSource(source: TorrentSource): Promise<ResolvedSource> {
+  switch (source.kind) {
+    case 'torrent-file': {
+      const info = await stat(source.path);
+      if (info.size > MAX_TORRENT_FILE_BYTES) {
+        throw new ProtocolError('too-large', `${source.path} is ${info.size} bytes: too large for a .torrent`);
+      }
+      return fromMetainfo(new Uint8Array(await readFile(source.path)));
+    }
+    case 'metainfo':
+      return fromMetainfo(source.bytes);
+    case 'magnet': {
+      const link = parseMagnet(source.uri);
+      return {
+        infoHash: link.infoHash,
+        infoHashHex: link.infoHashHex,
+        metainfo: null,
+        torrentBytes: null,
+        ...(link.name ? { displayName: link.name } : {}),
+        trackers: link.trackers,
+        peers: link.peers.map(parseHostPort).filter((p): p is PeerCandidate => p !== null),
+      };
+    }
+    case 'info-hash': {
+      const infoHash = parseInfoHash(source.infoHashHex);
+      return {
+        infoHash,
+        infoHashHex: hex(infoHash),
+        metainfo: null,
+        torrentBytes: null,
+        ...(source.name ? { displayName: source.name } : {}),
+        trackers: [],
+        peers: [],
+      };
+    }
+  }
+}
+
+function fromMetainfo(bytes: Uint8Array): ResolvedSource {
+  const metainfo = parseTorrent(bytes);
+  return {
+    infoHash: metainfo.infoHash,
+    infoHashHex: metainfo.infoHashHex,
+    metainfo,
+    torrentBytes: bytes.slice(),
+    trackers: [],
+    peers: [],
+  };
+}
+
+/** 'host:port' or '[v6]:port' (magnet x.pe); null when malformed. */
+export function parseHostPort(text: string): PeerCandidate | null {
+  const m = /^\[([^\]]+)\]:(\d+)$/.exec(text) ?? /^([^:]+):(\d+)$/.exec(text);
+  if (!m) return null;
+  const port = Number(m[2]);
+  if (!Number.isInteger(port) || port < 1 || port > 0xffff) return null;
+  return { host: m[1]!, port };
+}

@@ -1,0 +1,327 @@
+import { Bitfield } from '../../../src-shared/util/bitfield.ts';
+import type { Metainfo } from '../../protocol/metainfo/metainfo-types.ts';
+import { decideChokes } from '../choker/decide-chokes.ts';
+import { BlockPicker } from '../picker/block-picker.ts';
+import { requestQueueDepth } from '../rate/request-queue-depth.ts';
+import { fileStamps } from '../resume/file-change.ts';
+import type { ResumeRecordV1 } from '../resume/resume-record.ts';
+import { FileStorage } from '../storage/file-storage.ts';
+import type { FileStamp, Storage } from '../storage/storage.ts';
+import { Downloader } from './downloader.ts';
+import { checkPieces } from './piece-check.ts';
+import { PieceBufferPool } from './piece-buffer-pool.ts';
+import { PieceVerifier } from './piece-verifier.ts';
+import { banKey, type TorrentContext } from './torrent-context.ts';
+import type { TorrentPeer } from './torrent-peer.ts';
+import { Uploader } from './uploader.ts';
+
+export interface ActiveTransferOptions {
+  ctx: TorrentContext;
+  torrent: string;
+  metainfo: Metainfo;
+  savePath: string;
+  record: ResumeRecordV1 | undefined;
+  trustedComplete: boolean;
+  full: boolean;
+  isCancelled(): boolean;
+  peers(): Iterable<TorrentPeer>;
+  peerById(id: string): TorrentPeer | undefined;
+  /** `credited`: the peer that sent most of the piece (null: unknown). */
+  onPieceVerified(piece: number, credited: TorrentPeer | null): void;
+  onComplete(): void;
+  onError(err: unknown): void;
+  onPayload(peer: TorrentPeer, bytes: number, direction: 'down' | 'up'): void;
+}
+
+/** Peers that left recently, so a piece they sent can still be credited / blamed. */
+const GONE_PEERS_KEPT = 256;
+
+/**
+ * Everything a torrent does once its metadata is known and its files are checked:
+ * picker, downloader, verifier, uploader and choker over one Storage. Created by
+ * `ActiveTransfer.open` (checking), dropped on pause/stop/error.
+ */
+export class ActiveTransfer {
+  readonly picker: BlockPicker;
+  readonly downloader: Downloader;
+  readonly uploader: Uploader;
+  private readonly verifier: PieceVerifier;
+  private readonly pool: PieceBufferPool;
+  private readonly gone = new Map<string, TorrentPeer>();
+  private readonly counted = new Set<TorrentPeer>();
+  private optimistic: { peerId: string; sinceMs: number } | null = null;
+  private lastRechokeMs = 0;
+  private rechokeSoon = false;
+  fileStamps: FileStamp[] = [];
+  private closed = false;
+
+  private constructor(
+    private readonly o: ActiveTransferOptions,
+    readonly storage: Storage,
+    have: Bitfield,
+  ) {
+    const { ctx, metainfo: m } = o;
+    this.picker = new BlockPicker({
+      pieceCount: m.pieceCount,
+      pieceLengthBytes: m.pieceLengthBytes,
+      totalLengthBytes: m.totalLengthBytes,
+      have,
+      now: ctx.now,
+      random: ctx.random,
+    });
+    // Keep as many idle buffers as can ever be in use (verifying + being assembled), so a
+    // steady transfer allocates none: churned SharedArrayBuffers linger until a full GC.
+    this.pool = new PieceBufferPool(m.pieceLengthBytes, ctx.tuning.maxBufferedBytes + ctx.tuning.maxRequestedBytes);
+    this.verifier = new PieceVerifier({
+      hashPool: ctx.hashPool,
+      storage,
+      pieceHashes: m.pieceHashes,
+      onVerified: (piece) => this.onVerified(piece),
+      onFailed: (piece) => this.onFailed(piece),
+      onError: (err) => o.onError(err),
+      onSettled: () => this.downloader.kickAll(),
+    });
+    this.downloader = new Downloader({
+      picker: this.picker,
+      pool: this.pool,
+      verifier: this.verifier,
+      peerById: (id) => o.peerById(id),
+      allPeers: () => o.peers(),
+      requestTimeoutMs: ctx.tuning.requestTimeoutMs,
+      maxVerifyingBytes: ctx.tuning.maxBufferedBytes,
+      maxOutstandingBlocks: Math.max(1, Math.floor(ctx.tuning.maxRequestedBytes / (16 * 1024))),
+      onBlock: (peer, bytes) => this.onBlock(peer, bytes),
+      mayRequest: (peer) => peer.requestHoldUntilMs <= ctx.now(),
+    });
+    this.uploader = new Uploader({
+      storage: () => (this.closed ? null : this.storage),
+      have: (piece) => this.picker.have.get(piece),
+      pieceLength: (piece) => this.picker.geometry.pieceLength(piece),
+      onUploaded: (peer, bytes) => {
+        peer.uploadedBytes += bytes;
+        o.onPayload(peer, bytes, 'up');
+      },
+      limiter: ctx.uploadLimiter,
+      runBytes: Math.min(ctx.readCache.windowBytes, m.pieceLengthBytes),
+      onReadError: (err) => o.onError(err),
+    });
+  }
+
+  /** Checks the files (resume data or hashing), opens storage and builds the parts. */
+  static async open(o: ActiveTransferOptions): Promise<ActiveTransfer> {
+    const storage = ActiveTransfer.storageFor(o.ctx, o.metainfo, o.savePath);
+    const have = o.trustedComplete
+      ? Bitfield.full(o.metainfo.pieceCount)
+      : await checkPieces({
+          metainfo: o.metainfo,
+          storage,
+          hashPool: o.ctx.hashPool,
+          ...(o.record ? { record: o.record } : {}),
+          full: o.full,
+          isCancelled: o.isCancelled,
+        });
+    const complete = have.count() === o.metainfo.pieceCount;
+    // Downloads get their files created at full length (sparse); a complete torrent
+    // (a share, or a finished download) is opened read-only and never modified.
+    await storage.open({ allocate: !complete });
+    const transfer = new ActiveTransfer(o, storage, have);
+    await transfer.refreshFileStamps();
+    return transfer;
+  }
+
+  static storageFor(ctx: TorrentContext, metainfo: Metainfo, savePath: string): Storage {
+    return ctx.readCache.wrap(new FileStorage({ savePath, layout: metainfo }));
+  }
+
+  get have(): Bitfield {
+    return this.picker.have;
+  }
+
+  get isComplete(): boolean {
+    return this.picker.isComplete;
+  }
+
+  async refreshFileStamps(): Promise<void> {
+    if (this.closed) return;
+    await this.storage.flush();
+    this.fileStamps = fileStamps(await this.storage.existingFiles());
+  }
+
+  // ------------------------------------------------------------ peers
+
+  /** A peer joined (or the transfer started with peers already connected). */
+  attachPeer(peer: TorrentPeer): void {
+    if (!peer.haves.setPieceCount(this.o.metainfo.pieceCount)) {
+      peer.conn.close('protocol-error', 'bitfield does not fit the torrent');
+      return;
+    }
+    this.onAvailability(peer);
+  }
+
+  /** Registers what the peer has with the picker (once), then follows its HAVEs. */
+  onAvailability(peer: TorrentPeer): void {
+    // Only once the peer said what it has: registering an empty peer first would make
+    // the picker ignore its BITFIELD / HAVE ALL when it arrives a moment later.
+    if (this.counted.has(peer) || peer.conn.isClosed || !peer.haves.hasAnnounced) return;
+    if (peer.haves.hasAll) this.picker.peerHasAll(peer.id);
+    else if (peer.haves.bitfield && peer.haves.count > 0) this.picker.peerHasBitfield(peer.id, peer.haves.bitfield);
+    this.counted.add(peer);
+    if (this.picker.isComplete && peer.haves.isSeed) {
+      peer.conn.close('both-seeds', 'both sides are seeds');
+      return;
+    }
+    this.downloader.onAvailability(peer);
+  }
+
+  onHave(peer: TorrentPeer, piece: number): void {
+    if (!this.counted.has(peer)) return this.onAvailability(peer);
+    this.picker.peerHasPiece(peer.id, piece);
+    this.downloader.onHave(peer, piece);
+    if (this.picker.isComplete && peer.haves.isSeed) peer.conn.close('both-seeds', 'both sides are seeds');
+  }
+
+  detachPeer(peer: TorrentPeer): void {
+    this.counted.delete(peer);
+    this.downloader.onPeerGone(peer);
+    this.gone.set(peer.id, peer);
+    if (this.gone.size > GONE_PEERS_KEPT) this.gone.delete(this.gone.keys().next().value!);
+    if (this.optimistic?.peerId === peer.id) this.optimistic = null;
+    if (!peer.conn.amChoking) this.rechokeSoon = true;
+  }
+
+  /** Interested/not interested: a free upload slot is given at once, not at the next rechoke. */
+  onInterestChanged(peer: TorrentPeer): void {
+    if (peer.conn.peerInterested || !peer.conn.amChoking) this.rechokeSoon = true;
+    if (peer.conn.peerInterested) this.rechoke();
+  }
+
+  // ------------------------------------------------------------ data
+
+  private onBlock(peer: TorrentPeer, bytes: number): void {
+    peer.downloadedBytes += bytes;
+    this.o.onPayload(peer, bytes, 'down');
+    const waitMs = this.o.ctx.downloadLimiter.take(bytes);
+    if (waitMs > 0) peer.requestHoldUntilMs = this.o.ctx.now() + waitMs;
+  }
+
+  private peer(id: string): TorrentPeer | undefined {
+    return this.o.peerById(id) ?? this.gone.get(id);
+  }
+
+  private onVerified(piece: number): void {
+    const { contributors } = this.downloader.onPieceVerified(piece);
+    const credited = contributors[0] ? (this.peer(contributors[0].peerId) ?? null) : null;
+    this.o.ctx.banPolicy.pieceVerified(contributors.map((c) => this.banKeyOf(c.peerId)).filter((k) => k !== null));
+    for (const p of this.o.peers()) if (!p.haves.has(piece) && !p.conn.isClosed) p.conn.sendHave(piece);
+    this.o.onPieceVerified(piece, credited);
+    if (this.picker.isComplete) {
+      for (const p of this.o.peers()) {
+        this.downloader.updateInterest(p);
+        if (p.haves.isSeed) p.conn.close('both-seeds', 'both sides are seeds');
+      }
+      void this.refreshFileStamps().catch(() => undefined);
+      this.o.onComplete();
+    }
+  }
+
+  private onFailed(piece: number): void {
+    const contributors = this.downloader.onPieceFailed(piece);
+    const keys = contributors.map((c) => this.banKeyOf(c.peerId)).filter((k) => k !== null);
+    for (const c of contributors) {
+      const p = this.peer(c.peerId);
+      if (p) p.hashFailures++;
+    }
+    const banned = new Set(this.o.ctx.banPolicy.pieceFailed(keys));
+    this.o.ctx.warning({ code: 'hash-failed', message: `piece ${piece} failed its SHA-1 check`, torrentId: this.o.torrent });
+    for (const c of contributors) {
+      const p = this.peer(c.peerId);
+      const key = this.banKeyOf(c.peerId);
+      if (!p || key === null || !banned.has(key)) continue;
+      this.o.ctx.warning({ code: 'peer-banned', message: `banned ${p.address} after bad pieces`, torrentId: this.o.torrent, peer: p.address });
+      p.conn.close('banned', 'sent pieces that failed their hash check');
+    }
+  }
+
+  private banKeyOf(peerId: string): string | null {
+    const p = this.peer(peerId);
+    if (!p) return null;
+    const c = p.conn;
+    const listenPort = c.direction === 'outgoing' ? c.remotePort : (c.remoteExtensions?.p ?? c.remotePort);
+    return banKey(c.remoteHost, listenPort);
+  }
+
+  // ------------------------------------------------------------ periodic
+
+  tick(): void {
+    if (this.closed) return;
+    const { ctx } = this.o;
+    const t = ctx.tuning;
+    const nowMs = ctx.now();
+    for (const peer of this.o.peers()) {
+      const reqq = peer.conn.remoteExtensions?.reqq;
+      peer.queueDepth = requestQueueDepth(
+        { rateBytesPerSec: peer.conn.downloadRate.bytesPerSecond(), elapsedMs: nowMs - peer.connectedAtMs, ...(reqq ? { peerReqq: reqq } : {}) },
+        { targetQueueTimeSec: t.queueTimeSec, minDepth: t.minQueueDepth, maxDepth: t.maxQueueDepth, initialDepth: t.initialQueueDepth },
+      );
+    }
+    this.downloader.tick();
+    if (this.rechokeSoon || nowMs - this.lastRechokeMs >= t.rechokeIntervalMs) this.rechoke();
+    this.uploader.pumpAll(this.o.peers());
+  }
+
+  /** Applies F's choker: tit-for-tat slots plus one optimistic unchoke (BEP 3 practice). */
+  rechoke(): void {
+    if (this.closed) return;
+    const { ctx } = this.o;
+    const nowMs = ctx.now();
+    this.lastRechokeMs = nowMs;
+    this.rechokeSoon = false;
+    const peers = [...this.o.peers()].filter((p) => !p.conn.isClosed && p.conn.isStarted);
+    const decision = decideChokes(
+      {
+        peers: peers.map((p) => ({
+          id: p.id,
+          interested: p.conn.peerInterested,
+          downloadRateBps: p.conn.downloadRate.bytesPerSecond(),
+          uploadRateBps: p.conn.uploadRate.bytesPerSecond(),
+          snubbed: this.picker.isSnubbed(p.id),
+          connectedAtMs: p.connectedAtMs,
+          unchoked: !p.conn.amChoking,
+        })),
+        seeding: this.picker.isComplete,
+        uploadSlots: ctx.uploadSlots(),
+        optimistic: this.optimistic,
+        optimisticIntervalMs: ctx.tuning.optimisticIntervalMs,
+      },
+      nowMs,
+      ctx.random,
+    );
+    this.optimistic = decision.optimistic;
+    for (const p of peers) {
+      p.optimistic = decision.optimistic?.peerId === p.id;
+      const unchoke = decision.unchoke.has(p.id);
+      if (unchoke && p.conn.amChoking) p.conn.sendUnchoke();
+      else if (!unchoke && !p.conn.amChoking) {
+        p.conn.sendChoke();
+        this.uploader.onChoked(p);
+      }
+    }
+  }
+
+  /** Flushes and releases everything. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.downloader.close();
+    this.uploader.close();
+    // Let pieces already hashed reach the disk before the files are closed.
+    await this.verifier.drain();
+    this.verifier.close();
+    this.pool.clear();
+    try {
+      await this.storage.flush();
+    } finally {
+      await this.storage.close();
+    }
+  }
+}

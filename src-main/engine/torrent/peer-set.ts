@@ -1,0 +1,219 @@
+import type { Metainfo } from '../../protocol/metainfo/metainfo-types.ts';
+import { makeReserved, type Handshake } from '../../protocol/wire/handshake.ts';
+import type { BlockRef } from '../../protocol/wire/messages.ts';
+import type { UtMetadataMessage } from '../../protocol/wire/ut-metadata.ts';
+import type { PexMessage } from '../../protocol/wire/ut-pex.ts';
+import type { PeerCloseInfo, PeerConnection } from '../peer/peer-connection.ts';
+import type { ActiveTransfer } from './active-transfer.ts';
+import type { MetadataExchange } from './metadata-exchange.ts';
+import { wirePeer, type PeerRouter } from './peer-wiring.ts';
+import type { Swarm } from './swarm.ts';
+import type { TorrentContext } from './torrent-context.ts';
+import { TorrentPeer } from './torrent-peer.ts';
+import { MAX_QUEUED_REQUESTS } from './uploader.ts';
+
+/** What the peer set needs from its torrent. */
+export interface PeerSetHost {
+  readonly infoHash: Uint8Array;
+  metainfo(): Metainfo | null;
+  /** The transfer, once metadata and files are ready. */
+  transfer(): ActiveTransfer | null;
+  readonly metadata: MetadataExchange;
+  readonly swarm: Swarm;
+  /** Incoming peers are refused while this is false (paused, checking, error, closed). */
+  accepting(): boolean;
+  changed(): void;
+}
+
+/**
+ * A torrent's connected peers: accepts and adopts connections (handshake, BITFIELD,
+ * BEP 10 handshake), and routes each peer's messages to the part that handles them —
+ * metadata exchange always, downloader/uploader once the transfer is running.
+ */
+export class PeerSet implements PeerRouter {
+  private readonly peers = new Map<string, TorrentPeer>();
+  private nextIndex = 0;
+  private closed = false;
+
+  constructor(
+    private readonly ctx: TorrentContext,
+    private readonly host: PeerSetHost,
+  ) {}
+
+  get size(): number {
+    return this.peers.size;
+  }
+
+  values(): IterableIterator<TorrentPeer> {
+    return this.peers.values();
+  }
+
+  get(id: string): TorrentPeer | undefined {
+    return this.peers.get(id);
+  }
+
+  /** Our handshake: BEP 10 extension protocol and BEP 6 fast extension. */
+  handshake(): Handshake {
+    return { reserved: makeReserved({ extensionProtocol: true, fastExtension: true }), infoHash: this.host.infoHash, peerId: this.ctx.peerId };
+  }
+
+  /** An incoming connection routed here by the peer server. */
+  accept(conn: PeerConnection): void {
+    const full = this.peers.size >= this.ctx.maxPeersPerTorrent();
+    if (this.closed || !this.host.accepting() || full || this.ctx.isBanned(conn.remoteHost, conn.remotePort)) {
+      conn.close('not-accepting', 'not accepting peers');
+      return;
+    }
+    conn.sendHandshake(this.handshake());
+    if (!conn.isClosed) this.adopt(conn);
+  }
+
+  /** Both handshakes done (dialed or accepted): attach and start the connection. */
+  adopt(conn: PeerConnection): void {
+    if (this.closed || this.ctx.isBanned(conn.remoteHost, conn.remotePort)) {
+      conn.close('banned', 'banned or stopped');
+      return;
+    }
+    const remoteId = conn.remotePeerId;
+    for (const p of this.peers.values()) {
+      if (remoteId && p.conn.remotePeerId && Buffer.compare(p.conn.remotePeerId, remoteId) === 0) {
+        conn.close('duplicate', 'already connected to this peer');
+        return;
+      }
+    }
+    const peer = new TorrentPeer(this.nextIndex++, conn, this.ctx.now(), this.ctx.tuning.initialQueueDepth);
+    this.peers.set(peer.id, peer);
+    this.host.swarm.markConnected(conn.remoteHost, conn.remotePort);
+    wirePeer(peer, this);
+    // Our BITFIELD and BEP 10 handshake go out before the peer's held messages are
+    // delivered (start()): handling those may already send extension messages, which
+    // BEP 10 only allows after our extension handshake.
+    this.sendAvailability(peer);
+    if (conn.extensionProtocol) {
+      const size = this.host.metadata.sizeBytes;
+      conn.sendExtensionHandshake({
+        v: 'Swarmdrop 0.1.0',
+        p: this.ctx.peerPort(),
+        reqq: MAX_QUEUED_REQUESTS,
+        ...(size !== undefined ? { metadataSizeBytes: size } : {}),
+      });
+    }
+    conn.start();
+    if (conn.isClosed) return;
+    this.host.transfer()?.attachPeer(peer);
+    this.host.changed();
+  }
+
+  /** BEP 3: BITFIELD right after the handshake; BEP 6: HAVE ALL / HAVE NONE instead. */
+  private sendAvailability(peer: TorrentPeer): void {
+    const conn = peer.conn;
+    const have = this.host.transfer()?.have;
+    const count = have?.count() ?? 0;
+    if (conn.fastExtension) {
+      if (have && count === have.length) conn.sendHaveAll();
+      else if (!have || count === 0) conn.sendHaveNone();
+      else conn.sendBitfield(have.bytes);
+    } else if (have && count > 0) conn.sendBitfield(have.bytes);
+  }
+
+  /** The metadata arrived: check what every peer said it has against the piece count. */
+  setPieceCount(pieceCount: number): void {
+    for (const peer of [...this.peers.values()]) {
+      if (!peer.haves.setPieceCount(pieceCount)) peer.conn.close('protocol-error', 'bitfield does not fit the metadata');
+    }
+  }
+
+  /** Closes every connection (pause, stop); `reopen` accepts again. */
+  closeAll(reason: string): void {
+    for (const peer of [...this.peers.values()]) peer.conn.close('torrent-stopped', reason);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.closeAll('closed');
+  }
+
+  // ------------------------------------------------------------ PeerRouter
+
+  onAvailability(peer: TorrentPeer): void {
+    const m = this.host.metainfo();
+    if (m && !peer.haves.setPieceCount(m.pieceCount)) {
+      peer.conn.close('protocol-error', 'bitfield does not fit the torrent');
+      return;
+    }
+    this.host.transfer()?.onAvailability(peer);
+  }
+
+  onHave(peer: TorrentPeer, piece: number): void {
+    this.host.transfer()?.onHave(peer, piece);
+  }
+
+  onChoke(peer: TorrentPeer): void {
+    this.host.transfer()?.downloader.onChoke(peer);
+  }
+
+  onUnchoke(peer: TorrentPeer): void {
+    this.host.transfer()?.downloader.onUnchoke(peer);
+  }
+
+  onInterestChanged(peer: TorrentPeer): void {
+    this.host.transfer()?.onInterestChanged(peer);
+  }
+
+  onRequest(peer: TorrentPeer, ref: BlockRef): void {
+    const t = this.host.transfer();
+    if (t) t.uploader.onRequest(peer, ref);
+    else if (peer.conn.fastExtension) peer.conn.sendReject(ref);
+  }
+
+  onCancel(peer: TorrentPeer, ref: BlockRef): void {
+    this.host.transfer()?.uploader.onCancel(peer, ref);
+  }
+
+  onPiece(peer: TorrentPeer, index: number, begin: number, block: Uint8Array): void {
+    this.host.transfer()?.downloader.onPiece(peer, index, begin, block);
+  }
+
+  onReject(peer: TorrentPeer, ref: BlockRef): void {
+    this.host.transfer()?.downloader.onReject(peer, ref);
+  }
+
+  onAllowedFast(peer: TorrentPeer, piece: number): void {
+    this.host.transfer()?.downloader.onAllowedFast(peer, piece);
+  }
+
+  onExtensionHandshake(peer: TorrentPeer): void {
+    const p = peer.conn.remoteExtensions?.p;
+    if (p) this.host.swarm.markConnected(peer.conn.remoteHost, p);
+    this.host.metadata.onExtensionHandshake(peer);
+  }
+
+  onUtMetadata(peer: TorrentPeer, msg: UtMetadataMessage): void {
+    this.host.metadata.onMessage(peer, msg);
+  }
+
+  onPex(_peer: TorrentPeer, msg: PexMessage): void {
+    // BEP 27: private torrents take peers from their trackers only.
+    if (!this.host.metainfo()?.private) this.host.swarm.addCandidates(msg.added);
+  }
+
+  onDrain(peer: TorrentPeer): void {
+    this.host.transfer()?.uploader.pump(peer);
+  }
+
+  onClose(peer: TorrentPeer, info: PeerCloseInfo): void {
+    peer.detach();
+    this.peers.delete(peer.id);
+    const swarm = this.host.swarm;
+    const { remoteHost, remotePort } = peer.conn;
+    const p = peer.conn.remoteExtensions?.p;
+    swarm.markDisconnected(remoteHost, remotePort);
+    if (p) swarm.markDisconnected(remoteHost, p);
+    const listen = peer.conn.direction === 'outgoing' ? remotePort : p;
+    if (listen && peer.haves.isSeed) swarm.markSeed(remoteHost, listen);
+    if (listen && info.code === 'banned') swarm.forget(remoteHost, listen);
+    this.host.metadata.onPeerGone(peer);
+    this.host.transfer()?.detachPeer(peer);
+    this.host.changed();
+  }
+}

@@ -1,0 +1,61 @@
+import type { PeerCloseInfo } from '../peer/peer-connection.ts';
+import type { BlockRef } from '../../protocol/wire/messages.ts';
+import type { UtMetadataMessage } from '../../protocol/wire/ut-metadata.ts';
+import type { PexMessage } from '../../protocol/wire/ut-pex.ts';
+import type { TorrentPeer } from './torrent-peer.ts';
+
+/** What a torrent does with one peer's messages (implemented by Torrent). */
+export interface PeerRouter {
+  /** BITFIELD / HAVE ALL / HAVE NONE arrived and was accepted. */
+  onAvailability(peer: TorrentPeer): void;
+  onHave(peer: TorrentPeer, piece: number): void;
+  onChoke(peer: TorrentPeer): void;
+  onUnchoke(peer: TorrentPeer): void;
+  onInterestChanged(peer: TorrentPeer): void;
+  onRequest(peer: TorrentPeer, ref: BlockRef): void;
+  onCancel(peer: TorrentPeer, ref: BlockRef): void;
+  onPiece(peer: TorrentPeer, index: number, begin: number, block: Uint8Array): void;
+  onReject(peer: TorrentPeer, ref: BlockRef): void;
+  onAllowedFast(peer: TorrentPeer, piece: number): void;
+  onExtensionHandshake(peer: TorrentPeer): void;
+  onUtMetadata(peer: TorrentPeer, msg: UtMetadataMessage): void;
+  onPex(peer: TorrentPeer, msg: PexMessage): void;
+  onDrain(peer: TorrentPeer): void;
+  onClose(peer: TorrentPeer, info: PeerCloseInfo): void;
+}
+
+/**
+ * Subscribes the router to a connection's events. Availability messages are checked
+ * here (BEP 3: one bitfield, right length, spare bits clear; HAVE in range), so a peer
+ * that breaks the rules is closed before the torrent sees anything wrong.
+ */
+export function wirePeer(peer: TorrentPeer, router: PeerRouter): void {
+  const conn = peer.conn;
+  const violation = (message: string) => conn.close('protocol-error', message);
+  const t = (off: () => void) => peer.track(off);
+
+  t(conn.on('bitfield', (m) => (peer.haves.onBitfield(m.bytes) ? router.onAvailability(peer) : violation('bad bitfield'))));
+  t(conn.on('have-all', () => (peer.haves.onHaveAll() ? router.onAvailability(peer) : violation('late HAVE ALL'))));
+  t(conn.on('have-none', () => (peer.haves.onHaveNone() ? router.onAvailability(peer) : violation('late HAVE NONE'))));
+  t(
+    conn.on('have', (m) => {
+      const r = peer.haves.onHave(m.index);
+      if (r === 'invalid') violation(`HAVE ${m.index} out of range`);
+      else if (r === 'new') router.onHave(peer, m.index);
+    }),
+  );
+  t(conn.on('choke', () => router.onChoke(peer)));
+  t(conn.on('unchoke', () => router.onUnchoke(peer)));
+  t(conn.on('interested', () => router.onInterestChanged(peer)));
+  t(conn.on('not-interested', () => router.onInterestChanged(peer)));
+  t(conn.on('request', (m) => router.onRequest(peer, m)));
+  t(conn.on('cancel', (m) => router.onCancel(peer, m)));
+  t(conn.on('piece', (m) => router.onPiece(peer, m.index, m.begin, m.block)));
+  t(conn.on('reject', (m) => router.onReject(peer, m)));
+  t(conn.on('allowed-fast', (m) => router.onAllowedFast(peer, m.index)));
+  t(conn.on('extension-handshake', () => router.onExtensionHandshake(peer)));
+  t(conn.on('ut-metadata', (m) => router.onUtMetadata(peer, m)));
+  t(conn.on('ut-pex', (m) => router.onPex(peer, m)));
+  t(conn.on('drain', () => router.onDrain(peer)));
+  t(conn.on('close', (info) => router.onClose(peer, info)));
+}

@@ -1,0 +1,68 @@
+import type { Dialer } from '../peer/dialer.ts';
+import type { ResumeStore } from '../resume/resume-store.ts';
+import type { ReadCache } from '../storage/read-cache.ts';
+import type { HashPool } from '../workers/hash-pool.ts';
+import type { RateLimiter } from '../rate/token-bucket.ts';
+import type { BanPolicy } from '../ban/ban-policy.ts';
+import type { EngineEvent, EngineTuning, PieceVerifiedEvent } from '../session-api.ts';
+
+/** Tunables (documented in session-api.ts); tests shorten the intervals. */
+export type TorrentTuning = EngineTuning;
+
+export const defaultTorrentTuning: TorrentTuning = {
+  tickMs: 1000,
+  requestTimeoutMs: 30_000,
+  rechokeIntervalMs: 10_000,
+  optimisticIntervalMs: 30_000,
+  resumeSaveIntervalMs: 30_000,
+  maxBufferedBytes: 24 * 1024 * 1024,
+  initialQueueDepth: 128,
+  minQueueDepth: 16,
+  maxQueueDepth: 512,
+  maxRequestedBytes: 16 * 1024 * 1024,
+  queueTimeSec: 2,
+  announceMinIntervalSec: 10,
+  announceRetryBaseMs: 30_000,
+  udpTrackerTimeoutMs: 15_000,
+};
+
+/** What a torrent gets from its session (shared parts, limits, event sinks). */
+export interface TorrentContext {
+  readonly peerId: Uint8Array;
+  peerPort(): number;
+  readonly announceHost?: string;
+  readonly hashPool: HashPool;
+  readonly readCache: ReadCache;
+  readonly resumeStore: ResumeStore;
+  readonly dialer: Dialer;
+  readonly tuning: TorrentTuning;
+  /** Connections per torrent and upload slots. */
+  maxPeersPerTorrent(): number;
+  uploadSlots(): number;
+  /** Session-wide connection budget not exhausted. */
+  globalConnectionRoom(): boolean;
+  /** Session rate limits (token buckets, unlimited by default). */
+  readonly downloadLimiter: RateLimiter;
+  readonly uploadLimiter: RateLimiter;
+  /** Session-wide ban bookkeeping (hash failures); keys from `banKey`. */
+  readonly banPolicy: BanPolicy;
+  isBanned(host: string, port: number): boolean;
+  now(): number;
+  random(): number;
+  // Event sinks (the session batches `changed`).
+  changed(id: string): void;
+  warning(event: EngineEvent): void;
+  fatal(event: EngineEvent): void;
+  pieceVerified(event: PieceVerifiedEvent): void;
+  completed(id: string): void;
+  metadata(id: string): void;
+}
+
+/**
+ * The key a peer is banned under: its IP, except on loopback, where every test peer
+ * shares 127.0.0.1 and the listen port tells them apart (F's BanPolicy notes).
+ */
+export function banKey(host: string, listenPort: number): string {
+  const loopback = host === '::1' || host.startsWith('127.');
+  return loopback ? `${host}:${listenPort}` : host;
+}

@@ -1,0 +1,67 @@
+import type { PeerConnection } from '../peer/peer-connection.ts';
+import type { BlockRef } from '../../protocol/wire/messages.ts';
+import type { PickerPeer } from '../picker/block-picker.ts';
+import { PeerHaves } from './peer-haves.ts';
+
+/**
+ * A connected peer as one torrent sees it: the connection plus what the torrent's parts
+ * (downloader, uploader, metadata exchange) keep about it. The picker knows it by `id`
+ * (the decimal `index`, unique within the torrent for its lifetime).
+ */
+export class TorrentPeer implements PickerPeer {
+  readonly id: string;
+  readonly haves = new PeerHaves();
+  /** BEP 6 allowed-fast pieces the peer granted us. */
+  readonly allowedFast = new Set<number>();
+  /** Requests the peer made that we have not served yet, in order (upload side). */
+  readonly uploadQueue: BlockRef[] = [];
+  /** Block reads in flight for this peer (upload side). */
+  readsInFlight = 0;
+  /** Requests we may keep outstanding with this peer (adaptive, download side). */
+  queueDepth: number;
+  /** Download rate limit: no new requests before this time. */
+  requestHoldUntilMs = 0;
+  /** Upload rate limit: no block sent before this time. */
+  sendHoldUntilMs = 0;
+  /** Payload bytes received / sent (blocks only). */
+  downloadedBytes = 0;
+  uploadedBytes = 0;
+  /** Pieces that failed their hash with blocks from this peer. */
+  hashFailures = 0;
+  /** The choker unchoked this peer through the optimistic slot. */
+  optimistic = false;
+  readonly connectedAtMs: number;
+  private readonly offs: (() => void)[] = [];
+
+  constructor(
+    readonly index: number,
+    readonly conn: PeerConnection,
+    nowMs: number,
+    initialQueueDepth: number,
+  ) {
+    this.id = String(index);
+    this.connectedAtMs = nowMs;
+    this.queueDepth = initialQueueDepth;
+  }
+
+  get address(): string {
+    return this.conn.address;
+  }
+
+  get choking(): boolean {
+    return this.conn.peerChoking;
+  }
+
+  has(piece: number): boolean {
+    return this.haves.has(piece);
+  }
+
+  /** Remembers a listener-removal function, run by `detach()`. */
+  track(off: () => void): void {
+    this.offs.push(off);
+  }
+
+  detach(): void {
+    for (const off of this.offs.splice(0)) off();
+  }
+}

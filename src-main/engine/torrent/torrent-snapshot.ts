@@ -1,0 +1,162 @@
+import { Bitfield } from '../../../src-shared/util/bitfield.ts';
+import type { Metainfo } from '../../protocol/metainfo/metainfo-types.ts';
+import type { TrackerStatus as AnnouncerTrackerStatus } from '../../tracker/client/tracker-client-api.ts';
+import type { BlockPicker } from '../picker/block-picker.ts';
+import { pieceRangeOfFile } from '../storage/piece-layout.ts';
+import type {
+  EngineError,
+  FileDetail,
+  TorrentDetail,
+  PeerDetail,
+  TorrentState,
+  TorrentSummary,
+  TrackerDetail,
+} from '../session-api.ts';
+import type { TorrentPeer } from './torrent-peer.ts';
+import type { PieceSources } from './piece-sources.ts';
+
+/** What the snapshot builders read from a torrent. */
+export interface SnapshotSource {
+  id: string;
+  name: string;
+  state: TorrentState;
+  error?: EngineError;
+  metainfo: Metainfo | null;
+  picker: BlockPicker | null;
+  /** Verified pieces when there is no picker (paused, checking): the last known. */
+  have: Bitfield | null;
+  verifiedBytes: number;
+  downloadedBytes: number;
+  uploadedBytes: number;
+  downRateBps: number;
+  upRateBps: number;
+  peers: Iterable<TorrentPeer>;
+  savePath: string;
+  addedAtMs: number;
+  completedAtMs: number | null;
+  trackers: AnnouncerTrackerStatus[];
+  magnet(): string;
+  /** Pieces being downloaded (null while no transfer runs). */
+  downloading(): Bitfield | null;
+  pieceSources: PieceSources;
+  snubbed(peer: TorrentPeer): boolean;
+  outstanding(peer: TorrentPeer): number;
+}
+
+export function buildSummary(s: SnapshotSource): TorrentSummary {
+  const total = s.metainfo?.totalLengthBytes ?? 0;
+  let peers = 0;
+  let seeds = 0;
+  for (const p of s.peers) {
+    peers++;
+    if (p.haves.isSeed) seeds++;
+  }
+  const left = total - s.verifiedBytes;
+  const active = s.state === 'downloading';
+  const summary: TorrentSummary = {
+    id: s.id,
+    name: s.name,
+    state: s.state,
+    progress: total > 0 ? s.verifiedBytes / total : 0,
+    totalBytes: total,
+    verifiedBytes: s.verifiedBytes,
+    downloadedBytes: s.downloadedBytes,
+    uploadedBytes: s.uploadedBytes,
+    downRateBps: Math.round(s.downRateBps),
+    upRateBps: Math.round(s.upRateBps),
+    peers,
+    seeds,
+    etaSec: active && left > 0 && s.downRateBps > 0 ? Math.ceil(left / s.downRateBps) : null,
+    ratio: s.uploadedBytes / Math.max(s.verifiedBytes, 1),
+    savePath: s.savePath,
+    addedAt: s.addedAtMs,
+    completedAt: s.completedAtMs,
+  };
+  if (s.error) summary.error = s.error;
+  return summary;
+}
+
+export function buildFiles(m: Metainfo, have: Bitfield): FileDetail[] {
+  return m.files.map((file, i) => {
+    const range = pieceRangeOfFile(m, i);
+    let verifiedBytes = 0;
+    if (range) {
+      for (let p = range.firstPiece; p <= range.lastPiece; p++) {
+        if (!have.get(p)) continue;
+        const start = Math.max(p * m.pieceLengthBytes, file.offsetBytes);
+        const end = Math.min((p + 1) * m.pieceLengthBytes, file.offsetBytes + file.lengthBytes);
+        verifiedBytes += end - start;
+      }
+    }
+    return {
+      path: file.path,
+      lengthBytes: file.lengthBytes,
+      verifiedBytes,
+      progress: file.lengthBytes > 0 ? verifiedBytes / file.lengthBytes : 1,
+    };
+  });
+}
+
+export function buildPeers(s: SnapshotSource): PeerDetail[] {
+  const out: PeerDetail[] = [];
+  for (const p of s.peers) {
+    const c = p.conn;
+    out.push({
+      index: p.index,
+      address: p.address,
+      client: c.clientName,
+      peerIdHex: c.remotePeerId ? Buffer.from(c.remotePeerId).toString('hex') : '',
+      downRateBps: Math.round(c.downloadRate.bytesPerSecond()),
+      upRateBps: Math.round(c.uploadRate.bytesPerSecond()),
+      downloadedBytes: p.downloadedBytes,
+      uploadedBytes: p.uploadedBytes,
+      progress: p.haves.progress(),
+      requestsInFlight: s.outstanding(p),
+      flags: {
+        amChoking: c.amChoking,
+        peerChoking: c.peerChoking,
+        amInterested: c.amInterested,
+        peerInterested: c.peerInterested,
+        snubbed: s.snubbed(p),
+        incoming: c.direction === 'incoming',
+        encrypted: false,
+        optimistic: p.optimistic,
+      },
+    });
+  }
+  return out;
+}
+
+export function buildTrackers(statuses: AnnouncerTrackerStatus[]): TrackerDetail[] {
+  return statuses.map((t) => ({
+    url: t.url,
+    tier: t.tier,
+    status: t.state,
+    lastAnnounceAt: t.lastAnnounceAt,
+    nextAnnounceAt: t.nextAnnounceAt,
+    lastError: t.lastError ? `${t.lastError.code}: ${t.lastError.message}` : null,
+    seeders: t.seeders,
+    leechers: t.leechers,
+  }));
+}
+
+export function buildDetail(s: SnapshotSource): TorrentDetail {
+  const m = s.metainfo;
+  const pieceCount = m?.pieceCount ?? 0;
+  const have = s.have ?? new Bitfield(pieceCount);
+  const downloading = s.downloading() ?? new Bitfield(pieceCount);
+  const detail: TorrentDetail = {
+    summary: buildSummary(s),
+    infoHashHex: s.id,
+    magnet: s.magnet(),
+    pieceLengthBytes: m?.pieceLengthBytes ?? 0,
+    pieces: { pieceCount, haveBase64: have.toBase64(), downloadingBase64: downloading.toBase64(), ...s.pieceSources.snapshot() },
+    files: m ? buildFiles(m, have) : [],
+    peers: buildPeers(s),
+    trackers: buildTrackers(s.trackers),
+    private: m?.private ?? false,
+  };
+  if (m?.comment) detail.comment = m.comment;
+  if (m?.createdBy) detail.createdBy = m.createdBy;
+  return detail;
+}

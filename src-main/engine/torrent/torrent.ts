@@ -1,0 +1,499 @@
+import { Bitfield } from '../../../src-shared/util/bitfield.ts';
+import type { Metainfo } from '../../protocol/metainfo/metainfo-types.ts';
+import { formatMagnet } from '../../protocol/magnet.ts';
+import type { PeerConnection } from '../peer/peer-connection.ts';
+import type { TorrentPeer } from './torrent-peer.ts';
+import { RateMeter } from '../rate/rate-meter.ts';
+import type { ResumeRecordV1 } from '../resume/resume-record.ts';
+import type { EngineError, TorrentDetail, TorrentState, TorrentSummary } from '../session-api.ts';
+import { ActiveTransfer } from './active-transfer.ts';
+import { checkPieces } from './piece-check.ts';
+import { fileStamps } from '../resume/file-change.ts';
+import type { FileStamp } from '../storage/storage.ts';
+import { MetadataExchange } from './metadata-exchange.ts';
+import { PieceSources } from './piece-sources.ts';
+import { PeerSet } from './peer-set.ts';
+import { Swarm, type PeerCandidate } from './swarm.ts';
+import type { TorrentContext } from './torrent-context.ts';
+import { TrackerLink } from './tracker-link.ts';
+import { torrentFileFromInfo } from './torrent-file.ts';
+import { buildDetail, buildSummary, type SnapshotSource } from './torrent-snapshot.ts';
+
+export interface TorrentInit {
+  infoHash: Uint8Array;
+  infoHashHex: string;
+  metainfo: Metainfo | null;
+  /** The .torrent as added (kept for "save .torrent"); null for magnets. */
+  torrentBytes: Uint8Array | null;
+  /** Name before the metadata is known (magnet dn, catalog name). */
+  displayName?: string;
+  /** Extra announce URLs (user's, magnet `tr`, session defaults), one tier each. */
+  extraTrackers: string[];
+  savePath: string;
+  /** Previous run's resume data. */
+  record?: ResumeRecordV1;
+  /** We just hashed these files ourselves (share): every piece is trusted. */
+  trustedComplete?: boolean;
+  paused: boolean;
+  /** Peers to try directly (magnet x.pe). */
+  initialPeers?: PeerCandidate[];
+}
+
+/**
+ * One torrent's lifecycle: metadata (BEP 9 when started from a magnet), checking,
+ * downloading, seeding, paused, error. The transfer machinery lives in ActiveTransfer
+ * (created once the metadata and the files are ready); trackers in TrackerLink; peers
+ * arrive through the Swarm (outgoing) or `accept` (incoming) and are routed here.
+ */
+export class Torrent {
+  readonly id: string;
+  readonly infoHash: Uint8Array;
+  metainfo: Metainfo | null;
+  private torrentBytes: Uint8Array | null;
+  private readonly displayName: string;
+  readonly savePath: string;
+  private readonly extraTrackers: string[];
+  state: TorrentState = 'queued';
+  error: EngineError | undefined;
+  readonly addedAtMs: number;
+  completedAtMs: number | null;
+  private record: ResumeRecordV1 | undefined;
+  private trustedComplete: boolean;
+  private userPaused: boolean;
+
+  private readonly peers: PeerSet;
+  private readonly pieceSources = new PieceSources(0);
+  readonly metadata: MetadataExchange;
+  readonly swarm: Swarm;
+  private trackers: TrackerLink | null = null;
+  private transfer: ActiveTransfer | null = null;
+  /** Verified pieces as of the last stop (for snapshots while inactive). */
+  private lastHave: Bitfield | null = null;
+  private uploadedBase: number;
+  private downloadedBase: number;
+  private downloadedNow = 0;
+  private uploadedNow = 0;
+  private readonly downRate: RateMeter;
+  private readonly upRate: RateMeter;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private lastResumeSaveMs = 0;
+  /** Bumped on every stop: async work started before checks it and gives up. */
+  private generation = 0;
+  private closed = false;
+  private readonly initialPeers: PeerCandidate[];
+  /** File stamps taken by a recheck while paused (no transfer to ask). */
+  private pausedStamps: FileStamp[] | null = null;
+
+  constructor(
+    private readonly ctx: TorrentContext,
+    init: TorrentInit,
+  ) {
+    this.id = init.infoHashHex;
+    this.infoHash = init.infoHash;
+    this.metainfo = init.metainfo;
+    this.torrentBytes = init.torrentBytes;
+    this.displayName = init.displayName ?? init.record?.name ?? init.infoHashHex;
+    this.savePath = init.savePath;
+    this.extraTrackers = init.extraTrackers;
+    this.record = init.record;
+    this.trustedComplete = init.trustedComplete ?? false;
+    this.userPaused = init.paused;
+    this.addedAtMs = init.record?.addedAtMs ?? ctx.now();
+    this.completedAtMs = init.record?.completedAtMs ?? null;
+    this.uploadedBase = init.record?.uploadedBytes ?? 0;
+    this.downloadedBase = init.record?.downloadedBytes ?? 0;
+    this.initialPeers = init.initialPeers ?? [];
+    this.downRate = new RateMeter({ now: ctx.now });
+    this.upRate = new RateMeter({ now: ctx.now });
+    if (this.metainfo) this.pieceSources.reset(this.metainfo.pieceCount);
+    if (init.record && this.metainfo && init.record.pieceCount === this.metainfo.pieceCount) {
+      this.lastHave = Bitfield.fromBase64(init.record.pieceCount, init.record.verifiedPieces);
+    }
+    this.metadata = new MetadataExchange({
+      infoHash: this.infoHash,
+      infoBytes: this.metainfo?.infoBytes ?? null,
+      now: ctx.now,
+      onMetadata: (m) => this.onMetadata(m),
+      onBadMetadata: (peer, message) => this.onBadMetadata(peer, message),
+    });
+    this.swarm = new Swarm({
+      torrentKey: this.id,
+      dialer: ctx.dialer,
+      handshake: () => this.peers.handshake(),
+      maxPeers: () => ctx.maxPeersPerTorrent(),
+      connectedCount: () => this.peers.size,
+      globalRoom: () => ctx.globalConnectionRoom(),
+      isComplete: () => this.transfer?.isComplete ?? false,
+      onConnection: (conn) => this.peers.adopt(conn),
+    });
+    this.peers = new PeerSet(ctx, {
+      infoHash: this.infoHash,
+      metainfo: () => this.metainfo,
+      transfer: () => this.transfer,
+      metadata: this.metadata,
+      swarm: this.swarm,
+      accepting: () => !this.closed && !this.userPaused && (this.state === 'fetching-metadata' || this.state === 'downloading' || this.state === 'seeding'),
+      changed: () => this.ctx.changed(this.id),
+    });
+  }
+
+  get name(): string {
+    return this.metainfo?.name ?? this.displayName;
+  }
+
+  get isPaused(): boolean {
+    return this.userPaused;
+  }
+
+  /** Announce URL tiers: the metainfo's, then each extra URL as its own tier. */
+  announceList(): string[][] {
+    const tiers = (this.metainfo?.announceList ?? []).map((t) => [...t]);
+    const seen = new Set(tiers.flat());
+    for (const url of this.extraTrackers) {
+      if (seen.has(url)) continue;
+      seen.add(url);
+      tiers.push([url]);
+    }
+    return tiers;
+  }
+
+  /** The announcer's per-tracker status (empty while not announcing). */
+  trackerStatuses(): ReturnType<TrackerLink['statuses']> {
+    return this.trackers?.statuses() ?? [];
+  }
+
+  magnet(): string {
+    return formatMagnet({ infoHashHex: this.id, name: this.name, trackers: this.announceList().flat() });
+  }
+
+  /** The .torrent as added, or one built around metadata received from peers. */
+  torrentFile(): Uint8Array | null {
+    if (this.torrentBytes) return this.torrentBytes;
+    return this.metainfo ? torrentFileFromInfo(this.metainfo.infoBytes, this.announceList()) : null;
+  }
+
+  // ------------------------------------------------------------ lifecycle
+
+  /** Starts (unless added paused). Work continues in the background. */
+  start(): void {
+    if (this.closed || this.userPaused) {
+      this.setState('paused');
+      return;
+    }
+    const gen = ++this.generation;
+    this.timer ??= setInterval(() => this.tick(), this.ctx.tuning.tickMs);
+    this.timer.unref?.();
+    if (!this.metainfo) {
+      this.setState('fetching-metadata');
+      this.openNetwork();
+      return;
+    }
+    void this.prepare(gen, false);
+  }
+
+  async pause(): Promise<void> {
+    if (this.closed || this.userPaused) return;
+    this.userPaused = true;
+    await this.stop('paused');
+    this.setState('paused');
+    await this.saveResume();
+  }
+
+  /** Starts a paused torrent, or retries one in its error state. */
+  async resume(): Promise<void> {
+    if (this.closed || (!this.userPaused && this.state !== 'error')) return;
+    this.userPaused = false;
+    this.error = undefined;
+    this.start();
+    await this.saveResume();
+  }
+
+  /** Re-hashes every piece from disk (user action). */
+  async recheck(): Promise<void> {
+    if (this.closed || !this.metainfo) return;
+    await this.stop('recheck');
+    this.trustedComplete = false;
+    this.record = undefined;
+    this.error = undefined;
+    if (this.userPaused) {
+      // Paused stays paused: hash what is on disk, remember it, start nothing.
+      this.setState('checking');
+      const storage = ActiveTransfer.storageFor(this.ctx, this.metainfo, this.savePath);
+      try {
+        this.lastHave = await checkPieces({ metainfo: this.metainfo, storage, hashPool: this.ctx.hashPool, full: true });
+        this.pausedStamps = fileStamps(await storage.existingFiles());
+      } finally {
+        await storage.close();
+      }
+      this.setState('paused');
+      await this.saveResume();
+      return;
+    }
+    const gen = ++this.generation;
+    this.timer ??= setInterval(() => this.tick(), this.ctx.tuning.tickMs);
+    await this.prepare(gen, true);
+  }
+
+  /** Stops for good (session close or remove). Idempotent. */
+  async close(options: { sendStopped: boolean; saveResume: boolean }): Promise<void> {
+    if (this.closed) return;
+    if (options.saveResume) await this.saveResume();
+    this.closed = true;
+    await this.stop('closed', options.sendStopped);
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Removes the payload from disk (after close). */
+  async deleteFiles(): Promise<void> {
+    const storage = this.transfer?.storage ?? (this.metainfo ? ActiveTransfer.storageFor(this.ctx, this.metainfo, this.savePath) : null);
+    await storage?.deleteFiles();
+  }
+
+  private async prepare(gen: number, full: boolean): Promise<void> {
+    const metainfo = this.metainfo!;
+    this.setState('checking');
+    try {
+      const transfer = await ActiveTransfer.open({
+        ctx: this.ctx,
+        torrent: this.id,
+        metainfo,
+        savePath: this.savePath,
+        record: this.record,
+        trustedComplete: this.trustedComplete,
+        full,
+        isCancelled: () => gen !== this.generation,
+        peers: () => this.peers.values(),
+        peerById: (id) => this.peers.get(id),
+        onPieceVerified: (piece, credited) => this.onPieceVerified(piece, credited),
+        onComplete: () => this.onComplete(),
+        onError: (err) => this.fail(err),
+        onPayload: (_peer, bytes, direction) => this.onPayload(bytes, direction),
+      });
+      if (gen !== this.generation) {
+        await transfer.close();
+        return;
+      }
+      this.transfer = transfer;
+      this.lastHave = null;
+      this.pausedStamps = null;
+      this.trustedComplete = transfer.isComplete;
+      this.setState(transfer.isComplete ? 'seeding' : 'downloading');
+      if (transfer.isComplete && this.completedAtMs === null && this.record === undefined) this.completedAtMs = this.ctx.now();
+      for (const peer of this.peers.values()) this.transfer.attachPeer(peer);
+      this.openNetwork();
+      await this.saveResume();
+    } catch (err) {
+      if (gen === this.generation) this.fail(err);
+    }
+  }
+
+  /** Trackers and dialing. Incoming peers are accepted while this is open. */
+  private openNetwork(): void {
+    this.swarm.reopen();
+    if (!this.trackers) {
+      this.trackers = new TrackerLink(this.ctx, {
+        infoHash: this.infoHash,
+        announceList: this.announceList(),
+        totals: () => ({ uploaded: this.uploadedBytes, downloaded: this.downloadedBytes, left: this.leftBytes() }),
+        onPeers: (peers) => this.swarm.addCandidates(peers),
+        onStatus: () => this.ctx.changed(this.id),
+      });
+    }
+    this.trackers.start();
+    if (this.initialPeers.length > 0) this.swarm.addCandidates(this.initialPeers);
+    this.swarm.connectMore();
+  }
+
+  private async stop(reason: string, sendStopped = true): Promise<void> {
+    this.generation++;
+    this.swarm.close();
+    this.peers.closeAll(reason);
+    const trackers = this.trackers;
+    this.trackers = null;
+    const transfer = this.transfer;
+    this.transfer = null;
+    if (transfer) this.lastHave = transfer.have;
+    const closing = transfer?.close().catch((err: unknown) =>
+      this.ctx.warning({ code: 'storage-close-failed', message: err instanceof Error ? err.message : String(err), torrentId: this.id }),
+    );
+    await Promise.all([trackers?.close(sendStopped), closing]);
+    if (transfer) this.lastHave = transfer.have.clone();
+  }
+
+  private fail(err: unknown): void {
+    const code = typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : 'engine-error';
+    const message = err instanceof Error ? err.message : String(err);
+    this.error = { code, message };
+    void this.stop('error');
+    this.setState('error');
+    this.ctx.fatal({ code, message, torrentId: this.id });
+  }
+
+  private setState(state: TorrentState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.ctx.changed(this.id);
+  }
+
+  // ------------------------------------------------------------ metadata
+
+  private onMetadata(metainfo: Metainfo): void {
+    this.metainfo = metainfo;
+    this.pieceSources.reset(metainfo.pieceCount);
+    this.peers.setPieceCount(metainfo.pieceCount);
+    void this.ctx.resumeStore.saveMetadata(this.id, { kind: 'info', bytes: metainfo.infoBytes }).catch((err: unknown) =>
+      this.ctx.warning({ code: 'resume-save-failed', message: String(err), torrentId: this.id }),
+    );
+    this.ctx.metadata(this.id);
+    if (this.state === 'fetching-metadata') void this.prepare(this.generation, false);
+  }
+
+  private onBadMetadata(peer: TorrentPeer | null, message: string): void {
+    if (peer) {
+      this.ctx.warning({ code: 'bad-metadata', message, torrentId: this.id, peer: peer.address });
+      return;
+    }
+    // The info dict hashes right but is unusable (e.g. a path escaping the download folder).
+    this.fail(Object.assign(new Error(`refusing this torrent: ${message}`), { code: 'bad-torrent' }));
+  }
+
+  // ------------------------------------------------------------ peers
+
+  /** An incoming connection routed here by the peer server. */
+  accept(conn: PeerConnection): void {
+    this.peers.accept(conn);
+  }
+
+  // ------------------------------------------------------------ transfer events
+
+  private onPayload(bytes: number, direction: 'down' | 'up'): void {
+    if (direction === 'down') {
+      this.downloadedNow += bytes;
+      this.downRate.add(bytes);
+    } else {
+      this.uploadedNow += bytes;
+      this.upRate.add(bytes);
+    }
+  }
+
+  private onPieceVerified(piece: number, credited: TorrentPeer | null): void {
+    this.pieceSources.record(piece, credited ? { index: credited.index, address: credited.address, client: credited.conn.clientName } : null);
+    this.ctx.pieceVerified({ torrentId: this.id, piece, fromAddress: credited?.address ?? null, fromPeerIndex: credited?.index ?? -1 });
+    this.ctx.changed(this.id);
+  }
+
+  private onComplete(): void {
+    this.completedAtMs = this.ctx.now();
+    this.setState('seeding');
+    this.trackers?.completed();
+    this.ctx.completed(this.id);
+    void this.saveResume();
+  }
+
+  // ------------------------------------------------------------ periodic
+
+  private tick(): void {
+    if (this.closed) return;
+    this.metadata.tick(this.peers.values());
+    this.transfer?.tick();
+    this.swarm.connectMore();
+    const nowMs = this.ctx.now();
+    if (this.transfer && nowMs - this.lastResumeSaveMs >= this.ctx.tuning.resumeSaveIntervalMs) void this.saveResume();
+    if (this.peers.size > 0 || this.state === 'downloading' || this.state === 'checking') this.ctx.changed(this.id);
+  }
+
+  // ------------------------------------------------------------ numbers and snapshots
+
+  get uploadedBytes(): number {
+    return this.uploadedBase + this.uploadedNow;
+  }
+
+  get downloadedBytes(): number {
+    return this.downloadedBase + this.downloadedNow;
+  }
+
+  private verifiedBytes(): number {
+    const m = this.metainfo;
+    const have = this.transfer?.have ?? this.lastHave;
+    if (!m || !have) return 0;
+    let bytes = have.count() * m.pieceLengthBytes;
+    if (have.get(m.pieceCount - 1)) bytes -= m.pieceLengthBytes - (m.totalLengthBytes - (m.pieceCount - 1) * m.pieceLengthBytes);
+    return bytes;
+  }
+
+  private leftBytes(): number {
+    // Unknown size (no metadata yet): a large number, as trackers expect (not 0 = seeder).
+    return this.metainfo ? this.metainfo.totalLengthBytes - this.verifiedBytes() : 2 ** 53 - 1;
+  }
+
+  private snapshotSource(): SnapshotSource {
+    const t = this.transfer;
+    return {
+      id: this.id,
+      name: this.name,
+      state: this.state,
+      ...(this.error ? { error: this.error } : {}),
+      metainfo: this.metainfo,
+      picker: t?.picker ?? null,
+      have: t?.have ?? this.lastHave,
+      verifiedBytes: this.verifiedBytes(),
+      downloadedBytes: this.downloadedBytes,
+      uploadedBytes: this.uploadedBytes,
+      downRateBps: this.downRate.bytesPerSecond(),
+      upRateBps: this.upRate.bytesPerSecond(),
+      peers: [...this.peers.values()],
+      savePath: this.savePath,
+      addedAtMs: this.addedAtMs,
+      completedAtMs: this.completedAtMs,
+      trackers: this.trackers?.statuses() ?? TrackerLink.idleStatuses(this.announceList()),
+      magnet: () => this.magnet(),
+      downloading: () => t?.picker.downloadingBitfield() ?? null,
+      pieceSources: this.pieceSources,
+      snubbed: (p) => t?.picker.isSnubbed(p.id) ?? false,
+      outstanding: (p) => t?.picker.outstandingCount(p.id) ?? 0,
+    };
+  }
+
+  summary(): TorrentSummary {
+    return buildSummary(this.snapshotSource());
+  }
+
+  detail(): TorrentDetail {
+    return buildDetail(this.snapshotSource());
+  }
+
+  /** The resume record for now. */
+  resumeRecord(): ResumeRecordV1 {
+    const m = this.metainfo;
+    const have = this.transfer?.have ?? this.lastHave ?? new Bitfield(m?.pieceCount ?? 0);
+    const record: ResumeRecordV1 = {
+      version: 1,
+      infoHashHex: this.id,
+      name: this.name,
+      savePath: this.savePath,
+      addedAtMs: this.addedAtMs,
+      state: this.userPaused ? 'paused' : 'active',
+      verifiedPieces: have.toBase64(),
+      pieceCount: m?.pieceCount ?? 0,
+      files: this.transfer?.fileStamps ?? this.pausedStamps ?? this.record?.files ?? [],
+      uploadedBytes: this.uploadedBytes,
+      downloadedBytes: this.downloadedBytes,
+    };
+    if (this.completedAtMs !== null) record.completedAtMs = this.completedAtMs;
+    return record;
+  }
+
+  /** Flushes written pieces, re-stamps the files and saves the record atomically. */
+  async saveResume(): Promise<void> {
+    if (this.closed) return;
+    this.lastResumeSaveMs = this.ctx.now();
+    try {
+      await this.transfer?.refreshFileStamps();
+      this.record = this.resumeRecord();
+      await this.ctx.resumeStore.save(this.record);
+    } catch (err) {
+      this.ctx.warning({ code: 'resume-save-failed', message: err instanceof Error ? err.message : String(err), torrentId: this.id });
+    }
+  }
+}

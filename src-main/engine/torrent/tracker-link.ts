@@ -1,0 +1,82 @@
+import { Announcer } from '../../tracker/client/announcer.ts';
+import type { PeerAddress, TrackerStatus, TransferTotals } from '../../tracker/client/tracker-client-api.ts';
+import type { TorrentContext } from './torrent-context.ts';
+
+export interface TrackerLinkOptions {
+  infoHash: Uint8Array;
+  announceList: string[][];
+  totals(): TransferTotals;
+  onPeers(peers: PeerAddress[]): void;
+  onStatus(): void;
+}
+
+/**
+ * A torrent's trackers: C's Announcer (BEP 12 tiers, BEP 15 retransmits, re-announce at
+ * the tracker's interval) configured from the session; no announcer at all for a
+ * trackerless torrent (peers then come from magnet `x.pe`, PEX and incoming).
+ */
+export class TrackerLink {
+  private readonly announcer: Announcer | null;
+  private closing: Promise<void> | null = null;
+
+  constructor(ctx: TorrentContext, o: TrackerLinkOptions) {
+    const hasTrackers = o.announceList.some((tier) => tier.length > 0);
+    this.announcer = hasTrackers
+      ? new Announcer({
+          infoHash: o.infoHash,
+          peerId: ctx.peerId,
+          port: ctx.peerPort(),
+          announceList: o.announceList,
+          totals: o.totals,
+          onPeers: (peers) => o.onPeers(peers),
+          onStatus: () => o.onStatus(),
+          ...(ctx.announceHost ? { ip: ctx.announceHost } : {}),
+          minIntervalSec: ctx.tuning.announceMinIntervalSec,
+          retryBaseMs: ctx.tuning.announceRetryBaseMs,
+          udpBaseTimeoutMs: ctx.tuning.udpTrackerTimeoutMs,
+          now: ctx.now,
+          random: ctx.random,
+        })
+      : null;
+  }
+
+  start(): void {
+    this.announcer?.start();
+  }
+
+  completed(): void {
+    this.announcer?.completed();
+  }
+
+  /** Asks the trackers for peers now (bounded by their minimum interval). */
+  reannounce(): void {
+    this.announcer?.reannounce();
+  }
+
+  statuses(): TrackerStatus[] {
+    return this.announcer?.statuses() ?? [];
+  }
+
+  /** Sends `stopped` (bounded wait) when asked. Idempotent. */
+  close(sendStopped: boolean): Promise<void> {
+    this.closing ??= this.announcer?.close({ sendStopped, timeoutMs: 2000 }) ?? Promise.resolve();
+    return this.closing;
+  }
+
+  /** Statuses for a torrent that is not announcing (paused): every URL idle. */
+  static idleStatuses(announceList: string[][]): TrackerStatus[] {
+    return announceList.flatMap((tier, t) =>
+      tier.map((url) => ({
+        url,
+        tier: t,
+        state: 'idle' as const,
+        lastAnnounceAt: null,
+        nextAnnounceAt: null,
+        lastError: null,
+        seeders: null,
+        leechers: null,
+        lastPeerCount: null,
+      })),
+    );
+  }
+}

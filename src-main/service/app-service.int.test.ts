@@ -1,0 +1,109 @@
+// The service over the real engine and the real embedded tracker, on 127.0.0.1: ports
+// that are taken, settings applied and persisted, and a share found in the catalog.
+import dgram from 'node:dgram';
+import net from 'node:net';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeTempDir } from '../../test/support/temp-dir.ts';
+import type { EventName } from '../../src-shared/contract/events.ts';
+import { AppService } from './app-service.ts';
+import { realServiceDeps } from './real-deps.ts';
+import type { HostOverrides } from './service-types.ts';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function open(overrides: HostOverrides, dataDir?: string): Promise<{ service: AppService; dir: string }> {
+  const t = await makeTempDir();
+  cleanups.push(() => t.remove());
+  const dir = dataDir ?? t.dir;
+  const service = await AppService.open(
+    { host: 'daemon', version: 'test', dataDir: dir, defaultDownloadDir: path.join(dir, 'downloads'), overrides: { bindHost: '127.0.0.1', ...overrides }, log: () => undefined },
+    realServiceDeps(),
+  );
+  cleanups.push(() => service.close());
+  return { service, dir };
+}
+
+function freeUdpPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = dgram.createSocket('udp4');
+    s.bind(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+describe('AppService (real engine)', () => {
+  it('keeps running when the embedded tracker port is taken, and says so', async () => {
+    const blocker = dgram.createSocket('udp4');
+    await new Promise<void>((r) => blocker.bind(0, '127.0.0.1', () => r()));
+    cleanups.push(() => new Promise((r) => blocker.close(() => r())));
+    const port = blocker.address().port;
+    const { service } = await open({ peerPort: 0, embeddedTracker: port });
+    const info = service.appInfo();
+    expect(info.embeddedTracker.running).toBe(false);
+    expect(info.embeddedTracker.error).toMatch(new RegExp(`port ${port} is already used`));
+    expect(service.startupProblems).toContainEqual(expect.objectContaining({ code: 'port-in-use', where: 'tracker' }));
+  });
+
+  it('falls back to a free peer port when the chosen one is taken', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    cleanups.push(() => new Promise((r) => blocker.close(() => r())));
+    const taken = (blocker.address() as net.AddressInfo).port;
+    const { service } = await open({ peerPort: taken, embeddedTracker: 'off' });
+    expect(service.session.peerPort).not.toBe(taken);
+    expect(service.session.peerPort).toBeGreaterThan(0);
+    expect(service.startupProblems).toContainEqual(expect.objectContaining({ code: 'port-in-use', where: 'settings' }));
+  });
+
+  it('applies settings live, tells every client, and keeps them across a restart', async () => {
+    const trackerPort = await freeUdpPort();
+    const first = await open({ peerPort: 0 });
+    const events: EventName[] = [];
+    const conn = first.service.connect((e) => events.push(e));
+    // The tracker port comes from the settings (no flag), so turning it off and on restarts it.
+    let r = await conn.invoke('setSettings', { embeddedTracker: { enabled: true, port: trackerPort } });
+    expect(r.ok).toBe(true);
+    expect(first.service.appInfo().embeddedTracker).toMatchObject({ running: true, port: trackerPort });
+    r = await conn.invoke('setSettings', { embeddedTracker: { enabled: false, port: trackerPort }, theme: 'dark', rateLimits: { downloadBps: 2048, uploadBps: 0 } });
+    expect(r).toMatchObject({ ok: true, response: { restartRequired: [] } });
+    expect(first.service.appInfo().embeddedTracker.running).toBe(false);
+    expect(events).toContain('settings');
+    expect(events).toContain('appInfo');
+    r = await conn.invoke('setSettings', { peerPort: 7777 });
+    expect(r).toMatchObject({ ok: true, response: { restartRequired: ['peerPort'] } });
+    await first.service.close();
+
+    const second = await open({ peerPort: 0 }, first.dir);
+    expect(second.service.settings).toMatchObject({ theme: 'dark', peerPort: 7777, rateLimits: { downloadBps: 2048 }, embeddedTracker: { enabled: false } });
+    expect(second.service.appInfo().embeddedTracker.running).toBe(false);
+  });
+
+  it('a shared file is published to the embedded tracker and found by a catalog search', async () => {
+    const { service, dir } = await open({ peerPort: 0, embeddedTracker: 0 });
+    const file = path.join(dir, 'findable-notes.txt');
+    await writeFile(file, 'x'.repeat(100_000));
+    const conn = service.connect(() => undefined);
+    const shared = await conn.invoke('share', { paths: [file] });
+    expect(shared).toMatchObject({ ok: true, response: { name: 'findable-notes.txt', published: true } });
+    const found = await conn.invoke('searchCatalog', { query: 'findable' });
+    expect(found).toMatchObject({
+      ok: true,
+      response: { failures: [], entries: [expect.objectContaining({ name: 'findable-notes.txt', totalBytes: 100_000, infoHashHex: (shared as { response: { id: string } }).response.id })] },
+    });
+  });
+
+  it('reports a tracker that does not answer as unreachable, in words', async () => {
+    const silent = await freeUdpPort();
+    const { service } = await open({ peerPort: 0, embeddedTracker: 'off', trackers: [`udp://127.0.0.1:${silent}`] });
+    const conn = service.connect(() => undefined);
+    const r = await conn.invoke('searchCatalog', { query: '' });
+    expect(r).toMatchObject({ ok: true, response: { entries: [], failures: [{ tracker: `udp://127.0.0.1:${silent}`, code: 'tracker-unreachable' }] } });
+  }, 20_000);
+});

@@ -1,0 +1,287 @@
+/**
+ * The contract implemented once, over the real engine (DESIGN: service/ is the engine's
+ * one face to the outside). A host opens one AppService, then `connect()`s each client
+ * (the Electron window, every browser tab): commands go in through the connection,
+ * events come out of it. Settings are persisted here; the embedded tracker lives here.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Session, TorrentSummary as EngineSummary } from '../engine/session-api.ts';
+import type { EventMap, EventName } from '../../src-shared/contract/events.ts';
+import type { AppInfo, StatusInfo } from '../../src-shared/types/app-info.ts';
+import type { Settings } from '../../src-shared/types/settings.ts';
+import { ContractError, ERROR_WORDING } from '../../src-shared/contract/error-codes.ts';
+import { settingsSchema } from '../../src-shared/contract/schemas.ts';
+import { defaultSettings, SettingsStore } from './settings-store.ts';
+import { TorrentsBatcher } from './torrents-batcher.ts';
+import { UploadManager } from './upload-manager.ts';
+import { shareAddresses } from './share-addresses.ts';
+import { toContractError, toSummary } from './engine-mapping.ts';
+import { ServiceConnection, type EventSink } from './service-connection.ts';
+import type { EmbeddedTracker, ServiceDeps, ServiceOptions } from './service-types.ts';
+
+const TRACKER_ERROR_REPEAT_MS = 60_000;
+
+export class AppService {
+  readonly connections = new Set<ServiceConnection>();
+  readonly uploads: UploadManager;
+  private tracker: EmbeddedTracker | null = null;
+  private trackerError: string | null = null;
+  private readonly batcher: TorrentsBatcher;
+  private readonly unsubscribe: (() => void)[] = [];
+  private statusTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly trackerFailures = new Map<string, { atMs: number; message: string }>();
+  private closed = false;
+
+  private constructor(
+    readonly options: ServiceOptions,
+    readonly deps: ServiceDeps,
+    private readonly store: SettingsStore,
+    public settings: Settings,
+    readonly session: Session,
+  ) {
+    this.uploads = new UploadManager(path.join(options.dataDir, 'uploads'), this.shareDir);
+    this.batcher = new TorrentsBatcher((e) => this.broadcast('torrents', e));
+  }
+
+  static async open(options: ServiceOptions, deps: ServiceDeps): Promise<AppService> {
+    await mkdir(options.dataDir, { recursive: true });
+    const store = new SettingsStore(options.dataDir, defaultSettings(options.defaultDownloadDir));
+    const { settings, problem } = await store.load();
+    const o = options.overrides ?? {};
+    const tracker = await startTrackerFor(deps, settings, options);
+    const peerPort = o.peerPort ?? settings.peerPort;
+    const downloadDir = o.downloadDir ?? settings.downloadDir;
+    await mkdir(downloadDir, { recursive: true });
+    const sessionOptions = {
+      dataDir: path.join(options.dataDir, 'engine'),
+      downloadDir,
+      peerHost: o.bindHost ?? '0.0.0.0',
+      peerPort,
+      defaultTrackers: [],
+      rateLimits: settings.rateLimits,
+      publishOnShare: true,
+    };
+    let session: Session;
+    let portProblem: string | null = null;
+    try {
+      session = await deps.openSession(sessionOptions);
+    } catch (err) {
+      if (!isPortInUse(err) || peerPort === 0) {
+        await tracker.tracker?.close();
+        throw err;
+      }
+      // The peer port is taken: run on a free one rather than not at all, and say so.
+      session = await deps.openSession({ ...sessionOptions, peerPort: 0 });
+      portProblem = `Port ${peerPort} is already used by another program, so Swarmdrop listens on ${session.peerPort} for now. Pick another port in Settings.`;
+    }
+    const service = new AppService(options, deps, store, settings, session);
+    service.tracker = tracker.tracker;
+    service.trackerError = tracker.error;
+    service.wire();
+    for (const p of [problem, portProblem, tracker.error]) if (p) service.log(p);
+    service.startupProblems = [
+      ...(problem ? [{ code: 'internal', message: problem, where: 'settings' as const }] : []),
+      ...(portProblem ? [{ code: 'port-in-use', message: portProblem, where: 'settings' as const }] : []),
+      ...(tracker.error ? [{ code: 'port-in-use', message: tracker.error, where: 'tracker' as const }] : []),
+    ];
+    return service;
+  }
+
+  /** Shown to every client that connects (errors that happened before it did). */
+  startupProblems: { code: string; message: string; where: 'settings' | 'tracker' }[] = [];
+
+  get shareDir(): string {
+    return path.join(this.options.dataDir, 'shared');
+  }
+
+  get downloadDir(): string {
+    return this.options.overrides?.downloadDir ?? this.settings.downloadDir;
+  }
+
+  log(line: string): void {
+    (this.options.log ?? ((l: string) => console.error(l)))(`swarmdrop: ${line}`);
+  }
+
+  private wire(): void {
+    const s = this.session;
+    this.unsubscribe.push(
+      s.on('update', (changed) => changed.forEach((t) => this.batcher.change(toSummary(t)))),
+      s.on('torrent-added', (t) => this.batcher.change(toSummary(t))),
+      s.on('metadata', (t) => this.batcher.change(toSummary(t))),
+      s.on('torrent-removed', (id) => this.batcher.remove(id)),
+      s.on('torrent-completed', (t) => this.onCompleted(t)),
+      s.on('fatal', (e) => {
+        const mapped = toContractError(e);
+        this.broadcast('error', {
+          code: mapped.code === 'internal' ? e.code : mapped.code,
+          message: mapped.code === 'internal' ? e.message : mapped.message,
+          ...(e.torrentId ? { torrentId: e.torrentId } : {}),
+          where: e.torrentId ? 'torrent' : 'app',
+          atMs: Date.now(),
+        });
+      }),
+      s.on('warning', (e) => {
+        if (!e.code.startsWith('tracker')) return;
+        const key = e.message.match(/(udp|https?):\/\/\S+/)?.[0] ?? e.torrentId ?? '?';
+        const prev = this.trackerFailures.get(key);
+        this.trackerFailures.set(key, { atMs: Date.now(), message: e.message });
+        if (prev && Date.now() - prev.atMs < TRACKER_ERROR_REPEAT_MS) return;
+        this.broadcast('error', {
+          code: 'tracker-unreachable',
+          message: ERROR_WORDING['tracker-unreachable'],
+          ...(e.torrentId ? { torrentId: e.torrentId } : {}),
+          where: 'tracker',
+          atMs: Date.now(),
+        });
+      }),
+    );
+    this.statusTimer = setInterval(() => this.broadcast('status', this.status()), 1000);
+    this.statusTimer.unref?.();
+  }
+
+  private onCompleted(t: EngineSummary): void {
+    this.batcher.change(toSummary(t));
+    this.broadcast('notification', { kind: 'download-complete', torrentId: t.id, name: t.name });
+  }
+
+  /** Announce URLs for new torrents: our own tracker (loopback) first, then the user's. */
+  trackerUrls(): string[] {
+    const own = this.tracker ? [`udp://127.0.0.1:${this.tracker.port}`] : [];
+    const user = this.options.overrides?.trackers ?? this.settings.trackers;
+    return [...new Set([...own, ...user])];
+  }
+
+  appInfo(): AppInfo {
+    const t = this.tracker;
+    return {
+      version: this.options.version,
+      host: this.options.host,
+      listeningPort: this.session.peerPort,
+      embeddedTracker: {
+        running: t !== null,
+        port: t?.port ?? null,
+        shareAddresses: t ? shareAddresses(t.port, this.deps.networkInterfaces()) : [],
+        error: this.trackerError,
+      },
+      overridden: overriddenSettings(this.options.overrides ?? {}),
+      trackers: this.trackerUrls(),
+      dataDir: this.options.dataDir,
+      downloadDir: this.downloadDir,
+      shareDir: this.shareDir,
+    };
+  }
+
+  status(): StatusInfo {
+    let down = 0;
+    let up = 0;
+    let peers = 0;
+    const list = this.session.list();
+    for (const t of list) {
+      down += t.downRateBps;
+      up += t.upRateBps;
+      peers += t.peers;
+    }
+    const recent = [...this.trackerFailures.values()].filter((f) => Date.now() - f.atMs < 2 * TRACKER_ERROR_REPEAT_MS);
+    const active = list.some((t) => t.state !== 'paused');
+    const trackerState: StatusInfo['trackerState'] =
+      this.trackerUrls().length === 0 ? 'none' : recent.length > 0 ? 'error' : active ? 'ok' : 'idle';
+    return {
+      downRateBps: down,
+      upRateBps: up,
+      connectedPeers: peers,
+      listeningPort: this.session.peerPort,
+      torrentCount: list.length,
+      trackerState,
+      trackerError: recent[0]?.message ?? null,
+    };
+  }
+
+  /** Applies a partial settings change: persisted, applied live where it can be. */
+  async updateSettings(patch: Partial<Settings>): Promise<{ settings: Settings; restartRequired: (keyof Settings)[] }> {
+    const next = settingsSchema.parse({ ...this.settings, ...patch });
+    const restartRequired: (keyof Settings)[] = [];
+    if (next.peerPort !== this.settings.peerPort && next.peerPort !== this.session.peerPort) restartRequired.push('peerPort');
+    if (next.downloadDir !== this.settings.downloadDir) {
+      await mkdir(next.downloadDir, { recursive: true }).catch((err: unknown) => {
+        throw toContractError(err, 'settings');
+      });
+    }
+    const trackerChanged =
+      next.embeddedTracker.enabled !== this.settings.embeddedTracker.enabled || next.embeddedTracker.port !== this.settings.embeddedTracker.port;
+    await this.store.save(next);
+    this.settings = next;
+    this.session.setRateLimits(next.rateLimits);
+    if (trackerChanged && this.options.overrides?.embeddedTracker === undefined) await this.restartTracker();
+    this.broadcast('settings', next);
+    this.broadcast('appInfo', this.appInfo());
+    return { settings: next, restartRequired };
+  }
+
+  private async restartTracker(): Promise<void> {
+    await this.tracker?.close();
+    this.tracker = null;
+    const started = await startTrackerFor(this.deps, this.settings, this.options);
+    this.tracker = started.tracker;
+    this.trackerError = started.error;
+    if (started.error) this.broadcast('error', { code: 'port-in-use', message: started.error, where: 'settings', atMs: Date.now() });
+  }
+
+  connect(sink: EventSink): ServiceConnection {
+    if (this.closed) throw new ContractError('not-ready', ERROR_WORDING['not-ready']);
+    const conn = new ServiceConnection(this, sink, () => this.connections.delete(conn));
+    this.connections.add(conn);
+    return conn;
+  }
+
+  broadcast<E extends EventName>(event: E, payload: EventMap[E]): void {
+    for (const c of this.connections) c.emit(event, payload);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.statusTimer) clearInterval(this.statusTimer);
+    this.batcher.close();
+    for (const u of this.unsubscribe) u();
+    for (const c of [...this.connections]) c.close();
+    await this.uploads.close();
+    await this.session.close();
+    await this.tracker?.close();
+    this.tracker = null;
+  }
+}
+
+/** The OS's EADDRINUSE, or the engine's peer-server 'port-in-use'. */
+function isPortInUse(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return code === 'EADDRINUSE' || code === 'port-in-use';
+}
+
+function overriddenSettings(o: NonNullable<ServiceOptions['overrides']>): AppInfo['overridden'] {
+  const out: AppInfo['overridden'] = [];
+  if (o.peerPort !== undefined) out.push('peerPort');
+  if (o.embeddedTracker !== undefined) out.push('embeddedTracker');
+  if (o.trackers !== undefined) out.push('trackers');
+  if (o.downloadDir !== undefined) out.push('downloadDir');
+  return out;
+}
+
+async function startTrackerFor(
+  deps: ServiceDeps,
+  settings: Settings,
+  options: ServiceOptions,
+): Promise<{ tracker: EmbeddedTracker | null; error: string | null }> {
+  const o = options.overrides?.embeddedTracker;
+  const enabled = o === undefined ? settings.embeddedTracker.enabled : o !== 'off';
+  if (!enabled) return { tracker: null, error: null };
+  const port = typeof o === 'number' ? o : settings.embeddedTracker.port;
+  try {
+    return { tracker: await deps.startTracker({ host: options.overrides?.bindHost ?? '0.0.0.0', port }), error: null };
+  } catch (err) {
+    if (isPortInUse(err)) {
+      return { tracker: null, error: `The embedded tracker could not start: port ${port} is already used by another program. Pick another port in Settings.` };
+    }
+    return { tracker: null, error: `The embedded tracker could not start: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}

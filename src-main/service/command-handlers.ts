@@ -1,0 +1,158 @@
+/**
+ * The body of every command, over the real session. Requests arrive already validated
+ * (validate-command.ts); anything the engine or the OS throws is turned into a contract
+ * error in user words (engine-mapping.ts) by the connection.
+ */
+import type { CommandHandlers, ShareResponse } from '../../src-shared/contract/commands.ts';
+import type { CatalogEntry, CatalogSearchResult } from '../../src-shared/types/catalog.ts';
+import type { AddOptions, TorrentSource } from '../engine/session-api.ts';
+import { ContractError, ERROR_WORDING } from '../../src-shared/contract/error-codes.ts';
+import { UPLOAD_CHUNK_BYTES } from '../../src-shared/contract/schemas.ts';
+import { toContractError, toDetail, toSummary } from './engine-mapping.ts';
+import type { AppService } from './app-service.ts';
+import type { ServiceConnection } from './service-connection.ts';
+
+const CATALOG_TIMEOUT_MS = 5000;
+const SHARE_PROGRESS_EVERY_MS = 200;
+
+/** `magnet:?…xt=urn:btih:<40 hex | 32 base32>…` (BEP 9); the engine parses the rest. */
+export function looksLikeMagnet(uri: string): boolean {
+  if (!/^magnet:\?/i.test(uri)) return false;
+  return /[?&]xt=urn:btih:([0-9a-f]{40}|[a-z2-7]{32})(&|$)/i.test(uri);
+}
+
+const notSupported = () => new ContractError('not-supported', ERROR_WORDING['not-supported']);
+
+export function createHandlers(service: AppService, conn: ServiceConnection): CommandHandlers {
+  const session = service.session;
+  const engine = async <T>(context: Parameters<typeof toContractError>[1], run: () => Promise<T> | T): Promise<T> => {
+    try {
+      return await run();
+    } catch (err) {
+      throw toContractError(err, context);
+    }
+  };
+
+  const share = async (paths: string[], name: string | undefined, key: string): Promise<ShareResponse> => {
+    let lastMs = 0;
+    const label = name ?? paths[0]!.split(/[\\/]/).pop() ?? 'share';
+    const result = await engine('share', () =>
+      session.share(paths, { trackers: service.trackerUrls(), ...(name ? { name } : {}) }, (p) => {
+        const now = Date.now();
+        if (now - lastMs < SHARE_PROGRESS_EVERY_MS) return;
+        lastMs = now;
+        service.broadcast('shareProgress', { key, name: label, hashedBytes: p.hashedBytes, totalBytes: p.totalBytes, done: false });
+      }),
+    );
+    const summary = session.list().find((t) => t.id === result.id);
+    const finalName = summary?.name ?? label;
+    service.broadcast('shareProgress', { key, name: finalName, hashedBytes: summary?.totalBytes ?? 0, totalBytes: summary?.totalBytes ?? 0, done: true });
+    service.broadcast('notification', { kind: 'shared', torrentId: result.id, name: finalName, published: result.published });
+    return { id: result.id, name: finalName, magnet: result.magnet, published: result.published };
+  };
+
+  return {
+    getAppInfo: async () => service.appInfo(),
+    getTorrents: async () => session.list().map(toSummary),
+    getSettings: async () => service.settings,
+    setSettings: async (patch) => {
+      try {
+        return await service.updateSettings(patch);
+      } catch (err) {
+        throw toContractError(err, 'settings');
+      }
+    },
+
+    add: async ({ source, savePath, paused }) => {
+      let engineSource: TorrentSource;
+      let context: 'magnet' | 'torrent-file' | 'info-hash' = 'info-hash';
+      const options: AddOptions = { savePath: savePath ?? service.downloadDir, trackers: service.trackerUrls() };
+      if (paused) options.paused = true;
+      switch (source.kind) {
+        case 'magnet':
+          context = 'magnet';
+          if (!looksLikeMagnet(source.uri.trim())) throw new ContractError('bad-magnet', ERROR_WORDING['bad-magnet'], source.uri.slice(0, 200));
+          engineSource = { kind: 'magnet', uri: source.uri.trim() };
+          break;
+        case 'torrent-file':
+          context = 'torrent-file';
+          engineSource = { kind: 'metainfo', bytes: new Uint8Array(Buffer.from(source.bytesBase64, 'base64')) };
+          break;
+        case 'info-hash':
+          engineSource = { kind: 'info-hash', infoHashHex: source.infoHashHex.toLowerCase(), ...(source.name ? { name: source.name } : {}) };
+          break;
+        case 'catalog':
+          engineSource = { kind: 'info-hash', infoHashHex: source.infoHashHex.toLowerCase(), name: source.name };
+          options.trackers = [...new Set([source.tracker, ...service.trackerUrls()])];
+          break;
+      }
+      return toSummary(await engine(context, () => session.add(engineSource, options)));
+    },
+
+    share: ({ paths, name }) => share(paths, name, paths.join('\n')),
+
+    uploadBegin: async ({ files, name }) => ({ ...(await engine('share', () => service.uploads.begin(files, name))), chunkBytes: UPLOAD_CHUNK_BYTES }),
+    uploadChunk: ({ uploadId, fileIndex, offsetBytes, dataBase64 }) =>
+      engine('share', () => service.uploads.chunk(uploadId, fileIndex, offsetBytes, new Uint8Array(Buffer.from(dataBase64, 'base64')))),
+    uploadFinish: async ({ uploadId }) => {
+      const staged = await engine('share', () => service.uploads.finish(uploadId));
+      return share([staged.path], undefined, uploadId);
+    },
+    uploadCancel: async ({ uploadId }) => {
+      await service.uploads.cancel(uploadId);
+      return null;
+    },
+
+    pause: async ({ id }) => (await engine('general', () => session.pause(id)), null),
+    resume: async ({ id }) => (await engine('general', () => session.resume(id)), null),
+    remove: async ({ id, deleteFiles }) => (await engine('general', () => session.remove(id, { deleteFiles })), null),
+    recheck: async ({ id }) => (await engine('general', () => session.recheck(id)), null),
+    getDetail: async ({ id }) => engine('general', () => toDetail(session.detail(id))),
+    watchDetail: async ({ id }) => {
+      if (id !== null) await engine('general', () => session.detail(id));
+      conn.watch(id);
+      return null;
+    },
+    getTorrentFile: async ({ id }) => {
+      const bytes = await engine('general', () => session.torrentFile(id));
+      if (!bytes) throw new ContractError('not-ready', 'The torrent file is not known yet (metadata is still being fetched).');
+      const name = session.list().find((t) => t.id === id)?.name ?? id;
+      return { fileName: `${name}.torrent`, bytesBase64: Buffer.from(bytes).toString('base64') };
+    },
+
+    searchCatalog: async ({ query, trackers }) => searchAll(service, query, trackers ?? service.trackerUrls()),
+
+    pickPaths: async (request) => {
+      const h = service.options.hostCommands?.pickPaths;
+      if (!h) throw notSupported();
+      return h(request);
+    },
+    openPath: async (request) => {
+      const h = service.options.hostCommands?.openPath;
+      if (!h) throw notSupported();
+      return h(request);
+    },
+  };
+}
+
+async function searchAll(service: AppService, query: string, trackers: string[]): Promise<CatalogSearchResult> {
+  const result: CatalogSearchResult = { entries: [], failures: [] };
+  const byHash = new Map<string, CatalogEntry>();
+  await Promise.all(
+    trackers.map(async (tracker) => {
+      try {
+        for (const e of await service.deps.searchCatalog(tracker, query, CATALOG_TIMEOUT_MS)) {
+          const prev = byHash.get(e.infoHashHex);
+          // The same torrent on several trackers: keep the listing with the most seeders.
+          if (!prev || prev.seeders < e.seeders) byHash.set(e.infoHashHex, { ...e, tracker });
+        }
+      } catch (err) {
+        const mapped = toContractError(err, 'tracker');
+        const code = mapped.code === 'internal' ? 'tracker-unreachable' : mapped.code;
+        result.failures.push({ tracker, code, message: code === 'tracker-unreachable' ? ERROR_WORDING['tracker-unreachable'] : mapped.message });
+      }
+    }),
+  );
+  result.entries = [...byHash.values()].sort((a, b) => b.seeders - a.seeders || a.name.localeCompare(b.name));
+  return result;
+}

@@ -1,0 +1,70 @@
+/**
+ * Flags shared by `swarmdrop daemon` and the Electron app (`swarmdrop-app --data-dir …`),
+ * parsed with node:util parseArgs. They override settings for one run.
+ */
+import { parseArgs } from 'node:util';
+import path from 'node:path';
+import { UsageError } from '../cli/cli-command.ts';
+import type { HostOverrides } from './service-types.ts';
+
+export const HOST_FLAG_OPTIONS = {
+  'data-dir': { type: 'string' },
+  'download-dir': { type: 'string' },
+  'embedded-tracker': { type: 'string' },
+  'peer-port': { type: 'string' },
+  tracker: { type: 'string', multiple: true },
+  bind: { type: 'string' },
+} as const;
+
+export const HOST_FLAGS_HELP = `  --data-dir DIR            settings, resume data and uploads (default: the platform's app data folder)
+  --download-dir DIR        where downloads go (default: a setting; DIR/downloads with --data-dir)
+  --embedded-tracker PORT|off  run the built-in tracker on PORT (default: a setting, on, 6969)
+  --peer-port P             TCP port for peers (default: a setting, 6881; 0 = any free port)
+  --tracker URL             a tracker for new torrents and catalog search (repeatable)
+  --bind HOST               address the peer server and embedded tracker listen on (default 0.0.0.0)`;
+
+export function parsePort(value: string, flag: string): number {
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new UsageError(`${flag} needs a port number 0-65535, got '${value}'`);
+  return Number(value);
+}
+
+export interface HostFlags {
+  dataDir: string | undefined;
+  overrides: HostOverrides;
+}
+
+export function hostFlagsFrom(values: {
+  'data-dir'?: string;
+  'download-dir'?: string;
+  'embedded-tracker'?: string;
+  'peer-port'?: string;
+  tracker?: string[];
+  bind?: string;
+}): HostFlags {
+  const overrides: HostOverrides = {};
+  if (values['peer-port'] !== undefined) overrides.peerPort = parsePort(values['peer-port'], '--peer-port');
+  const et = values['embedded-tracker'];
+  if (et !== undefined) overrides.embeddedTracker = et === 'off' ? 'off' : parsePort(et, '--embedded-tracker');
+  if (values.tracker) {
+    for (const t of values.tracker) if (!/^(udp|https?):\/\/[^\s/]+/i.test(t)) throw new UsageError(`--tracker needs udp://host:port or http://host/announce, got '${t}'`);
+    overrides.trackers = values.tracker;
+  }
+  if (values['download-dir'] !== undefined) overrides.downloadDir = path.resolve(values['download-dir']);
+  if (values.bind !== undefined) overrides.bindHost = values.bind;
+  return { dataDir: values['data-dir'] === undefined ? undefined : path.resolve(values['data-dir']), overrides };
+}
+
+/** For the Electron app, which gets its flags in process.argv among Chromium's. */
+export function parseHostFlags(argv: string[]): HostFlags {
+  const { values } = parseArgs({ args: argv, options: HOST_FLAG_OPTIONS, strict: false, allowPositionals: true });
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const tracker = Array.isArray(values.tracker) ? values.tracker.filter((t): t is string => typeof t === 'string') : undefined;
+  return hostFlagsFrom({
+    'data-dir': str(values['data-dir']),
+    'download-dir': str(values['download-dir']),
+    'embedded-tracker': str(values['embedded-tracker']),
+    'peer-port': str(values['peer-port']),
+    ...(tracker ? { tracker } : {}),
+    bind: str(values.bind),
+  });
+}

@@ -1,0 +1,49 @@
+/** What a host (daemon, Electron main) hands the service: the real engine and tracker. */
+import type { NetworkInterfaceInfo } from 'node:os';
+import type { OpenSession } from '../engine/session-api.ts';
+import type { CommandHandlers } from '../../src-shared/contract/commands.ts';
+
+export interface EmbeddedTracker {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export interface TrackerCatalogEntry {
+  infoHashHex: string;
+  name: string;
+  totalBytes: number;
+  seeders: number;
+  leechers: number;
+}
+
+export interface ServiceDeps {
+  openSession: OpenSession;
+  /** Starts the embedded tracker (C's TrackerServer); rejects with EADDRINUSE when taken. */
+  startTracker(options: { host: string; port: number }): Promise<EmbeddedTracker>;
+  /** Searches one tracker's catalog (docs/PROTOCOL.md catalog extension). */
+  searchCatalog(trackerUrl: string, query: string, timeoutMs: number): Promise<TrackerCatalogEntry[]>;
+  networkInterfaces(): NodeJS.Dict<NetworkInterfaceInfo[]>;
+}
+
+/** Flags that override persisted settings for this run only (never written back). */
+export interface HostOverrides {
+  peerPort?: number;
+  /** A port, or 'off'. */
+  embeddedTracker?: number | 'off';
+  trackers?: string[];
+  downloadDir?: string;
+  /** Bind address of the peer server and the embedded tracker. */
+  bindHost?: string;
+}
+
+export interface ServiceOptions {
+  host: 'electron' | 'daemon';
+  version: string;
+  dataDir: string;
+  /** Download folder when the settings have none yet. */
+  defaultDownloadDir: string;
+  overrides?: HostOverrides;
+  /** Commands only the host can do (native dialogs, opening files). */
+  hostCommands?: Partial<Pick<CommandHandlers, 'pickPaths' | 'openPath'>>;
+  log?: (line: string) => void;
+}

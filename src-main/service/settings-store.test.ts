@@ -1,0 +1,77 @@
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeTempDir } from '../../test/support/temp-dir.ts';
+import { defaultSettings, migrateSettings, SETTINGS_VERSION, SettingsStore } from './settings-store.ts';
+
+const defaults = defaultSettings('/downloads');
+const temps: { remove(): Promise<void> }[] = [];
+async function tempDir(): Promise<string> {
+  const t = await makeTempDir();
+  temps.push(t);
+  return t.dir;
+}
+afterEach(async () => {
+  await Promise.all(temps.splice(0).map((t) => t.remove()));
+});
+
+describe('migrateSettings', () => {
+  it('fills fields the file lacks with defaults and keeps the rest', () => {
+    const s = migrateSettings({ version: 1, settings: { theme: 'dark', peerPort: 7000 } }, defaults);
+    expect(s).toEqual({ ...defaults, theme: 'dark', peerPort: 7000 });
+  });
+
+  it('drops one invalid field without losing the valid ones', () => {
+    const s = migrateSettings({ version: 1, settings: { theme: 'purple', peerPort: 7000, trackers: ['not a url'] } }, defaults);
+    expect(s.theme).toBe('system');
+    expect(s.trackers).toEqual([]);
+    expect(s.peerPort).toBe(7000);
+  });
+
+  it('runs each migration step in order up to the current version', () => {
+    const steps = {
+      1: (o: Record<string, unknown>) => ({ ...o, peerPort: (o.port as number) + 1 }),
+      2: (o: Record<string, unknown>) => ({ ...o, theme: o.dark ? 'dark' : 'light' }),
+    };
+    const s = migrateSettings({ version: 1, settings: { port: 6000, dark: true } }, defaults, steps, 3);
+    expect(s.peerPort).toBe(6001);
+    expect(s.theme).toBe('dark');
+  });
+
+  it('refuses files from a newer version, without a version, or not an object', () => {
+    expect(() => migrateSettings({ version: SETTINGS_VERSION + 1, settings: {} }, defaults)).toThrow(/newer/);
+    expect(() => migrateSettings({ settings: {} }, defaults)).toThrow(/version/);
+    expect(() => migrateSettings('x', defaults)).toThrow();
+    expect(() => migrateSettings({ version: 1, settings: {} }, defaults, {}, 2)).toThrow(/no migration/);
+  });
+});
+
+describe('SettingsStore', () => {
+  it('returns defaults when there is no file, then round-trips a save', async () => {
+    const dir = await tempDir();
+    const store = new SettingsStore(dir, defaults);
+    expect(await store.load()).toEqual({ settings: defaults, problem: null });
+    const changed = { ...defaults, theme: 'light' as const, rateLimits: { downloadBps: 1024, uploadBps: 0 } };
+    await store.save(changed);
+    const onDisk = JSON.parse(await readFile(path.join(dir, 'settings.json'), 'utf8'));
+    expect(onDisk.version).toBe(SETTINGS_VERSION);
+    expect((await new SettingsStore(dir, defaults).load()).settings).toEqual(changed);
+  });
+
+  it('sets a corrupt file aside and starts from defaults, saying why', async () => {
+    const dir = await tempDir();
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'settings.json'), '{ not json');
+    const r = await new SettingsStore(dir, defaults).load();
+    expect(r.settings).toEqual(defaults);
+    expect(r.problem).toMatch(/could not be read/);
+    expect((await readdir(dir)).some((f) => f.startsWith('settings.json.bak-'))).toBe(true);
+  });
+
+  it('serialises concurrent saves: the last one wins', async () => {
+    const dir = await tempDir();
+    const store = new SettingsStore(dir, defaults);
+    await Promise.all([1, 2, 3, 4, 5].map((n) => store.save({ ...defaults, peerPort: 7000 + n })));
+    expect((await store.load()).settings.peerPort).toBe(7005);
+  });
+});

@@ -1,0 +1,62 @@
+import { useContext, useEffect, type ReactElement } from 'react';
+import { AppContext, useActions, useApp, type AppContextValue } from './app-context.tsx';
+import { Sidebar } from './components/sidebar.tsx';
+import { StatusBar } from './components/status-bar.tsx';
+import { Toasts } from './components/toasts.tsx';
+import { DropOverlay } from './components/drop-overlay.tsx';
+import { TransfersView } from './features/transfers/transfers-view.tsx';
+import { NetworkView } from './features/network/network-view.tsx';
+import { SettingsView } from './features/settings/settings-view.tsx';
+import { MagnetDialog, RemoveDialog, ShortcutsDialog } from './features/transfers/dialogs.tsx';
+import { HiddenFileInputs, usePickers } from './features/transfers/file-pickers.tsx';
+import { useShortcuts } from './features/transfers/use-shortcuts.ts';
+
+/** Applies the theme setting; "system" follows the OS and its changes. */
+function useTheme(): void {
+  const theme = useApp((s) => s.settings?.theme ?? 'system');
+  useEffect(() => {
+    const media = window.matchMedia('(prefers-color-scheme: dark)');
+    const apply = () => {
+      document.documentElement.dataset.theme = theme === 'system' ? (media.matches ? 'dark' : 'light') : theme;
+    };
+    apply();
+    media.addEventListener('change', apply);
+    return () => media.removeEventListener('change', apply);
+  }, [theme]);
+}
+
+function Dialogs(): ReactElement | null {
+  const dialog = useApp((s) => s.dialog);
+  if (!dialog) return null;
+  if (dialog.kind === 'magnet') return <MagnetDialog />;
+  if (dialog.kind === 'remove') return <RemoveDialog id={dialog.id} />;
+  return <ShortcutsDialog />;
+}
+
+function Shell(): ReactElement {
+  const view = useApp((s) => s.view);
+  const ctx = useContext(AppContext)!;
+  const actions = useActions();
+  const pickers = usePickers();
+  useShortcuts(ctx.store, actions, pickers);
+  useTheme();
+  return (
+    <div className="app">
+      <Sidebar />
+      <main className="main">{view === 'transfers' ? <TransfersView /> : view === 'network' ? <NetworkView /> : <SettingsView />}</main>
+      <StatusBar />
+      <Dialogs />
+      <Toasts />
+      <DropOverlay />
+      <HiddenFileInputs />
+    </div>
+  );
+}
+
+export function App({ value }: { value: AppContextValue }): ReactElement {
+  return (
+    <AppContext.Provider value={value}>
+      <Shell />
+    </AppContext.Provider>
+  );
+}

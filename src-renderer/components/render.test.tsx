@@ -1,0 +1,128 @@
+// Component tests without a DOM: render to static HTML with a real store and a
+// scripted client (renderer tests only), and check what the user would read.
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import type { RendererClient } from '../transport/renderer-client.ts';
+import { AppContext } from '../app-context.tsx';
+import { createAppStore, type AppState } from '../store/app-store.ts';
+import { createActions } from '../store/actions.ts';
+import { replaceTorrents } from '../store/torrents-model.ts';
+import { summary } from '../store/test-fixtures.ts';
+import { TransferRow } from '../features/transfers/transfer-row.tsx';
+import { DropZone } from '../features/first-run/drop-zone.tsx';
+import { StatusBar } from './status-bar.tsx';
+import type { ReactElement } from 'react';
+
+const client: RendererClient = {
+  kind: 'websocket',
+  invoke: (() => Promise.reject(new Error('not in this test'))) as RendererClient['invoke'],
+  on: () => () => undefined,
+  onConnection: () => () => undefined,
+  pathForFile: () => null,
+};
+
+/** Server rendering reads the store's initial state, so the test state goes in there. */
+function render(ui: ReactElement, setup: (store: { setState(s: Partial<AppState>): void }) => void = () => undefined): string {
+  let state: Partial<AppState> = {};
+  setup({ setState: (s) => (state = { ...state, ...s }) });
+  const store = createAppStore(state);
+  return renderToStaticMarkup(<AppContext.Provider value={{ store, client, actions: createActions(store, client) }}>{ui}</AppContext.Provider>);
+}
+
+const ID = 'a'.repeat(40);
+
+describe('TransferRow', () => {
+  it('shows name, progress, state, rates, peers and ratio', () => {
+    const html = render(<TransferRow id={ID} />, (s) =>
+      s.setState({
+        torrents: replaceTorrents([
+          summary(ID, { name: 'movie.mkv', progress: 0.425, verifiedBytes: 425 * 1024, totalBytes: 1000 * 1024, downRateBps: 2048, peers: 3, seeds: 1, etaSec: 65, ratio: 0.5 }),
+        ]),
+      }),
+    );
+    expect(html).toContain('movie.mkv');
+    expect(html).toContain('42.5%');
+    expect(html).toContain('aria-valuenow="42.5"');
+    expect(html).toContain('Downloading');
+    expect(html).toContain('2.00 KiB/s');
+    expect(html).toContain('ETA 1m 5s');
+    expect(html).toContain('ratio 0.50');
+    expect(html).toContain('Pause movie.mkv');
+  });
+
+  it('a paused torrent offers Resume; an error is shown on the row in words', () => {
+    const html = render(<TransferRow id={ID} />, (s) =>
+      s.setState({ torrents: replaceTorrents([summary(ID, { state: 'paused' })]), torrentErrors: { [ID]: 'The disk is full.' } }),
+    );
+    expect(html).toContain(`Resume file-${ID}`);
+    expect(html).toContain('role="alert"');
+    expect(html).toContain('The disk is full.');
+  });
+
+  it('renders nothing for an unknown id', () => {
+    expect(render(<TransferRow id={ID} />)).toBe('');
+  });
+});
+
+describe('DropZone (first run)', () => {
+  it('invites a drop and shows the tracker address to give out', () => {
+    const html = render(<DropZone />, (s) =>
+      s.setState({
+        appInfo: {
+          version: '0.1.0',
+          host: 'daemon',
+          listeningPort: 6881,
+          embeddedTracker: { running: true, port: 6969, shareAddresses: ['udp://192.168.1.20:6969', 'udp://10.0.0.2:6969'], error: null },
+          overridden: [],
+          trackers: [],
+          dataDir: '/d',
+          downloadDir: '/d/dl',
+          shareDir: '/d/shared',
+        },
+      }),
+    );
+    expect(html).toContain('Drop files or folders to share');
+    expect(html).toContain('udp://192.168.1.20:6969');
+    expect(html).toContain('Copy');
+    expect(html).toContain('Also reachable at udp://10.0.0.2:6969');
+  });
+
+  it('says why the tracker is not running', () => {
+    const html = render(<DropZone />, (s) =>
+      s.setState({
+        appInfo: {
+          version: '0.1.0',
+          host: 'daemon',
+          listeningPort: 6881,
+          embeddedTracker: { running: false, port: null, shareAddresses: [], error: 'port 6969 is already used by another program' },
+          overridden: [],
+          trackers: [],
+          dataDir: '/d',
+          downloadDir: '/d/dl',
+          shareDir: '/d/shared',
+        },
+      }),
+    );
+    expect(html).toContain('port 6969 is already used');
+  });
+});
+
+describe('StatusBar', () => {
+  it('shows totals, peers, tracker state and the listening port', () => {
+    const html = render(<StatusBar />, (s) =>
+      s.setState({
+        connection: 'open',
+        status: { downRateBps: 1024 * 1024, upRateBps: 0, connectedPeers: 4, listeningPort: 6881, torrentCount: 2, trackerState: 'error', trackerError: null },
+        trackerError: 'The tracker did not answer.',
+      }),
+    );
+    expect(html).toContain('1.00 MiB/s');
+    expect(html).toContain('4 peers');
+    expect(html).toContain('Tracker not answering: The tracker did not answer.');
+    expect(html).toContain('Listening on port 6881');
+  });
+
+  it('says when the connection is lost', () => {
+    expect(render(<StatusBar />, (s) => s.setState({ connection: 'reconnecting' }))).toContain('Connecting to Swarmdrop');
+  });
+});

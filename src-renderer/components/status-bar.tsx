@@ -1,0 +1,44 @@
+import type { ReactElement } from 'react';
+import { useApp } from '../app-context.tsx';
+import { formatRate } from '../../src-shared/util/format.ts';
+import { Icon } from './icons.tsx';
+
+const TRACKER_TEXT = { none: 'No tracker', idle: 'Tracker ready', ok: 'Tracker OK', error: 'Tracker not answering' } as const;
+
+export function StatusBar(): ReactElement {
+  const status = useApp((s) => s.status);
+  const info = useApp((s) => s.appInfo);
+  const connection = useApp((s) => s.connection);
+  const trackerError = useApp((s) => s.trackerError);
+  const state = status?.trackerState ?? 'none';
+  return (
+    <footer className="status-bar" role="status">
+      {connection !== 'open' ? (
+        <span className="status-item warn">
+          <span className="dot dot-error" /> {connection === 'closed' ? 'Disconnected (access denied)' : 'Connecting to Swarmdrop…'}
+        </span>
+      ) : (
+        <>
+          <span className="status-item rate-down" title="Total download rate">
+            <Icon name="down" size={12} /> {formatRate(status?.downRateBps ?? 0)}
+          </span>
+          <span className="status-item rate-up" title="Total upload rate">
+            <Icon name="up" size={12} /> {formatRate(status?.upRateBps ?? 0)}
+          </span>
+          <span className="status-item" title="Connected peers">
+            <Icon name="users" size={12} /> {status?.connectedPeers ?? 0} peers
+          </span>
+          <span className="status-item" title={trackerError ?? undefined}>
+            <span className={`dot dot-${state === 'ok' ? 'ok' : state === 'error' ? 'error' : 'idle'}`} /> {TRACKER_TEXT[state]}
+            {state === 'error' && trackerError ? `: ${trackerError}` : ''}
+          </span>
+        </>
+      )}
+      <span className="spacer" />
+      {info?.embeddedTracker.running && <span className="status-item muted">Built-in tracker :{info.embeddedTracker.port}</span>}
+      <span className="status-item muted" title="Port peers connect to">
+        Listening on port {status?.listeningPort ?? info?.listeningPort ?? '–'}
+      </span>
+    </footer>
+  );
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import type { Settings } from '../../../src-shared/types/settings.ts';
+import { fromForm, toForm } from './settings-form.ts';
+
+const base: Settings = {
+  downloadDir: '/home/u/Downloads',
+  peerPort: 6881,
+  trackers: ['udp://10.0.0.2:6969'],
+  embeddedTracker: { enabled: true, port: 6969 },
+  rateLimits: { downloadBps: 0, uploadBps: 512 * 1024 },
+  theme: 'dark',
+  notifyOnComplete: true,
+};
+
+describe('settings form', () => {
+  it('round-trips settings through the form', () => {
+    const f = toForm(base);
+    expect(f.downloadKiBps).toBe('');
+    expect(f.uploadKiBps).toBe('512');
+    expect(fromForm(f)).toEqual({ settings: base, errors: {} });
+  });
+
+  it('reads trackers one per line, dropping blanks and duplicates', () => {
+    const r = fromForm({ ...toForm(base), trackers: 'udp://a:1\n\n  udp://a:1\nhttp://b/announce' });
+    expect(r.settings?.trackers).toEqual(['udp://a:1', 'http://b/announce']);
+  });
+
+  it('names the field that is wrong, in words', () => {
+    const r = fromForm({ ...toForm(base), peerPort: '70000', trackers: 'tracker.example', downloadKiBps: 'fast', downloadDir: ' ' });
+    expect(r.settings).toBeNull();
+    expect(Object.keys(r.errors).sort()).toEqual(['downloadDir', 'downloadKiBps', 'peerPort', 'trackers']);
+    expect(r.errors.trackers).toContain('tracker.example');
+  });
+
+  it('converts KiB/s to bytes per second', () => {
+    expect(fromForm({ ...toForm(base), downloadKiBps: '1.5' }).settings?.rateLimits.downloadBps).toBe(1536);
+  });
+});

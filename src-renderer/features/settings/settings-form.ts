@@ -1,0 +1,73 @@
+/**
+ * The settings form's model, pure: settings ↔ the strings in the inputs, and the
+ * checks that give each field its own message (errors shown where they happened).
+ */
+import type { Settings, Theme } from '../../../src-shared/types/settings.ts';
+
+export interface SettingsForm {
+  downloadDir: string;
+  peerPort: string;
+  trackers: string;
+  embeddedEnabled: boolean;
+  embeddedPort: string;
+  downloadKiBps: string;
+  uploadKiBps: string;
+  theme: Theme;
+  notifyOnComplete: boolean;
+}
+
+export type FormErrors = Partial<Record<keyof SettingsForm, string>>;
+
+export function toForm(s: Settings): SettingsForm {
+  return {
+    downloadDir: s.downloadDir,
+    peerPort: String(s.peerPort),
+    trackers: s.trackers.join('\n'),
+    embeddedEnabled: s.embeddedTracker.enabled,
+    embeddedPort: String(s.embeddedTracker.port),
+    downloadKiBps: s.rateLimits.downloadBps === 0 ? '' : String(Math.round(s.rateLimits.downloadBps / 1024)),
+    uploadKiBps: s.rateLimits.uploadBps === 0 ? '' : String(Math.round(s.rateLimits.uploadBps / 1024)),
+    theme: s.theme,
+    notifyOnComplete: s.notifyOnComplete,
+  };
+}
+
+function port(text: string, errors: FormErrors, key: keyof SettingsForm): number {
+  const t = text.trim();
+  if (!/^\d{1,5}$/.test(t) || Number(t) < 1 || Number(t) > 65535) {
+    errors[key] = 'A port is a whole number from 1 to 65535.';
+    return 0;
+  }
+  return Number(t);
+}
+
+function rate(text: string, errors: FormErrors, key: keyof SettingsForm): number {
+  const t = text.trim();
+  if (t === '' || t === '0') return 0;
+  if (!/^\d+(\.\d+)?$/.test(t)) {
+    errors[key] = 'Enter KiB/s as a number, or leave empty for no limit.';
+    return 0;
+  }
+  return Math.round(Number(t) * 1024);
+}
+
+export function fromForm(f: SettingsForm): { settings: Omit<Settings, never> | null; errors: FormErrors } {
+  const errors: FormErrors = {};
+  const trackers = f.trackers
+    .split(/\s+/)
+    .map((t) => t.trim())
+    .filter(Boolean);
+  const badTracker = trackers.find((t) => !/^(udp|https?):\/\/[^\s/]+/i.test(t));
+  if (badTracker) errors.trackers = `“${badTracker}” is not a tracker address. Use udp://host:port or http://host/announce.`;
+  if (f.downloadDir.trim() === '') errors.downloadDir = 'Choose a folder for downloads.';
+  const settings: Settings = {
+    downloadDir: f.downloadDir.trim(),
+    peerPort: port(f.peerPort, errors, 'peerPort'),
+    trackers: [...new Set(trackers)],
+    embeddedTracker: { enabled: f.embeddedEnabled, port: port(f.embeddedPort, errors, 'embeddedPort') },
+    rateLimits: { downloadBps: rate(f.downloadKiBps, errors, 'downloadKiBps'), uploadBps: rate(f.uploadKiBps, errors, 'uploadKiBps') },
+    theme: f.theme,
+    notifyOnComplete: f.notifyOnComplete,
+  };
+  return Object.keys(errors).length > 0 ? { settings: null, errors } : { settings, errors };
+}

@@ -1,0 +1,190 @@
+import { useEffect, useState, type ReactElement, type ReactNode } from 'react';
+import { useActions, useApp, useClient } from '../../app-context.tsx';
+import { Button } from '../../components/button.tsx';
+import { Icon } from '../../components/icons.tsx';
+import type { Settings } from '../../../src-shared/types/settings.ts';
+import type { AppInfo } from '../../../src-shared/types/app-info.ts';
+import { fromForm, toForm, type FormErrors, type SettingsForm } from './settings-form.ts';
+import { TrackerAddress } from '../first-run/drop-zone.tsx';
+
+const NONE: AppInfo['overridden'] = [];
+const FLAG_HINT = 'Set by a command-line flag for this run; the value here applies when started without it.';
+
+function Field({ label, hint, error, children }: { label: string; hint?: string | undefined; error?: string | undefined; children: ReactNode }): ReactElement {
+  return (
+    <label className="field">
+      <span className="field-label">{label}</span>
+      {children}
+      {error ? (
+        <span className="field-error" role="alert">
+          {error}
+        </span>
+      ) : (
+        hint && <span className="field-hint">{hint}</span>
+      )}
+    </label>
+  );
+}
+
+type Result = { tone: 'ok' | 'error'; text: string } | null;
+
+function SettingsEditor({ settings, result, setResult }: { settings: Settings; result: Result; setResult: (r: Result) => void }): ReactElement {
+  const actions = useActions();
+  const client = useClient();
+  const [form, setForm] = useState<SettingsForm>(() => toForm(settings));
+  const [errors, setErrors] = useState<FormErrors>({});
+  const [saving, setSaving] = useState(false);
+  const overridden = useApp((s) => s.appInfo?.overridden ?? NONE);
+  const flagHint = (key: (typeof overridden)[number], normal?: string) => (overridden.includes(key) ? FLAG_HINT : normal);
+  const set = <K extends keyof SettingsForm>(key: K, value: SettingsForm[K]) => {
+    setForm((f) => ({ ...f, [key]: value }));
+    setResult(null);
+  };
+  const dirty = JSON.stringify(form) !== JSON.stringify(toForm(settings));
+  const save = async () => {
+    const parsed = fromForm(form);
+    setErrors(parsed.errors);
+    if (!parsed.settings) return;
+    setSaving(true);
+    const r = await actions.saveSettings(parsed.settings);
+    setSaving(false);
+    if (r.error) setResult({ tone: 'error', text: r.error });
+    else setResult({ tone: 'ok', text: r.restartRequired.length > 0 ? 'Saved. The new peer port is used after Swarmdrop restarts.' : 'Saved.' });
+  };
+  const input = (key: 'downloadDir' | 'peerPort' | 'embeddedPort' | 'downloadKiBps' | 'uploadKiBps', extra: Record<string, string> = {}) => (
+    <input
+      className={`input${errors[key] ? ' invalid' : ''}`}
+      name={key}
+      value={form[key]}
+      aria-invalid={errors[key] !== undefined}
+      onChange={(e) => set(key, e.target.value)}
+      {...extra}
+    />
+  );
+  return (
+    <form
+      className="settings-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <section className="card">
+        <h2 className="card-title">Downloads</h2>
+        <Field label="Download folder" hint={flagHint('downloadDir')} error={errors.downloadDir}>
+          <div className="input-row">
+            {input('downloadDir', { spellCheck: 'false' })}
+            {client.kind === 'electron' && (
+              <Button
+                icon="folder"
+                onClick={async () => {
+                  const [dir] = await actions.pickPaths('download-dir');
+                  if (dir) set('downloadDir', dir);
+                }}
+              >
+                Choose…
+              </Button>
+            )}
+          </div>
+        </Field>
+        <div className="grid-2">
+          <Field label="Download limit (KiB/s)" hint="Empty = no limit" error={errors.downloadKiBps}>
+            {input('downloadKiBps', { inputMode: 'decimal', placeholder: 'No limit' })}
+          </Field>
+          <Field label="Upload limit (KiB/s)" hint="Empty = no limit" error={errors.uploadKiBps}>
+            {input('uploadKiBps', { inputMode: 'decimal', placeholder: 'No limit' })}
+          </Field>
+        </div>
+        <label className="check">
+          <input type="checkbox" name="notifyOnComplete" checked={form.notifyOnComplete} onChange={(e) => set('notifyOnComplete', e.target.checked)} />
+          <span>Notify me when a download completes</span>
+        </label>
+      </section>
+
+      <section className="card">
+        <h2 className="card-title">Network</h2>
+        <Field label="Peer port" hint={flagHint('peerPort', 'TCP port other peers connect to. Takes effect after a restart.')} error={errors.peerPort}>
+          {input('peerPort', { inputMode: 'numeric' })}
+        </Field>
+        <Field
+          label="Trackers"
+          hint={flagHint('trackers', 'One address per line, e.g. udp://192.168.1.20:6969. Used for new transfers and for Network search.')}
+          error={errors.trackers}
+        >
+          <textarea
+            className={`input mono${errors.trackers ? ' invalid' : ''}`}
+            name="trackers"
+            rows={3}
+            value={form.trackers}
+            spellCheck={false}
+            aria-invalid={errors.trackers !== undefined}
+            onChange={(e) => set('trackers', e.target.value)}
+            placeholder="udp://host:6969"
+          />
+        </Field>
+      </section>
+
+      <section className="card">
+        <h2 className="card-title">Built-in tracker</h2>
+        <label className="check">
+          <input type="checkbox" name="embeddedEnabled" checked={form.embeddedEnabled} onChange={(e) => set('embeddedEnabled', e.target.checked)} />
+          <span>Run a tracker so people on your network can find what you share</span>
+        </label>
+        <Field label="Tracker port (UDP)" hint={flagHint('embeddedTracker')} error={errors.embeddedPort}>
+          {input('embeddedPort', { inputMode: 'numeric' })}
+        </Field>
+        <TrackerAddress />
+      </section>
+
+      <section className="card">
+        <h2 className="card-title">Appearance</h2>
+        <div className="segmented" role="radiogroup" aria-label="Theme">
+          {(['system', 'light', 'dark'] as const).map((t) => (
+            <label key={t} className={`segment${form.theme === t ? ' active' : ''}`}>
+              <input type="radio" name="theme" value={t} checked={form.theme === t} onChange={() => set('theme', t)} />
+              {t === 'system' ? 'System' : t === 'light' ? 'Light' : 'Dark'}
+            </label>
+          ))}
+        </div>
+      </section>
+
+      <div className={`form-footer${dirty ? ' dirty' : ''}`}>
+        {result && (
+          <span className={result.tone === 'ok' ? 'ok-text' : 'field-error'} role={result.tone === 'error' ? 'alert' : 'status'}>
+            {result.tone === 'ok' ? <Icon name="check" size={14} /> : <Icon name="alert" size={14} />} {result.text}
+          </span>
+        )}
+        <Button variant="ghost" disabled={!dirty} onClick={() => (setForm(toForm(settings)), setErrors({}), setResult(null))}>
+          Revert
+        </Button>
+        <Button type="submit" variant="primary" disabled={saving || !dirty}>
+          {saving ? 'Saving…' : 'Save settings'}
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+export function SettingsView(): ReactElement {
+  const settings = useApp((s) => s.settings);
+  const info = useApp((s) => s.appInfo);
+  const [key, setKey] = useState(0);
+  const [result, setResult] = useState<Result>(null);
+  // Settings changed elsewhere (another tab): start the form again from them.
+  useEffect(() => setKey((k) => k + 1), [settings]);
+  return (
+    <section className="view settings-view" aria-label="Settings">
+      <div className="toolbar">
+        <h1 className="view-title">Settings</h1>
+      </div>
+      <div className="settings-scroll">
+        {settings ? <SettingsEditor key={key} settings={settings} result={result} setResult={setResult} /> : <p className="muted pad">Loading…</p>}
+        {info && (
+          <p className="muted small about">
+            Swarmdrop {info.version} · data in <span className="mono">{info.dataDir}</span>
+          </p>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,157 @@
+// A scripted client stands in for the host here (renderer store tests only): it
+// records commands and lets the test push events, as a transport would.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { CommandName } from '../../src-shared/contract/commands.ts';
+import type { EventMap, EventName } from '../../src-shared/contract/events.ts';
+import { ContractError } from '../../src-shared/contract/error-codes.ts';
+import type { ConnectionState, RendererClient } from '../transport/renderer-client.ts';
+import { createAppStore } from './app-store.ts';
+import { connectStore } from './connect-store.ts';
+import { createActions } from './actions.ts';
+import { summary } from './test-fixtures.ts';
+
+function scriptedClient(responses: Partial<Record<CommandName, (req: unknown) => unknown>>) {
+  const listeners = new Map<string, ((p: unknown) => void)[]>();
+  let conn: ((s: ConnectionState) => void) | null = null;
+  const calls: [string, unknown][] = [];
+  const client: RendererClient = {
+    kind: 'websocket',
+    invoke: (async (command: CommandName, request: unknown) => {
+      calls.push([command, request]);
+      const r = responses[command];
+      if (!r) throw new ContractError('unknown-command', 'no');
+      return r(request);
+    }) as RendererClient['invoke'],
+    on: ((event: string, l: (p: unknown) => void) => {
+      listeners.set(event, [...(listeners.get(event) ?? []), l]);
+      return () => undefined;
+    }) as RendererClient['on'],
+    onConnection: (l) => {
+      conn = l;
+      l('connecting');
+      return () => undefined;
+    },
+    pathForFile: () => null,
+  };
+  return {
+    client,
+    calls,
+    open: () => conn?.('open'),
+    emit: <E extends EventName>(e: E, p: EventMap[E]) => listeners.get(e)?.forEach((l) => l(p)),
+  };
+}
+
+const info = {
+  version: '0.1.0',
+  host: 'daemon' as const,
+  listeningPort: 6881,
+  embeddedTracker: { running: true, port: 6969, shareAddresses: ['udp://10.0.0.2:6969'], error: null },
+  overridden: [],
+  trackers: ['udp://127.0.0.1:6969'],
+  dataDir: '/d',
+  downloadDir: '/d/downloads',
+  shareDir: '/d/shared',
+};
+
+afterEach(() => vi.useRealTimers());
+
+describe('connectStore', () => {
+  it('fetches state on open and applies events', async () => {
+    const s = scriptedClient({ getAppInfo: () => info, getSettings: () => null, getTorrents: () => [summary('a')] });
+    const store = createAppStore();
+    const off = connectStore(store, s.client, 60_000);
+    expect(store.getState().connection).toBe('connecting');
+    s.open();
+    await vi.waitFor(() => expect(store.getState().torrents.order).toEqual(['a']));
+    expect(store.getState().appInfo?.embeddedTracker.shareAddresses).toEqual(['udp://10.0.0.2:6969']);
+    s.emit('torrents', { changed: [summary('b', { addedAt: 9999 })], removed: ['a'] });
+    expect(store.getState().torrents.order).toEqual(['b']);
+    off();
+  });
+
+  it('shows a torrent error on that torrent, a tracker error in the status bar, others as a toast', () => {
+    const s = scriptedClient({});
+    const store = createAppStore();
+    const off = connectStore(store, s.client, 60_000);
+    s.emit('error', { code: 'disk-full', message: 'x', torrentId: 'a', where: 'torrent', atMs: 0 });
+    s.emit('error', { code: 'tracker-unreachable', message: 'x', where: 'tracker', atMs: 0 });
+    s.emit('error', { code: 'internal', message: 'Settings could not be read', where: 'settings', atMs: 0 });
+    const st = store.getState();
+    expect(st.torrentErrors.a).toMatch(/disk is full/);
+    expect(st.trackerError).toMatch(/did not answer/);
+    expect(st.toasts.map((t) => t.body)).toEqual(['Settings could not be read']);
+    off();
+  });
+
+  it('forgets the selection when the selected torrent is removed', async () => {
+    const s = scriptedClient({ watchDetail: () => null });
+    const store = createAppStore();
+    const off = connectStore(store, s.client, 60_000);
+    const actions = createActions(store, s.client);
+    s.emit('torrents', { changed: [summary('a')], removed: [] });
+    await actions.select('a');
+    expect(s.calls).toContainEqual(['watchDetail', { id: 'a' }]);
+    s.emit('torrents', { changed: [], removed: ['a'] });
+    expect(store.getState().selectedId).toBeNull();
+    off();
+  });
+
+  it('samples speed history once per tick', () => {
+    vi.useFakeTimers();
+    const s = scriptedClient({});
+    const store = createAppStore();
+    const off = connectStore(store, s.client, 1000);
+    s.emit('torrents', { changed: [summary('a', { downRateBps: 500 })], removed: [] });
+    vi.advanceTimersByTime(3000);
+    expect(store.getState().history.of('a')?.series().down).toEqual([500, 500, 500]);
+    expect(store.getState().historyTick).toBe(3);
+    off();
+  });
+});
+
+describe('actions', () => {
+  it('puts a bad magnet error in the dialog, in words', async () => {
+    const s = scriptedClient({
+      add: () => {
+        throw new ContractError('bad-magnet', 'x');
+      },
+    });
+    const store = createAppStore();
+    const actions = createActions(store, s.client);
+    actions.openDialog({ kind: 'magnet' });
+    expect(await actions.addMagnet('magnet:?nonsense')).toBe(false);
+    expect(store.getState().addError).toMatch(/not a valid magnet link/);
+    expect(store.getState().dialog).toEqual({ kind: 'magnet' });
+  });
+
+  it('pause failures land on the torrent row', async () => {
+    const s = scriptedClient({
+      pause: () => {
+        throw new ContractError('unknown-torrent', 'x');
+      },
+    });
+    const store = createAppStore();
+    const actions = createActions(store, s.client);
+    await actions.pause('a');
+    expect(store.getState().torrentErrors.a).toMatch(/no longer exists/);
+  });
+
+  it('catalog download errors stay on their row; success marks it added', async () => {
+    let fail = true;
+    const s = scriptedClient({
+      add: () => {
+        if (fail) throw new ContractError('disk-full', 'x');
+        return summary('h');
+      },
+    });
+    const store = createAppStore();
+    const actions = createActions(store, s.client);
+    const entry = { infoHashHex: 'h', name: 'n', totalBytes: 1, seeders: 1, leechers: 0, tracker: 'udp://127.0.0.1:1' };
+    await actions.downloadEntry(entry);
+    expect(store.getState().catalog.rowErrors.h).toMatch(/disk is full/);
+    fail = false;
+    await actions.downloadEntry(entry);
+    expect(store.getState().catalog.rowErrors.h).toBeUndefined();
+    expect(store.getState().catalog.added.h).toBe(true);
+  });
+});

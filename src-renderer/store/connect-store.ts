@@ -1,0 +1,78 @@
+/**
+ * Feeds the store from the host: initial fetch on every (re)connection, then events.
+ * Returns a function that unsubscribes everything.
+ */
+import { describeError } from '../../src-shared/contract/error-codes.ts';
+import type { RendererClient } from '../transport/renderer-client.ts';
+import { pushToast, type AppStore } from './app-store.ts';
+import { applyTorrentsEvent, replaceTorrents } from './torrents-model.ts';
+
+export function connectStore(store: AppStore, client: RendererClient, sampleEveryMs = 1000): () => void {
+  const offs: (() => void)[] = [];
+  const refresh = async () => {
+    try {
+      const [appInfo, settings, list] = await Promise.all([
+        client.invoke('getAppInfo', {}),
+        client.invoke('getSettings', {}),
+        client.invoke('getTorrents', {}),
+      ]);
+      store.setState({ appInfo, settings, torrents: replaceTorrents(list) });
+      const selected = store.getState().selectedId;
+      if (selected && !list.some((t) => t.id === selected)) store.setState({ selectedId: null, detail: null });
+      const watched = store.getState().selectedId;
+      if (watched) await client.invoke('watchDetail', { id: watched });
+    } catch {
+      // The connection dropped again; the next 'open' refreshes.
+    }
+  };
+  offs.push(
+    client.onConnection((connection) => {
+      store.setState({ connection });
+      if (connection === 'open') void refresh();
+    }),
+    client.on('torrents', (e) => {
+      const s = store.getState();
+      const next = applyTorrentsEvent(s.torrents, e);
+      const removedSelected = s.selectedId !== null && e.removed.includes(s.selectedId);
+      const torrentErrors = { ...s.torrentErrors };
+      // A torrent that left its error state no longer shows the old error.
+      for (const t of e.changed) if (t.state !== 'error' && torrentErrors[t.id]) delete torrentErrors[t.id];
+      store.setState({ torrents: next, torrentErrors, ...(removedSelected ? { selectedId: null, detail: null } : {}) });
+    }),
+    client.on('detail', (detail) => {
+      if (store.getState().selectedId === detail.summary.id) store.setState({ detail });
+    }),
+    client.on('status', (status) => store.setState({ status, trackerError: status.trackerError })),
+    client.on('appInfo', (appInfo) => store.setState({ appInfo })),
+    client.on('settings', (settings) => store.setState({ settings })),
+    client.on('shareProgress', (p) => {
+      store.setState((s) => {
+        const shares = { ...s.shares };
+        if (p.done) delete shares[p.key];
+        else shares[p.key] = { ...shares[p.key], ...p };
+        return { shares };
+      });
+    }),
+    client.on('notification', (n) => {
+      if (n.kind === 'download-complete') pushToast(store, { tone: 'success', title: 'Download complete', body: n.name });
+      else pushToast(store, { tone: 'success', title: `Sharing “${n.name}”`, body: n.published ? 'Listed in the tracker’s catalog.' : 'Seeding. (Not listed in a catalog.)' });
+    }),
+    client.on('error', (e) => {
+      const words = describeError(e.code, e.message);
+      if (e.where === 'torrent' && e.torrentId) {
+        store.setState((s) => ({ torrentErrors: { ...s.torrentErrors, [e.torrentId!]: words } }));
+      } else if (e.where === 'tracker') {
+        store.setState({ trackerError: words });
+      } else {
+        pushToast(store, { tone: 'error', title: e.where === 'settings' ? 'Settings' : 'Problem', body: e.code === 'internal' || e.code === 'port-in-use' ? e.message : words }, 12_000);
+      }
+    }),
+  );
+  const timer = setInterval(() => {
+    const s = store.getState();
+    s.history.sample(s.torrents.byId.values());
+    store.setState({ historyTick: s.historyTick + 1 });
+  }, sampleEveryMs);
+  offs.push(() => clearInterval(timer));
+  return () => offs.forEach((off) => off());
+}

@@ -1,0 +1,70 @@
+/**
+ * Error codes that cross the contract, each with the sentence a user sees. Hosts send
+ * `{ code, message }`; the UI shows `describeError(code, message)` and never matches on
+ * message text (STYLE.md rule 5).
+ */
+export const ERROR_WORDING = {
+  'port-in-use': 'That port is already used by another program. Pick another port in Settings.',
+  'disk-full': 'The disk is full. Free some space or choose another download folder.',
+  'permission-denied': 'Swarmdrop is not allowed to write there. Choose another folder.',
+  'bad-magnet': 'That is not a valid magnet link. It should start with "magnet:?xt=urn:btih:".',
+  'bad-torrent': 'That file is not a valid .torrent file.',
+  'bad-info-hash': 'An info-hash is 40 hexadecimal characters (or 32 base32 characters).',
+  'tracker-unreachable': 'The tracker did not answer. Check the address, or whether it is running.',
+  'unknown-torrent': 'That transfer no longer exists.',
+  'duplicate-torrent': 'That torrent is already in your list.',
+  'file-not-found': 'The file or folder was not found.',
+  'upload-failed': 'The file could not be uploaded to Swarmdrop.',
+  'bad-request': 'Swarmdrop received a request it does not understand.',
+  'unknown-command': 'Swarmdrop received a command it does not know.',
+  'not-supported': 'This is only available in the desktop app.',
+  'name-taken': 'Something with that name is already shared. Rename it and try again.',
+  'not-ready': 'Swarmdrop is still starting. Try again in a moment.',
+  'disconnected': 'Lost the connection to Swarmdrop. Reconnecting…',
+  'unauthorized': 'This address needs the access token printed by `swarmdrop daemon`.',
+  'internal': 'Something went wrong inside Swarmdrop.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_WORDING;
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_WORDING, code);
+}
+
+/** The sentence for a code; unknown codes fall back to the host's message. */
+export function describeError(code: string, message?: string): string {
+  if (isErrorCode(code)) return ERROR_WORDING[code];
+  return message && message.length > 0 ? message : ERROR_WORDING.internal;
+}
+
+/** A failed command, as both transports deliver it to the caller. */
+export class ContractError extends Error {
+  override readonly name = 'ContractError';
+  constructor(
+    readonly code: string,
+    message: string,
+    /** Technical detail (for logs and the "details" disclosure), never the headline. */
+    readonly detail?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Wire shape of a failure (JSON-safe). */
+export interface ContractErrorPayload {
+  code: string;
+  message: string;
+  detail?: string;
+}
+
+export function toErrorPayload(err: unknown): ContractErrorPayload {
+  if (err instanceof ContractError) {
+    return err.detail === undefined ? { code: err.code, message: err.message } : { code: err.code, message: err.message, detail: err.detail };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: 'internal', message: ERROR_WORDING.internal, detail: message };
+}
+
+export function fromErrorPayload(p: ContractErrorPayload): ContractError {
+  return new ContractError(p.code, p.message, p.detail);
+}

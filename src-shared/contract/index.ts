@@ -1,0 +1,11 @@
+export * from './commands.ts';
+export * from './events.ts';
+export * from './client.ts';
+export * from './error-codes.ts';
+export * from './schemas.ts';
+export * from './wire.ts';
+export type * from '../types/torrent.ts';
+export type * from '../types/settings.ts';
+export type * from '../types/catalog.ts';
+export type * from '../types/app-info.ts';
+export type * from '../types/notification.ts';

@@ -1,0 +1,105 @@
+/**
+ * zod schemas for every command's request: the host validates each payload with these
+ * before anything else runs (DESIGN: the main process validates every payload), and the
+ * request types are inferred from them so the two can never drift apart.
+ */
+import { z } from 'zod';
+
+/** Hex info-hash, lower or upper case; the service lower-cases it. */
+export const infoHashHex = z.string().regex(/^[0-9a-fA-F]{40}$/, 'bad-info-hash');
+const torrentId = z.string().regex(/^[0-9a-f]{40}$/, 'bad-info-hash');
+const shortText = z.string().min(1).max(1024);
+const filePath = z.string().min(1).max(4096);
+const announceUrl = z
+  .string()
+  .max(2048)
+  .regex(/^(udp|http|https):\/\/[^\s/]+/i, 'a tracker address looks like udp://host:port or http://host/announce');
+const port = z.number().int().min(0).max(65535);
+const bytesPerSecond = z.number().int().min(0).max(1e12);
+
+/** One upload chunk: 1 MiB of payload, base64-encoded (4/3 larger). */
+export const UPLOAD_CHUNK_BYTES = 1024 * 1024;
+const MAX_CHUNK_BASE64 = Math.ceil(UPLOAD_CHUNK_BYTES / 3) * 4;
+/** A .torrent file is metadata only; 16 MiB covers torrents of millions of pieces. */
+export const MAX_TORRENT_FILE_BYTES = 16 * 1024 * 1024;
+
+export const addSource = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('magnet'), uri: z.string().min(1).max(8192) }),
+  z.object({
+    kind: z.literal('torrent-file'),
+    bytesBase64: z.string().min(1).max(Math.ceil(MAX_TORRENT_FILE_BYTES / 3) * 4),
+    fileName: z.string().max(1024).optional(),
+  }),
+  z.object({ kind: z.literal('info-hash'), infoHashHex, name: z.string().max(1024).optional() }),
+  /** A catalog entry from searchCatalog: the info-hash plus the tracker that listed it. */
+  z.object({ kind: z.literal('catalog'), infoHashHex, name: z.string().max(1024), tracker: announceUrl }),
+]);
+
+const settingsShape = z.object({
+  downloadDir: filePath,
+  peerPort: port,
+  trackers: z.array(announceUrl).max(64),
+  embeddedTracker: z.object({ enabled: z.boolean(), port }).strict(),
+  rateLimits: z.object({ downloadBps: bytesPerSecond, uploadBps: bytesPerSecond }).strict(),
+  theme: z.enum(['system', 'light', 'dark']),
+  notifyOnComplete: z.boolean(),
+});
+export const settingsSchema = settingsShape.strict();
+
+const empty = z.object({}).strict();
+const byId = z.object({ id: torrentId }).strict();
+
+export const commandSchemas = {
+  getAppInfo: empty,
+  getTorrents: empty,
+  getSettings: empty,
+  setSettings: settingsShape.partial().strict(),
+  add: z.object({ source: addSource, savePath: filePath.optional(), paused: z.boolean().optional() }).strict(),
+  /** Share files or folders already on the host's disk (Electron, or the daemon's own paths). */
+  share: z.object({ paths: z.array(filePath).min(1).max(1000), name: shortText.optional() }).strict(),
+  /** Browser upload, step 1: announce the files (relative paths below the drop). */
+  uploadBegin: z
+    .object({
+      name: shortText.optional(),
+      files: z
+        .array(
+          z
+            .object({
+              relativePath: z.array(z.string().min(1).max(255)).min(1).max(64),
+              sizeBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+            })
+            .strict(),
+        )
+        .min(1)
+        .max(10_000),
+    })
+    .strict(),
+  /** Step 2: one chunk of one file, in order. */
+  uploadChunk: z
+    .object({
+      uploadId: z.string().min(1).max(64),
+      fileIndex: z.number().int().min(0),
+      offsetBytes: z.number().int().min(0),
+      dataBase64: z.string().max(MAX_CHUNK_BASE64),
+    })
+    .strict(),
+  /** Step 3: move the files into the share folder and share them. */
+  uploadFinish: z.object({ uploadId: z.string().min(1).max(64) }).strict(),
+  uploadCancel: z.object({ uploadId: z.string().min(1).max(64) }).strict(),
+  pause: byId,
+  resume: byId,
+  remove: z.object({ id: torrentId, deleteFiles: z.boolean() }).strict(),
+  recheck: byId,
+  getDetail: byId,
+  /** Push `detail` events for this torrent to this client (null stops). */
+  watchDetail: z.object({ id: torrentId.nullable() }).strict(),
+  getTorrentFile: byId,
+  searchCatalog: z.object({ query: z.string().max(256), trackers: z.array(announceUrl).max(64).optional() }).strict(),
+  /** Electron only: native pickers. The daemon answers `not-supported`. */
+  pickPaths: z.object({ kind: z.enum(['files', 'folder', 'torrent', 'download-dir']) }).strict(),
+  /** Electron only: open the torrent's file, or show it in its folder. */
+  openPath: z.object({ id: torrentId, reveal: z.boolean() }).strict(),
+} as const;
+
+export type CommandSchemas = typeof commandSchemas;
+export type AddSource = z.infer<typeof addSource>;

@@ -1,0 +1,46 @@
+/** Facts about the running host, for the first-run screen and the status bar. */
+export interface AppInfo {
+  version: string;
+  /** 'electron' has native dialogs and file paths; 'daemon' is the browser UI. */
+  host: 'electron' | 'daemon';
+  /** Bound TCP port of the peer server. */
+  listeningPort: number;
+  /** The embedded tracker, when running. */
+  embeddedTracker: {
+    running: boolean;
+    port: number | null;
+    /**
+     * Addresses other people should use, e.g. `udp://192.168.1.20:6969`: one per
+     * non-internal interface of this machine (loopback only when there is none).
+     */
+    shareAddresses: string[];
+    /** Why it is not running (port in use, …), in user words. */
+    error: string | null;
+  };
+  /**
+   * Settings a command-line flag overrides for this run (e.g. `--peer-port`): the
+   * Settings view says so beside them.
+   */
+  overridden: ('peerPort' | 'embeddedTracker' | 'trackers' | 'downloadDir')[];
+  /** Trackers new torrents announce to and Network searches: ours first, then the user's. */
+  trackers: string[];
+  dataDir: string;
+  downloadDir: string;
+  /** Where files uploaded from the browser are stored before being shared. */
+  shareDir: string;
+}
+
+/** Session-wide totals for the status bar, pushed about once a second. */
+export interface StatusInfo {
+  downRateBps: number;
+  upRateBps: number;
+  connectedPeers: number;
+  listeningPort: number;
+  torrentCount: number;
+  /**
+   * 'none': no tracker configured; 'idle': configured, nothing to announce yet; 'ok':
+   * active torrents announce without errors; 'error': a tracker failed recently.
+   */
+  trackerState: 'none' | 'idle' | 'ok' | 'error';
+  trackerError: string | null;
+}

@@ -1,0 +1,14 @@
+/** Things the user should be told about, as they happen. */
+export type AppNotification =
+  | { kind: 'download-complete'; torrentId: string; name: string }
+  | { kind: 'shared'; torrentId: string; name: string; published: boolean };
+
+/** An error pushed by the host (not the reply to a command), already in user words. */
+export interface AppErrorEvent {
+  code: string;
+  message: string;
+  torrentId?: string;
+  /** Where it happened, so the UI can show it there: 'torrent', 'tracker', 'settings', 'network', 'app'. */
+  where: 'torrent' | 'tracker' | 'settings' | 'network' | 'app';
+  atMs: number;
+}

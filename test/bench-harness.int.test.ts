@@ -1,0 +1,112 @@
+// Keeps `npm run bench` from rotting: runs the harness in --quick mode (small payload, one
+// run per figure) and checks its shape, never its speed (speed lives in docs/BENCHMARKS.md).
+// Every figure must report each row either with measured numbers or with an explicit
+// reason it is unavailable; the ceilings need nothing but Node, so they must have numbers.
+import { spawn, spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir } from './support/temp-dir.ts';
+
+const FIGURE_IDS = [
+  'ceilings',
+  'create',
+  'transfer-1to1',
+  'transfer-4to1',
+  'cross-seed',
+  'magnet',
+  'tracker',
+  'daemon-start',
+];
+
+interface Row {
+  id: string;
+  subject: string;
+  samples: number[];
+  median?: number;
+  min?: number;
+  max?: number;
+  unavailable?: string;
+}
+interface Report {
+  figures: { id: string; measurements: Row[] }[];
+  ratios: { figure: string; value?: number; unavailable?: string }[];
+  machine: { cores: number; versions: Record<string, string> };
+}
+
+describe('npm run bench -- --quick', () => {
+  let tmp: { dir: string; remove(): Promise<void> };
+  let result: { code: number | null; stdout: string; stderr: string };
+  let report: Report;
+
+  beforeAll(async () => {
+    const build = spawnSync(process.execPath, ['scripts/build.mjs', '--no-renderer'], { encoding: 'utf8' });
+    expect(build.status, build.stderr).toBe(0);
+    tmp = await makeTempDir('swarmdrop-bench-test-');
+    const jsonFile = path.join(tmp.dir, 'bench.json');
+    result = await new Promise((resolve) => {
+      const child = spawn(process.execPath, ['dist/bench/main.js', '--quick', '--json', jsonFile], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const timer = setTimeout(() => child.kill('SIGINT'), 170_000);
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        resolve({ code, stdout, stderr });
+      });
+    });
+    report = JSON.parse(await readFile(jsonFile, 'utf8')) as Report;
+  }, 200_000);
+
+  afterAll(async () => {
+    await tmp?.remove();
+  });
+
+  it('exits 0 and prints the table with ratios', () => {
+    expect(result.code, result.stderr.slice(-2000)).toBe(0);
+    for (const id of FIGURE_IDS) expect(result.stdout).toContain(`== ${id}:`);
+    expect(result.stdout).toContain('== ratios: swarmdrop ÷ each peer');
+  });
+
+  it('writes a JSON row for every figure, each with numbers or an explicit reason', () => {
+    expect(report.figures.map((f) => f.id)).toEqual(FIGURE_IDS);
+    for (const figure of report.figures) {
+      expect(figure.measurements.length, figure.id).toBeGreaterThan(0);
+      for (const row of figure.measurements) {
+        if (row.unavailable !== undefined) {
+          expect(row.unavailable.length, row.id).toBeGreaterThan(5);
+          expect(row.median, row.id).toBeUndefined();
+        } else {
+          expect(row.samples.length, row.id).toBeGreaterThan(0);
+          for (const v of [row.median, row.min, row.max]) expect(Number.isFinite(v), row.id).toBe(true);
+          expect(row.min! <= row.median! && row.median! <= row.max!, row.id).toBe(true);
+        }
+      }
+    }
+    for (const r of report.ratios)
+      expect(r.value !== undefined || typeof r.unavailable === 'string').toBe(true);
+    expect(report.machine.cores).toBeGreaterThan(0);
+    expect(report.machine.versions.node).toBe(process.version);
+  });
+
+  it('measures the ceilings, which need nothing but Node', () => {
+    const ceilings = report.figures.find((f) => f.id === 'ceilings')!;
+    for (const row of ceilings.measurements) expect(row.median, row.id).toBeGreaterThan(0);
+  });
+
+  // CI installs libtorrent, opentracker and webtorrent (.ci/run), so their rows must be real.
+  it.runIf(process.env.CI)('measures the reference peers in CI', () => {
+    const rows = report.figures.flatMap((f) => f.measurements);
+    for (const id of [
+      'transfer-1to1/libtorrent/mbps',
+      'transfer-1to1/webtorrent/mbps',
+      'tracker/opentracker/announces-per-s',
+    ]) {
+      const row = rows.find((r) => r.id === id);
+      expect(row?.median, `${id}: ${row?.unavailable}`).toBeGreaterThan(0);
+    }
+  });
+});

@@ -1,0 +1,145 @@
+// `swarmdrop share` and `swarmdrop get` as processes: catalog publish and lookup by name,
+// --json, clean shutdown, crash (SIGKILL) and resume, and clear failures.
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { TrackedChild } from '../bench/lib/tracked-child.ts';
+import { bencode } from '../src-main/protocol/bencode.ts';
+import { makeTempDir } from './support/temp-dir.ts';
+import { buildCli, type BuiltCli } from './support/swarmdrop-cli.ts';
+import { openTestSession, sha256File, startTracker, waitFor, writeRandomFile } from './engine-harness.ts';
+
+const MiB = 1024 * 1024;
+
+describe('swarmdrop share / get', () => {
+  let cli: BuiltCli;
+  const cleanups: (() => Promise<unknown>)[] = [];
+  beforeAll(async () => {
+    cli = await buildCli();
+  }, 60_000);
+  afterAll(async () => {
+    await cli?.remove();
+  });
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  /** `debug`: stack traces on stderr (SWARMDROP_DEBUG), for diagnosing failures. */
+  function spawnCli(name: string, args: string[], debug = true): TrackedChild {
+    const env = { ...process.env };
+    if (debug) env.SWARMDROP_DEBUG = '1';
+    else delete env.SWARMDROP_DEBUG;
+    const child = new TrackedChild(name, process.execPath, [cli.script, ...args], { env });
+    cleanups.push(() => child.stop());
+    return child;
+  }
+
+  async function exitOf(child: TrackedChild, timeoutMs: number): Promise<number | null> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    const outcome = await Promise.race([child.exited, timeout]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') throw new Error(`${child.name} still running after ${timeoutMs} ms: ${child.stderr()}`);
+    return outcome.code;
+  }
+
+  it('shares, publishes to the catalog, and gets by catalog name with --json', async () => {
+    const tmp = await makeTempDir();
+    cleanups.push(tmp.remove);
+    const tracker = await startTracker();
+    cleanups.push(() => tracker.server.close());
+    const source = path.join(tmp.dir, 'src', 'holiday photos.tar');
+    await writeRandomFile(source, 3 * MiB + 5);
+    const share = spawnCli('share', ['share', source, '--tracker', tracker.url, '--host', '127.0.0.1', '--port', '0', '--data-dir', path.join(tmp.dir, 'd1'), '--piece-length', '64K']);
+    const magnetLine = await share.waitFor((e) => e.line.startsWith('magnet:?'), 30_000, 'magnet link');
+    expect(magnetLine.line).toMatch(/^magnet:\?xt=urn:btih:[0-9a-f]{40}&dn=holiday%20photos\.tar&tr=udp/);
+    const out = path.join(tmp.dir, 'out');
+    const get = spawnCli('get', ['get', 'holiday photos.tar', '--tracker', tracker.url, '--out', out, '--no-seed', '--json', '--host', '127.0.0.1', '--port', '0', '--data-dir', path.join(tmp.dir, 'd2')]);
+    expect(await exitOf(get, 45_000)).toBe(0);
+    const docs = get.allEvents().filter((e) => e.json);
+    expect(docs.length).toBe(1);
+    const doc = docs[0]!.json as { infoHash: string; name: string; totalBytes: number; path: string };
+    expect(doc.name).toBe('holiday photos.tar');
+    expect(doc.totalBytes).toBe(3 * MiB + 5);
+    expect(magnetLine.line).toContain(doc.infoHash);
+    expect(await sha256File(doc.path)).toBe(await sha256File(source));
+    // SIGTERM: announces `stopped`, saves resume data, exits 0.
+    await share.stop();
+    expect(await exitOf(share, 10_000)).toBe(0);
+  });
+
+  it('get --events prints metadata, first-piece and complete as JSON lines (magnet)', async () => {
+    const tmp = await makeTempDir();
+    cleanups.push(tmp.remove);
+    const tracker = await startTracker();
+    cleanups.push(() => tracker.server.close());
+    const source = path.join(tmp.dir, 'src', 'e.bin');
+    await writeRandomFile(source, MiB);
+    const seeder = await openTestSession(tmp.dir, 'seeder', { defaultTrackers: [tracker.url] });
+    cleanups.push(() => seeder.close());
+    const shared = await seeder.share([source], { pieceLengthBytes: 16 * 1024 });
+    const get = spawnCli('get --events', ['get', shared.magnet, '--out', path.join(tmp.dir, 'out'), '--no-seed', '--events', '--port', '0', '--host', '127.0.0.1', '--data-dir', path.join(tmp.dir, 'd')]);
+    expect(await exitOf(get, 30_000)).toBe(0);
+    const lines = get.allEvents();
+    expect(lines.every((e) => e.json)).toBe(true);
+    expect(lines.map((e) => e.json!.event)).toEqual(['metadata', 'first-piece', 'complete']);
+    expect(lines[1]!.json!.piece).toEqual(expect.any(Number));
+    expect(lines[0]!.json!.name).toBe('e.bin');
+  });
+
+  it('a leecher killed with SIGKILL resumes without downloading verified pieces again', async () => {
+    const tmp = await makeTempDir();
+    cleanups.push(tmp.remove);
+    const tracker = await startTracker();
+    cleanups.push(() => tracker.server.close());
+    const total = 6 * MiB;
+    const source = path.join(tmp.dir, 'src', 'big.bin');
+    await writeRandomFile(source, total);
+    const seeder = await openTestSession(tmp.dir, 'seeder', { defaultTrackers: [tracker.url], rateLimits: { uploadBps: 1 * MiB } });
+    cleanups.push(() => seeder.close());
+    const shared = await seeder.share([source], { pieceLengthBytes: 64 * 1024 });
+    const torrentFile = path.join(tmp.dir, 'big.torrent');
+    await writeFile(torrentFile, shared.torrentBytes);
+    const out = path.join(tmp.dir, 'out');
+    const args = ['get', torrentFile, '--tracker', tracker.url, '--out', out, '--no-seed', '--host', '127.0.0.1', '--port', '0', '--data-dir', path.join(tmp.dir, 'leecher-data')];
+
+    const first = spawnCli('get (killed)', args);
+    await first.waitFor((e) => /^downloading: (\d+)/.test(e.line) && Number(/^downloading: ([\d.]+)/.exec(e.line)![1]) >= 30, 30_000, '30%');
+    process.kill(first.pid!, 'SIGKILL');
+    await exitOf(first, 5000);
+    const beforeRestart = seeder.list()[0]!.uploadedBytes;
+    expect(beforeRestart).toBeGreaterThanOrEqual(0.3 * total);
+
+    const second = spawnCli('get (restarted)', args);
+    expect(await exitOf(second, 60_000)).toBe(0);
+    expect(await sha256File(path.join(out, 'big.bin'))).toBe(await sha256File(source));
+    const sentInTotal = seeder.list()[0]!.uploadedBytes;
+    // Without resume the seeder would send the first run's bytes again (≥ 1.3 × total);
+    // with it, only what was in flight at the kill is sent twice.
+    expect(sentInTotal).toBeLessThan(total + beforeRestart / 2);
+    await waitFor(seeder, shared.id, (s) => s.peers === 0, 10_000, 'leecher gone');
+  });
+
+  it('get refuses a torrent whose paths escape the folder: exit 1, one clear line', async () => {
+    const tmp = await makeTempDir();
+    cleanups.push(tmp.remove);
+    const evil = path.join(tmp.dir, 'evil.torrent');
+    await writeFile(evil, bencode({ info: { name: 'x', 'piece length': 16384, pieces: new Uint8Array(20), files: [{ length: 5, path: ['..', 'etc', 'passwd'] }] } }));
+    const get = spawnCli('get evil', ['get', evil, '--out', path.join(tmp.dir, 'out'), '--no-seed', '--host', '127.0.0.1', '--port', '0', '--data-dir', path.join(tmp.dir, 'd')], false);
+    expect(await exitOf(get, 20_000)).toBe(1);
+    // TrackedChild joins stderr lines with ' | '.
+    const lines = get.stderr().split(' | ').filter((l) => l.trim() !== '');
+    expect(lines.length).toBe(1);
+    expect(lines[0]).toMatch(/^swarmdrop get: .*\.\./);
+  });
+
+  it('get of an unknown catalog name fails with a clear message', async () => {
+    const tmp = await makeTempDir();
+    cleanups.push(tmp.remove);
+    const tracker = await startTracker();
+    cleanups.push(() => tracker.server.close());
+    const get = spawnCli('get missing', ['get', 'no such thing', '--tracker', tracker.url, '--out', path.join(tmp.dir, 'out'), '--no-seed', '--port', '0', '--data-dir', path.join(tmp.dir, 'd')]);
+    expect(await exitOf(get, 20_000)).toBe(1);
+    expect(get.stderr()).toMatch(/nothing named 'no such thing' in the catalog/);
+  });
+});

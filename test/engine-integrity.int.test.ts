@@ -1,0 +1,102 @@
+// What the engine refuses or repairs: corrupt data from a hostile peer, torrents whose
+// paths try to leave the download folder; and multi-file torrents with nested folders.
+import { mkdir, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { bencode } from '../src-main/protocol/bencode.ts';
+import type { EngineEvent, Session } from '../src-main/engine/session-api.ts';
+import { makeTempDir } from './support/temp-dir.ts';
+import { startHostilePeer } from './engine-hostile-peer.ts';
+import { isComplete, openTestSession, sha256File, startTracker, waitFor, writeRandomFile } from './engine-harness.ts';
+
+const MiB = 1024 * 1024;
+
+describe('engine integrity', () => {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  async function env() {
+    const tmp = await makeTempDir();
+    cleanups.push(tmp.remove);
+    const tracker = await startTracker();
+    cleanups.push(() => tracker.server.close());
+    const open = async (name: string, extra: Parameters<typeof openTestSession>[2] = {}): Promise<Session> => {
+      const s = await openTestSession(tmp.dir, name, { defaultTrackers: [tracker.url], ...extra });
+      cleanups.push(() => s.close());
+      return s;
+    };
+    return { dir: tmp.dir, tracker, open };
+  }
+
+  it('a peer sending corrupt pieces is banned and the download still completes correctly', async () => {
+    const { dir, open } = await env();
+    const source = path.join(dir, 'src', 'payload.bin');
+    await writeRandomFile(source, 2 * MiB);
+    // The honest seeder is slow, so the hostile one gets asked for plenty of pieces.
+    const seeder = await open('seeder', { rateLimits: { uploadBps: 256 * 1024 } });
+    const shared = await seeder.share([source], { pieceLengthBytes: 32 * 1024 });
+    const hostile = await startHostilePeer(Buffer.from(shared.id, 'hex'));
+    cleanups.push(() => hostile.close());
+    const leecher = await open('leecher');
+    const warnings: EngineEvent[] = [];
+    leecher.on('warning', (w) => warnings.push(w));
+    const magnet = `${shared.magnet}&x.pe=127.0.0.1:${hostile.port}`;
+    await leecher.add({ kind: 'magnet', uri: magnet });
+    await waitFor(leecher, shared.id, isComplete, 60_000, 'download despite the hostile peer');
+    expect(await sha256File(path.join(dir, 'leecher', 'downloads', 'payload.bin'))).toBe(await sha256File(source));
+    expect(hostile.blocksSent()).toBeGreaterThan(0);
+    expect(warnings.filter((w) => w.code === 'hash-failed').length).toBeGreaterThan(0);
+    const bans = warnings.filter((w) => w.code === 'peer-banned');
+    expect(bans.map((b) => b.peer)).toContain(`127.0.0.1:${hostile.port}`);
+    // Banned means gone and not dialed again.
+    expect(leecher.detail(shared.id).peers.map((p) => p.address)).not.toContain(`127.0.0.1:${hostile.port}`);
+    expect(hostile.connections()).toBe(1);
+  });
+
+  it('a multi-file torrent with nested folders arrives file by file, byte-identical', async () => {
+    const { dir, open } = await env();
+    const root = path.join(dir, 'src', 'album');
+    const files = ['cover.jpg', 'disc 1/01 intro.flac', 'disc 1/02 song.flac', 'disc 2/extras/notes.txt', 'empty-dir-sibling.bin'];
+    const sizes = [200_000, 1_500_000, 777_777, 12_345, 65_536];
+    for (let i = 0; i < files.length; i++) await writeRandomFile(path.join(root, files[i]!), sizes[i]!);
+    await mkdir(path.join(root, 'disc 2', 'empty'), { recursive: true });
+    const seeder = await open('seeder');
+    const shared = await seeder.share([root], { pieceLengthBytes: 16 * 1024 });
+    const leecher = await open('leecher');
+    await leecher.add({ kind: 'magnet', uri: shared.magnet });
+    await waitFor(leecher, shared.id, isComplete, 45_000, 'multi-file download');
+    const got = path.join(dir, 'leecher', 'downloads', 'album');
+    for (const f of files) expect(await sha256File(path.join(got, f)), f).toBe(await sha256File(path.join(root, f)));
+    const detail = leecher.detail(shared.id);
+    expect(detail.files.map((f) => f.path.join('/')).sort()).toEqual([...files].sort());
+    expect(detail.files.every((f) => f.progress === 1)).toBe(true);
+    expect((await readdir(path.join(got, 'disc 2'))).sort()).toEqual(['extras']);
+  });
+
+  it('a torrent whose paths try ../ is refused with a clear error, and nothing is written', async () => {
+    const { dir, open } = await env();
+    const pieceHashes = new Uint8Array(20);
+    const evil = bencode({
+      announce: 'udp://127.0.0.1:1',
+      info: {
+        name: 'innocent',
+        'piece length': 16384,
+        pieces: pieceHashes,
+        files: [{ length: 100, path: ['..', '..', 'escaped.txt'] }],
+      },
+    });
+    const leecher = await open('leecher');
+    const err = await leecher.add({ kind: 'metainfo', bytes: evil }).then(
+      () => null,
+      (e: unknown) => e as Error & { code?: string },
+    );
+    expect(err).not.toBeNull();
+    expect(err!.code).toBe('bad-path');
+    expect(err!.message).toMatch(/\.\./);
+    expect(leecher.list()).toEqual([]);
+    await expect(readdir(path.join(dir, 'leecher', 'downloads'))).rejects.toThrow();
+    await expect(readdir(path.join(dir, 'escaped.txt'))).rejects.toThrow();
+  });
+});

@@ -1,0 +1,136 @@
+// Torrent lifecycle on real sessions and files: pause/resume, remove (with and without
+// the files), recheck, and a session restart that trusts resume data unless files changed.
+import { access, open as openFile, stat, utimes } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Session } from '../src-main/engine/session-api.ts';
+import { makeTempDir } from './support/temp-dir.ts';
+import { isComplete, openTestSession, sha256File, startTracker, waitFor, writeRandomFile } from './engine-harness.ts';
+
+const MiB = 1024 * 1024;
+const exists = (p: string) => access(p).then(() => true, () => false);
+
+/** Inverts the byte in the middle of `file` (its size stays the same). */
+async function flipByte(file: string, keepMtime = false): Promise<void> {
+  const before = await stat(file);
+  const fh = await openFile(file, 'r+');
+  const at = Math.floor(before.size / 2);
+  const b = Buffer.alloc(1);
+  await fh.read(b, 0, 1, at);
+  b[0] = b[0]! ^ 0xff;
+  await fh.write(b, 0, 1, at);
+  await fh.close();
+  if (keepMtime) await utimes(file, before.atime, before.mtime);
+}
+
+describe('engine lifecycle', () => {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  async function env() {
+    const tmp = await makeTempDir();
+    cleanups.push(tmp.remove);
+    const tracker = await startTracker();
+    cleanups.push(() => tracker.server.close());
+    const source = path.join(tmp.dir, 'src', 'data.bin');
+    await writeRandomFile(source, 2 * MiB);
+    const open = async (name: string, extra: Parameters<typeof openTestSession>[2] = {}): Promise<Session> => {
+      const s = await openTestSession(tmp.dir, name, { defaultTrackers: [tracker.url], ...extra });
+      cleanups.push(() => s.close());
+      return s;
+    };
+    return { dir: tmp.dir, source, open };
+  }
+
+  it('pause stops the transfer and resume finishes it', async () => {
+    const { dir, source, open } = await env();
+    const seeder = await open('seeder', { rateLimits: { uploadBps: 512 * 1024 } });
+    const shared = await seeder.share([source], { pieceLengthBytes: 32 * 1024 });
+    const leecher = await open('leecher');
+    await leecher.add({ kind: 'magnet', uri: shared.magnet });
+    await waitFor(leecher, shared.id, (s) => s.progress > 0.1, 30_000, 'some progress');
+    await leecher.pause(shared.id);
+    const paused = leecher.list()[0]!;
+    expect(paused.state).toBe('paused');
+    expect(paused.peers).toBe(0);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(leecher.list()[0]!.verifiedBytes).toBe(paused.verifiedBytes);
+    await leecher.resume(shared.id);
+    await waitFor(leecher, shared.id, isComplete, 45_000, 'completion after resume');
+    expect(await sha256File(path.join(dir, 'leecher', 'downloads', 'data.bin'))).toBe(await sha256File(source));
+  });
+
+  it('remove keeps the files unless asked to delete them', async () => {
+    const { dir, source, open } = await env();
+    const seeder = await open('seeder');
+    const shared = await seeder.share([source], { pieceLengthBytes: 32 * 1024 });
+    const removed: string[] = [];
+    const a = await open('a');
+    a.on('torrent-removed', (id) => removed.push(id));
+    await a.add({ kind: 'magnet', uri: shared.magnet });
+    await waitFor(a, shared.id, isComplete, 30_000, 'download a');
+    const fileA = path.join(dir, 'a', 'downloads', 'data.bin');
+    await a.remove(shared.id, { deleteFiles: false });
+    expect(a.list()).toEqual([]);
+    expect(removed).toEqual([shared.id]);
+    expect(await exists(fileA)).toBe(true);
+    expect(await exists(path.join(dir, 'a', 'data', 'resume', `${shared.id}.json`))).toBe(false);
+
+    const b = await open('b');
+    await b.add({ kind: 'magnet', uri: shared.magnet });
+    await waitFor(b, shared.id, isComplete, 30_000, 'download b');
+    const fileB = path.join(dir, 'b', 'downloads', 'data.bin');
+    await b.remove(shared.id, { deleteFiles: true });
+    expect(await exists(fileB)).toBe(false);
+    // The seeder's shared original is untouched by leechers removing theirs.
+    expect(await exists(source)).toBe(true);
+    expect(() => b.detail(shared.id)).toThrow(expect.objectContaining({ code: 'unknown-torrent' }));
+  });
+
+  it('recheck finds a damaged piece and the download repairs it', async () => {
+    const { dir, source, open } = await env();
+    const seeder = await open('seeder');
+    const shared = await seeder.share([source], { pieceLengthBytes: 32 * 1024 });
+    const leecher = await open('leecher');
+    await leecher.add({ kind: 'magnet', uri: shared.magnet });
+    await waitFor(leecher, shared.id, isComplete, 30_000, 'download');
+    const file = path.join(dir, 'leecher', 'downloads', 'data.bin');
+    await flipByte(file, true);
+    const refetched: number[] = [];
+    leecher.on('piece-verified', (e) => refetched.push(e.piece));
+    await leecher.recheck(shared.id);
+    await waitFor(leecher, shared.id, isComplete, 30_000, 'repair after recheck');
+    // Exactly the damaged piece came from the network again.
+    expect(refetched).toEqual([Math.floor(MiB / (32 * 1024))]);
+    expect(await sha256File(file)).toBe(await sha256File(source));
+  });
+
+  it('a restarted session trusts resume data for unchanged files and re-checks changed ones', async () => {
+    const { source, open } = await env();
+    // A whole-second mtime, so that it can be put back exactly after editing the file.
+    const mtime = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
+    await utimes(source, mtime, mtime);
+    const first = await open('seeder');
+    const shared = await first.share([source], { pieceLengthBytes: 32 * 1024 });
+    await waitFor(first, shared.id, (s) => s.state === 'seeding', 10_000, 'seeding');
+    await first.close();
+
+    // Damage the file but put its mtime back: the restart trusts resume data, so nothing
+    // is re-hashed (the damage goes unnoticed — which is exactly "no payload re-hash").
+    await flipByte(source);
+    await utimes(source, mtime, mtime);
+    const second = await open('seeder');
+    const restored = await waitFor(second, shared.id, (s) => s.state === 'seeding' || s.state === 'downloading', 10_000, 'restored');
+    expect(restored.name).toBe('data.bin');
+    expect(restored.progress).toBe(1);
+    await second.close();
+
+    // A new mtime: the restart notices the change and re-checks, finding the bad piece.
+    await utimes(source, mtime, new Date(mtime.getTime() + 5000));
+    const third = await open('seeder');
+    const rechecked = await waitFor(third, shared.id, (s) => s.state === 'downloading', 10_000, 'recheck finds damage');
+    expect(rechecked.totalBytes - rechecked.verifiedBytes).toBe(32 * 1024);
+  });
+});

@@ -1,0 +1,94 @@
+// What every real-client interop test needs: a temp folder, Swarmdrop's tracker on
+// 127.0.0.1, the benchmark's drivers for Transmission and WebTorrent (bench/lib/clients,
+// DHT/LSD/uTP/PEX/port mapping off, everything on loopback), and the guarantee that every
+// process a test started is stopped after it, even when it failed.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { transmissionClient } from '../../bench/lib/clients/transmission-client.ts';
+import { webtorrentClient } from '../../bench/lib/clients/webtorrent-client.ts';
+import type { PeerClient } from '../../bench/lib/peer-client.ts';
+import { TrackedChild } from '../../bench/lib/tracked-child.ts';
+import { startLocalTracker, type LocalTracker } from './local-tracker.ts';
+import { makeTempDir } from './temp-dir.ts';
+
+export const repoRoot = path.dirname(path.dirname(path.dirname(fileURLToPath(import.meta.url))));
+
+/** Anything the harness must stop after a test: peers, CLI children. */
+export interface Stoppable {
+  stop(): Promise<void>;
+}
+
+export interface InteropHarness {
+  readonly dir: string;
+  readonly tracker: LocalTracker;
+  readonly transmission: PeerClient;
+  readonly webtorrent: PeerClient;
+  /** Registers `p` to be stopped by `stopAll()`; returns it. */
+  track<T extends Stoppable>(p: T): T;
+  /** A fresh folder `dir/name` (names must be unique per harness). */
+  folder(name: string): Promise<string>;
+  /** Stops every tracked process (call in afterEach). Never throws. */
+  stopAll(): Promise<void>;
+  /** stopAll, the tracker, the temp folder. Idempotent. */
+  close(): Promise<void>;
+}
+
+let exitHook = false;
+
+export async function startInteropHarness(prefix: string): Promise<InteropHarness> {
+  // Should the test worker die without running afterAll, no daemon may outlive it.
+  if (!exitHook) {
+    exitHook = true;
+    process.once('exit', () => TrackedChild.killAll());
+  }
+  const temp = await makeTempDir(`swarmdrop-${prefix}-`);
+  const tracker = await startLocalTracker();
+  const running = new Set<Stoppable>();
+  const stopAll = async (): Promise<void> => {
+    const all = [...running];
+    running.clear();
+    await Promise.allSettled(all.map((p) => p.stop()));
+  };
+  let closed: Promise<void> | undefined;
+  return {
+    dir: temp.dir,
+    tracker,
+    transmission: transmissionClient(),
+    webtorrent: webtorrentClient(repoRoot),
+    track(p) {
+      running.add(p);
+      return p;
+    },
+    async folder(name) {
+      const dir = path.join(temp.dir, name);
+      await mkdir(dir, { recursive: true });
+      return dir;
+    },
+    stopAll,
+    close() {
+      closed ??= (async () => {
+        await stopAll();
+        await tracker.close();
+        await temp.remove();
+      })();
+      return closed;
+    },
+  };
+}
+
+/** Something whose recent stderr explains a failure (a TrackedChild). */
+export interface Explains {
+  readonly name: string;
+  stderr(): string;
+}
+
+/** Awaits `p`; when it rejects, the error also names the stderr tails of `witnesses`. */
+export async function explained<T>(p: Promise<T>, ...witnesses: Explains[]): Promise<T> {
+  try {
+    return await p;
+  } catch (err) {
+    const context = witnesses.map((w) => `${w.name} stderr: ${w.stderr() || '(empty)'}`).join('; ');
+    throw new Error(`${(err as Error).message}; ${context}`, { cause: err });
+  }
+}

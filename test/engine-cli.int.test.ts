@@ -36,10 +36,13 @@ describe('swarmdrop share / get', () => {
 
   async function exitOf(child: TrackedChild, timeoutMs: number): Promise<number | null> {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    const timeout = new Promise<'timeout'>(
+      (resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)),
+    );
     const outcome = await Promise.race([child.exited, timeout]);
     clearTimeout(timer);
-    if (outcome === 'timeout') throw new Error(`${child.name} still running after ${timeoutMs} ms: ${child.stderr()}`);
+    if (outcome === 'timeout')
+      throw new Error(`${child.name} still running after ${timeoutMs} ms: ${child.stderr()}`);
     return outcome.code;
   }
 
@@ -50,11 +53,39 @@ describe('swarmdrop share / get', () => {
     cleanups.push(() => tracker.server.close());
     const source = path.join(tmp.dir, 'src', 'holiday photos.tar');
     await writeRandomFile(source, 3 * MiB + 5);
-    const share = spawnCli('share', ['share', source, '--tracker', tracker.url, '--host', '127.0.0.1', '--port', '0', '--data-dir', path.join(tmp.dir, 'd1'), '--piece-length', '64K']);
+    const share = spawnCli('share', [
+      'share',
+      source,
+      '--tracker',
+      tracker.url,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--data-dir',
+      path.join(tmp.dir, 'd1'),
+      '--piece-length',
+      '64K',
+    ]);
     const magnetLine = await share.waitFor((e) => e.line.startsWith('magnet:?'), 30_000, 'magnet link');
     expect(magnetLine.line).toMatch(/^magnet:\?xt=urn:btih:[0-9a-f]{40}&dn=holiday%20photos\.tar&tr=udp/);
     const out = path.join(tmp.dir, 'out');
-    const get = spawnCli('get', ['get', 'holiday photos.tar', '--tracker', tracker.url, '--out', out, '--no-seed', '--json', '--host', '127.0.0.1', '--port', '0', '--data-dir', path.join(tmp.dir, 'd2')]);
+    const get = spawnCli('get', [
+      'get',
+      'holiday photos.tar',
+      '--tracker',
+      tracker.url,
+      '--out',
+      out,
+      '--no-seed',
+      '--json',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--data-dir',
+      path.join(tmp.dir, 'd2'),
+    ]);
     expect(await exitOf(get, 45_000)).toBe(0);
     const docs = get.allEvents().filter((e) => e.json);
     expect(docs.length).toBe(1);
@@ -78,7 +109,20 @@ describe('swarmdrop share / get', () => {
     const seeder = await openTestSession(tmp.dir, 'seeder', { defaultTrackers: [tracker.url] });
     cleanups.push(() => seeder.close());
     const shared = await seeder.share([source], { pieceLengthBytes: 16 * 1024 });
-    const get = spawnCli('get --events', ['get', shared.magnet, '--out', path.join(tmp.dir, 'out'), '--no-seed', '--events', '--port', '0', '--host', '127.0.0.1', '--data-dir', path.join(tmp.dir, 'd')]);
+    const get = spawnCli('get --events', [
+      'get',
+      shared.magnet,
+      '--out',
+      path.join(tmp.dir, 'out'),
+      '--no-seed',
+      '--events',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--data-dir',
+      path.join(tmp.dir, 'd'),
+    ]);
     expect(await exitOf(get, 30_000)).toBe(0);
     const lines = get.allEvents();
     expect(lines.every((e) => e.json)).toBe(true);
@@ -95,16 +139,37 @@ describe('swarmdrop share / get', () => {
     const total = 6 * MiB;
     const source = path.join(tmp.dir, 'src', 'big.bin');
     await writeRandomFile(source, total);
-    const seeder = await openTestSession(tmp.dir, 'seeder', { defaultTrackers: [tracker.url], rateLimits: { uploadBps: 1 * MiB } });
+    const seeder = await openTestSession(tmp.dir, 'seeder', {
+      defaultTrackers: [tracker.url],
+      rateLimits: { uploadBps: 1 * MiB },
+    });
     cleanups.push(() => seeder.close());
     const shared = await seeder.share([source], { pieceLengthBytes: 64 * 1024 });
     const torrentFile = path.join(tmp.dir, 'big.torrent');
     await writeFile(torrentFile, shared.torrentBytes);
     const out = path.join(tmp.dir, 'out');
-    const args = ['get', torrentFile, '--tracker', tracker.url, '--out', out, '--no-seed', '--host', '127.0.0.1', '--port', '0', '--data-dir', path.join(tmp.dir, 'leecher-data')];
+    const args = [
+      'get',
+      torrentFile,
+      '--tracker',
+      tracker.url,
+      '--out',
+      out,
+      '--no-seed',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--data-dir',
+      path.join(tmp.dir, 'leecher-data'),
+    ];
 
     const first = spawnCli('get (killed)', args);
-    await first.waitFor((e) => /^downloading: (\d+)/.test(e.line) && Number(/^downloading: ([\d.]+)/.exec(e.line)![1]) >= 30, 30_000, '30%');
+    await first.waitFor(
+      (e) => /^downloading: (\d+)/.test(e.line) && Number(/^downloading: ([\d.]+)/.exec(e.line)![1]) >= 30,
+      30_000,
+      '30%',
+    );
     process.kill(first.pid!, 'SIGKILL');
     await exitOf(first, 5000);
     const beforeRestart = seeder.list()[0]!.uploadedBytes;
@@ -124,11 +189,40 @@ describe('swarmdrop share / get', () => {
     const tmp = await makeTempDir();
     cleanups.push(tmp.remove);
     const evil = path.join(tmp.dir, 'evil.torrent');
-    await writeFile(evil, bencode({ info: { name: 'x', 'piece length': 16384, pieces: new Uint8Array(20), files: [{ length: 5, path: ['..', 'etc', 'passwd'] }] } }));
-    const get = spawnCli('get evil', ['get', evil, '--out', path.join(tmp.dir, 'out'), '--no-seed', '--host', '127.0.0.1', '--port', '0', '--data-dir', path.join(tmp.dir, 'd')], false);
+    await writeFile(
+      evil,
+      bencode({
+        info: {
+          name: 'x',
+          'piece length': 16384,
+          pieces: new Uint8Array(20),
+          files: [{ length: 5, path: ['..', 'etc', 'passwd'] }],
+        },
+      }),
+    );
+    const get = spawnCli(
+      'get evil',
+      [
+        'get',
+        evil,
+        '--out',
+        path.join(tmp.dir, 'out'),
+        '--no-seed',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        '0',
+        '--data-dir',
+        path.join(tmp.dir, 'd'),
+      ],
+      false,
+    );
     expect(await exitOf(get, 20_000)).toBe(1);
     // TrackedChild joins stderr lines with ' | '.
-    const lines = get.stderr().split(' | ').filter((l) => l.trim() !== '');
+    const lines = get
+      .stderr()
+      .split(' | ')
+      .filter((l) => l.trim() !== '');
     expect(lines.length).toBe(1);
     expect(lines[0]).toMatch(/^swarmdrop get: .*\.\./);
   });
@@ -138,7 +232,19 @@ describe('swarmdrop share / get', () => {
     cleanups.push(tmp.remove);
     const tracker = await startTracker();
     cleanups.push(() => tracker.server.close());
-    const get = spawnCli('get missing', ['get', 'no such thing', '--tracker', tracker.url, '--out', path.join(tmp.dir, 'out'), '--no-seed', '--port', '0', '--data-dir', path.join(tmp.dir, 'd')]);
+    const get = spawnCli('get missing', [
+      'get',
+      'no such thing',
+      '--tracker',
+      tracker.url,
+      '--out',
+      path.join(tmp.dir, 'out'),
+      '--no-seed',
+      '--port',
+      '0',
+      '--data-dir',
+      path.join(tmp.dir, 'd'),
+    ]);
     expect(await exitOf(get, 20_000)).toBe(1);
     expect(get.stderr()).toMatch(/nothing named 'no such thing' in the catalog/);
   });

@@ -5,7 +5,12 @@ import { createReadStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { openSession } from '../src-main/engine/session/open-session.ts';
-import type { EngineTuning, Session, SessionOptions, TorrentSummary } from '../src-main/engine/session-api.ts';
+import type {
+  EngineTuning,
+  Session,
+  SessionOptions,
+  TorrentSummary,
+} from '../src-main/engine/session-api.ts';
 import { TrackerServer } from '../src-main/tracker/server/index.ts';
 
 export const FAST_TUNING: Partial<EngineTuning> = {
@@ -25,7 +30,11 @@ export async function startTracker(): Promise<{ url: string; server: TrackerServ
   return { url: `udp://127.0.0.1:${port}`, server };
 }
 
-export async function openTestSession(dir: string, name: string, extra: Partial<SessionOptions> = {}): Promise<Session> {
+export async function openTestSession(
+  dir: string,
+  name: string,
+  extra: Partial<SessionOptions> = {},
+): Promise<Session> {
   return openSession({
     dataDir: path.join(dir, name, 'data'),
     downloadDir: path.join(dir, name, 'downloads'),

@@ -1,12 +1,21 @@
 // A hostile seeder for the engine's tests, built from the wire codecs: it claims every
 // piece (BEP 6 HAVE ALL), unchokes everyone, and answers every request with random bytes,
 // so each piece it sends fails its SHA-1 check.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { encodeHandshake, makeReserved } from '../src-main/protocol/wire/handshake.ts';
 import { encodeMessage, encodePieceHeader } from '../src-main/protocol/wire/messages.ts';
 import { generatePeerId } from '../src-main/protocol/wire/peer-id.ts';
 import { WireDecoder } from '../src-main/protocol/wire/wire-decoder.ts';
+import {
+  decodeExtensionHandshake,
+  encodeExtensionHandshake,
+} from '../src-main/protocol/wire/extension-handshake.ts';
+import {
+  decodeUtMetadata,
+  encodeUtMetadata,
+  METADATA_PIECE_BYTES,
+} from '../src-main/protocol/wire/ut-metadata.ts';
 
 export interface HostilePeer {
   port: number;
@@ -28,7 +37,13 @@ export async function startHostilePeer(infoHash: Uint8Array): Promise<HostilePee
     socket.on('error', () => undefined);
     const decoder = new WireDecoder({
       onHandshake: () => {
-        socket.write(encodeHandshake({ reserved: makeReserved({ fastExtension: true }), infoHash, peerId: generatePeerId('-XX0001-') }));
+        socket.write(
+          encodeHandshake({
+            reserved: makeReserved({ fastExtension: true }),
+            infoHash,
+            peerId: generatePeerId('-XX0001-'),
+          }),
+        );
         socket.write(encodeMessage({ type: 'have-all' }));
         socket.write(encodeMessage({ type: 'unchoke' }));
       },
@@ -51,6 +66,85 @@ export async function startHostilePeer(infoHash: Uint8Array): Promise<HostilePee
   return {
     port: (server.address() as net.AddressInfo).port,
     blocksSent: () => blocks,
+    connections: () => accepted,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * A peer that has nothing but the info dictionary `infoBytes` and hands it out over BEP 9
+ * (any info dict: the tests give it one whose paths try to leave the download folder).
+ */
+export async function startMetadataPeer(infoBytes: Uint8Array): Promise<HostilePeer> {
+  const infoHash = new Uint8Array(createHash('sha1').update(infoBytes).digest());
+  let accepted = 0;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    accepted++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    let theirMetadataId = 0;
+    const decoder = new WireDecoder(
+      {
+        onHandshake: () => {
+          socket.write(
+            encodeHandshake({
+              reserved: makeReserved({ extensionProtocol: true }),
+              infoHash,
+              peerId: generatePeerId('-XX0001-'),
+            }),
+          );
+          socket.write(
+            encodeMessage({
+              type: 'extended',
+              extId: 0,
+              payload: encodeExtensionHandshake({
+                m: { ut_metadata: 3 },
+                metadataSizeBytes: infoBytes.length,
+              }),
+            }),
+          );
+        },
+        onMessage: (msg) => {
+          if (msg.type !== 'extended') return;
+          if (msg.extId === 0) {
+            theirMetadataId = decodeExtensionHandshake(msg.payload).m.ut_metadata ?? 0;
+            return;
+          }
+          const m = decodeUtMetadata(msg.payload);
+          if (m.type !== 'request' || !theirMetadataId) return;
+          const data = infoBytes.subarray(
+            m.piece * METADATA_PIECE_BYTES,
+            (m.piece + 1) * METADATA_PIECE_BYTES,
+          );
+          const payload = encodeUtMetadata({
+            type: 'data',
+            piece: m.piece,
+            totalSizeBytes: infoBytes.length,
+            data,
+          });
+          socket.write(encodeMessage({ type: 'extended', extId: theirMetadataId, payload }));
+        },
+      },
+      { fastExtension: false },
+    );
+    socket.on('data', (chunk) => {
+      try {
+        decoder.push(chunk);
+      } catch {
+        socket.destroy();
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    blocksSent: () => 0,
     connections: () => accepted,
     close: () =>
       new Promise<void>((resolve) => {

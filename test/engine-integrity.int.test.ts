@@ -1,13 +1,22 @@
 // What the engine refuses or repairs: corrupt data from a hostile peer, torrents whose
 // paths try to leave the download folder; and multi-file torrents with nested folders.
+import { createHash } from 'node:crypto';
 import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bencode } from '../src-main/protocol/bencode.ts';
 import type { EngineEvent, Session } from '../src-main/engine/session-api.ts';
+import { formatMagnet } from '../src-main/protocol/magnet.ts';
 import { makeTempDir } from './support/temp-dir.ts';
-import { startHostilePeer } from './engine-hostile-peer.ts';
-import { isComplete, openTestSession, sha256File, startTracker, waitFor, writeRandomFile } from './engine-harness.ts';
+import { startHostilePeer, startMetadataPeer } from './engine-hostile-peer.ts';
+import {
+  isComplete,
+  openTestSession,
+  sha256File,
+  startTracker,
+  waitFor,
+  writeRandomFile,
+} from './engine-harness.ts';
 
 const MiB = 1024 * 1024;
 
@@ -22,7 +31,10 @@ describe('engine integrity', () => {
     cleanups.push(tmp.remove);
     const tracker = await startTracker();
     cleanups.push(() => tracker.server.close());
-    const open = async (name: string, extra: Parameters<typeof openTestSession>[2] = {}): Promise<Session> => {
+    const open = async (
+      name: string,
+      extra: Parameters<typeof openTestSession>[2] = {},
+    ): Promise<Session> => {
       const s = await openTestSession(tmp.dir, name, { defaultTrackers: [tracker.url], ...extra });
       cleanups.push(() => s.close());
       return s;
@@ -33,7 +45,7 @@ describe('engine integrity', () => {
   it('a peer sending corrupt pieces is banned and the download still completes correctly', async () => {
     const { dir, open } = await env();
     const source = path.join(dir, 'src', 'payload.bin');
-    await writeRandomFile(source, 2 * MiB);
+    await writeRandomFile(source, 1 * MiB);
     // The honest seeder is slow, so the hostile one gets asked for plenty of pieces.
     const seeder = await open('seeder', { rateLimits: { uploadBps: 256 * 1024 } });
     const shared = await seeder.share([source], { pieceLengthBytes: 32 * 1024 });
@@ -45,7 +57,9 @@ describe('engine integrity', () => {
     const magnet = `${shared.magnet}&x.pe=127.0.0.1:${hostile.port}`;
     await leecher.add({ kind: 'magnet', uri: magnet });
     await waitFor(leecher, shared.id, isComplete, 60_000, 'download despite the hostile peer');
-    expect(await sha256File(path.join(dir, 'leecher', 'downloads', 'payload.bin'))).toBe(await sha256File(source));
+    expect(await sha256File(path.join(dir, 'leecher', 'downloads', 'payload.bin'))).toBe(
+      await sha256File(source),
+    );
     expect(hostile.blocksSent()).toBeGreaterThan(0);
     expect(warnings.filter((w) => w.code === 'hash-failed').length).toBeGreaterThan(0);
     const bans = warnings.filter((w) => w.code === 'peer-banned');
@@ -58,7 +72,13 @@ describe('engine integrity', () => {
   it('a multi-file torrent with nested folders arrives file by file, byte-identical', async () => {
     const { dir, open } = await env();
     const root = path.join(dir, 'src', 'album');
-    const files = ['cover.jpg', 'disc 1/01 intro.flac', 'disc 1/02 song.flac', 'disc 2/extras/notes.txt', 'empty-dir-sibling.bin'];
+    const files = [
+      'cover.jpg',
+      'disc 1/01 intro.flac',
+      'disc 1/02 song.flac',
+      'disc 2/extras/notes.txt',
+      'empty-dir-sibling.bin',
+    ];
     const sizes = [200_000, 1_500_000, 777_777, 12_345, 65_536];
     for (let i = 0; i < files.length; i++) await writeRandomFile(path.join(root, files[i]!), sizes[i]!);
     await mkdir(path.join(root, 'disc 2', 'empty'), { recursive: true });
@@ -68,7 +88,8 @@ describe('engine integrity', () => {
     await leecher.add({ kind: 'magnet', uri: shared.magnet });
     await waitFor(leecher, shared.id, isComplete, 45_000, 'multi-file download');
     const got = path.join(dir, 'leecher', 'downloads', 'album');
-    for (const f of files) expect(await sha256File(path.join(got, f)), f).toBe(await sha256File(path.join(root, f)));
+    for (const f of files)
+      expect(await sha256File(path.join(got, f)), f).toBe(await sha256File(path.join(root, f)));
     const detail = leecher.detail(shared.id);
     expect(detail.files.map((f) => f.path.join('/')).sort()).toEqual([...files].sort());
     expect(detail.files.every((f) => f.progress === 1)).toBe(true);
@@ -98,5 +119,30 @@ describe('engine integrity', () => {
     expect(leecher.list()).toEqual([]);
     await expect(readdir(path.join(dir, 'leecher', 'downloads'))).rejects.toThrow();
     await expect(readdir(path.join(dir, 'escaped.txt'))).rejects.toThrow();
+  });
+
+  it('a magnet whose metadata (from a peer) tries ../ ends in the error state, nothing written', async () => {
+    const { dir, open } = await env();
+    const info = bencode({
+      name: 'innocent',
+      'piece length': 16384,
+      pieces: new Uint8Array(20),
+      files: [{ length: 100, path: ['..', 'escaped.txt'] }],
+    });
+    const peer = await startMetadataPeer(info);
+    cleanups.push(() => peer.close());
+    const infoHashHex = createHash('sha1').update(info).digest('hex');
+    const leecher = await open('leecher');
+    const fatals: EngineEvent[] = [];
+    leecher.on('fatal', (e) => fatals.push(e));
+    await leecher.add({
+      kind: 'magnet',
+      uri: `${formatMagnet({ infoHashHex })}&x.pe=127.0.0.1:${peer.port}`,
+    });
+    const failed = await waitFor(leecher, infoHashHex, (s) => s.state === 'error', 20_000, 'error state');
+    expect(failed.error?.code).toBe('bad-torrent');
+    expect(failed.error?.message).toMatch(/\.\./);
+    expect(fatals.map((f) => f.torrentId)).toEqual([infoHashHex]);
+    await expect(readdir(path.join(dir, 'leecher', 'downloads'))).rejects.toThrow();
   });
 });

@@ -3,12 +3,24 @@
 import { access, open as openFile, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Session } from '../src-main/engine/session-api.ts';
+import { createSocket } from 'node:dgram';
+import type { EngineEvent, Session } from '../src-main/engine/session-api.ts';
 import { makeTempDir } from './support/temp-dir.ts';
-import { isComplete, openTestSession, sha256File, startTracker, waitFor, writeRandomFile } from './engine-harness.ts';
+import {
+  isComplete,
+  openTestSession,
+  sha256File,
+  startTracker,
+  waitFor,
+  writeRandomFile,
+} from './engine-harness.ts';
 
 const MiB = 1024 * 1024;
-const exists = (p: string) => access(p).then(() => true, () => false);
+const exists = (p: string) =>
+  access(p).then(
+    () => true,
+    () => false,
+  );
 
 /** Inverts the byte in the middle of `file` (its size stays the same). */
 async function flipByte(file: string, keepMtime = false): Promise<void> {
@@ -36,7 +48,10 @@ describe('engine lifecycle', () => {
     cleanups.push(() => tracker.server.close());
     const source = path.join(tmp.dir, 'src', 'data.bin');
     await writeRandomFile(source, 2 * MiB);
-    const open = async (name: string, extra: Parameters<typeof openTestSession>[2] = {}): Promise<Session> => {
+    const open = async (
+      name: string,
+      extra: Parameters<typeof openTestSession>[2] = {},
+    ): Promise<Session> => {
       const s = await openTestSession(tmp.dir, name, { defaultTrackers: [tracker.url], ...extra });
       cleanups.push(() => s.close());
       return s;
@@ -59,7 +74,9 @@ describe('engine lifecycle', () => {
     expect(leecher.list()[0]!.verifiedBytes).toBe(paused.verifiedBytes);
     await leecher.resume(shared.id);
     await waitFor(leecher, shared.id, isComplete, 45_000, 'completion after resume');
-    expect(await sha256File(path.join(dir, 'leecher', 'downloads', 'data.bin'))).toBe(await sha256File(source));
+    expect(await sha256File(path.join(dir, 'leecher', 'downloads', 'data.bin'))).toBe(
+      await sha256File(source),
+    );
   });
 
   it('remove keeps the files unless asked to delete them', async () => {
@@ -122,7 +139,13 @@ describe('engine lifecycle', () => {
     await flipByte(source);
     await utimes(source, mtime, mtime);
     const second = await open('seeder');
-    const restored = await waitFor(second, shared.id, (s) => s.state === 'seeding' || s.state === 'downloading', 10_000, 'restored');
+    const restored = await waitFor(
+      second,
+      shared.id,
+      (s) => s.state === 'seeding' || s.state === 'downloading',
+      10_000,
+      'restored',
+    );
     expect(restored.name).toBe('data.bin');
     expect(restored.progress).toBe(1);
     await second.close();
@@ -130,7 +153,36 @@ describe('engine lifecycle', () => {
     // A new mtime: the restart notices the change and re-checks, finding the bad piece.
     await utimes(source, mtime, new Date(mtime.getTime() + 5000));
     const third = await open('seeder');
-    const rechecked = await waitFor(third, shared.id, (s) => s.state === 'downloading', 10_000, 'recheck finds damage');
+    const rechecked = await waitFor(
+      third,
+      shared.id,
+      (s) => s.state === 'downloading',
+      10_000,
+      'recheck finds damage',
+    );
     expect(rechecked.totalBytes - rechecked.verifiedBytes).toBe(32 * 1024);
+  });
+
+  it('a tracker that never answers is reported once as a warning', async () => {
+    const { source, open } = await env();
+    const silent = createSocket('udp4');
+    await new Promise<void>((resolve) => silent.bind(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => silent.close(() => resolve())));
+    const url = `udp://127.0.0.1:${silent.address().port}`;
+    const seeder = await open('lonely', { defaultTrackers: [url] });
+    const warnings: EngineEvent[] = [];
+    seeder.on('warning', (w) => warnings.push(w));
+    const shared = await seeder.share([source], { pieceLengthBytes: 32 * 1024, publish: false });
+    const deadline = Date.now() + 20_000;
+    while (!warnings.some((w) => w.code === 'tracker-failed') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    // Retries follow (every 0.5 s·2ⁿ here); the outage is still reported once.
+    await new Promise((r) => setTimeout(r, 2000));
+    const failed = warnings.filter((w) => w.code === 'tracker-failed');
+    expect(failed.length).toBe(1);
+    expect(failed[0]!.torrentId).toBe(shared.id);
+    expect(failed[0]!.message).toContain(url);
+    // Between retries the status is 'error' or 'announcing'; the error stays until a success.
+    expect(seeder.detail(shared.id).trackers[0]!.lastError).toMatch(/\S/);
   });
 });

@@ -2,7 +2,14 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Session } from '../src-main/engine/session-api.ts';
 import { makeTempDir } from './support/temp-dir.ts';
-import { isComplete, openTestSession, sha256File, startTracker, waitFor, writeRandomFile } from './engine-harness.ts';
+import {
+  isComplete,
+  openTestSession,
+  sha256File,
+  startTracker,
+  waitFor,
+  writeRandomFile,
+} from './engine-harness.ts';
 
 describe('engine smoke', () => {
   const cleanups: (() => Promise<void>)[] = [];

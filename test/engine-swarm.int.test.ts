@@ -3,7 +3,14 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PieceVerifiedEvent, Session } from '../src-main/engine/session-api.ts';
 import { makeTempDir } from './support/temp-dir.ts';
-import { isComplete, openTestSession, sha256File, startTracker, waitFor, writeRandomFile } from './engine-harness.ts';
+import {
+  isComplete,
+  openTestSession,
+  sha256File,
+  startTracker,
+  waitFor,
+  writeRandomFile,
+} from './engine-harness.ts';
 
 const MiB = 1024 * 1024;
 
@@ -20,12 +27,21 @@ describe('engine swarms', () => {
     cleanups.push(() => tracker.server.close());
     const source = path.join(tmp.dir, 'src', 'payload.bin');
     await writeRandomFile(source, sizeBytes);
-    const open = async (name: string, extra: Parameters<typeof openTestSession>[2] = {}): Promise<Session> => {
+    const open = async (
+      name: string,
+      extra: Parameters<typeof openTestSession>[2] = {},
+    ): Promise<Session> => {
       const s = await openTestSession(tmp.dir, name, { defaultTrackers: [tracker.url], ...extra });
       cleanups.push(() => s.close());
       return s;
     };
-    return { tmp, tracker, source, open, downloaded: (name: string) => path.join(tmp.dir, name, 'downloads', 'payload.bin') };
+    return {
+      tmp,
+      tracker,
+      source,
+      open,
+      downloaded: (name: string) => path.join(tmp.dir, name, 'downloads', 'payload.bin'),
+    };
   }
 
   it('one seeder serves three leechers; every copy is byte-identical', async () => {
@@ -43,7 +59,9 @@ describe('engine swarms', () => {
   it('three seeders serve one leecher; pieces come from all three', async () => {
     const { source, open, downloaded } = await setup(3 * MiB);
     // Upload limits stretch the transfer so that every seeder is connected while it runs.
-    const seeders = await Promise.all(['s1', 's2', 's3'].map((n) => open(n, { rateLimits: { uploadBps: 512 * 1024 } })));
+    const seeders = await Promise.all(
+      ['s1', 's2', 's3'].map((n) => open(n, { rateLimits: { uploadBps: 512 * 1024 } })),
+    );
     const results = [];
     for (const s of seeders) results.push(await s.share([source], { pieceLengthBytes: 32 * 1024 }));
     const id = results[0]!.id;
@@ -66,7 +84,9 @@ describe('engine swarms', () => {
 
   it('a seeder that dies mid-transfer: the leecher finishes from the others', async () => {
     const { source, open, downloaded } = await setup(3 * MiB);
-    const seeders = await Promise.all(['s1', 's2', 's3'].map((n) => open(n, { rateLimits: { uploadBps: 384 * 1024 } })));
+    const seeders = await Promise.all(
+      ['s1', 's2', 's3'].map((n) => open(n, { rateLimits: { uploadBps: 384 * 1024 } })),
+    );
     let magnet = '';
     let id = '';
     for (const s of seeders) ({ magnet, id } = await s.share([source], { pieceLengthBytes: 32 * 1024 }));
@@ -81,7 +101,13 @@ describe('engine swarms', () => {
       if (e.fromAddress === victimAddress) fromVictim++;
     });
     await leecher.add({ kind: 'magnet', uri: magnet });
-    await waitFor(leecher, id, (s) => s.progress >= 0.25 && fromVictim > 0, 30_000, 'a quarter, some from the victim');
+    await waitFor(
+      leecher,
+      id,
+      (s) => s.progress >= 0.25 && fromVictim > 0,
+      30_000,
+      'a quarter, some from the victim',
+    );
     await victim.close();
     dead = true;
     const done = await waitFor(leecher, id, isComplete, 45_000, 'finish without the dead seeder');

@@ -7,7 +7,13 @@ import { parseArgs } from 'node:util';
 import type { Session, TorrentSource, TorrentSummary } from '../engine/session-api.ts';
 import { searchCatalog } from '../tracker/client/catalog-client.ts';
 import { UsageError, type CliCommand } from './cli-command.ts';
-import { openCliSession, sessionFlagHelp, sessionFlagOptions, trackersOf, waitForSignal } from './session-flags.ts';
+import {
+  openCliSession,
+  sessionFlagHelp,
+  sessionFlagOptions,
+  trackersOf,
+  waitForSignal,
+} from './session-flags.ts';
 import { transferProgress } from './transfer-progress.ts';
 
 const help = `usage: swarmdrop get <magnet | info-hash | file.torrent | name> --out DIR [options]
@@ -60,10 +66,12 @@ async function run(argv: string[]): Promise<number> {
     console.log(help);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing what to get' : 'give one thing to get');
+  if (positionals.length !== 1)
+    throw new UsageError(positionals.length === 0 ? 'missing what to get' : 'give one thing to get');
   if (!values.out) throw new UsageError('missing --out DIR');
   const timeoutSec = values.timeout === undefined ? 0 : Number(values.timeout);
-  if (!Number.isFinite(timeoutSec) || timeoutSec < 0) throw new UsageError(`not a number of seconds: ${values.timeout}`);
+  if (!Number.isFinite(timeoutSec) || timeoutSec < 0)
+    throw new UsageError(`not a number of seconds: ${values.timeout}`);
   const trackers = trackersOf(values);
   const outDir = path.resolve(values.out);
   const source = await sourceOf(positionals[0]!, trackers);
@@ -80,7 +88,16 @@ async function run(argv: string[]): Promise<number> {
     progress.stop();
     if (events) console.log(JSON.stringify({ event: 'complete', infoHash: done.id, atMs: Date.now() }));
     const target = path.join(outDir, done.name);
-    if (json) console.log(JSON.stringify({ infoHash: done.id, name: done.name, totalBytes: done.totalBytes, path: target, peerPort: session.peerPort }));
+    if (json)
+      console.log(
+        JSON.stringify({
+          infoHash: done.id,
+          name: done.name,
+          totalBytes: done.totalBytes,
+          path: target,
+          peerPort: session.peerPort,
+        }),
+      );
     else (events ? console.error : console.log)(`complete: ${target} (${done.totalBytes} bytes, verified)`);
     if (values['no-seed']) return 0;
     if (!json) console.error(`swarmdrop get: seeding on port ${session.peerPort}; Ctrl-C to stop`);
@@ -95,19 +112,27 @@ async function run(argv: string[]): Promise<number> {
 /** `--events`: the moments a benchmark or script times, as JSON lines. */
 function printEvents(session: Session): void {
   let firstPiece = true;
-  session.on('metadata', (s) => console.log(JSON.stringify({ event: 'metadata', infoHash: s.id, name: s.name, atMs: Date.now() })));
+  session.on('metadata', (s) =>
+    console.log(JSON.stringify({ event: 'metadata', infoHash: s.id, name: s.name, atMs: Date.now() })),
+  );
   session.on('piece-verified', (e) => {
     if (!firstPiece) return;
     firstPiece = false;
-    console.log(JSON.stringify({ event: 'first-piece', infoHash: e.torrentId, piece: e.piece, atMs: Date.now() }));
+    console.log(
+      JSON.stringify({ event: 'first-piece', infoHash: e.torrentId, piece: e.piece, atMs: Date.now() }),
+    );
   });
 }
 
 /** Magnet, bare info-hash, a .torrent path, or else a name to look up in the catalog. */
 async function sourceOf(arg: string, trackers: string[]): Promise<TorrentSource> {
   if (/^magnet:\?/i.test(arg)) return { kind: 'magnet', uri: arg };
-  if (/^[0-9a-f]{40}$/i.test(arg) || /^[a-z2-7]{32}$/i.test(arg)) return { kind: 'info-hash', infoHashHex: arg };
-  const isFile = await stat(arg).then((s) => s.isFile(), () => false);
+  if (/^[0-9a-f]{40}$/i.test(arg) || /^[a-z2-7]{32}$/i.test(arg))
+    return { kind: 'info-hash', infoHashHex: arg };
+  const isFile = await stat(arg).then(
+    (s) => s.isFile(),
+    () => false,
+  );
   if (isFile) return { kind: 'torrent-file', path: path.resolve(arg) };
   if (arg.endsWith('.torrent')) throw new Error(`no such file: ${arg}`);
   return fromCatalog(arg, trackers);
@@ -115,14 +140,23 @@ async function sourceOf(arg: string, trackers: string[]): Promise<TorrentSource>
 
 async function fromCatalog(name: string, trackers: string[]): Promise<TorrentSource> {
   const udp = trackers.filter((t) => t.toLowerCase().startsWith('udp://'));
-  if (udp.length === 0) throw new UsageError(`'${name}' is not a magnet link, info-hash or file; a catalog name needs --tracker udp://…`);
+  if (udp.length === 0)
+    throw new UsageError(
+      `'${name}' is not a magnet link, info-hash or file; a catalog name needs --tracker udp://…`,
+    );
   const items = [];
   for (const url of udp) {
     try {
-      const page = await searchCatalog(url, { query: name, pageSize: 1000 }, { baseTimeoutMs: 2000, maxRetransmits: 2 });
+      const page = await searchCatalog(
+        url,
+        { query: name, pageSize: 1000 },
+        { baseTimeoutMs: 2000, maxRetransmits: 2 },
+      );
       items.push(...page.items);
     } catch (err) {
-      console.error(`swarmdrop get: catalog of ${url} unreachable: ${err instanceof Error ? err.message : String(err)}`);
+      console.error(
+        `swarmdrop get: catalog of ${url} unreachable: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   }
   const exact = items.filter((i) => i.name === name);
@@ -131,14 +165,22 @@ async function fromCatalog(name: string, trackers: string[]): Promise<TorrentSou
   const unique = [...new Map(pick.map((i) => [i.infoHashHex, i])).values()];
   if (unique.length === 0) throw new Error(`nothing named '${name}' in the catalog`);
   if (unique.length > 1) {
-    const list = unique.slice(0, 10).map((i) => `${i.name} (${i.infoHashHex})`).join(', ');
+    const list = unique
+      .slice(0, 10)
+      .map((i) => `${i.name} (${i.infoHashHex})`)
+      .join(', ');
     throw new Error(`'${name}' matches ${unique.length} catalog entries: ${list}; give the info-hash`);
   }
   return { kind: 'info-hash', infoHashHex: unique[0]!.infoHashHex, name: unique[0]!.name };
 }
 
 /** Resolves once every piece is verified; rejects on a fatal error or the time-out. */
-function untilComplete(session: Session, id: string, onUpdate: (s: TorrentSummary) => void, timeoutSec: number): Promise<TorrentSummary> {
+function untilComplete(
+  session: Session,
+  id: string,
+  onUpdate: (s: TorrentSummary) => void,
+  timeoutSec: number,
+): Promise<TorrentSummary> {
   return new Promise((resolve, reject) => {
     const offs: (() => void)[] = [];
     let timer: NodeJS.Timeout | undefined;
@@ -158,16 +200,22 @@ function untilComplete(session: Session, id: string, onUpdate: (s: TorrentSummar
       }
     };
     offs.push(session.on('update', (changed) => check(changed.find((s) => s.id === id))));
-    offs.push(session.on('fatal', (e) => {
-      if (e.torrentId !== id) return;
-      finish();
-      reject(new Error(`${e.code}: ${e.message}`));
-    }));
+    offs.push(
+      session.on('fatal', (e) => {
+        if (e.torrentId !== id) return;
+        finish();
+        reject(new Error(`${e.code}: ${e.message}`));
+      }),
+    );
     if (timeoutSec > 0) {
       timer = setTimeout(() => {
         finish();
         const s = session.list().find((t) => t.id === id);
-        reject(new Error(`timed out after ${timeoutSec} s at ${((s?.progress ?? 0) * 100).toFixed(1)}% (${s?.state ?? 'unknown'}, ${s?.peers ?? 0} peers)`));
+        reject(
+          new Error(
+            `timed out after ${timeoutSec} s at ${((s?.progress ?? 0) * 100).toFixed(1)}% (${s?.state ?? 'unknown'}, ${s?.peers ?? 0} peers)`,
+          ),
+        );
       }, timeoutSec * 1000);
     }
     check(session.list().find((t) => t.id === id));

@@ -41,7 +41,10 @@ export interface SessionFlags {
 }
 
 export function trackersOf(flags: SessionFlags): string[] {
-  const urls = (flags.tracker ?? []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
+  const urls = (flags.tracker ?? [])
+    .flatMap((t) => t.split(','))
+    .map((t) => t.trim())
+    .filter(Boolean);
   for (const url of urls) {
     if (!/^(udp|https?):\/\/[^/]+/i.test(url)) throw new UsageError(`not a tracker URL: ${url}`);
   }

@@ -6,7 +6,13 @@ import { parseArgs } from 'node:util';
 import type { ShareResult } from '../engine/session-api.ts';
 import { UsageError, type CliCommand } from './cli-command.ts';
 import { parseSize } from './create-command.ts';
-import { openCliSession, sessionFlagHelp, sessionFlagOptions, trackersOf, waitForSignal } from './session-flags.ts';
+import {
+  openCliSession,
+  sessionFlagHelp,
+  sessionFlagOptions,
+  trackersOf,
+  waitForSignal,
+} from './session-flags.ts';
 
 const help = `usage: swarmdrop share <path>... --tracker udp://HOST:PORT [options]
 
@@ -59,7 +65,8 @@ async function run(argv: string[]): Promise<number> {
   if (positionals.length === 0) throw new UsageError('missing <path>');
   if (values['torrent-out'] && positionals.length > 1) throw new UsageError('--torrent-out takes one <path>');
   const trackers = trackersOf(values);
-  if (trackers.length === 0) console.error('swarmdrop share: no --tracker: peers must be given the magnet link with an address');
+  if (trackers.length === 0)
+    console.error('swarmdrop share: no --tracker: peers must be given the magnet link with an address');
   const pieceLengthBytes = values['piece-length'] ? parseSize(values['piece-length']) : undefined;
   const session = await openCliSession(values, process.cwd());
   const stopped = waitForSignal();
@@ -82,8 +89,21 @@ async function run(argv: string[]): Promise<number> {
       }
     }
     if (values.json) {
-      const torrents = results.map((r) => ({ infoHash: r.id, name: r.name, totalBytes: r.totalBytes, magnet: r.magnet, published: r.published }));
-      console.log(JSON.stringify({ peerPort: session.peerPort, magnet: torrents[0]!.magnet, infoHash: torrents[0]!.infoHash, torrents }));
+      const torrents = results.map((r) => ({
+        infoHash: r.id,
+        name: r.name,
+        totalBytes: r.totalBytes,
+        magnet: r.magnet,
+        published: r.published,
+      }));
+      console.log(
+        JSON.stringify({
+          peerPort: session.peerPort,
+          magnet: torrents[0]!.magnet,
+          infoHash: torrents[0]!.infoHash,
+          torrents,
+        }),
+      );
     } else {
       console.error(`swarmdrop share: seeding on port ${session.peerPort}; Ctrl-C to stop`);
     }

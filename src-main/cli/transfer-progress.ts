@@ -26,7 +26,8 @@ export function transferProgress(out: NodeJS.WriteStream): ProgressView {
     return {
       update(s) {
         const payload = {
-          name: s.state === 'fetching-metadata' ? 'metadata' : s.state === 'checking' ? 'checking' : 'download',
+          name:
+            s.state === 'fetching-metadata' ? 'metadata' : s.state === 'checking' ? 'checking' : 'download',
           done: formatBytes(s.verifiedBytes),
           all: formatBytes(s.totalBytes),
           rate: formatRate(s.downRateBps),

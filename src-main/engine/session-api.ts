@@ -108,7 +108,10 @@ export interface AddOptions {
 export interface ShareOptions {
   /** Announce URLs written into the torrent; default: the session's defaultTrackers. */
   trackers?: string[];
-  /** Torrent name; default: the basename of the single path. Required for several paths. */
+  /**
+   * Ignored today: the torrent is named after the shared file or folder, because seeding
+   * in place needs the name to match what is on disk (kept for multi-root shares, #5).
+   */
   name?: string;
   /** Piece length; default: chosen from the total size (createTorrent's rule). */
   pieceLengthBytes?: number;
@@ -135,13 +138,7 @@ export interface ShareResult {
 // ---------------------------------------------------------------- snapshots
 
 export type TorrentState =
-  | 'fetching-metadata'
-  | 'checking'
-  | 'downloading'
-  | 'seeding'
-  | 'paused'
-  | 'error'
-  | 'queued';
+  'fetching-metadata' | 'checking' | 'downloading' | 'seeding' | 'paused' | 'error' | 'queued';
 
 export interface EngineError {
   /** Stable machine code, e.g. 'bad-path', 'storage-io', 'metadata-mismatch'. */
@@ -283,7 +280,7 @@ export interface SessionEvents {
   /** The torrent went from incomplete to every piece verified (not fired for shares). */
   'torrent-completed': (summary: TorrentSummary) => void;
   /** Metadata arrived for a magnet/info-hash torrent: name and size are now known. */
-  'metadata': (summary: TorrentSummary) => void;
+  metadata: (summary: TorrentSummary) => void;
   /** A piece verified: who sent it (for logs and tests; the UI should use `update`). */
   'piece-verified': (event: PieceVerifiedEvent) => void;
   /** Something recoverable: a tracker failed, a peer was banned, a piece failed its hash. */
@@ -326,8 +323,17 @@ export interface Session {
 
   /** Adds a torrent; resolves once it is registered (metadata may still be fetching). */
   add(source: TorrentSource, options?: AddOptions): Promise<TorrentSummary>;
-  /** Hashes `paths` into a torrent, seeds them in place, publishes to the catalog. */
-  share(paths: string[], options?: ShareOptions, onProgress?: (p: ShareProgress) => void): Promise<ShareResult>;
+  /**
+   * Hashes a file or folder into a torrent, seeds it in place (nothing is copied) and
+   * publishes it to each UDP tracker's catalog. Exactly one path today: several paths
+   * reject with code 'unsupported' (TODO(#5): multi-root torrents). Sharing the same
+   * content again returns the existing torrent.
+   */
+  share(
+    paths: string[],
+    options?: ShareOptions,
+    onProgress?: (p: ShareProgress) => void,
+  ): Promise<ShareResult>;
   pause(id: string): Promise<void>;
   resume(id: string): Promise<void>;
   remove(id: string, options?: RemoveOptions): Promise<void>;

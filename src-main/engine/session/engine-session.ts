@@ -152,7 +152,10 @@ export class EngineSession implements Session {
     this.checkOpen();
     const resolved = await resolveSource(source);
     if (this.torrents.has(resolved.infoHashHex)) {
-      throw new EngineError('duplicate-torrent', `${resolved.metainfo?.name ?? resolved.infoHashHex} is already in the list`);
+      throw new EngineError(
+        'duplicate-torrent',
+        `${resolved.metainfo?.name ?? resolved.infoHashHex} is already in the list`,
+      );
     }
     const savePath = path.resolve(options.savePath ?? this.downloadDir);
     // Resume data of an earlier run into the same folder (the session was opened without
@@ -162,7 +165,10 @@ export class EngineSession implements Session {
     let metainfo = resolved.metainfo;
     if (!metainfo && usable) metainfo = await this.storedMetainfo(resolved.infoHashHex);
     if (resolved.torrentBytes) {
-      await this.resumeStore.saveMetadata(resolved.infoHashHex, { kind: 'torrent', bytes: resolved.torrentBytes });
+      await this.resumeStore.saveMetadata(resolved.infoHashHex, {
+        kind: 'torrent',
+        bytes: resolved.torrentBytes,
+      });
     }
     const torrent = this.register({
       infoHash: resolved.infoHash,
@@ -185,7 +191,8 @@ export class EngineSession implements Session {
     try {
       const stored = await this.resumeStore.loadMetadata(id);
       if (stored?.kind === 'torrent') return parseTorrent(stored.bytes);
-      if (stored?.kind === 'info') return parseInfoDict(stored.bytes, { expectedInfoHash: Buffer.from(id, 'hex') });
+      if (stored?.kind === 'info')
+        return parseInfoDict(stored.bytes, { expectedInfoHash: Buffer.from(id, 'hex') });
     } catch {
       // Unreadable: fetch it from peers again.
     }
@@ -206,13 +213,21 @@ export class EngineSession implements Session {
     return this.torrents.has(id);
   }
 
-  async share(paths: string[], options: ShareOptions = {}, onProgress?: (p: ShareProgress) => void): Promise<ShareResult> {
+  async share(
+    paths: string[],
+    options: ShareOptions = {},
+    onProgress?: (p: ShareProgress) => void,
+  ): Promise<ShareResult> {
     this.checkOpen();
     return shareTorrent(this, paths, options, onProgress);
   }
 
   /** @internal for share/restore */
-  get internals(): { hashPool: HashPool; resumeStore: ResumeStore; torrent(id: string): Torrent | undefined } {
+  get internals(): {
+    hashPool: HashPool;
+    resumeStore: ResumeStore;
+    torrent(id: string): Torrent | undefined;
+  } {
     return { hashPool: this.hashPool, resumeStore: this.resumeStore, torrent: (id) => this.torrents.get(id) };
   }
 
@@ -273,7 +288,9 @@ export class EngineSession implements Session {
 
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await Promise.all([...this.torrents.values()].map((t) => t.close({ sendStopped: true, saveResume: true })));
+      await Promise.all(
+        [...this.torrents.values()].map((t) => t.close({ sendStopped: true, saveResume: true })),
+      );
       this.torrents.clear();
       this.dialer.close();
       await this.server?.close();

@@ -24,7 +24,11 @@ export async function restoreTorrents(session: EngineSession, store: ResumeStore
         metainfo = parseInfoDict(stored.bytes, { expectedInfoHash: Buffer.from(record.infoHashHex, 'hex') });
       }
     } catch (err) {
-      session.ctx.warning({ code: 'resume-metadata-unreadable', message: String(err), torrentId: record.infoHashHex });
+      session.ctx.warning({
+        code: 'resume-metadata-unreadable',
+        message: String(err),
+        torrentId: record.infoHashHex,
+      });
     }
     session.register({
       infoHash: Buffer.from(record.infoHashHex, 'hex'),

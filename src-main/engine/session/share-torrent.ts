@@ -21,7 +21,10 @@ export async function shareTorrent(
   if (paths.length !== 1) {
     // TODO(#5): several paths in one torrent need a storage that maps files to arbitrary
     // absolute paths; FileStorage keeps every file under savePath/name.
-    throw new EngineError('unsupported', 'share one file or folder at a time (put several files in a folder to share them together)');
+    throw new EngineError(
+      'unsupported',
+      'share one file or folder at a time (put several files in a folder to share them together)',
+    );
   }
   const input = path.resolve(paths[0]!);
   const trackers = options.trackers ?? session.options.defaultTrackers ?? [];
@@ -64,7 +67,11 @@ export async function shareTorrent(
   };
 }
 
-async function publishEverywhere(session: EngineSession, torrent: Torrent, trackers: string[]): Promise<boolean> {
+async function publishEverywhere(
+  session: EngineSession,
+  torrent: Torrent,
+  trackers: string[],
+): Promise<boolean> {
   const udp = trackers.filter((url) => url.toLowerCase().startsWith('udp://'));
   if (udp.length === 0 || !torrent.metainfo) return false;
   const m = torrent.metainfo;
@@ -82,7 +89,11 @@ async function publishEverywhere(session: EngineSession, torrent: Torrent, track
   results.forEach((r, i) => {
     if (r.status === 'rejected') {
       const message = r.reason instanceof Error ? r.reason.message : String(r.reason);
-      session.ctx.warning({ code: 'catalog-publish-failed', message: `${udp[i]}: ${message}`, torrentId: torrent.id });
+      session.ctx.warning({
+        code: 'catalog-publish-failed',
+        message: `${udp[i]}: ${message}`,
+        torrentId: torrent.id,
+      });
     }
   });
   return results.some((r) => r.status === 'fulfilled');

@@ -5,7 +5,10 @@ describe('resolveSource', () => {
   const hex = '0123456789abcdef0123456789abcdef01234567';
 
   it('takes a magnet with trackers, name and x.pe peers', async () => {
-    const r = await resolveSource({ kind: 'magnet', uri: `magnet:?xt=urn:btih:${hex}&dn=My%20File&tr=udp%3A%2F%2F127.0.0.1%3A6969&x.pe=127.0.0.1:7000&x.pe=bad` });
+    const r = await resolveSource({
+      kind: 'magnet',
+      uri: `magnet:?xt=urn:btih:${hex}&dn=My%20File&tr=udp%3A%2F%2F127.0.0.1%3A6969&x.pe=127.0.0.1:7000&x.pe=bad`,
+    });
     expect(r.infoHashHex).toBe(hex);
     expect(r.metainfo).toBeNull();
     expect(r.displayName).toBe('My File');
@@ -20,9 +23,15 @@ describe('resolveSource', () => {
   });
 
   it('reports bad input with a code', async () => {
-    await expect(resolveSource({ kind: 'info-hash', infoHashHex: 'xyz' })).rejects.toMatchObject({ code: 'bad-value' });
-    await expect(resolveSource({ kind: 'metainfo', bytes: new Uint8Array([1, 2]) })).rejects.toHaveProperty('code');
-    await expect(resolveSource({ kind: 'torrent-file', path: '/nonexistent/x.torrent' })).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(resolveSource({ kind: 'info-hash', infoHashHex: 'xyz' })).rejects.toMatchObject({
+      code: 'bad-value',
+    });
+    await expect(resolveSource({ kind: 'metainfo', bytes: new Uint8Array([1, 2]) })).rejects.toHaveProperty(
+      'code',
+    );
+    await expect(
+      resolveSource({ kind: 'torrent-file', path: '/nonexistent/x.torrent' }),
+    ).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });
 

@@ -28,7 +28,10 @@ export async function resolveSource(source: TorrentSource): Promise<ResolvedSour
     case 'torrent-file': {
       const info = await stat(source.path);
       if (info.size > MAX_TORRENT_FILE_BYTES) {
-        throw new ProtocolError('too-large', `${source.path} is ${info.size} bytes: too large for a .torrent`);
+        throw new ProtocolError(
+          'too-large',
+          `${source.path} is ${info.size} bytes: too large for a .torrent`,
+        );
       }
       return fromMetainfo(new Uint8Array(await readFile(source.path)));
     }

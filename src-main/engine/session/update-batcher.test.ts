@@ -7,7 +7,11 @@ describe('UpdateBatcher', () => {
 
   it('flushes at most ten times a second, with every id changed in between', () => {
     const flushes: string[][] = [];
-    const b = new UpdateBatcher((ids) => flushes.push(ids), 10, () => Date.now());
+    const b = new UpdateBatcher(
+      (ids) => flushes.push(ids),
+      10,
+      () => Date.now(),
+    );
     for (let i = 0; i < 1000; i++) b.markDirty(i % 2 ? 'a' : 'b');
     vi.advanceTimersByTime(0);
     expect(flushes).toEqual([['b', 'a']]);

@@ -71,7 +71,10 @@ export class ActiveTransfer {
     });
     // Keep as many idle buffers as can ever be in use (verifying + being assembled), so a
     // steady transfer allocates none: churned SharedArrayBuffers linger until a full GC.
-    this.pool = new PieceBufferPool(m.pieceLengthBytes, ctx.tuning.maxBufferedBytes + ctx.tuning.maxRequestedBytes);
+    this.pool = new PieceBufferPool(
+      m.pieceLengthBytes,
+      ctx.tuning.maxBufferedBytes + ctx.tuning.maxRequestedBytes,
+    );
     this.verifier = new PieceVerifier({
       hashPool: ctx.hashPool,
       storage,
@@ -110,23 +113,28 @@ export class ActiveTransfer {
   /** Checks the files (resume data or hashing), opens storage and builds the parts. */
   static async open(o: ActiveTransferOptions): Promise<ActiveTransfer> {
     const storage = ActiveTransfer.storageFor(o.ctx, o.metainfo, o.savePath);
-    const have = o.trustedComplete
-      ? Bitfield.full(o.metainfo.pieceCount)
-      : await checkPieces({
-          metainfo: o.metainfo,
-          storage,
-          hashPool: o.ctx.hashPool,
-          ...(o.record ? { record: o.record } : {}),
-          full: o.full,
-          isCancelled: o.isCancelled,
-        });
-    const complete = have.count() === o.metainfo.pieceCount;
-    // Downloads get their files created at full length (sparse); a complete torrent
-    // (a share, or a finished download) is opened read-only and never modified.
-    await storage.open({ allocate: !complete });
-    const transfer = new ActiveTransfer(o, storage, have);
-    await transfer.refreshFileStamps();
-    return transfer;
+    try {
+      const have = o.trustedComplete
+        ? Bitfield.full(o.metainfo.pieceCount)
+        : await checkPieces({
+            metainfo: o.metainfo,
+            storage,
+            hashPool: o.ctx.hashPool,
+            ...(o.record ? { record: o.record } : {}),
+            full: o.full,
+            isCancelled: o.isCancelled,
+          });
+      const complete = have.count() === o.metainfo.pieceCount;
+      // Downloads get their files created at full length (sparse); a complete torrent
+      // (a share, or a finished download) is opened read-only and never modified.
+      await storage.open({ allocate: !complete });
+      const transfer = new ActiveTransfer(o, storage, have);
+      await transfer.refreshFileStamps();
+      return transfer;
+    } catch (err) {
+      await storage.close().catch(() => undefined);
+      throw err;
+    }
   }
 
   static storageFor(ctx: TorrentContext, metainfo: Metainfo, savePath: string): Storage {
@@ -164,7 +172,8 @@ export class ActiveTransfer {
     // the picker ignore its BITFIELD / HAVE ALL when it arrives a moment later.
     if (this.counted.has(peer) || peer.conn.isClosed || !peer.haves.hasAnnounced) return;
     if (peer.haves.hasAll) this.picker.peerHasAll(peer.id);
-    else if (peer.haves.bitfield && peer.haves.count > 0) this.picker.peerHasBitfield(peer.id, peer.haves.bitfield);
+    else if (peer.haves.bitfield && peer.haves.count > 0)
+      this.picker.peerHasBitfield(peer.id, peer.haves.bitfield);
     this.counted.add(peer);
     if (this.picker.isComplete && peer.haves.isSeed) {
       peer.conn.close('both-seeds', 'both sides are seeds');
@@ -211,7 +220,9 @@ export class ActiveTransfer {
   private onVerified(piece: number): void {
     const { contributors } = this.downloader.onPieceVerified(piece);
     const credited = contributors[0] ? (this.peer(contributors[0].peerId) ?? null) : null;
-    this.o.ctx.banPolicy.pieceVerified(contributors.map((c) => this.banKeyOf(c.peerId)).filter((k) => k !== null));
+    this.o.ctx.banPolicy.pieceVerified(
+      contributors.map((c) => this.banKeyOf(c.peerId)).filter((k) => k !== null),
+    );
     for (const p of this.o.peers()) if (!p.haves.has(piece) && !p.conn.isClosed) p.conn.sendHave(piece);
     this.o.onPieceVerified(piece, credited);
     if (this.picker.isComplete) {
@@ -232,12 +243,21 @@ export class ActiveTransfer {
       if (p) p.hashFailures++;
     }
     const banned = new Set(this.o.ctx.banPolicy.pieceFailed(keys));
-    this.o.ctx.warning({ code: 'hash-failed', message: `piece ${piece} failed its SHA-1 check`, torrentId: this.o.torrent });
+    this.o.ctx.warning({
+      code: 'hash-failed',
+      message: `piece ${piece} failed its SHA-1 check`,
+      torrentId: this.o.torrent,
+    });
     for (const c of contributors) {
       const p = this.peer(c.peerId);
       const key = this.banKeyOf(c.peerId);
       if (!p || key === null || !banned.has(key)) continue;
-      this.o.ctx.warning({ code: 'peer-banned', message: `banned ${p.address} after bad pieces`, torrentId: this.o.torrent, peer: p.address });
+      this.o.ctx.warning({
+        code: 'peer-banned',
+        message: `banned ${p.address} after bad pieces`,
+        torrentId: this.o.torrent,
+        peer: p.address,
+      });
       p.conn.close('banned', 'sent pieces that failed their hash check');
     }
   }
@@ -260,8 +280,17 @@ export class ActiveTransfer {
     for (const peer of this.o.peers()) {
       const reqq = peer.conn.remoteExtensions?.reqq;
       peer.queueDepth = requestQueueDepth(
-        { rateBytesPerSec: peer.conn.downloadRate.bytesPerSecond(), elapsedMs: nowMs - peer.connectedAtMs, ...(reqq ? { peerReqq: reqq } : {}) },
-        { targetQueueTimeSec: t.queueTimeSec, minDepth: t.minQueueDepth, maxDepth: t.maxQueueDepth, initialDepth: t.initialQueueDepth },
+        {
+          rateBytesPerSec: peer.conn.downloadRate.bytesPerSecond(),
+          elapsedMs: nowMs - peer.connectedAtMs,
+          ...(reqq ? { peerReqq: reqq } : {}),
+        },
+        {
+          targetQueueTimeSec: t.queueTimeSec,
+          minDepth: t.minQueueDepth,
+          maxDepth: t.maxQueueDepth,
+          initialDepth: t.initialQueueDepth,
+        },
       );
     }
     this.downloader.tick();

@@ -29,7 +29,11 @@ export interface DownloaderOptions {
   mayRequest?(peer: TorrentPeer): boolean;
 }
 
-const toRef = (r: BlockRequest): BlockRef => ({ index: r.pieceIndex, begin: r.offsetBytes, length: r.lengthBytes });
+const toRef = (r: BlockRequest): BlockRef => ({
+  index: r.pieceIndex,
+  begin: r.offsetBytes,
+  length: r.lengthBytes,
+});
 
 /**
  * The download side of one torrent: keeps every unchoked peer's request pipeline full
@@ -80,7 +84,8 @@ export class Downloader {
   }
 
   onReject(peer: TorrentPeer, ref: BlockRef): void {
-    if (this.o.picker.requestRejected(peer.id, { pieceIndex: ref.index, offsetBytes: ref.begin })) this.kickAll();
+    if (this.o.picker.requestRejected(peer.id, { pieceIndex: ref.index, offsetBytes: ref.begin }))
+      this.kickAll();
   }
 
   onAllowedFast(peer: TorrentPeer, piece: number): void {
@@ -170,7 +175,10 @@ export class Downloader {
     if (this.o.verifier.pendingBytes >= this.o.maxVerifyingBytes) return;
     if (this.o.mayRequest && !this.o.mayRequest(peer)) return;
     const outstanding = picker.outstandingCount(peer.id);
-    const room = Math.min(peer.queueDepth - outstanding, this.o.maxOutstandingBlocks - this.totalOutstanding());
+    const room = Math.min(
+      peer.queueDepth - outstanding,
+      this.o.maxOutstandingBlocks - this.totalOutstanding(),
+    );
     // Top up in batches: one write per quarter pipeline, not one per block.
     if (room <= 0 || (outstanding > 0 && room < Math.max(1, peer.queueDepth >> 4))) return;
     const requests = picker.pickBlocks(peer, room);
@@ -191,7 +199,8 @@ export class Downloader {
     const busy = conn.amInterested && this.o.picker.outstandingCount(peer.id) > 0;
     const want = busy || (!this.o.picker.isComplete && this.o.picker.isInteresting(peer));
     if (want && !conn.amInterested) conn.sendInterested();
-    else if (!want && conn.amInterested && this.o.picker.outstandingCount(peer.id) === 0) conn.sendNotInterested();
+    else if (!want && conn.amInterested && this.o.picker.outstandingCount(peer.id) === 0)
+      conn.sendNotInterested();
     if (want) this.scheduleRefill(peer);
   }
 

@@ -40,7 +40,11 @@ describe('MetadataAssembly (BEP 9)', () => {
   it('hands out each piece once per retry period', () => {
     const a = new MetadataAssembly(sha1(info));
     a.setSize(info.length);
-    expect([a.nextPieceToRequest(0, 1000), a.nextPieceToRequest(0, 1000), a.nextPieceToRequest(0, 1000)]).toEqual([0, 1, 2]);
+    expect([
+      a.nextPieceToRequest(0, 1000),
+      a.nextPieceToRequest(0, 1000),
+      a.nextPieceToRequest(0, 1000),
+    ]).toEqual([0, 1, 2]);
     expect(a.nextPieceToRequest(500, 1000)).toBeNull();
     a.unrequest(1);
     expect(a.nextPieceToRequest(600, 1000)).toBe(1);

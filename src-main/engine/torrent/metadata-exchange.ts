@@ -78,7 +78,8 @@ export class MetadataExchange {
   /** Periodic: re-ask pieces that timed out, from any peer that has the metadata. */
   tick(peers: Iterable<TorrentPeer>): void {
     if (this.infoBytes) return;
-    for (const peer of peers) if (peer.conn.remoteExtensions?.metadataSizeBytes !== undefined) this.requestFrom(peer);
+    for (const peer of peers)
+      if (peer.conn.remoteExtensions?.metadataSizeBytes !== undefined) this.requestFrom(peer);
   }
 
   private serve(peer: TorrentPeer, piece: number): void {
@@ -99,7 +100,8 @@ export class MetadataExchange {
     while (mine.size < this.maxPerPeer) {
       const piece = this.assembly.nextPieceToRequest(this.o.now(), this.retryMs);
       if (piece === null) return;
-      if (!peer.conn.sendUtMetadata({ type: 'request', piece }) && !peer.conn.remoteExtensions?.m.ut_metadata) return;
+      if (!peer.conn.sendUtMetadata({ type: 'request', piece }) && !peer.conn.remoteExtensions?.m.ut_metadata)
+        return;
       mine.add(piece);
     }
   }

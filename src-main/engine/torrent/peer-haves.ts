@@ -26,7 +26,9 @@ export class PeerHaves {
   }
 
   get isSeed(): boolean {
-    return this.all || (this.pieceCount !== null && this.pieceCount > 0 && this.countValue === this.pieceCount);
+    return (
+      this.all || (this.pieceCount !== null && this.pieceCount > 0 && this.countValue === this.pieceCount)
+    );
   }
 
   /** Whether the peer announced HAVE ALL (BEP 6): the picker counts those as seeds. */

@@ -54,13 +54,22 @@ export class PeerSet implements PeerRouter {
 
   /** Our handshake: BEP 10 extension protocol and BEP 6 fast extension. */
   handshake(): Handshake {
-    return { reserved: makeReserved({ extensionProtocol: true, fastExtension: true }), infoHash: this.host.infoHash, peerId: this.ctx.peerId };
+    return {
+      reserved: makeReserved({ extensionProtocol: true, fastExtension: true }),
+      infoHash: this.host.infoHash,
+      peerId: this.ctx.peerId,
+    };
   }
 
   /** An incoming connection routed here by the peer server. */
   accept(conn: PeerConnection): void {
     const full = this.peers.size >= this.ctx.maxPeersPerTorrent();
-    if (this.closed || !this.host.accepting() || full || this.ctx.isBanned(conn.remoteHost, conn.remotePort)) {
+    if (
+      this.closed ||
+      !this.host.accepting() ||
+      full ||
+      this.ctx.isBanned(conn.remoteHost, conn.remotePort)
+    ) {
       conn.close('not-accepting', 'not accepting peers');
       return;
     }
@@ -119,7 +128,8 @@ export class PeerSet implements PeerRouter {
   /** The metadata arrived: check what every peer said it has against the piece count. */
   setPieceCount(pieceCount: number): void {
     for (const peer of [...this.peers.values()]) {
-      if (!peer.haves.setPieceCount(pieceCount)) peer.conn.close('protocol-error', 'bitfield does not fit the metadata');
+      if (!peer.haves.setPieceCount(pieceCount))
+        peer.conn.close('protocol-error', 'bitfield does not fit the metadata');
     }
   }
 

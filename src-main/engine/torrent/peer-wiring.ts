@@ -34,9 +34,21 @@ export function wirePeer(peer: TorrentPeer, router: PeerRouter): void {
   const violation = (message: string) => conn.close('protocol-error', message);
   const t = (off: () => void) => peer.track(off);
 
-  t(conn.on('bitfield', (m) => (peer.haves.onBitfield(m.bytes) ? router.onAvailability(peer) : violation('bad bitfield'))));
-  t(conn.on('have-all', () => (peer.haves.onHaveAll() ? router.onAvailability(peer) : violation('late HAVE ALL'))));
-  t(conn.on('have-none', () => (peer.haves.onHaveNone() ? router.onAvailability(peer) : violation('late HAVE NONE'))));
+  t(
+    conn.on('bitfield', (m) =>
+      peer.haves.onBitfield(m.bytes) ? router.onAvailability(peer) : violation('bad bitfield'),
+    ),
+  );
+  t(
+    conn.on('have-all', () =>
+      peer.haves.onHaveAll() ? router.onAvailability(peer) : violation('late HAVE ALL'),
+    ),
+  );
+  t(
+    conn.on('have-none', () =>
+      peer.haves.onHaveNone() ? router.onAvailability(peer) : violation('late HAVE NONE'),
+    ),
+  );
   t(
     conn.on('have', (m) => {
       const r = peer.haves.onHave(m.index);

@@ -1,9 +1,9 @@
 import { Bitfield } from '../../../src-shared/util/bitfield.ts';
 import type { Metainfo } from '../../protocol/metainfo/metainfo-types.ts';
 import type { ResumeRecordV1 } from '../resume/resume-record.ts';
-import { changedFiles, trustedPieces } from '../resume/file-change.ts';
+import { changedFiles, fileStamps, trustedPieces } from '../resume/file-change.ts';
 import { pieceRangeOfFile } from '../storage/piece-layout.ts';
-import type { ExistingFile, Storage } from '../storage/storage.ts';
+import type { ExistingFile, FileStamp, Storage } from '../storage/storage.ts';
 import type { HashPool } from '../workers/hash-pool.ts';
 import { hashMatches } from './piece-verifier.ts';
 
@@ -90,4 +90,18 @@ async function hashSome(o: PieceCheckOptions, pieces: number[], have: Bitfield):
     }
   };
   await Promise.all(Array.from({ length: Math.min(o.concurrency ?? 4, pieces.length) }, worker));
+}
+
+/** A full re-hash of what is on disk now, with the stamps to save beside it; closes `storage`. */
+export async function checkStoredPieces(
+  metainfo: Metainfo,
+  storage: Storage,
+  hashPool: HashPool,
+): Promise<{ have: Bitfield; stamps: FileStamp[] }> {
+  try {
+    const have = await checkPieces({ metainfo, storage, hashPool, full: true });
+    return { have, stamps: fileStamps(await storage.existingFiles()) };
+  } finally {
+    await storage.close();
+  }
 }

@@ -17,14 +17,19 @@ export class PieceSources {
     this.sources = new Int32Array(pieceCount).fill(-1);
   }
 
-  record(piece: number, peer: { index: number; address: string; client: string } | null): void {
+  /** `peer.client` is read only the first time a peer is recorded. */
+  record(
+    piece: number,
+    peer: { readonly index: number; readonly address: string; readonly client: string } | null,
+  ): void {
     if (piece < 0 || piece >= this.sources.length) return;
     if (!peer) {
       this.sources[piece] = -1;
       return;
     }
     this.sources[piece] = peer.index;
-    if (!this.peers.has(peer.index)) this.peers.set(peer.index, { index: peer.index, address: peer.address, client: peer.client });
+    if (!this.peers.has(peer.index))
+      this.peers.set(peer.index, { index: peer.index, address: peer.address, client: peer.client });
   }
 
   sourceOf(piece: number): number {

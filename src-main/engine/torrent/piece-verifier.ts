@@ -17,7 +17,7 @@ export interface PieceVerifierOptions {
 }
 
 /**
- * Verifies assembled pieces off the main thread (HashPool) and writes the good ones
+ * Verifies assembled pieces off the main thread (HashPool) and writes them to storage
  * (BEP 3: a piece is only announced with HAVE after its SHA-1 matched). `pendingBytes`
  * lets the downloader stop requesting while hashing or the disk falls behind, which is
  * what keeps memory bounded at any transfer rate.
@@ -51,25 +51,19 @@ export class PieceVerifier {
 
   private async run(piece: number, data: Uint8Array): Promise<void> {
     const o = this.options;
-    let digest: Uint8Array;
-    try {
-      digest = await o.hashPool.sha1(data);
-    } catch (err) {
-      if (!this.closed) o.onError(err, piece);
-      return;
-    }
+    // Hashing and writing run side by side on the same bytes (the worker reads the shared
+    // buffer, the disk write reads it too), so a piece holds its buffer half as long.
+    // Bytes of a piece that then fails are on disk but never marked verified: the piece is
+    // downloaded again and overwrites them (libtorrent does the same).
+    const [hashed, written] = await Promise.allSettled([
+      o.hashPool.sha1(data),
+      o.storage.writePiece(piece, data),
+    ]);
     if (this.closed) return;
-    if (!hashMatches(o.pieceHashes, piece, digest)) {
-      o.onFailed(piece);
-      return;
-    }
-    try {
-      await o.storage.writePiece(piece, data);
-    } catch (err) {
-      if (!this.closed) o.onError(err, piece);
-      return;
-    }
-    if (!this.closed) o.onVerified(piece);
+    if (hashed.status === 'rejected') return o.onError(hashed.reason, piece);
+    if (!hashMatches(o.pieceHashes, piece, hashed.value)) return o.onFailed(piece);
+    if (written.status === 'rejected') return o.onError(written.reason, piece);
+    o.onVerified(piece);
   }
 
   /** Drops results still to come (their buffers are still released). */

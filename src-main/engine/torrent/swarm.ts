@@ -26,7 +26,8 @@ export interface SwarmOptions {
   maxCandidates?: number;
 }
 
-const addressKey = (host: string, port: number) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
+const addressKey = (host: string, port: number) =>
+  host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 
 /**
  * Where a torrent's peers come from: candidate addresses (trackers, magnet `x.pe`,

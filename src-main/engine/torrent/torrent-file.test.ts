@@ -5,7 +5,13 @@ import { torrentFileFromInfo } from './torrent-file.ts';
 
 describe('torrentFileFromInfo', () => {
   const original = parseTorrent(
-    encodeTorrent({ name: 'a.bin', pieceLengthBytes: 16384, pieceHashes: new Uint8Array(20), multiFile: false, files: [{ path: ['a.bin'], lengthBytes: 10 }] }),
+    encodeTorrent({
+      name: 'a.bin',
+      pieceLengthBytes: 16384,
+      pieceHashes: new Uint8Array(20),
+      multiFile: false,
+      files: [{ path: ['a.bin'], lengthBytes: 10 }],
+    }),
   );
 
   it('wraps raw info bytes into a .torrent with the same info-hash and trackers', () => {

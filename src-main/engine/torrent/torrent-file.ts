@@ -23,3 +23,18 @@ export function torrentFileFromInfo(infoBytes: Uint8Array, announceList: string[
   out[out.length - 1] = 0x65; // 'e'
   return out;
 }
+
+/** BEP 12 tiers: the metainfo's, then each extra URL not already listed as its own tier. */
+export function announceTiers(
+  metainfoTiers: readonly (readonly string[])[],
+  extra: readonly string[],
+): string[][] {
+  const tiers = metainfoTiers.map((t) => [...t]);
+  const seen = new Set(tiers.flat());
+  for (const url of extra) {
+    if (seen.has(url)) continue;
+    seen.add(url);
+    tiers.push([url]);
+  }
+  return tiers;
+}

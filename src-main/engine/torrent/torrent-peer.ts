@@ -44,8 +44,16 @@ export class TorrentPeer implements PickerPeer {
     this.queueDepth = initialQueueDepth;
   }
 
+  private clientNameCache: string | undefined;
+
   get address(): string {
     return this.conn.address;
+  }
+
+  /** Client name from the peer id (BEP 20), computed once. */
+  get client(): string {
+    this.clientNameCache ??= this.conn.clientName;
+    return this.clientNameCache;
   }
 
   get choking(): boolean {

@@ -104,7 +104,7 @@ export function buildPeers(s: SnapshotSource): PeerDetail[] {
     out.push({
       index: p.index,
       address: p.address,
-      client: c.clientName,
+      client: p.client,
       peerIdHex: c.remotePeerId ? Buffer.from(c.remotePeerId).toString('hex') : '',
       downRateBps: Math.round(c.downloadRate.bytesPerSecond()),
       upRateBps: Math.round(c.uploadRate.bytesPerSecond()),
@@ -150,7 +150,12 @@ export function buildDetail(s: SnapshotSource): TorrentDetail {
     infoHashHex: s.id,
     magnet: s.magnet(),
     pieceLengthBytes: m?.pieceLengthBytes ?? 0,
-    pieces: { pieceCount, haveBase64: have.toBase64(), downloadingBase64: downloading.toBase64(), ...s.pieceSources.snapshot() },
+    pieces: {
+      pieceCount,
+      haveBase64: have.toBase64(),
+      downloadingBase64: downloading.toBase64(),
+      ...s.pieceSources.snapshot(),
+    },
     files: m ? buildFiles(m, have) : [],
     peers: buildPeers(s),
     trackers: buildTrackers(s.trackers),
@@ -159,4 +164,13 @@ export function buildDetail(s: SnapshotSource): TorrentDetail {
   if (m?.comment) detail.comment = m.comment;
   if (m?.createdBy) detail.createdBy = m.createdBy;
   return detail;
+}
+
+/** Bytes of the verified pieces (the last piece is short). */
+export function verifiedBytesOf(m: Metainfo | null, have: Bitfield | null): number {
+  if (!m || !have) return 0;
+  let bytes = have.count() * m.pieceLengthBytes;
+  const lastPieceBytes = m.totalLengthBytes - (m.pieceCount - 1) * m.pieceLengthBytes;
+  if (have.get(m.pieceCount - 1)) bytes -= m.pieceLengthBytes - lastPieceBytes;
+  return bytes;
 }

@@ -3,12 +3,12 @@ import type { Metainfo } from '../../protocol/metainfo/metainfo-types.ts';
 import { formatMagnet } from '../../protocol/magnet.ts';
 import type { PeerConnection } from '../peer/peer-connection.ts';
 import type { TorrentPeer } from './torrent-peer.ts';
-import { RateMeter } from '../rate/rate-meter.ts';
+import { TransferTotals } from './transfer-totals.ts';
 import type { ResumeRecordV1 } from '../resume/resume-record.ts';
 import type { EngineError, TorrentDetail, TorrentState, TorrentSummary } from '../session-api.ts';
 import { ActiveTransfer } from './active-transfer.ts';
-import { checkPieces } from './piece-check.ts';
-import { fileStamps } from '../resume/file-change.ts';
+import { checkStoredPieces } from './piece-check.ts';
+import { buildResumeRecord } from './torrent-resume.ts';
 import type { FileStamp } from '../storage/storage.ts';
 import { MetadataExchange } from './metadata-exchange.ts';
 import { PieceSources } from './piece-sources.ts';
@@ -16,8 +16,8 @@ import { PeerSet } from './peer-set.ts';
 import { Swarm, type PeerCandidate } from './swarm.ts';
 import type { TorrentContext } from './torrent-context.ts';
 import { TrackerLink } from './tracker-link.ts';
-import { torrentFileFromInfo } from './torrent-file.ts';
-import { buildDetail, buildSummary, type SnapshotSource } from './torrent-snapshot.ts';
+import { announceTiers, torrentFileFromInfo } from './torrent-file.ts';
+import { buildDetail, buildSummary, verifiedBytesOf, type SnapshotSource } from './torrent-snapshot.ts';
 
 export interface TorrentInit {
   infoHash: Uint8Array;
@@ -69,12 +69,7 @@ export class Torrent {
   private transfer: ActiveTransfer | null = null;
   /** Verified pieces as of the last stop (for snapshots while inactive). */
   private lastHave: Bitfield | null = null;
-  private uploadedBase: number;
-  private downloadedBase: number;
-  private downloadedNow = 0;
-  private uploadedNow = 0;
-  private readonly downRate: RateMeter;
-  private readonly upRate: RateMeter;
+  private readonly totals: TransferTotals;
   private timer: ReturnType<typeof setInterval> | null = null;
   private lastResumeSaveMs = 0;
   /** Bumped on every stop: async work started before checks it and gives up. */
@@ -100,11 +95,12 @@ export class Torrent {
     this.userPaused = init.paused;
     this.addedAtMs = init.record?.addedAtMs ?? ctx.now();
     this.completedAtMs = init.record?.completedAtMs ?? null;
-    this.uploadedBase = init.record?.uploadedBytes ?? 0;
-    this.downloadedBase = init.record?.downloadedBytes ?? 0;
+    this.totals = new TransferTotals(
+      init.record?.downloadedBytes ?? 0,
+      init.record?.uploadedBytes ?? 0,
+      ctx.now,
+    );
     this.initialPeers = init.initialPeers ?? [];
-    this.downRate = new RateMeter({ now: ctx.now });
-    this.upRate = new RateMeter({ now: ctx.now });
     if (this.metainfo) this.pieceSources.reset(this.metainfo.pieceCount);
     if (init.record && this.metainfo && init.record.pieceCount === this.metainfo.pieceCount) {
       this.lastHave = Bitfield.fromBase64(init.record.pieceCount, init.record.verifiedPieces);
@@ -132,7 +128,10 @@ export class Torrent {
       transfer: () => this.transfer,
       metadata: this.metadata,
       swarm: this.swarm,
-      accepting: () => !this.closed && !this.userPaused && (this.state === 'fetching-metadata' || this.state === 'downloading' || this.state === 'seeding'),
+      accepting: () =>
+        !this.closed &&
+        !this.userPaused &&
+        (this.state === 'fetching-metadata' || this.state === 'downloading' || this.state === 'seeding'),
       changed: () => this.ctx.changed(this.id),
     });
   }
@@ -147,14 +146,7 @@ export class Torrent {
 
   /** Announce URL tiers: the metainfo's, then each extra URL as its own tier. */
   announceList(): string[][] {
-    const tiers = (this.metainfo?.announceList ?? []).map((t) => [...t]);
-    const seen = new Set(tiers.flat());
-    for (const url of this.extraTrackers) {
-      if (seen.has(url)) continue;
-      seen.add(url);
-      tiers.push([url]);
-    }
-    return tiers;
+    return announceTiers(this.metainfo?.announceList ?? [], this.extraTrackers);
   }
 
   /** The announcer's per-tracker status (empty while not announcing). */
@@ -219,12 +211,11 @@ export class Torrent {
       // Paused stays paused: hash what is on disk, remember it, start nothing.
       this.setState('checking');
       const storage = ActiveTransfer.storageFor(this.ctx, this.metainfo, this.savePath);
-      try {
-        this.lastHave = await checkPieces({ metainfo: this.metainfo, storage, hashPool: this.ctx.hashPool, full: true });
-        this.pausedStamps = fileStamps(await storage.existingFiles());
-      } finally {
-        await storage.close();
-      }
+      ({ have: this.lastHave, stamps: this.pausedStamps } = await checkStoredPieces(
+        this.metainfo,
+        storage,
+        this.ctx.hashPool,
+      ));
       this.setState('paused');
       await this.saveResume();
       return;
@@ -246,7 +237,9 @@ export class Torrent {
 
   /** Removes the payload from disk (after close). */
   async deleteFiles(): Promise<void> {
-    const storage = this.transfer?.storage ?? (this.metainfo ? ActiveTransfer.storageFor(this.ctx, this.metainfo, this.savePath) : null);
+    const storage =
+      this.transfer?.storage ??
+      (this.metainfo ? ActiveTransfer.storageFor(this.ctx, this.metainfo, this.savePath) : null);
     await storage?.deleteFiles();
   }
 
@@ -268,7 +261,7 @@ export class Torrent {
         onPieceVerified: (piece, credited) => this.onPieceVerified(piece, credited),
         onComplete: () => this.onComplete(),
         onError: (err) => this.fail(err),
-        onPayload: (_peer, bytes, direction) => this.onPayload(bytes, direction),
+        onPayload: (_peer, bytes, direction) => this.totals.add(bytes, direction),
       });
       if (gen !== this.generation) {
         await transfer.close();
@@ -279,7 +272,8 @@ export class Torrent {
       this.pausedStamps = null;
       this.trustedComplete = transfer.isComplete;
       this.setState(transfer.isComplete ? 'seeding' : 'downloading');
-      if (transfer.isComplete && this.completedAtMs === null && this.record === undefined) this.completedAtMs = this.ctx.now();
+      if (transfer.isComplete && this.completedAtMs === null && this.record === undefined)
+        this.completedAtMs = this.ctx.now();
       for (const peer of this.peers.values()) this.transfer.attachPeer(peer);
       this.openNetwork();
       await this.saveResume();
@@ -295,9 +289,15 @@ export class Torrent {
       this.trackers = new TrackerLink(this.ctx, {
         infoHash: this.infoHash,
         announceList: this.announceList(),
-        totals: () => ({ uploaded: this.uploadedBytes, downloaded: this.downloadedBytes, left: this.leftBytes() }),
+        totals: () => ({
+          uploaded: this.uploadedBytes,
+          downloaded: this.downloadedBytes,
+          left: this.leftBytes(),
+        }),
         onPeers: (peers) => this.swarm.addCandidates(peers),
         onStatus: () => this.ctx.changed(this.id),
+        onTrackerFailed: (url, message) =>
+          this.ctx.warning({ code: 'tracker-failed', message: `${url}: ${message}`, torrentId: this.id }),
       });
     }
     this.trackers.start();
@@ -315,14 +315,19 @@ export class Torrent {
     this.transfer = null;
     if (transfer) this.lastHave = transfer.have;
     const closing = transfer?.close().catch((err: unknown) =>
-      this.ctx.warning({ code: 'storage-close-failed', message: err instanceof Error ? err.message : String(err), torrentId: this.id }),
+      this.ctx.warning({
+        code: 'storage-close-failed',
+        message: err instanceof Error ? err.message : String(err),
+        torrentId: this.id,
+      }),
     );
     await Promise.all([trackers?.close(sendStopped), closing]);
     if (transfer) this.lastHave = transfer.have.clone();
   }
 
   private fail(err: unknown): void {
-    const code = typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : 'engine-error';
+    const code =
+      typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : 'engine-error';
     const message = err instanceof Error ? err.message : String(err);
     this.error = { code, message };
     void this.stop('error');
@@ -342,9 +347,11 @@ export class Torrent {
     this.metainfo = metainfo;
     this.pieceSources.reset(metainfo.pieceCount);
     this.peers.setPieceCount(metainfo.pieceCount);
-    void this.ctx.resumeStore.saveMetadata(this.id, { kind: 'info', bytes: metainfo.infoBytes }).catch((err: unknown) =>
-      this.ctx.warning({ code: 'resume-save-failed', message: String(err), torrentId: this.id }),
-    );
+    void this.ctx.resumeStore
+      .saveMetadata(this.id, { kind: 'info', bytes: metainfo.infoBytes })
+      .catch((err: unknown) =>
+        this.ctx.warning({ code: 'resume-save-failed', message: String(err), torrentId: this.id }),
+      );
     this.ctx.metadata(this.id);
     if (this.state === 'fetching-metadata') void this.prepare(this.generation, false);
   }
@@ -367,19 +374,14 @@ export class Torrent {
 
   // ------------------------------------------------------------ transfer events
 
-  private onPayload(bytes: number, direction: 'down' | 'up'): void {
-    if (direction === 'down') {
-      this.downloadedNow += bytes;
-      this.downRate.add(bytes);
-    } else {
-      this.uploadedNow += bytes;
-      this.upRate.add(bytes);
-    }
-  }
-
   private onPieceVerified(piece: number, credited: TorrentPeer | null): void {
-    this.pieceSources.record(piece, credited ? { index: credited.index, address: credited.address, client: credited.conn.clientName } : null);
-    this.ctx.pieceVerified({ torrentId: this.id, piece, fromAddress: credited?.address ?? null, fromPeerIndex: credited?.index ?? -1 });
+    this.pieceSources.record(piece, credited);
+    this.ctx.pieceVerified({
+      torrentId: this.id,
+      piece,
+      fromAddress: credited?.address ?? null,
+      fromPeerIndex: credited?.index ?? -1,
+    });
     this.ctx.changed(this.id);
   }
 
@@ -399,27 +401,24 @@ export class Torrent {
     this.transfer?.tick();
     this.swarm.connectMore();
     const nowMs = this.ctx.now();
-    if (this.transfer && nowMs - this.lastResumeSaveMs >= this.ctx.tuning.resumeSaveIntervalMs) void this.saveResume();
-    if (this.peers.size > 0 || this.state === 'downloading' || this.state === 'checking') this.ctx.changed(this.id);
+    if (this.transfer && nowMs - this.lastResumeSaveMs >= this.ctx.tuning.resumeSaveIntervalMs)
+      void this.saveResume();
+    if (this.peers.size > 0 || this.state === 'downloading' || this.state === 'checking')
+      this.ctx.changed(this.id);
   }
 
   // ------------------------------------------------------------ numbers and snapshots
 
   get uploadedBytes(): number {
-    return this.uploadedBase + this.uploadedNow;
+    return this.totals.uploadedBytes;
   }
 
   get downloadedBytes(): number {
-    return this.downloadedBase + this.downloadedNow;
+    return this.totals.downloadedBytes;
   }
 
   private verifiedBytes(): number {
-    const m = this.metainfo;
-    const have = this.transfer?.have ?? this.lastHave;
-    if (!m || !have) return 0;
-    let bytes = have.count() * m.pieceLengthBytes;
-    if (have.get(m.pieceCount - 1)) bytes -= m.pieceLengthBytes - (m.totalLengthBytes - (m.pieceCount - 1) * m.pieceLengthBytes);
-    return bytes;
+    return verifiedBytesOf(this.metainfo, this.transfer?.have ?? this.lastHave);
   }
 
   private leftBytes(): number {
@@ -440,8 +439,8 @@ export class Torrent {
       verifiedBytes: this.verifiedBytes(),
       downloadedBytes: this.downloadedBytes,
       uploadedBytes: this.uploadedBytes,
-      downRateBps: this.downRate.bytesPerSecond(),
-      upRateBps: this.upRate.bytesPerSecond(),
+      downRateBps: this.totals.downRate.bytesPerSecond(),
+      upRateBps: this.totals.upRate.bytesPerSecond(),
       peers: [...this.peers.values()],
       savePath: this.savePath,
       addedAtMs: this.addedAtMs,
@@ -465,23 +464,19 @@ export class Torrent {
 
   /** The resume record for now. */
   resumeRecord(): ResumeRecordV1 {
-    const m = this.metainfo;
-    const have = this.transfer?.have ?? this.lastHave ?? new Bitfield(m?.pieceCount ?? 0);
-    const record: ResumeRecordV1 = {
-      version: 1,
-      infoHashHex: this.id,
+    return buildResumeRecord({
+      id: this.id,
       name: this.name,
       savePath: this.savePath,
       addedAtMs: this.addedAtMs,
-      state: this.userPaused ? 'paused' : 'active',
-      verifiedPieces: have.toBase64(),
-      pieceCount: m?.pieceCount ?? 0,
+      paused: this.userPaused,
+      pieceCount: this.metainfo?.pieceCount ?? 0,
+      have: this.transfer?.have ?? this.lastHave,
       files: this.transfer?.fileStamps ?? this.pausedStamps ?? this.record?.files ?? [],
       uploadedBytes: this.uploadedBytes,
       downloadedBytes: this.downloadedBytes,
-    };
-    if (this.completedAtMs !== null) record.completedAtMs = this.completedAtMs;
-    return record;
+      completedAtMs: this.completedAtMs,
+    });
   }
 
   /** Flushes written pieces, re-stamps the files and saves the record atomically. */
@@ -493,7 +488,11 @@ export class Torrent {
       this.record = this.resumeRecord();
       await this.ctx.resumeStore.save(this.record);
     } catch (err) {
-      this.ctx.warning({ code: 'resume-save-failed', message: err instanceof Error ? err.message : String(err), torrentId: this.id });
+      this.ctx.warning({
+        code: 'resume-save-failed',
+        message: err instanceof Error ? err.message : String(err),
+        torrentId: this.id,
+      });
     }
   }
 }

@@ -8,6 +8,8 @@ export interface TrackerLinkOptions {
   totals(): TransferTotals;
   onPeers(peers: PeerAddress[]): void;
   onStatus(): void;
+  /** A tracker went from answering (or not yet tried) to failing. */
+  onTrackerFailed(url: string, message: string): void;
 }
 
 /**
@@ -18,6 +20,7 @@ export interface TrackerLinkOptions {
 export class TrackerLink {
   private readonly announcer: Announcer | null;
   private closing: Promise<void> | null = null;
+  private readonly failing = new Set<string>();
 
   constructor(ctx: TorrentContext, o: TrackerLinkOptions) {
     const hasTrackers = o.announceList.some((tier) => tier.length > 0);
@@ -29,7 +32,17 @@ export class TrackerLink {
           announceList: o.announceList,
           totals: o.totals,
           onPeers: (peers) => o.onPeers(peers),
-          onStatus: () => o.onStatus(),
+          onStatus: (statuses) => {
+            for (const t of statuses) {
+              // Warn once per outage: on the first failure, and again only after a success.
+              if (t.state === 'working') this.failing.delete(t.url);
+              if (t.state === 'error' && t.lastError && !this.failing.has(t.url)) {
+                this.failing.add(t.url);
+                o.onTrackerFailed(t.url, t.lastError.message);
+              }
+            }
+            o.onStatus();
+          },
           ...(ctx.announceHost ? { ip: ctx.announceHost } : {}),
           minIntervalSec: ctx.tuning.announceMinIntervalSec,
           retryBaseMs: ctx.tuning.announceRetryBaseMs,

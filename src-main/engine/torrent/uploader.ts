@@ -95,7 +95,14 @@ export class Uploader {
     const conn = peer.conn;
     const storage = this.o.storage();
     const q = peer.uploadQueue;
-    while (!this.closed && storage && q.length > 0 && peer.readsInFlight < this.maxReads && !conn.isClosed && conn.bufferedBytes < this.highWater) {
+    while (
+      !this.closed &&
+      storage &&
+      q.length > 0 &&
+      peer.readsInFlight < this.maxReads &&
+      !conn.isClosed &&
+      conn.bufferedBytes < this.highWater
+    ) {
       const nowMs = this.now();
       if (nowMs < peer.sendHoldUntilMs) return; // rate limited: the torrent's tick pumps again
       const run = this.takeRun(q);
@@ -138,7 +145,12 @@ export class Uploader {
     let end = first.begin + first.length;
     while (q.length > 0) {
       const next = q[0]!;
-      if (next.index !== first.index || next.begin !== end || Math.floor((next.begin + next.length - 1) / this.runBytes) !== window) break;
+      if (
+        next.index !== first.index ||
+        next.begin !== end ||
+        Math.floor((next.begin + next.length - 1) / this.runBytes) !== window
+      )
+        break;
       run.push(q.shift()!);
       end += next.length;
     }

@@ -1,0 +1,40 @@
+import { Bitfield } from '../../../src-shared/util/bitfield.ts';
+import type { ResumeRecordV1 } from '../resume/resume-record.ts';
+import type { FileStamp } from '../storage/storage.ts';
+
+export interface ResumeInput {
+  id: string;
+  name: string;
+  savePath: string;
+  addedAtMs: number;
+  paused: boolean;
+  /** 0 while a magnet has no metadata. */
+  pieceCount: number;
+  /** Verified pieces; null = none known. */
+  have: Bitfield | null;
+  /** Size and mtime of each file when `have` was taken (D's change detection). */
+  files: FileStamp[];
+  uploadedBytes: number;
+  downloadedBytes: number;
+  completedAtMs: number | null;
+}
+
+/** D's resume record (current version) for a torrent's state. */
+export function buildResumeRecord(t: ResumeInput): ResumeRecordV1 {
+  const have = t.have && t.have.length === t.pieceCount ? t.have : new Bitfield(t.pieceCount);
+  const record: ResumeRecordV1 = {
+    version: 1,
+    infoHashHex: t.id,
+    name: t.name,
+    savePath: t.savePath,
+    addedAtMs: t.addedAtMs,
+    state: t.paused ? 'paused' : 'active',
+    verifiedPieces: have.toBase64(),
+    pieceCount: t.pieceCount,
+    files: t.files,
+    uploadedBytes: t.uploadedBytes,
+    downloadedBytes: t.downloadedBytes,
+  };
+  if (t.completedAtMs !== null) record.completedAtMs = t.completedAtMs;
+  return record;
+}

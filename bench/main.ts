@@ -152,7 +152,7 @@ async function main(argv: string[]): Promise<number> {
 
   const report: BenchReport = {
     generatedAt: new Date().toISOString(),
-    command: `node dist/bench/main.js ${argv.join(' ')}`.trim(),
+    command: argv.length > 0 ? `npm run bench -- ${argv.join(' ')}` : 'npm run bench',
     options,
     machine: machineInfo(repoRoot),
     figures,

@@ -145,7 +145,7 @@ function installScriptedHost(args: { torrents: number; pieces: number }): void {
     downloadDir: '/d/downloads',
     peerPort: 6881,
     trackers: [],
-    embeddedTracker: { enabled: false, port: 6969 },
+    embeddedTracker: { enabled: false, port: 6969, advertiseHost: 'auto' },
     rateLimits: { downloadBps: 0, uploadBps: 0 },
     theme: 'dark',
     notifyOnComplete: false,

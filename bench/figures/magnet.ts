@@ -23,10 +23,7 @@ export const magnet: Figure = {
         leecher: client,
       };
       const row = measurement('magnet', client.name, 'first-piece-s', { label, unit: 's', better: 'lower' });
-      const reason =
-        client.name === 'swarmdrop' && !ctx.swarmdrop.missing('get')
-          ? 'not available yet: `swarmdrop get --json` prints one document at completion and no per-piece event, so the first verified piece cannot be timed (issue #5)'
-          : swarmUnavailable(ctx, spec);
+      const reason = swarmUnavailable(ctx, spec);
       if (reason) row.unavailable = reason;
       else {
         try {

@@ -81,12 +81,16 @@ export function summarize(m: Measurement): Measurement {
   return { ...m, median, min: sorted[0]!, max: sorted[sorted.length - 1]! };
 }
 
-/** For every metric with a swarmdrop row: swarmdrop ÷ each other client's row. */
+/**
+ * For every metric with a swarmdrop row: swarmdrop ÷ each other client's row. A peer row
+ * that is structurally unmeasurable (its own row says why) gets no ratio line.
+ */
 export function ratiosOf(figure: FigureResult): Ratio[] {
   const out: Ratio[] = [];
   for (const sd of figure.measurements.filter((m) => m.subject === 'swarmdrop')) {
     for (const peer of figure.measurements) {
       if (peer.subject === 'swarmdrop' || peer.metric !== sd.metric) continue;
+      if (peer.unavailable?.startsWith('not measurable')) continue;
       const base = {
         figure: figure.id,
         metric: sd.metric,
@@ -95,8 +99,10 @@ export function ratiosOf(figure: FigureResult): Ratio[] {
         against: peer.subject,
       };
       if (sd.median === undefined) out.push({ ...base, unavailable: 'swarmdrop row unavailable' });
-      else if (peer.median === undefined || peer.median === 0)
+      else if (peer.median === undefined)
         out.push({ ...base, unavailable: `${peer.subject} row unavailable` });
+      else if (peer.median === 0)
+        out.push({ ...base, unavailable: `ratio undefined: ${peer.subject} median is 0` });
       else out.push({ ...base, value: sd.median / peer.median });
     }
   }

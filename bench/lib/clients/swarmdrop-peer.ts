@@ -2,7 +2,8 @@
 // --out DIR --json` on 127.0.0.1 with an ephemeral port and its own data folder. Given the
 // complete payload folder as --out it verifies the data and seeds; given an empty folder it
 // downloads. Either way it prints one JSON document ({infoHash, name, totalBytes, path,
-// peerPort}) once every piece is verified, then seeds until SIGTERM.
+// peerPort}) once every piece is verified, then seeds until SIGTERM; `--events` adds JSON
+// lines for the metadata and the first verified piece.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { BenchContext } from '../context.ts';
@@ -34,6 +35,8 @@ export function swarmdropPeer(ctx: BenchContext): PeerClient {
         '--port',
         '0',
         '--json',
+        // JSON lines for the moments the magnet figure times (metadata, first-piece).
+        '--events',
       ];
       const child = new TrackedChild(`swarmdrop ${o.seed ? 'seeder' : 'leecher'}`, process.execPath, args, {
         sampleMemory: o.sampleMemory ?? false,
@@ -44,9 +47,7 @@ export function swarmdropPeer(ctx: BenchContext): PeerClient {
         child,
         waitSeeding: complete,
         waitFinished: complete,
-        // `get --json` reports completion only, no per-piece events (issue #5).
-        waitFirstPiece: () =>
-          Promise.reject(new Error('`swarmdrop get --json` has no per-piece progress event')),
+        waitFirstPiece: async (timeoutMs) => (await child.waitForEvent('first-piece', timeoutMs)).atMs,
         stop: () => child.stop(),
       };
     },

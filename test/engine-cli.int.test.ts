@@ -2,75 +2,62 @@
 // --json, clean shutdown, crash (SIGKILL) and resume, and clear failures.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TrackedChild } from '../bench/lib/tracked-child.ts';
 import { bencode } from '../src-main/protocol/bencode.ts';
 import { makeTempDir } from './support/temp-dir.ts';
-import { buildCli, type BuiltCli } from './support/swarmdrop-cli.ts';
-import { openTestSession, sha256File, startTracker, waitFor, writeRandomFile } from './engine-harness.ts';
+import {
+  buildCli,
+  exitOrTimeout,
+  loopbackPeerFlags,
+  spawnCli,
+  type BuiltCli,
+} from './support/swarmdrop-cli.ts';
+import { cleanupAfterEach, sha256File, startEngineEnv, waitFor, writeRandomFile } from './engine-harness.ts';
 
 const MiB = 1024 * 1024;
 
 describe('swarmdrop share / get', () => {
   let cli: BuiltCli;
-  const cleanups: (() => Promise<unknown>)[] = [];
   beforeAll(async () => {
     cli = await buildCli();
   }, 60_000);
   afterAll(async () => {
     await cli?.remove();
   });
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
+  const defer = cleanupAfterEach();
 
-  /** `debug`: stack traces on stderr (SWARMDROP_DEBUG), for diagnosing failures. */
-  function spawnCli(name: string, args: string[], debug = true): TrackedChild {
-    const env = { ...process.env };
-    if (debug) env.SWARMDROP_DEBUG = '1';
-    else delete env.SWARMDROP_DEBUG;
-    const child = new TrackedChild(name, process.execPath, [cli.script, ...args], { env });
-    cleanups.push(() => child.stop());
+  /** The CLI as a child stopped after the test; `debug`: stack traces on stderr (SWARMDROP_DEBUG). */
+  function startCli(name: string, args: string[], debug = true): TrackedChild {
+    const child = spawnCli(cli, name, args, debug);
+    defer(() => child.stop());
     return child;
   }
 
   async function exitOf(child: TrackedChild, timeoutMs: number): Promise<number | null> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>(
-      (resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)),
-    );
-    const outcome = await Promise.race([child.exited, timeout]);
-    clearTimeout(timer);
+    const outcome = await exitOrTimeout(child, timeoutMs);
     if (outcome === 'timeout')
       throw new Error(`${child.name} still running after ${timeoutMs} ms: ${child.stderr()}`);
     return outcome.code;
   }
 
   it('shares, publishes to the catalog, and gets by catalog name with --json', async () => {
-    const tmp = await makeTempDir();
-    cleanups.push(tmp.remove);
-    const tracker = await startTracker();
-    cleanups.push(() => tracker.server.close());
-    const source = path.join(tmp.dir, 'src', 'holiday photos.tar');
+    const { dir, tracker } = await startEngineEnv(defer);
+    const source = path.join(dir, 'src', 'holiday photos.tar');
     await writeRandomFile(source, 3 * MiB + 5);
-    const share = spawnCli('share', [
+    const share = startCli('share', [
       'share',
       source,
       '--tracker',
       tracker.url,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-      '--data-dir',
-      path.join(tmp.dir, 'd1'),
+      ...loopbackPeerFlags(path.join(dir, 'd1')),
       '--piece-length',
       '64K',
     ]);
     const magnetLine = await share.waitFor((e) => e.line.startsWith('magnet:?'), 30_000, 'magnet link');
     expect(magnetLine.line).toMatch(/^magnet:\?xt=urn:btih:[0-9a-f]{40}&dn=holiday%20photos\.tar&tr=udp/);
-    const out = path.join(tmp.dir, 'out');
-    const get = spawnCli('get', [
+    const out = path.join(dir, 'out');
+    const get = startCli('get', [
       'get',
       'holiday photos.tar',
       '--tracker',
@@ -79,12 +66,7 @@ describe('swarmdrop share / get', () => {
       out,
       '--no-seed',
       '--json',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-      '--data-dir',
-      path.join(tmp.dir, 'd2'),
+      ...loopbackPeerFlags(path.join(dir, 'd2')),
     ]);
     expect(await exitOf(get, 45_000)).toBe(0);
     const docs = get.allEvents().filter((e) => e.json);
@@ -100,28 +82,19 @@ describe('swarmdrop share / get', () => {
   });
 
   it('get --events prints metadata, first-piece and complete as JSON lines (magnet)', async () => {
-    const tmp = await makeTempDir();
-    cleanups.push(tmp.remove);
-    const tracker = await startTracker();
-    cleanups.push(() => tracker.server.close());
-    const source = path.join(tmp.dir, 'src', 'e.bin');
+    const { dir, open } = await startEngineEnv(defer);
+    const source = path.join(dir, 'src', 'e.bin');
     await writeRandomFile(source, MiB);
-    const seeder = await openTestSession(tmp.dir, 'seeder', { defaultTrackers: [tracker.url] });
-    cleanups.push(() => seeder.close());
+    const seeder = await open('seeder');
     const shared = await seeder.share([source], { pieceLengthBytes: 16 * 1024 });
-    const get = spawnCli('get --events', [
+    const get = startCli('get --events', [
       'get',
       shared.magnet,
       '--out',
-      path.join(tmp.dir, 'out'),
+      path.join(dir, 'out'),
       '--no-seed',
       '--events',
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--data-dir',
-      path.join(tmp.dir, 'd'),
+      ...loopbackPeerFlags(path.join(dir, 'd')),
     ]);
     expect(await exitOf(get, 30_000)).toBe(0);
     const lines = get.allEvents();
@@ -132,22 +105,15 @@ describe('swarmdrop share / get', () => {
   });
 
   it('a leecher killed with SIGKILL resumes without downloading verified pieces again', async () => {
-    const tmp = await makeTempDir();
-    cleanups.push(tmp.remove);
-    const tracker = await startTracker();
-    cleanups.push(() => tracker.server.close());
+    const { dir, tracker, open } = await startEngineEnv(defer);
     const total = 6 * MiB;
-    const source = path.join(tmp.dir, 'src', 'big.bin');
+    const source = path.join(dir, 'src', 'big.bin');
     await writeRandomFile(source, total);
-    const seeder = await openTestSession(tmp.dir, 'seeder', {
-      defaultTrackers: [tracker.url],
-      rateLimits: { uploadBps: 1 * MiB },
-    });
-    cleanups.push(() => seeder.close());
+    const seeder = await open('seeder', { rateLimits: { uploadBps: 1 * MiB } });
     const shared = await seeder.share([source], { pieceLengthBytes: 64 * 1024 });
-    const torrentFile = path.join(tmp.dir, 'big.torrent');
+    const torrentFile = path.join(dir, 'big.torrent');
     await writeFile(torrentFile, shared.torrentBytes);
-    const out = path.join(tmp.dir, 'out');
+    const out = path.join(dir, 'out');
     const args = [
       'get',
       torrentFile,
@@ -156,15 +122,10 @@ describe('swarmdrop share / get', () => {
       '--out',
       out,
       '--no-seed',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-      '--data-dir',
-      path.join(tmp.dir, 'leecher-data'),
+      ...loopbackPeerFlags(path.join(dir, 'leecher-data')),
     ];
 
-    const first = spawnCli('get (killed)', args);
+    const first = startCli('get (killed)', args);
     await first.waitFor(
       (e) => /^downloading: (\d+)/.test(e.line) && Number(/^downloading: ([\d.]+)/.exec(e.line)![1]) >= 30,
       30_000,
@@ -175,7 +136,7 @@ describe('swarmdrop share / get', () => {
     const beforeRestart = seeder.list()[0]!.uploadedBytes;
     expect(beforeRestart).toBeGreaterThanOrEqual(0.3 * total);
 
-    const second = spawnCli('get (restarted)', args);
+    const second = startCli('get (restarted)', args);
     expect(await exitOf(second, 60_000)).toBe(0);
     expect(await sha256File(path.join(out, 'big.bin'))).toBe(await sha256File(source));
     const sentInTotal = seeder.list()[0]!.uploadedBytes;
@@ -187,7 +148,7 @@ describe('swarmdrop share / get', () => {
 
   it('get refuses a torrent whose paths escape the folder: exit 1, one clear line', async () => {
     const tmp = await makeTempDir();
-    cleanups.push(tmp.remove);
+    defer(tmp.remove);
     const evil = path.join(tmp.dir, 'evil.torrent');
     await writeFile(
       evil,
@@ -200,7 +161,7 @@ describe('swarmdrop share / get', () => {
         },
       }),
     );
-    const get = spawnCli(
+    const get = startCli(
       'get evil',
       [
         'get',
@@ -208,12 +169,7 @@ describe('swarmdrop share / get', () => {
         '--out',
         path.join(tmp.dir, 'out'),
         '--no-seed',
-        '--host',
-        '127.0.0.1',
-        '--port',
-        '0',
-        '--data-dir',
-        path.join(tmp.dir, 'd'),
+        ...loopbackPeerFlags(path.join(tmp.dir, 'd')),
       ],
       false,
     );
@@ -228,22 +184,16 @@ describe('swarmdrop share / get', () => {
   });
 
   it('get of an unknown catalog name fails with a clear message', async () => {
-    const tmp = await makeTempDir();
-    cleanups.push(tmp.remove);
-    const tracker = await startTracker();
-    cleanups.push(() => tracker.server.close());
-    const get = spawnCli('get missing', [
+    const { dir, tracker } = await startEngineEnv(defer);
+    const get = startCli('get missing', [
       'get',
       'no such thing',
       '--tracker',
       tracker.url,
       '--out',
-      path.join(tmp.dir, 'out'),
+      path.join(dir, 'out'),
       '--no-seed',
-      '--port',
-      '0',
-      '--data-dir',
-      path.join(tmp.dir, 'd'),
+      ...loopbackPeerFlags(path.join(dir, 'd')),
     ]);
     expect(await exitOf(get, 20_000)).toBe(1);
     expect(get.stderr()).toMatch(/nothing named 'no such thing' in the catalog/);

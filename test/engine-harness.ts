@@ -4,6 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { afterEach } from 'vitest';
 import { openSession } from '../src-main/engine/session/open-session.ts';
 import type {
   EngineTuning,
@@ -12,6 +13,7 @@ import type {
   TorrentSummary,
 } from '../src-main/engine/session-api.ts';
 import { TrackerServer } from '../src-main/tracker/server/index.ts';
+import { makeTempDir } from './support/temp-dir.ts';
 
 export const FAST_TUNING: Partial<EngineTuning> = {
   tickMs: 100,
@@ -28,6 +30,48 @@ export async function startTracker(): Promise<{ url: string; server: TrackerServ
   const server = new TrackerServer({ intervalSec: 1 });
   const { port } = await server.listen({ host: '127.0.0.1', port: 0 });
   return { url: `udp://127.0.0.1:${port}`, server };
+}
+
+/** Registers something to undo after the current test (see `cleanupAfterEach`). */
+export type Defer = (cleanup: () => Promise<unknown>) => void;
+
+/**
+ * Call in a `describe`: everything handed to the returned `defer` during a test is undone
+ * after it, last first (sessions before the tracker they announce to, the folder last).
+ */
+export function cleanupAfterEach(): Defer {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  return (cleanup) => {
+    cleanups.push(cleanup);
+  };
+}
+
+export interface EngineEnv {
+  /** A fresh temp folder; session `name` keeps its data and downloads below `dir/name`. */
+  readonly dir: string;
+  readonly tracker: { url: string; server: TrackerServer };
+  /** A session at `dir/name` announcing to `tracker`, closed after the test. */
+  open(name: string, extra?: Partial<SessionOptions>): Promise<Session>;
+}
+
+/** A temp folder and a tracker on 127.0.0.1 for one test; `defer` removes both after it. */
+export async function startEngineEnv(defer: Defer): Promise<EngineEnv> {
+  const tmp = await makeTempDir();
+  defer(tmp.remove);
+  const tracker = await startTracker();
+  defer(() => tracker.server.close());
+  return {
+    dir: tmp.dir,
+    tracker,
+    async open(name, extra = {}) {
+      const s = await openTestSession(tmp.dir, name, { defaultTrackers: [tracker.url], ...extra });
+      defer(() => s.close());
+      return s;
+    },
+  };
 }
 
 export async function openTestSession(

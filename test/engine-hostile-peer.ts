@@ -26,8 +26,13 @@ export interface HostilePeer {
   close(): Promise<void>;
 }
 
-export async function startHostilePeer(infoHash: Uint8Array): Promise<HostilePeer> {
-  let blocks = 0;
+type ScriptedServer = Omit<HostilePeer, 'blocksSent'>;
+
+/**
+ * A TCP server on 127.0.0.1 (ephemeral port) that feeds each connection's bytes to the
+ * decoder `script` builds for that socket; a malformed message drops the connection.
+ */
+async function listenScripted(script: (socket: net.Socket) => WireDecoder): Promise<ScriptedServer> {
   let accepted = 0;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
@@ -35,25 +40,7 @@ export async function startHostilePeer(infoHash: Uint8Array): Promise<HostilePee
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
-    const decoder = new WireDecoder({
-      onHandshake: () => {
-        socket.write(
-          encodeHandshake({
-            reserved: makeReserved({ fastExtension: true }),
-            infoHash,
-            peerId: generatePeerId('-XX0001-'),
-          }),
-        );
-        socket.write(encodeMessage({ type: 'have-all' }));
-        socket.write(encodeMessage({ type: 'unchoke' }));
-      },
-      onMessage: (msg) => {
-        if (msg.type !== 'request') return;
-        blocks++;
-        socket.write(encodePieceHeader(msg.index, msg.begin, msg.length));
-        socket.write(randomBytes(msg.length));
-      },
-    });
+    const decoder = script(socket);
     socket.on('data', (chunk) => {
       try {
         decoder.push(chunk);
@@ -65,7 +52,6 @@ export async function startHostilePeer(infoHash: Uint8Array): Promise<HostilePee
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as net.AddressInfo).port,
-    blocksSent: () => blocks,
     connections: () => accepted,
     close: () =>
       new Promise<void>((resolve) => {
@@ -75,21 +61,42 @@ export async function startHostilePeer(infoHash: Uint8Array): Promise<HostilePee
   };
 }
 
+export async function startHostilePeer(infoHash: Uint8Array): Promise<HostilePeer> {
+  let blocks = 0;
+  const server = await listenScripted(
+    (socket) =>
+      new WireDecoder({
+        onHandshake: () => {
+          socket.write(
+            encodeHandshake({
+              reserved: makeReserved({ fastExtension: true }),
+              infoHash,
+              peerId: generatePeerId('-XX0001-'),
+            }),
+          );
+          socket.write(encodeMessage({ type: 'have-all' }));
+          socket.write(encodeMessage({ type: 'unchoke' }));
+        },
+        onMessage: (msg) => {
+          if (msg.type !== 'request') return;
+          blocks++;
+          socket.write(encodePieceHeader(msg.index, msg.begin, msg.length));
+          socket.write(randomBytes(msg.length));
+        },
+      }),
+  );
+  return { ...server, blocksSent: () => blocks };
+}
+
 /**
  * A peer that has nothing but the info dictionary `infoBytes` and hands it out over BEP 9
  * (any info dict: the tests give it one whose paths try to leave the download folder).
  */
 export async function startMetadataPeer(infoBytes: Uint8Array): Promise<HostilePeer> {
   const infoHash = new Uint8Array(createHash('sha1').update(infoBytes).digest());
-  let accepted = 0;
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    accepted++;
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => undefined);
+  const server = await listenScripted((socket) => {
     let theirMetadataId = 0;
-    const decoder = new WireDecoder(
+    return new WireDecoder(
       {
         onHandshake: () => {
           socket.write(
@@ -133,23 +140,6 @@ export async function startMetadataPeer(infoBytes: Uint8Array): Promise<HostileP
       },
       { fastExtension: false },
     );
-    socket.on('data', (chunk) => {
-      try {
-        decoder.push(chunk);
-      } catch {
-        socket.destroy();
-      }
-    });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    blocksSent: () => 0,
-    connections: () => accepted,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...server, blocksSent: () => 0 };
 }

@@ -3,17 +3,16 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bencode } from '../src-main/protocol/bencode.ts';
-import type { EngineEvent, Session } from '../src-main/engine/session-api.ts';
+import type { EngineEvent } from '../src-main/engine/session-api.ts';
 import { formatMagnet } from '../src-main/protocol/magnet.ts';
-import { makeTempDir } from './support/temp-dir.ts';
 import { startHostilePeer, startMetadataPeer } from './engine-hostile-peer.ts';
 import {
+  cleanupAfterEach,
   isComplete,
-  openTestSession,
   sha256File,
-  startTracker,
+  startEngineEnv,
   waitFor,
   writeRandomFile,
 } from './engine-harness.ts';
@@ -21,26 +20,8 @@ import {
 const MiB = 1024 * 1024;
 
 describe('engine integrity', () => {
-  const cleanups: (() => Promise<unknown>)[] = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
-
-  async function env() {
-    const tmp = await makeTempDir();
-    cleanups.push(tmp.remove);
-    const tracker = await startTracker();
-    cleanups.push(() => tracker.server.close());
-    const open = async (
-      name: string,
-      extra: Parameters<typeof openTestSession>[2] = {},
-    ): Promise<Session> => {
-      const s = await openTestSession(tmp.dir, name, { defaultTrackers: [tracker.url], ...extra });
-      cleanups.push(() => s.close());
-      return s;
-    };
-    return { dir: tmp.dir, tracker, open };
-  }
+  const defer = cleanupAfterEach();
+  const env = () => startEngineEnv(defer);
 
   it('a peer sending corrupt pieces is banned and the download still completes correctly', async () => {
     const { dir, open } = await env();
@@ -50,7 +31,7 @@ describe('engine integrity', () => {
     const seeder = await open('seeder', { rateLimits: { uploadBps: 256 * 1024 } });
     const shared = await seeder.share([source], { pieceLengthBytes: 32 * 1024 });
     const hostile = await startHostilePeer(Buffer.from(shared.id, 'hex'));
-    cleanups.push(() => hostile.close());
+    defer(() => hostile.close());
     const leecher = await open('leecher');
     const warnings: EngineEvent[] = [];
     leecher.on('warning', (w) => warnings.push(w));
@@ -130,7 +111,7 @@ describe('engine integrity', () => {
       files: [{ length: 100, path: ['..', 'escaped.txt'] }],
     });
     const peer = await startMetadataPeer(info);
-    cleanups.push(() => peer.close());
+    defer(() => peer.close());
     const infoHashHex = createHash('sha1').update(info).digest('hex');
     const leecher = await open('leecher');
     const fatals: EngineEvent[] = [];

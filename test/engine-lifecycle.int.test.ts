@@ -2,15 +2,14 @@
 // the files), recheck, and a session restart that trusts resume data unless files changed.
 import { access, open as openFile, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSocket } from 'node:dgram';
-import type { EngineEvent, Session } from '../src-main/engine/session-api.ts';
-import { makeTempDir } from './support/temp-dir.ts';
+import type { EngineEvent } from '../src-main/engine/session-api.ts';
 import {
+  cleanupAfterEach,
   isComplete,
-  openTestSession,
   sha256File,
-  startTracker,
+  startEngineEnv,
   waitFor,
   writeRandomFile,
 } from './engine-harness.ts';
@@ -36,27 +35,14 @@ async function flipByte(file: string, keepMtime = false): Promise<void> {
 }
 
 describe('engine lifecycle', () => {
-  const cleanups: (() => Promise<unknown>)[] = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
+  const defer = cleanupAfterEach();
 
+  /** A tracker, and 2 MiB of random data at `src/data.bin` to share. */
   async function env() {
-    const tmp = await makeTempDir();
-    cleanups.push(tmp.remove);
-    const tracker = await startTracker();
-    cleanups.push(() => tracker.server.close());
-    const source = path.join(tmp.dir, 'src', 'data.bin');
+    const { dir, open } = await startEngineEnv(defer);
+    const source = path.join(dir, 'src', 'data.bin');
     await writeRandomFile(source, 2 * MiB);
-    const open = async (
-      name: string,
-      extra: Parameters<typeof openTestSession>[2] = {},
-    ): Promise<Session> => {
-      const s = await openTestSession(tmp.dir, name, { defaultTrackers: [tracker.url], ...extra });
-      cleanups.push(() => s.close());
-      return s;
-    };
-    return { dir: tmp.dir, source, open };
+    return { dir, source, open };
   }
 
   it('pause stops the transfer and resume finishes it', async () => {
@@ -167,7 +153,7 @@ describe('engine lifecycle', () => {
     const { source, open } = await env();
     const silent = createSocket('udp4');
     await new Promise<void>((resolve) => silent.bind(0, '127.0.0.1', resolve));
-    cleanups.push(() => new Promise<void>((resolve) => silent.close(() => resolve())));
+    defer(() => new Promise<void>((resolve) => silent.close(() => resolve())));
     const url = `udp://127.0.0.1:${silent.address().port}`;
     const seeder = await open('lonely', { defaultTrackers: [url] });
     const warnings: EngineEvent[] = [];

@@ -1,13 +1,12 @@
 // Swarms on loopback: real sessions, a real UDP tracker, real files.
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { PieceVerifiedEvent, Session } from '../src-main/engine/session-api.ts';
-import { makeTempDir } from './support/temp-dir.ts';
+import { describe, expect, it } from 'vitest';
+import type { PieceVerifiedEvent } from '../src-main/engine/session-api.ts';
 import {
+  cleanupAfterEach,
   isComplete,
-  openTestSession,
   sha256File,
-  startTracker,
+  startEngineEnv,
   waitFor,
   writeRandomFile,
 } from './engine-harness.ts';
@@ -15,33 +14,14 @@ import {
 const MiB = 1024 * 1024;
 
 describe('engine swarms', () => {
-  const cleanups: (() => Promise<unknown>)[] = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
+  const defer = cleanupAfterEach();
 
+  /** A tracker, `sizeBytes` of random data at `src/payload.bin`, and where session `name` gets it. */
   async function setup(sizeBytes: number) {
-    const tmp = await makeTempDir();
-    cleanups.push(tmp.remove);
-    const tracker = await startTracker();
-    cleanups.push(() => tracker.server.close());
-    const source = path.join(tmp.dir, 'src', 'payload.bin');
+    const { dir, open } = await startEngineEnv(defer);
+    const source = path.join(dir, 'src', 'payload.bin');
     await writeRandomFile(source, sizeBytes);
-    const open = async (
-      name: string,
-      extra: Parameters<typeof openTestSession>[2] = {},
-    ): Promise<Session> => {
-      const s = await openTestSession(tmp.dir, name, { defaultTrackers: [tracker.url], ...extra });
-      cleanups.push(() => s.close());
-      return s;
-    };
-    return {
-      tmp,
-      tracker,
-      source,
-      open,
-      downloaded: (name: string) => path.join(tmp.dir, name, 'downloads', 'payload.bin'),
-    };
+    return { source, open, downloaded: (name: string) => path.join(dir, name, 'downloads', 'payload.bin') };
   }
 
   it('one seeder serves three leechers; every copy is byte-identical', async () => {

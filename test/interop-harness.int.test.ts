@@ -3,10 +3,10 @@
 // moving a payload between Transmission and WebTorrent with no Swarmdrop peer at all.
 // When these pass and an engine test fails, the engine is at fault, not the harness.
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { freeTcpPort } from '../bench/lib/ports.ts';
 import { requireTool } from './support/external-tool.ts';
-import { startInteropHarness, type InteropHarness } from './support/interop-harness.ts';
+import { useInteropHarness } from './support/interop-harness.ts';
 import {
   expectSamePayload,
   magnetLink,
@@ -19,18 +19,10 @@ const daemon = requireTool('transmission-daemon', 'transmission-daemon');
 const create = requireTool('transmission-create', 'transmission-cli');
 
 describe.skipIf(!daemon || !create)('interop harness: Transmission <-> WebTorrent, no Swarmdrop peer', () => {
-  let h: InteropHarness;
-  beforeAll(async () => {
-    h = await startInteropHarness('interop-harness');
-  });
-  afterEach(async () => {
-    await h.stopAll();
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const harness = useInteropHarness('interop-harness');
 
   it('WebTorrent downloads from a Transmission seed (magnet, metadata from the peer)', async () => {
+    const h = harness();
     const payload = await makeSingleFilePayload(
       await h.folder('t-seed'),
       'control-a.bin',
@@ -62,6 +54,7 @@ describe.skipIf(!daemon || !create)('interop harness: Transmission <-> WebTorren
   });
 
   it('Transmission downloads from a WebTorrent seed that dials it (Transmission ignores 127.x tracker peers)', async () => {
+    const h = harness();
     const payload = await makeSingleFilePayload(
       await h.folder('wt-seed'),
       'control-b.bin',

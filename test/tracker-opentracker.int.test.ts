@@ -2,12 +2,12 @@
 // compact BEP 23). Debian's build only tracks whitelisted info-hashes (`-w FILE`, hex, one
 // per line) and drops privileges to `nobody`, so the file and its folder are world-readable;
 // it chroots to `-d DIR`, so the whitelist is named relative to that folder.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { chmod, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TrackedChild } from '../bench/lib/tracked-child.ts';
 import { HttpTrackerClient } from '../src-main/tracker/client/http-tracker-client.ts';
 import type { AnnounceParams } from '../src-main/tracker/client/tracker-client-api.ts';
 import { UdpTrackerClient } from '../src-main/tracker/client/udp-tracker-client.ts';
@@ -50,9 +50,8 @@ const params = (v: number, extra: Partial<AnnounceParams> = {}): AnnounceParams 
 
 describe.skipIf(!opentracker)("our clients against Debian's opentracker", () => {
   let temp: { dir: string; remove(): Promise<void> };
-  let child: ChildProcess | undefined;
+  let child: TrackedChild | undefined;
   let port = 0;
-  let log = '';
   const clients: { close(): void }[] = [];
 
   beforeAll(async () => {
@@ -61,22 +60,20 @@ describe.skipIf(!opentracker)("our clients against Debian's opentracker", () => 
     await chmod(temp.dir, 0o755);
     await chmod(path.join(temp.dir, 'whitelist'), 0o644);
     port = await freePort();
-    child = spawn(
+    child = new TrackedChild(
+      'opentracker',
       opentracker!,
       ['-i', '127.0.0.1', '-p', String(port), '-P', String(port), '-d', temp.dir, '-w', 'whitelist'],
-      {
-        cwd: temp.dir,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
+      { cwd: temp.dir },
     );
-    child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
     // Ready once it answers a BEP 15 connect (bounded).
     const probe = new UdpTrackerClient(`udp://127.0.0.1:${port}`, { baseTimeoutMs: 100, maxRetransmits: 6 });
     try {
       await probe.scrape([whitelisted]);
     } catch (err) {
-      throw new Error(`opentracker did not start: ${(err as Error).message}\n${log}`, { cause: err });
+      throw new Error(`opentracker did not start: ${(err as Error).message}\n${child.stderr()}`, {
+        cause: err,
+      });
     } finally {
       probe.close();
     }
@@ -84,13 +81,7 @@ describe.skipIf(!opentracker)("our clients against Debian's opentracker", () => 
 
   afterAll(async () => {
     clients.forEach((c) => c.close());
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child?.once('exit', r));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child?.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await child?.stop();
     await temp?.remove();
   });
 

@@ -1,12 +1,13 @@
 // Transmission (Debian's transmission-daemon 3.x) announces a torrent to our UDP tracker
 // on 127.0.0.1 and gets back the peers we put in the swarm. Everything stays on loopback:
 // DHT, LPD, PEX, uTP, port mapping and blocklists are off, RPC and peers bind 127.0.0.1.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { writeFile, mkdir, chmod } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freeTcpPort } from '../bench/lib/ports.ts';
+import { TrackedChild } from '../bench/lib/tracked-child.ts';
 import { UdpTrackerClient } from '../src-main/tracker/client/udp-tracker-client.ts';
 import { TrackerServer } from '../src-main/tracker/server/tracker-server.ts';
 import { requireTool } from './support/external-tool.ts';
@@ -18,14 +19,6 @@ const remote = requireTool('transmission-remote', 'transmission-cli');
 const create = requireTool('transmission-create', 'transmission-cli');
 const show = requireTool('transmission-show', 'transmission-cli');
 const tools = Boolean(daemon && remote && create && show);
-
-async function freeTcpPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as { port: number };
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 async function waitFor<T>(
   what: string,
@@ -53,8 +46,7 @@ interface TrackerStat {
 describe.skipIf(!tools)('Transmission announcing to our tracker', () => {
   let temp: { dir: string; remove(): Promise<void> };
   let server: TrackerServer;
-  let child: ChildProcess | undefined;
-  let log = '';
+  let child: TrackedChild | undefined;
   const fakes: UdpTrackerClient[] = [];
 
   beforeAll(async () => {
@@ -65,13 +57,7 @@ describe.skipIf(!tools)('Transmission announcing to our tracker', () => {
 
   afterAll(async () => {
     fakes.forEach((f) => f.close());
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child?.once('exit', r));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child?.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await child?.stop();
     await server?.close();
     await temp?.remove();
   });
@@ -135,33 +121,26 @@ describe.skipIf(!tools)('Transmission announcing to our tracker', () => {
         'message-level': 2,
       }),
     );
-    child = spawn(
-      daemon!,
-      [
-        '-f',
-        '-g',
-        configDir,
-        '-p',
-        String(rpcPort),
-        '-P',
-        String(peerPort),
-        '--no-dht',
-        '--no-lpd',
-        '--no-portmap',
-        '-T',
-        '-r',
-        '127.0.0.1',
-        '-i',
-        '127.0.0.1',
-        '-w',
-        downloadDir,
-      ],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+    const transmission = new TrackedChild('transmission-daemon', daemon!, [
+      '-f',
+      '-g',
+      configDir,
+      '-p',
+      String(rpcPort),
+      '-P',
+      String(peerPort),
+      '--no-dht',
+      '--no-lpd',
+      '--no-portmap',
+      '-T',
+      '-r',
+      '127.0.0.1',
+      '-i',
+      '127.0.0.1',
+      '-w',
+      downloadDir,
+    ]);
+    child = transmission;
     const rpcTarget = `127.0.0.1:${rpcPort}`;
     await waitFor(
       'transmission RPC',
@@ -184,7 +163,7 @@ describe.skipIf(!tools)('Transmission announcing to our tracker', () => {
           ?.peers.find((p) => p.port === peerPort),
       30_000,
     ).catch((err: Error) => {
-      throw new Error(`${err.message}\n${log.slice(-2000)}`, { cause: err });
+      throw new Error(`${err.message}\n${transmission.stderr()}`, { cause: err });
     });
     expect(joined).toMatchObject({ ip: '127.0.0.1', seeder: false });
 

@@ -48,6 +48,10 @@ function flags(o: InstanceOptions): string[] {
     String(o.embeddedTracker),
     '--bind',
     '127.0.0.1',
+    // Torrents carry this host for the built-in tracker: loopback, so no test ever
+    // hands another instance a LAN address to contact.
+    '--advertise-host',
+    '127.0.0.1',
     ...(o.trackers ?? []).flatMap((t) => ['--tracker', t]),
   ];
 }

@@ -2,12 +2,11 @@
 // thread, with a progress bar on a terminal and plain periodic lines otherwise.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { createTorrent, type CreateProgress } from '../engine/create/create-torrent.ts';
 import { HashPool } from '../engine/workers/hash-pool.ts';
 import { formatMagnet } from '../protocol/magnet.ts';
-import { UsageError, type CliCommand } from './cli-command.ts';
+import { cliCommand, parseFlags, UsageError } from './cli-command.ts';
 
 const help = `usage: swarmdrop create <path> [options]
 
@@ -28,21 +27,10 @@ options:
 const TRACKER_SCHEMES = new Set(['udp:', 'http:', 'https:', 'ws:', 'wss:']);
 const PROGRESS_LINE_INTERVAL_MS = 2000;
 
-export const createCommand: CliCommand = {
-  summary: 'create a .torrent from a file or folder',
-  async run(argv) {
-    try {
-      return await run(argv);
-    } catch (err) {
-      if (!(err instanceof UsageError)) throw err;
-      console.error(`swarmdrop create: ${err.message}\n\n${help}`);
-      return 2;
-    }
-  },
-};
+export const createCommand = cliCommand('create', 'create a .torrent from a file or folder', help, run);
 
 async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgsOrUsage(argv);
+  const { values, positionals } = parse(argv);
   if (values.help) {
     console.log(help);
     return 0;
@@ -109,25 +97,21 @@ async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
-function parseArgsOrUsage(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        output: { type: 'string', short: 'o' },
-        tracker: { type: 'string', short: 't', multiple: true },
-        'piece-length': { type: 'string', short: 'l' },
-        name: { type: 'string', short: 'n' },
-        private: { type: 'boolean', short: 'p' },
-        comment: { type: 'string', short: 'c' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+function parse(argv: string[]) {
+  return parseFlags({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      output: { type: 'string', short: 'o' },
+      tracker: { type: 'string', short: 't', multiple: true },
+      'piece-length': { type: 'string', short: 'l' },
+      name: { type: 'string', short: 'n' },
+      private: { type: 'boolean', short: 'p' },
+      comment: { type: 'string', short: 'c' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
 }
 
 /** One --tracker value: a tier of comma-separated URLs (as mktorrent's -a). */

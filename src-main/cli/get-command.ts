@@ -3,17 +3,11 @@
 // (or, with --no-seed, exits 0 once complete and verified).
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Session, TorrentSource, TorrentSummary } from '../engine/session-api.ts';
 import { searchCatalog } from '../tracker/client/catalog-client.ts';
-import { UsageError, type CliCommand } from './cli-command.ts';
-import {
-  openCliSession,
-  sessionFlagHelp,
-  sessionFlagOptions,
-  trackersOf,
-  waitForSignal,
-} from './session-flags.ts';
+import { cliCommand, UsageError } from './cli-command.ts';
+import { openCliSession, parseSessionFlags, sessionFlagHelp, trackersOf } from './session-flags.ts';
+import { waitForSignal } from './wait-for-signal.ts';
 import { transferProgress } from './transfer-progress.ts';
 
 const help = `usage: swarmdrop get <magnet | info-hash | file.torrent | name> --out DIR [options]
@@ -29,35 +23,20 @@ options:
                           {"event":"first-piece","piece":N}, {"event":"complete"}
 ${sessionFlagHelp}`;
 
-export const getCommand: CliCommand = {
-  summary: 'download a magnet link, info-hash, .torrent or catalog name',
-  async run(argv) {
-    try {
-      return await run(argv);
-    } catch (err) {
-      if (!(err instanceof UsageError)) throw err;
-      console.error(`swarmdrop get: ${err.message}\n\n${help}`);
-      return 2;
-    }
-  },
-};
+export const getCommand = cliCommand(
+  'get',
+  'download a magnet link, info-hash, .torrent or catalog name',
+  help,
+  run,
+);
 
 function parse(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        ...sessionFlagOptions,
-        out: { type: 'string', short: 'o' },
-        'no-seed': { type: 'boolean' },
-        events: { type: 'boolean' },
-        timeout: { type: 'string' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  return parseSessionFlags(argv, {
+    out: { type: 'string', short: 'o' },
+    'no-seed': { type: 'boolean' },
+    events: { type: 'boolean' },
+    timeout: { type: 'string' },
+  });
 }
 
 async function run(argv: string[]): Promise<number> {

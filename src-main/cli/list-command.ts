@@ -1,11 +1,10 @@
 // `swarmdrop list --tracker udp://H:P`: prints a tracker's catalog (the Swarmdrop
 // extension of BEP 15, docs/PROTOCOL.md), optionally filtered by a name substring.
-import { parseArgs } from 'node:util';
 import { formatMagnet } from '../protocol/magnet.ts';
 import { formatBytes } from '../../src-shared/util/format.ts';
 import { listCatalog } from '../tracker/client/catalog-client.ts';
 import { trackerScheme } from '../tracker/client/tracker-url.ts';
-import { UsageError, type CliCommand } from './cli-command.ts';
+import { cliCommand, parseFlags, UsageError } from './cli-command.ts';
 
 const help = `usage: swarmdrop list --tracker udp://HOST:PORT [options]
 
@@ -21,36 +20,21 @@ options:
       --json              print one JSON array instead of text
   -h, --help              show this help`;
 
-export const listCommand: CliCommand = {
-  summary: "list a tracker's catalog of shared files",
-  async run(argv) {
-    try {
-      return await run(argv);
-    } catch (err) {
-      if (!(err instanceof UsageError)) throw err;
-      console.error(`swarmdrop list: ${err.message}\n\n${help}`);
-      return 2;
-    }
-  },
-};
+export const listCommand = cliCommand('list', "list a tracker's catalog of shared files", help, run);
 
 function parse(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        tracker: { type: 'string', short: 't' },
-        search: { type: 'string', short: 's' },
-        limit: { type: 'string' },
-        timeout: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  return parseFlags({
+    args: argv,
+    strict: true,
+    options: {
+      tracker: { type: 'string', short: 't' },
+      search: { type: 'string', short: 's' },
+      limit: { type: 'string' },
+      timeout: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  }).values;
 }
 
 async function run(argv: string[]): Promise<number> {

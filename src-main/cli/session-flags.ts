@@ -1,9 +1,11 @@
 // Flags shared by `swarmdrop share` and `swarmdrop get`: peer address, data folder,
-// trackers; and opening the engine session they describe.
+// trackers; parsing them beside each command's own flags, and opening the engine
+// session they describe.
+import type { ParseArgsConfig } from 'node:util';
 import { openSession } from '../engine/session/open-session.ts';
 import { defaultDataDir } from '../engine/default-data-dir.ts';
 import type { Session, SessionOptions } from '../engine/session-api.ts';
-import { UsageError } from './cli-command.ts';
+import { parseFlags, UsageError } from './cli-command.ts';
 import { parseSize } from './create-command.ts';
 
 export const DEFAULT_PEER_PORT = 6881;
@@ -29,6 +31,17 @@ export const sessionFlagHelp = `  -t, --tracker URL       tracker announce URL (
       --upload-limit R    bytes per second (default: unlimited)
       --json              print one JSON document on stdout
   -h, --help              show this help`;
+
+type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
+
+/** Parses `argv` (positionals allowed) for the session flags plus `commandOptions`. */
+export function parseSessionFlags<O extends OptionsConfig>(argv: string[], commandOptions: O) {
+  return parseFlags<{ args: string[]; allowPositionals: true; options: typeof sessionFlagOptions & O }>({
+    args: argv,
+    allowPositionals: true,
+    options: { ...sessionFlagOptions, ...commandOptions },
+  });
+}
 
 export interface SessionFlags {
   tracker?: string[];
@@ -83,17 +96,4 @@ export async function openCliSession(flags: SessionFlags, downloadDir: string): 
     if (port !== undefined || (err as { code?: string }).code !== 'port-in-use') throw err;
     return openSession({ ...options, peerPort: 0 });
   }
-}
-
-/** Resolves with the signal's name on the first SIGINT or SIGTERM. */
-export function waitForSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const on = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', on);
-      process.off('SIGTERM', on);
-      resolve(signal);
-    };
-    process.on('SIGINT', on);
-    process.on('SIGTERM', on);
-  });
 }

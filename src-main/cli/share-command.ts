@@ -2,17 +2,11 @@
 // the tracker's catalog, prints its magnet link, and seeds until SIGINT/SIGTERM.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import type { ShareResult } from '../engine/session-api.ts';
-import { UsageError, type CliCommand } from './cli-command.ts';
+import { cliCommand, UsageError } from './cli-command.ts';
 import { parseSize } from './create-command.ts';
-import {
-  openCliSession,
-  sessionFlagHelp,
-  sessionFlagOptions,
-  trackersOf,
-  waitForSignal,
-} from './session-flags.ts';
+import { openCliSession, parseSessionFlags, sessionFlagHelp, trackersOf } from './session-flags.ts';
+import { waitForSignal } from './wait-for-signal.ts';
 
 const help = `usage: swarmdrop share <path>... --tracker udp://HOST:PORT [options]
 
@@ -26,34 +20,19 @@ options:
       --no-publish        do not add the torrent to the tracker's catalog
 ${sessionFlagHelp}`;
 
-export const shareCommand: CliCommand = {
-  summary: 'share files: print a magnet link and seed until interrupted',
-  async run(argv) {
-    try {
-      return await run(argv);
-    } catch (err) {
-      if (!(err instanceof UsageError)) throw err;
-      console.error(`swarmdrop share: ${err.message}\n\n${help}`);
-      return 2;
-    }
-  },
-};
+export const shareCommand = cliCommand(
+  'share',
+  'share files: print a magnet link and seed until interrupted',
+  help,
+  run,
+);
 
 function parse(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        ...sessionFlagOptions,
-        'torrent-out': { type: 'string' },
-        'piece-length': { type: 'string', short: 'l' },
-        'no-publish': { type: 'boolean' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  return parseSessionFlags(argv, {
+    'torrent-out': { type: 'string' },
+    'piece-length': { type: 'string', short: 'l' },
+    'no-publish': { type: 'boolean' },
+  });
 }
 
 async function run(argv: string[]): Promise<number> {

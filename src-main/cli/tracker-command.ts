@@ -2,9 +2,9 @@
 // foreground until SIGINT/SIGTERM. Prints exactly one `tracker listening on udp://H:P`
 // line once datagrams are served (scripts and tests wait for it), then a one-line summary
 // every --stats-interval seconds.
-import { parseArgs } from 'node:util';
 import { DEFAULT_TRACKER_PORT, TrackerServer, type TrustAnnounceIp } from '../tracker/server/index.ts';
-import { UsageError, type CliCommand } from './cli-command.ts';
+import { cliCommand, parseFlags, UsageError } from './cli-command.ts';
+import { waitForSignal } from './wait-for-signal.ts';
 
 const help = `usage: swarmdrop tracker [options]
 
@@ -23,39 +23,24 @@ options:
                             or always
   -h, --help                show this help`;
 
-export const trackerCommand: CliCommand = {
-  summary: 'run a UDP tracker with a file catalog',
-  async run(argv) {
-    try {
-      return await run(argv);
-    } catch (err) {
-      if (!(err instanceof UsageError)) throw err;
-      console.error(`swarmdrop tracker: ${err.message}\n\n${help}`);
-      return 2;
-    }
-  },
-};
+export const trackerCommand = cliCommand('tracker', 'run a UDP tracker with a file catalog', help, run);
 
 function parse(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        host: { type: 'string' },
-        port: { type: 'string' },
-        interval: { type: 'string' },
-        'stats-interval': { type: 'string' },
-        'max-swarms': { type: 'string' },
-        'max-peers': { type: 'string' },
-        'max-catalog': { type: 'string' },
-        'trust-ip': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  return parseFlags({
+    args: argv,
+    strict: true,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      interval: { type: 'string' },
+      'stats-interval': { type: 'string' },
+      'max-swarms': { type: 'string' },
+      'max-peers': { type: 'string' },
+      'max-catalog': { type: 'string' },
+      'trust-ip': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  }).values;
 }
 
 function integer(value: string | undefined, name: string, min: number, max: number): number | undefined {
@@ -113,15 +98,7 @@ async function run(argv: string[]): Promise<number> {
         }, statsIntervalSec * 1000)
       : undefined;
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    const onSignal = (sig: NodeJS.Signals) => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      resolve(sig);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
+  const signal = await waitForSignal();
   if (summary) clearInterval(summary);
   await server.close();
   console.log(`tracker stopped (${signal})`);

@@ -30,7 +30,7 @@ beforeAll(async () => {
       version: 'test',
       dataDir: path.join(temp.dir, 'data'),
       defaultDownloadDir: path.join(temp.dir, 'downloads'),
-      overrides: { peerPort: 0, embeddedTracker: 'off', bindHost: '127.0.0.1' },
+      overrides: { peerPort: 0, embeddedTracker: 'off', bindHost: '127.0.0.1', advertiseHost: '127.0.0.1' },
       log: () => undefined,
     },
     realServiceDeps(),
@@ -135,7 +135,7 @@ describe('the contract over the socket', () => {
   it('answers commands with the real engine behind', async () => {
     const c = await connect(server.port);
     const info = await c.call('getAppInfo', {});
-    expect(info).toMatchObject({ ok: true, response: { host: 'daemon', embeddedTracker: { running: false }, overridden: ['peerPort', 'embeddedTracker'] } });
+    expect(info).toMatchObject({ ok: true, response: { host: 'daemon', embeddedTracker: { running: false }, overridden: ['peerPort', 'embeddedTracker', 'advertiseHost'] } });
     expect((info as { response: { listeningPort: number } }).response.listeningPort).toBeGreaterThan(0);
     expect(await c.call('getTorrents', {})).toEqual({ type: 'result', id: 2, ok: true, response: [] });
     c.close();

@@ -21,7 +21,7 @@ async function open(overrides: HostOverrides, dataDir?: string): Promise<{ servi
   cleanups.push(() => t.remove());
   const dir = dataDir ?? t.dir;
   const service = await AppService.open(
-    { host: 'daemon', version: 'test', dataDir: dir, defaultDownloadDir: path.join(dir, 'downloads'), overrides: { bindHost: '127.0.0.1', ...overrides }, log: () => undefined },
+    { host: 'daemon', version: 'test', dataDir: dir, defaultDownloadDir: path.join(dir, 'downloads'), overrides: { bindHost: '127.0.0.1', advertiseHost: '127.0.0.1', ...overrides }, log: () => undefined },
     realServiceDeps(),
   );
   cleanups.push(() => service.close());
@@ -68,10 +68,10 @@ describe('AppService (real engine)', () => {
     const events: EventName[] = [];
     const conn = first.service.connect((e) => events.push(e));
     // The tracker port comes from the settings (no flag), so turning it off and on restarts it.
-    let r = await conn.invoke('setSettings', { embeddedTracker: { enabled: true, port: trackerPort } });
+    let r = await conn.invoke('setSettings', { embeddedTracker: { enabled: true, port: trackerPort, advertiseHost: '127.0.0.1' } });
     expect(r.ok).toBe(true);
     expect(first.service.appInfo().embeddedTracker).toMatchObject({ running: true, port: trackerPort });
-    r = await conn.invoke('setSettings', { embeddedTracker: { enabled: false, port: trackerPort }, theme: 'dark', rateLimits: { downloadBps: 2048, uploadBps: 0 } });
+    r = await conn.invoke('setSettings', { embeddedTracker: { enabled: false, port: trackerPort, advertiseHost: '127.0.0.1' }, theme: 'dark', rateLimits: { downloadBps: 2048, uploadBps: 0 } });
     expect(r).toMatchObject({ ok: true, response: { restartRequired: [] } });
     expect(first.service.appInfo().embeddedTracker.running).toBe(false);
     expect(events).toContain('settings');

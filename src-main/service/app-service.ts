@@ -5,6 +5,7 @@
  * events come out of it. Settings are persisted here; the embedded tracker lives here.
  */
 import { mkdir } from 'node:fs/promises';
+import { isIPv4 } from 'node:net';
 import path from 'node:path';
 import type { Session, TorrentSummary as EngineSummary } from '../engine/session-api.ts';
 import type { EventMap, EventName } from '../../src-shared/contract/events.ts';
@@ -15,7 +16,7 @@ import { settingsSchema } from '../../src-shared/contract/schemas.ts';
 import { defaultSettings, SettingsStore } from './settings-store.ts';
 import { TorrentsBatcher } from './torrents-batcher.ts';
 import { UploadManager } from './upload-manager.ts';
-import { shareAddresses } from './share-addresses.ts';
+import { advertisedHost, advertisedTrackerUrl, ownTrackerAlias, shareAddresses } from './share-addresses.ts';
 import { toContractError, toSummary } from './engine-mapping.ts';
 import { ServiceConnection, type EventSink } from './service-connection.ts';
 import type { EmbeddedTracker, ServiceDeps, ServiceOptions } from './service-types.ts';
@@ -53,6 +54,10 @@ export class AppService {
     const peerPort = o.peerPort ?? settings.peerPort;
     const downloadDir = o.downloadDir ?? settings.downloadDir;
     await mkdir(downloadDir, { recursive: true });
+    // The engine reaches our own tracker on loopback whatever URL torrents carry for it;
+    // the service is made after the session, so the alias is looked up through this box.
+    const own: { alias(url: string): string } = { alias: (url) => url };
+    const host = advertisedHost({ advertiseHost: o.advertiseHost ?? settings.embeddedTracker.advertiseHost, bindHost: o.bindHost ?? '0.0.0.0', interfaces: deps.networkInterfaces() });
     const sessionOptions = {
       dataDir: path.join(options.dataDir, 'engine'),
       downloadDir,
@@ -61,6 +66,11 @@ export class AppService {
       defaultTrackers: [],
       rateLimits: settings.rateLimits,
       publishOnShare: true,
+      trackerAlias: (url: string) => own.alias(url),
+      // Announced over loopback, we would be listed as 127.0.0.1 to everyone: tell our
+      // tracker the advertised address instead (BEP 15 `IP address`, IPv4 only; our
+      // tracker trusts it from loopback, others ignore it).
+      ...(tracker.tracker && isIPv4(host) && !host.startsWith('127.') ? { announceHost: host } : {}),
     };
     let session: Session;
     let portProblem: string | null = null;
@@ -76,6 +86,7 @@ export class AppService {
       portProblem = `Port ${peerPort} is already used by another program, so Swarmdrop listens on ${session.peerPort} for now. Pick another port in Settings.`;
     }
     const service = new AppService(options, deps, store, settings, session);
+    own.alias = (url) => service.trackerAlias(url);
     service.tracker = tracker.tracker;
     service.trackerError = tracker.error;
     service.wire();
@@ -145,11 +156,36 @@ export class AppService {
     this.broadcast('notification', { kind: 'download-complete', torrentId: t.id, name: t.name });
   }
 
-  /** Announce URLs for new torrents: our own tracker (loopback) first, then the user's. */
+  private get bindHost(): string {
+    return this.options.overrides?.bindHost ?? '0.0.0.0';
+  }
+
+  /**
+   * Our embedded tracker's URL as other people use it (`udp://<advertise host>:<port>`),
+   * null when it is not running. Written into every torrent and magnet we make.
+   */
+  ownTrackerUrl(): string | null {
+    if (!this.tracker) return null;
+    return advertisedTrackerUrl({
+      port: this.tracker.port,
+      advertiseHost: this.options.overrides?.advertiseHost ?? this.settings.embeddedTracker.advertiseHost,
+      bindHost: this.bindHost,
+      interfaces: this.deps.networkInterfaces(),
+    });
+  }
+
+  /** Where this machine sends what is addressed to `url`: our own tracker on loopback, else `url`. */
+  trackerAlias(url: string): string {
+    const own = this.ownTrackerUrl();
+    if (!own || !this.tracker) return url;
+    return ownTrackerAlias({ port: this.tracker.port, bindHost: this.bindHost, advertisedUrl: own, interfaces: this.deps.networkInterfaces() })(url);
+  }
+
+  /** Announce URLs for new torrents: our own tracker (as advertised) first, then the user's. */
   trackerUrls(): string[] {
-    const own = this.tracker ? [`udp://127.0.0.1:${this.tracker.port}`] : [];
+    const own = this.ownTrackerUrl();
     const user = this.options.overrides?.trackers ?? this.settings.trackers;
-    return [...new Set([...own, ...user])];
+    return [...new Set([...(own ? [own] : []), ...user])];
   }
 
   appInfo(): AppInfo {
@@ -161,7 +197,8 @@ export class AppService {
       embeddedTracker: {
         running: t !== null,
         port: t?.port ?? null,
-        shareAddresses: t ? shareAddresses(t.port, this.deps.networkInterfaces()) : [],
+        // The advertised URL (the one in our torrents) first.
+        shareAddresses: t ? [...new Set([this.ownTrackerUrl()!, ...shareAddresses(t.port, this.deps.networkInterfaces())])] : [],
         error: this.trackerError,
       },
       overridden: overriddenSettings(this.options.overrides ?? {}),
@@ -207,6 +244,8 @@ export class AppService {
         throw toContractError(err, 'settings');
       });
     }
+    // A new advertised host needs no tracker restart: trackerUrls() and the alias read it
+    // live (the announce `ip` sent to our tracker follows at the next start).
     const trackerChanged =
       next.embeddedTracker.enabled !== this.settings.embeddedTracker.enabled || next.embeddedTracker.port !== this.settings.embeddedTracker.port;
     await this.store.save(next);
@@ -264,6 +303,7 @@ function overriddenSettings(o: NonNullable<ServiceOptions['overrides']>): AppInf
   if (o.embeddedTracker !== undefined) out.push('embeddedTracker');
   if (o.trackers !== undefined) out.push('trackers');
   if (o.downloadDir !== undefined) out.push('downloadDir');
+  if (o.advertiseHost !== undefined) out.push('advertiseHost');
   return out;
 }
 

@@ -141,7 +141,8 @@ async function searchAll(service: AppService, query: string, trackers: string[])
   await Promise.all(
     trackers.map(async (tracker) => {
       try {
-        for (const e of await service.deps.searchCatalog(tracker, query, CATALOG_TIMEOUT_MS)) {
+        // Our own tracker is asked on loopback; entries still name the URL as given.
+        for (const e of await service.deps.searchCatalog(service.trackerAlias(tracker), query, CATALOG_TIMEOUT_MS)) {
           const prev = byHash.get(e.infoHashHex);
           // The same torrent on several trackers: keep the listing with the most seeders.
           if (!prev || prev.seeders < e.seeders) byHash.set(e.infoHashHex, { ...e, tracker });

@@ -4,8 +4,9 @@
  */
 import { parseArgs } from 'node:util';
 import path from 'node:path';
-import { UsageError } from '../cli/cli-command.ts';
+import { UsageError } from './usage-error.ts';
 import type { HostOverrides } from './service-types.ts';
+import { ADVERTISE_HOST_MAX_LENGTH, ADVERTISE_HOST_PATTERN } from '../../src-shared/types/settings.ts';
 
 export const HOST_FLAG_OPTIONS = {
   'data-dir': { type: 'string' },
@@ -14,6 +15,7 @@ export const HOST_FLAG_OPTIONS = {
   'peer-port': { type: 'string' },
   tracker: { type: 'string', multiple: true },
   bind: { type: 'string' },
+  'advertise-host': { type: 'string' },
 } as const;
 
 export const HOST_FLAGS_HELP = `  --data-dir DIR            settings, resume data and uploads (default: the platform's app data folder)
@@ -21,7 +23,9 @@ export const HOST_FLAGS_HELP = `  --data-dir DIR            settings, resume dat
   --embedded-tracker PORT|off  run the built-in tracker on PORT (default: a setting, on, 6969)
   --peer-port P             TCP port for peers (default: a setting, 6881; 0 = any free port)
   --tracker URL             a tracker for new torrents and catalog search (repeatable)
-  --bind HOST               address the peer server and embedded tracker listen on (default 0.0.0.0)`;
+  --bind HOST               address the peer server and embedded tracker listen on (default 0.0.0.0)
+  --advertise-host H|auto   host written into shared torrents for the built-in tracker (default: a
+                            setting, auto = the --bind address, else this machine's first address)`;
 
 export function parsePort(value: string, flag: string): number {
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new UsageError(`${flag} needs a port number 0-65535, got '${value}'`);
@@ -40,6 +44,7 @@ export function hostFlagsFrom(values: {
   'peer-port'?: string;
   tracker?: string[];
   bind?: string;
+  'advertise-host'?: string;
 }): HostFlags {
   const overrides: HostOverrides = {};
   if (values['peer-port'] !== undefined) overrides.peerPort = parsePort(values['peer-port'], '--peer-port');
@@ -51,6 +56,11 @@ export function hostFlagsFrom(values: {
   }
   if (values['download-dir'] !== undefined) overrides.downloadDir = path.resolve(values['download-dir']);
   if (values.bind !== undefined) overrides.bindHost = values.bind;
+  const ah = values['advertise-host'];
+  if (ah !== undefined) {
+    if (ah.length > ADVERTISE_HOST_MAX_LENGTH || !ADVERTISE_HOST_PATTERN.test(ah)) throw new UsageError(`--advertise-host needs an address, a host name or auto, got '${ah}'`);
+    overrides.advertiseHost = ah;
+  }
   return { dataDir: values['data-dir'] === undefined ? undefined : path.resolve(values['data-dir']), overrides };
 }
 
@@ -66,5 +76,6 @@ export function parseHostFlags(argv: string[]): HostFlags {
     'peer-port': str(values['peer-port']),
     ...(tracker ? { tracker } : {}),
     bind: str(values.bind),
+    'advertise-host': str(values['advertise-host']),
   });
 }

@@ -34,6 +34,8 @@ export interface HostOverrides {
   downloadDir?: string;
   /** Bind address of the peer server and the embedded tracker. */
   bindHost?: string;
+  /** Host written into our torrents' embedded-tracker URL ('auto' or a host); overrides the setting. */
+  advertiseHost?: string;
 }
 
 export interface ServiceOptions {

@@ -38,6 +38,25 @@ describe('migrateSettings', () => {
     expect(s.theme).toBe('dark');
   });
 
+  it.each([
+    ['a v1 tracker keeps its port and on/off, advertised as auto', { enabled: false, port: 7070 }, { enabled: false, port: 7070, advertiseHost: 'auto' }],
+    ['a v1 tracker object with a bad port falls back to the default', { enabled: false, port: 'x' }, defaults.embeddedTracker],
+    ['no tracker object: the default', undefined, defaults.embeddedTracker],
+    ['not an object: the default', 'on', defaults.embeddedTracker],
+  ])('v1 → v2: %s', (_label, embeddedTracker, expected) => {
+    const s = migrateSettings({ version: 1, settings: { theme: 'dark', ...(embeddedTracker === undefined ? {} : { embeddedTracker }) } }, defaults);
+    expect(s.embeddedTracker).toEqual(expected);
+    expect(s.theme).toBe('dark');
+  });
+
+  it('v2 keeps an advertised host, and drops one that is not a host', () => {
+    const tracker = (advertiseHost: string) => ({ version: 2, settings: { embeddedTracker: { enabled: true, port: 6969, advertiseHost } } });
+    expect(migrateSettings(tracker('192.168.1.20'), defaults).embeddedTracker.advertiseHost).toBe('192.168.1.20');
+    expect(migrateSettings(tracker('box.lan'), defaults).embeddedTracker.advertiseHost).toBe('box.lan');
+    expect(migrateSettings(tracker('2001:db8::5'), defaults).embeddedTracker.advertiseHost).toBe('2001:db8::5');
+    expect(migrateSettings(tracker('udp://x:1/'), defaults).embeddedTracker.advertiseHost).toBe('auto');
+  });
+
   it('refuses files from a newer version, without a version, or not an object', () => {
     expect(() => migrateSettings({ version: SETTINGS_VERSION + 1, settings: {} }, defaults)).toThrow(/newer/);
     expect(() => migrateSettings({ settings: {} }, defaults)).toThrow(/version/);

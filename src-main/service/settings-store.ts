@@ -11,7 +11,7 @@ import { isVersionedDataError, VersionedJsonStore } from '../engine/resume/versi
 import { settingsSchema } from '../../src-shared/contract/schemas.ts';
 import type { Settings } from '../../src-shared/types/settings.ts';
 
-export const SETTINGS_VERSION = 1;
+export const SETTINGS_VERSION = 2;
 const SETTINGS_KEY = 'settings';
 
 interface SettingsDocument {
@@ -25,7 +25,7 @@ export function defaultSettings(downloadDir: string): Settings {
     downloadDir,
     peerPort: 6881,
     trackers: [],
-    embeddedTracker: { enabled: true, port: 6969 },
+    embeddedTracker: { enabled: true, port: 6969, advertiseHost: 'auto' },
     rateLimits: { downloadBps: 0, uploadBps: 0 },
     theme: 'system',
     notifyOnComplete: true,
@@ -35,11 +35,18 @@ export function defaultSettings(downloadDir: string): Settings {
 type Migration = (old: Record<string, unknown>) => Record<string, unknown>;
 
 /**
- * `MIGRATIONS[n]` turns a version-n document into version n+1. Version 1 is the first
- * released shape, so the table is empty; when a field changes meaning, bump
- * SETTINGS_VERSION and add the step here with a test.
+ * `MIGRATIONS[n]` turns a version-n document into version n+1; when a field changes
+ * meaning, bump SETTINGS_VERSION and add the step here with a test.
+ *  - 1 → 2: `embeddedTracker.advertiseHost` ('auto'). Without the step the v1 object
+ *    would fail the v2 schema and the user's tracker port and on/off would be lost.
  */
-export const MIGRATIONS: Record<number, Migration> = {};
+export const MIGRATIONS: Record<number, Migration> = {
+  1: (old) => {
+    const t = old.embeddedTracker;
+    if (typeof t !== 'object' || t === null || Array.isArray(t)) return old;
+    return { ...old, embeddedTracker: { ...t, advertiseHost: 'auto' } };
+  },
+};
 
 export interface LoadResult {
   settings: Settings;

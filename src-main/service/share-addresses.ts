@@ -22,3 +22,69 @@ export function shareAddresses(
   const all = [...new Set([...v4, ...v6])];
   return all.length > 0 ? all : [`udp://127.0.0.1:${port}`];
 }
+
+const WILDCARDS = new Set(['', '0.0.0.0', '::']);
+
+/** `udp://host:port`, IPv6 in brackets. */
+export function udpUrl(host: string, port: number): string {
+  return host.includes(':') ? `udp://[${host}]:${port}` : `udp://${host}:${port}`;
+}
+
+/**
+ * The embedded tracker's URL written into the torrents and magnets we make. `advertiseHost`
+ * 'auto': the address the tracker listens on when that is one address (`--bind`), else the
+ * first of `shareAddresses` (loopback on a machine with no network).
+ */
+export function advertisedTrackerUrl(o: {
+  port: number;
+  advertiseHost: string;
+  bindHost: string;
+  interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>;
+}): string {
+  if (o.advertiseHost !== 'auto') return udpUrl(o.advertiseHost, o.port);
+  if (!WILDCARDS.has(o.bindHost)) return udpUrl(o.bindHost, o.port);
+  return shareAddresses(o.port, o.interfaces)[0]!;
+}
+
+/** The host part of `advertisedTrackerUrl` (no brackets). */
+export function advertisedHost(o: { advertiseHost: string; bindHost: string; interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> }): string {
+  return udpHostPort(advertisedTrackerUrl({ ...o, port: 1 }))!.host;
+}
+
+/**
+ * Where this machine reaches its own embedded tracker: the listen address, or loopback
+ * when it listens on every address. Never through the LAN address others use.
+ */
+export function localTrackerUrl(port: number, bindHost: string): string {
+  if (!WILDCARDS.has(bindHost)) return udpUrl(bindHost, port);
+  return udpUrl(bindHost === '::' ? '::1' : '127.0.0.1', port);
+}
+
+/**
+ * The engine's tracker alias (SessionOptions.trackerAlias): a UDP URL naming our own
+ * tracker (its port, with the advertised host or any address of this machine) is sent to
+ * `localTrackerUrl` instead; every other URL is left alone.
+ */
+export function ownTrackerAlias(o: {
+  port: number;
+  bindHost: string;
+  advertisedUrl: string;
+  interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>;
+}): (url: string) => string {
+  const local = localTrackerUrl(o.port, o.bindHost);
+  const ownHosts = new Set<string>();
+  const advertised = udpHostPort(o.advertisedUrl);
+  if (advertised) ownHosts.add(advertised.host);
+  for (const infos of Object.values(o.interfaces)) for (const info of infos ?? []) ownHosts.add(info.address.toLowerCase());
+  return (url) => {
+    const target = udpHostPort(url);
+    return target && target.port === o.port && ownHosts.has(target.host) ? local : url;
+  };
+}
+
+/** Host (lower case, no brackets) and port of a `udp://host:port[/…]` URL; null otherwise. */
+function udpHostPort(url: string): { host: string; port: number } | null {
+  const m = /^udp:\/\/(?:\[([^\]]+)\]|([^:/[\]]+)):(\d{1,5})(?:[/?#]|$)/i.exec(url.trim());
+  if (!m) return null;
+  return { host: (m[1] ?? m[2]!).toLowerCase(), port: Number(m[3]) };
+}

@@ -4,6 +4,7 @@
  * request types are inferred from them so the two can never drift apart.
  */
 import { z } from 'zod';
+import { ADVERTISE_HOST_MAX_LENGTH, ADVERTISE_HOST_PATTERN } from '../types/settings.ts';
 
 /** Hex info-hash, lower or upper case; the service lower-cases it. */
 export const infoHashHex = z.string().regex(/^[0-9a-fA-F]{40}$/, 'bad-info-hash');
@@ -39,7 +40,13 @@ const settingsShape = z.object({
   downloadDir: filePath,
   peerPort: port,
   trackers: z.array(announceUrl).max(64),
-  embeddedTracker: z.object({ enabled: z.boolean(), port }).strict(),
+  embeddedTracker: z
+    .object({
+      enabled: z.boolean(),
+      port,
+      advertiseHost: z.string().max(ADVERTISE_HOST_MAX_LENGTH).regex(ADVERTISE_HOST_PATTERN, 'an address looks like 192.168.1.20, a host name, or auto'),
+    })
+    .strict(),
   rateLimits: z.object({ downloadBps: bytesPerSecond, uploadBps: bytesPerSecond }).strict(),
   theme: z.enum(['system', 'light', 'dark']),
   notifyOnComplete: z.boolean(),

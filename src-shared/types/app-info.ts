@@ -10,7 +10,8 @@ export interface AppInfo {
     running: boolean;
     port: number | null;
     /**
-     * Addresses other people should use, e.g. `udp://192.168.1.20:6969`: one per
+     * Addresses other people should use, e.g. `udp://192.168.1.20:6969`: first the one
+     * written into our torrents (the advertised host, a setting), then one per
      * non-internal interface of this machine (loopback only when there is none).
      */
     shareAddresses: string[];
@@ -21,7 +22,7 @@ export interface AppInfo {
    * Settings a command-line flag overrides for this run (e.g. `--peer-port`): the
    * Settings view says so beside them.
    */
-  overridden: ('peerPort' | 'embeddedTracker' | 'trackers' | 'downloadDir')[];
+  overridden: ('peerPort' | 'embeddedTracker' | 'trackers' | 'downloadDir' | 'advertiseHost')[];
   /** Trackers new torrents announce to and Network searches: ours first, then the user's. */
   trackers: string[];
   dataDir: string;

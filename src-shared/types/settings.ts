@@ -9,13 +9,31 @@ export interface Settings {
   peerPort: number;
   /** Announce URLs added to every torrent we add or share, besides the embedded tracker. */
   trackers: string[];
-  embeddedTracker: { enabled: boolean; port: number };
+  embeddedTracker: {
+    enabled: boolean;
+    port: number;
+    /**
+     * The host written into torrents and magnets we make (`udp://<host>:<port>`): the
+     * address other people reach this machine at. 'auto' = the listen address when the
+     * tracker listens on one address, else this machine's first network address
+     * (loopback when it has none).
+     */
+    advertiseHost: string;
+  };
   /** Bytes per second; 0 = unlimited. */
   rateLimits: { downloadBps: number; uploadBps: number };
   theme: Theme;
   /** Show a notification when a download completes. */
   notifyOnComplete: boolean;
 }
+
+/**
+ * 'auto', an IPv4 or IPv6 address (no brackets) or a host name: what
+ * `embeddedTracker.advertiseHost` and `--advertise-host` accept.
+ */
+export const ADVERTISE_HOST_PATTERN =
+  /^(auto|[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*)$/;
+export const ADVERTISE_HOST_MAX_LENGTH = 253;
 
 /** Settings that only take effect when the engine restarts. */
 export const RESTART_SETTINGS = ['peerPort'] as const satisfies readonly (keyof Settings)[];

@@ -5,6 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { transmissionClient } from '../../bench/lib/clients/transmission-client.ts';
 import { webtorrentClient } from '../../bench/lib/clients/webtorrent-client.ts';
 import type { PeerClient } from '../../bench/lib/peer-client.ts';
@@ -74,6 +75,34 @@ export async function startInteropHarness(prefix: string): Promise<InteropHarnes
       })();
       return closed;
     },
+  };
+}
+
+/**
+ * Call in a `describe`: starts a harness before its tests (failing them all when `check`
+ * names a reason it cannot serve, e.g. a client that cannot run here), stops whatever each
+ * test started after it, and closes the harness after the last. Tests call the returned
+ * function for the running harness.
+ */
+export function useInteropHarness(
+  prefix: string,
+  check?: (h: InteropHarness) => string | undefined,
+): () => InteropHarness {
+  let harness: InteropHarness | undefined;
+  beforeAll(async () => {
+    harness = await startInteropHarness(prefix);
+    const problem = check?.(harness);
+    if (problem) throw new Error(problem);
+  });
+  afterEach(async () => {
+    await harness?.stopAll();
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+  return () => {
+    if (!harness) throw new Error(`interop harness '${prefix}' is not running`);
+    return harness;
   };
 }
 

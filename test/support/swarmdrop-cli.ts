@@ -71,6 +71,55 @@ export async function buildCli(): Promise<BuiltCli> {
   };
 }
 
+/**
+ * For a test file at module level: the CLI built, when `toolsPresent` and it registers
+ * every one of `commands`; otherwise undefined, so the file's tests are skipped (with the
+ * reason printed). Under CI a command not registered yet is an error instead.
+ */
+export async function buildCliFor(
+  toolsPresent: boolean,
+  ...commands: string[]
+): Promise<BuiltCli | undefined> {
+  if (!toolsPresent) return undefined;
+  const cli = await buildCli();
+  const notReady = cli.missing(...commands);
+  if (notReady === undefined) return cli;
+  await cli.remove();
+  if (process.env.CI) throw new Error(notReady);
+  console.warn(`SKIPPED: ${notReady}`);
+  return undefined;
+}
+
+/**
+ * `node <cli> ...args` as a tracked child. `debug` sets SWARMDROP_DEBUG (stack traces on
+ * stderr, for diagnosing failures); without it stderr is exactly what a user sees.
+ */
+export function spawnCli(cli: BuiltCli, name: string, args: string[], debug = true): TrackedChild {
+  const env = { ...process.env };
+  if (debug) env.SWARMDROP_DEBUG = '1';
+  else delete env.SWARMDROP_DEBUG;
+  return new TrackedChild(name, process.execPath, [cli.script, ...args], { env });
+}
+
+/** Flags that keep a `share`/`get` peer on loopback with an ephemeral port and its own data folder. */
+export function loopbackPeerFlags(dataDir: string): string[] {
+  return ['--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir];
+}
+
+/** How `child` exited, or 'timeout' when it is still running after `timeoutMs` (it is not stopped). */
+export async function exitOrTimeout(
+  child: TrackedChild,
+  timeoutMs: number,
+): Promise<Awaited<TrackedChild['exited']> | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  const outcome = await Promise.race([child.exited, timedOut]);
+  clearTimeout(timer);
+  return outcome;
+}
+
 export interface CliPeerOptions {
   tracker: string;
   /** Resume data folder (`--data-dir`), private to this process. */
@@ -95,22 +144,10 @@ export async function startShare(
   paths: string[],
   o: CliPeerOptions & { torrentOut?: string; pieceLength?: string; timeoutMs?: number },
 ): Promise<RunningShare> {
-  const args = [
-    cli.script,
-    'share',
-    ...paths,
-    '--tracker',
-    o.tracker,
-    '--host',
-    '127.0.0.1',
-    '--port',
-    '0',
-    '--data-dir',
-    o.dataDir,
-  ];
+  const args = ['share', ...paths, '--tracker', o.tracker, ...loopbackPeerFlags(o.dataDir)];
   if (o.torrentOut) args.push('--torrent-out', o.torrentOut);
   args.push('--piece-length', o.pieceLength ?? '256K');
-  const child = new TrackedChild('swarmdrop share', process.execPath, args, { env: childEnv() });
+  const child = spawnCli(cli, 'swarmdrop share', args);
   try {
     const line = await child.waitFor(
       (e) => /^magnet:\?\S+$/.test(e.line.trim()),
@@ -143,7 +180,6 @@ export async function runGet(
   o: CliPeerOptions & { out: string; timeoutMs: number; track?: (child: { stop(): Promise<void> }) => void },
 ): Promise<GetResult> {
   const args = [
-    cli.script,
     'get',
     source,
     '--tracker',
@@ -151,18 +187,11 @@ export async function runGet(
     '--out',
     o.out,
     '--no-seed',
-    '--data-dir',
-    o.dataDir,
+    ...loopbackPeerFlags(o.dataDir),
   ];
-  args.push('--host', '127.0.0.1', '--port', '0');
-  const child = new TrackedChild('swarmdrop get', process.execPath, args, { env: childEnv() });
+  const child = spawnCli(cli, 'swarmdrop get', args);
   o.track?.(child);
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), o.timeoutMs);
-  });
-  const outcome = await Promise.race([child.exited, timedOut]);
-  clearTimeout(timer);
+  const outcome = await exitOrTimeout(child, o.timeoutMs);
   const stdout = child.allEvents().map((e) => e.line);
   if (outcome === 'timeout') {
     await child.stop();
@@ -180,9 +209,4 @@ export async function runGet(
 
 function tail(lines: string[]): string {
   return lines.slice(-5).join(' | ');
-}
-
-/** Stack traces in the child's stderr when something goes wrong. */
-function childEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, SWARMDROP_DEBUG: '1' };
 }

@@ -6,6 +6,7 @@
 import net from 'node:net';
 import type { Handshake } from '../../protocol/wire/handshake.ts';
 import { PeerConnection, type PeerConnectionOptions } from './peer-connection.ts';
+import { SocketReader } from './socket-reader.ts';
 
 export interface DialRequest {
   host: string;
@@ -54,7 +55,7 @@ export interface DialerOptions {
   backoffMaxMs?: number;
   isBanned?: (host: string, port: number) => boolean;
   /** Per-connection options (time-outs, limits, clock). */
-  connection?: Omit<PeerConnectionOptions, 'socket' | 'direction'>;
+  connection?: Omit<PeerConnectionOptions, 'socket' | 'direction' | 'reader'>;
 }
 
 interface Backoff {
@@ -132,7 +133,8 @@ export class Dialer {
     const key = addressKey(req.host, req.port);
     this.count(torrentKey, +1);
     return new Promise<PeerConnection>((resolve, reject) => {
-      const socket = net.connect({ host: req.host, port: req.port, noDelay: true });
+      const reader = new SocketReader();
+      const socket = net.connect({ host: req.host, port: req.port, noDelay: true, onread: reader.onread });
       const entry = { socket, conn: null as PeerConnection | null, torrentKey };
       this.dialing.set(key, entry);
       let settled = false;
@@ -165,7 +167,12 @@ export class Dialer {
       socket.once('connect', () => {
         clearTimeout(timer);
         if (settled) return;
-        const conn = new PeerConnection({ ...this.options.connection, socket, direction: 'outgoing' });
+        const conn = new PeerConnection({
+          ...this.options.connection,
+          socket,
+          direction: 'outgoing',
+          reader,
+        });
         entry.conn = conn;
         conn.once('close', (info) => {
           const code: DialErrorCode =

@@ -7,6 +7,7 @@ import type { PexMessage } from '../../protocol/wire/ut-pex.ts';
 import type { ExtensionHandshake } from '../../protocol/wire/extension-handshake.ts';
 import { PeerConnection, type PeerCloseInfo, type PeerConnectionOptions } from './peer-connection.ts';
 import { makeHandshake, socketPair, waitFor } from './peer-test-support.ts';
+import { SocketReader } from './socket-reader.ts';
 
 const open: { close(): void }[] = [];
 const sockets: net.Socket[] = [];
@@ -135,6 +136,60 @@ describe('PeerConnection over loopback', () => {
     expect(b.downloadRate.totalBytes).toBe(16384);
     expect(a.uploadRate.totalBytes).toBe(16384);
     expect(b.bytesReceived).toBe(a.bytesSent);
+  });
+
+  it('sends a run of blocks cut from one buffer as consecutive piece messages', async () => {
+    const { a, b } = await handshaken();
+    const got: { index: number; begin: number; block: Buffer }[] = [];
+    b.on('piece', (m) => got.push({ index: m.index, begin: m.begin, block: Buffer.from(m.block) }));
+    b.start();
+    a.start();
+    // The run starts mid-piece: `data` holds bytes from the first ref's begin on.
+    const data = new Uint8Array(40_000).map((_, i) => (i * 7) & 0xff);
+    const refs = [
+      { index: 5, begin: 16384, length: 16384 },
+      { index: 5, begin: 32768, length: 16384 },
+      { index: 5, begin: 49152, length: 40_000 - 32768 },
+    ];
+    a.sendPieces(refs, data);
+    await waitFor(() => got.length === 3, 5000, 'three blocks');
+    expect(got.map((g) => [g.index, g.begin, g.block.length])).toEqual(
+      refs.map((r) => [r.index, r.begin, r.length]),
+    );
+    expect(Buffer.concat(got.map((g) => g.block)).equals(Buffer.from(data))).toBe(true);
+    expect(a.uploadRate.totalBytes).toBe(40_000);
+    await waitFor(() => b.bytesReceived === a.bytesSent, 5000, 'byte counts');
+    expect(a.sendPieces([], data)).toBe(true);
+  });
+
+  it('with a reused read buffer, keeps nothing that points into it', async () => {
+    // A tiny buffer: every message straddles reads, and each read overwrites the last.
+    const reader = new SocketReader(1000);
+    const [clientSocket, serverSocket] = await socketPair(reader.onread);
+    const a = new PeerConnection({ socket: clientSocket, direction: 'outgoing', reader });
+    const b = new PeerConnection({ socket: serverSocket, direction: 'incoming' });
+    open.push(a, b);
+    b.once('handshake', () => b.sendHandshake(makeHandshake(1)));
+    a.sendHandshake(makeHandshake(1));
+    await waitFor(() => a.remoteHandshake !== null && b.remoteHandshake !== null, 5000, 'handshakes');
+    const kept: { bitfield?: Uint8Array; ext?: Uint8Array; all: WireMessage[] } = { all: [] };
+    const blocks: Buffer[] = [];
+    a.on('bitfield', (m) => (kept.bitfield = m.bytes));
+    a.on('extended', (m) => (kept.ext = m.payload));
+    a.on('message', (m) => kept.all.push(m));
+    a.on('piece', (m) => blocks.push(Buffer.from(m.block)));
+    a.start();
+    b.start();
+    b.sendBitfield(Uint8Array.of(0xa5, 0x5a));
+    b.sendExtended(42, new Uint8Array(3000).fill(7));
+    const block = (i: number) => new Uint8Array(16384).fill(i);
+    for (let i = 0; i < 8; i++) b.sendPiece(0, i * 16384, block(i));
+    await waitFor(() => blocks.length === 8, 5000, 'blocks');
+    expect(blocks.every((got, i) => got.equals(Buffer.from(block(i))))).toBe(true);
+    expect([...kept.bitfield!]).toEqual([0xa5, 0x5a]);
+    expect(kept.ext!.length === 3000 && kept.ext!.every((x) => x === 7)).toBe(true);
+    const bitfieldMessage = kept.all.find((m) => m.type === 'bitfield');
+    expect(bitfieldMessage?.type === 'bitfield' && [...bitfieldMessage.bytes]).toEqual([0xa5, 0x5a]);
   });
 
   it('holds messages sent right behind the handshake until start()', async () => {

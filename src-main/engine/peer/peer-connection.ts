@@ -21,6 +21,7 @@ import { WireDecoder } from '../../protocol/wire/wire-decoder.ts';
 import { RateMeter } from '../rate/rate-meter.ts';
 import type { PeerCloseInfo } from './peer-events.ts';
 import { PeerSender } from './peer-sender.ts';
+import type { SocketReader } from './socket-reader.ts';
 
 export type { PeerCloseCode, PeerCloseInfo, PeerConnectionEvents } from './peer-events.ts';
 
@@ -39,6 +40,11 @@ export interface PeerConnectionOptions {
   timerTickMs?: number;
   /** Decoder bounds (block, bitfield, extended sizes). */
   limits?: Partial<Omit<MessageLimits, 'fastExtension'>>;
+  /**
+   * The socket was created with `onread: reader.onread`: chunks arrive through it, in one
+   * reused buffer, instead of as 'data' events (see socket-reader.ts for the contract).
+   */
+  reader?: SocketReader;
 }
 
 export class PeerConnection extends PeerSender {
@@ -64,6 +70,7 @@ export class PeerConnection extends PeerSender {
   private timer: NodeJS.Timeout | null = null;
   private started = false;
   private closeInfo: PeerCloseInfo | null = null;
+  private readonly reader: SocketReader | null;
 
   constructor(options: PeerConnectionOptions) {
     const now = options.now ?? Date.now;
@@ -82,7 +89,9 @@ export class PeerConnection extends PeerSender {
       { ...options.limits, handshake: true },
     );
     this.socket.setNoDelay(true);
-    this.socket.on('data', this.handleData);
+    this.reader = options.reader ?? null;
+    if (this.reader) this.reader.sink = this.handleData;
+    else this.socket.on('data', this.handleData);
     this.socket.on('drain', this.handleDrain);
     this.socket.on('error', this.handleError);
     this.socket.on('end', this.handleEnd);
@@ -174,7 +183,7 @@ export class PeerConnection extends PeerSender {
 
   // ---------------------------------------------------------------- receiving
 
-  private readonly handleData = (chunk: Buffer): void => {
+  private readonly handleData = (chunk: Uint8Array): void => {
     this.lastReceivedAtMs = this.now();
     this.bytesReceived += chunk.length;
     try {
@@ -192,13 +201,16 @@ export class PeerConnection extends PeerSender {
     }
   }
 
-  private handleMessage(msg: WireMessage): void {
+  private handleMessage(decoded: WireMessage): void {
     if (this.closeInfo) return;
+    const msg = this.reader ? ownPayload(decoded) : decoded;
     switch (msg.type) {
       case 'piece':
+        // `block` may be a view into a reused read buffer: listeners copy it synchronously.
         this.downloadRate.add(msg.block.length);
         this.emit('piece', msg);
         break;
+
       case 'request':
         this.emit('request', msg);
         break;
@@ -285,7 +297,8 @@ export class PeerConnection extends PeerSender {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.decoder.pause(); // no more messages from the chunk being decoded
-    this.socket.off('data', this.handleData);
+    if (this.reader) this.reader.sink = null;
+    else this.socket.off('data', this.handleData);
     this.socket.off('drain', this.handleDrain);
     this.socket.off('end', this.handleEnd);
     this.socket.off('close', this.handleSocketClose);
@@ -300,6 +313,19 @@ export class PeerConnection extends PeerSender {
   get closeReason(): PeerCloseInfo | null {
     return this.closeInfo;
   }
+}
+
+/**
+ * Copies the payloads listeners may keep (a bitfield; decoded extended messages such as
+ * metadata pieces hold views into theirs) out of a reused read buffer. Both are rare, so
+ * the copies cost nothing; piece blocks stay views (see socket-reader.ts).
+ */
+function ownPayload(msg: WireMessage): WireMessage {
+  // new Uint8Array(view) copies (Buffer#slice would not).
+  if (msg.type === 'bitfield') return { type: 'bitfield', bytes: new Uint8Array(msg.bytes) };
+  if (msg.type === 'extended')
+    return { type: 'extended', extId: msg.extId, payload: new Uint8Array(msg.payload) };
+  return msg;
 }
 
 function safeNormalizeIp(host: string): string {

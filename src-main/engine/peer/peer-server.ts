@@ -24,7 +24,7 @@ export interface PeerServerOptions {
   /** Extra session-wide check, e.g. the global connection limit. */
   canAccept?: () => boolean;
   /** Per-connection options (time-outs, limits, clock). */
-  connection?: Omit<PeerConnectionOptions, 'socket' | 'direction'>;
+  connection?: Omit<PeerConnectionOptions, 'socket' | 'direction' | 'reader'>;
   /** Errors after listening started (rare: the socket died). */
   onError?: (err: Error) => void;
 }

@@ -3,13 +3,16 @@ import net from 'node:net';
 import { makeReserved, type Handshake } from '../../protocol/wire/handshake.ts';
 import { generatePeerId } from '../../protocol/wire/peer-id.ts';
 
-/** Two connected sockets on 127.0.0.1: [dialing side, accepted side]. */
-export async function socketPair(): Promise<[net.Socket, net.Socket]> {
+/**
+ * Two connected sockets on 127.0.0.1: [dialing side, accepted side]. `onread` gives the
+ * dialing side a reused read buffer (SocketReader), as the Dialer does.
+ */
+export async function socketPair(onread?: net.OnReadOpts): Promise<[net.Socket, net.Socket]> {
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as net.AddressInfo).port;
   const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
-  const client = net.connect({ host: '127.0.0.1', port });
+  const client = net.connect({ host: '127.0.0.1', port, ...(onread ? { onread } : {}) });
   await new Promise<void>((resolve, reject) => {
     client.once('connect', resolve);
     client.once('error', reject);

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Bitfield } from '../../../src-shared/util/bitfield.ts';
-import { migrateResume, verifiedBitfield, type ResumeRecordV1 } from './resume-record.ts';
+import {
+  migrateResume,
+  RESUME_VERSION,
+  verifiedBitfield,
+  type ResumeRecord,
+  type ResumeRecordV1,
+} from './resume-record.ts';
 import { isVersionedDataError } from './versioned-json-store.ts';
 
 const HASH = 'ab'.repeat(20);
@@ -28,6 +34,12 @@ const v1: ResumeRecordV1 = {
   completedAtMs: 1_700_000_100_000,
 };
 
+const v2: ResumeRecord = {
+  ...v1,
+  version: 2,
+  trackers: [['udp://tracker.example:6969', 'http://backup.example/announce'], ['udp://10.0.0.2:6969']],
+};
+
 // The pre-release shape: no version, seconds, `have`, [size, mtime] pairs, `paused`.
 const v0 = {
   infoHash: 'AB'.repeat(20),
@@ -46,13 +58,23 @@ const v0 = {
   completedAt: 1_700_000_100,
 };
 
+const json = (x: unknown): unknown => JSON.parse(JSON.stringify(x));
+
 describe('migrateResume', () => {
-  it('v1 passes through unchanged (and survives a JSON round trip)', () => {
-    expect(migrateResume(JSON.parse(JSON.stringify(v1)))).toEqual(v1);
+  it('the current version (v2) passes through unchanged (and survives a JSON round trip)', () => {
+    expect(RESUME_VERSION).toBe(2);
+    expect(migrateResume(json(v2))).toEqual(v2);
   });
 
-  it('v0 → v1: seconds to ms, paused to state, pairs to stamps, hash lower-cased', () => {
-    expect(migrateResume(v0)).toEqual(v1);
+  it.each([
+    ['v1 → v2: the same fields, no trackers known', v1],
+    ['v1 with a stray trackers field → v2 with none', { ...v1, trackers: 'junk' }],
+  ])('%s', (_label, raw) => {
+    expect(migrateResume(json(raw))).toEqual({ ...v1, version: 2, trackers: [] });
+  });
+
+  it('v0 → v2: seconds to ms, paused to state, pairs to stamps, hash lower-cased, no trackers', () => {
+    expect(migrateResume(v0)).toEqual({ ...v1, version: 2, trackers: [] });
     const active = { ...v0, paused: false, completedAt: undefined };
     const migrated = migrateResume(JSON.parse(JSON.stringify(active)));
     expect(migrated.state).toBe('active');
@@ -65,7 +87,7 @@ describe('migrateResume', () => {
   });
 
   it.each([
-    ['newer version', { ...v1, version: 2 }, 'unsupported-version'],
+    ['newer version', { ...v2, version: 3 }, 'unsupported-version'],
     ['negative version', { ...v1, version: -1 }, 'unsupported-version'],
     ['string version', { ...v1, version: '1' }, 'invalid'],
     ['not an object', [v1], 'invalid'],
@@ -78,13 +100,23 @@ describe('migrateResume', () => {
     ['v1 bitfield not base64', { ...v1, verifiedPieces: '!!' }, 'invalid'],
     ['v1 negative bytes', { ...v1, uploadedBytes: -1 }, 'invalid'],
     ['v1 fractional size', { ...v1, files: [{ sizeBytes: 1.5, mtimeMs: 0 }] }, 'invalid'],
+    ['v2 without trackers', { ...v2, trackers: undefined }, 'invalid'],
+    ['v2 trackers not tiers', { ...v2, trackers: ['udp://a:1'] }, 'invalid'],
+    ['v2 empty tier', { ...v2, trackers: [[]] }, 'invalid'],
+    ['v2 tracker not a string', { ...v2, trackers: [[42]] }, 'invalid'],
+    [
+      'v2 too many trackers',
+      { ...v2, trackers: Array.from({ length: 257 }, (_, i) => [`udp://t${i}:1`]) },
+      'invalid',
+    ],
+    ['v2 missing savePath', { ...v2, savePath: undefined }, 'invalid'],
     ['v0 missing have', { ...v0, have: undefined }, 'invalid'],
     ['v0 bad file pair', { ...v0, files: [[1]] }, 'invalid'],
     ['empty object (v0 without fields)', {}, 'invalid'],
   ])('%s → %s', (_label, raw, code) => {
     let caught: unknown;
     try {
-      migrateResume(JSON.parse(JSON.stringify(raw)));
+      migrateResume(json(raw));
     } catch (err) {
       caught = err;
     }

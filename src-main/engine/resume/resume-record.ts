@@ -6,15 +6,29 @@
  * Version history:
  *  - v0: the pre-release shape (no `version` field; times in seconds; `have` bitfield;
  *    files as [size, mtime] pairs; `paused` flag).
- *  - v1: the shape below.
+ *  - v1: the v2 shape without `trackers`.
+ *  - v2: `trackers`, the torrent's announce tiers (BEP 12), so a magnet's `tr=` and
+ *    user-added trackers survive a restart. A v1 record migrates with none: the torrent
+ *    keeps its metainfo's trackers and the session's defaults, as it did under v1.
  */
 import { z } from 'zod';
 import { Bitfield } from '../../../src-shared/util/bitfield.ts';
 import type { FileStamp } from '../storage/storage.ts';
 import { VersionedDataError } from './versioned-json-store.ts';
 
-export const RESUME_VERSION = 1;
+export const RESUME_VERSION = 2;
 
+/** The current record. */
+export interface ResumeRecordV2 extends Omit<ResumeRecordV1, 'version'> {
+  version: 2;
+  /**
+   * Announce URL tiers (BEP 12) as the torrent used them: the metainfo's, the magnet's
+   * `tr=`, the user's. The advertised URLs, never an engine alias (SessionOptions.trackerAlias).
+   */
+  trackers: string[][];
+}
+
+/** The v1 record (still read, migrated to v2). */
 export interface ResumeRecordV1 {
   version: 1;
   /** 40 lower-case hex characters; also the file name. */
@@ -35,25 +49,37 @@ export interface ResumeRecordV1 {
   completedAtMs?: number;
 }
 
-export type ResumeRecord = ResumeRecordV1;
+export type ResumeRecord = ResumeRecordV2;
 
 const count = z.number().int().nonnegative();
 const time = z.number().nonnegative();
 
-const v1Schema = z
+/** Bounded: a record is read back on every start (BEP 12 lists are short in practice). */
+const MAX_TRACKER_URLS = 256;
+const announceUrl = z.string().min(1).max(2048);
+
+/** Fields every version since v1 has. */
+const recordFields = {
+  infoHashHex: z.string().regex(/^[0-9a-f]{40}$/),
+  name: z.string(),
+  savePath: z.string().min(1),
+  addedAtMs: time,
+  state: z.enum(['active', 'paused']),
+  verifiedPieces: z.string(),
+  pieceCount: count,
+  files: z.array(z.object({ sizeBytes: count, mtimeMs: time })),
+  uploadedBytes: count,
+  downloadedBytes: count,
+  completedAtMs: time.optional(),
+};
+
+const v2Schema = z
   .object({
-    version: z.literal(1),
-    infoHashHex: z.string().regex(/^[0-9a-f]{40}$/),
-    name: z.string(),
-    savePath: z.string().min(1),
-    addedAtMs: time,
-    state: z.enum(['active', 'paused']),
-    verifiedPieces: z.string(),
-    pieceCount: count,
-    files: z.array(z.object({ sizeBytes: count, mtimeMs: time })),
-    uploadedBytes: count,
-    downloadedBytes: count,
-    completedAtMs: time.optional(),
+    ...recordFields,
+    version: z.literal(2),
+    trackers: z
+      .array(z.array(announceUrl).min(1))
+      .refine((tiers) => tiers.flat().length <= MAX_TRACKER_URLS, `more than ${MAX_TRACKER_URLS} trackers`),
   })
   .superRefine((record, ctx) => {
     if (!bitfieldOk(record.pieceCount, record.verifiedPieces)) {
@@ -98,8 +124,13 @@ function fromV0(v0: ResumeRecordV0): unknown {
   };
 }
 
+/** v1 → v2: no trackers were kept, so none are known. */
+function fromV1(v1: unknown): unknown {
+  return { ...(v1 as object), version: 2, trackers: [] };
+}
+
 /** Any known version → the current record. Throws VersionedDataError. */
-export function migrateResume(raw: unknown): ResumeRecordV1 {
+export function migrateResume(raw: unknown): ResumeRecord {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new VersionedDataError('invalid', 'resume data is not an object');
   }
@@ -110,9 +141,13 @@ export function migrateResume(raw: unknown): ResumeRecordV1 {
   let current: unknown = raw;
   switch (version) {
     case 0:
-      current = fromV0(parse(v0Schema, raw, 0));
+      current = fromV1(fromV0(parse(v0Schema, raw, 0)));
       break;
     case 1:
+      // Fields are checked once, against the v2 schema, after the step.
+      current = fromV1(raw);
+      break;
+    case 2:
       break;
     default:
       throw new VersionedDataError(
@@ -120,7 +155,7 @@ export function migrateResume(raw: unknown): ResumeRecordV1 {
         `resume version ${version} (this build reads up to ${RESUME_VERSION})`,
       );
   }
-  return parse(v1Schema, current, 1) as ResumeRecordV1;
+  return parse(v2Schema, current, RESUME_VERSION) as ResumeRecord;
 }
 
 function parse<S extends z.ZodType>(schema: S, raw: unknown, version: number): z.infer<S> {
@@ -142,6 +177,6 @@ function bitfieldOk(pieceCount: number, base64: string): boolean {
 }
 
 /** The record's verified pieces as a Bitfield. */
-export function verifiedBitfield(record: Pick<ResumeRecordV1, 'pieceCount' | 'verifiedPieces'>): Bitfield {
+export function verifiedBitfield(record: Pick<ResumeRecord, 'pieceCount' | 'verifiedPieces'>): Bitfield {
   return Bitfield.fromBase64(record.pieceCount, record.verifiedPieces);
 }

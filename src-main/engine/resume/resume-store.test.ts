@@ -2,13 +2,13 @@ import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../../test/support/temp-dir.ts';
-import type { ResumeRecordV1 } from './resume-record.ts';
+import type { ResumeRecord } from './resume-record.ts';
 import { ResumeStore } from './resume-store.ts';
 import { isVersionedDataError } from './versioned-json-store.ts';
 
 const hash = (n: number) => n.toString(16).padStart(40, '0');
-const record = (n: number, extra: Partial<ResumeRecordV1> = {}): ResumeRecordV1 => ({
-  version: 1,
+const record = (n: number, extra: Partial<ResumeRecord> = {}): ResumeRecord => ({
+  version: 2,
   infoHashHex: hash(n),
   name: `t${n}`,
   savePath: '/srv/data',
@@ -19,6 +19,7 @@ const record = (n: number, extra: Partial<ResumeRecordV1> = {}): ResumeRecordV1 
   files: [{ sizeBytes: 40, mtimeMs: 1_700_000_000_000.25 }],
   uploadedBytes: n,
   downloadedBytes: 2 * n,
+  trackers: [[`udp://127.0.0.1:${6000 + n}`]],
   ...extra,
 });
 

@@ -13,7 +13,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from './atomic-write.ts';
-import { migrateResume, type ResumeRecordV1 } from './resume-record.ts';
+import { migrateResume, type ResumeRecord } from './resume-record.ts';
 import { VersionedDataError, VersionedJsonStore, type LoadProblem } from './versioned-json-store.ts';
 
 export type MetadataKind = 'torrent' | 'info';
@@ -31,7 +31,7 @@ const INFO_HASH_HEX = /^[0-9a-f]{40}$/;
 
 export class ResumeStore {
   readonly dataDir: string;
-  private readonly records: VersionedJsonStore<ResumeRecordV1>;
+  private readonly records: VersionedJsonStore<ResumeRecord>;
 
   constructor(options: { dataDir: string }) {
     this.dataDir = options.dataDir;
@@ -39,20 +39,20 @@ export class ResumeStore {
   }
 
   /** Atomically replaces the torrent's record; saves of one torrent land in call order. */
-  async save(record: ResumeRecordV1): Promise<void> {
+  async save(record: ResumeRecord): Promise<void> {
     return this.records.save(checkInfoHash(record.infoHashHex), record);
   }
 
   /** The record, or undefined. Throws VersionedDataError (corrupt / unsupported-version / invalid / io-error). */
-  async load(infoHashHex: string): Promise<ResumeRecordV1 | undefined> {
+  async load(infoHashHex: string): Promise<ResumeRecord | undefined> {
     const record = await this.records.load(checkInfoHash(infoHashHex));
     return record && this.consistent(infoHashHex, record);
   }
 
   /** Every record (reads in parallel) plus the ones that could not be used. */
-  async loadAll(): Promise<{ records: ResumeRecordV1[]; problems: ResumeProblem[] }> {
+  async loadAll(): Promise<{ records: ResumeRecord[]; problems: ResumeProblem[] }> {
     const { values, problems } = await this.records.loadAll();
-    const records: ResumeRecordV1[] = [];
+    const records: ResumeRecord[] = [];
     const out: ResumeProblem[] = problems
       .filter((p) => INFO_HASH_HEX.test(p.key))
       .map(({ key, code, message }) => ({ infoHashHex: key, code, message }));
@@ -101,7 +101,7 @@ export class ResumeStore {
     return path.join(this.dataDir, 'torrents', `${checkInfoHash(infoHashHex)}.${kind}`);
   }
 
-  private consistent(infoHashHex: string, record: ResumeRecordV1): ResumeRecordV1 {
+  private consistent(infoHashHex: string, record: ResumeRecord): ResumeRecord {
     if (record.infoHashHex !== infoHashHex) {
       throw new VersionedDataError(
         'invalid',

@@ -90,6 +90,7 @@ export class EngineSession implements Session {
       peerId: this.peerId,
       peerPort: () => this.peerPort,
       ...(options.announceHost ? { announceHost: options.announceHost } : {}),
+      trackerAlias: (url) => options.trackerAlias?.(url) ?? url,
       hashPool: this.hashPool,
       readCache: this.readCache,
       resumeStore: this.resumeStore,

@@ -80,7 +80,9 @@ async function publishEverywhere(
   const results = await Promise.allSettled(
     udp.map((url) =>
       publishToCatalog(
-        url,
+        // Our own tracker is published to where we announce to it (loopback), from the
+        // address it saw us seed from (the catalog checks that).
+        session.ctx.trackerAlias(url),
         { infoHash: m.infoHash, name: m.name, totalSizeBytes: m.totalLengthBytes, fileCount: m.files.length },
         { baseTimeoutMs: timeoutMs, maxRetransmits: 1 },
       ),

@@ -4,7 +4,7 @@ import { decideChokes } from '../choker/decide-chokes.ts';
 import { BlockPicker } from '../picker/block-picker.ts';
 import { requestQueueDepth } from '../rate/request-queue-depth.ts';
 import { fileStamps } from '../resume/file-change.ts';
-import type { ResumeRecordV1 } from '../resume/resume-record.ts';
+import type { ResumeRecord } from '../resume/resume-record.ts';
 import { FileStorage } from '../storage/file-storage.ts';
 import type { FileStamp, Storage } from '../storage/storage.ts';
 import { Downloader } from './downloader.ts';
@@ -20,7 +20,7 @@ export interface ActiveTransferOptions {
   torrent: string;
   metainfo: Metainfo;
   savePath: string;
-  record: ResumeRecordV1 | undefined;
+  record: ResumeRecord | undefined;
   trustedComplete: boolean;
   full: boolean;
   isCancelled(): boolean;

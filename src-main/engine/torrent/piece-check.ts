@@ -1,6 +1,6 @@
 import { Bitfield } from '../../../src-shared/util/bitfield.ts';
 import type { Metainfo } from '../../protocol/metainfo/metainfo-types.ts';
-import type { ResumeRecordV1 } from '../resume/resume-record.ts';
+import type { ResumeRecord } from '../resume/resume-record.ts';
 import { changedFiles, fileStamps, trustedPieces } from '../resume/file-change.ts';
 import { pieceRangeOfFile } from '../storage/piece-layout.ts';
 import type { ExistingFile, FileStamp, Storage } from '../storage/storage.ts';
@@ -12,7 +12,7 @@ export interface PieceCheckOptions {
   storage: Storage;
   hashPool: HashPool;
   /** Resume data from an earlier run, if any. */
-  record?: ResumeRecordV1;
+  record?: ResumeRecord;
   /** Re-hash everything on disk (user asked for a recheck). */
   full: boolean;
   onProgress?(checkedPieces: number, toCheck: number): void;

@@ -31,6 +31,8 @@ export interface TorrentContext {
   readonly peerId: Uint8Array;
   peerPort(): number;
   readonly announceHost?: string;
+  /** SessionOptions.trackerAlias, identity when unset: the URL to contact for an announce URL. */
+  trackerAlias(url: string): string;
   readonly hashPool: HashPool;
   readonly readCache: ReadCache;
   readonly resumeStore: ResumeStore;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeTorrent } from '../../protocol/metainfo/encode-torrent.ts';
 import { parseTorrent } from '../../protocol/metainfo/parse-torrent.ts';
-import { torrentFileFromInfo } from './torrent-file.ts';
+import { mergeTiers, torrentFileFromInfo } from './torrent-file.ts';
 
 describe('torrentFileFromInfo', () => {
   const original = parseTorrent(
@@ -25,5 +25,31 @@ describe('torrentFileFromInfo', () => {
     const parsed = parseTorrent(torrentFileFromInfo(original.infoBytes, []));
     expect(parsed.infoHashHex).toBe(original.infoHashHex);
     expect(parsed.announceList).toEqual([]);
+  });
+});
+
+describe('mergeTiers', () => {
+  it.each([
+    ['nothing saved', [['udp://a:1']], [], [['udp://a:1']]],
+    [
+      'nothing first',
+      [],
+      [['udp://a:1', 'udp://b:1'], ['udp://c:1']],
+      [['udp://a:1', 'udp://b:1'], ['udp://c:1']],
+    ],
+    [
+      'saved tiers repeat the metainfo: no duplicates',
+      [['udp://a:1'], ['udp://b:1']],
+      [['udp://a:1'], ['udp://b:1'], ['udp://c:1']],
+      [['udp://a:1'], ['udp://b:1'], ['udp://c:1']],
+    ],
+    [
+      'a partly known tier keeps its new URLs',
+      [['udp://a:1']],
+      [['udp://a:1', 'udp://d:1']],
+      [['udp://a:1'], ['udp://d:1']],
+    ],
+  ])('%s', (_label, first, second, expected) => {
+    expect(mergeTiers(first, second)).toEqual(expected);
   });
 });

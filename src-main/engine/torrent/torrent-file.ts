@@ -38,3 +38,21 @@ export function announceTiers(
   }
   return tiers;
 }
+
+/**
+ * Two tier lists as one (BEP 12): `first`'s tiers, then `second`'s with the URLs already
+ * listed left out (a tier left empty is dropped). Restores saved tiers next to a metainfo's.
+ */
+export function mergeTiers(
+  first: readonly (readonly string[])[],
+  second: readonly (readonly string[])[],
+): string[][] {
+  const tiers = first.map((t) => [...t]);
+  const seen = new Set(tiers.flat());
+  for (const tier of second) {
+    const fresh = tier.filter((url) => !seen.has(url));
+    fresh.forEach((url) => seen.add(url));
+    if (fresh.length > 0) tiers.push(fresh);
+  }
+  return tiers;
+}

@@ -1,5 +1,5 @@
 import { Bitfield } from '../../../src-shared/util/bitfield.ts';
-import type { ResumeRecordV1 } from '../resume/resume-record.ts';
+import type { ResumeRecord } from '../resume/resume-record.ts';
 import type { FileStamp } from '../storage/storage.ts';
 
 export interface ResumeInput {
@@ -17,13 +17,15 @@ export interface ResumeInput {
   uploadedBytes: number;
   downloadedBytes: number;
   completedAtMs: number | null;
+  /** Announce tiers as the torrent uses them (BEP 12), kept across restarts. */
+  trackers: string[][];
 }
 
 /** D's resume record (current version) for a torrent's state. */
-export function buildResumeRecord(t: ResumeInput): ResumeRecordV1 {
+export function buildResumeRecord(t: ResumeInput): ResumeRecord {
   const have = t.have && t.have.length === t.pieceCount ? t.have : new Bitfield(t.pieceCount);
-  const record: ResumeRecordV1 = {
-    version: 1,
+  const record: ResumeRecord = {
+    version: 2,
     infoHashHex: t.id,
     name: t.name,
     savePath: t.savePath,
@@ -34,6 +36,7 @@ export function buildResumeRecord(t: ResumeInput): ResumeRecordV1 {
     files: t.files,
     uploadedBytes: t.uploadedBytes,
     downloadedBytes: t.downloadedBytes,
+    trackers: t.trackers.filter((tier) => tier.length > 0).map((tier) => [...tier]),
   };
   if (t.completedAtMs !== null) record.completedAtMs = t.completedAtMs;
   return record;

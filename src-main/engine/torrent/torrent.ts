@@ -4,7 +4,7 @@ import { formatMagnet } from '../../protocol/magnet.ts';
 import type { PeerConnection } from '../peer/peer-connection.ts';
 import type { TorrentPeer } from './torrent-peer.ts';
 import { TransferTotals } from './transfer-totals.ts';
-import type { ResumeRecordV1 } from '../resume/resume-record.ts';
+import type { ResumeRecord } from '../resume/resume-record.ts';
 import type { EngineError, TorrentDetail, TorrentState, TorrentSummary } from '../session-api.ts';
 import { ActiveTransfer } from './active-transfer.ts';
 import { checkStoredPieces } from './piece-check.ts';
@@ -16,7 +16,7 @@ import { PeerSet } from './peer-set.ts';
 import { Swarm, type PeerCandidate } from './swarm.ts';
 import type { TorrentContext } from './torrent-context.ts';
 import { TrackerLink } from './tracker-link.ts';
-import { announceTiers, torrentFileFromInfo } from './torrent-file.ts';
+import { announceTiers, mergeTiers, torrentFileFromInfo } from './torrent-file.ts';
 import { buildDetail, buildSummary, verifiedBytesOf, type SnapshotSource } from './torrent-snapshot.ts';
 
 export interface TorrentInit {
@@ -31,7 +31,7 @@ export interface TorrentInit {
   extraTrackers: string[];
   savePath: string;
   /** Previous run's resume data. */
-  record?: ResumeRecordV1;
+  record?: ResumeRecord;
   /** We just hashed these files ourselves (share): every piece is trusted. */
   trustedComplete?: boolean;
   paused: boolean;
@@ -53,11 +53,13 @@ export class Torrent {
   private readonly displayName: string;
   readonly savePath: string;
   private readonly extraTrackers: string[];
+  /** Tiers the previous run used (resume data): a magnet's `tr=`, the user's. */
+  private readonly savedTiers: string[][];
   state: TorrentState = 'queued';
   error: EngineError | undefined;
   readonly addedAtMs: number;
   completedAtMs: number | null;
-  private record: ResumeRecordV1 | undefined;
+  private record: ResumeRecord | undefined;
   private trustedComplete: boolean;
   private userPaused: boolean;
 
@@ -90,6 +92,7 @@ export class Torrent {
     this.displayName = init.displayName ?? init.record?.name ?? init.infoHashHex;
     this.savePath = init.savePath;
     this.extraTrackers = init.extraTrackers;
+    this.savedTiers = init.record?.trackers ?? [];
     this.record = init.record;
     this.trustedComplete = init.trustedComplete ?? false;
     this.userPaused = init.paused;
@@ -144,9 +147,9 @@ export class Torrent {
     return this.userPaused;
   }
 
-  /** Announce URL tiers: the metainfo's, then each extra URL as its own tier. */
+  /** Announce URL tiers: the metainfo's, the saved ones, then each extra URL as its own tier. */
   announceList(): string[][] {
-    return announceTiers(this.metainfo?.announceList ?? [], this.extraTrackers);
+    return announceTiers(mergeTiers(this.metainfo?.announceList ?? [], this.savedTiers), this.extraTrackers);
   }
 
   /** The announcer's per-tracker status (empty while not announcing). */
@@ -463,7 +466,7 @@ export class Torrent {
   }
 
   /** The resume record for now. */
-  resumeRecord(): ResumeRecordV1 {
+  resumeRecord(): ResumeRecord {
     return buildResumeRecord({
       id: this.id,
       name: this.name,
@@ -476,6 +479,7 @@ export class Torrent {
       uploadedBytes: this.uploadedBytes,
       downloadedBytes: this.downloadedBytes,
       completedAtMs: this.completedAtMs,
+      trackers: this.announceList(),
     });
   }
 

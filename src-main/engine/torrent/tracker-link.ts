@@ -21,19 +21,23 @@ export class TrackerLink {
   private readonly announcer: Announcer | null;
   private closing: Promise<void> | null = null;
   private readonly failing = new Set<string>();
+  /** Contacted URL → the URL as the torrent lists it (they differ for aliased trackers). */
+  private readonly listedAs: Map<string, string>;
 
   constructor(ctx: TorrentContext, o: TrackerLinkOptions) {
-    const hasTrackers = o.announceList.some((tier) => tier.length > 0);
+    const { tiers, listedAs } = aliasTiers(o.announceList, (url) => ctx.trackerAlias(url));
+    this.listedAs = listedAs;
+    const hasTrackers = tiers.some((tier) => tier.length > 0);
     this.announcer = hasTrackers
       ? new Announcer({
           infoHash: o.infoHash,
           peerId: ctx.peerId,
           port: ctx.peerPort(),
-          announceList: o.announceList,
+          announceList: tiers,
           totals: o.totals,
           onPeers: (peers) => o.onPeers(peers),
-          onStatus: (statuses) => {
-            for (const t of statuses) {
+          onStatus: () => {
+            for (const t of this.statuses()) {
               // Warn once per outage: on the first failure, and again only after a success.
               if (t.state === 'working') this.failing.delete(t.url);
               if (t.state === 'error' && t.lastError && !this.failing.has(t.url)) {
@@ -66,8 +70,9 @@ export class TrackerLink {
     this.announcer?.reannounce();
   }
 
+  /** Per-tracker status, under the URLs the torrent lists (not the aliases contacted). */
   statuses(): TrackerStatus[] {
-    return this.announcer?.statuses() ?? [];
+    return (this.announcer?.statuses() ?? []).map((s) => ({ ...s, url: this.listedAs.get(s.url) ?? s.url }));
   }
 
   /** Sends `stopped` (bounded wait) when asked. Idempotent. */
@@ -92,4 +97,28 @@ export class TrackerLink {
       })),
     );
   }
+}
+
+/**
+ * The tiers with each URL replaced by the one to contact (SessionOptions.trackerAlias).
+ * Two URLs for the same tracker (advertised and loopback) are announced to once: the
+ * first listing wins, and the map says which URL each contacted one stands for.
+ */
+export function aliasTiers(
+  announceList: readonly (readonly string[])[],
+  alias: (url: string) => string,
+): { tiers: string[][]; listedAs: Map<string, string> } {
+  const listedAs = new Map<string, string>();
+  const tiers: string[][] = [];
+  for (const tier of announceList) {
+    const out: string[] = [];
+    for (const url of tier) {
+      const target = alias(url);
+      if (listedAs.has(target)) continue;
+      listedAs.set(target, url);
+      out.push(target);
+    }
+    if (out.length > 0) tiers.push(out);
+  }
+  return { tiers, listedAs };
 }

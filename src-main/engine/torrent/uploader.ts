@@ -118,10 +118,7 @@ export class Uploader {
           const send = () => {
             peer.readsInFlight--;
             if (this.closed || conn.isClosed || conn.amChoking) return;
-            for (const ref of run) {
-              const at = ref.begin - first.begin;
-              conn.sendPiece(ref.index, ref.begin, data.subarray(at, at + ref.length));
-            }
+            conn.sendPieces(run, data);
             this.o.onUploaded(peer, runBytes);
             this.pump(peer);
           };

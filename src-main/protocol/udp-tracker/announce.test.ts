@@ -4,9 +4,11 @@ import {
   decodeAnnounceResponse,
   encodeAnnounceRequest,
   encodeAnnounceResponse,
+  encodeAnnounceResponseCompact,
   maxPeersPerResponse,
   type AnnounceRequest,
 } from './announce.ts';
+import { encodeCompactPeers } from './compact-peers.ts';
 
 const code = (c: string) => expect.objectContaining({ name: 'ProtocolError', code: c });
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -133,6 +135,36 @@ describe('announce (BEP 15)', () => {
     const negative = enc.slice();
     negative[12] = 0x80;
     expect(() => decodeAnnounceResponse(negative, 4)).toThrow(code('bad-value'));
+  });
+
+  it('encodes the same bytes from compact peers as from addresses', () => {
+    const header = { transactionId: 9, intervalSec: 60, leechers: 3, seeders: 1 };
+    const v4 = [
+      { host: '127.0.0.1', port: 6881 },
+      { host: '10.1.2.3', port: 1 },
+    ];
+    const v6 = [{ host: '2001:db8::2', port: 51413 }];
+    const compact = (peers: typeof v4, family: 4 | 6) =>
+      peers.map((p) => encodeCompactPeers([p], family));
+    expect(hex(encodeAnnounceResponseCompact(header, compact(v4, 4), 4))).toBe(
+      hex(encodeAnnounceResponse({ ...header, peers: v4 }, 4)),
+    );
+    expect(hex(encodeAnnounceResponseCompact(header, compact(v6, 6), 6))).toBe(
+      hex(encodeAnnounceResponse({ ...header, peers: v6 }, 6)),
+    );
+    expect(hex(encodeAnnounceResponseCompact(header, [], 4))).toBe(
+      '00000001' + '00000009' + '0000003c' + '00000003' + '00000001',
+    );
+  });
+
+  it('refuses a compact peer of the wrong family or a bad header field', () => {
+    const header = { transactionId: 1, intervalSec: 1, leechers: 0, seeders: 0 };
+    const v4 = encodeCompactPeers([{ host: '1.2.3.4', port: 5 }], 4);
+    expect(() => encodeAnnounceResponseCompact(header, [v4], 6)).toThrow(code('bad-value'));
+    expect(() => encodeAnnounceResponseCompact(header, [v4.subarray(0, 5)], 4)).toThrow(code('bad-value'));
+    expect(() => encodeAnnounceResponseCompact({ ...header, seeders: 2 ** 31 }, [], 4)).toThrow(
+      code('bad-value'),
+    );
   });
 
   it('keeps a full response under 1400 bytes', () => {

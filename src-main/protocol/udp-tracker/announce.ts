@@ -128,14 +128,41 @@ export function decodeAnnounceRequest(bytes: Uint8Array): AnnounceRequest {
 export function encodeAnnounceResponse(res: AnnounceResponse, family: IpFamily): Uint8Array {
   const peers = encodeCompactPeers(res.peers, family);
   const out = new Uint8Array(ANNOUNCE_RESPONSE_HEADER_BYTES + peers.length);
-  const view = new DataView(out.buffer);
+  writeAnnounceResponseHeader(out, res);
+  out.set(peers, ANNOUNCE_RESPONSE_HEADER_BYTES);
+  return out;
+}
+
+/**
+ * The same response from peers already in compact form (each `compactPeerBytes(family)`
+ * long): a tracker keeps its peers that way so an answer is one allocation and a few
+ * copies, with no text address parsed per peer per announce.
+ */
+export function encodeAnnounceResponseCompact(
+  res: Omit<AnnounceResponse, 'peers'>,
+  compactPeers: readonly Uint8Array[],
+  family: IpFamily,
+): Uint8Array {
+  const size = compactPeerBytes(family);
+  const out = new Uint8Array(ANNOUNCE_RESPONSE_HEADER_BYTES + compactPeers.length * size);
+  writeAnnounceResponseHeader(out, res);
+  let offset = ANNOUNCE_RESPONSE_HEADER_BYTES;
+  for (const peer of compactPeers) {
+    if (peer.length !== size)
+      throw new ProtocolError('bad-value', `compact IPv${family} peer must be ${size} bytes, got ${peer.length}`);
+    out.set(peer, offset);
+    offset += size;
+  }
+  return out;
+}
+
+function writeAnnounceResponseHeader(out: Uint8Array, res: Omit<AnnounceResponse, 'peers'>): void {
+  const view = new DataView(out.buffer, out.byteOffset, ANNOUNCE_RESPONSE_HEADER_BYTES);
   view.setUint32(0, Action.announce);
   view.setUint32(4, checkUint32(res.transactionId, 'transaction id'));
   view.setInt32(8, checkInt32(res.intervalSec, 'interval'));
   view.setInt32(12, checkInt32(res.leechers, 'leechers'));
   view.setInt32(16, checkInt32(res.seeders, 'seeders'));
-  out.set(peers, ANNOUNCE_RESPONSE_HEADER_BYTES);
-  return out;
 }
 
 export function decodeAnnounceResponse(bytes: Uint8Array, family: IpFamily): AnnounceResponse {

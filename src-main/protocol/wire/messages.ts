@@ -41,7 +41,10 @@ export type WireMessage =
   | { type: 'have'; index: number }
   | { type: 'bitfield'; bytes: Uint8Array }
   | ({ type: 'request' } & BlockRef)
-  /** `block` may be a view into the socket's read buffer: do not mutate it. */
+  /**
+   * `block` may be a view into the socket's read buffer, which the next read overwrites:
+   * do not mutate it, and copy what you keep before the handler returns.
+   */
   | { type: 'piece'; index: number; begin: number; block: Uint8Array }
   | ({ type: 'cancel' } & BlockRef)
   | { type: 'port'; port: number }
@@ -103,17 +106,30 @@ function withIndex(id: number, index: number): Uint8Array {
   return out;
 }
 
+/** <length><id 7><index><begin>: what precedes a block in a piece message. */
+export const PIECE_HEADER_BYTES = 13;
+
 /** The 13-byte header of a piece message carrying `blockLengthBytes` bytes. */
 export function encodePieceHeader(index: number, begin: number, blockLengthBytes: number): Uint8Array {
+  const out = new Uint8Array(PIECE_HEADER_BYTES);
+  writePieceHeader(out, index, begin, blockLengthBytes);
+  return out;
+}
+
+/** Writes a piece header into `out[0..13)` (batch senders reuse one buffer for many). */
+export function writePieceHeader(
+  out: Uint8Array,
+  index: number,
+  begin: number,
+  blockLengthBytes: number,
+): void {
   checkU32(index, 'index');
   checkU32(begin, 'begin');
   checkU32(blockLengthBytes + 9, 'length');
-  const out = new Uint8Array(13);
   writeU32(out, 0, 9 + blockLengthBytes);
   out[4] = MessageId.piece;
   writeU32(out, 5, index);
   writeU32(out, 9, begin);
-  return out;
 }
 
 /** [header, block] for `socket.cork(); write(header); write(block); uncork()` — no copy. */

@@ -96,7 +96,8 @@ export class WireDecoder {
   push(chunk: Uint8Array): void {
     if (this.failure !== null) throw this.failure;
     if (this.paused) {
-      if (chunk.length > 0) this.held.push(chunk.slice());
+      // Copies (a Buffer's slice() would be a view into a read buffer that gets reused).
+      if (chunk.length > 0) this.held.push(new Uint8Array(chunk));
       return;
     }
     try {
@@ -110,7 +111,7 @@ export class WireDecoder {
   }
 
   private hold(chunk: Uint8Array, offset: number): void {
-    if (offset < chunk.length) this.held.push(chunk.slice(offset));
+    if (offset < chunk.length) this.held.push(new Uint8Array(chunk.subarray(offset)));
   }
 
   private consume(chunk: Uint8Array): void {

@@ -4,7 +4,7 @@
  * tracker's rules are table-tested here and the server only moves bytes.
  */
 import type { AnnounceEvent } from '../../protocol/udp-tracker/announce.ts';
-import type { PeerAddress } from '../../protocol/udp-tracker/compact-peers.ts';
+import { encodeCompactPeers, type PeerAddress } from '../../protocol/udp-tracker/compact-peers.ts';
 import type { IpFamily } from '../../protocol/udp-tracker/ip-address.ts';
 
 export interface SwarmRegistryOptions {
@@ -35,10 +35,25 @@ export type AnnounceOutcome =
   | { ok: true; seeders: number; leechers: number; peers: PeerAddress[] }
   | { ok: false; reason: 'too-many-swarms' };
 
+/** The same answer with each peer as its compact entry (BEP 23: 6 bytes IPv4, 18 IPv6). */
+export type CompactAnnounceOutcome =
+  | { ok: true; seeders: number; leechers: number; peers: Uint8Array[] }
+  | { ok: false; reason: 'too-many-swarms' };
+
+type RecordsOutcome =
+  | { ok: true; seeders: number; leechers: number; peers: PeerRecord[] }
+  | { ok: false; reason: 'too-many-swarms' };
+
 interface PeerRecord {
   key: string;
   ip: string;
   port: number;
+  /**
+   * The peer's compact entry, encoded once when it joins: an announce hands out up to
+   * numwant peers, so encoding them per answer (text IP → bytes) dominated the tracker's
+   * CPU time (#7).
+   */
+  compact: Uint8Array;
   seeder: boolean;
   lastSeenMs: number;
 }
@@ -94,10 +109,28 @@ export const peerKey = (ip: string, port: number): string => `${ip}|${port}`;
 export class SwarmRegistry {
   private readonly swarms = new Map<string, Swarm>();
   private peerCount = 0;
+  /** Floyd's sampling marks: index i is chosen in this pick iff marks[i] === generation. */
+  private marks = new Uint32Array(0);
+  private generation = 0;
 
   constructor(private readonly options: SwarmRegistryOptions) {}
 
+  /** Records the announce; answers with counts and up to numWant other peers. */
   announce(a: PeerAnnounce): AnnounceOutcome {
+    const r = this.announceRecords(a);
+    return r.ok ? { ...r, peers: r.peers.map(toAddress) } : r;
+  }
+
+  /** `announce`, with the peers as compact entries ready to copy into a response. */
+  announceCompact(a: PeerAnnounce): CompactAnnounceOutcome {
+    const r = this.announceRecords(a);
+    if (!r.ok) return r;
+    const peers = new Array<Uint8Array>(r.peers.length);
+    for (let i = 0; i < peers.length; i++) peers[i] = (r.peers[i] as PeerRecord).compact;
+    return { ok: true, seeders: r.seeders, leechers: r.leechers, peers };
+  }
+
+  private announceRecords(a: PeerAnnounce): RecordsOutcome {
     const now = this.options.now();
     let swarm = this.swarms.get(a.infoHashHex);
     const key = peerKey(a.ip, a.port);
@@ -129,7 +162,8 @@ export class SwarmRegistry {
       existing.lastSeenMs = now;
     } else if (swarm.size < this.options.maxPeersPerSwarm) {
       // A full swarm still answers the newcomer; it just is not handed out to others.
-      swarm.add({ key, ip: a.ip, port: a.port, seeder, lastSeenMs: now }, a.family);
+      const compact = encodeCompactPeers([{ host: a.ip, port: a.port }], a.family);
+      swarm.add({ key, ip: a.ip, port: a.port, compact, seeder, lastSeenMs: now }, a.family);
       this.peerCount++;
       if (a.event === 'completed') swarm.completed++;
     }
@@ -139,27 +173,41 @@ export class SwarmRegistry {
   }
 
   /** Up to `count` random peers of `family`, never the asker itself. */
-  private pick(swarm: Swarm, family: IpFamily, askerKey: string, count: number): PeerAddress[] {
+  private pick(swarm: Swarm, family: IpFamily, askerKey: string, count: number): PeerRecord[] {
     const list = swarm.lists[family];
     const self = swarm.index.get(askerKey);
     const selfAt = self && self.family === family ? self.at : -1;
     const available = list.length - (selfAt >= 0 ? 1 : 0);
     const want = Math.min(count, available);
     if (want <= 0) return [];
-    const out: PeerAddress[] = [];
+    const out: PeerRecord[] = [];
     if (want === available) {
-      for (let i = 0; i < list.length; i++) if (i !== selfAt) out.push(toAddress(list[i]));
+      for (let i = 0; i < list.length; i++) if (i !== selfAt) out.push(list[i] as PeerRecord);
       return out;
     }
-    // Floyd's sampling of `want` distinct indices out of the list minus the asker: O(want).
+    // Floyd's sampling of `want` distinct indices out of the list minus the asker: O(want),
+    // with a reused mark array instead of a Set per announce.
     const n = available;
-    const chosen = new Set<number>();
+    const marks = this.nextMarks(n);
+    const gen = this.generation;
     for (let j = n - want; j < n; j++) {
       const t = Math.floor(this.options.random() * (j + 1));
-      chosen.add(chosen.has(t) ? j : t);
+      const i = marks[t] === gen ? j : t;
+      marks[i] = gen;
+      out.push(list[selfAt >= 0 && i >= selfAt ? i + 1 : i] as PeerRecord);
     }
-    for (const i of chosen) out.push(toAddress(list[selfAt >= 0 && i >= selfAt ? i + 1 : i]));
     return out;
+  }
+
+  /** The mark array, at least `n` long, with a fresh generation (nothing marked). */
+  private nextMarks(n: number): Uint32Array {
+    if (this.marks.length < n) this.marks = new Uint32Array(Math.max(n, 2 * this.marks.length));
+    this.generation = (this.generation + 1) >>> 0;
+    if (this.generation === 0) {
+      this.marks.fill(0);
+      this.generation = 1;
+    }
+    return this.marks;
   }
 
   scrape(infoHashHex: string): { seeders: number; completed: number; leechers: number } {
@@ -221,7 +269,6 @@ export class SwarmRegistry {
   }
 }
 
-function toAddress(p: PeerRecord | undefined): PeerAddress {
-  // Indices come from the list itself, so `p` is always defined; the type cannot say so.
-  return { host: p?.ip ?? '', port: p?.port ?? 0 };
+function toAddress(p: PeerRecord): PeerAddress {
+  return { host: p.ip, port: p.port };
 }

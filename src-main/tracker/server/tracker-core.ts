@@ -6,7 +6,7 @@
  * state is read. `bench/` can drive it in-process; TrackerServer puts it on a socket.
  */
 import {
-  encodeAnnounceResponse,
+  encodeAnnounceResponseCompact,
   maxPeersPerResponse,
   type AnnounceRequest,
 } from '../../protocol/udp-tracker/announce.ts';
@@ -213,7 +213,7 @@ export class TrackerCore {
     }
     const ip = req.ip !== null && this.trusts(senderIp) ? req.ip : senderIp;
     const wanted = req.numWant < 0 ? this.defaultNumWant : req.numWant;
-    const outcome = this.swarms.announce({
+    const outcome = this.swarms.announceCompact({
       infoHashHex: hex(req.infoHash),
       ip,
       family: ip === senderIp ? replyFamily : 4,
@@ -226,14 +226,14 @@ export class TrackerCore {
     if (!outcome.ok) return this.error(req.transactionId, 'tracker is full');
     this.counters.announces++;
     this.announceRate.record();
-    return encodeAnnounceResponse(
+    return encodeAnnounceResponseCompact(
       {
         transactionId: req.transactionId,
         intervalSec: this.intervalSec,
         leechers: outcome.leechers,
         seeders: outcome.seeders,
-        peers: outcome.peers,
       },
+      outcome.peers,
       replyFamily,
     );
   }

@@ -17,6 +17,15 @@ import { TrackerCore, type TrackerOptions, type TrackerSnapshot, type TrackerSta
 export interface TrackerServerOptions extends TrackerOptions {
   /** How often silent peers and orphan catalog entries are swept. Default min(interval/2, 60 s). */
   sweepIntervalMs?: number;
+  /**
+   * Socket receive and send buffers asked of the kernel. Default 8 MiB each: a default
+   * ~208 KiB receive buffer holds ~1500 announces, so a burst that arrives while the event
+   * loop is busy (a GC pause, a sweep) overflowed it and the kernel dropped datagrams (#7).
+   * Linux caps the request at net.core.rmem_max / wmem_max (often 4 MiB; 208 KiB on some
+   * distributions) unless raised with sysctl; `bufferSizes()` reports what was granted.
+   */
+  recvBufferBytes?: number;
+  sendBufferBytes?: number;
 }
 
 export interface ListenOptions {
@@ -33,10 +42,13 @@ export interface BoundAddress {
 }
 
 export const DEFAULT_TRACKER_PORT = 6969;
+const DEFAULT_SOCKET_BUFFER_BYTES = 8 * 1024 * 1024;
 
 export class TrackerServer {
   private readonly core: TrackerCore;
   private readonly sweepIntervalMs: number;
+  private readonly recvBufferBytes: number;
+  private readonly sendBufferBytes: number;
   private socket: Socket | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private bound: BoundAddress | undefined;
@@ -46,6 +58,8 @@ export class TrackerServer {
   constructor(options: TrackerServerOptions = {}) {
     this.core = new TrackerCore(options);
     this.sweepIntervalMs = options.sweepIntervalMs ?? Math.min((this.core.intervalSec * 1000) / 2, 60_000);
+    this.recvBufferBytes = options.recvBufferBytes ?? DEFAULT_SOCKET_BUFFER_BYTES;
+    this.sendBufferBytes = options.sendBufferBytes ?? DEFAULT_SOCKET_BUFFER_BYTES;
   }
 
   get intervalSec(): number {
@@ -77,18 +91,47 @@ export class TrackerServer {
         resolve();
       });
     });
+    this.sizeBuffers(socket);
     // After binding, socket errors (e.g. ICMP unreachable reported on send) are counted;
     // they concern one peer, never the tracker.
     socket.on('error', () => this.socketErrors++);
+    // One callback for every send, not a closure per datagram.
+    const onSent = (err: Error | null): void => {
+      if (err) this.socketErrors++;
+    };
     socket.on('message', (msg, rinfo) => {
-      const reply = this.core.handle(msg, { address: rinfo.address, port: rinfo.port });
-      if (reply) socket.send(reply, rinfo.port, rinfo.address, (err) => err && this.socketErrors++);
+      const reply = this.core.handle(msg, rinfo);
+      if (reply) socket.send(reply, rinfo.port, rinfo.address, onSent);
     });
     this.timer = setInterval(() => this.core.sweep(), this.sweepIntervalMs);
     this.timer.unref();
     const a = socket.address();
     this.bound = { host: a.address, port: a.port, family };
     return this.bound;
+  }
+
+  /** Asks for the configured buffers; a kernel that refuses keeps its defaults. */
+  private sizeBuffers(socket: Socket): void {
+    try {
+      socket.setRecvBufferSize(this.recvBufferBytes);
+    } catch {
+      // Not fatal: the tracker works with the default buffer, it just drops sooner.
+    }
+    try {
+      socket.setSendBufferSize(this.sendBufferBytes);
+    } catch {
+      // As above.
+    }
+  }
+
+  /**
+   * The socket buffers the kernel granted, in bytes, or undefined before `listen`. Linux
+   * reports twice the accepted request (it counts its bookkeeping), capped at 2 × rmem_max.
+   */
+  bufferSizes(): { recvBytes: number; sendBytes: number } | undefined {
+    const socket = this.socket;
+    if (!socket || !this.bound) return undefined;
+    return { recvBytes: socket.getRecvBufferSize(), sendBytes: socket.getSendBufferSize() };
   }
 
   /** The bound address, or undefined before `listen` resolves. */

@@ -6,7 +6,7 @@ const base: Settings = {
   downloadDir: '/home/u/Downloads',
   peerPort: 6881,
   trackers: ['udp://10.0.0.2:6969'],
-  embeddedTracker: { enabled: true, port: 6969 },
+  embeddedTracker: { enabled: true, port: 6969, advertiseHost: 'auto' },
   rateLimits: { downloadBps: 0, uploadBps: 512 * 1024 },
   theme: 'dark',
   notifyOnComplete: true,
@@ -30,6 +30,15 @@ describe('settings form', () => {
     expect(r.settings).toBeNull();
     expect(Object.keys(r.errors).sort()).toEqual(['downloadDir', 'downloadKiBps', 'peerPort', 'trackers']);
     expect(r.errors.trackers).toContain('tracker.example');
+  });
+
+  it('reads the advertised host: empty is auto, a host is kept, a URL is refused', () => {
+    expect(toForm(base).embeddedAdvertiseHost).toBe('');
+    expect(fromForm({ ...toForm(base), embeddedAdvertiseHost: ' 192.168.1.20 ' }).settings?.embeddedTracker.advertiseHost).toBe('192.168.1.20');
+    expect(fromForm({ ...toForm(base), embeddedAdvertiseHost: '' }).settings?.embeddedTracker.advertiseHost).toBe('auto');
+    const bad = fromForm({ ...toForm(base), embeddedAdvertiseHost: 'udp://192.168.1.20:6969' });
+    expect(bad.settings).toBeNull();
+    expect(Object.keys(bad.errors)).toEqual(['embeddedAdvertiseHost']);
   });
 
   it('converts KiB/s to bytes per second', () => {

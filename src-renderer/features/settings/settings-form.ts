@@ -2,7 +2,7 @@
  * The settings form's model, pure: settings ↔ the strings in the inputs, and the
  * checks that give each field its own message (errors shown where they happened).
  */
-import type { Settings, Theme } from '../../../src-shared/types/settings.ts';
+import { ADVERTISE_HOST_MAX_LENGTH, ADVERTISE_HOST_PATTERN, type Settings, type Theme } from '../../../src-shared/types/settings.ts';
 
 export interface SettingsForm {
   downloadDir: string;
@@ -10,6 +10,8 @@ export interface SettingsForm {
   trackers: string;
   embeddedEnabled: boolean;
   embeddedPort: string;
+  /** Empty = 'auto'. */
+  embeddedAdvertiseHost: string;
   downloadKiBps: string;
   uploadKiBps: string;
   theme: Theme;
@@ -25,6 +27,7 @@ export function toForm(s: Settings): SettingsForm {
     trackers: s.trackers.join('\n'),
     embeddedEnabled: s.embeddedTracker.enabled,
     embeddedPort: String(s.embeddedTracker.port),
+    embeddedAdvertiseHost: s.embeddedTracker.advertiseHost === 'auto' ? '' : s.embeddedTracker.advertiseHost,
     downloadKiBps: s.rateLimits.downloadBps === 0 ? '' : String(Math.round(s.rateLimits.downloadBps / 1024)),
     uploadKiBps: s.rateLimits.uploadBps === 0 ? '' : String(Math.round(s.rateLimits.uploadBps / 1024)),
     theme: s.theme,
@@ -60,11 +63,15 @@ export function fromForm(f: SettingsForm): { settings: Omit<Settings, never> | n
   const badTracker = trackers.find((t) => !/^(udp|https?):\/\/[^\s/]+/i.test(t));
   if (badTracker) errors.trackers = `“${badTracker}” is not a tracker address. Use udp://host:port or http://host/announce.`;
   if (f.downloadDir.trim() === '') errors.downloadDir = 'Choose a folder for downloads.';
+  const advertiseHost = f.embeddedAdvertiseHost.trim() || 'auto';
+  if (advertiseHost.length > ADVERTISE_HOST_MAX_LENGTH || !ADVERTISE_HOST_PATTERN.test(advertiseHost)) {
+    errors.embeddedAdvertiseHost = 'Enter an address such as 192.168.1.20 or a host name, without udp:// or a port; leave empty for automatic.';
+  }
   const settings: Settings = {
     downloadDir: f.downloadDir.trim(),
     peerPort: port(f.peerPort, errors, 'peerPort'),
     trackers: [...new Set(trackers)],
-    embeddedTracker: { enabled: f.embeddedEnabled, port: port(f.embeddedPort, errors, 'embeddedPort') },
+    embeddedTracker: { enabled: f.embeddedEnabled, port: port(f.embeddedPort, errors, 'embeddedPort'), advertiseHost },
     rateLimits: { downloadBps: rate(f.downloadKiBps, errors, 'downloadKiBps'), uploadBps: rate(f.uploadKiBps, errors, 'uploadKiBps') },
     theme: f.theme,
     notifyOnComplete: f.notifyOnComplete,

@@ -51,7 +51,7 @@ function SettingsEditor({ settings, result, setResult }: { settings: Settings; r
     if (r.error) setResult({ tone: 'error', text: r.error });
     else setResult({ tone: 'ok', text: r.restartRequired.length > 0 ? 'Saved. The new peer port is used after Swarmdrop restarts.' : 'Saved.' });
   };
-  const input = (key: 'downloadDir' | 'peerPort' | 'embeddedPort' | 'downloadKiBps' | 'uploadKiBps', extra: Record<string, string> = {}) => (
+  const input = (key: 'downloadDir' | 'peerPort' | 'embeddedPort' | 'embeddedAdvertiseHost' | 'downloadKiBps' | 'uploadKiBps', extra: Record<string, string> = {}) => (
     <input
       className={`input${errors[key] ? ' invalid' : ''}`}
       name={key}
@@ -132,6 +132,13 @@ function SettingsEditor({ settings, result, setResult }: { settings: Settings; r
         </label>
         <Field label="Tracker port (UDP)" hint={flagHint('embeddedTracker')} error={errors.embeddedPort}>
           {input('embeddedPort', { inputMode: 'numeric' })}
+        </Field>
+        <Field
+          label="Address in shared links"
+          hint={flagHint('advertiseHost', 'The address other people reach this computer at, written into what you share. Empty = automatic.')}
+          error={errors.embeddedAdvertiseHost}
+        >
+          {input('embeddedAdvertiseHost', { spellCheck: 'false', placeholder: 'automatic' })}
         </Field>
         <TrackerAddress />
       </section>

@@ -1,0 +1,125 @@
+// The embedded tracker as other people see it: a torrent shared by the service carries
+// the advertised URL (udp://192.0.2.7:P; 192.0.2.7 is TEST-NET, injected as this
+// machine's network address), while this engine announces, publishes and searches on
+// loopback. Every datagram and TCP connection the process starts is recorded by
+// pass-through wrappers, to prove nothing beyond loopback (192.0.2.7 above all) is contacted.
+import dgram from 'node:dgram';
+import net from 'node:net';
+import type { NetworkInterfaceInfo } from 'node:os';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeTempDir } from '../../test/support/temp-dir.ts';
+import { parseMagnet } from '../protocol/magnet.ts';
+import { parseTorrent } from '../protocol/metainfo/parse-torrent.ts';
+import { TrackerServer } from '../tracker/server/index.ts';
+import { AppService } from './app-service.ts';
+import { realServiceDeps } from './real-deps.ts';
+import type { ServiceDeps } from './service-types.ts';
+import type { CommandResponse } from '../../src-shared/contract/commands.ts';
+
+const ADVERTISED_HOST = '192.0.2.7';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+const fakeInterfaces = (): NodeJS.Dict<NetworkInterfaceInfo[]> => ({
+  lo: [{ address: '127.0.0.1', family: 'IPv4', internal: true, netmask: '255.0.0.0', mac: '00:00:00:00:00:00', cidr: '127.0.0.1/8' }],
+  eth0: [{ address: ADVERTISED_HOST, family: 'IPv4', internal: false, netmask: '255.255.255.0', mac: '02:00:00:00:00:07', cidr: `${ADVERTISED_HOST}/24` }],
+});
+
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^(::ffff:)?127\./.test(host);
+
+/** Destination hosts of every UDP datagram sent and TCP connection opened from now on. */
+function recordDestinations(): string[] {
+  const hosts: string[] = [];
+  const udpProto = dgram.Socket.prototype;
+  const tcpProto = net.Socket.prototype;
+  const send = udpProto.send;
+  const connect = tcpProto.connect;
+  // send(msg[, offset, length][, port][, address][, callback]): the address is the only string after msg.
+  udpProto.send = function (this: dgram.Socket, ...args: unknown[]) {
+    const host = args.slice(1).find((a): a is string => typeof a === 'string');
+    hosts.push(host ?? this.remoteAddress().address);
+    return (send as (...a: unknown[]) => void).apply(this, args);
+  } as typeof udpProto.send;
+  // connect(options | port[, host]), or Node's normalized [options, cb] array from net.connect().
+  tcpProto.connect = function (this: net.Socket, ...args: unknown[]) {
+    const first: unknown = Array.isArray(args[0]) ? args[0][0] : args[0];
+    const host = typeof first === 'object' && first !== null ? (first as { host?: string; path?: string }).host ?? (first as { path?: string }).path : args[1];
+    hosts.push(typeof host === 'string' ? host : 'localhost');
+    return (connect as (...a: unknown[]) => net.Socket).apply(this, args);
+  } as typeof tcpProto.connect;
+  cleanups.push(() => {
+    udpProto.send = send;
+    tcpProto.connect = connect;
+  });
+  return hosts;
+}
+
+describe('embedded tracker, advertised beyond this machine', () => {
+  it('a shared torrent carries the advertised URL; our own announces reach the tracker on loopback', async () => {
+    const hosts = recordDestinations();
+    const t = await makeTempDir();
+    cleanups.push(() => t.remove());
+    let tracker: TrackerServer | undefined;
+    const deps: ServiceDeps = {
+      ...realServiceDeps(),
+      networkInterfaces: fakeInterfaces,
+      // The real tracker, kept at hand to read what it saw.
+      async startTracker({ host, port }) {
+        const server = new TrackerServer({ intervalSec: 120 });
+        const bound = await server.listen({ host, port });
+        tracker = server;
+        return { port: bound.port, close: () => server.close() };
+      },
+    };
+    const service = await AppService.open(
+      {
+        host: 'daemon',
+        version: 'test',
+        dataDir: t.dir,
+        defaultDownloadDir: path.join(t.dir, 'downloads'),
+        // Everything listens on loopback; only the URL in torrents names 192.0.2.7.
+        overrides: { peerPort: 0, embeddedTracker: 0, bindHost: '127.0.0.1', advertiseHost: ADVERTISED_HOST },
+        log: () => undefined,
+      },
+      deps,
+    );
+    cleanups.push(() => service.close());
+    const port = service.appInfo().embeddedTracker.port!;
+    const advertised = `udp://${ADVERTISED_HOST}:${port}`;
+    expect(service.trackerUrls()).toEqual([advertised]);
+    expect(service.appInfo().embeddedTracker.shareAddresses[0]).toBe(advertised);
+
+    const file = path.join(t.dir, 'advertised-notes.txt');
+    await writeFile(file, 'y'.repeat(70_000));
+    const conn = service.connect(() => undefined);
+    const shared = await conn.invoke('share', { paths: [file] });
+    if (!shared.ok) throw new Error(`share failed: ${JSON.stringify(shared)}`);
+    const { id, magnet, published } = shared.response as CommandResponse<'share'>;
+    // Published: the catalog took it over loopback (192.0.2.7 would never have answered).
+    expect(published).toBe(true);
+    expect(parseMagnet(magnet).trackers).toEqual([advertised]);
+    const file$ = await conn.invoke('getTorrentFile', { id });
+    if (!file$.ok) throw new Error('no torrent file');
+    const { bytesBase64 } = file$.response as CommandResponse<'getTorrentFile'>;
+    expect(parseTorrent(new Uint8Array(Buffer.from(bytesBase64, 'base64'))).announceList).toEqual([[advertised]]);
+
+    // The detail lists the advertised URL, working: its announces went to the alias.
+    expect(service.session.detail(id).trackers).toEqual([expect.objectContaining({ url: advertised, status: 'working' })]);
+    // The tracker (bound to 127.0.0.1 only) saw our announce, with the advertised address
+    // as the peer's IP (BEP 15 `IP address`, trusted from loopback): others will dial that.
+    const swarm = tracker!.snapshot().swarms.find((s) => s.infoHashHex === id);
+    expect(swarm?.peers).toEqual([expect.objectContaining({ ip: ADVERTISED_HOST, port: service.session.peerPort, seeder: true })]);
+
+    // A catalog search of our own tracker goes through the alias too, and names the advertised URL.
+    const found = await conn.invoke('searchCatalog', { query: 'advertised' });
+    expect(found).toMatchObject({ ok: true, response: { failures: [], entries: [expect.objectContaining({ infoHashHex: id, tracker: advertised })] } });
+
+    expect(hosts).toContain('127.0.0.1');
+    expect(hosts.filter((h) => !isLoopback(h))).toEqual([]);
+  }, 30_000);
+});

@@ -203,10 +203,15 @@ export abstract class PeerSender extends TypedEmitter<PeerConnectionEvents> {
    * Sends a run of blocks cut from one buffer (`data` starts at the first ref's `begin`;
    * every ref is in the same piece) as one writev: corking around the whole run makes the
    * socket flush header+block pairs for up to a read window in one system call instead of
-   * one per 16 KiB block. Same no-copy contract as `sendPiece`.
+   * one per 16 KiB block. Same no-copy contract as `sendPiece`; `onFlushed` is called once
+   * the socket no longer needs `data` (written to the kernel, failed, or nothing sent), so
+   * the caller may recycle it.
    */
-  sendPieces(refs: readonly BlockRef[], data: Uint8Array): boolean {
-    if (this.isClosed || refs.length === 0) return this.writable;
+  sendPieces(refs: readonly BlockRef[], data: Uint8Array, onFlushed?: () => void): boolean {
+    if (this.isClosed || refs.length === 0) {
+      onFlushed?.();
+      return this.writable;
+    }
     if (!this.localHandshake) throw new Error('send before the handshake');
     const first = refs[0]!.begin;
     // One allocation for every header of the run (subarray views go to the socket).
@@ -220,7 +225,10 @@ export abstract class PeerSender extends TypedEmitter<PeerConnectionEvents> {
       const header = headers.subarray(i * PIECE_HEADER_BYTES, (i + 1) * PIECE_HEADER_BYTES);
       writePieceHeader(header, ref.index, ref.begin, ref.length);
       this.socket.write(header);
-      ok = this.socket.write(data.subarray(at, at + ref.length));
+      // Writes complete in order, so the last one's callback covers the whole run.
+      const last = i === refs.length - 1;
+      const block = data.subarray(at, at + ref.length);
+      ok = last && onFlushed ? this.socket.write(block, () => onFlushed()) : this.socket.write(block);
       payloadBytes += ref.length;
     }
     this.socket.uncork();

@@ -36,6 +36,26 @@ async function seeded(layout: StorageLayout, seed = 1) {
 }
 
 describe('ReadCache', () => {
+  it('readBlockInto copies a cached window out, and reads an uncached one through without caching it', async () => {
+    const layout = layoutFromFiles('x', [{ path: ['x'], lengthBytes: 1024 * KiB }], 256 * KiB);
+    const { payload, storage, reads } = await seeded(layout);
+    const cache = new ReadCache();
+    const cached = cache.wrap(storage);
+    const out = new Uint8Array(64 * KiB);
+    await cached.readBlockInto!(1, 0, out); // not cached: exactly `out`, straight through
+    expectSameBytes(out, payload.subarray(256 * KiB, 320 * KiB));
+    expect(reads).toEqual([[1, 0, 64 * KiB]]);
+    expect(cache.sizeBytes).toBe(0);
+    await cached.readBlock(1, 0, 16 * KiB); // caches piece 1
+    expect(reads).toEqual([
+      [1, 0, 64 * KiB],
+      [1, 0, 256 * KiB],
+    ]);
+    await cached.readBlockInto!(1, 64 * KiB, out);
+    expectSameBytes(out, payload.subarray(320 * KiB, 384 * KiB));
+    expect([reads.length, cache.hits]).toEqual([2, 1]);
+  });
+
   it('reads a piece once and serves its 16 KiB blocks from memory', async () => {
     const layout = layoutFromFiles('x', [{ path: ['x'], lengthBytes: 1024 * KiB }], 256 * KiB);
     const { payload, storage, reads } = await seeded(layout);

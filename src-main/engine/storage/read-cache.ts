@@ -132,6 +132,26 @@ class CachedStorage implements Storage {
     return bytes.subarray(offsetBytes - windowStart, offsetBytes - windowStart + lengthBytes);
   }
 
+  /**
+   * The caller owns `out` (an uploader recycling its buffers): a cached window is copied
+   * out, anything else is read straight into `out` and not cached, since the caller reads
+   * whole windows and would not ask for this one again.
+   */
+  async readBlockInto(index: number, offsetBytes: number, out: Uint8Array): Promise<void> {
+    const windowLength = Math.min(this.cache.windowBytes, this.layout.pieceLengthBytes);
+    const window = Math.floor(offsetBytes / windowLength);
+    const start = offsetBytes - window * windowLength;
+    const bytes = this.cache.get(`${this.id}:${index}:${window}`);
+    if (bytes && start + out.length <= bytes.length) {
+      this.cache.hits++;
+      out.set(bytes.subarray(start, start + out.length));
+    } else if (this.inner.readBlockInto) {
+      await this.inner.readBlockInto(index, offsetBytes, out);
+    } else {
+      out.set(await this.inner.readBlock(index, offsetBytes, out.length));
+    }
+  }
+
   readPiece(index: number): Promise<Uint8Array> {
     return this.inner.readPiece(index);
   }

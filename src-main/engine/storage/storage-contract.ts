@@ -151,6 +151,14 @@ export function defineStorageContract(name: string, factory: StorageFactory): vo
         payload.subarray(piece1 + 4000, piece1 + 13000),
       );
       expectSameBytes(await storage.readPiece(1), payload.subarray(piece1, piece1 + 16 * KiB));
+      if (storage.readBlockInto) {
+        // Into a caller's buffer: the same bytes, twice (cached or not), nothing past `out`.
+        for (let round = 0; round < 2; round++) {
+          const out = new Uint8Array(9000).fill(0xee);
+          await storage.readBlockInto(1, 4000, out);
+          expectSameBytes(out, payload.subarray(piece1 + 4000, piece1 + 13000));
+        }
+      }
     });
 
     it('zero-length files exist after allocate and take no bytes', async () => {

@@ -52,6 +52,11 @@ export interface Storage {
   writePiece(index: number, data: Uint8Array): Promise<void>;
   /** Reads `lengthBytes` from `offsetBytes` inside piece `index` (an upload's block). */
   readBlock(index: number, offsetBytes: number, lengthBytes: number): Promise<Uint8Array>;
+  /**
+   * Optional: like `readBlock` for `out.length` bytes, but into the caller's buffer, so an
+   * uploader can recycle its buffers instead of allocating one per read.
+   */
+  readBlockInto?(index: number, offsetBytes: number, out: Uint8Array): Promise<void>;
   /** Reads the whole piece (re-check / verification). */
   readPiece(index: number): Promise<Uint8Array>;
   /** Makes written data durable (fdatasync of the handles written since the last flush). */

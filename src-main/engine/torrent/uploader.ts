@@ -44,6 +44,10 @@ export class Uploader {
   private readonly runBytes: number;
   private closed = false;
   private readonly now: () => number;
+  private readonly pumpQueue = new Set<TorrentPeer>();
+  private pumpPending = false;
+  /** Idle window-sized buffers for whole-window runs (see readRun). */
+  private readonly runBuffers: Uint8Array[] = [];
 
   constructor(private readonly o: UploaderOptions) {
     this.now = o.now ?? Date.now;
@@ -66,8 +70,26 @@ export class Uploader {
       return;
     }
     peer.uploadQueue.push(ref);
-    this.pump(peer);
+    this.schedulePump(peer);
   }
+
+  /**
+   * Pumps once after the current socket chunk: its requests (a pipeline refill brings
+   * dozens at once) are then queued together and read as whole runs, not one block each.
+   */
+  private schedulePump(peer: TorrentPeer): void {
+    this.pumpQueue.add(peer);
+    if (this.pumpPending) return;
+    this.pumpPending = true;
+    queueMicrotask(this.runPumps);
+  }
+
+  private readonly runPumps = (): void => {
+    this.pumpPending = false;
+    const peers = [...this.pumpQueue];
+    this.pumpQueue.clear();
+    for (const peer of peers) this.pump(peer);
+  };
 
   onCancel(peer: TorrentPeer, ref: BlockRef): void {
     const q = peer.uploadQueue;
@@ -113,12 +135,12 @@ export class Uploader {
       const waitMs = this.o.limiter.take(runBytes);
       if (waitMs > 0) peer.sendHoldUntilMs = nowMs + waitMs;
       peer.readsInFlight++;
-      storage.readBlock(first.index, first.begin, runBytes).then(
-        (data) => {
+      this.readRun(storage, first.index, first.begin, runBytes).then(
+        ({ data, release }) => {
           const send = () => {
             peer.readsInFlight--;
-            if (this.closed || conn.isClosed || conn.amChoking) return;
-            conn.sendPieces(run, data);
+            if (this.closed || conn.isClosed || conn.amChoking) return release();
+            conn.sendPieces(run, data, release);
             this.o.onUploaded(peer, runBytes);
             this.pump(peer);
           };
@@ -132,6 +154,36 @@ export class Uploader {
         },
       );
     }
+  }
+
+  /**
+   * A whole window goes into a recycled buffer, given back once the socket has flushed it:
+   * a fresh 1 MiB ArrayBuffer per run made the seeder's GC run a full mark-compact every
+   * few MiB sent (issue #7 profile). Shorter runs go through the read cache, which then
+   * serves the rest of their window.
+   */
+  private async readRun(
+    storage: Storage,
+    index: number,
+    begin: number,
+    lengthBytes: number,
+  ): Promise<{ data: Uint8Array; release: () => void }> {
+    if (lengthBytes !== this.runBytes || !storage.readBlockInto)
+      return { data: await storage.readBlock(index, begin, lengthBytes), release: () => {} };
+    const data = this.runBuffers.pop() ?? new Uint8Array(this.runBytes);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      if (!this.closed && this.runBuffers.length < this.maxReads) this.runBuffers.push(data);
+    };
+    try {
+      await storage.readBlockInto(index, begin, data);
+    } catch (err) {
+      release();
+      throw err;
+    }
+    return { data, release };
   }
 
   /** The head of the queue plus the requests that continue it within one aligned window. */
@@ -156,5 +208,7 @@ export class Uploader {
 
   close(): void {
     this.closed = true;
+    this.pumpQueue.clear();
+    this.runBuffers.length = 0;
   }
 }

@@ -27,8 +27,10 @@ import { create } from './figures/create.ts';
 import { crossSeed } from './figures/cross-seed.ts';
 import { daemonStart } from './figures/daemon-start.ts';
 import { magnet } from './figures/magnet.ts';
+import { memoryScaling } from './figures/memory-scaling.ts';
 import { tracker } from './figures/tracker.ts';
 import { transferFigure } from './figures/transfer.ts';
+import { uiSpeed } from './figures/ui-speed.ts';
 import { serveTracker } from './tracker-server-child.ts';
 
 export const FIGURES: Figure[] = [
@@ -36,10 +38,12 @@ export const FIGURES: Figure[] = [
   create,
   transferFigure(1),
   transferFigure(4),
+  memoryScaling,
   crossSeed,
   magnet,
   tracker,
   daemonStart,
+  uiSpeed,
 ];
 
 async function main(argv: string[]): Promise<number> {

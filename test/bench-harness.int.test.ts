@@ -13,10 +13,12 @@ const FIGURE_IDS = [
   'create',
   'transfer-1to1',
   'transfer-4to1',
+  'memory-scaling',
   'cross-seed',
   'magnet',
   'tracker',
   'daemon-start',
+  'ui-speed',
 ];
 
 interface Row {

@@ -53,7 +53,8 @@ export function consoleTable(report: BenchReport): string {
     '',
     '== ratios: swarmdrop ÷ each peer (median ÷ median; ↑ = higher is better, ↓ = lower is better)',
   );
-  if (report.ratios.length === 0) lines.push('  (no figure has a swarmdrop row)');
+  if (report.ratios.length === 0)
+    lines.push('  (no figure in this run has a swarmdrop row and a peer row of the same metric)');
   for (const r of report.ratios) {
     lines.push(
       `  ${r.figure.padEnd(14)} ${`${r.metric} ${arrow(r)}`.padEnd(20)} ÷ ${r.against.padEnd(20)} ${r.value !== undefined ? `${r.value.toFixed(2)}×` : `unavailable: ${r.unavailable}`}`,
@@ -106,7 +107,8 @@ export function markdown(report: BenchReport): string {
         `| ${r.figure} | ${r.metric} ${arrow(r)} | ${r.against} | ${r.value !== undefined ? `${r.value.toFixed(2)}×` : `unavailable: ${r.unavailable}`} |`,
     ),
   ];
-  if (report.ratios.length === 0) out.push('| – | – | – | no figure has a Swarmdrop row yet |');
+  if (report.ratios.length === 0)
+    out.push('| – | – | – | no figure has a Swarmdrop row and a peer row of the same metric |');
   for (const f of report.figures) {
     out.push('', `## ${f.id}: ${f.title}`, '');
     if (f.target) out.push(`Target (issue #7): ${f.target}`, '');

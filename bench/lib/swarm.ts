@@ -19,6 +19,8 @@ export interface SwarmSpec {
   seeder: PeerClient;
   seeders: number;
   leecher: PeerClient;
+  /** The payload to share; default the run's shared one (`ctx.payload()`). */
+  payload?: Payload;
 }
 
 export interface Swarm {
@@ -44,7 +46,7 @@ export async function withSwarm<T>(
   spec: SwarmSpec,
   body: (swarm: Swarm) => Promise<T>,
 ): Promise<T> {
-  const payload = await ctx.payload();
+  const payload = spec.payload ?? (await ctx.payload());
   // A new folder per swarm: a client's config/resume state must not carry over.
   const dir = path.join(ctx.workDir, spec.figure, `${spec.subject}-${++swarmCount}`);
   await mkdir(dir, { recursive: true });

@@ -92,6 +92,22 @@ const RULES: Rule[] = [
     unit: 'MiB',
   },
   {
+    target: 'leecher peak anon RSS ≤ 150 MB (large file)',
+    figure: 'memory-scaling',
+    metric: 'large-anon-mib',
+    op: '<=',
+    limit: 143,
+    unit: 'MiB',
+  },
+  {
+    target: 'leecher anon RSS 4 GiB within 10% of 1 GiB',
+    figure: 'memory-scaling',
+    metric: 'anon-ratio',
+    op: '<=',
+    limit: 1.1,
+    unit: '×',
+  },
+  {
     target: 'magnet → first verified piece ≤ 1 s',
     figure: 'magnet',
     metric: 'first-piece-s',

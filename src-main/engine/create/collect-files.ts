@@ -12,6 +12,8 @@ export interface CollectedFile {
   path: string[];
   absolutePath: string;
   lengthBytes: number;
+  /** Modification time when listed: hashing checks that size and mtime did not change. */
+  mtimeMs: number;
 }
 
 export interface SkippedEntry {
@@ -53,7 +55,7 @@ export async function collectFiles(inputPath: string): Promise<CollectedInput> {
     return {
       baseName,
       multiFile: false,
-      files: [{ path: [baseName], absolutePath: absolute, lengthBytes: info.size }],
+      files: [{ path: [baseName], absolutePath: absolute, lengthBytes: info.size, mtimeMs: info.mtimeMs }],
       skipped: [],
     };
   }
@@ -80,7 +82,8 @@ export async function collectFiles(inputPath: string): Promise<CollectedInput> {
       if (entry.isDirectory()) {
         pending.push(rel);
       } else if (entry.isFile()) {
-        files.push({ path: rel, absolutePath: full, lengthBytes: (await lstat(full)).size });
+        const { size, mtimeMs } = await lstat(full);
+        files.push({ path: rel, absolutePath: full, lengthBytes: size, mtimeMs });
       } else if (entry.isSymbolicLink()) {
         const target = await realpath(full).catch(() => undefined);
         if (target === undefined) skipped.push({ path: shown, reason: 'dangling-symlink' });
@@ -89,7 +92,12 @@ export async function collectFiles(inputPath: string): Promise<CollectedInput> {
         else {
           const targetInfo = await stat(target);
           if (targetInfo.isFile())
-            files.push({ path: rel, absolutePath: target, lengthBytes: targetInfo.size });
+            files.push({
+              path: rel,
+              absolutePath: target,
+              lengthBytes: targetInfo.size,
+              mtimeMs: targetInfo.mtimeMs,
+            });
           else
             skipped.push({
               path: shown,

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { appendFileSync, truncateSync, unlinkSync, utimesSync } from 'node:fs';
 import { mkdir, symlink, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -196,6 +197,38 @@ describe('createTorrent', () => {
     await expect(
       createTorrent(path.join(dir, 'f'), { hashPool: pool, pieceLengthBytes: 10_000 }),
     ).rejects.toBeInstanceOf(ProtocolError);
+  });
+
+  // Each case changes a file from the progress callback, i.e. after it was listed; the first
+  // callback (0 bytes) comes before any job, a later one while other batches are still queued.
+  it.each<[string, (file: string, p: CreateProgress) => void, string]>([
+    ['grows while hashed', (file, p) => p.bytesHashed > 0 && appendFileSync(file, 'x'), 'changed'],
+    ['shrinks while hashed', (file, p) => p.bytesHashed > 0 && truncateSync(file, 1024 * 1024), 'changed'],
+    [
+      'is rewritten in place (same size, new mtime)',
+      (file, p) => p.bytesHashed > 0 && utimesSync(file, new Date(), new Date(2001, 0, 1)),
+      'changed',
+    ],
+    ['disappears before it is read', (file, p) => p.bytesHashed === 0 && unlinkSync(file), 'unreadable'],
+  ])('notices a file that %s', async (_name, mutate, code) => {
+    const dir = await fresh();
+    const file = path.join(dir, 'f');
+    await writeFile(file, randomBytes(20 * 1024 * 1024));
+    const run = createTorrent(file, { hashPool: pool, pieceLengthBytes: KiB16 }, (p) => mutate(file, p));
+    await expect(run).rejects.toSatisfy(
+      (err: unknown) => err instanceof CreateInputError && err.code === code && err.message.includes(file),
+    );
+  });
+
+  it('notices the second file of a folder shrinking before it is read', async () => {
+    const dir = await fresh();
+    await mkdir(path.join(dir, 'share'));
+    await writeFile(path.join(dir, 'share', 'a'), randomBytes(100));
+    await writeFile(path.join(dir, 'share', 'b'), randomBytes(40_000));
+    const run = createTorrent(path.join(dir, 'share'), { hashPool: pool, pieceLengthBytes: KiB16 }, (p) => {
+      if (p.bytesHashed === 0) truncateSync(path.join(dir, 'share', 'b'), 10);
+    });
+    await expect(run).rejects.toMatchObject({ name: 'CreateInputError', code: 'changed' });
   });
 
   it('stops when aborted, leaving no job behind', async () => {

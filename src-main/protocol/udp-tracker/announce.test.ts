@@ -74,6 +74,27 @@ describe('announce (BEP 15)', () => {
     expect(decodeAnnounceRequest(bytes).left).toBe(Number.MAX_SAFE_INTEGER);
   });
 
+  it('reads counters exactly up to 2^53-1, across both 32-bit halves', () => {
+    const at = (hex64: string) => {
+      const bytes = encodeAnnounceRequest(request);
+      bytes.set(Buffer.from(hex64, 'hex'), 56);
+      return decodeAnnounceRequest(bytes).downloaded;
+    };
+    expect(at('00000000ffffffff')).toBe(0xffff_ffff);
+    expect(at('0000000100000000')).toBe(2 ** 32);
+    expect(at('001fffffffffffff')).toBe(Number.MAX_SAFE_INTEGER);
+    expect(at('0020000000000000')).toBe(Number.MAX_SAFE_INTEGER); // 2^53: saturated
+    expect(at('0000123456789abc')).toBe(0x1234_5678_9abc);
+  });
+
+  it('copies the hashes out of a node Buffer instead of aliasing it', () => {
+    const datagram = Buffer.from(encodeAnnounceRequest(request));
+    const decoded = decodeAnnounceRequest(datagram);
+    datagram.fill(0);
+    expect(decoded.infoHash).toEqual(request.infoHash);
+    expect(decoded.peerId).toEqual(request.peerId);
+  });
+
   it('refuses malformed requests', () => {
     const bytes = encodeAnnounceRequest(request);
     expect(() => decodeAnnounceRequest(bytes.subarray(0, 97))).toThrow(code('truncated'));
@@ -144,25 +165,30 @@ describe('announce (BEP 15)', () => {
       { host: '10.1.2.3', port: 1 },
     ];
     const v6 = [{ host: '2001:db8::2', port: 51413 }];
-    const compact = (peers: typeof v4, family: 4 | 6) =>
-      peers.map((p) => encodeCompactPeers([p], family));
+    const compact = (peers: typeof v4, family: 4 | 6) => encodeCompactPeers(peers, family);
     expect(hex(encodeAnnounceResponseCompact(header, compact(v4, 4), 4))).toBe(
       hex(encodeAnnounceResponse({ ...header, peers: v4 }, 4)),
     );
     expect(hex(encodeAnnounceResponseCompact(header, compact(v6, 6), 6))).toBe(
       hex(encodeAnnounceResponse({ ...header, peers: v6 }, 6)),
     );
-    expect(hex(encodeAnnounceResponseCompact(header, [], 4))).toBe(
+    expect(hex(encodeAnnounceResponseCompact(header, new Uint8Array(0), 4))).toBe(
       '00000001' + '00000009' + '0000003c' + '00000003' + '00000001',
+    );
+    // Uninitialised memory from the allocator is fully overwritten.
+    const dirty = (n: number) => new Uint8Array(n).fill(0xee);
+    expect(hex(encodeAnnounceResponseCompact(header, compact(v4, 4), 4, dirty))).toBe(
+      hex(encodeAnnounceResponse({ ...header, peers: v4 }, 4)),
     );
   });
 
-  it('refuses a compact peer of the wrong family or a bad header field', () => {
+  it('refuses compact peers of the wrong size or a bad header field', () => {
     const header = { transactionId: 1, intervalSec: 1, leechers: 0, seeders: 0 };
     const v4 = encodeCompactPeers([{ host: '1.2.3.4', port: 5 }], 4);
-    expect(() => encodeAnnounceResponseCompact(header, [v4], 6)).toThrow(code('bad-value'));
-    expect(() => encodeAnnounceResponseCompact(header, [v4.subarray(0, 5)], 4)).toThrow(code('bad-value'));
-    expect(() => encodeAnnounceResponseCompact({ ...header, seeders: 2 ** 31 }, [], 4)).toThrow(
+    expect(() => encodeAnnounceResponseCompact(header, v4, 6)).toThrow(code('bad-value'));
+    expect(() => encodeAnnounceResponseCompact(header, v4.subarray(0, 5), 4)).toThrow(code('bad-value'));
+    const none = new Uint8Array(0);
+    expect(() => encodeAnnounceResponseCompact({ ...header, seeders: 2 ** 31 }, none, 4)).toThrow(
       code('bad-value'),
     );
   });

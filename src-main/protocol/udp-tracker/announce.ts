@@ -134,25 +134,26 @@ export function encodeAnnounceResponse(res: AnnounceResponse, family: IpFamily):
 }
 
 /**
- * The same response from peers already in compact form (each `compactPeerBytes(family)`
- * long): a tracker keeps its peers that way so an answer is one allocation and a few
- * copies, with no text address parsed per peer per announce.
+ * The same response from peers already compact (BEP 23 entries back to back, a multiple
+ * of `compactPeerBytes(family)` long): a tracker keeps its peers that way, so an answer is
+ * one allocation and one copy, with no text address parsed per peer per announce (#7).
  */
 export function encodeAnnounceResponseCompact(
   res: Omit<AnnounceResponse, 'peers'>,
-  compactPeers: readonly Uint8Array[],
+  compactPeers: Uint8Array,
   family: IpFamily,
+  /**
+   * Where the response's bytes come from; every byte is written, so it may hand out
+   * uninitialised memory (a tracker passes node's pooled `Buffer.allocUnsafe`).
+   */
+  allocate: (lengthBytes: number) => Uint8Array = (n) => new Uint8Array(n),
 ): Uint8Array {
   const size = compactPeerBytes(family);
-  const out = new Uint8Array(ANNOUNCE_RESPONSE_HEADER_BYTES + compactPeers.length * size);
+  if (compactPeers.length % size !== 0)
+    throw new ProtocolError('bad-value', `compact IPv${family} peers of ${compactPeers.length} bytes`);
+  const out = allocate(ANNOUNCE_RESPONSE_HEADER_BYTES + compactPeers.length);
   writeAnnounceResponseHeader(out, res);
-  let offset = ANNOUNCE_RESPONSE_HEADER_BYTES;
-  for (const peer of compactPeers) {
-    if (peer.length !== size)
-      throw new ProtocolError('bad-value', `compact IPv${family} peer must be ${size} bytes, got ${peer.length}`);
-    out.set(peer, offset);
-    offset += size;
-  }
+  out.set(compactPeers, ANNOUNCE_RESPONSE_HEADER_BYTES);
   return out;
 }
 

@@ -56,10 +56,15 @@ export function checkAction(view: DataView, offset: number, expected: number, wh
     throw new ProtocolError('unknown-message', `${what}: action ${action}, expected ${expected}`);
 }
 
-/** 64-bit unsigned counters (bytes up/down/left) as numbers, saturating at 2^53-1. */
+/**
+ * 64-bit unsigned counters (bytes up/down/left) as numbers, saturating at 2^53-1. Read as
+ * two 32-bit halves: a tracker reads three per announce, and a BigInt each was garbage.
+ */
 export function readCounter(view: DataView, offset: number): number {
-  const v = view.getBigUint64(offset);
-  return v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(v);
+  const high = view.getUint32(offset);
+  // 2^53-1 is high 0x1f_ffff, low 0xffff_ffff: any higher `high` is past it.
+  if (high > 0x1f_ffff) return Number.MAX_SAFE_INTEGER;
+  return high * 0x1_0000_0000 + view.getUint32(offset + 4);
 }
 
 export function writeCounter(view: DataView, offset: number, value: number, what: string): void {
@@ -94,9 +99,12 @@ export function checkHash(bytes: Uint8Array, what: string): Uint8Array {
   return bytes;
 }
 
-/** A copy, so decoded values never alias (and pin) the receive buffer. */
+/**
+ * A copy, so decoded values never alias (and pin) the receive buffer. Not `bytes.slice`:
+ * on a node Buffer (what dgram delivers) that is a view, not a copy.
+ */
 export function copyBytes(bytes: Uint8Array, start: number, end: number): Uint8Array {
-  return bytes.slice(start, end);
+  return new Uint8Array(bytes.subarray(start, end));
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

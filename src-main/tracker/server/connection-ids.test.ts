@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConnectionIds } from './connection-ids.ts';
 
@@ -52,5 +53,31 @@ describe('ConnectionIds', () => {
     expect(ids.issue('10.0.0.2', 1)).not.toBe(a);
     advance(60_000);
     expect(ids.issue('10.0.0.1', 1)).not.toBe(a);
+  });
+
+  it('is the documented HMAC, whether remembered or recomputed', () => {
+    let now = 60_000 * 7 + 5;
+    const key = new Uint8Array(32).fill(7);
+    // Remembers one source at a time, so alternating sources always recompute.
+    const ids = new ConnectionIds({ now: () => now, randomBytes: () => key, rememberedSources: 1 });
+    const hmac = (addr: string, port: number, bucket: number) =>
+      createHmac('sha256', key).update(`${addr}|${port}|${bucket}`).digest().readBigUInt64BE(0);
+    const a = ids.issue('10.0.0.1', 6881);
+    expect(a).toBe(hmac('10.0.0.1', 6881, 7));
+    expect(ids.issue('10.0.0.1', 6881)).toBe(a); // remembered
+    const b = ids.issue('10.0.0.2', 6881); // evicts the first
+    expect(b).toBe(hmac('10.0.0.2', 6881, 7));
+    expect(ids.verify(a, '10.0.0.1', 6881)).toBe(true); // recomputed
+    expect(ids.verify(a, '10.0.0.1', 6881)).toBe(true); // remembered
+    expect(ids.verify(b, '10.0.0.1', 6881)).toBe(false);
+    expect(ids.verify(a, '10.0.0.1', 6882)).toBe(false);
+    now += 60_000; // bucket 8: a is from the previous bucket, still accepted
+    expect(ids.verify(a, '10.0.0.1', 6881)).toBe(true);
+    const a8 = ids.issue('10.0.0.1', 6881);
+    expect(a8).toBe(hmac('10.0.0.1', 6881, 8));
+    expect(ids.verify(a, '10.0.0.1', 6881)).toBe(true); // the older id still works
+    now += 60_000; // bucket 9: the remembered bucket-7 id is no longer accepted
+    expect(ids.verify(a, '10.0.0.1', 6881)).toBe(false);
+    expect(ids.verify(a8, '10.0.0.1', 6881)).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { decodeCompactPeers } from '../../protocol/udp-tracker/compact-peers.ts';
 import { SwarmRegistry, type PeerAnnounce } from './swarm-registry.ts';
 
 const H = 'aa'.repeat(20);
@@ -144,5 +145,17 @@ describe('SwarmRegistry', () => {
     expect(reg.hasSeeder(H, '10.0.0.2')).toBe(false);
     expect(reg.hasSeeder(H, '10.0.0.9', true)).toBe(true);
     expect(reg.hasSeeder('cc'.repeat(20), '10.0.0.1', true)).toBe(false);
+  });
+
+  it('answers the compact form with the same peers, packed in BEP 23 form', () => {
+    const { reg, announce } = setup({ random: () => 0.5 });
+    for (let i = 0; i < 30; i++) announce(`10.0.2.${i}`, 2000 + i);
+    const ask = { infoHashHex: H, ip: '10.0.2.3', family: 4, replyFamily: 4, port: 2003 } as const;
+    const plain = reg.announce({ ...ask, event: 'none', left: 10, numWant: 12 });
+    const compact = reg.announceCompact({ ...ask, event: 'none', left: 10, numWant: 12 });
+    if (!plain.ok || !compact.ok) throw new Error('announce refused');
+    expect(compact.peers.length).toBe(12 * 6);
+    expect(decodeCompactPeers(compact.peers, 4)).toEqual(plain.peers);
+    expect({ ...compact, peers: [] }).toEqual({ ...plain, peers: [] });
   });
 });

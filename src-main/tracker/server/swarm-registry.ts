@@ -4,8 +4,9 @@
  * tracker's rules are table-tested here and the server only moves bytes.
  */
 import type { AnnounceEvent } from '../../protocol/udp-tracker/announce.ts';
-import { encodeCompactPeers, type PeerAddress } from '../../protocol/udp-tracker/compact-peers.ts';
+import type { PeerAddress } from '../../protocol/udp-tracker/compact-peers.ts';
 import type { IpFamily } from '../../protocol/udp-tracker/ip-address.ts';
+import { Swarm, type PeerList } from './swarm.ts';
 
 export interface SwarmRegistryOptions {
   now: () => number;
@@ -35,66 +36,19 @@ export type AnnounceOutcome =
   | { ok: true; seeders: number; leechers: number; peers: PeerAddress[] }
   | { ok: false; reason: 'too-many-swarms' };
 
-/** The same answer with each peer as its compact entry (BEP 23: 6 bytes IPv4, 18 IPv6). */
+/** The same answer with the peers already compact (BEP 23), back to back (see announceCompact). */
 export type CompactAnnounceOutcome =
-  | { ok: true; seeders: number; leechers: number; peers: Uint8Array[] }
+  | { ok: true; seeders: number; leechers: number; peers: Uint8Array }
   | { ok: false; reason: 'too-many-swarms' };
 
-type RecordsOutcome =
-  | { ok: true; seeders: number; leechers: number; peers: PeerRecord[] }
-  | { ok: false; reason: 'too-many-swarms' };
-
-interface PeerRecord {
-  key: string;
-  ip: string;
-  port: number;
-  /**
-   * The peer's compact entry, encoded once when it joins: an announce hands out up to
-   * numwant peers, so encoding them per answer (text IP → bytes) dominated the tracker's
-   * CPU time (#7).
-   */
-  compact: Uint8Array;
-  seeder: boolean;
-  lastSeenMs: number;
+/** The peers chosen for one answer: `count` indices into `list`. */
+interface Picked {
+  list: PeerList;
+  count: number;
 }
 
-class Swarm {
-  /** Peers of each family in a dense array (O(1) random pick, swap-remove) + key → index. */
-  readonly lists: Record<IpFamily, PeerRecord[]> = { 4: [], 6: [] };
-  readonly index = new Map<string, { family: IpFamily; at: number }>();
-  seeders = 0;
-  completed = 0;
-
-  get size(): number {
-    return this.index.size;
-  }
-
-  get(key: string): PeerRecord | undefined {
-    const at = this.index.get(key);
-    return at === undefined ? undefined : this.lists[at.family][at.at];
-  }
-
-  add(peer: PeerRecord, family: IpFamily): void {
-    const list = this.lists[family];
-    this.index.set(peer.key, { family, at: list.length });
-    list.push(peer);
-    if (peer.seeder) this.seeders++;
-  }
-
-  remove(key: string): void {
-    const at = this.index.get(key);
-    if (!at) return;
-    const list = this.lists[at.family];
-    const peer = list[at.at];
-    const last = list.pop();
-    if (last && last !== peer) {
-      list[at.at] = last;
-      this.index.set(last.key, at);
-    }
-    this.index.delete(key);
-    if (peer?.seeder) this.seeders--;
-  }
-}
+type PickedOutcome =
+  { ok: true; seeders: number; leechers: number; picked: Picked } | { ok: false; reason: 'too-many-swarms' };
 
 export interface SwarmSnapshot {
   infoHashHex: string;
@@ -112,25 +66,43 @@ export class SwarmRegistry {
   /** Floyd's sampling marks: index i is chosen in this pick iff marks[i] === generation. */
   private marks = new Uint32Array(0);
   private generation = 0;
+  /** The indices of the last pick. */
+  private chosen = new Uint32Array(0);
+  /** The compact peers of the last `announceCompact`. */
+  private scratch = new Uint8Array(0);
 
   constructor(private readonly options: SwarmRegistryOptions) {}
 
   /** Records the announce; answers with counts and up to numWant other peers. */
   announce(a: PeerAnnounce): AnnounceOutcome {
-    const r = this.announceRecords(a);
-    return r.ok ? { ...r, peers: r.peers.map(toAddress) } : r;
-  }
-
-  /** `announce`, with the peers as compact entries ready to copy into a response. */
-  announceCompact(a: PeerAnnounce): CompactAnnounceOutcome {
-    const r = this.announceRecords(a);
+    const r = this.announcePicked(a);
     if (!r.ok) return r;
-    const peers = new Array<Uint8Array>(r.peers.length);
-    for (let i = 0; i < peers.length; i++) peers[i] = (r.peers[i] as PeerRecord).compact;
+    const { list, count } = r.picked;
+    const peers: PeerAddress[] = [];
+    for (let i = 0; i < count; i++) {
+      const p = list.records[this.chosen[i] as number];
+      if (p) peers.push({ host: p.ip, port: p.port });
+    }
     return { ok: true, seeders: r.seeders, leechers: r.leechers, peers };
   }
 
-  private announceRecords(a: PeerAnnounce): RecordsOutcome {
+  /**
+   * `announce`, with the peers as compact entries back to back (the tracker's hot path).
+   * The bytes live in a buffer this registry reuses: valid until its next announce, so
+   * the caller copies them into its response at once.
+   */
+  announceCompact(a: PeerAnnounce): CompactAnnounceOutcome {
+    const r = this.announcePicked(a);
+    if (!r.ok) return r;
+    const { list, count } = r.picked;
+    const size = list.entryBytes;
+    if (this.scratch.length < count * size) this.scratch = new Uint8Array(2 * count * size);
+    const peers = this.scratch;
+    for (let i = 0; i < count; i++) list.copyEntry(this.chosen[i] as number, peers, i * size);
+    return { ok: true, seeders: r.seeders, leechers: r.leechers, peers: peers.subarray(0, count * size) };
+  }
+
+  private announcePicked(a: PeerAnnounce): PickedOutcome {
     const now = this.options.now();
     let swarm = this.swarms.get(a.infoHashHex);
     const key = peerKey(a.ip, a.port);
@@ -145,7 +117,7 @@ export class SwarmRegistry {
         ok: true,
         seeders: swarm?.seeders ?? 0,
         leechers: swarm ? swarm.size - swarm.seeders : 0,
-        peers: [],
+        picked: { list: (swarm ?? EMPTY).lists[a.replyFamily], count: 0 },
       };
     }
     if (!swarm) {
@@ -162,41 +134,45 @@ export class SwarmRegistry {
       existing.lastSeenMs = now;
     } else if (swarm.size < this.options.maxPeersPerSwarm) {
       // A full swarm still answers the newcomer; it just is not handed out to others.
-      const compact = encodeCompactPeers([{ host: a.ip, port: a.port }], a.family);
-      swarm.add({ key, ip: a.ip, port: a.port, compact, seeder, lastSeenMs: now }, a.family);
+      swarm.add({ key, ip: a.ip, port: a.port, seeder, lastSeenMs: now, family: a.family });
       this.peerCount++;
       if (a.event === 'completed') swarm.completed++;
     }
-    const peers = this.pick(swarm, a.replyFamily, key, a.numWant);
+    const picked = this.pick(swarm, a.replyFamily, key, a.numWant);
     if (swarm.size === 0) this.dropIfEmpty(a.infoHashHex, swarm);
-    return { ok: true, seeders: swarm.seeders, leechers: swarm.size - swarm.seeders, peers };
+    return { ok: true, seeders: swarm.seeders, leechers: swarm.size - swarm.seeders, picked };
   }
 
-  /** Up to `count` random peers of `family`, never the asker itself. */
-  private pick(swarm: Swarm, family: IpFamily, askerKey: string, count: number): PeerRecord[] {
+  /**
+   * Up to `count` random peers of `family`, never the asker itself, as indices left in
+   * `this.chosen` (reused: no allocation per announce).
+   */
+  private pick(swarm: Swarm, family: IpFamily, askerKey: string, count: number): Picked {
     const list = swarm.lists[family];
     const self = swarm.index.get(askerKey);
     const selfAt = self && self.family === family ? self.at : -1;
     const available = list.length - (selfAt >= 0 ? 1 : 0);
-    const want = Math.min(count, available);
-    if (want <= 0) return [];
-    const out: PeerRecord[] = [];
+    const want = Math.max(0, Math.min(count, available));
+    if (this.chosen.length < want) this.chosen = new Uint32Array(Math.max(want, 2 * this.chosen.length));
+    const chosen = this.chosen;
     if (want === available) {
-      for (let i = 0; i < list.length; i++) if (i !== selfAt) out.push(list[i] as PeerRecord);
-      return out;
+      let n = 0;
+      for (let i = 0; i < list.length; i++) if (i !== selfAt) chosen[n++] = i;
+      return { list, count: want };
     }
     // Floyd's sampling of `want` distinct indices out of the list minus the asker: O(want),
     // with a reused mark array instead of a Set per announce.
     const n = available;
     const marks = this.nextMarks(n);
     const gen = this.generation;
+    let out = 0;
     for (let j = n - want; j < n; j++) {
       const t = Math.floor(this.options.random() * (j + 1));
       const i = marks[t] === gen ? j : t;
       marks[i] = gen;
-      out.push(list[selfAt >= 0 && i >= selfAt ? i + 1 : i] as PeerRecord);
+      chosen[out++] = selfAt >= 0 && i >= selfAt ? i + 1 : i;
     }
-    return out;
+    return { list, count: want };
   }
 
   /** The mark array, at least `n` long, with a fresh generation (nothing marked). */
@@ -222,7 +198,7 @@ export class SwarmRegistry {
     if (!swarm) return false;
     if (anyone) return swarm.seeders > 0;
     for (const family of [4, 6] as const) {
-      for (const p of swarm.lists[family]) if (p.seeder && p.ip === ip) return true;
+      for (const p of swarm.lists[family].records) if (p.seeder && p.ip === ip) return true;
     }
     return false;
   }
@@ -233,7 +209,7 @@ export class SwarmRegistry {
     let removed = 0;
     for (const [hash, swarm] of this.swarms) {
       for (const family of [4, 6] as const) {
-        const stale = swarm.lists[family].filter((p) => p.lastSeenMs < cutoff);
+        const stale = swarm.lists[family].records.filter((p) => p.lastSeenMs < cutoff);
         for (const p of stale) swarm.remove(p.key);
         removed += stale.length;
       }
@@ -262,13 +238,12 @@ export class SwarmRegistry {
         seeders: s.seeders,
         leechers: s.size - s.seeders,
         completed: s.completed,
-        peers: [...s.lists[4], ...s.lists[6]]
+        peers: [...s.lists[4].records, ...s.lists[6].records]
           .map((p) => ({ ip: p.ip, port: p.port, seeder: p.seeder, lastSeenMs: p.lastSeenMs }))
           .sort((a, b) => (a.ip === b.ip ? a.port - b.port : a.ip < b.ip ? -1 : 1)),
       }));
   }
 }
 
-function toAddress(p: PeerRecord): PeerAddress {
-  return { host: p.ip, port: p.port };
-}
+/** Answers a stopped peer of an unknown swarm: no peers. */
+const EMPTY = new Swarm();

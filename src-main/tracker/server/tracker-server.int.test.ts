@@ -1,6 +1,7 @@
 // The tracker on a real loopback socket: many peers, expiry, connection-id checks and a
 // fuzz run that must leave the state untouched.
 import { createSocket, type Socket } from 'node:dgram';
+import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   decodeTrackerResponse,
@@ -108,6 +109,23 @@ describe('TrackerServer on loopback', () => {
     const s3 = new TrackerServer();
     await s3.listen({ host: '127.0.0.1', port: addr.port });
     await s3.close();
+  });
+
+  it('asks for large socket buffers, within what the kernel allows', async () => {
+    const requested = 3 * 1024 * 1024;
+    const { server } = await startServer({ recvBufferBytes: requested, sendBufferBytes: requested });
+    const sizes = server.bufferSizes();
+    if (!sizes) throw new Error('no buffer sizes while listening');
+    // Linux grants min(request, net.core.[rw]mem_max) and reports it doubled.
+    const cap = (file: string) => readFile(file, 'utf8').then(Number, () => undefined);
+    const [rmemMax, wmemMax] = await Promise.all([
+      cap('/proc/sys/net/core/rmem_max'),
+      cap('/proc/sys/net/core/wmem_max'),
+    ]);
+    if (rmemMax !== undefined) expect(sizes.recvBytes).toBe(2 * Math.min(requested, rmemMax));
+    if (wmemMax !== undefined) expect(sizes.sendBytes).toBe(2 * Math.min(requested, wmemMax));
+    await server.close();
+    expect(server.bufferSizes()).toBeUndefined();
   });
 
   it('serves many peers, each seeing the others but never itself, then expires them', async () => {

@@ -47,13 +47,13 @@ export function transferFigure(seeders: number): Figure {
         } else {
           await measureTransfers(ctx, spec, rows);
         }
-        measurements.push(rows.mbps, rows.cpuSec, rows.peakAnonMiB, rows.peakRssMiB);
+        measurements.push(rows.mbps, rows.cpuSec, rows.peakAnonMiB, rows.peakRssMiB, rows.firstMbps);
       }
       return {
         measurements,
         notes: [
           `${(payload.lengthBytes / 2 ** 20).toFixed(0)} MiB payload, 1 MiB pieces, ${seeders} seeder process(es) of the same client, ` +
-            `one opentracker on 127.0.0.1; a fresh leecher process per run; MB/s = 10^6 bytes/s from leecher launch to its ` +
+            `one opentracker on 127.0.0.1; one warm-up transfer per client (shown in its own row, not in the medians), then a fresh leecher process per run; MB/s = 10^6 bytes/s from leecher launch to its ` +
             `"all pieces verified" signal; a run counts only if the output's SHA-256 equals the source's.`,
           'Leecher CPU = utime+stime of the leecher process (all threads) from /proc/<pid>/stat, read after completion; ' +
             'peak anon RSS = highest RssAnon sampled every 50 ms; VmHWM includes file-backed pages (libtorrent 2 mmaps the payload).',

@@ -48,6 +48,9 @@ export async function makePayload(dir: string, sizeMiB: number): Promise<Payload
       }
       await fh.write(chunk);
     }
+    // On disk before anything is timed: otherwise the kernel writes this file back during
+    // the first transfer, and whichever client runs first pays for it.
+    await fh.sync();
   } finally {
     await fh.close();
   }

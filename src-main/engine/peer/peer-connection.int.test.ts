@@ -192,6 +192,32 @@ describe('PeerConnection over loopback', () => {
     expect(bitfieldMessage?.type === 'bitfield' && [...bitfieldMessage.bytes]).toEqual([0xa5, 0x5a]);
   });
 
+  it('decodes several connections reading through the one shared buffer', async () => {
+    const pairs = await Promise.all(
+      [1, 2, 3].map(async (n) => {
+        const reader = new SocketReader(); // the shared buffer
+        const [clientSocket, serverSocket] = await socketPair(reader.onread);
+        const a = new PeerConnection({ socket: clientSocket, direction: 'outgoing', reader });
+        const b = new PeerConnection({ socket: serverSocket, direction: 'incoming' });
+        open.push(a, b);
+        b.once('handshake', () => b.sendHandshake(makeHandshake(n)));
+        a.sendHandshake(makeHandshake(n));
+        await waitFor(() => a.remoteHandshake !== null, 5000, 'handshake');
+        const blocks: Buffer[] = [];
+        a.on('piece', (m) => blocks.push(Buffer.from(m.block)));
+        a.start();
+        b.start();
+        return { n, b, blocks };
+      }),
+    );
+    // Each connection's blocks carry its own byte pattern; all are sent at once.
+    const block = (n: number, i: number) => new Uint8Array(16384).fill(n * 16 + i);
+    for (let i = 0; i < 20; i++) for (const { n, b } of pairs) b.sendPiece(0, i * 16384, block(n, i));
+    await waitFor(() => pairs.every((p) => p.blocks.length === 20), 5000, 'blocks');
+    for (const { n, blocks } of pairs)
+      expect(blocks.every((got, i) => got.equals(Buffer.from(block(n, i))))).toBe(true);
+  });
+
   it('holds messages sent right behind the handshake until start()', async () => {
     const { a, b } = await connectedPair();
     const hsA = makeHandshake(2);

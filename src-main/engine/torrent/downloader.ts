@@ -1,5 +1,6 @@
 import type { BlockPicker, BlockRequest, CancelRequest } from '../picker/block-picker.ts';
 import type { BlockRef } from '../../protocol/wire/messages.ts';
+import { copyIntoShared } from './copy-into-shared.ts';
 import type { PieceBufferPool } from './piece-buffer-pool.ts';
 import type { PieceVerifier } from './piece-verifier.ts';
 import type { TorrentPeer } from './torrent-peer.ts';
@@ -108,7 +109,7 @@ export class Downloader {
       buffer = this.o.pool.acquire(picker.geometry.pieceLength(index));
       this.buffers.set(index, buffer);
     }
-    buffer.set(block, begin);
+    copyIntoShared(buffer, begin, block);
     if (result.pieceComplete) {
       this.buffers.delete(index);
       this.o.verifier.submit(index, buffer, (b) => this.o.pool.release(b));

@@ -157,10 +157,12 @@ export class Uploader {
   }
 
   /**
-   * A whole window goes into a recycled buffer, given back once the socket has flushed it:
-   * a fresh 1 MiB ArrayBuffer per run made the seeder's GC run a full mark-compact every
-   * few MiB sent (issue #7 profile). Shorter runs go through the read cache, which then
-   * serves the rest of their window.
+   * A run goes into a recycled window-sized buffer, given back once the socket has flushed
+   * it: a fresh ArrayBuffer per run made the seeder's GC run a full mark-compact every few
+   * MiB sent (issue #7 profile). That holds for runs shorter than a window too: a leecher
+   * asks for a piece in several request batches, and sending those through the read cache
+   * cost a fresh 1 MiB window per piece, ~0.5 GB/s of buffers for the GC to find and a
+   * mark-compact every 30 ms (`--trace-gc-verbose`). The page cache already reads ahead.
    */
   private async readRun(
     storage: Storage,
@@ -168,14 +170,15 @@ export class Uploader {
     begin: number,
     lengthBytes: number,
   ): Promise<{ data: Uint8Array; release: () => void }> {
-    if (lengthBytes !== this.runBytes || !storage.readBlockInto)
+    if (lengthBytes > this.runBytes || !storage.readBlockInto)
       return { data: await storage.readBlock(index, begin, lengthBytes), release: () => {} };
-    const data = this.runBuffers.pop() ?? new Uint8Array(this.runBytes);
+    const buffer = this.runBuffers.pop() ?? new Uint8Array(this.runBytes);
+    const data = buffer.subarray(0, lengthBytes);
     let released = false;
     const release = () => {
       if (released) return;
       released = true;
-      if (!this.closed && this.runBuffers.length < this.maxReads) this.runBuffers.push(data);
+      if (!this.closed && this.runBuffers.length < this.maxReads) this.runBuffers.push(buffer);
     };
     try {
       await storage.readBlockInto(index, begin, data);

@@ -21,19 +21,36 @@ const nodeCommon = {
 
 const jobs = [];
 const entry = (src, out, extra = {}) => {
-  if (existsSync(at(src))) jobs.push(build({ ...nodeCommon, entryPoints: [at(src)], outfile: at(out), ...extra }));
+  if (existsSync(at(src)))
+    jobs.push(build({ ...nodeCommon, entryPoints: [at(src)], outfile: at(out), ...extra }));
 };
 
 // ESM bundles need `require` for the few CommonJS-only dependencies.
 const esmBanner = {
   js: "import { createRequire as __swarmdropCreateRequire } from 'node:module'; const require = __swarmdropCreateRequire(import.meta.url);",
 };
-entry('src-main/cli/main.ts', 'dist/cli/main.js', { format: 'esm', banner: esmBanner });
+// Split into chunks: each sub-command's code loads only when it runs (see cli/main.ts).
+entry('src-main/cli/main.ts', 'dist/cli/main.js', {
+  format: 'esm',
+  banner: esmBanner,
+  splitting: true,
+  outfile: undefined,
+  outdir: at('dist/cli'),
+  chunkNames: '[name]-[hash]',
+});
 entry('bench/main.ts', 'dist/bench/main.js', { format: 'esm', banner: esmBanner });
 // Electron: the main process bundles its dependencies except electron itself; the sandboxed
 // preload must be a single CommonJS file.
-entry('src-main/app/main.ts', 'dist/app/main.cjs', { format: 'cjs', packages: undefined, external: ['electron'] });
-entry('src-main/app/preload.ts', 'dist/app/preload.cjs', { format: 'cjs', packages: undefined, external: ['electron'] });
+entry('src-main/app/main.ts', 'dist/app/main.cjs', {
+  format: 'cjs',
+  packages: undefined,
+  external: ['electron'],
+});
+entry('src-main/app/preload.ts', 'dist/app/preload.cjs', {
+  format: 'cjs',
+  packages: undefined,
+  external: ['electron'],
+});
 
 await Promise.all(jobs);
 

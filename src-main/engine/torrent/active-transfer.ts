@@ -69,12 +69,12 @@ export class ActiveTransfer {
       now: ctx.now,
       random: ctx.random,
     });
+    // Room for two pieces waiting to be verified whatever the piece length, so a 16 MiB
+    // piece being hashed does not stop the requests for the next one.
+    const maxVerifyingBytes = Math.max(ctx.tuning.maxBufferedBytes, 2 * m.pieceLengthBytes);
     // Keep as many idle buffers as can ever be in use (verifying + being assembled), so a
     // steady transfer allocates none: churned SharedArrayBuffers linger until a full GC.
-    this.pool = new PieceBufferPool(
-      m.pieceLengthBytes,
-      ctx.tuning.maxBufferedBytes + ctx.tuning.maxRequestedBytes,
-    );
+    this.pool = new PieceBufferPool(m.pieceLengthBytes, maxVerifyingBytes + ctx.tuning.maxRequestedBytes);
     this.verifier = new PieceVerifier({
       hashPool: ctx.hashPool,
       storage,
@@ -91,7 +91,7 @@ export class ActiveTransfer {
       peerById: (id) => o.peerById(id),
       allPeers: () => o.peers(),
       requestTimeoutMs: ctx.tuning.requestTimeoutMs,
-      maxVerifyingBytes: ctx.tuning.maxBufferedBytes,
+      maxVerifyingBytes,
       maxOutstandingBlocks: Math.max(1, Math.floor(ctx.tuning.maxRequestedBytes / (16 * 1024))),
       onBlock: (peer, bytes) => this.onBlock(peer, bytes),
       mayRequest: (peer) => peer.requestHoldUntilMs <= ctx.now(),

@@ -15,7 +15,7 @@ export const defaultTorrentTuning: TorrentTuning = {
   rechokeIntervalMs: 10_000,
   optimisticIntervalMs: 30_000,
   resumeSaveIntervalMs: 30_000,
-  maxBufferedBytes: 24 * 1024 * 1024,
+  maxBufferedBytes: 8 * 1024 * 1024,
   initialQueueDepth: 128,
   minQueueDepth: 16,
   maxQueueDepth: 512,

@@ -6,17 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { _electron, chromium, type Browser, type ElectronApplication, type Page } from '@playwright/test';
 import type { AppInfo } from '../../src-shared/types/app-info.ts';
+import { CHROMIUM_ARGS } from './chromium-args.ts';
 import { electronBinary } from './electron-binary.ts';
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -71,7 +62,10 @@ function waitForUrl(child: ChildProcess, name: string, timeoutMs = 60_000): Prom
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
-    const timer = setTimeout(() => reject(new Error(`${name}: no "web UI on" line in ${timeoutMs} ms\n${out}\n${err}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`${name}: no "web UI on" line in ${timeoutMs} ms\n${out}\n${err}`)),
+      timeoutMs,
+    );
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
       const m = out.match(/web UI on (http:\/\/\S+)/);
@@ -92,9 +86,13 @@ function waitForUrl(child: ChildProcess, name: string, timeoutMs = 60_000): Prom
 }
 
 export async function launchDaemon(browser: Browser, options: InstanceOptions): Promise<AppInstance> {
-  const child = spawn(process.execPath, [path.resolve('bin/swarmdrop.mjs'), 'daemon', '--web', '127.0.0.1:0', ...flags(options)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.resolve('bin/swarmdrop.mjs'), 'daemon', '--web', '127.0.0.1:0', ...flags(options)],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const url = await waitForUrl(child, options.name).catch((err: unknown) => {
     child.kill('SIGKILL');
     throw err;

@@ -1,7 +1,12 @@
 /** A synthetic drag-and-drop of one file onto an element (what a user's drop fires). */
 import type { Locator } from '@playwright/test';
 
-export async function dropFile(target: Locator, name: string, bytes: Buffer, mimeType = 'application/octet-stream'): Promise<void> {
+export async function dropFile(
+  target: Locator,
+  name: string,
+  bytes: Buffer,
+  mimeType = 'application/octet-stream',
+): Promise<void> {
   const dataTransfer = await target.page().evaluateHandle(
     ({ name, base64, mimeType }) => {
       // Runs in the page (DOM types are not in the node tsconfig e2e uses).
@@ -32,7 +37,8 @@ export async function dropRandomFile(target: Locator, name: string, sizeBytes: n
         File: new (parts: Uint8Array[], name: string, options: { type: string }) => unknown;
       };
       const arr = new Uint8Array(sizeBytes);
-      for (let off = 0; off < sizeBytes; off += 65_536) crypto.getRandomValues(arr.subarray(off, Math.min(sizeBytes, off + 65_536)));
+      for (let off = 0; off < sizeBytes; off += 65_536)
+        crypto.getRandomValues(arr.subarray(off, Math.min(sizeBytes, off + 65_536)));
       const dt = new g.DataTransfer();
       dt.items.add(new g.File([arr], name, { type: 'application/octet-stream' }));
       return dt;

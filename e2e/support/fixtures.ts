@@ -5,7 +5,13 @@
  */
 import { test as base, type Browser } from '@playwright/test';
 import { electronBinary, ELECTRON_SKIP_LINE } from './electron-binary.ts';
-import { launchChromium, launchDaemon, launchElectron, type AppInstance, type InstanceOptions } from './app-instance.ts';
+import {
+  launchChromium,
+  launchDaemon,
+  launchElectron,
+  type AppInstance,
+  type InstanceOptions,
+} from './app-instance.ts';
 
 export interface Launcher {
   host: 'daemon' | 'electron';

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { BrowserType } from 'playwright-core';
 import { readStatic } from '../../../src-main/daemon/static-files.ts';
+import { CHROMIUM_ARGS } from '../../../e2e/support/chromium-args.ts';
 import { installScriptedHost, runInPage } from './scripted-host.ts';
 
 export interface UiSpeedOptions {
@@ -60,15 +61,7 @@ export async function measureUiSpeed(o: UiSpeedOptions): Promise<UiSpeedRun> {
   try {
     const browser = await o.chromium.launch({
       executablePath: o.chromiumPath,
-      args: [
-        '--no-sandbox',
-        '--headless',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      args: CHROMIUM_ARGS,
     });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });

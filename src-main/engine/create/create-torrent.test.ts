@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { appendFileSync, truncateSync, unlinkSync, utimesSync } from 'node:fs';
 import { mkdir, symlink, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import { ProtocolError } from '../../protocol/protocol-error.ts';
 import { HashPool } from '../workers/hash-pool.ts';
 import { CreateInputError } from './collect-files.ts';
 import { createTorrent, type CreateProgress } from './create-torrent.ts';
+import { expectedPieceHashes } from '../workers/piece-hashes-test-support.ts';
 
 const KiB16 = 16 * 1024;
 let temp: { dir: string; remove(): Promise<void> };
@@ -29,20 +30,6 @@ const fresh = async () => {
   await mkdir(dir, { recursive: true });
   return dir;
 };
-
-/** Piece hashes computed the plain way: SHA-1 of each slice of the concatenation. */
-function expectedPieces(data: Uint8Array, pieceLength: number): Uint8Array {
-  const count = Math.ceil(data.length / pieceLength);
-  const out = new Uint8Array(20 * count);
-  for (let i = 0; i < count; i++)
-    out.set(
-      createHash('sha1')
-        .update(data.subarray(i * pieceLength, (i + 1) * pieceLength))
-        .digest(),
-      20 * i,
-    );
-  return out;
-}
 
 describe('createTorrent', () => {
   afterEach(() => expect(pool.pendingCount).toBe(0));
@@ -72,7 +59,7 @@ describe('createTorrent', () => {
       comment: 'c',
     });
     expect(metainfo.files).toEqual([{ path: ['movie.bin'], lengthBytes: data.length, offsetBytes: 0 }]);
-    expect(metainfo.pieceHashes).toEqual(expectedPieces(data, KiB16));
+    expect(metainfo.pieceHashes).toEqual(expectedPieceHashes(data, KiB16));
     expect(metainfo.announceList).toEqual([['udp://127.0.0.1:6969/announce']]);
     expect(parseTorrent(torrentBytes).infoHashHex).toBe(metainfo.infoHashHex);
     expect(progress[0]).toEqual({ bytesHashed: 0, totalBytes: data.length });
@@ -100,7 +87,7 @@ describe('createTorrent', () => {
     expect(metainfo.files.map((f) => f.path.join('/'))).toEqual(order);
     const all = Buffer.concat(order.map((rel) => contents[rel]!));
     expect(metainfo.totalLengthBytes).toBe(all.length);
-    expect(metainfo.pieceHashes).toEqual(expectedPieces(all, KiB16));
+    expect(metainfo.pieceHashes).toEqual(expectedPieceHashes(all, KiB16));
   });
 
   it('streams many batches through a one-worker pool (more than its in-flight slots)', async () => {
@@ -114,7 +101,7 @@ describe('createTorrent', () => {
         hashPool: one,
       });
       expect(metainfo.pieceCount).toBe(Math.ceil(data.length / KiB16));
-      expect(metainfo.pieceHashes).toEqual(expectedPieces(data, KiB16));
+      expect(metainfo.pieceHashes).toEqual(expectedPieceHashes(data, KiB16));
     } finally {
       await one.close();
     }

@@ -1,10 +1,11 @@
 // HashPool.sha1FilePieces: the worker reads the file spans itself (the create path).
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../../test/support/temp-dir.ts';
 import { HASH_WORKER_SOURCE, HashPool, type FileSpan } from './hash-pool.ts';
+import { expectedPieceHashes } from './piece-hashes-test-support.ts';
 
 let temp: { dir: string; remove(): Promise<void> };
 let pool: HashPool;
@@ -25,19 +26,6 @@ afterAll(async () => {
   await temp.remove();
 });
 
-function expectedPieces(data: Uint8Array, pieceLength: number): Uint8Array {
-  const count = Math.ceil(data.length / pieceLength);
-  const out = new Uint8Array(20 * count);
-  for (let i = 0; i < count; i++)
-    out.set(
-      createHash('sha1')
-        .update(data.subarray(i * pieceLength, (i + 1) * pieceLength))
-        .digest(),
-      20 * i,
-    );
-  return out;
-}
-
 describe('HashPool.sha1FilePieces', () => {
   // Piece lengths below, equal to and above the worker's 256 KiB read chunk, so pieces are
   // hashed from one read, many reads, and reads cut at file and piece boundaries.
@@ -51,7 +39,7 @@ describe('HashPool.sha1FilePieces', () => {
         { path: at('c'), offsetBytes: 1000, lengthBytes: 1_200_000 },
       ];
       const stream = Buffer.concat([a.subarray(5), b, c.subarray(1000, 1_201_000)]);
-      expect(await pool.sha1FilePieces(spans, pieceLength)).toEqual(expectedPieces(stream, pieceLength));
+      expect(await pool.sha1FilePieces(spans, pieceLength)).toEqual(expectedPieceHashes(stream, pieceLength));
     },
   );
 
@@ -61,7 +49,7 @@ describe('HashPool.sha1FilePieces', () => {
     );
     const results = await Promise.all(jobs);
     results.forEach((digests, i) =>
-      expect(digests).toEqual(expectedPieces(c.subarray(i * 16384, i * 16384 + 65536), 16384)),
+      expect(digests).toEqual(expectedPieceHashes(c.subarray(i * 16384, i * 16384 + 65536), 16384)),
     );
     expect(await pool.sha1FilePieces([], 16384)).toEqual(new Uint8Array(0));
   });
@@ -84,7 +72,7 @@ describe('HashPool.sha1FilePieces', () => {
     ).rejects.toMatchObject({ code: 'file-unreadable' });
     // The worker survives its errors.
     expect(await pool.sha1FilePieces([{ path: at('b'), offsetBytes: 0, lengthBytes: 3 }], 16384)).toEqual(
-      expectedPieces(b, 16384),
+      expectedPieceHashes(b, 16384),
     );
   });
 
@@ -112,7 +100,7 @@ describe('HashPool.sha1FilePieces', () => {
         'fulfilled',
       ]);
       expect(results[0]).toMatchObject({ reason: { code: 'worker-crashed' } });
-      expect(results[2]).toEqual({ status: 'fulfilled', value: expectedPieces(b, 16384) });
+      expect(results[2]).toEqual({ status: 'fulfilled', value: expectedPieceHashes(b, 16384) });
       expect(one.pendingCount).toBe(0);
     } finally {
       await one.close();

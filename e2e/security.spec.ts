@@ -14,6 +14,8 @@ test.describe.serial('renderer security', () => {
   let app: AppInstance;
 
   test.beforeAll(async ({ launcher }) => {
+    // Skipped only in the `electron` project, and only where the Electron binary is not
+    // installed (its download is blocked here); the daemon-chromium project always runs.
     test.skip(!launcher.available, ELECTRON_SKIP_LINE);
     root = await mkdtemp(path.join(tmpdir(), 'swarmdrop-e2e-sec-'));
     app = await launcher.launch({ name: 'S', dataDir: path.join(root, 's'), embeddedTracker: 'off' });
@@ -87,6 +89,8 @@ test.describe.serial('renderer security', () => {
   });
 
   test('navigation cannot replace the app (Electron)', async ({ launcher }) => {
+    // Only the Electron window blocks navigation (will-navigate handler); in the daemon's
+    // browser tab navigating away is the browser's business, so there is nothing to test.
     test.skip(launcher.host !== 'electron', 'a browser tab may navigate; the Electron window may not');
     const before = app.page.url();
     await app.page.evaluate(() => {

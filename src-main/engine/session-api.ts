@@ -43,7 +43,7 @@ export interface SessionOptions {
   /**
    * Where to send what is addressed to an announce URL, when not to the URL itself: the
    * app's own embedded tracker is written into torrents under the address other people
-   * use (`udp://192.168.1.20:6969`) and reached by this engine on loopback
+   * use (`udp://192.0.2.20:6969`) and reached by this engine on loopback
    * (`udp://127.0.0.1:6969`). Applied to announces and catalog publishes only: torrents,
    * magnets, details and resume data keep the URL as written. Read at each (re)start of a
    * torrent's announcing, so it may change while the session runs. Default: none.

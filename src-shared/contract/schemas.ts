@@ -44,7 +44,7 @@ const settingsShape = z.object({
     .object({
       enabled: z.boolean(),
       port,
-      advertiseHost: z.string().max(ADVERTISE_HOST_MAX_LENGTH).regex(ADVERTISE_HOST_PATTERN, 'an address looks like 192.168.1.20, a host name, or auto'),
+      advertiseHost: z.string().max(ADVERTISE_HOST_MAX_LENGTH).regex(ADVERTISE_HOST_PATTERN, 'an address looks like 192.0.2.20, a host name, or auto'),
     })
     .strict(),
   rateLimits: z.object({ downloadBps: bytesPerSecond, uploadBps: bytesPerSecond }).strict(),

@@ -10,7 +10,7 @@ export interface AppInfo {
     running: boolean;
     port: number | null;
     /**
-     * Addresses other people should use, e.g. `udp://192.168.1.20:6969`: first the one
+     * Addresses other people should use, e.g. `udp://192.0.2.20:6969`: first the one
      * written into our torrents (the advertised host, a setting), then one per
      * non-internal interface of this machine (loopback only when there is none).
      */

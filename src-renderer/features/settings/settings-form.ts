@@ -65,7 +65,7 @@ export function fromForm(f: SettingsForm): { settings: Omit<Settings, never> | n
   if (f.downloadDir.trim() === '') errors.downloadDir = 'Choose a folder for downloads.';
   const advertiseHost = f.embeddedAdvertiseHost.trim() || 'auto';
   if (advertiseHost.length > ADVERTISE_HOST_MAX_LENGTH || !ADVERTISE_HOST_PATTERN.test(advertiseHost)) {
-    errors.embeddedAdvertiseHost = 'Enter an address such as 192.168.1.20 or a host name, without udp:// or a port; leave empty for automatic.';
+    errors.embeddedAdvertiseHost = 'Enter an address such as 192.0.2.20 or a host name, without udp:// or a port; leave empty for automatic.';
   }
   const settings: Settings = {
     downloadDir: f.downloadDir.trim(),

@@ -108,7 +108,7 @@ function SettingsEditor({ settings, result, setResult }: { settings: Settings; r
         </Field>
         <Field
           label="Trackers"
-          hint={flagHint('trackers', 'One address per line, e.g. udp://192.168.1.20:6969. Used for new transfers and for Network search.')}
+          hint={flagHint('trackers', 'One address per line, e.g. udp://192.0.2.20:6969. Used for new transfers and for Network search.')}
           error={errors.trackers}
         >
           <textarea

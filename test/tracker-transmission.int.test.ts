@@ -11,6 +11,7 @@ import { TrackedChild } from '../bench/lib/tracked-child.ts';
 import { UdpTrackerClient } from '../src-main/tracker/client/udp-tracker-client.ts';
 import { TrackerServer } from '../src-main/tracker/server/tracker-server.ts';
 import { requireTool } from './support/external-tool.ts';
+import { transmissionRpc } from './support/transmission-rpc.ts';
 import { makeTempDir } from './support/temp-dir.ts';
 
 const run = promisify(execFile);
@@ -168,10 +169,11 @@ describe.skipIf(!tools)('Transmission announcing to our tracker', () => {
     expect(joined).toMatchObject({ ip: '127.0.0.1', seeder: false });
 
     // …and Transmission reports the three seeders it got back.
+    const rpc = transmissionRpc(rpcPort);
     const stat = await waitFor(
       'Transmission tracker stats',
       async () => {
-        const s = (await rpc(rpcPort, 'torrent-get', { fields: ['trackerStats'] })) as {
+        const s = (await rpc('torrent-get', { fields: ['trackerStats'] })) as {
           torrents: { trackerStats: TrackerStat[] }[];
         };
         const t = s.torrents[0]?.trackerStats[0];
@@ -187,28 +189,3 @@ describe.skipIf(!tools)('Transmission announcing to our tracker', () => {
     });
   });
 });
-
-/** Transmission JSON-RPC: the first call answers 409 with the session id to send back. */
-async function rpc(
-  port: number,
-  method: string,
-  args: Record<string, unknown>,
-): Promise<Record<string, unknown>> {
-  let sessionId = '';
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const res = await fetch(`http://127.0.0.1:${port}/transmission/rpc`, {
-      method: 'POST',
-      headers: { 'X-Transmission-Session-Id': sessionId, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ method, arguments: args }),
-    });
-    if (res.status === 409) {
-      sessionId = res.headers.get('X-Transmission-Session-Id') ?? '';
-      continue;
-    }
-    const body = (await res.json()) as { result?: string; arguments?: Record<string, unknown> };
-    if (body.result !== 'success')
-      throw new Error(`transmission RPC ${method}: ${body.result ?? res.status}`);
-    return body.arguments ?? {};
-  }
-  throw new Error(`transmission RPC ${method}: no session id`);
-}

@@ -6,6 +6,26 @@
  * Conventions: ids are the lower-case hex info-hash (40 chars); byte counts are numbers
  * (safe integers up to 8 PiB); times are epoch milliseconds; rates are bytes per second.
  */
+import type {
+  FileDetail,
+  PeerDetail,
+  TorrentError,
+  TorrentSummary,
+  TrackerDetail,
+} from '../../src-shared/types/torrent.ts';
+
+// A torrent's summary and its per-file, per-peer and per-tracker detail are the same shape
+// in the engine and the UI contract: defined once, in src-shared (imports point that way).
+export type {
+  FileDetail,
+  PeerDetail,
+  PeerFlags,
+  TorrentState,
+  TorrentSummary,
+  TrackerDetail,
+  TrackerStatus,
+} from '../../src-shared/types/torrent.ts';
+export type EngineError = TorrentError;
 
 // ---------------------------------------------------------------- options
 
@@ -150,103 +170,6 @@ export interface ShareResult {
 }
 
 // ---------------------------------------------------------------- snapshots
-
-export type TorrentState =
-  'fetching-metadata' | 'checking' | 'downloading' | 'seeding' | 'paused' | 'error' | 'queued';
-
-export interface EngineError {
-  /** Stable machine code, e.g. 'bad-path', 'storage-io', 'metadata-mismatch'. */
-  code: string;
-  message: string;
-}
-
-export interface TorrentSummary {
-  /** Hex info-hash. */
-  id: string;
-  /** Torrent name; the info-hash (or the magnet's dn) until metadata arrives. */
-  name: string;
-  state: TorrentState;
-  /** Verified bytes / total, 0..1 (0 while metadata is unknown). */
-  progress: number;
-  /** 0 while metadata is unknown. */
-  totalBytes: number;
-  /** Verified payload bytes we have. */
-  verifiedBytes: number;
-  /** Payload bytes received this session (includes wasted/failed). */
-  downloadedBytes: number;
-  /** Payload bytes sent (persisted across restarts). */
-  uploadedBytes: number;
-  downRateBps: number;
-  upRateBps: number;
-  /** Connected peers (incl. seeds). */
-  peers: number;
-  /** Connected peers that have every piece. */
-  seeds: number;
-  /** Seconds to completion at the current rate; null when unknown or complete. */
-  etaSec: number | null;
-  /** uploadedBytes / max(verifiedBytes, 1). */
-  ratio: number;
-  savePath: string;
-  addedAt: number;
-  completedAt: number | null;
-  error?: EngineError;
-}
-
-export interface FileDetail {
-  /** Path segments below the torrent's root, e.g. ['docs', 'a.txt']. */
-  path: string[];
-  lengthBytes: number;
-  /** Verified bytes of this file (pieces that overlap it and are verified). */
-  verifiedBytes: number;
-  progress: number;
-}
-
-export interface PeerFlags {
-  /** We choke them / they choke us. */
-  amChoking: boolean;
-  peerChoking: boolean;
-  amInterested: boolean;
-  peerInterested: boolean;
-  /** No block from them for a while despite outstanding requests. */
-  snubbed: boolean;
-  incoming: boolean;
-  /** Always false today: no MSE/PE (plain TCP). Kept for the UI's column. */
-  encrypted: boolean;
-  /** Unchoked by the optimistic slot. */
-  optimistic: boolean;
-}
-
-export interface PeerDetail {
-  /** Stable within a torrent while the peer is known; used by `pieceSources`. */
-  index: number;
-  /** 'host:port' ([v6]:port for IPv6). */
-  address: string;
-  /** Client name from the peer id (BEP 20), e.g. 'Transmission 3.00'; 'unknown' if none. */
-  client: string;
-  peerIdHex: string;
-  downRateBps: number;
-  upRateBps: number;
-  downloadedBytes: number;
-  uploadedBytes: number;
-  /** Their share of pieces, 0..1. */
-  progress: number;
-  /** Outstanding requests we have with them. */
-  requestsInFlight: number;
-  flags: PeerFlags;
-}
-
-export type TrackerStatus = 'idle' | 'announcing' | 'working' | 'error' | 'disabled';
-
-export interface TrackerDetail {
-  url: string;
-  tier: number;
-  status: TrackerStatus;
-  lastAnnounceAt: number | null;
-  nextAnnounceAt: number | null;
-  lastError: string | null;
-  seeders: number | null;
-  leechers: number | null;
-}
 
 /**
  * Piece state, compact so 100 000 pieces stay a few KiB (DESIGN: state as bitfields).

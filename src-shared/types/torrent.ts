@@ -1,42 +1,48 @@
 /**
- * Torrent values as the UI sees them. They mirror the engine's snapshot types
- * (src-main/engine/session-api.ts) field for field but are declared here, because the
- * contract must not import backend types (STYLE.md rule 2). `src-main/service` checks
- * the two stay assignable with `satisfies`.
+ * Torrent values as the UI sees them. The engine's snapshot types (src-main/engine/
+ * session-api.ts) are these same declarations, imported from here: the contract must not
+ * import backend types (STYLE.md rule 2), while the backend may import shared ones. The
+ * piece states differ (the engine lists piece sources as numbers, base64 here) and are mapped by
+ * `src-main/service`.
  *
  * Ids are the lower-case hex info-hash; byte counts are numbers; times are epoch ms;
  * rates are bytes per second.
  */
 
 export type TorrentState =
-  | 'fetching-metadata'
-  | 'checking'
-  | 'downloading'
-  | 'seeding'
-  | 'paused'
-  | 'error'
-  | 'queued';
+  'fetching-metadata' | 'checking' | 'downloading' | 'seeding' | 'paused' | 'error' | 'queued';
 
 export interface TorrentError {
+  /** Stable machine code, e.g. 'bad-path', 'storage-io', 'metadata-mismatch'. */
   code: string;
   message: string;
 }
 
 export interface TorrentSummary {
+  /** Hex info-hash. */
   id: string;
+  /** Torrent name; the info-hash (or the magnet's dn) until metadata arrives. */
   name: string;
   state: TorrentState;
-  /** 0..1 verified. */
+  /** Verified bytes / total, 0..1 (0 while metadata is unknown). */
   progress: number;
+  /** 0 while metadata is unknown. */
   totalBytes: number;
+  /** Verified payload bytes we have. */
   verifiedBytes: number;
+  /** Payload bytes received this session (includes wasted/failed). */
   downloadedBytes: number;
+  /** Payload bytes sent (persisted across restarts). */
   uploadedBytes: number;
   downRateBps: number;
   upRateBps: number;
+  /** Connected peers (incl. seeds). */
   peers: number;
+  /** Connected peers that have every piece. */
   seeds: number;
+  /** Seconds to completion at the current rate; null when unknown or complete. */
   etaSec: number | null;
+  /** uploadedBytes / max(verifiedBytes, 1). */
   ratio: number;
   savePath: string;
   addedAt: number;
@@ -45,33 +51,44 @@ export interface TorrentSummary {
 }
 
 export interface FileDetail {
+  /** Path segments below the torrent's root, e.g. ['docs', 'a.txt']. */
   path: string[];
   lengthBytes: number;
+  /** Verified bytes of this file (pieces that overlap it and are verified). */
   verifiedBytes: number;
   progress: number;
 }
 
 export interface PeerFlags {
+  /** We choke them / they choke us. */
   amChoking: boolean;
   peerChoking: boolean;
   amInterested: boolean;
   peerInterested: boolean;
+  /** No block from them for a while despite outstanding requests. */
   snubbed: boolean;
   incoming: boolean;
+  /** Always false today: no MSE/PE (plain TCP). Kept for the UI's column. */
   encrypted: boolean;
+  /** Unchoked by the optimistic slot. */
   optimistic: boolean;
 }
 
 export interface PeerDetail {
+  /** Stable within a torrent while the peer is known; piece sources refer to it. */
   index: number;
+  /** 'host:port' ([v6]:port for IPv6). */
   address: string;
+  /** Client name from the peer id (BEP 20), e.g. 'Transmission 3.00'; 'unknown' if none. */
   client: string;
   peerIdHex: string;
   downRateBps: number;
   upRateBps: number;
   downloadedBytes: number;
   uploadedBytes: number;
+  /** Their share of pieces, 0..1. */
   progress: number;
+  /** Outstanding requests we have with them. */
   requestsInFlight: number;
   flags: PeerFlags;
 }

@@ -9,6 +9,7 @@ import { findTool } from '../tools.ts';
 import type { LaunchOptions, PeerClient, RunningPeer } from '../peer-client.ts';
 import { freeTcpPort, waitForTcp } from '../ports.ts';
 import { TrackedChild } from '../tracked-child.ts';
+import { transmissionRpc } from '../../../test/support/transmission-rpc.ts';
 
 const POLL_MS = 50;
 
@@ -55,7 +56,7 @@ export function transmissionClient(): PeerClient {
           sampleMemory: o.sampleMemory ?? false,
         },
       );
-      const rpc = rpcClient(rpcPort);
+      const rpc = transmissionRpc(rpcPort);
       await waitForTcp(rpcPort, 10_000);
       // A magnet goes in as `filename`; Transmission then fetches the info dict (BEP 9).
       const source = o.torrentFile
@@ -144,30 +145,5 @@ function settings(rpcPort: number, peerPort: number, downloadDir: string): Recor
     // Plaintext preferred, as libtorrent and WebTorrent use by default: no RC4 cost.
     encryption: 0,
     'message-level': 1,
-  };
-}
-
-/** Transmission RPC: the first call answers 409 with the session id to send back. */
-function rpcClient(
-  port: number,
-): (method: string, args: Record<string, unknown>) => Promise<Record<string, unknown>> {
-  let sessionId = '';
-  return async (method, args) => {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const res = await fetch(`http://127.0.0.1:${port}/transmission/rpc`, {
-        method: 'POST',
-        headers: { 'X-Transmission-Session-Id': sessionId, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ method, arguments: args }),
-      });
-      if (res.status === 409) {
-        sessionId = res.headers.get('X-Transmission-Session-Id') ?? '';
-        continue;
-      }
-      const body = (await res.json()) as { result?: string; arguments?: Record<string, unknown> };
-      if (body.result !== 'success')
-        throw new Error(`transmission RPC ${method}: ${body.result ?? res.status}`);
-      return body.arguments ?? {};
-    }
-    throw new Error(`transmission RPC ${method}: no session id`);
   };
 }

@@ -211,6 +211,8 @@ describe('FileStorage on disk', () => {
     expect((await storage.existingFiles())[0]).toMatchObject({ exists: true, sizeBytes: 1000 });
   });
 
+  // /dev/full is the only honest way to get ENOSPC without filling a disk; systems without
+  // it (macOS, some containers) skip this one case.
   it.skipIf(!existsSync('/dev/full'))(
     'maps a real ENOSPC to disk-full (file linked to /dev/full)',
     async () => {

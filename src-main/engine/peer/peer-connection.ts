@@ -61,6 +61,12 @@ export class PeerConnection extends PeerSender {
   /** Raw bytes including protocol overhead. */
   bytesReceived = 0;
 
+  /**
+   * Receives every PIECE block instead of the 'piece' and 'message' events (the download
+   * path: no object per block). `block` is valid only during the call: copy it there.
+   */
+  pieceSink: ((index: number, begin: number, block: Uint8Array) => void) | null = null;
+
   private readonly decoder: WireDecoder;
   private readonly keepAliveIntervalMs: number;
   private readonly idleTimeoutMs: number;
@@ -85,7 +91,11 @@ export class PeerConnection extends PeerSender {
     this.remotePort = this.socket.remotePort ?? 0;
 
     this.decoder = new WireDecoder(
-      { onHandshake: (h) => this.handleHandshake(h), onMessage: (m) => this.handleMessage(m) },
+      {
+        onHandshake: (h) => this.handleHandshake(h),
+        onMessage: (m) => this.handleMessage(m),
+        onPiece: (index, begin, block) => this.handlePiece(index, begin, block),
+      },
       { ...options.limits, handshake: true },
     );
     this.socket.setNoDelay(true);
@@ -199,6 +209,19 @@ export class PeerConnection extends PeerSender {
     } catch (err) {
       this.fail(err);
     }
+  }
+
+  /**
+   * The download path: with a `pieceSink`, blocks go straight there (no message object or
+   * event per block, #7); without one they are 'piece' and 'message' events like the rest.
+   */
+  private handlePiece(index: number, begin: number, block: Uint8Array): void {
+    if (this.closeInfo) return;
+    const sink = this.pieceSink;
+    if (sink) {
+      this.downloadRate.add(block.length);
+      sink(index, begin, block);
+    } else this.handleMessage({ type: 'piece', index, begin, block });
   }
 
   private handleMessage(decoded: WireMessage): void {

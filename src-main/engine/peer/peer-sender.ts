@@ -1,6 +1,7 @@
 // The sending half of a PeerConnection: typed send methods, our choke/interest state,
 // upload accounting and back-pressure. Split out so each file reads on its own.
 import type { Socket } from 'node:net';
+import type { BlockRefBatch } from '../../protocol/wire/block-ref-batch.ts';
 import {
   encodeExtensionHandshake,
   LOCAL_EXTENSION_IDS,
@@ -14,6 +15,7 @@ import {
 import {
   encodeMessage,
   encodePieceHeader,
+  encodeRequestBatch,
   encodeRequests,
   MessageId,
   PIECE_HEADER_BYTES,
@@ -175,6 +177,12 @@ export abstract class PeerSender extends TypedEmitter<PeerConnectionEvents> {
   sendRequests(refs: readonly BlockRef[]): boolean {
     if (refs.length === 0) return this.writable;
     return this.write(encodeRequests(refs));
+  }
+
+  /** Every request of `batch` in one write (the download path's allocation-free refill). */
+  sendRequestBatch(batch: BlockRefBatch): boolean {
+    if (batch.count === 0) return this.writable;
+    return this.write(encodeRequestBatch(batch));
   }
 
   sendCancel(ref: BlockRef): boolean {

@@ -35,8 +35,8 @@ describe('BlockPicker at scale', () => {
         for (const blk of picker.pickBlocks(peer, 64)) {
           if (!peer.has(blk.pieceIndex)) wrongPeer++;
           const r = picker.blockReceived(peer.id, blk.pieceIndex, blk.offsetBytes, blk.lengthBytes);
-          if (r.accepted) acceptedBytes += blk.lengthBytes;
-          if (r.pieceComplete) picker.pieceVerified(blk.pieceIndex);
+          if (r !== 'dropped') acceptedBytes += blk.lengthBytes;
+          if (r === 'piece-complete') picker.pieceVerified(blk.pieceIndex);
         }
       }
       clock.t += 10;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Bitfield } from '../../../src-shared/util/bitfield.ts';
-import { BlockPicker, type BlockPickerOptions } from './block-picker.ts';
+import { BlockPicker, type BlockPickerOptions, type CancelRequest } from './block-picker.ts';
 import { bitfieldOf, manualClock, seededRandom, testPeer } from './picker-test-helpers.ts';
 
 const KIB = 1024;
@@ -172,21 +172,16 @@ describe('BlockPicker events', () => {
     expect(picker.pickBlocks(c, 10)).toEqual([]); // at most 2 requests per block
     expect(picker.pickBlocks(a, 10)).toEqual([]); // never twice to the same peer
 
-    const r1 = picker.blockReceived('a', 0, 0, BLOCK);
-    expect(r1).toEqual({
-      accepted: true,
-      pieceComplete: false,
-      cancel: [{ peerId: 'b', block: { pieceIndex: 0, offsetBytes: 0, lengthBytes: BLOCK } }],
-    });
-    const r2 = picker.blockReceived('b', 0, BLOCK, BLOCK);
-    expect(r2.pieceComplete).toBe(true);
-    expect(r2.cancel).toEqual([
-      { peerId: 'a', block: { pieceIndex: 0, offsetBytes: BLOCK, lengthBytes: BLOCK } },
-    ]);
+    const cancel1: CancelRequest[] = [];
+    expect(picker.blockReceived('a', 0, 0, BLOCK, cancel1)).toBe('accepted');
+    expect(cancel1).toEqual([{ peerId: 'b', block: { pieceIndex: 0, offsetBytes: 0, lengthBytes: BLOCK } }]);
+    const cancel2: CancelRequest[] = [];
+    expect(picker.blockReceived('b', 0, BLOCK, BLOCK, cancel2)).toBe('piece-complete');
+    expect(cancel2).toEqual([{ peerId: 'a', block: { pieceIndex: 0, offsetBytes: BLOCK, lengthBytes: BLOCK } }]);
     expect(picker.outstandingCount('a')).toBe(0);
     expect(picker.outstandingCount('b')).toBe(0);
     // the cancelled copy arrives anyway: drop it
-    expect(picker.blockReceived('a', 0, BLOCK, BLOCK).accepted).toBe(false);
+    expect(picker.blockReceived('a', 0, BLOCK, BLOCK)).toBe('dropped');
   });
 
   it('endgame gives duplicates only to a peer with a short queue', () => {
@@ -205,12 +200,9 @@ describe('BlockPicker events', () => {
     const all = Bitfield.full(1);
     for (const id of ['a', 'b', 'c']) expect(picker.pickBlocks(testPeer(id, all), 5)).toHaveLength(1);
     expect(picker.pickBlocks(testPeer('d', all), 5)).toEqual([]);
-    expect(
-      picker
-        .blockReceived('c', 0, 0, BLOCK)
-        .cancel.map((x) => x.peerId)
-        .sort(),
-    ).toEqual(['a', 'b']);
+    const cancel: CancelRequest[] = [];
+    picker.blockReceived('c', 0, 0, BLOCK, cancel);
+    expect(cancel.map((x) => x.peerId).sort()).toEqual(['a', 'b']);
   });
 
   it('re-requests timed-out blocks from another peer; a late block still counts', () => {
@@ -233,9 +225,9 @@ describe('BlockPicker events', () => {
     expect(picker.requestTimedOut('fast', { pieceIndex: 0, offsetBytes: BLOCK })).toBe(true);
     expect(picker.requestTimedOut('fast', { pieceIndex: 0, offsetBytes: BLOCK })).toBe(false);
     // the slow peer's late answer is accepted and the fast peer's request cancelled
-    const late = picker.blockReceived('slow', 0, 0, BLOCK);
-    expect(late.accepted).toBe(true);
-    expect(late.cancel.map((x) => x.peerId)).toEqual(['fast']);
+    const cancel: CancelRequest[] = [];
+    expect(picker.blockReceived('slow', 0, 0, BLOCK, cancel)).toBe('accepted');
+    expect(cancel.map((x) => x.peerId)).toEqual(['fast']);
   });
 
   it('returns outstanding blocks when the peer chokes us or leaves', () => {
@@ -259,8 +251,7 @@ describe('BlockPicker events', () => {
     picker.pickBlocks(testPeer('b', only0), 2);
     picker.blockReceived('a', 0, 0, BLOCK);
     picker.blockReceived('a', 0, BLOCK, BLOCK);
-    const done = picker.blockReceived('b', 0, 2 * BLOCK, BLOCK);
-    expect(done.pieceComplete).toBe(true);
+    expect(picker.blockReceived('b', 0, 2 * BLOCK, BLOCK)).toBe('piece-complete');
     expect(picker.pieceFailed(0)).toEqual([
       { peerId: 'a', blocks: 2 },
       { peerId: 'b', blocks: 1 },
@@ -275,7 +266,7 @@ describe('BlockPicker events', () => {
     const all = Bitfield.full(3);
     const [blk] = picker.pickBlocks(testPeer('a', all), 1);
     expect(picker.downloadingBitfield().get(blk!.pieceIndex)).toBe(true);
-    expect(picker.blockReceived('a', blk!.pieceIndex, 0, BLOCK).pieceComplete).toBe(true);
+    expect(picker.blockReceived('a', blk!.pieceIndex, 0, BLOCK)).toBe('piece-complete');
     expect(picker.pieceVerified(blk!.pieceIndex).contributors).toEqual([{ peerId: 'a', blocks: 1 }]);
     expect(picker.stateCounts()).toEqual({ have: 1, downloading: 0, missing: 2 });
     expect(picker.have.get(blk!.pieceIndex)).toBe(true);
@@ -287,12 +278,12 @@ describe('BlockPicker events', () => {
   it('rejects blocks with bad offsets, lengths, or for pieces we have', () => {
     const { picker } = makePicker(2, 2, { have: bitfieldOf(2, [1]) });
     picker.pickBlocks(testPeer('a', Bitfield.full(2)), 2);
-    expect(picker.blockReceived('a', 0, 100, BLOCK).accepted).toBe(false);
-    expect(picker.blockReceived('a', 0, 0, BLOCK - 1).accepted).toBe(false);
-    expect(picker.blockReceived('a', 5, 0, BLOCK).accepted).toBe(false);
-    expect(picker.blockReceived('a', 1, 0, BLOCK).accepted).toBe(false);
-    expect(picker.blockReceived('a', 0, 0, BLOCK).accepted).toBe(true);
-    expect(picker.blockReceived('a', 0, 0, BLOCK).accepted).toBe(false); // duplicate
+    expect(picker.blockReceived('a', 0, 100, BLOCK)).toBe('dropped');
+    expect(picker.blockReceived('a', 0, 0, BLOCK - 1)).toBe('dropped');
+    expect(picker.blockReceived('a', 5, 0, BLOCK)).toBe('dropped');
+    expect(picker.blockReceived('a', 1, 0, BLOCK)).toBe('dropped');
+    expect(picker.blockReceived('a', 0, 0, BLOCK)).not.toBe('dropped');
+    expect(picker.blockReceived('a', 0, 0, BLOCK)).toBe('dropped'); // duplicate
   });
 
   it('a peer silent for 60 s with our requests is snubbed and gets at most one request', () => {

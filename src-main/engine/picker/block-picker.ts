@@ -2,9 +2,10 @@ import { Bitfield } from '../../../src-shared/util/bitfield.ts';
 import { AvailabilityOrder } from './availability-order.ts';
 import { PieceGeometry } from './piece-geometry.ts';
 import { RequestLedger } from './request-ledger.ts';
+import { BlockRefBatch } from '../../protocol/wire/block-ref-batch.ts';
 import type {
   BlockPickerOptions,
-  BlockReceivedResult,
+  BlockReceipt,
   BlockRequest,
   CancelRequest,
   Contributor,
@@ -119,20 +120,33 @@ export class BlockPicker {
 
   // ------------------------------------------------------------ picking
 
-  /** Up to `maxCount` new requests for this peer (fewer when it is snubbed or has nothing we want). */
+  /**
+   * Up to `maxCount` new requests for this peer (fewer when it is snubbed or has nothing we
+   * want), as objects. The download path uses `pickInto`, which allocates nothing per block.
+   */
   pickBlocks(peer: PickerPeer, maxCount: number): BlockRequest[] {
+    const batch = new BlockRefBatch(Math.min(maxCount, 256));
+    this.pickInto(peer, maxCount, batch);
     const out: BlockRequest[] = [];
+    for (let i = 0; i < batch.count; i++)
+      out.push({ pieceIndex: batch.index(i), offsetBytes: batch.begin(i), lengthBytes: batch.length(i) });
+    return out;
+  }
+
+  /** Appends up to `maxCount` new requests for this peer to `out` (cleared first); returns how many. */
+  pickInto(peer: PickerPeer, maxCount: number, out: BlockRefBatch): number {
+    out.clear();
     const ps = this.ledger.peer(peer.id);
-    const budget = this.ledger.isSnubbed(ps) ? Math.min(maxCount, 1 - ps.outstanding.size) : maxCount;
-    if (budget <= 0 || this.isComplete) return out;
-    if (peer.choking && !peer.allowedFast?.size) return out;
+    const budget = this.ledger.isSnubbed(ps) ? Math.min(maxCount, 1 - ps.outstanding) : maxCount;
+    if (budget <= 0 || this.isComplete) return 0;
+    if (peer.choking && !peer.allowedFast?.size) return 0;
     const canRequest = (p: number) => peer.has(p) && (!peer.choking || (peer.allowedFast?.has(p) ?? false));
 
     // 1. Finish what is started: bounded in-flight pieces, whole pieces sooner.
     for (const p of this.ledger.freePartials) {
       if (!canRequest(p)) continue;
       this.ledger.takeFree(this.ledger.partials.get(p)!, peer.id, ps, out, budget);
-      if (out.length >= budget) return out;
+      if (out.count >= budget) return out.count;
     }
     // 2. Start new pieces, unless a full scan already showed this peer has none left.
     if (this.countUnstarted() > 0 && ps.noMissingEpoch !== this.missingEpoch) {
@@ -140,15 +154,15 @@ export class BlockPicker {
     }
     // 3. Endgame (libtorrent strict end-game): every wanted block is requested. Duplicates
     // go only to a peer with (almost) nothing else to do, so they never delay real work.
-    const endgameRoom = this.endgamePeerQueue - ps.outstanding.size;
-    if (out.length < budget && this.ledger.freeBlocks === 0 && endgameRoom > 0) {
-      const limit = Math.min(budget, out.length + endgameRoom);
+    const endgameRoom = this.endgamePeerQueue - ps.outstanding;
+    if (out.count < budget && this.ledger.freeBlocks === 0 && endgameRoom > 0) {
+      const limit = Math.min(budget, out.count + endgameRoom);
       this.ledger.takeBusy(canRequest, this.endgameMaxRequestsPerBlock, peer.id, ps, out, limit);
     }
-    return out;
+    return out.count;
   }
 
-  private pickNewPieces(peer: PickerPeer, ps: PeerState, out: BlockRequest[], budget: number): void {
+  private pickNewPieces(peer: PickerPeer, ps: PeerState, out: BlockRefBatch, budget: number): void {
     if (peer.choking) {
       for (const p of peer.allowedFast ?? []) {
         if (this.tryStart(p, peer, ps, out, budget)) return;
@@ -181,7 +195,7 @@ export class BlockPicker {
     end: number,
     peer: PickerPeer,
     ps: PeerState,
-    out: BlockRequest[],
+    out: BlockRefBatch,
     budget: number,
   ): boolean {
     const size = end - start;
@@ -196,11 +210,11 @@ export class BlockPicker {
   }
 
   /** Start piece p for this peer if it is unstarted and the peer has it; true once the budget is full. */
-  private tryStart(p: number, peer: PickerPeer, ps: PeerState, out: BlockRequest[], budget: number): boolean {
+  private tryStart(p: number, peer: PickerPeer, ps: PeerState, out: BlockRefBatch, budget: number): boolean {
     if (this.state[p] !== MISSING || !peer.has(p)) return false;
     this.markStarted(p);
     this.ledger.takeFree(this.ledger.start(p), peer.id, ps, out, budget);
-    return out.length >= budget;
+    return out.count >= budget;
   }
 
   private markStarted(p: number): void {
@@ -210,12 +224,17 @@ export class BlockPicker {
 
   // ------------------------------------------------------------ events
 
+  /**
+   * A block arrived. Other peers' requests for it (endgame duplicates) are dropped and, when
+   * `cancel` is given, appended there to send CANCEL for.
+   */
   blockReceived(
     peerId: string,
     pieceIndex: number,
     offsetBytes: number,
     lengthBytes: number,
-  ): BlockReceivedResult {
+    cancel: CancelRequest[] | null = null,
+  ): BlockReceipt {
     const b = this.geometry.blockIndexOf(pieceIndex, offsetBytes);
     if (
       b < 0 ||
@@ -223,8 +242,8 @@ export class BlockPicker {
       this.state[pieceIndex] === HAVE
     ) {
       const ps = this.ledger.findPeer(peerId);
-      if (b >= 0 && ps) this.ledger.release(peerId, ps, this.ledger.key(pieceIndex, b));
-      return { accepted: false, pieceComplete: false, cancel: [] };
+      if (b >= 0 && ps) this.ledger.release(peerId, ps, pieceIndex, b);
+      return 'dropped';
     }
     let partial = this.ledger.partials.get(pieceIndex);
     if (!partial) {
@@ -233,7 +252,7 @@ export class BlockPicker {
       this.markStarted(pieceIndex);
       partial = this.ledger.start(pieceIndex);
     }
-    return this.ledger.receive(peerId, partial, b);
+    return this.ledger.receive(peerId, partial, b, cancel);
   }
 
   /** One request failed (timed out, or BEP 6 REJECT): the block is free again unless others asked too. */
@@ -241,7 +260,7 @@ export class BlockPicker {
     const ps = this.ledger.findPeer(peerId);
     const b = this.geometry.blockIndexOf(block.pieceIndex, block.offsetBytes);
     if (!ps || b < 0) return false;
-    return this.ledger.release(peerId, ps, this.ledger.key(block.pieceIndex, b));
+    return this.ledger.release(peerId, ps, block.pieceIndex, b);
   }
 
   requestRejected(peerId: string, block: { pieceIndex: number; offsetBytes: number }): boolean {
@@ -300,12 +319,12 @@ export class BlockPicker {
   }
 
   outstandingCount(peerId: string): number {
-    return this.ledger.findPeer(peerId)?.outstanding.size ?? 0;
+    return this.ledger.findPeer(peerId)?.outstanding ?? 0;
   }
 
   outstanding(peerId: string): BlockRequest[] {
     const ps = this.ledger.findPeer(peerId);
-    return ps ? [...ps.outstanding.keys()].map((k) => this.ledger.blockFromKey(k)) : [];
+    return ps ? this.ledger.requestsOf(peerId, ps) : [];
   }
 
   /** Does the peer have a piece we still want? O(wanted pieces) worst case. */

@@ -27,14 +27,12 @@ export interface Contributor {
   blocks: number;
 }
 
-export interface BlockReceivedResult {
-  /** False for duplicates, blocks of pieces we have, and bad offsets/lengths: drop the data. */
-  accepted: boolean;
-  /** Every block of the piece is here: hash it, then call pieceVerified or pieceFailed. */
-  pieceComplete: boolean;
-  /** Redundant requests (endgame duplicates) to send CANCEL for. */
-  cancel: CancelRequest[];
-}
+/**
+ * What a received block did: 'dropped' for duplicates, blocks of pieces we have and bad
+ * offsets/lengths (drop the data); 'accepted'; 'piece-complete' when every block of the
+ * piece is here (hash it, then call pieceVerified or pieceFailed).
+ */
+export type BlockReceipt = 'dropped' | 'accepted' | 'piece-complete';
 
 export type PieceState = 'have' | 'downloading' | 'missing';
 
@@ -57,8 +55,8 @@ export interface BlockPickerOptions extends PieceGeometryOptions {
 
 /** The picker's bookkeeping for one connected peer. */
 export interface PeerState {
-  /** blockKey → requested-at (ms). */
-  readonly outstanding: Map<number, number>;
+  /** Requests of ours the peer has not answered (each is also recorded in its PartialPiece). */
+  outstanding: number;
   lastDeliveryMs: number;
   waitingSinceMs: number;
   seed: boolean;
@@ -75,7 +73,7 @@ export interface PeerState {
 
 export function newPeerState(nowMs: number): PeerState {
   return {
-    outstanding: new Map(),
+    outstanding: 0,
     lastDeliveryMs: nowMs,
     waitingSinceMs: nowMs,
     seed: false,

@@ -1,8 +1,9 @@
 import { BLOCK_FREE, BLOCK_RECEIVED, BLOCK_REQUESTED, PartialPiece } from './partial-piece.ts';
 import type { PieceGeometry } from './piece-geometry.ts';
+import type { BlockRefBatch } from '../../protocol/wire/block-ref-batch.ts';
 import {
   newPeerState,
-  type BlockReceivedResult,
+  type BlockReceipt,
   type BlockRequest,
   type CancelRequest,
   type Contributor,
@@ -15,11 +16,22 @@ import {
  * The BlockPicker decides *which piece*; this ledger keeps every request accounted for,
  * so a timeout, a choke or a lost peer returns exactly its blocks to the pool.
  */
+/** Recycled PartialPieces kept at most (more than are ever in flight at once in practice). */
+const MAX_IDLE_PARTIALS = 64;
+
 export class RequestLedger {
   readonly partials = new Map<number, PartialPiece>();
   /** Started pieces with at least one free block, oldest first. */
   readonly freePartials = new Set<number>();
   private readonly peers = new Map<string, PeerState>();
+  /**
+   * Finished PartialPieces kept for the next pieces. A piece is in flight for tens of ms,
+   * long enough to be promoted by a minor GC, so a fresh one per piece filled the old
+   * generation with dead ones (#7).
+   */
+  private readonly idlePartials: PartialPiece[] = [];
+  /** Reused list of peer ids (receive, finish): no array per block. */
+  private readonly scratchPeers: string[] = [];
 
   constructor(
     private readonly geometry: PieceGeometry,
@@ -52,15 +64,17 @@ export class RequestLedger {
   }
 
   start(pieceIndex: number): PartialPiece {
-    const partial = new PartialPiece(pieceIndex, this.geometry.blockCount(pieceIndex));
+    const blockCount = this.geometry.blockCount(pieceIndex);
+    const recycled = blockCount === this.geometry.blocksPerPiece ? this.idlePartials.pop() : undefined;
+    const partial = recycled ? recycled.reuse(pieceIndex) : new PartialPiece(pieceIndex, blockCount);
     this.partials.set(pieceIndex, partial);
     this.freePartials.add(pieceIndex);
     return partial;
   }
 
   /** Request free blocks of `partial` in order until `out` holds `budget` requests. */
-  takeFree(partial: PartialPiece, peerId: string, ps: PeerState, out: BlockRequest[], budget: number): void {
-    while (out.length < budget) {
+  takeFree(partial: PartialPiece, peerId: string, ps: PeerState, out: BlockRefBatch, budget: number): void {
+    while (out.count < budget) {
       const b = partial.nextFree();
       if (b < 0) break;
       this.request(partial, b, peerId, ps, out);
@@ -73,7 +87,7 @@ export class RequestLedger {
     maxRequestsPerBlock: number,
     peerId: string,
     ps: PeerState,
-    out: BlockRequest[],
+    out: BlockRefBatch,
     budget: number,
   ): void {
     for (let dup = 1; dup < maxRequestsPerBlock; dup++) {
@@ -87,77 +101,104 @@ export class RequestLedger {
             !partial.isRequestedBy(b, peerId)
           ) {
             this.request(partial, b, peerId, ps, out);
-            if (out.length >= budget) return;
+            if (out.count >= budget) return;
           }
         }
       }
     }
   }
 
-  private request(
-    partial: PartialPiece,
-    b: number,
-    peerId: string,
-    ps: PeerState,
-    out: BlockRequest[],
-  ): void {
+  private request(partial: PartialPiece, b: number, peerId: string, ps: PeerState, out: BlockRefBatch): void {
     const p = partial.pieceIndex;
     if (partial.state[b] === BLOCK_FREE) this.freeBlocks--;
-    partial.addRequester(b, peerId);
-    if (partial.freeCount === 0) this.freePartials.delete(p);
     const nowMs = this.now();
-    if (ps.outstanding.size === 0) ps.waitingSinceMs = nowMs;
-    ps.outstanding.set(this.key(p, b), nowMs);
-    out.push(this.blockRequest(p, b));
+    partial.addRequester(b, peerId, nowMs);
+    if (partial.freeCount === 0) this.freePartials.delete(p);
+    if (ps.outstanding === 0) ps.waitingSinceMs = nowMs;
+    ps.outstanding++;
+    out.push(p, b * this.geometry.blockLengthBytes, this.geometry.blockLength(p, b));
   }
 
-  /** A block arrived for a started piece. */
-  receive(peerId: string, partial: PartialPiece, b: number): BlockReceivedResult {
-    const p = partial.pieceIndex;
-    const key = this.key(p, b);
+  /**
+   * A block arrived for a started piece. Other peers' requests for it (endgame duplicates)
+   * are dropped and appended to `cancel`, when given.
+   */
+  receive(peerId: string, partial: PartialPiece, b: number, cancel: CancelRequest[] | null): BlockReceipt {
     const ps = this.peers.get(peerId);
     if (ps) {
-      ps.outstanding.delete(key);
       ps.lastDeliveryMs = this.now();
       ps.snubbed = false;
     }
-    if (partial.state[b] === BLOCK_RECEIVED) return { accepted: false, pieceComplete: false, cancel: [] };
+    // A second copy: every request for the block was dropped when the first one came.
+    if (partial.state[b] === BLOCK_RECEIVED) return 'dropped';
     if (partial.state[b] === BLOCK_FREE) this.freeBlocks--;
-    const others = partial.receive(b, peerId);
-    if (partial.freeCount === 0) this.freePartials.delete(p);
-    const cancel: CancelRequest[] = [];
+    const others = this.scratchPeers;
+    others.length = 0;
+    if (partial.receive(b, peerId, others) && ps) ps.outstanding--;
+    if (partial.freeCount === 0) this.freePartials.delete(partial.pieceIndex);
     for (const id of others) {
-      this.peers.get(id)?.outstanding.delete(key);
-      cancel.push({ peerId: id, block: this.blockRequest(p, b) });
+      const other = this.peers.get(id);
+      if (other) other.outstanding--;
+      cancel?.push({ peerId: id, block: this.blockRequest(partial.pieceIndex, b) });
     }
-    return { accepted: true, pieceComplete: partial.complete, cancel };
+    return partial.complete ? 'piece-complete' : 'accepted';
   }
 
   /** One request of one peer is void; true when its block went back to free. */
-  release(peerId: string, ps: PeerState, key: number): boolean {
-    if (!ps.outstanding.delete(key)) return false;
-    const p = Math.floor(key / this.geometry.blocksPerPiece);
-    const partial = this.partials.get(p);
-    if (!partial || !partial.removeRequester(key - p * this.geometry.blocksPerPiece, peerId)) return false;
+  release(peerId: string, ps: PeerState, pieceIndex: number, b: number): boolean {
+    const partial = this.partials.get(pieceIndex);
+    if (!partial) return false;
+    const removal = partial.removeRequester(b, peerId);
+    if (removal === 'not-requested') return false;
+    ps.outstanding--;
+    if (removal !== 'freed') return false;
     this.freeBlocks++;
-    this.freePartials.add(p);
+    this.freePartials.add(pieceIndex);
     return true;
   }
 
   releaseAll(peerId: string, ps: PeerState): number {
     let released = 0;
-    for (const key of [...ps.outstanding.keys()]) if (this.release(peerId, ps, key)) released++;
+    this.forEachRequestOf(peerId, ps, Infinity, (p, b) => {
+      if (this.release(peerId, ps, p, b)) released++;
+    });
     return released;
   }
 
   releaseOlderThan(peerId: string, ps: PeerState, cutoffMs: number): BlockRequest[] {
     const out: BlockRequest[] = [];
-    for (const [key, atMs] of ps.outstanding) {
-      if (atMs > cutoffMs) continue;
-      out.push(this.blockFromKey(key));
-      this.release(peerId, ps, key);
-    }
+    this.forEachRequestOf(peerId, ps, cutoffMs, (p, b) => {
+      out.push(this.blockRequest(p, b));
+      this.release(peerId, ps, p, b);
+    });
     return out;
+  }
+
+  /** The peer's outstanding requests made at or before `cutoffMs` (Infinity: all of them). */
+  requestsOf(peerId: string, ps: PeerState, cutoffMs = Infinity): BlockRequest[] {
+    const out: BlockRequest[] = [];
+    this.forEachRequestOf(peerId, ps, cutoffMs, (p, b) => out.push(this.blockRequest(p, b)));
+    return out;
+  }
+
+  /**
+   * Calls `fn` for each outstanding request of the peer made at or before `cutoffMs`. The
+   * blocks are listed before the calls, so `fn` may release them. Requests live in the
+   * started pieces (tens of them), so this scan is cheap next to its callers' period.
+   */
+  private forEachRequestOf(
+    peerId: string,
+    ps: PeerState,
+    cutoffMs: number,
+    fn: (pieceIndex: number, block: number) => void,
+  ): void {
+    if (ps.outstanding === 0) return;
+    const blocks: number[] = [];
+    for (const partial of [...this.partials.values()]) {
+      blocks.length = 0;
+      partial.blocksRequestedBy(peerId, cutoffMs, blocks);
+      for (const b of blocks) fn(partial.pieceIndex, b);
+    }
   }
 
   /**
@@ -169,10 +210,13 @@ export class RequestLedger {
     const partial = this.partials.get(pieceIndex);
     if (!partial) return [];
     const contributors = partial.contributors();
-    const base = this.key(pieceIndex, 0);
+    const requesters = this.scratchPeers;
     for (let b = 0; b < partial.blockCount; b++) {
-      for (const id of partial.requesters[b] ?? []) {
-        this.peers.get(id)?.outstanding.delete(base + b);
+      requesters.length = 0;
+      partial.takeRequesters(b, requesters);
+      for (const id of requesters) {
+        const ps = this.peers.get(id);
+        if (ps) ps.outstanding--;
         cancel?.push({ peerId: id, block: this.blockRequest(pieceIndex, b) });
       }
     }
@@ -180,27 +224,20 @@ export class RequestLedger {
     else this.freeBlocks += partial.blockCount - partial.freeCount;
     this.partials.delete(pieceIndex);
     this.freePartials.delete(pieceIndex);
+    if (partial.blockCount === this.geometry.blocksPerPiece && this.idlePartials.length < MAX_IDLE_PARTIALS)
+      this.idlePartials.push(partial);
     return contributors;
   }
 
   /** Sticky like libtorrent's: once snubbed, a peer stays so until it delivers a block. */
   isSnubbed(ps: PeerState): boolean {
-    if (ps.snubbed || ps.outstanding.size === 0) return ps.snubbed;
+    if (ps.snubbed || ps.outstanding === 0) return ps.snubbed;
     ps.snubbed = this.now() - Math.max(ps.lastDeliveryMs, ps.waitingSinceMs) >= this.snubTimeoutMs;
     return ps.snubbed;
-  }
-
-  key(pieceIndex: number, blockIndex: number): number {
-    return pieceIndex * this.geometry.blocksPerPiece + blockIndex;
   }
 
   blockRequest(pieceIndex: number, b: number): BlockRequest {
     const g = this.geometry;
     return { pieceIndex, offsetBytes: b * g.blockLengthBytes, lengthBytes: g.blockLength(pieceIndex, b) };
-  }
-
-  blockFromKey(key: number): BlockRequest {
-    const p = Math.floor(key / this.geometry.blocksPerPiece);
-    return this.blockRequest(p, key - p * this.geometry.blocksPerPiece);
   }
 }

@@ -14,6 +14,9 @@ const WORD_BYTES = 8;
 const STAGE_FROM_BYTES = 256;
 
 let scratch = new Uint8Array(0);
+/** Views of `scratch` by alignment for the last source length (one block size in practice). */
+let stagedViews: Uint8Array[] = [];
+let stagedLength = -1;
 
 export function copyIntoShared(target: Uint8Array, offsetBytes: number, source: Uint8Array): void {
   // Backing stores start word-aligned, so a view's alignment is its byteOffset's.
@@ -24,7 +27,16 @@ export function copyIntoShared(target: Uint8Array, offsetBytes: number, source: 
   }
   if (offsetBytes < 0 || offsetBytes + source.length > target.length)
     throw new RangeError(`copy of ${source.length} bytes at ${offsetBytes} overruns ${target.length}`);
-  if (scratch.length < source.length + WORD_BYTES) scratch = new Uint8Array(source.length + WORD_BYTES);
-  scratch.set(source, targetAlign);
-  target.set(scratch.subarray(targetAlign, targetAlign + source.length), offsetBytes);
+  target.set(stagedAt(source, targetAlign), offsetBytes);
+}
+
+/** `source` copied into the scratch buffer at `align`, as a view (cached: no view per block). */
+function stagedAt(source: Uint8Array, align: number): Uint8Array {
+  if (source.length !== stagedLength) {
+    if (scratch.length < source.length + WORD_BYTES) scratch = new Uint8Array(source.length + WORD_BYTES);
+    stagedViews = [];
+    stagedLength = source.length;
+  }
+  scratch.set(source, align);
+  return (stagedViews[align] ??= scratch.subarray(align, align + source.length));
 }

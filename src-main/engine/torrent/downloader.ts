@@ -1,4 +1,5 @@
 import type { BlockPicker, BlockRequest, CancelRequest } from '../picker/block-picker.ts';
+import { BlockRefBatch } from '../../protocol/wire/block-ref-batch.ts';
 import type { BlockRef } from '../../protocol/wire/messages.ts';
 import { copyIntoShared } from './copy-into-shared.ts';
 import type { PieceBufferPool } from './piece-buffer-pool.ts';
@@ -44,7 +45,11 @@ const toRef = (r: BlockRequest): BlockRef => ({
  */
 export class Downloader {
   private readonly buffers = new Map<number, Uint8Array>();
-  private readonly refillQueue = new Set<TorrentPeer>();
+  private refillQueue = new Set<TorrentPeer>();
+  private refillSpare = new Set<TorrentPeer>();
+  /** Reused per refill and per block: the hot path allocates nothing per request (#7). */
+  private readonly requestBatch = new BlockRefBatch();
+  private readonly cancelScratch: CancelRequest[] = [];
   private refillPending = false;
   private closed = false;
 
@@ -96,9 +101,13 @@ export class Downloader {
 
   onPiece(peer: TorrentPeer, index: number, begin: number, block: Uint8Array): void {
     const picker = this.o.picker;
-    const result = picker.blockReceived(peer.id, index, begin, block.length);
-    this.sendCancels(result.cancel);
-    if (!result.accepted) {
+    const cancels = this.cancelScratch;
+    const receipt = picker.blockReceived(peer.id, index, begin, block.length, cancels);
+    if (cancels.length > 0) {
+      this.sendCancels(cancels);
+      cancels.length = 0;
+    }
+    if (receipt === 'dropped') {
       this.o.onBlock(peer, block.length, true);
       this.scheduleRefill(peer);
       return;
@@ -110,7 +119,7 @@ export class Downloader {
       this.buffers.set(index, buffer);
     }
     copyIntoShared(buffer, begin, block);
-    if (result.pieceComplete) {
+    if (receipt === 'piece-complete') {
       this.buffers.delete(index);
       this.o.verifier.submit(index, buffer, (b) => this.o.pool.release(b));
     }
@@ -162,9 +171,12 @@ export class Downloader {
   private readonly runRefills = (): void => {
     this.refillPending = false;
     if (this.closed) return;
-    const peers = [...this.refillQueue];
-    this.refillQueue.clear();
+    // Swap the queues (no array per run): refills scheduled meanwhile land in the other set.
+    const peers = this.refillQueue;
+    this.refillQueue = this.refillSpare;
+    this.refillSpare = peers;
     for (const peer of peers) this.fill(peer);
+    peers.clear();
   };
 
   private fill(peer: TorrentPeer): void {
@@ -182,8 +194,7 @@ export class Downloader {
     );
     // Top up in batches: one write per quarter pipeline, not one per block.
     if (room <= 0 || (outstanding > 0 && room < Math.max(1, peer.queueDepth >> 4))) return;
-    const requests = picker.pickBlocks(peer, room);
-    if (requests.length > 0) conn.sendRequests(requests.map(toRef));
+    if (picker.pickInto(peer, room, this.requestBatch) > 0) conn.sendRequestBatch(this.requestBatch);
   }
 
   private totalOutstanding(): number {
@@ -214,7 +225,7 @@ export class Downloader {
     }
   }
 
-  private sendCancels(cancels: CancelRequest[]): void {
+  private sendCancels(cancels: readonly CancelRequest[]): void {
     for (const c of cancels) this.o.peerById(c.peerId)?.conn.sendCancel(toRef(c.block));
   }
 
@@ -224,5 +235,6 @@ export class Downloader {
     for (const b of this.buffers.values()) this.o.pool.release(b);
     this.buffers.clear();
     this.refillQueue.clear();
+    this.refillSpare.clear();
   }
 }

@@ -62,7 +62,10 @@ export function wirePeer(peer: TorrentPeer, router: PeerRouter): void {
   t(conn.on('not-interested', () => router.onInterestChanged(peer)));
   t(conn.on('request', (m) => router.onRequest(peer, m)));
   t(conn.on('cancel', (m) => router.onCancel(peer, m)));
-  t(conn.on('piece', (m) => router.onPiece(peer, m.index, m.begin, m.block)));
+  conn.pieceSink = (index, begin, block) => router.onPiece(peer, index, begin, block);
+  t(() => {
+    conn.pieceSink = null;
+  });
   t(conn.on('reject', (m) => router.onReject(peer, m)));
   t(conn.on('allowed-fast', (m) => router.onAllowedFast(peer, m.index)));
   t(conn.on('extension-handshake', () => router.onExtensionHandshake(peer)));

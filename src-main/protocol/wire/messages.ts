@@ -3,6 +3,7 @@
 // keep-alive. Encoders return one buffer per message, except `encodePieceParts`, which
 // returns [header, block] so the 16 KiB block is handed to the socket without a copy.
 import { ProtocolError } from '../protocol-error.ts';
+import type { BlockRefBatch } from './block-ref-batch.ts';
 import { checkU32, readU16, readU32, writeU16, writeU32 } from './wire-bytes.ts';
 
 export const MessageId = {
@@ -151,6 +152,20 @@ export function encodeRequests(refs: readonly BlockRef[], id: number = MessageId
     writeU32(out, o + 5, ref.index);
     writeU32(out, o + 9, ref.begin);
     writeU32(out, o + 13, ref.length);
+  }
+  return out;
+}
+
+/** REQUEST (or CANCEL) messages for every reference in `batch`, back to back, in one buffer. */
+export function encodeRequestBatch(batch: BlockRefBatch, id: number = MessageId.request): Uint8Array {
+  const out = new Uint8Array(17 * batch.count);
+  for (let i = 0; i < batch.count; i++) {
+    const o = i * 17;
+    writeU32(out, o, 13);
+    out[o + 4] = id;
+    writeU32(out, o + 5, batch.index(i));
+    writeU32(out, o + 9, batch.begin(i));
+    writeU32(out, o + 13, batch.length(i));
   }
   return out;
 }

@@ -11,11 +11,19 @@ const handshake: Handshake = {
   peerId: new TextEncoder().encode('-SD0100-abcdefghijkl'),
 };
 
-function collect(options?: WireDecoderOptions) {
+/**
+ * Collects decoded messages. A piece block is only valid during the handler (it views a
+ * reused buffer), so by default it is copied there, as the engine does; `keepViews` keeps
+ * the views themselves, to check where they point.
+ */
+function collect(options?: WireDecoderOptions, keepViews = false) {
   const messages: WireMessage[] = [];
   const handshakes: Handshake[] = [];
   const decoder = new WireDecoder(
-    { onHandshake: (h) => handshakes.push(h), onMessage: (m) => messages.push(m) },
+    {
+      onHandshake: (h) => handshakes.push(h),
+      onMessage: (m) => messages.push(m.type === 'piece' && !keepViews ? { ...m, block: m.block.slice() } : m),
+    },
     options,
   );
   return { decoder, messages, handshakes };
@@ -114,7 +122,7 @@ describe('WireDecoder', () => {
   });
 
   it('hands out a piece block as a view of the chunk when it fits (no copy)', () => {
-    const { decoder, messages } = collect({ handshake: false });
+    const { decoder, messages } = collect({ handshake: false }, true);
     const block = new Uint8Array(16384).fill(9);
     const chunk = Buffer.concat([
       encodeMessage({ type: 'piece', index: 0, begin: 0, block }),
@@ -139,6 +147,31 @@ describe('WireDecoder', () => {
     decoder.push(bytes.slice(9000));
     const m = messages[0];
     expect(m?.type === 'piece' && Buffer.from(m.block).equals(Buffer.from(block))).toBe(true);
+  });
+
+  it('assembles straddling pieces in one reused buffer, other messages in their own', () => {
+    const { decoder, messages } = collect({ handshake: false }, true);
+    const random = seededRandom(5);
+    const blocks = [randomBytes(random, 16384), randomBytes(random, 16384)];
+    const bitfield = randomBytes(random, 300);
+    const seen: string[] = [];
+    const bytes = Buffer.concat([
+      encodeMessage({ type: 'piece', index: 1, begin: 0, block: blocks[0]! }),
+      encodeMessage({ type: 'bitfield', bytes: bitfield }),
+      encodeMessage({ type: 'piece', index: 1, begin: 16384, block: blocks[1]! }),
+    ]);
+    // Chunks of 100 bytes: every message straddles. Check each block while it is current.
+    for (let o = 0; o < bytes.length; o += 100) {
+      const before = messages.length;
+      decoder.push(bytes.subarray(o, o + 100));
+      for (const m of messages.slice(before)) if (m.type === 'piece') seen.push(Buffer.from(m.block).toString('hex'));
+    }
+    expect(seen).toEqual(blocks.map((b) => Buffer.from(b).toString('hex')));
+    const [first, bits, second] = messages;
+    if (first?.type !== 'piece' || second?.type !== 'piece' || bits?.type !== 'bitfield') throw new Error('order');
+    expect(second.block.buffer).toBe(first.block.buffer); // reused, not reallocated
+    expect(bits.bytes.buffer).not.toBe(first.block.buffer);
+    expect(Buffer.from(bits.bytes).equals(Buffer.from(bitfield))).toBe(true); // kept intact
   });
 
   it('pauses after the handshake and holds later bytes until resumed', () => {

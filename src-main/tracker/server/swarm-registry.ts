@@ -4,8 +4,8 @@
  * tracker's rules are table-tested here and the server only moves bytes.
  */
 import type { AnnounceEvent } from '../../protocol/udp-tracker/announce.ts';
-import type { PeerAddress } from '../../protocol/udp-tracker/compact-peers.ts';
-import type { IpFamily } from '../../protocol/udp-tracker/ip-address.ts';
+import { compactPeerBytes, type PeerAddress } from '../../protocol/udp-tracker/compact-peers.ts';
+import { parseIpv4, parseIpv6, type IpFamily } from '../../protocol/udp-tracker/ip-address.ts';
 import { Swarm, type PeerList } from './swarm.ts';
 
 export interface SwarmRegistryOptions {
@@ -58,8 +58,6 @@ export interface SwarmSnapshot {
   peers: { ip: string; port: number; seeder: boolean; lastSeenMs: number }[];
 }
 
-export const peerKey = (ip: string, port: number): string => `${ip}|${port}`;
-
 export class SwarmRegistry {
   private readonly swarms = new Map<string, Swarm>();
   private peerCount = 0;
@@ -70,8 +68,20 @@ export class SwarmRegistry {
   private chosen = new Uint32Array(0);
   /** The compact peers of the last `announceCompact`. */
   private scratch = new Uint8Array(0);
+  /** The asker's compact entry, per family (a peer is found by its entry's bytes). */
+  private readonly asker: Record<IpFamily, Uint8Array> = {
+    4: new Uint8Array(compactPeerBytes(4)),
+    6: new Uint8Array(compactPeerBytes(6)),
+  };
+  /** The last IP written into `asker`: a client's announces come in runs from one address. */
+  private askerIp = '';
+  private askerFamily: IpFamily = 4;
+  /** Seeds every swarm's peer hash table (see PeerList). */
+  private readonly seed: number;
 
-  constructor(private readonly options: SwarmRegistryOptions) {}
+  constructor(private readonly options: SwarmRegistryOptions) {
+    this.seed = Math.floor(options.random() * 0x1_0000_0000) | 0;
+  }
 
   /** Records the announce; answers with counts and up to numWant other peers. */
   announce(a: PeerAnnounce): AnnounceOutcome {
@@ -79,10 +89,7 @@ export class SwarmRegistry {
     if (!r.ok) return r;
     const { list, count } = r.picked;
     const peers: PeerAddress[] = [];
-    for (let i = 0; i < count; i++) {
-      const p = list.records[this.chosen[i] as number];
-      if (p) peers.push({ host: p.ip, port: p.port });
-    }
+    for (let i = 0; i < count; i++) peers.push(list.peerAt(this.chosen[i] as number));
     return { ok: true, seeders: r.seeders, leechers: r.leechers, peers };
   }
 
@@ -105,11 +112,12 @@ export class SwarmRegistry {
   private announcePicked(a: PeerAnnounce): PickedOutcome {
     const now = this.options.now();
     let swarm = this.swarms.get(a.infoHashHex);
-    const key = peerKey(a.ip, a.port);
+    const entry = this.entryOf(a.ip, a.family, a.port);
+    const at = swarm ? swarm.lists[a.family].find(entry) : -1;
     if (a.event === 'stopped') {
       // BEP 3/15: a stopped peer leaves at once; it gets counts but no peers.
-      if (swarm?.get(key)) {
-        swarm.remove(key);
+      if (swarm && at >= 0) {
+        swarm.removeAt(a.family, at);
         this.peerCount--;
         this.dropIfEmpty(a.infoHashHex, swarm);
       }
@@ -122,35 +130,48 @@ export class SwarmRegistry {
     }
     if (!swarm) {
       if (this.swarms.size >= this.options.maxSwarms) return { ok: false, reason: 'too-many-swarms' };
-      swarm = new Swarm();
+      swarm = new Swarm(this.seed);
       this.swarms.set(a.infoHashHex, swarm);
     }
     const seeder = a.left === 0;
-    const existing = swarm.get(key);
-    if (existing) {
-      if (a.event === 'completed' && !existing.seeder) swarm.completed++;
-      if (existing.seeder !== seeder) swarm.seeders += seeder ? 1 : -1;
-      existing.seeder = seeder;
-      existing.lastSeenMs = now;
+    let self = at;
+    if (at >= 0) {
+      const list = swarm.lists[a.family];
+      if (a.event === 'completed' && list.seeder[at] !== 1) swarm.completed++;
+      swarm.setSeeder(a.family, at, seeder);
+      list.lastSeenMs[at] = now;
     } else if (swarm.size < this.options.maxPeersPerSwarm) {
       // A full swarm still answers the newcomer; it just is not handed out to others.
-      swarm.add({ key, ip: a.ip, port: a.port, seeder, lastSeenMs: now, family: a.family });
+      self = swarm.add(a.family, entry, seeder, now);
       this.peerCount++;
       if (a.event === 'completed') swarm.completed++;
     }
-    const picked = this.pick(swarm, a.replyFamily, key, a.numWant);
+    const picked = this.pick(swarm, a.replyFamily, a.family === a.replyFamily ? self : -1, a.numWant);
     if (swarm.size === 0) this.dropIfEmpty(a.infoHashHex, swarm);
     return { ok: true, seeders: swarm.seeders, leechers: swarm.size - swarm.seeders, picked };
   }
 
+  /** The compact entry (BEP 23) of `ip`:`port`, in a buffer reused per family. */
+  private entryOf(ip: string, family: IpFamily, port: number): Uint8Array {
+    const entry = this.asker[family];
+    if (ip !== this.askerIp || family !== this.askerFamily) {
+      entry.set(family === 4 ? parseIpv4(ip) : parseIpv6(ip));
+      // Only after the parse succeeded: a bad address must not be remembered as written.
+      this.askerIp = ip;
+      this.askerFamily = family;
+    }
+    const size = entry.length;
+    entry[size - 2] = port >>> 8;
+    entry[size - 1] = port & 0xff;
+    return entry;
+  }
+
   /**
-   * Up to `count` random peers of `family`, never the asker itself, as indices left in
-   * `this.chosen` (reused: no allocation per announce).
+   * Up to `count` random peers of `family`, never the asker itself (`selfAt` in that
+   * list, or -1), as indices left in `this.chosen` (reused: no allocation per announce).
    */
-  private pick(swarm: Swarm, family: IpFamily, askerKey: string, count: number): Picked {
+  private pick(swarm: Swarm, family: IpFamily, selfAt: number, count: number): Picked {
     const list = swarm.lists[family];
-    const self = swarm.index.get(askerKey);
-    const selfAt = self && self.family === family ? self.at : -1;
     const available = list.length - (selfAt >= 0 ? 1 : 0);
     const want = Math.max(0, Math.min(count, available));
     if (this.chosen.length < want) this.chosen = new Uint32Array(Math.max(want, 2 * this.chosen.length));
@@ -197,9 +218,11 @@ export class SwarmRegistry {
     const swarm = this.swarms.get(infoHashHex);
     if (!swarm) return false;
     if (anyone) return swarm.seeders > 0;
-    for (const family of [4, 6] as const) {
-      for (const p of swarm.lists[family].records) if (p.seeder && p.ip === ip) return true;
-    }
+    const family = ip.includes(':') ? 6 : 4;
+    const address = family === 4 ? parseIpv4(ip) : parseIpv6(ip);
+    const list = swarm.lists[family];
+    for (let i = 0; i < list.length; i++)
+      if (list.seeder[i] === 1 && list.addressEquals(i, address)) return true;
     return false;
   }
 
@@ -209,9 +232,14 @@ export class SwarmRegistry {
     let removed = 0;
     for (const [hash, swarm] of this.swarms) {
       for (const family of [4, 6] as const) {
-        const stale = swarm.lists[family].records.filter((p) => p.lastSeenMs < cutoff);
-        for (const p of stale) swarm.remove(p.key);
-        removed += stale.length;
+        const list = swarm.lists[family];
+        // Backwards: a removal moves the last peer, already visited, into the hole.
+        for (let i = list.length - 1; i >= 0; i--) {
+          if ((list.lastSeenMs[i] as number) < cutoff) {
+            swarm.removeAt(family, i);
+            removed++;
+          }
+        }
       }
       this.dropIfEmpty(hash, swarm);
     }
@@ -238,8 +266,19 @@ export class SwarmRegistry {
         seeders: s.seeders,
         leechers: s.size - s.seeders,
         completed: s.completed,
-        peers: [...s.lists[4].records, ...s.lists[6].records]
-          .map((p) => ({ ip: p.ip, port: p.port, seeder: p.seeder, lastSeenMs: p.lastSeenMs }))
+        peers: ([4, 6] as const)
+          .flatMap((family) => {
+            const list = s.lists[family];
+            return Array.from({ length: list.length }, (_, i) => {
+              const { host, port } = list.peerAt(i);
+              return {
+                ip: host,
+                port,
+                seeder: list.seeder[i] === 1,
+                lastSeenMs: list.lastSeenMs[i] as number,
+              };
+            });
+          })
           .sort((a, b) => (a.ip === b.ip ? a.port - b.port : a.ip < b.ip ? -1 : 1)),
       }));
   }

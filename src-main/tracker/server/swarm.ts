@@ -1,64 +1,94 @@
 /**
- * One swarm's peers, laid out for the announce hot path (#7): per address family, a dense
- * array of records plus their compact entries (BEP 23: 6 bytes IPv4, 18 bytes IPv6) packed
- * back to back in one buffer, in the same order. Picking numwant random peers then copies
- * bytes out of one small buffer instead of visiting (and encoding) numwant scattered
- * objects; the encoding happens once, when a peer joins. Removal swaps the last peer into
- * the hole, so both stay dense and a random index is O(1).
+ * One swarm's peers, laid out for the announce hot path (#7): per address family, the
+ * peers' compact entries (BEP 23: 6 bytes IPv4, 18 bytes IPv6) packed back to back in one
+ * buffer, their seeder flags and last-seen times in typed arrays at the same index, and an
+ * open-addressing hash table from entry bytes to index. A peer *is* its compact entry
+ * (address and port), so finding one compares bytes already in the buffer: an announce
+ * builds no key string, no record object and no Map entry, and a swarm of thousands of
+ * peers is a handful of typed arrays the garbage collector never has to trace. Picking
+ * numwant random peers copies bytes out of one small buffer. Removal swaps the last peer
+ * into the hole, so the arrays stay dense and a random index is O(1).
  */
-import { compactPeerBytes, encodeCompactPeers } from '../../protocol/udp-tracker/compact-peers.ts';
+import {
+  compactPeerBytes,
+  decodeCompactPeers,
+  type PeerAddress,
+} from '../../protocol/udp-tracker/compact-peers.ts';
 import type { IpFamily } from '../../protocol/udp-tracker/ip-address.ts';
-
-export interface PeerRecord {
-  key: string;
-  ip: string;
-  port: number;
-  seeder: boolean;
-  lastSeenMs: number;
-  family: IpFamily;
-  /** Position in its family's list (and of its entry in the packed buffer). */
-  at: number;
-}
 
 const INITIAL_CAPACITY = 8;
 
 export class PeerList {
-  readonly records: PeerRecord[] = [];
   readonly entryBytes: number;
-  /** records[i]'s compact entry at [i·entryBytes, (i+1)·entryBytes). */
+  /** Peer i's compact entry at [i·entryBytes, (i+1)·entryBytes). */
   packed: Uint8Array;
+  /** 1 where peer i seeds. */
+  seeder: Uint8Array;
+  lastSeenMs: Float64Array;
+  private count = 0;
+  /**
+   * Linear probing over a power-of-two table at most half full: 0 is an empty slot, i + 1
+   * names peer i. The hash is seeded per swarm registry, so a client cannot pick ports that
+   * pile its entries into one probe run.
+   */
+  private slots: Int32Array;
 
-  constructor(family: IpFamily) {
+  constructor(
+    family: IpFamily,
+    private readonly seed = 0,
+  ) {
     this.entryBytes = compactPeerBytes(family);
     this.packed = new Uint8Array(INITIAL_CAPACITY * this.entryBytes);
+    this.seeder = new Uint8Array(INITIAL_CAPACITY);
+    this.lastSeenMs = new Float64Array(INITIAL_CAPACITY);
+    this.slots = new Int32Array(2 * INITIAL_CAPACITY);
   }
 
   get length(): number {
-    return this.records.length;
+    return this.count;
   }
 
-  push(peer: PeerRecord, entry: Uint8Array): void {
-    const n = this.records.length;
-    if ((n + 1) * this.entryBytes > this.packed.length) this.resize(2 * (n + 1));
-    this.packed.set(entry, n * this.entryBytes);
-    peer.at = n;
-    this.records.push(peer);
-  }
-
-  /** Removes the record at `at`, moving the last one into its place. */
-  removeAt(at: number): void {
-    const last = this.records.pop();
-    if (last === undefined) return;
-    const n = this.records.length;
-    if (at < n) {
-      this.records[at] = last;
-      last.at = at;
-      const size = this.entryBytes;
-      this.packed.copyWithin(at * size, n * size, (n + 1) * size);
+  /** The index of the peer whose entry is `entry[offset…]`, or -1. */
+  find(entry: Uint8Array, offset = 0): number {
+    const mask = this.slots.length - 1;
+    for (let s = this.hash(entry, offset) & mask; ; s = (s + 1) & mask) {
+      const v = this.slots[s] as number;
+      if (v === 0) return -1;
+      if (this.entryEquals(v - 1, entry, offset)) return v - 1;
     }
+  }
+
+  /** Appends a peer known not to be in the list; returns its index. */
+  push(entry: Uint8Array, seeder: boolean, lastSeenMs: number, offset = 0): number {
+    const n = this.count;
+    if (n + 1 > this.seeder.length) this.resize(2 * (n + 1));
+    const size = this.entryBytes;
+    for (let k = 0; k < size; k++) this.packed[n * size + k] = entry[offset + k] as number;
+    this.seeder[n] = seeder ? 1 : 0;
+    this.lastSeenMs[n] = lastSeenMs;
+    this.count = n + 1;
+    this.insertSlot(n);
+    return n;
+  }
+
+  /** Removes peer `at`, moving the last one into its place. */
+  removeAt(at: number): void {
+    const n = this.count;
+    if (at < 0 || at >= n) return;
+    this.deleteSlot(at);
+    const last = n - 1;
+    if (at < last) {
+      // The last peer's slot now has to name its new index.
+      const size = this.entryBytes;
+      this.slots[this.slotOf(last)] = at + 1;
+      this.packed.copyWithin(at * size, last * size, n * size);
+      this.seeder[at] = this.seeder[last] as number;
+      this.lastSeenMs[at] = this.lastSeenMs[last] as number;
+    }
+    this.count = last;
     // Give memory back once a swarm has shrunk to a quarter of its peak.
-    const capacity = this.packed.length / this.entryBytes;
-    if (capacity > 4 * INITIAL_CAPACITY && 4 * n < capacity) this.resize(2 * n);
+    const capacity = this.seeder.length;
+    if (capacity > 4 * INITIAL_CAPACITY && 4 * last < capacity) this.resize(2 * last);
   }
 
   /** Copies entry `i` to `out` at `offset` (a byte loop: cheaper than `set` for 6–18 bytes). */
@@ -69,42 +99,122 @@ export class PeerList {
     for (let k = 0; k < size; k++) out[offset + k] = packed[from + k] as number;
   }
 
+  /** Peer i's address (decoded from its entry: for snapshots and tests, not the hot path). */
+  peerAt(i: number): PeerAddress {
+    const size = this.entryBytes;
+    const [peer] = decodeCompactPeers(this.packed.subarray(i * size, (i + 1) * size), size === 6 ? 4 : 6);
+    if (!peer) throw new RangeError(`no peer at ${i}`);
+    return peer;
+  }
+
+  /** Whether peer i's address (not port) is the first entryBytes − 2 bytes of `ip`. */
+  addressEquals(i: number, ip: Uint8Array): boolean {
+    const from = i * this.entryBytes;
+    for (let k = 0; k < ip.length; k++) if (this.packed[from + k] !== ip[k]) return false;
+    return true;
+  }
+
+  private entryEquals(i: number, entry: Uint8Array, offset: number): boolean {
+    const size = this.entryBytes;
+    const from = i * size;
+    for (let k = 0; k < size; k++) if (this.packed[from + k] !== entry[offset + k]) return false;
+    return true;
+  }
+
+  /** FNV-1a over the entry from a seeded basis, then a murmur3 finaliser to spread the bits. */
+  private hash(bytes: Uint8Array, offset: number): number {
+    let h = (0x811c9dc5 ^ this.seed) | 0;
+    for (let k = 0; k < this.entryBytes; k++) h = Math.imul(h ^ (bytes[offset + k] as number), 0x01000193);
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    return (h ^ (h >>> 16)) >>> 0;
+  }
+
+  private insertSlot(i: number): void {
+    const mask = this.slots.length - 1;
+    let s = this.hash(this.packed, i * this.entryBytes) & mask;
+    while (this.slots[s] !== 0) s = (s + 1) & mask;
+    this.slots[s] = i + 1;
+  }
+
+  /** The slot naming peer i (it must be in the table). */
+  private slotOf(i: number): number {
+    const mask = this.slots.length - 1;
+    let s = this.hash(this.packed, i * this.entryBytes) & mask;
+    while (this.slots[s] !== i + 1) s = (s + 1) & mask;
+    return s;
+  }
+
+  /**
+   * Empties peer i's slot and shifts later members of its probe run back into the hole
+   * (deletion without tombstones), so lookups never scan dead slots.
+   */
+  private deleteSlot(i: number): void {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    let hole = this.slotOf(i);
+    for (let j = (hole + 1) & mask; slots[j] !== 0; j = (j + 1) & mask) {
+      const home = this.hash(this.packed, ((slots[j] as number) - 1) * this.entryBytes) & mask;
+      // Move j into the hole unless its home lies cyclically in (hole, j].
+      if (((j - home) & mask) >= ((j - hole) & mask)) {
+        slots[hole] = slots[j] as number;
+        hole = j;
+      }
+    }
+    slots[hole] = 0;
+  }
+
   private resize(capacity: number): void {
-    const next = new Uint8Array(Math.max(INITIAL_CAPACITY, capacity) * this.entryBytes);
-    next.set(this.packed.subarray(0, this.records.length * this.entryBytes));
-    this.packed = next;
+    const c = Math.max(INITIAL_CAPACITY, capacity);
+    const n = this.count;
+    const packed = new Uint8Array(c * this.entryBytes);
+    packed.set(this.packed.subarray(0, n * this.entryBytes));
+    this.packed = packed;
+    const seeder = new Uint8Array(c);
+    seeder.set(this.seeder.subarray(0, n));
+    this.seeder = seeder;
+    const lastSeenMs = new Float64Array(c);
+    lastSeenMs.set(this.lastSeenMs.subarray(0, n));
+    this.lastSeenMs = lastSeenMs;
+    let tableSize = 2 * INITIAL_CAPACITY;
+    while (tableSize < 2 * c) tableSize *= 2;
+    this.slots = new Int32Array(tableSize);
+    for (let i = 0; i < n; i++) this.insertSlot(i);
   }
 }
 
 export class Swarm {
-  readonly lists: Record<IpFamily, PeerList> = { 4: new PeerList(4), 6: new PeerList(6) };
-  /** Peer key (address|port) → its record. */
-  readonly index = new Map<string, PeerRecord>();
+  readonly lists: Record<IpFamily, PeerList>;
   seeders = 0;
   completed = 0;
 
+  constructor(seed = 0) {
+    this.lists = { 4: new PeerList(4, seed), 6: new PeerList(6, seed) };
+  }
+
   get size(): number {
-    return this.index.size;
+    return this.lists[4].length + this.lists[6].length;
   }
 
-  get(key: string): PeerRecord | undefined {
-    return this.index.get(key);
+  /** Adds a peer known not to be in the swarm; returns its index in its family's list. */
+  add(family: IpFamily, entry: Uint8Array, seeder: boolean, lastSeenMs: number): number {
+    if (seeder) this.seeders++;
+    return this.lists[family].push(entry, seeder, lastSeenMs);
   }
 
-  add(peer: Omit<PeerRecord, 'at'>): void {
-    const { key, ip, port, seeder, lastSeenMs, family } = peer;
-    const record: PeerRecord = { key, ip, port, seeder, lastSeenMs, family, at: 0 };
-    const entry = encodeCompactPeers([{ host: peer.ip, port: peer.port }], peer.family);
-    this.lists[peer.family].push(record, entry);
-    this.index.set(record.key, record);
-    if (record.seeder) this.seeders++;
+  /** Records whether peer `at` of `family` seeds now, keeping the seeder count. */
+  setSeeder(family: IpFamily, at: number, seeder: boolean): void {
+    const flags = this.lists[family].seeder;
+    if ((flags[at] === 1) !== seeder) this.seeders += seeder ? 1 : -1;
+    flags[at] = seeder ? 1 : 0;
   }
 
-  remove(key: string): void {
-    const peer = this.index.get(key);
-    if (!peer) return;
-    this.lists[peer.family].removeAt(peer.at);
-    this.index.delete(key);
-    if (peer.seeder) this.seeders--;
+  removeAt(family: IpFamily, at: number): void {
+    const list = this.lists[family];
+    if (at < 0 || at >= list.length) return;
+    if (list.seeder[at] === 1) this.seeders--;
+    list.removeAt(at);
   }
 }

@@ -64,6 +64,24 @@ describe('SwarmRegistry', () => {
     }
   });
 
+  it('gives every other peer the same chance of being picked', () => {
+    let state = 1;
+    const random = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const { announce } = setup({ random });
+    for (let i = 0; i < 60; i++) announce(`10.0.2.${i}`, 2000 + i);
+    const picked = new Map<number, number>();
+    const rounds = 3000;
+    for (let r = 0; r < rounds; r++) {
+      const res = announce('10.0.2.7', 2007, { numWant: 10 });
+      if (!res.ok) throw new Error('refused');
+      for (const p of res.peers) picked.set(p.port, (picked.get(p.port) ?? 0) + 1);
+    }
+    expect(picked.has(2007)).toBe(false);
+    expect(picked.size).toBe(59);
+    // Expected (3000 × 10) / 59 ≈ 508 each; a fixed-seed run, so this is exact, not flaky.
+    for (const n of picked.values()) expect(Math.abs(n - (rounds * 10) / 59)).toBeLessThan(100);
+  });
+
   it('answers IPv4 askers with IPv4 peers and IPv6 askers with IPv6 peers (BEP 15)', () => {
     const { announce } = setup();
     announce('10.0.0.1', 1);

@@ -61,9 +61,6 @@ export interface SwarmSnapshot {
 export class SwarmRegistry {
   private readonly swarms = new Map<string, Swarm>();
   private peerCount = 0;
-  /** Floyd's sampling marks: index i is chosen in this pick iff marks[i] === generation. */
-  private marks = new Uint32Array(0);
-  private generation = 0;
   /** The indices of the last pick. */
   private chosen = new Uint32Array(0);
   /** The compact peers of the last `announceCompact`. */
@@ -105,7 +102,14 @@ export class SwarmRegistry {
     const size = list.entryBytes;
     if (this.scratch.length < count * size) this.scratch = new Uint8Array(2 * count * size);
     const peers = this.scratch;
-    for (let i = 0; i < count; i++) list.copyEntry(this.chosen[i] as number, peers, i * size);
+    const packed = list.packed;
+    const chosen = this.chosen;
+    // The copy loop inlined by hand (PeerList.copyEntry does the same): it runs numwant
+    // times per announce and V8 did not inline the call.
+    for (let i = 0, to = 0; i < count; i++) {
+      const from = (chosen[i] as number) * size;
+      for (let k = 0; k < size; k++) peers[to++] = packed[from + k] as number;
+    }
     return { ok: true, seeders: r.seeders, leechers: r.leechers, peers: peers.subarray(0, count * size) };
   }
 
@@ -181,30 +185,22 @@ export class SwarmRegistry {
       for (let i = 0; i < list.length; i++) if (i !== selfAt) chosen[n++] = i;
       return { list, count: want };
     }
-    // Floyd's sampling of `want` distinct indices out of the list minus the asker: O(want),
-    // with a reused mark array instead of a Set per announce.
+    // A stratified sample, as opentracker takes one: the list minus the asker, rotated by a
+    // random offset, is cut into `want` strides of (nearly) equal length and one peer is
+    // drawn from each. Every peer is equally likely to be chosen, the picks are distinct
+    // without a mark array, and they come in list order, so copying their entries sweeps
+    // the packed buffer forwards instead of jumping around it (#7).
     const n = available;
-    const marks = this.nextMarks(n);
-    const gen = this.generation;
-    let out = 0;
-    for (let j = n - want; j < n; j++) {
-      const t = Math.floor(this.options.random() * (j + 1));
-      const i = marks[t] === gen ? j : t;
-      marks[i] = gen;
-      chosen[out++] = selfAt >= 0 && i >= selfAt ? i + 1 : i;
+    const random = this.options.random;
+    const start = Math.floor(random() * n);
+    for (let k = 0; k < want; k++) {
+      const lo = Math.floor((k * n) / want);
+      const hi = Math.floor(((k + 1) * n) / want);
+      let i = lo + Math.floor(random() * (hi - lo)) + start;
+      if (i >= n) i -= n;
+      chosen[k] = selfAt >= 0 && i >= selfAt ? i + 1 : i;
     }
     return { list, count: want };
-  }
-
-  /** The mark array, at least `n` long, with a fresh generation (nothing marked). */
-  private nextMarks(n: number): Uint32Array {
-    if (this.marks.length < n) this.marks = new Uint32Array(Math.max(n, 2 * this.marks.length));
-    this.generation = (this.generation + 1) >>> 0;
-    if (this.generation === 0) {
-      this.marks.fill(0);
-      this.generation = 1;
-    }
-    return this.marks;
   }
 
   scrape(infoHashHex: string): { seeders: number; completed: number; leechers: number } {

@@ -10,6 +10,7 @@
  * All protocol logic lives in TrackerCore; this class owns the socket and the sweep timer.
  */
 import { createSocket, type Socket } from 'node:dgram';
+import { lookup as dnsLookup, type LookupOneOptions } from 'node:dns';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { TrackerCore, type TrackerOptions, type TrackerSnapshot, type TrackerStats } from './tracker-core.ts';
@@ -44,6 +45,28 @@ export interface BoundAddress {
 export const DEFAULT_TRACKER_PORT = 6969;
 const DEFAULT_SOCKET_BUFFER_BYTES = 8 * 1024 * 1024;
 
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
+type Lookup = (hostname: string, options: LookupOneOptions, callback: LookupCallback) => void;
+
+/**
+ * dgram passes the destination of every send through dns.lookup, which answers even an IP
+ * literal on the next tick: a closure and a deferred callback per reply, and the reply
+ * itself waits for the tick queue (#7). A tracker only ever replies to the literal source
+ * address of a datagram, so a literal is answered at once; a name still goes to dns.lookup.
+ * The last literal is remembered: a client's datagrams come in runs from one address.
+ */
+function literalLookup(): Lookup {
+  let last = { address: '', family: 0 };
+  return (hostname, options, callback) => {
+    if (hostname !== last.address) {
+      const family = isIP(hostname);
+      if (family === 0) return dnsLookup(hostname, options, callback);
+      last = { address: hostname, family };
+    }
+    callback(null, last.address, last.family);
+  };
+}
+
 export class TrackerServer {
   private readonly core: TrackerCore;
   private readonly sweepIntervalMs: number;
@@ -73,7 +96,7 @@ export class TrackerServer {
     const port = options.port ?? DEFAULT_TRACKER_PORT;
     const ip = isIP(host) ? host : (await lookup(host)).address;
     const family = isIP(ip) === 6 ? 6 : 4;
-    const socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4' });
+    const socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4', lookup: literalLookup() });
     this.socket = socket;
     await new Promise<void>((resolve, reject) => {
       const onError = (err: Error) => {

@@ -3,7 +3,7 @@
 // esbuild for the Node side (sub-second, no type-check: `npm run typecheck` does that),
 // Vite for the renderer (HTML entry, CSS, assets).
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -30,6 +30,8 @@ const esmBanner = {
   js: "import { createRequire as __swarmdropCreateRequire } from 'node:module'; const require = __swarmdropCreateRequire(import.meta.url);",
 };
 // Split into chunks: each sub-command's code loads only when it runs (see cli/main.ts).
+// Chunk names carry a content hash, so clear the old ones or they pile up build after build.
+rmSync(at('dist/cli'), { recursive: true, force: true });
 entry('src-main/cli/main.ts', 'dist/cli/main.js', {
   format: 'esm',
   banner: esmBanner,

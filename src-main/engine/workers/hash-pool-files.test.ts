@@ -122,3 +122,45 @@ describe('HashPool.sha1FilePieces', () => {
     ).rejects.toMatchObject({ code: 'closed' });
   });
 });
+
+describe('HashPool.sha1FilePiecesHere (the same job on the calling thread)', () => {
+  const spans = (): FileSpan[] => [
+    { path: at('a'), offsetBytes: 5, lengthBytes: a.length - 5 },
+    { path: at('b'), offsetBytes: 0, lengthBytes: 3 },
+    { path: at('c'), offsetBytes: 1000, lengthBytes: 1_200_000 },
+  ];
+
+  it.each([16 * 1024, 1024 * 1024])(
+    'gives the digests the workers give (piece length %i)',
+    async (pieceLength) => {
+      expect(pool.sha1FilePiecesHere(spans(), pieceLength)).toEqual(
+        await pool.sha1FilePieces(spans(), pieceLength),
+      );
+    },
+  );
+
+  it("fails with the workers' error codes, naming the file", () => {
+    expect(() =>
+      pool.sha1FilePiecesHere([{ path: at('missing'), offsetBytes: 0, lengthBytes: 1 }], 16384),
+    ).toThrow(
+      expect.objectContaining({ name: 'HashPoolError', code: 'file-unreadable', path: at('missing') }),
+    );
+    expect(() => pool.sha1FilePiecesHere([{ path: at('b'), offsetBytes: 1, lengthBytes: 3 }], 16384)).toThrow(
+      expect.objectContaining({ name: 'HashPoolError', code: 'file-short', path: at('b') }),
+    );
+    expect(() => pool.sha1FilePiecesHere([], 0)).toThrow(RangeError);
+  });
+
+  it('prestart() is idempotent, its workers take jobs, and a closed pool starts none', async () => {
+    const warm = new HashPool({ size: 2 });
+    warm.prestart();
+    warm.prestart();
+    expect(warm.pendingCount).toBe(0);
+    expect(await warm.sha1FilePieces([{ path: at('b'), offsetBytes: 0, lengthBytes: 3 }], 16384)).toEqual(
+      expectedPieceHashes(b, 16384),
+    );
+    await warm.close();
+    warm.prestart(); // a closed pool starts nothing
+    await expect(warm.sha1FilePieces([], 16384)).rejects.toMatchObject({ code: 'closed' });
+  });
+});

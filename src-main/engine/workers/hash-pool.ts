@@ -12,8 +12,13 @@
 // - Views on a SharedArrayBuffer are never copied: the worker reads the shared memory, and
 //   the caller must not write those bytes until the promise settles.
 // - sha1FilePieces() sends no data at all: the worker reads the files itself (see below).
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { hashFileSpans, READ_CHUNK_BYTES, type FileSpan, type FileSpanError } from './hash-file-spans.ts';
+
+export type { FileSpan } from './hash-file-spans.ts';
 
 export type HashPoolErrorCode =
   | 'closed'
@@ -36,13 +41,6 @@ export class HashPoolError extends Error {
   }
 }
 
-/** `lengthBytes` bytes of the file at `path` from `offsetBytes`: one part of a piece batch. */
-export interface FileSpan {
-  path: string;
-  offsetBytes: number;
-  lengthBytes: number;
-}
-
 export interface HashPoolOptions {
   /** Number of worker threads (default `os.availableParallelism()`). */
   size?: number;
@@ -61,70 +59,25 @@ export interface Sha1Options {
  * is SHA-1 of all of `data`; otherwise it is the concatenated SHA-1 of each pieceLength slice
  * (the last may be shorter) of `data`, or of the concatenated file spans.
  *
- * File spans are read with synchronous preads (this thread has nothing else to do) through one
- * reused 256 KiB buffer per worker, hashed incrementally: memory stays constant whatever the
- * piece length, and each chunk is hashed while it is still in the core's L2 cache.
+ * File spans are read and hashed by hashFileSpans (its source is embedded below), with one
+ * read buffer per worker allocated on first use.
  */
 export const HASH_WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 const { openSync, readSync, closeSync } = require('node:fs');
+const io = { createHash, openSync, readSync, closeSync };
 const sha1 = (bytes) => createHash('sha1').update(bytes).digest();
-const READ_CHUNK = 256 * 1024;
+const hashFileSpans = ${hashFileSpans.toString()};
 let readBuffer = null;
-const fileError = (errorCode, path, message) => Object.assign(new Error(message), { errorCode, path });
-function hashFileSpans(spans, pieceLength) {
-  readBuffer ??= Buffer.allocUnsafeSlow(READ_CHUNK);
-  const total = spans.reduce((sum, s) => sum + s.lengthBytes, 0);
-  const digest = new Uint8Array(20 * Math.ceil(total / pieceLength));
-  let hash = createHash('sha1');
-  let inPiece = 0;
-  let piece = 0;
-  for (const { path, offsetBytes, lengthBytes } of spans) {
-    let fd;
-    try {
-      fd = openSync(path, 'r');
-    } catch (err) {
-      throw fileError('file-unreadable', path, path + ': ' + err.message);
-    }
-    try {
-      for (let position = offsetBytes, end = offsetBytes + lengthBytes; position < end; ) {
-        let n;
-        try {
-          n = readSync(fd, readBuffer, 0, Math.min(READ_CHUNK, end - position), position);
-        } catch (err) {
-          throw fileError('file-unreadable', path, path + ': ' + err.message);
-        }
-        if (n === 0)
-          throw fileError('file-short', path, path + ' ended at byte ' + position + ', expected ' + end);
-        position += n;
-        // One read may hold the end of a piece and the start of the next ones.
-        for (let used = 0; used < n; ) {
-          const take = Math.min(n - used, pieceLength - inPiece);
-          hash.update(readBuffer.subarray(used, used + take));
-          used += take;
-          inPiece += take;
-          if (inPiece === pieceLength) {
-            digest.set(hash.digest(), 20 * piece++);
-            hash = createHash('sha1');
-            inPiece = 0;
-          }
-        }
-      }
-    } finally {
-      closeSync(fd);
-    }
-  }
-  if (inPiece > 0) digest.set(hash.digest(), 20 * piece);
-  return digest;
-}
 parentPort.on('message', (job) => {
   let reply;
   try {
     const { data, pieceLength } = job;
     let digest;
     if (job.spans) {
-      digest = hashFileSpans(job.spans, pieceLength);
+      readBuffer ??= Buffer.allocUnsafeSlow(${READ_CHUNK_BYTES});
+      digest = hashFileSpans(job.spans, pieceLength, readBuffer, io);
     } else if (pieceLength > 0) {
       const count = Math.ceil(data.length / pieceLength);
       digest = new Uint8Array(20 * count);
@@ -182,6 +135,8 @@ export class HashPool {
   private nextId = 1;
   private closed = false;
   private closing: Promise<void> | null = null;
+  /** sha1FilePiecesHere's read buffer, allocated on first use. */
+  private readBuffer: Buffer | null = null;
 
   constructor(options: HashPoolOptions = {}) {
     const size = options.size ?? availableParallelism();
@@ -222,19 +177,8 @@ export class HashPool {
    * rejects with code 'file-unreadable', one that ends early with 'file-short'.
    */
   sha1FilePieces(spans: readonly FileSpan[], pieceLengthBytes: number): Promise<Uint8Array> {
-    if (!Number.isSafeInteger(pieceLengthBytes) || pieceLengthBytes < 1) {
-      return Promise.reject(
-        new RangeError(`piece length must be a positive integer, got ${pieceLengthBytes}`),
-      );
-    }
-    const bad = spans.find(
-      (s) =>
-        !Number.isSafeInteger(s.offsetBytes) ||
-        s.offsetBytes < 0 ||
-        !Number.isSafeInteger(s.lengthBytes) ||
-        s.lengthBytes < 0,
-    );
-    if (bad) return Promise.reject(new RangeError(`bad file span ${JSON.stringify(bad)}`));
+    const invalid = checkFileJob(spans, pieceLengthBytes);
+    if (invalid) return Promise.reject(invalid);
     if (this.closed) return Promise.reject(new HashPoolError('closed', 'hash pool is closed'));
     return new Promise<Uint8Array>((resolve, reject) => {
       const pieceLength = pieceLengthBytes;
@@ -249,6 +193,37 @@ export class HashPool {
       });
       this.dispatch();
     });
+  }
+
+  /**
+   * The job of sha1FilePieces, done synchronously on the calling thread (same digests, same
+   * errors). For a caller whose thread would otherwise sit idle while the workers hash: the
+   * `create` command. Never for the app's thread, which would stall for the whole call.
+   */
+  sha1FilePiecesHere(spans: readonly FileSpan[], pieceLengthBytes: number): Uint8Array {
+    const invalid = checkFileJob(spans, pieceLengthBytes);
+    if (invalid) throw invalid;
+    this.readBuffer ??= Buffer.allocUnsafeSlow(READ_CHUNK_BYTES);
+    try {
+      return hashFileSpans(spans, pieceLengthBytes, this.readBuffer, {
+        createHash,
+        openSync,
+        readSync,
+        closeSync,
+      });
+    } catch (err) {
+      const { errorCode, path, message } = err as Partial<FileSpanError>;
+      if (errorCode) throw new HashPoolError(errorCode, message ?? errorCode, path);
+      throw new HashPoolError('hash-failed', `SHA-1 failed: ${String(message ?? err)}`);
+    }
+  }
+
+  /**
+   * Starts every worker now instead of on first use, so their start-up (~20 ms each) runs
+   * while the caller still prepares the first jobs. Idempotent.
+   */
+  prestart(): void {
+    while (!this.closed && this.slots.length < this.size) this.spawn().worker.unref();
   }
 
   private submit(data: Uint8Array, pieceLength: number, options: Sha1Options): Promise<Uint8Array> {
@@ -342,6 +317,19 @@ export class HashPool {
     });
     return slot;
   }
+}
+
+function checkFileJob(spans: readonly FileSpan[], pieceLengthBytes: number): RangeError | undefined {
+  if (!Number.isSafeInteger(pieceLengthBytes) || pieceLengthBytes < 1)
+    return new RangeError(`piece length must be a positive integer, got ${pieceLengthBytes}`);
+  const bad = spans.find(
+    (s) =>
+      !Number.isSafeInteger(s.offsetBytes) ||
+      s.offsetBytes < 0 ||
+      !Number.isSafeInteger(s.lengthBytes) ||
+      s.lengthBytes < 0,
+  );
+  return bad ? new RangeError(`bad file span ${JSON.stringify(bad)}`) : undefined;
 }
 
 function prepare(data: Uint8Array, transfer: boolean): { payload: Uint8Array; transferList: ArrayBuffer[] } {

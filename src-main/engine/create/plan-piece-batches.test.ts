@@ -68,3 +68,30 @@ describe('planPieceBatches', () => {
     expect(plan([f('e', 0)], 4, 8)).toEqual([]);
   });
 });
+
+describe('planPieceBatches with a taper', () => {
+  it('shrinks the last batches to a fraction of what remains, never below one piece', () => {
+    // 40 pieces of 4 bytes, batches of up to 8 pieces, each at most 1/2 of the rest.
+    const batches = plan4([f('a', 160)], 4, 32, 2);
+    expect(batches.map((b) => b.lengthBytes / 4)).toEqual([8, 8, 8, 8, 4, 2, 1, 1]);
+    expect(batches.map((b) => b.firstPiece)).toEqual([0, 8, 16, 24, 32, 36, 38, 39]);
+    expect(batches.at(-1)!.spans).toEqual([{ path: 'a', offsetBytes: 156, lengthBytes: 4 }]);
+  });
+
+  it('still covers every byte exactly once across files', () => {
+    const files = Array.from({ length: 30 }, (_, i) => f(`f${i}`, (i * 53) % 17));
+    const total = files.reduce((s, x) => s + x.lengthBytes, 0);
+    const batches = plan4(files, 4, 40, 3);
+    expect(batches.reduce((s, b) => s + b.lengthBytes, 0)).toBe(total);
+    let piece = 0;
+    for (const b of batches) {
+      expect(b.firstPiece).toBe(piece);
+      piece += Math.ceil(b.lengthBytes / 4);
+    }
+    expect(piece).toBe(Math.ceil(total / 4));
+  });
+});
+
+function plan4(files: PlannedFile[], pieceLength: number, target: number, taper: number) {
+  return [...planPieceBatches(files, pieceLength, target, { taper })];
+}

@@ -17,17 +17,34 @@ export interface PieceBatch {
   spans: FileSpan[];
 }
 
-/** Batches of ⌊batchTargetBytes / pieceLengthBytes⌋ pieces (at least one), in payload order. */
+export interface PlanOptions {
+  /**
+   * Shrink batches near the end to at most 1/taper of the bytes still unplanned (never below
+   * one piece), so that the threads hashing them finish together instead of one thread
+   * hashing a last full batch while the others wait. Default: no tapering.
+   */
+  taper?: number;
+}
+
+/**
+ * Batches of ⌊batchTargetBytes / pieceLengthBytes⌋ pieces (at least one; fewer once tapering),
+ * in payload order.
+ */
 export function* planPieceBatches(
   files: readonly PlannedFile[],
   pieceLengthBytes: number,
   batchTargetBytes: number,
+  options: PlanOptions = {},
 ): Generator<PieceBatch> {
-  const piecesPerBatch = Math.max(1, Math.floor(batchTargetBytes / pieceLengthBytes));
-  const batchBytes = piecesPerBatch * pieceLengthBytes;
+  const maxPieces = Math.max(1, Math.floor(batchTargetBytes / pieceLengthBytes));
+  const taper = options.taper ?? 0;
+  let remainingBytes = files.reduce((sum, f) => sum + f.lengthBytes, 0);
   let fileIndex = 0;
   let offsetInFile = 0;
-  for (let firstPiece = 0; ; firstPiece += piecesPerBatch) {
+  for (let firstPiece = 0; ;) {
+    const tapered = taper > 0 ? Math.floor(remainingBytes / (taper * pieceLengthBytes)) : maxPieces;
+    const pieces = Math.max(1, Math.min(maxPieces, tapered));
+    const batchBytes = pieces * pieceLengthBytes;
     const spans: FileSpan[] = [];
     let lengthBytes = 0;
     for (let file = files[fileIndex]; file && lengthBytes < batchBytes; file = files[fileIndex]) {
@@ -42,5 +59,7 @@ export function* planPieceBatches(
     }
     if (lengthBytes === 0) return;
     yield { firstPiece, lengthBytes, spans };
+    firstPiece += pieces;
+    remainingBytes -= lengthBytes;
   }
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync, truncateSync, unlinkSync, utimesSync } from 'node:fs';
 import { mkdir, symlink, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeTempDir } from '../../../test/support/temp-dir.ts';
 import { parseTorrent } from '../../protocol/metainfo/parse-torrent.ts';
 import { ProtocolError } from '../../protocol/protocol-error.ts';
@@ -30,6 +30,19 @@ const fresh = async () => {
   await mkdir(dir, { recursive: true });
   return dir;
 };
+
+// Each case changes a file from the progress callback, i.e. after it was listed; the first
+// callback (0 bytes) comes before any job, a later one while other batches are still queued.
+const MUTATIONS: [string, (file: string, p: CreateProgress) => void, string][] = [
+  ['grows while hashed', (file, p) => p.bytesHashed > 0 && appendFileSync(file, 'x'), 'changed'],
+  ['shrinks while hashed', (file, p) => p.bytesHashed > 0 && truncateSync(file, 1024 * 1024), 'changed'],
+  [
+    'is rewritten in place (same size, new mtime)',
+    (file, p) => p.bytesHashed > 0 && utimesSync(file, new Date(), new Date(2001, 0, 1)),
+    'changed',
+  ],
+  ['disappears before it is read', (file, p) => p.bytesHashed === 0 && unlinkSync(file), 'unreadable'],
+];
 
 describe('createTorrent', () => {
   afterEach(() => expect(pool.pendingCount).toBe(0));
@@ -186,18 +199,7 @@ describe('createTorrent', () => {
     ).rejects.toBeInstanceOf(ProtocolError);
   });
 
-  // Each case changes a file from the progress callback, i.e. after it was listed; the first
-  // callback (0 bytes) comes before any job, a later one while other batches are still queued.
-  it.each<[string, (file: string, p: CreateProgress) => void, string]>([
-    ['grows while hashed', (file, p) => p.bytesHashed > 0 && appendFileSync(file, 'x'), 'changed'],
-    ['shrinks while hashed', (file, p) => p.bytesHashed > 0 && truncateSync(file, 1024 * 1024), 'changed'],
-    [
-      'is rewritten in place (same size, new mtime)',
-      (file, p) => p.bytesHashed > 0 && utimesSync(file, new Date(), new Date(2001, 0, 1)),
-      'changed',
-    ],
-    ['disappears before it is read', (file, p) => p.bytesHashed === 0 && unlinkSync(file), 'unreadable'],
-  ])('notices a file that %s', async (_name, mutate, code) => {
+  it.each(MUTATIONS)('notices a file that %s', async (_name, mutate, code) => {
     const dir = await fresh();
     const file = path.join(dir, 'f');
     await writeFile(file, randomBytes(20 * 1024 * 1024));
@@ -225,6 +227,61 @@ describe('createTorrent', () => {
     const run = createTorrent(
       path.join(dir, 'f'),
       { hashPool: pool, pieceLengthBytes: KiB16, signal: controller.signal },
+      (p) => {
+        if (p.bytesHashed > 0) controller.abort();
+      },
+    );
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
+
+describe('createTorrent hashing on the calling thread too', () => {
+  afterEach(() => {
+    expect(pool.pendingCount).toBe(0);
+    vi.restoreAllMocks();
+  });
+
+  it('gives the pieces the workers alone give, sharing the batches with them', async () => {
+    const dir = await fresh();
+    const root = path.join(dir, 'share');
+    await mkdir(root);
+    const contents = [randomBytes(3 * 1024 * 1024 + 5), randomBytes(7), randomBytes(9 * 1024 * 1024 + 1)];
+    for (const [i, data] of contents.entries()) await writeFile(path.join(root, `f${i}`), data);
+    const here = vi.spyOn(pool, 'sha1FilePiecesHere');
+    const progress: CreateProgress[] = [];
+    const options = { pieceLengthBytes: KiB16, hashPool: pool, creationDate: 1 };
+    const shared = await createTorrent(root, { ...options, hashOnCallingThread: true }, (p) =>
+      progress.push(p),
+    );
+    expect(here).toHaveBeenCalled();
+    const alone = await createTorrent(root, options);
+    expect(shared.torrentBytes).toEqual(alone.torrentBytes);
+    expect(shared.metainfo.pieceHashes).toEqual(expectedPieceHashes(Buffer.concat(contents), KiB16));
+    const total = contents.reduce((sum, c) => sum + c.length, 0);
+    expect(progress.at(-1)).toEqual({ bytesHashed: total, totalBytes: total });
+  });
+
+  it.each(MUTATIONS)('notices a file that %s', async (_name, mutate, code) => {
+    const dir = await fresh();
+    const file = path.join(dir, 'f');
+    await writeFile(file, randomBytes(20 * 1024 * 1024));
+    const run = createTorrent(
+      file,
+      { hashPool: pool, pieceLengthBytes: KiB16, hashOnCallingThread: true },
+      (p) => mutate(file, p),
+    );
+    await expect(run).rejects.toSatisfy(
+      (err: unknown) => err instanceof CreateInputError && err.code === code && err.message.includes(file),
+    );
+  });
+
+  it('stops when aborted, leaving no job behind', async () => {
+    const dir = await fresh();
+    await writeFile(path.join(dir, 'f'), randomBytes(12 * 1024 * 1024));
+    const controller = new AbortController();
+    const run = createTorrent(
+      path.join(dir, 'f'),
+      { hashPool: pool, pieceLengthBytes: KiB16, signal: controller.signal, hashOnCallingThread: true },
       (p) => {
         if (p.bytesHashed > 0) controller.abort();
       },

@@ -6,13 +6,14 @@
 // A file that changes while it is hashed (size or mtime differ afterwards, or it ends early)
 // fails the creation: its torrent would match nothing on disk.
 import { stat } from 'node:fs/promises';
+import { setImmediate } from 'node:timers/promises';
 import { encodeTorrent } from '../../protocol/metainfo/encode-torrent.ts';
 import type { Metainfo } from '../../protocol/metainfo/metainfo-types.ts';
 import { parseTorrent } from '../../protocol/metainfo/parse-torrent.ts';
 import { getHashPool, HashPoolError, type HashPool } from '../workers/hash-pool.ts';
 import { choosePieceLength, validatePieceLength } from './choose-piece-length.ts';
 import { collectFiles, CreateInputError, type CollectedFile, type SkippedEntry } from './collect-files.ts';
-import { planPieceBatches } from './plan-piece-batches.ts';
+import { planPieceBatches, type PieceBatch } from './plan-piece-batches.ts';
 
 export interface CreateTorrentOptions {
   /** Torrent name (default: the file's or folder's base name). */
@@ -27,6 +28,12 @@ export interface CreateTorrentOptions {
   creationDate?: number | null;
   /** Default: the shared pool from getHashPool(). */
   hashPool?: HashPool;
+  /**
+   * Hash on the calling thread too, between event-loop turns, while the pool's workers hash
+   * the rest (default false). Only for a thread with nothing else to do, as the `create`
+   * command's: each batch blocks it for a few milliseconds.
+   */
+  hashOnCallingThread?: boolean;
   signal?: AbortSignal;
 }
 
@@ -47,8 +54,20 @@ export interface CreateTorrentResult {
  * next to hashing it (~4 ms at 2 GB/s), small enough that the last jobs share out evenly.
  */
 const BATCH_TARGET_BYTES = 8 * 1024 * 1024;
+/**
+ * Near the end, a batch is at most 1/(this · threads) of what is left: a worker holds two
+ * batches at a time, so the last ones must be small for every thread to finish together
+ * (with full 8 MiB batches to the end, the calling thread waited ~7 ms for the last worker).
+ */
+const TAPER_PER_THREAD = 4;
 /** Jobs queued per worker: one being hashed, the next ones ready so no worker waits for us. */
 const JOBS_PER_WORKER = 3;
+/**
+ * Jobs per worker when the calling thread hashes too: what the pool posts to a worker at once
+ * (the one it hashes and the next), no more. The calling thread takes every other batch, so a
+ * batch waiting in the pool's queue would only be one the calling thread could do sooner.
+ */
+const JOBS_PER_WORKER_WHILE_HASHING_HERE = 2;
 /** Files stat'ed at once when checking that nothing changed. */
 const STAT_CONCURRENCY = 32;
 
@@ -92,29 +111,50 @@ async function hashPayload(
   onProgress?: (progress: CreateProgress) => void,
 ): Promise<Uint8Array> {
   const pool = options.hashPool ?? getHashPool();
+  const here = options.hashOnCallingThread === true;
   const pieceHashes = new Uint8Array(20 * Math.ceil(totalBytes / pieceLengthBytes));
-  const maxInFlight = JOBS_PER_WORKER * pool.size;
+  const maxInFlight = (here ? JOBS_PER_WORKER_WHILE_HASHING_HERE : JOBS_PER_WORKER) * pool.size;
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
   let bytesHashed = 0;
+  const record = (batch: PieceBatch, digests: Uint8Array): void => {
+    pieceHashes.set(digests, 20 * batch.firstPiece);
+    bytesHashed += batch.lengthBytes;
+    onProgress?.({ bytesHashed, totalBytes });
+  };
   onProgress?.({ bytesHashed, totalBytes });
+  const threads = pool.size + (here ? 1 : 0);
+  const batches = planPieceBatches(files, pieceLengthBytes, BATCH_TARGET_BYTES, {
+    taper: TAPER_PER_THREAD * threads,
+  });
   try {
-    for (const batch of planPieceBatches(files, pieceLengthBytes, BATCH_TARGET_BYTES)) {
-      while (inFlight.size >= maxInFlight && failure === undefined) await Promise.race(inFlight);
-      if (failure !== undefined) break;
+    for (let next = batches.next(); !next.done && failure === undefined;) {
       options.signal?.throwIfAborted();
-      const job = pool
-        .sha1FilePieces(batch.spans, pieceLengthBytes)
-        .then((digests) => {
-          pieceHashes.set(digests, 20 * batch.firstPiece);
-          bytesHashed += batch.lengthBytes;
-          onProgress?.({ bytesHashed, totalBytes });
-        })
-        .catch((err: unknown) => {
+      const batch = next.value;
+      if (inFlight.size < maxInFlight) {
+        // The pool first, so that no worker waits while this thread hashes.
+        const job = pool
+          .sha1FilePieces(batch.spans, pieceLengthBytes)
+          .then((digests) => record(batch, digests))
+          .catch((err: unknown) => {
+            failure ??= asCreateError(err);
+          })
+          .finally(() => inFlight.delete(job));
+        inFlight.add(job);
+      } else if (here) {
+        try {
+          record(batch, pool.sha1FilePiecesHere(batch.spans, pieceLengthBytes));
+        } catch (err) {
           failure ??= asCreateError(err);
-        })
-        .finally(() => inFlight.delete(job));
-      inFlight.add(job);
+        }
+        // Lets the workers' answers in (they are given their next batch on the next turn),
+        // the progress bar redraw and an abort land.
+        await setImmediate();
+      } else {
+        await Promise.race(inFlight);
+        continue;
+      }
+      next = batches.next();
     }
   } finally {
     // Never return while workers still read our files, even on error or abort.

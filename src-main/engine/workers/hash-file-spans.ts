@@ -30,8 +30,12 @@ export interface FileSpanError extends Error {
   path: string;
 }
 
-/** Bytes per pread: 256 KiB fits L2 with room to spare (1 MiB reads measured no faster). */
-export const READ_CHUNK_BYTES = 256 * 1024;
+/**
+ * Bytes per pread. 512 KiB still fits the core's L2 beside SHA-1's working set, and halves the
+ * syscalls of 256 KiB: reading 1 GiB from the page cache took ~10% less time (measured with
+ * a thread on each of 2 cores). 128 KiB was slower; 1 MiB no faster than 512 KiB.
+ */
+export const READ_CHUNK_BYTES = 512 * 1024;
 
 /**
  * The concatenated SHA-1 of each `pieceLength` slice of the concatenated spans (the last may

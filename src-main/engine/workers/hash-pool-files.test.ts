@@ -27,9 +27,9 @@ afterAll(async () => {
 });
 
 describe('HashPool.sha1FilePieces', () => {
-  // Piece lengths below, equal to and above the worker's 256 KiB read chunk, so pieces are
-  // hashed from one read, many reads, and reads cut at file and piece boundaries.
-  it.each([16 * 1024, 256 * 1024, 1024 * 1024, 4 * 1024 * 1024])(
+  // Piece lengths below, equal to and above the 512 KiB read chunk (READ_CHUNK_BYTES), so
+  // pieces are hashed from one read, many reads, and reads cut at file and piece boundaries.
+  it.each([16 * 1024, 512 * 1024, 1024 * 1024, 4 * 1024 * 1024])(
     'hashes spans of several files as one stream (piece length %i)',
     async (pieceLength) => {
       const spans: FileSpan[] = [

@@ -1,8 +1,10 @@
-// Creates a .torrent from a file or folder with constant memory. The main thread only plans:
+// Creates a .torrent from a file or folder with constant memory. The calling thread plans:
 // it cuts the payload into batches of whole pieces (pieces span file boundaries, BEP 3) and
 // hands each batch to the hash pool as a list of file spans; the workers read the files
 // themselves into one small reused buffer each and send back only the 20-byte digests. So no
-// payload byte crosses threads, the main thread stays idle, and RSS does not grow with input.
+// payload byte crosses threads and RSS does not grow with input. With hashOnCallingThread
+// (the `create` command) the calling thread also hashes the batches no worker is waiting
+// for, the same way; otherwise it stays idle.
 // A file that changes while it is hashed (size or mtime differ afterwards, or it ends early)
 // fails the creation: its torrent would match nothing on disk.
 import { stat } from 'node:fs/promises';

@@ -89,6 +89,11 @@ export const create: Figure = {
       notes: [
         `Payload already in the page cache (just written), so this measures hashing and the tool, not the disk. ` +
           `MB/s = payload bytes / wall time from launch to exit.`,
+        // Node reads and parses that bundle before running any JavaScript, in every process:
+        // ~28 ms of the swarmdrop row's ~370 ms on the 2-core VM (the C tools do not pay it).
+        ...(process.env.NODE_EXTRA_CA_CERTS
+          ? [`NODE_EXTRA_CA_CERTS is set: each node process (swarmdrop create) loads it at start-up.`]
+          : []),
       ],
     };
   },

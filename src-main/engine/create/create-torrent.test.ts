@@ -220,19 +220,22 @@ describe('createTorrent', () => {
     await expect(run).rejects.toMatchObject({ name: 'CreateInputError', code: 'changed' });
   });
 
-  it('stops when aborted, leaving no job behind', async () => {
-    const dir = await fresh();
-    await writeFile(path.join(dir, 'f'), randomBytes(12 * 1024 * 1024));
-    const controller = new AbortController();
-    const run = createTorrent(
-      path.join(dir, 'f'),
-      { hashPool: pool, pieceLengthBytes: KiB16, signal: controller.signal },
-      (p) => {
-        if (p.bytesHashed > 0) controller.abort();
-      },
-    );
-    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
-  });
+  it.each([false, true])(
+    'stops when aborted, leaving no job behind (calling thread hashes: %s)',
+    async (here) => {
+      const dir = await fresh();
+      await writeFile(path.join(dir, 'f'), randomBytes(12 * 1024 * 1024));
+      const controller = new AbortController();
+      const run = createTorrent(
+        path.join(dir, 'f'),
+        { hashPool: pool, pieceLengthBytes: KiB16, signal: controller.signal, hashOnCallingThread: here },
+        (p) => {
+          if (p.bytesHashed > 0) controller.abort();
+        },
+      );
+      await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    },
+  );
 });
 
 describe('createTorrent hashing on the calling thread too', () => {
@@ -273,19 +276,5 @@ describe('createTorrent hashing on the calling thread too', () => {
     await expect(run).rejects.toSatisfy(
       (err: unknown) => err instanceof CreateInputError && err.code === code && err.message.includes(file),
     );
-  });
-
-  it('stops when aborted, leaving no job behind', async () => {
-    const dir = await fresh();
-    await writeFile(path.join(dir, 'f'), randomBytes(12 * 1024 * 1024));
-    const controller = new AbortController();
-    const run = createTorrent(
-      path.join(dir, 'f'),
-      { hashPool: pool, pieceLengthBytes: KiB16, signal: controller.signal, hashOnCallingThread: true },
-      (p) => {
-        if (p.bytesHashed > 0) controller.abort();
-      },
-    );
-    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
   });
 });

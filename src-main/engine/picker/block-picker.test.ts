@@ -177,7 +177,9 @@ describe('BlockPicker events', () => {
     expect(cancel1).toEqual([{ peerId: 'b', block: { pieceIndex: 0, offsetBytes: 0, lengthBytes: BLOCK } }]);
     const cancel2: CancelRequest[] = [];
     expect(picker.blockReceived('b', 0, BLOCK, BLOCK, cancel2)).toBe('piece-complete');
-    expect(cancel2).toEqual([{ peerId: 'a', block: { pieceIndex: 0, offsetBytes: BLOCK, lengthBytes: BLOCK } }]);
+    expect(cancel2).toEqual([
+      { peerId: 'a', block: { pieceIndex: 0, offsetBytes: BLOCK, lengthBytes: BLOCK } },
+    ]);
     expect(picker.outstandingCount('a')).toBe(0);
     expect(picker.outstandingCount('b')).toBe(0);
     // the cancelled copy arrives anyway: drop it

@@ -22,7 +22,8 @@ function collect(options?: WireDecoderOptions, keepViews = false) {
   const decoder = new WireDecoder(
     {
       onHandshake: (h) => handshakes.push(h),
-      onMessage: (m) => messages.push(m.type === 'piece' && !keepViews ? { ...m, block: m.block.slice() } : m),
+      onMessage: (m) =>
+        messages.push(m.type === 'piece' && !keepViews ? { ...m, block: m.block.slice() } : m),
     },
     options,
   );
@@ -164,11 +165,13 @@ describe('WireDecoder', () => {
     for (let o = 0; o < bytes.length; o += 100) {
       const before = messages.length;
       decoder.push(bytes.subarray(o, o + 100));
-      for (const m of messages.slice(before)) if (m.type === 'piece') seen.push(Buffer.from(m.block).toString('hex'));
+      for (const m of messages.slice(before))
+        if (m.type === 'piece') seen.push(Buffer.from(m.block).toString('hex'));
     }
     expect(seen).toEqual(blocks.map((b) => Buffer.from(b).toString('hex')));
     const [first, bits, second] = messages;
-    if (first?.type !== 'piece' || second?.type !== 'piece' || bits?.type !== 'bitfield') throw new Error('order');
+    if (first?.type !== 'piece' || second?.type !== 'piece' || bits?.type !== 'bitfield')
+      throw new Error('order');
     expect(second.block.buffer).toBe(first.block.buffer); // reused, not reallocated
     expect(bits.bytes.buffer).not.toBe(first.block.buffer);
     expect(Buffer.from(bits.bytes).equals(Buffer.from(bitfield))).toBe(true); // kept intact

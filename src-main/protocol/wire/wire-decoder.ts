@@ -235,7 +235,10 @@ export class WireDecoder {
 
   /** A view of exactly `payloadLength` bytes of the reused piece assembly buffer. */
   private pieceBodyOf(payloadLength: number): Uint8Array {
-    if (!this.pieceBody || this.pieceBody.length < payloadLength) this.pieceBody = new Uint8Array(payloadLength);
-    return this.pieceBody.length === payloadLength ? this.pieceBody : this.pieceBody.subarray(0, payloadLength);
+    if (!this.pieceBody || this.pieceBody.length < payloadLength)
+      this.pieceBody = new Uint8Array(payloadLength);
+    return this.pieceBody.length === payloadLength
+      ? this.pieceBody
+      : this.pieceBody.subarray(0, payloadLength);
   }
 }

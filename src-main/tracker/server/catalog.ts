@@ -75,11 +75,11 @@ export class Catalog {
   }
 
   /** Refreshes seeder times from `seedersOf` and removes orphans; returns how many went. */
-  prune(seedersOf: (infoHashHex: string) => number): number {
+  prune(seedersOf: (infoHashHex: string, infoHash: Uint8Array) => number): number {
     const now = this.options.now();
     let removed = 0;
     for (const [hash, row] of this.rows) {
-      if (seedersOf(hash) > 0) row.lastSeederAtMs = now;
+      if (seedersOf(hash, row.infoHash) > 0) row.lastSeederAtMs = now;
       else if (now - row.lastSeederAtMs > this.options.orphanTtlMs) {
         this.rows.delete(hash);
         removed++;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeCompactPeers } from '../../protocol/udp-tracker/compact-peers.ts';
 import { SwarmRegistry, type PeerAnnounce } from './swarm-registry.ts';
 
-const H = 'aa'.repeat(20);
+const H = new Uint8Array(20).fill(0xaa);
 
 function setup(overrides: Partial<ConstructorParameters<typeof SwarmRegistry>[0]> = {}) {
   let now = 1_000_000;
@@ -16,7 +16,7 @@ function setup(overrides: Partial<ConstructorParameters<typeof SwarmRegistry>[0]
   });
   const announce = (ip: string, port: number, extra: Partial<PeerAnnounce> = {}) =>
     reg.announce({
-      infoHashHex: H,
+      infoHash: H,
       ip,
       family: ip.includes(':') ? 6 : 4,
       replyFamily: ip.includes(':') ? 6 : 4,
@@ -136,7 +136,7 @@ describe('SwarmRegistry', () => {
     announce('10.0.0.1', 1);
     expect(
       reg.announce({
-        infoHashHex: 'bb'.repeat(20),
+        infoHash: new Uint8Array(20).fill(0xbb),
         ip: '10.0.0.1',
         family: 4,
         replyFamily: 4,
@@ -162,13 +162,66 @@ describe('SwarmRegistry', () => {
     expect(reg.hasSeeder(H, '10.0.0.1')).toBe(true);
     expect(reg.hasSeeder(H, '10.0.0.2')).toBe(false);
     expect(reg.hasSeeder(H, '10.0.0.9', true)).toBe(true);
-    expect(reg.hasSeeder('cc'.repeat(20), '10.0.0.1', true)).toBe(false);
+    expect(reg.hasSeeder(new Uint8Array(20).fill(0xcc), '10.0.0.1', true)).toBe(false);
+  });
+
+  it('finds a swarm by an info-hash at an offset in a larger buffer (a whole datagram)', () => {
+    const { reg, announce } = setup();
+    announce('10.0.0.1', 1, { left: 0 });
+    const datagram = new Uint8Array(98).fill(7);
+    datagram.set(H, 16);
+    expect(reg.scrape(datagram, 16)).toEqual({ seeders: 1, completed: 0, leechers: 0 });
+    const r = reg.announce({
+      infoHash: datagram,
+      infoHashOffset: 16,
+      ip: '10.0.0.2',
+      family: 4,
+      replyFamily: 4,
+      port: 2,
+      event: 'started',
+      left: 5,
+      numWant: 5,
+    });
+    expect(r).toEqual({ ok: true, seeders: 1, leechers: 1, peers: [{ host: '10.0.0.1', port: 1 }] });
+    expect(reg.counts().swarms).toBe(1);
+  });
+
+  it('drops every emptied swarm in one sweep and keeps the others findable', () => {
+    const { reg, advance } = setup({ maxSwarms: 100 });
+    const hash = (i: number) => new Uint8Array(20).fill(i);
+    const join = (i: number) =>
+      reg.announce({
+        infoHash: hash(i),
+        ip: '10.0.0.1',
+        family: 4,
+        replyFamily: 4,
+        port: 1,
+        event: 'none',
+        left: 1,
+        numWant: 0,
+      });
+    for (let i = 0; i < 40; i++) join(i);
+    advance(30_000);
+    for (let i = 0; i < 40; i += 3) join(i);
+    advance(30_001);
+    const kept = Array.from({ length: 40 }, (_, i) => i).filter((i) => i % 3 === 0);
+    expect(reg.expire()).toBe(40 - kept.length);
+    expect(reg.counts()).toEqual({
+      swarms: kept.length,
+      peers: kept.length,
+      seeders: 0,
+      leechers: kept.length,
+    });
+    for (let i = 0; i < 40; i++) expect(reg.scrape(hash(i)).leechers).toBe(i % 3 === 0 ? 1 : 0);
+    expect(reg.snapshot().map((s) => s.infoHashHex)).toEqual(
+      kept.map((i) => Buffer.from(hash(i)).toString('hex')).sort(),
+    );
   });
 
   it('answers the compact form with the same peers, packed in BEP 23 form', () => {
     const { reg, announce } = setup({ random: () => 0.5 });
     for (let i = 0; i < 30; i++) announce(`10.0.2.${i}`, 2000 + i);
-    const ask = { infoHashHex: H, ip: '10.0.2.3', family: 4, replyFamily: 4, port: 2003 } as const;
+    const ask = { infoHash: H, ip: '10.0.2.3', family: 4, replyFamily: 4, port: 2003 } as const;
     const plain = reg.announce({ ...ask, event: 'none', left: 10, numWant: 12 });
     const compact = reg.announceCompact({ ...ask, event: 'none', left: 10, numWant: 12 });
     if (!plain.ok || !compact.ok) throw new Error('announce refused');

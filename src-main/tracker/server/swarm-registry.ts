@@ -6,6 +6,7 @@
 import type { AnnounceEvent } from '../../protocol/udp-tracker/announce.ts';
 import { compactPeerBytes, type PeerAddress } from '../../protocol/udp-tracker/compact-peers.ts';
 import { parseIpv4, parseIpv6, type IpFamily } from '../../protocol/udp-tracker/ip-address.ts';
+import { InfoHashTable } from './info-hash-table.ts';
 import { Swarm, type PeerList } from './swarm.ts';
 
 export interface SwarmRegistryOptions {
@@ -18,7 +19,9 @@ export interface SwarmRegistryOptions {
 }
 
 export interface PeerAnnounce {
-  infoHashHex: string;
+  /** The info-hash: 20 bytes from `infoHashOffset` (the datagram itself may be passed). */
+  infoHash: Uint8Array;
+  infoHashOffset?: number;
   /** Normalised IP (see normalizeIp): the datagram's source unless policy trusts the IP field. */
   ip: string;
   family: IpFamily;
@@ -59,7 +62,8 @@ export interface SwarmSnapshot {
 }
 
 export class SwarmRegistry {
-  private readonly swarms = new Map<string, Swarm>();
+  /** Swarms by info-hash bytes: an announce finds its swarm without a hex key (#7). */
+  private readonly swarms: InfoHashTable<Swarm>;
   private peerCount = 0;
   /** The indices of the last pick. */
   private chosen = new Uint32Array(0);
@@ -78,6 +82,7 @@ export class SwarmRegistry {
 
   constructor(private readonly options: SwarmRegistryOptions) {
     this.seed = Math.floor(options.random() * 0x1_0000_0000) | 0;
+    this.swarms = new InfoHashTable(this.seed);
   }
 
   /** Records the announce; answers with counts and up to numWant other peers. */
@@ -115,7 +120,9 @@ export class SwarmRegistry {
 
   private announcePicked(a: PeerAnnounce): PickedOutcome {
     const now = this.options.now();
-    let swarm = this.swarms.get(a.infoHashHex);
+    const hashAt = a.infoHashOffset ?? 0;
+    let swarmAt = this.swarms.find(a.infoHash, hashAt);
+    let swarm = swarmAt >= 0 ? this.swarms.valueAt(swarmAt) : undefined;
     const entry = this.entryOf(a.ip, a.family, a.port);
     const at = swarm ? swarm.lists[a.family].find(entry) : -1;
     if (a.event === 'stopped') {
@@ -123,7 +130,7 @@ export class SwarmRegistry {
       if (swarm && at >= 0) {
         swarm.removeAt(a.family, at);
         this.peerCount--;
-        this.dropIfEmpty(a.infoHashHex, swarm);
+        this.dropIfEmpty(swarmAt, swarm);
       }
       return {
         ok: true,
@@ -135,7 +142,7 @@ export class SwarmRegistry {
     if (!swarm) {
       if (this.swarms.size >= this.options.maxSwarms) return { ok: false, reason: 'too-many-swarms' };
       swarm = new Swarm(this.seed);
-      this.swarms.set(a.infoHashHex, swarm);
+      swarmAt = this.swarms.add(a.infoHash, hashAt, swarm);
     }
     const seeder = a.left === 0;
     let self = at;
@@ -151,7 +158,7 @@ export class SwarmRegistry {
       if (a.event === 'completed') swarm.completed++;
     }
     const picked = this.pick(swarm, a.replyFamily, a.family === a.replyFamily ? self : -1, a.numWant);
-    if (swarm.size === 0) this.dropIfEmpty(a.infoHashHex, swarm);
+    this.dropIfEmpty(swarmAt, swarm);
     return { ok: true, seeders: swarm.seeders, leechers: swarm.size - swarm.seeders, picked };
   }
 
@@ -203,15 +210,16 @@ export class SwarmRegistry {
     return { list, count: want };
   }
 
-  scrape(infoHashHex: string): { seeders: number; completed: number; leechers: number } {
-    const swarm = this.swarms.get(infoHashHex);
+  /** Counts for the 20-byte info-hash at `infoHash[offset…]`. */
+  scrape(infoHash: Uint8Array, offset = 0): { seeders: number; completed: number; leechers: number } {
+    const swarm = this.swarmOf(infoHash, offset);
     if (!swarm) return { seeders: 0, completed: 0, leechers: 0 };
     return { seeders: swarm.seeders, completed: swarm.completed, leechers: swarm.size - swarm.seeders };
   }
 
   /** Whether `ip` (any port) seeds the swarm; `anyone` accepts any seeder. */
-  hasSeeder(infoHashHex: string, ip: string, anyone = false): boolean {
-    const swarm = this.swarms.get(infoHashHex);
+  hasSeeder(infoHash: Uint8Array, ip: string, anyone = false): boolean {
+    const swarm = this.swarmOf(infoHash, 0);
     if (!swarm) return false;
     if (anyone) return swarm.seeders > 0;
     const family = ip.includes(':') ? 6 : 4;
@@ -226,7 +234,9 @@ export class SwarmRegistry {
   expire(): number {
     const cutoff = this.options.now() - this.options.peerTtlMs;
     let removed = 0;
-    for (const [hash, swarm] of this.swarms) {
+    // Backwards: dropping an emptied swarm moves the last one, already visited, into its place.
+    for (let s = this.swarms.size - 1; s >= 0; s--) {
+      const swarm = this.swarms.valueAt(s);
       for (const family of [4, 6] as const) {
         const list = swarm.lists[family];
         // Backwards: a removal moves the last peer, already visited, into the hole.
@@ -237,27 +247,37 @@ export class SwarmRegistry {
           }
         }
       }
-      this.dropIfEmpty(hash, swarm);
+      this.dropIfEmpty(s, swarm);
     }
     this.peerCount -= removed;
     return removed;
   }
 
-  private dropIfEmpty(hash: string, swarm: Swarm): void {
-    if (swarm.size === 0) this.swarms.delete(hash);
+  private swarmOf(infoHash: Uint8Array, offset: number): Swarm | undefined {
+    const at = this.swarms.find(infoHash, offset);
+    return at >= 0 ? this.swarms.valueAt(at) : undefined;
+  }
+
+  /** Drops `swarm`, entry `at` of the table, once its last peer has gone. */
+  private dropIfEmpty(at: number, swarm: Swarm): void {
+    if (swarm.size === 0) this.swarms.removeAt(at);
   }
 
   counts(): { swarms: number; peers: number; seeders: number; leechers: number } {
     let seeders = 0;
-    for (const s of this.swarms.values()) seeders += s.seeders;
+    for (let s = 0; s < this.swarms.size; s++) seeders += this.swarms.valueAt(s).seeders;
     return { swarms: this.swarms.size, peers: this.peerCount, seeders, leechers: this.peerCount - seeders };
   }
 
   /** Every swarm and peer in a stable order (tests compare it; a UI may show it). */
   snapshot(): SwarmSnapshot[] {
-    return [...this.swarms.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([infoHashHex, s]) => ({
+    const table = this.swarms;
+    return Array.from({ length: table.size }, (_, i) => ({
+      infoHashHex: Buffer.from(table.keyAt(i)).toString('hex'),
+      swarm: table.valueAt(i),
+    }))
+      .sort((a, b) => (a.infoHashHex < b.infoHashHex ? -1 : a.infoHashHex > b.infoHashHex ? 1 : 0))
+      .map(({ infoHashHex, swarm: s }) => ({
         infoHashHex,
         seeders: s.seeders,
         leechers: s.size - s.seeders,

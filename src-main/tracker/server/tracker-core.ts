@@ -235,7 +235,7 @@ export class TrackerCore {
     const ip = req.ip !== null && this.trusts(senderIp) ? req.ip : senderIp;
     const wanted = req.numWant < 0 ? this.defaultNumWant : req.numWant;
     const outcome = this.swarms.announceCompact({
-      infoHashHex: hex(req.infoHash),
+      infoHash: req.infoHash,
       ip,
       family: ip === senderIp ? replyFamily : 4,
       replyFamily,
@@ -264,7 +264,7 @@ export class TrackerCore {
     this.counters.scrapes++;
     return encodeScrapeResponse({
       transactionId: req.transactionId,
-      torrents: req.infoHashes.map((h) => this.swarms.scrape(hex(h))),
+      torrents: req.infoHashes.map((h) => this.swarms.scrape(h)),
     });
   }
 
@@ -274,7 +274,7 @@ export class TrackerCore {
       return this.error(req.transactionId, 'catalog publish rate exceeded');
     // Only a seeder of the torrent may describe it (from its own address; a trusted local
     // sender may have announced for another address through the IP field).
-    if (!this.swarms.hasSeeder(infoHashHex, ip, this.trusts(ip))) {
+    if (!this.swarms.hasSeeder(req.entry.infoHash, ip, this.trusts(ip))) {
       return this.error(req.transactionId, 'announce as a seeder before publishing');
     }
     const outcome = this.catalog.publish(req.entry, infoHashHex);
@@ -292,7 +292,7 @@ export class TrackerCore {
       transactionId: req.transactionId,
       totalMatches,
       offset: req.offset,
-      entries: entries.slice(0, n).map((e) => ({ ...e, ...this.swarms.scrape(e.infoHashHex) })),
+      entries: entries.slice(0, n).map((e) => ({ ...e, ...this.swarms.scrape(e.infoHash) })),
     });
   }
 
@@ -308,7 +308,7 @@ export class TrackerCore {
   /** Expires silent peers, then catalog entries without seeders, then idle rate buckets. */
   sweep(): void {
     this.counters.expiredPeers += this.swarms.expire();
-    this.catalog.prune((h) => this.swarms.scrape(h).seeders);
+    this.catalog.prune((_hex, infoHash) => this.swarms.scrape(infoHash).seeders);
     this.publishLimiter.prune();
   }
 

@@ -80,4 +80,57 @@ describe('ConnectionIds', () => {
     expect(ids.verify(a, '10.0.0.1', 6881)).toBe(false);
     expect(ids.verify(a8, '10.0.0.1', 6881)).toBe(true);
   });
+
+  it('accepts exactly what recomputing the HMAC would, through random requests and evictions', () => {
+    let now = 60_000 * 50;
+    let state = 99;
+    const random = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    // The reference knows each bucket's secret: a 32-byte draw is the secret of the bucket
+    // the clock is in when it is drawn (the first at construction, then one per rotation).
+    const secretOf = new Map<number, Uint8Array>();
+    const randomBytes = (n: number) => {
+      const bytes = Uint8Array.from({ length: n }, () => Math.floor(random() * 256));
+      if (n === 32) secretOf.set(Math.floor(now / 60_000), bytes);
+      return bytes;
+    };
+    // Eight slots for forty sources: most requests find their slot taken by another.
+    const ids = new ConnectionIds({ now: () => now, randomBytes, rememberedSources: 8 });
+    const hmac = (key: Uint8Array, addr: string, port: number, bucket: number) =>
+      createHmac('sha256', key).update(`${addr}|${port}|${bucket}`).digest().readBigUInt64BE(0);
+    const expected = (id: bigint, addr: string, port: number) => {
+      const bucket = Math.floor(now / 60_000);
+      return [bucket, bucket - 1].some((b) => {
+        const key = secretOf.get(b);
+        return key !== undefined && hmac(key, addr, port, b) === id;
+      });
+    };
+    const sources = Array.from({ length: 40 }, (_, i) => ({
+      addr: i % 4 === 0 ? `2001:db8::${i}` : `10.0.${i % 3}.${i}`,
+      port: 6881 + (i % 5),
+    }));
+    const issued: { id: bigint; source: number }[] = [];
+    const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)] as T;
+    let accepted = 0;
+    for (let step = 0; step < 3000; step++) {
+      const r = random();
+      const source = Math.floor(random() * sources.length);
+      const { addr, port } = sources[source]!;
+      if (r < 0.3) {
+        const id = ids.issue(addr, port);
+        const bucket = Math.floor(now / 60_000);
+        expect(id).toBe(hmac(secretOf.get(bucket)!, addr, port, bucket));
+        issued.push({ id, source });
+      } else if (r < 0.95 && issued.length > 0) {
+        // An id we issued, sent from its own source or (spoofed) from another.
+        const known = pick(issued.slice(-30)); // mostly still valid
+        const from = random() < 0.7 ? sources[known.source]! : sources[source]!;
+        const ok = ids.verify(known.id, from.addr, from.port);
+        expect(ok).toBe(expected(known.id, from.addr, from.port));
+        if (ok) accepted++;
+      } else {
+        now += random() < 0.1 ? 200_000 : Math.floor(random() * 40_000);
+      }
+    }
+    expect(accepted).toBeGreaterThan(800);
+  });
 });

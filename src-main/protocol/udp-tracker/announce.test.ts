@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ANNOUNCE_INFO_HASH_OFFSET,
+  ANNOUNCE_PEER_ID_OFFSET,
   decodeAnnounceRequest,
+  decodeAnnounceRequestInPlace,
+  newAnnounceRequestInPlace,
   decodeAnnounceResponse,
   encodeAnnounceRequest,
   encodeAnnounceResponse,
@@ -105,6 +109,72 @@ describe('announce (BEP 15)', () => {
     const badAction = bytes.slice();
     badAction[11] = 2;
     expect(() => decodeAnnounceRequest(badAction)).toThrow(code('unknown-message'));
+  });
+
+  it('decodes in place: the same fields, the hashes left in the datagram, nothing copied', () => {
+    const bytes = encodeAnnounceRequest({ ...request, ip: '192.0.2.7' });
+    const out = newAnnounceRequestInPlace();
+    expect(decodeAnnounceRequestInPlace(bytes, out)).toBe(out);
+    expect(out.bytes).toBe(bytes);
+    const { infoHash, peerId, ...fields } = decodeAnnounceRequest(bytes);
+    expect({ ...out, bytes: undefined }).toEqual({ ...fields, bytes: undefined });
+    expect(bytes.subarray(ANNOUNCE_INFO_HASH_OFFSET, ANNOUNCE_INFO_HASH_OFFSET + 20)).toEqual(infoHash);
+    expect(bytes.subarray(ANNOUNCE_PEER_ID_OFFSET, ANNOUNCE_PEER_ID_OFFSET + 20)).toEqual(peerId);
+    // Reused for the next request, every field is overwritten (the IP field back to null).
+    const next = encodeAnnounceRequest({ ...request, transactionId: 5, event: 'stopped', port: 1 });
+    decodeAnnounceRequestInPlace(next, out);
+    expect(out).toMatchObject({ bytes: next, transactionId: 5, event: 'stopped', port: 1, ip: null });
+  });
+
+  it('refuses the same malformed requests in place and leaves the reused request as it was', () => {
+    const bytes = encodeAnnounceRequest(request);
+    const out = decodeAnnounceRequestInPlace(bytes, newAnnounceRequestInPlace());
+    const before = { ...out };
+    const badEvent = bytes.slice();
+    badEvent[83] = 4;
+    const badAction = bytes.slice();
+    badAction[11] = 2;
+    const cases: [Uint8Array, string][] = [
+      [bytes.subarray(0, 97), 'truncated'],
+      [new Uint8Array(0), 'truncated'],
+      [new Uint8Array(1473), 'too-large'],
+      [badEvent, 'bad-value'],
+      [badAction, 'unknown-message'],
+    ];
+    for (const [bad, c] of cases) {
+      expect(() => decodeAnnounceRequestInPlace(bad, out)).toThrow(code(c));
+      expect(out).toEqual(before);
+      expect(out.bytes).toBe(bytes);
+    }
+  });
+
+  it('fuzz: mutated requests decode in place exactly as decodeAnnounceRequest does, or both throw', () => {
+    let state = 7;
+    const random = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const base = encodeAnnounceRequest({ ...request, ip: '10.1.2.3' });
+    const out = newAnnounceRequestInPlace();
+    for (let i = 0; i < 2000; i++) {
+      const length = random() < 0.1 ? Math.floor(random() * 1500) : 98 + Math.floor(random() * 4);
+      const bytes = new Uint8Array(length);
+      bytes.set(base.subarray(0, Math.min(length, 98)));
+      for (let m = Math.floor(random() * 4); m > 0; m--)
+        bytes[Math.floor(random() * length)] = Math.floor(random() * 256);
+      let copied: ReturnType<typeof decodeAnnounceRequest> | Error;
+      try {
+        copied = decodeAnnounceRequest(bytes);
+      } catch (err) {
+        copied = err as Error;
+      }
+      if (copied instanceof Error) {
+        expect(() => decodeAnnounceRequestInPlace(bytes, out)).toThrow(copied.message);
+        continue;
+      }
+      const { infoHash: _h, peerId: _p, ...fields } = copied;
+      expect({ ...decodeAnnounceRequestInPlace(bytes, out), bytes: undefined }).toEqual({
+        ...fields,
+        bytes: undefined,
+      });
+    }
   });
 
   it('refuses bad values when encoding', () => {

@@ -39,6 +39,9 @@ import {
 } from './udp-tracker-common.ts';
 
 export const ANNOUNCE_REQUEST_BYTES = 98;
+/** Where an announce request's info-hash and peer id lie (20 bytes each). */
+export const ANNOUNCE_INFO_HASH_OFFSET = 16;
+export const ANNOUNCE_PEER_ID_OFFSET = 36;
 export const ANNOUNCE_RESPONSE_HEADER_BYTES = 20;
 /** A response may come from any BEP 15 tracker and may exceed our own size rule. */
 export const MAX_ANNOUNCE_RESPONSE_BYTES = 65_507;
@@ -61,6 +64,16 @@ export interface AnnounceRequest {
   /** -1 asks for the tracker's default. */
   numWant: number;
   port: number;
+}
+
+/**
+ * An announce request read in place (a tracker's hot path): the numbers read out, the
+ * info-hash and peer id left in `bytes` at ANNOUNCE_INFO_HASH_OFFSET and
+ * ANNOUNCE_PEER_ID_OFFSET, so decoding copies nothing. It aliases `bytes`: read it before
+ * the buffer is reused, and keep neither past that.
+ */
+export interface AnnounceRequestInPlace extends Omit<AnnounceRequest, 'infoHash' | 'peerId'> {
+  bytes: Uint8Array;
 }
 
 export interface AnnounceResponse {
@@ -103,26 +116,57 @@ function badEvent(event: string): never {
 }
 
 export function decodeAnnounceRequest(bytes: Uint8Array): AnnounceRequest {
+  const { bytes: _aliased, ...fields } = decodeAnnounceRequestInPlace(bytes, newAnnounceRequestInPlace());
+  return {
+    ...fields,
+    infoHash: copyBytes(bytes, ANNOUNCE_INFO_HASH_OFFSET, ANNOUNCE_INFO_HASH_OFFSET + INFO_HASH_BYTES),
+    peerId: copyBytes(bytes, ANNOUNCE_PEER_ID_OFFSET, ANNOUNCE_PEER_ID_OFFSET + PEER_ID_BYTES),
+  };
+}
+
+/** A blank request for `decodeAnnounceRequestInPlace` to fill (a tracker keeps one). */
+export function newAnnounceRequestInPlace(): AnnounceRequestInPlace {
+  return {
+    bytes: new Uint8Array(0),
+    connectionId: 0n,
+    transactionId: 0,
+    downloaded: 0,
+    left: 0,
+    uploaded: 0,
+    event: 'none',
+    ip: null,
+    key: 0,
+    numWant: 0,
+    port: 0,
+  };
+}
+
+/**
+ * Decodes into `out` and returns it: no allocation but the connection id's BigInt (and the
+ * IP field's string when it is set). Checks everything `decodeAnnounceRequest` checks
+ * before writing any field, so a malformed datagram throws and leaves `out` as it was.
+ */
+export function decodeAnnounceRequestInPlace(
+  bytes: Uint8Array,
+  out: AnnounceRequestInPlace,
+): AnnounceRequestInPlace {
   const view = checkLength(bytes, ANNOUNCE_REQUEST_BYTES, MAX_DATAGRAM_BYTES, 'announce request');
   checkAction(view, 8, Action.announce, 'announce request');
   const eventCode = view.getUint32(80);
   const event = EVENTS[eventCode];
   if (event === undefined) throw new ProtocolError('bad-value', `announce event ${eventCode} is not 0..3`);
-  const ipRaw = view.getUint32(84);
-  return {
-    connectionId: view.getBigUint64(0),
-    transactionId: view.getUint32(12),
-    infoHash: copyBytes(bytes, 16, 16 + INFO_HASH_BYTES),
-    peerId: copyBytes(bytes, 36, 36 + PEER_ID_BYTES),
-    downloaded: readCounter(view, 56),
-    left: readCounter(view, 64),
-    uploaded: readCounter(view, 72),
-    event,
-    ip: ipRaw === 0 ? null : formatIpv4(bytes, 84),
-    key: view.getUint32(88),
-    numWant: view.getInt32(92),
-    port: view.getUint16(96),
-  };
+  out.bytes = bytes;
+  out.connectionId = view.getBigUint64(0);
+  out.transactionId = view.getUint32(12);
+  out.downloaded = readCounter(view, 56);
+  out.left = readCounter(view, 64);
+  out.uploaded = readCounter(view, 72);
+  out.event = event;
+  out.ip = view.getUint32(84) === 0 ? null : formatIpv4(bytes, 84);
+  out.key = view.getUint32(88);
+  out.numWant = view.getInt32(92);
+  out.port = view.getUint16(96);
+  return out;
 }
 
 export function encodeAnnounceResponse(res: AnnounceResponse, family: IpFamily): Uint8Array {

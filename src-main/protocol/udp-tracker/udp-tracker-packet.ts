@@ -59,11 +59,7 @@ const REQUEST_HEADER_BYTES = 16;
 const RESPONSE_HEADER_BYTES = 8;
 
 export function decodeTrackerRequest(bytes: Uint8Array): TrackerRequest {
-  if (bytes.length > MAX_DATAGRAM_BYTES)
-    throw new ProtocolError('too-large', `datagram of ${bytes.length} bytes`);
-  if (bytes.length < REQUEST_HEADER_BYTES)
-    throw new ProtocolError('truncated', `datagram of ${bytes.length} bytes`);
-  const action = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8);
+  const action = peekRequestAction(bytes);
   switch (action) {
     case Action.connect:
       return { action: 'connect', request: decodeConnectRequest(bytes) };
@@ -78,6 +74,25 @@ export function decodeTrackerRequest(bytes: Uint8Array): TrackerRequest {
     default:
       throw new ProtocolError('unknown-message', `unknown tracker action ${action}`);
   }
+}
+
+/**
+ * The action code of a request, after checking the datagram's length bounds, without
+ * decoding the rest: a tracker decodes announces in place and the rest here.
+ */
+export function peekRequestAction(bytes: Uint8Array): number {
+  if (bytes.length > MAX_DATAGRAM_BYTES)
+    throw new ProtocolError('too-large', `datagram of ${bytes.length} bytes`);
+  if (bytes.length < REQUEST_HEADER_BYTES)
+    throw new ProtocolError('truncated', `datagram of ${bytes.length} bytes`);
+  // Read by hand: a DataView per datagram is an allocation on the hot path.
+  return (
+    (((bytes[8] as number) << 24) |
+      ((bytes[9] as number) << 16) |
+      ((bytes[10] as number) << 8) |
+      (bytes[11] as number)) >>>
+    0
+  );
 }
 
 /** The action and transaction id of a response, without decoding the rest. */

@@ -144,6 +144,55 @@ describe('TrackerCore', () => {
     expect(core.snapshot().swarms).toEqual([]);
   });
 
+  it('drops malformed announces without touching state, and answers the next good one', () => {
+    const { core, connect, announce } = setup();
+    const id = connect(A);
+    const good = encodeAnnounceRequest({
+      connectionId: id,
+      transactionId: 7,
+      infoHash: hash(3),
+      peerId: hash(9),
+      downloaded: 0,
+      left: 0,
+      uploaded: 0,
+      event: 'started',
+      ip: null,
+      key: 0,
+      numWant: -1,
+      port: 6881,
+    });
+    const badEvent = good.slice();
+    badEvent[83] = 9;
+    const oversized = new Uint8Array(1473);
+    oversized.set(good);
+    for (const bad of [good.subarray(0, 97), badEvent, oversized]) expect(core.handle(bad, A)).toBeNull();
+    expect(core.stats().malformedDropped).toBe(3);
+    expect(core.snapshot().swarms).toEqual([]);
+    expect(announce(A, { infoHash: hash(3) }, id)?.action).toBe('announce');
+    expect(core.snapshot().swarms.map((s) => s.infoHashHex)).toEqual(['03'.repeat(20)]);
+  });
+
+  it('keeps its own copy of an info-hash announced in place: the datagram may be reused', () => {
+    const { core, connect } = setup();
+    const datagram = encodeAnnounceRequest({
+      connectionId: connect(A),
+      transactionId: 7,
+      infoHash: hash(4),
+      peerId: hash(9),
+      downloaded: 0,
+      left: 0,
+      uploaded: 0,
+      event: 'started',
+      ip: null,
+      key: 0,
+      numWant: -1,
+      port: 6881,
+    });
+    expect(core.handle(datagram, A)).not.toBeNull();
+    datagram.fill(0xee, 16, 36); // the receive buffer, overwritten by the next datagram
+    expect(core.snapshot().swarms.map((s) => s.infoHashHex)).toEqual(['04'.repeat(20)]);
+  });
+
   it('scrapes seeders, completed and leechers', () => {
     const { send, connect, announce } = setup();
     announce(A, { event: 'started', left: 10 });

@@ -6,9 +6,12 @@
  * state is read. `bench/` can drive it in-process; TrackerServer puts it on a socket.
  */
 import {
+  ANNOUNCE_INFO_HASH_OFFSET,
+  decodeAnnounceRequestInPlace,
   encodeAnnounceResponseCompact,
   maxPeersPerResponse,
-  type AnnounceRequest,
+  newAnnounceRequestInPlace,
+  type AnnounceRequestInPlace,
 } from '../../protocol/udp-tracker/announce.ts';
 import {
   catalogEntriesThatFit,
@@ -23,7 +26,8 @@ import { encodeConnectResponse } from '../../protocol/udp-tracker/connect.ts';
 import { encodeErrorResponse } from '../../protocol/udp-tracker/error-response.ts';
 import { ipFamily, isLoopbackIp, normalizeIp, type IpFamily } from '../../protocol/udp-tracker/ip-address.ts';
 import { encodeScrapeResponse, type ScrapeRequest } from '../../protocol/udp-tracker/scrape.ts';
-import { decodeTrackerRequest } from '../../protocol/udp-tracker/udp-tracker-packet.ts';
+import { decodeTrackerRequest, peekRequestAction } from '../../protocol/udp-tracker/udp-tracker-packet.ts';
+import { Action } from '../../protocol/udp-tracker/udp-tracker-common.ts';
 import { isProtocolError } from '../../protocol/protocol-error.ts';
 import { Catalog, type StoredCatalogEntry } from './catalog.ts';
 import { ConnectionIds } from './connection-ids.ts';
@@ -120,6 +124,8 @@ export class TrackerCore {
   private readonly announceRate: RateWindow;
   /** The last source address and its normalised form (see `source`). */
   private lastSource = { address: '', ip: '', family: 4 as IpFamily };
+  /** Every announce is decoded into this one, in place (see dispatch). */
+  private readonly announce: AnnounceRequestInPlace = newAnnounceRequestInPlace();
   private readonly counters = {
     datagrams: 0,
     malformedDropped: 0,
@@ -182,6 +188,16 @@ export class TrackerCore {
   private dispatch(bytes: Uint8Array, from: DatagramSource): Uint8Array | null {
     const { ip, family } = this.source(from.address);
     // A ProtocolError from here on (decoding) drops the datagram as malformed (see handle).
+    if (peekRequestAction(bytes) === Action.announce) {
+      // Announces, nearly all of a tracker's traffic, are read in place into one reused
+      // request: no request objects, and the info-hash is looked up where it lies (#7).
+      // Nothing keeps the request or the datagram after this call returns.
+      const req = decodeAnnounceRequestInPlace(bytes, this.announce);
+      return (
+        this.refusal(req.connectionId, req.transactionId, ip, from.port, bytes.length) ??
+        this.onAnnounce(req, ip, family)
+      );
+    }
     const request = decodeTrackerRequest(bytes);
     if (request.action === 'connect') {
       this.counters.connects++;
@@ -191,18 +207,12 @@ export class TrackerCore {
       });
     }
     const { connectionId, transactionId } = request.request;
-    if (!this.ids.verify(connectionId, ip, from.port)) {
-      this.counters.rejectedConnectionIds++;
-      // The sender may be spoofed: answer only if the answer is no bigger than the request,
-      // so a refusal can never amplify traffic (a short catalog list request gets silence).
-      const refusal = encodeErrorResponse({ transactionId, message: 'connection id expired' });
-      if (refusal.length > bytes.length) return null;
-      this.counters.errorsSent++;
-      return refusal;
-    }
+    const refusal = this.refusal(connectionId, transactionId, ip, from.port, bytes.length);
+    if (refusal !== undefined) return refusal;
     switch (request.action) {
       case 'announce':
-        return this.onAnnounce(request.request, ip, family);
+        // Announces were decoded in place above: reaching here is a bug (internalErrors).
+        throw new Error('announce on the generic request path');
       case 'scrape':
         return this.onScrape(request.request);
       case 'catalog-publish':
@@ -210,6 +220,27 @@ export class TrackerCore {
       case 'catalog-list':
         return this.onList(request.request);
     }
+  }
+
+  /**
+   * undefined when `connectionId` was issued to this sender (go on), else what to answer:
+   * a BEP 15 error, or null (silence) where the error would be larger than the request.
+   */
+  private refusal(
+    connectionId: bigint,
+    transactionId: number,
+    ip: string,
+    port: number,
+    requestBytes: number,
+  ): Uint8Array | null | undefined {
+    if (this.ids.verify(connectionId, ip, port)) return undefined;
+    this.counters.rejectedConnectionIds++;
+    // The sender may be spoofed: answer only if the answer is no bigger than the request,
+    // so a refusal can never amplify traffic (a short catalog list request gets silence).
+    const error = encodeErrorResponse({ transactionId, message: 'connection id expired' });
+    if (error.length > requestBytes) return null;
+    this.counters.errorsSent++;
+    return error;
   }
 
   /**
@@ -226,7 +257,11 @@ export class TrackerCore {
     return this.lastSource;
   }
 
-  private onAnnounce(req: AnnounceRequest, senderIp: string, replyFamily: IpFamily): Uint8Array | null {
+  private onAnnounce(
+    req: AnnounceRequestInPlace,
+    senderIp: string,
+    replyFamily: IpFamily,
+  ): Uint8Array | null {
     if (req.port === 0) {
       // No one can dial port 0; treat it like any other malformed announce.
       this.counters.malformedDropped++;
@@ -235,7 +270,8 @@ export class TrackerCore {
     const ip = req.ip !== null && this.trusts(senderIp) ? req.ip : senderIp;
     const wanted = req.numWant < 0 ? this.defaultNumWant : req.numWant;
     const outcome = this.swarms.announceCompact({
-      infoHash: req.infoHash,
+      infoHash: req.bytes,
+      infoHashOffset: ANNOUNCE_INFO_HASH_OFFSET,
       ip,
       family: ip === senderIp ? replyFamily : 4,
       replyFamily,

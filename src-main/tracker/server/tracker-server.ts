@@ -115,16 +115,15 @@ export class TrackerServer {
       });
     });
     this.sizeBuffers(socket);
-    // After binding, socket errors (e.g. ICMP unreachable reported on send) are counted;
-    // they concern one peer, never the tracker.
+    // After binding, socket errors are counted; they concern one peer, never the tracker.
     socket.on('error', () => this.socketErrors++);
-    // One callback for every send, not a closure per datagram.
-    const onSent = (err: Error | null): void => {
-      if (err) this.socketErrors++;
-    };
     socket.on('message', (msg, rinfo) => {
       const reply = this.core.handle(msg, rinfo);
-      if (reply) socket.send(reply, rinfo.port, rinfo.address, onSent);
+      // No completion callback: dgram answers a send that finished at once (nearly all of
+      // them) by queueing the callback with process.nextTick, so every reply cost a tick
+      // and a run of the tick queue after each datagram (#7). A reply that fails to send is
+      // then not counted; to the client it is a lost datagram, which BEP 15 retransmits.
+      if (reply) socket.send(reply, rinfo.port, rinfo.address);
     });
     this.timer = setInterval(() => this.core.sweep(), this.sweepIntervalMs);
     this.timer.unref();
@@ -167,6 +166,7 @@ export class TrackerServer {
     this.core.sweep();
   }
 
+  /** `socketErrors`: errors the socket emitted (failed reply sends are not counted). */
   stats(): TrackerStats & { socketErrors: number } {
     return { ...this.core.stats(), socketErrors: this.socketErrors };
   }

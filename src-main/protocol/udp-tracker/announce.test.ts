@@ -216,6 +216,14 @@ describe('announce (BEP 15)', () => {
     expect(decodeAnnounceResponse(enc, 6)).toEqual(res);
   });
 
+  it('writes header fields at their extremes big-endian, byte for byte', () => {
+    const out = encodeAnnounceResponse(
+      { transactionId: 0xfedcba98, intervalSec: 0x7fffffff, leechers: 0x01020304, seeders: 0, peers: [] },
+      4,
+    );
+    expect(hex(out)).toBe('00000001' + 'fedcba98' + '7fffffff' + '01020304' + '00000000');
+  });
+
   it('refuses malformed responses', () => {
     const enc = encodeAnnounceResponse(
       { transactionId: 1, intervalSec: 1, leechers: 0, seeders: 0, peers: [{ host: '1.2.3.4', port: 5 }] },

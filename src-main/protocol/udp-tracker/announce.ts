@@ -201,13 +201,21 @@ export function encodeAnnounceResponseCompact(
   return out;
 }
 
+/** Written byte by byte: a DataView per response was an allocation on a tracker's hot path. */
 function writeAnnounceResponseHeader(out: Uint8Array, res: Omit<AnnounceResponse, 'peers'>): void {
-  const view = new DataView(out.buffer, out.byteOffset, ANNOUNCE_RESPONSE_HEADER_BYTES);
-  view.setUint32(0, Action.announce);
-  view.setUint32(4, checkUint32(res.transactionId, 'transaction id'));
-  view.setInt32(8, checkInt32(res.intervalSec, 'interval'));
-  view.setInt32(12, checkInt32(res.leechers, 'leechers'));
-  view.setInt32(16, checkInt32(res.seeders, 'seeders'));
+  writeWord(out, 0, Action.announce);
+  writeWord(out, 4, checkUint32(res.transactionId, 'transaction id'));
+  writeWord(out, 8, checkInt32(res.intervalSec, 'interval'));
+  writeWord(out, 12, checkInt32(res.leechers, 'leechers'));
+  writeWord(out, 16, checkInt32(res.seeders, 'seeders'));
+}
+
+/** A 32-bit integer (signed or not: the same bytes), big-endian. */
+function writeWord(out: Uint8Array, offset: number, value: number): void {
+  out[offset] = value >>> 24;
+  out[offset + 1] = (value >>> 16) & 0xff;
+  out[offset + 2] = (value >>> 8) & 0xff;
+  out[offset + 3] = value & 0xff;
 }
 
 export function decodeAnnounceResponse(bytes: Uint8Array, family: IpFamily): AnnounceResponse {

@@ -191,7 +191,8 @@ export class TrackerCore {
     if (peekRequestAction(bytes) === Action.announce) {
       // Announces, nearly all of a tracker's traffic, are read in place into one reused
       // request: no request objects, and the info-hash is looked up where it lies (#7).
-      // Nothing keeps the request or the datagram after this call returns.
+      // Nothing reads the request after this call returns (it keeps the last datagram
+      // referenced until the next announce replaces it: one small buffer).
       const req = decodeAnnounceRequestInPlace(bytes, this.announce);
       return (
         this.refusal(req.connectionId, req.transactionId, ip, from.port, bytes.length) ??

@@ -121,7 +121,7 @@ describe('InfoHashTable', () => {
       Array.from({ length: 64 }, (_, i) => t.find(key(i))).join(',');
     expect(order(a)).toBe(order(b)); // same dense indices…
     const slotsOf = (t: InfoHashTable<number>) =>
-      Array.from((t as unknown as { slots: Int32Array }).slots).join(',');
+      Array.from((t as unknown as { index: { slots: Int32Array } }).index.slots).join(',');
     expect(slotsOf(a)).not.toBe(slotsOf(b)); // …in different slots
   });
 });

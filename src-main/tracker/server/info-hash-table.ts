@@ -14,6 +14,7 @@
  * 2011); a seeded FNV or Murmur hash has collisions that hold for every seed.
  */
 import { INFO_HASH_BYTES } from '../../protocol/udp-tracker/udp-tracker-common.ts';
+import { SlotIndex } from './slot-index.ts';
 
 const INITIAL_CAPACITY = 8;
 
@@ -23,8 +24,7 @@ export class InfoHashTable<V> {
   /** Entry i's full hash: growing and deleting never rehash a key. */
   private hashes = new Int32Array(INITIAL_CAPACITY);
   private readonly values: V[] = [];
-  /** A power of two ≥ 2 × capacity: 0 is an empty slot, i + 1 names entry i. */
-  private slots = new Int32Array(2 * INITIAL_CAPACITY);
+  private readonly index = new SlotIndex(INITIAL_CAPACITY, (i) => this.hashes[i] as number);
   /** The tabulation hash's words: 256 for each of the 20 byte positions. */
   private readonly table: Int32Array;
 
@@ -39,7 +39,7 @@ export class InfoHashTable<V> {
   /** The index of the entry whose key is `key[offset … offset + 20)`, or -1. */
   find(key: Uint8Array, offset = 0): number {
     const h = this.hash(key, offset);
-    const slots = this.slots;
+    const slots = this.index.slots;
     const mask = slots.length - 1;
     for (let s = h & mask; ; s = (s + 1) & mask) {
       const v = slots[s] as number;
@@ -57,7 +57,7 @@ export class InfoHashTable<V> {
       keys[to + k] = key[offset + k] as number;
     this.hashes[n] = this.hash(key, offset);
     this.values.push(value);
-    this.insertSlot(n);
+    this.index.insert(n);
     return n;
   }
 
@@ -76,11 +76,11 @@ export class InfoHashTable<V> {
   removeAt(at: number): void {
     const n = this.values.length;
     if (at < 0 || at >= n) return;
-    this.deleteSlot(at);
+    this.index.remove(at);
     const last = n - 1;
     if (at < last) {
       // The last entry's slot now has to name its new index.
-      this.slots[this.slotOf(last)] = at + 1;
+      this.index.rename(last, at);
       this.keys.copyWithin(at * INFO_HASH_BYTES, last * INFO_HASH_BYTES, n * INFO_HASH_BYTES);
       this.hashes[at] = this.hashes[last] as number;
       this.values[at] = this.values[last] as V;
@@ -105,40 +105,6 @@ export class InfoHashTable<V> {
     return true;
   }
 
-  private insertSlot(i: number): void {
-    const mask = this.slots.length - 1;
-    let s = (this.hashes[i] as number) & mask;
-    while (this.slots[s] !== 0) s = (s + 1) & mask;
-    this.slots[s] = i + 1;
-  }
-
-  /** The slot naming entry i (it must be in the table). */
-  private slotOf(i: number): number {
-    const mask = this.slots.length - 1;
-    let s = (this.hashes[i] as number) & mask;
-    while (this.slots[s] !== i + 1) s = (s + 1) & mask;
-    return s;
-  }
-
-  /**
-   * Empties entry i's slot and shifts later members of its probe run back into the hole
-   * (deletion without tombstones), so lookups never scan dead slots.
-   */
-  private deleteSlot(i: number): void {
-    const slots = this.slots;
-    const mask = slots.length - 1;
-    let hole = this.slotOf(i);
-    for (let j = (hole + 1) & mask; slots[j] !== 0; j = (j + 1) & mask) {
-      const home = (this.hashes[(slots[j] as number) - 1] as number) & mask;
-      // Move j into the hole unless its home lies cyclically in (hole, j].
-      if (((j - home) & mask) >= ((j - hole) & mask)) {
-        slots[hole] = slots[j] as number;
-        hole = j;
-      }
-    }
-    slots[hole] = 0;
-  }
-
   private resize(capacity: number): void {
     const c = Math.max(INITIAL_CAPACITY, capacity);
     const n = this.values.length;
@@ -148,10 +114,7 @@ export class InfoHashTable<V> {
     const hashes = new Int32Array(c);
     hashes.set(this.hashes.subarray(0, n));
     this.hashes = hashes;
-    let tableSize = 2 * INITIAL_CAPACITY;
-    while (tableSize < 2 * c) tableSize *= 2;
-    this.slots = new Int32Array(tableSize);
-    for (let i = 0; i < n; i++) this.insertSlot(i);
+    this.index.rebuild(n, c);
   }
 }
 

@@ -15,6 +15,7 @@ import {
   type PeerAddress,
 } from '../../protocol/udp-tracker/compact-peers.ts';
 import type { IpFamily } from '../../protocol/udp-tracker/ip-address.ts';
+import { SlotIndex } from './slot-index.ts';
 
 const INITIAL_CAPACITY = 8;
 
@@ -27,11 +28,10 @@ export class PeerList {
   lastSeenMs: Float64Array;
   private count = 0;
   /**
-   * Linear probing over a power-of-two table at most half full: 0 is an empty slot, i + 1
-   * names peer i. The hash is seeded per swarm registry, so a client cannot pick ports that
-   * pile its entries into one probe run.
+   * Entry bytes → index. The hash is seeded per swarm registry, so a client cannot pick
+   * ports that pile its entries into one probe run.
    */
-  private slots: Int32Array;
+  private readonly index: SlotIndex;
 
   constructor(
     family: IpFamily,
@@ -41,7 +41,7 @@ export class PeerList {
     this.packed = new Uint8Array(INITIAL_CAPACITY * this.entryBytes);
     this.seeder = new Uint8Array(INITIAL_CAPACITY);
     this.lastSeenMs = new Float64Array(INITIAL_CAPACITY);
-    this.slots = new Int32Array(2 * INITIAL_CAPACITY);
+    this.index = new SlotIndex(INITIAL_CAPACITY, (i) => this.hash(this.packed, i * this.entryBytes));
   }
 
   get length(): number {
@@ -50,9 +50,10 @@ export class PeerList {
 
   /** The index of the peer whose entry is `entry[offset…]`, or -1. */
   find(entry: Uint8Array, offset = 0): number {
-    const mask = this.slots.length - 1;
+    const slots = this.index.slots;
+    const mask = slots.length - 1;
     for (let s = this.hash(entry, offset) & mask; ; s = (s + 1) & mask) {
-      const v = this.slots[s] as number;
+      const v = slots[s] as number;
       if (v === 0) return -1;
       if (this.entryEquals(v - 1, entry, offset)) return v - 1;
     }
@@ -67,7 +68,7 @@ export class PeerList {
     this.seeder[n] = seeder ? 1 : 0;
     this.lastSeenMs[n] = lastSeenMs;
     this.count = n + 1;
-    this.insertSlot(n);
+    this.index.insert(n);
     return n;
   }
 
@@ -75,12 +76,12 @@ export class PeerList {
   removeAt(at: number): void {
     const n = this.count;
     if (at < 0 || at >= n) return;
-    this.deleteSlot(at);
+    this.index.remove(at);
     const last = n - 1;
     if (at < last) {
       // The last peer's slot now has to name its new index.
       const size = this.entryBytes;
-      this.slots[this.slotOf(last)] = at + 1;
+      this.index.rename(last, at);
       this.packed.copyWithin(at * size, last * size, n * size);
       this.seeder[at] = this.seeder[last] as number;
       this.lastSeenMs[at] = this.lastSeenMs[last] as number;
@@ -132,40 +133,6 @@ export class PeerList {
     return (h ^ (h >>> 16)) >>> 0;
   }
 
-  private insertSlot(i: number): void {
-    const mask = this.slots.length - 1;
-    let s = this.hash(this.packed, i * this.entryBytes) & mask;
-    while (this.slots[s] !== 0) s = (s + 1) & mask;
-    this.slots[s] = i + 1;
-  }
-
-  /** The slot naming peer i (it must be in the table). */
-  private slotOf(i: number): number {
-    const mask = this.slots.length - 1;
-    let s = this.hash(this.packed, i * this.entryBytes) & mask;
-    while (this.slots[s] !== i + 1) s = (s + 1) & mask;
-    return s;
-  }
-
-  /**
-   * Empties peer i's slot and shifts later members of its probe run back into the hole
-   * (deletion without tombstones), so lookups never scan dead slots.
-   */
-  private deleteSlot(i: number): void {
-    const slots = this.slots;
-    const mask = slots.length - 1;
-    let hole = this.slotOf(i);
-    for (let j = (hole + 1) & mask; slots[j] !== 0; j = (j + 1) & mask) {
-      const home = this.hash(this.packed, ((slots[j] as number) - 1) * this.entryBytes) & mask;
-      // Move j into the hole unless its home lies cyclically in (hole, j].
-      if (((j - home) & mask) >= ((j - hole) & mask)) {
-        slots[hole] = slots[j] as number;
-        hole = j;
-      }
-    }
-    slots[hole] = 0;
-  }
-
   private resize(capacity: number): void {
     const c = Math.max(INITIAL_CAPACITY, capacity);
     const n = this.count;
@@ -178,10 +145,7 @@ export class PeerList {
     const lastSeenMs = new Float64Array(c);
     lastSeenMs.set(this.lastSeenMs.subarray(0, n));
     this.lastSeenMs = lastSeenMs;
-    let tableSize = 2 * INITIAL_CAPACITY;
-    while (tableSize < 2 * c) tableSize *= 2;
-    this.slots = new Int32Array(tableSize);
-    for (let i = 0; i < n; i++) this.insertSlot(i);
+    this.index.rebuild(n, c);
   }
 }
 

@@ -13,6 +13,7 @@ import {
   normalizeIp,
   type TrackerResponse,
 } from '../../protocol/udp-tracker/index.ts';
+import { announceRequestOf } from '../../protocol/udp-tracker/announce-test-support.ts';
 import { TrackerCore, type DatagramSource, type TrackerOptions } from './tracker-core.ts';
 
 const hash = (v: number) => new Uint8Array(20).fill(v);
@@ -33,25 +34,7 @@ function setup(options: TrackerOptions = {}) {
     from: DatagramSource,
     fields: Partial<AnnounceRequest> = {},
     connectionId = connect(from),
-  ) =>
-    send(
-      encodeAnnounceRequest({
-        connectionId,
-        transactionId: 2,
-        infoHash: hash(1),
-        peerId: hash(9),
-        downloaded: 0,
-        left: 0,
-        uploaded: 0,
-        event: 'started',
-        ip: null,
-        key: 0,
-        numWant: -1,
-        port: 6881,
-        ...fields,
-      }),
-      from,
-    );
+  ) => send(encodeAnnounceRequest(announceRequestOf(connectionId, hash(1), hash(9), fields)), from);
   return { core, send, connect, announce, advance: (ms: number) => (now += ms) };
 }
 
@@ -147,20 +130,7 @@ describe('TrackerCore', () => {
   it('drops malformed announces without touching state, and answers the next good one', () => {
     const { core, connect, announce } = setup();
     const id = connect(A);
-    const good = encodeAnnounceRequest({
-      connectionId: id,
-      transactionId: 7,
-      infoHash: hash(3),
-      peerId: hash(9),
-      downloaded: 0,
-      left: 0,
-      uploaded: 0,
-      event: 'started',
-      ip: null,
-      key: 0,
-      numWant: -1,
-      port: 6881,
-    });
+    const good = encodeAnnounceRequest(announceRequestOf(id, hash(3), hash(9), { transactionId: 7 }));
     const badEvent = good.slice();
     badEvent[83] = 9;
     const oversized = new Uint8Array(1473);
@@ -174,20 +144,7 @@ describe('TrackerCore', () => {
 
   it('keeps its own copy of an info-hash announced in place: the datagram may be reused', () => {
     const { core, connect } = setup();
-    const datagram = encodeAnnounceRequest({
-      connectionId: connect(A),
-      transactionId: 7,
-      infoHash: hash(4),
-      peerId: hash(9),
-      downloaded: 0,
-      left: 0,
-      uploaded: 0,
-      event: 'started',
-      ip: null,
-      key: 0,
-      numWant: -1,
-      port: 6881,
-    });
+    const datagram = encodeAnnounceRequest(announceRequestOf(connect(A), hash(4), hash(9)));
     expect(core.handle(datagram, A)).not.toBeNull();
     datagram.fill(0xee, 16, 36); // the receive buffer, overwritten by the next datagram
     expect(core.snapshot().swarms.map((s) => s.infoHashHex)).toEqual(['04'.repeat(20)]);

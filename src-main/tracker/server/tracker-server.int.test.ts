@@ -13,6 +13,7 @@ import {
   type AnnounceRequest,
   type TrackerResponse,
 } from '../../protocol/udp-tracker/index.ts';
+import { announceRequestOf } from '../../protocol/udp-tracker/announce-test-support.ts';
 import { UdpTrackerClient } from '../client/udp-tracker-client.ts';
 import { TrackerServer } from './tracker-server.ts';
 
@@ -74,21 +75,7 @@ async function rawSocket(trackerPort: number) {
 }
 
 const announceBytes = (connectionId: bigint, fields: Partial<AnnounceRequest> = {}) =>
-  encodeAnnounceRequest({
-    connectionId,
-    transactionId: 5,
-    infoHash: hash(1),
-    peerId: peerId(1),
-    downloaded: 0,
-    left: 0,
-    uploaded: 0,
-    event: 'started',
-    ip: null,
-    key: 0,
-    numWant: -1,
-    port: 6881,
-    ...fields,
-  });
+  encodeAnnounceRequest(announceRequestOf(connectionId, hash(1), peerId(1), { transactionId: 5, ...fields }));
 
 describe('TrackerServer on loopback', () => {
   it('binds an ephemeral port, reports it, and closes idempotently', async () => {

@@ -16,7 +16,7 @@ test.describe.serial('renderer security', () => {
   test.beforeAll(async ({ launcher }) => {
     // Skipped only in the `electron` project, and only where the Electron binary is not
     // installed (its download is blocked here); the daemon-chromium project always runs.
-    test.skip(!launcher.available, ELECTRON_SKIP_LINE);
+    test.skip(!launcher.available, ELECTRON_SKIP_LINE); // why: no Electron binary here (download blocked)
     root = await mkdtemp(path.join(tmpdir(), 'swarmdrop-e2e-sec-'));
     app = await launcher.launch({ name: 'S', dataDir: path.join(root, 's'), embeddedTracker: 'off' });
     await app.appInfo();
@@ -33,7 +33,11 @@ test.describe.serial('renderer security', () => {
       // scripts it inserts are ordinary page content and are.)
       type El = { textContent: string; src: string };
       const g = globalThis as unknown as {
-        document: { createElement(t: string): El; body: { append(e: unknown): void }; addEventListener(t: string, l: (e: { violatedDirective: string }) => void): void };
+        document: {
+          createElement(t: string): El;
+          body: { append(e: unknown): void };
+          addEventListener(t: string, l: (e: { violatedDirective: string }) => void): void;
+        };
         __inlineRan?: boolean;
         __dataRan?: boolean;
       };
@@ -46,7 +50,11 @@ test.describe.serial('renderer security', () => {
       data.src = 'data:text/javascript,globalThis.__dataRan=true';
       g.document.body.append(data);
       await new Promise((r) => setTimeout(r, 300));
-      return { inlineRan: g.__inlineRan === true, dataRan: g.__dataRan === true, violations: violations.length };
+      return {
+        inlineRan: g.__inlineRan === true,
+        dataRan: g.__dataRan === true,
+        violations: violations.length,
+      };
     });
     expect(result.inlineRan).toBe(false);
     expect(result.dataRan).toBe(false);
@@ -58,7 +66,11 @@ test.describe.serial('renderer security', () => {
     const seen = await app.page.evaluate(() => {
       const g = globalThis as unknown as Record<string, unknown>;
       const bridge = g.swarmdrop as Record<string, unknown> | undefined;
-      return { require: typeof g.require, process: typeof g.process, bridge: bridge ? Object.keys(bridge).sort() : null };
+      return {
+        require: typeof g.require,
+        process: typeof g.process,
+        bridge: bridge ? Object.keys(bridge).sort() : null,
+      };
     });
     expect(seen.require).toBe('undefined');
     expect(seen.process).toBe('undefined');
@@ -70,12 +82,18 @@ test.describe.serial('renderer security', () => {
       const g = globalThis as unknown as {
         swarmdrop?: { invoke(c: string, r: unknown): Promise<unknown> };
         location: { host: string };
-        WebSocket: new (url: string) => { onopen: () => void; onmessage: (m: { data: string }) => void; send(s: string): void; close(): void };
+        WebSocket: new (url: string) => {
+          onopen: () => void;
+          onmessage: (m: { data: string }) => void;
+          send(s: string): void;
+          close(): void;
+        };
       };
       if (host === 'electron') return g.swarmdrop!.invoke('formatDisk', {});
       return new Promise((resolve) => {
         const ws = new g.WebSocket(`ws://${g.location.host}/ws`);
-        ws.onopen = () => ws.send(JSON.stringify({ type: 'command', id: 1, command: 'formatDisk', request: {} }));
+        ws.onopen = () =>
+          ws.send(JSON.stringify({ type: 'command', id: 1, command: 'formatDisk', request: {} }));
         ws.onmessage = (m) => {
           const f = JSON.parse(m.data) as { type: string };
           if (f.type === 'result') {
@@ -91,7 +109,7 @@ test.describe.serial('renderer security', () => {
   test('navigation cannot replace the app (Electron)', async ({ launcher }) => {
     // Only the Electron window blocks navigation (will-navigate handler); in the daemon's
     // browser tab navigating away is the browser's business, so there is nothing to test.
-    test.skip(launcher.host !== 'electron', 'a browser tab may navigate; the Electron window may not');
+    test.skip(launcher.host !== 'electron', 'a browser tab may navigate; the Electron window may not'); // why: only Electron blocks navigation
     const before = app.page.url();
     await app.page.evaluate(() => {
       (globalThis as unknown as { location: { href: string } }).location.href = 'file:///etc/hostname';

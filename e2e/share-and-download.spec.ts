@@ -16,7 +16,10 @@ import { dropFile } from './support/drop-file.ts';
 
 /** The sidebar's buttons (other buttons say "Transfers" too). */
 const nav = (page: Page, view: 'Transfers' | 'Network' | 'Settings') =>
-  page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: new RegExp(`^${view}`) }).click();
+  page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('button', { name: new RegExp(`^${view}`) })
+    .click();
 
 const FILE_NAME = `holiday-video-${Date.now().toString(36)}.bin`;
 // 6 MiB: dozens of pieces, and with A's upload limited to 1 MiB/s the download lasts
@@ -34,13 +37,18 @@ test.describe.serial('share on A, download on B', () => {
   test.beforeAll(async ({ launcher }) => {
     // Skipped only in the `electron` project, and only where the Electron binary is not
     // installed (its download is blocked here); the daemon-chromium project always runs.
-    test.skip(!launcher.available, ELECTRON_SKIP_LINE);
+    test.skip(!launcher.available, ELECTRON_SKIP_LINE); // why: no Electron binary here (download blocked)
     root = await mkdtemp(path.join(tmpdir(), 'swarmdrop-e2e-'));
     a = await launcher.launch({ name: 'A', dataDir: path.join(root, 'a'), embeddedTracker: 0 });
     const info = await a.appInfo();
     trackerPort = info.embeddedTracker.port!;
     aPeerPort = info.listeningPort;
-    bOptions = { name: 'B', dataDir: path.join(root, 'b'), embeddedTracker: 'off', trackers: [`udp://127.0.0.1:${trackerPort}`] };
+    bOptions = {
+      name: 'B',
+      dataDir: path.join(root, 'b'),
+      embeddedTracker: 'off',
+      trackers: [`udp://127.0.0.1:${trackerPort}`],
+    };
     b = await launcher.launch(bOptions);
   });
 
@@ -93,7 +101,9 @@ test.describe.serial('share on A, download on B', () => {
     await row.click();
     const detail = page.getByRole('complementary', { name: 'Transfer details' });
     await detail.getByRole('tab', { name: /Peers/ }).click();
-    await expect(detail.locator(`[data-peer-address="127.0.0.1:${aPeerPort}"]`)).toBeVisible({ timeout: 60_000 });
+    await expect(detail.locator(`[data-peer-address="127.0.0.1:${aPeerPort}"]`)).toBeVisible({
+      timeout: 60_000,
+    });
 
     await expect(row.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '100', { timeout: 120_000 });
     await expect(row).toHaveAttribute('data-state', 'seeding');

@@ -322,11 +322,6 @@ export class BlockPicker {
     return this.ledger.findPeer(peerId)?.outstanding ?? 0;
   }
 
-  outstanding(peerId: string): BlockRequest[] {
-    const ps = this.ledger.findPeer(peerId);
-    return ps ? this.ledger.requestsOf(peerId, ps) : [];
-  }
-
   /** Does the peer have a piece we still want? O(wanted pieces) worst case. */
   isInteresting(peer: { has(pieceIndex: number): boolean }): boolean {
     const order = this.order.order;

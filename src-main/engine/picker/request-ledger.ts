@@ -174,17 +174,11 @@ export class RequestLedger {
     return out;
   }
 
-  /** The peer's outstanding requests made at or before `cutoffMs` (Infinity: all of them). */
-  requestsOf(peerId: string, ps: PeerState, cutoffMs = Infinity): BlockRequest[] {
-    const out: BlockRequest[] = [];
-    this.forEachRequestOf(peerId, ps, cutoffMs, (p, b) => out.push(this.blockRequest(p, b)));
-    return out;
-  }
-
   /**
    * Calls `fn` for each outstanding request of the peer made at or before `cutoffMs`. The
-   * blocks are listed before the calls, so `fn` may release them. Requests live in the
-   * started pieces (tens of them), so this scan is cheap next to its callers' period.
+   * blocks of each piece are listed before the calls, so `fn` may release them (releasing
+   * never removes a started piece). Requests live in the started pieces (tens of them), so
+   * this scan is cheap next to its callers' period.
    */
   private forEachRequestOf(
     peerId: string,
@@ -194,7 +188,7 @@ export class RequestLedger {
   ): void {
     if (ps.outstanding === 0) return;
     const blocks: number[] = [];
-    for (const partial of [...this.partials.values()]) {
+    for (const partial of this.partials.values()) {
       blocks.length = 0;
       partial.blocksRequestedBy(peerId, cutoffMs, blocks);
       for (const b of blocks) fn(partial.pieceIndex, b);

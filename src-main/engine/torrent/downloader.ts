@@ -1,3 +1,4 @@
+import { MicrotaskBatch } from './microtask-batch.ts';
 import type { BlockPicker, BlockRequest, CancelRequest } from '../picker/block-picker.ts';
 import { BlockRefBatch } from '../../protocol/wire/block-ref-batch.ts';
 import type { BlockRef } from '../../protocol/wire/messages.ts';
@@ -45,12 +46,16 @@ const toRef = (r: BlockRequest): BlockRef => ({
  */
 export class Downloader {
   private readonly buffers = new Map<number, Uint8Array>();
-  private refillQueue = new Set<TorrentPeer>();
-  private refillSpare = new Set<TorrentPeer>();
+  /**
+   * Coalesces refills: every block of a socket chunk is handled synchronously, and the
+   * pipeline is topped up once after them, in one write.
+   */
+  private readonly refills = new MicrotaskBatch<TorrentPeer>((peer) => {
+    if (!this.closed) this.fill(peer);
+  });
   /** Reused per refill and per block: the hot path allocates nothing per request (#7). */
   private readonly requestBatch = new BlockRefBatch();
   private readonly cancelScratch: CancelRequest[] = [];
-  private refillPending = false;
   private closed = false;
 
   constructor(private readonly o: DownloaderOptions) {}
@@ -128,7 +133,7 @@ export class Downloader {
 
   /** Connection gone: its requests return to the pool for the others. */
   onPeerGone(peer: TorrentPeer): void {
-    this.refillQueue.delete(peer);
+    this.refills.delete(peer);
     const released = this.o.picker.peerGone(peer.id, peer.haves.bitfield ?? undefined);
     if (released > 0) this.kickAll();
   }
@@ -156,28 +161,9 @@ export class Downloader {
     for (const p of this.o.allPeers()) this.scheduleRefill(p);
   }
 
-  /**
-   * Coalesces refills: every block of a socket chunk is handled synchronously, and the
-   * pipeline is topped up once after them, in one write.
-   */
   scheduleRefill(peer: TorrentPeer): void {
-    if (this.closed) return;
-    this.refillQueue.add(peer);
-    if (this.refillPending) return;
-    this.refillPending = true;
-    queueMicrotask(this.runRefills);
+    if (!this.closed) this.refills.add(peer);
   }
-
-  private readonly runRefills = (): void => {
-    this.refillPending = false;
-    if (this.closed) return;
-    // Swap the queues (no array per run): refills scheduled meanwhile land in the other set.
-    const peers = this.refillQueue;
-    this.refillQueue = this.refillSpare;
-    this.refillSpare = peers;
-    for (const peer of peers) this.fill(peer);
-    peers.clear();
-  };
 
   private fill(peer: TorrentPeer): void {
     const { picker } = this.o;
@@ -234,7 +220,6 @@ export class Downloader {
     this.closed = true;
     for (const b of this.buffers.values()) this.o.pool.release(b);
     this.buffers.clear();
-    this.refillQueue.clear();
-    this.refillSpare.clear();
+    this.refills.clear();
   }
 }

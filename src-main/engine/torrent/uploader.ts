@@ -1,3 +1,4 @@
+import { MicrotaskBatch } from './microtask-batch.ts';
 import type { BlockRef } from '../../protocol/wire/messages.ts';
 import type { RateLimiter } from '../rate/token-bucket.ts';
 import type { Storage } from '../storage/storage.ts';
@@ -44,8 +45,11 @@ export class Uploader {
   private readonly runBytes: number;
   private closed = false;
   private readonly now: () => number;
-  private readonly pumpQueue = new Set<TorrentPeer>();
-  private pumpPending = false;
+  /**
+   * Pumps once after the current socket chunk: its requests (a pipeline refill brings
+   * dozens at once) are then queued together and read as whole runs, not one block each.
+   */
+  private readonly pumps = new MicrotaskBatch<TorrentPeer>((peer) => this.pump(peer));
   /** Idle window-sized buffers for whole-window runs (see readRun). */
   private readonly runBuffers: Uint8Array[] = [];
 
@@ -70,26 +74,8 @@ export class Uploader {
       return;
     }
     peer.uploadQueue.push(ref);
-    this.schedulePump(peer);
+    this.pumps.add(peer);
   }
-
-  /**
-   * Pumps once after the current socket chunk: its requests (a pipeline refill brings
-   * dozens at once) are then queued together and read as whole runs, not one block each.
-   */
-  private schedulePump(peer: TorrentPeer): void {
-    this.pumpQueue.add(peer);
-    if (this.pumpPending) return;
-    this.pumpPending = true;
-    queueMicrotask(this.runPumps);
-  }
-
-  private readonly runPumps = (): void => {
-    this.pumpPending = false;
-    const peers = [...this.pumpQueue];
-    this.pumpQueue.clear();
-    for (const peer of peers) this.pump(peer);
-  };
 
   onCancel(peer: TorrentPeer, ref: BlockRef): void {
     const q = peer.uploadQueue;
@@ -211,7 +197,7 @@ export class Uploader {
 
   close(): void {
     this.closed = true;
-    this.pumpQueue.clear();
+    this.pumps.clear();
     this.runBuffers.length = 0;
   }
 }

@@ -2,9 +2,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
-// Import direction (STYLE.md): app, daemon, cli -> service -> engine, tracker -> protocol -> src-shared.
+// Import direction (CONTRIBUTING.md, docs/ARCHITECTURE.md): app, daemon, cli -> service -> engine, tracker -> protocol -> src-shared.
 // Only src-main/app may import electron; src-shared and src-renderer never see node.
-const noElectron = { name: 'electron', message: 'Only src-main/app imports electron (STYLE.md rule 1).' };
+const noElectron = { name: 'electron', message: 'Only src-main/app imports electron (docs/ARCHITECTURE.md).' };
 
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'coverage/**'] },

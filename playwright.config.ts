@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test';
 
-// UI flows (issue #6). Two projects run the same specs: the daemon's web UI in Debian's
+// UI flows. Two projects run the same specs: the daemon's web UI in Debian's
 // Chromium (this machine's browsers cannot be downloaded), and the Electron app through
 // Playwright's _electron when its binary is installed (skipped, and said so, otherwise).
 // Needs `node scripts/build.mjs` first (npm test does it).

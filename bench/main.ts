@@ -1,4 +1,4 @@
-// `npm run bench` (issue #7): measures Swarmdrop beside libtorrent, WebTorrent,
+// `npm run bench`: measures Swarmdrop beside libtorrent, WebTorrent,
 // Transmission and opentracker on this machine, in one run, on loopback only. Each figure
 // is a module in bench/figures/; a figure whose Swarmdrop part does not exist yet reports
 // it as unavailable with the reason instead of a number.

@@ -1,5 +1,5 @@
 /**
- * Issue #6's end-to-end flow on two instances: A (embedded tracker) shares a dropped
+ * The end-to-end flow on two instances: A (embedded tracker) shares a dropped
  * file; B (A's tracker) finds it in Network and downloads it; then pause/resume, a bad
  * magnet, remove with files, and settings across a restart. Real daemons, real sockets
  * on 127.0.0.1, real files.

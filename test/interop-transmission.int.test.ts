@@ -1,4 +1,4 @@
-// Interop with Transmission 3.00 (Debian transmission-daemon), both ways, issue #5:
+// Interop with Transmission 3.00 (Debian transmission-daemon), both ways:
 // Transmission downloads from `swarmdrop share`, and `swarmdrop get` downloads from a
 // Transmission seed; with a magnet (metadata from the peer, BEP 9) each way. Everything
 // on 127.0.0.1 through Swarmdrop's own tracker; Transmission has DHT, LPD, uTP, PEX and

@@ -1,4 +1,4 @@
-// Interop with WebTorrent (`webtorrent@1`, the Node client) both ways, issue #5: WebTorrent
+// Interop with WebTorrent (`webtorrent@1`, the Node client) both ways: WebTorrent
 // downloads from `swarmdrop share`, and `swarmdrop get` downloads from a WebTorrent seed,
 // including magnet-only (metadata from the peer, BEP 9) each way. Everything on 127.0.0.1
 // through Swarmdrop's own tracker; WebTorrent runs with DHT, LSD, uTP and web seeds off
@@ -71,7 +71,7 @@ describe.skipIf(!cli)('interop: Swarmdrop <-> WebTorrent', () => {
       'p.bin': 3 * MIB + 11,
       'q/r.bin': MIB + 13,
     });
-    // A bare info-hash: `get` accepts it like a magnet (issue #5); everything else comes
+    // A bare info-hash: `get` accepts it like a magnet; everything else comes
     // from the WebTorrent peer.
     await getDownloadsFromClient(h, cli!, {
       tag: 'g2',

@@ -1,5 +1,5 @@
 // Making a .torrent from the payload (1 MiB pieces): `swarmdrop create` beside mktorrent
-// and transmission-create, and the reference the issue sets the target against: one-core
+// and transmission-create, and the reference the target is set against: one-core
 // SHA-1 × cores, measured in this figure. A run counts only if the tool exited 0 and the
 // piece hashes in its .torrent equal the payload's.
 import { cpus } from 'node:os';

@@ -1,4 +1,4 @@
-// Each client seeding to the same libtorrent leecher: isolates the seeding side (issue #7:
+// Each client seeding to the same libtorrent leecher: isolates the seeding side (target:
 // "Swarmdrop seeding to a libtorrent leecher ≥ libtorrent seeding to libtorrent").
 import type { Figure } from '../lib/figure.ts';
 import type { Measurement } from '../lib/result.ts';

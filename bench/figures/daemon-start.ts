@@ -1,4 +1,4 @@
-// Daemon start with 500 resumed torrents → ready (issue #7: ≤ 1 s, no payload re-hash).
+// Daemon start with 500 resumed torrents → ready (target: ≤ 1 s, no payload re-hash).
 // Setup, not timed: 500 small complete files are added to an engine session in this
 // process (the same engine the daemon runs) until all seed, and the session is closed, so
 // resume data for 500 torrents sits in <data-dir>/engine exactly as the daemon writes it.

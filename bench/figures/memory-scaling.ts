@@ -1,4 +1,4 @@
-// Memory constant in file size (issue #7: leecher peak anon RSS ≤ 150 MB, and 4 GiB within
+// Memory constant in file size (target: leecher peak anon RSS ≤ 150 MB, and 4 GiB within
 // 10% of 1 GiB). Swarmdrop 1 seeder → 1 leecher, through the same swarm machinery as the
 // transfer figures, on a small and a large payload: 1 GiB and 4 GiB (--quick: 32 and
 // 128 MiB, which only exercises the harness). A size equal to the run's shared payload

@@ -1,4 +1,4 @@
-// UI speed (issue #6: "500 torrents and a 50 000-piece torrent stay smooth"): the real
+// UI speed (target: 500 torrents and a 50 000-piece torrent stay smooth): the real
 // renderer build (dist/renderer) in Debian's headless Chromium, fed by a scripted host
 // through the same bridge the Electron preload exposes. 500 torrents all change 10 times
 // a second and the selected 50 000-piece torrent's detail (piece map, peers, files) is
@@ -62,7 +62,7 @@ const ROWS: Row[] = [
 export const uiSpeed: Figure = {
   id: ID,
   title: `UI: ${TORRENTS} torrents at 10 batches/s + a ${PIECES.toLocaleString('en')}-piece detail at 4/s`,
-  target: `${TORRENTS} torrents and a ${PIECES.toLocaleString('en')}-piece torrent stay smooth (issue #6)`,
+  target: `${TORRENTS} torrents and a ${PIECES.toLocaleString('en')}-piece torrent stay smooth`,
   async run(ctx) {
     const rows: Measurement[] = ROWS.map((r) =>
       measurement(ID, 'swarmdrop', r.metric, { label: r.label, unit: r.unit, better: 'lower' }),

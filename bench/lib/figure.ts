@@ -13,7 +13,7 @@ export interface Figure {
   /** Used with --only and as the JSON key. */
   readonly id: string;
   readonly title: string;
-  /** The issue #7 target, quoted in docs/BENCHMARKS.md. */
+  /** The target, quoted in docs/BENCHMARKS.md. */
   readonly target?: string;
   run(ctx: BenchContext): Promise<FigureOutput>;
 }

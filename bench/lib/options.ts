@@ -1,4 +1,4 @@
-// Command-line flags of `npm run bench` (issue #7). `--quick` is what CI runs: small
+// Command-line flags of `npm run bench`. `--quick` is what CI runs: small
 // payloads and one run each, so the harness is exercised without taking minutes.
 import { parseArgs } from 'node:util';
 

@@ -61,7 +61,7 @@ export function consoleTable(report: BenchReport): string {
     );
   }
   if (report.targets.length > 0) {
-    lines.push('', '== issue #7 targets');
+    lines.push('', '== targets');
     for (const t of report.targets)
       lines.push(`  ${t.verdict.padEnd(11)} ${t.target.padEnd(44)} ${t.measured}`);
   }
@@ -73,7 +73,7 @@ export function markdown(report: BenchReport): string {
   const out: string[] = [
     '# Swarmdrop benchmarks',
     '',
-    `Latest full run of \`npm run bench\` (issue #7), ${report.generatedAt}, ${report.durationSec.toFixed(0)} s in all.`,
+    `Latest full run of \`npm run bench\`, ${report.generatedAt}, ${report.durationSec.toFixed(0)} s in all.`,
     'Everything runs on 127.0.0.1 with DHT, LSD, UPnP/NAT-PMP and public trackers off in every client. ' +
       'Raw numbers: [benchmarks.json](benchmarks.json). Rows marked unavailable say why; none is estimated.',
     '',
@@ -92,7 +92,7 @@ export function markdown(report: BenchReport): string {
     'npm run bench -- --quick   # CI: small payload, 1 run each, writes no docs',
     '```',
     '',
-    '## Issue #7 targets',
+    '## Targets',
     '',
     '| target | measured | verdict |',
     '|---|---|---|',
@@ -111,7 +111,7 @@ export function markdown(report: BenchReport): string {
     out.push('| – | – | – | no figure has a Swarmdrop row and a peer row of the same metric |');
   for (const f of report.figures) {
     out.push('', `## ${f.id}: ${f.title}`, '');
-    if (f.target) out.push(`Target (issue #7): ${f.target}`, '');
+    if (f.target) out.push(`Target: ${f.target}`, '');
     out.push('| row | unit | median | min | max | runs |', '|---|---|---:|---:|---:|---:|');
     for (const row of f.measurements) {
       const c = cells(row);

@@ -1,4 +1,4 @@
-// The issue #7 targets, checked against the run's own numbers: each says met, missed (by
+// The benchmark targets, checked against the run's own numbers: each says met, missed (by
 // how much) or unavailable. Ratios are Swarmdrop's median ÷ the peer's median in this run.
 import type { FigureResult, Measurement } from './result.ts';
 

@@ -2,7 +2,7 @@
 // memory from /proc while it is alive. We read /proc rather than wait4 rusage because
 // rusage only arrives after exit and has no anonymous-memory figure; every peer script
 // stays alive after it reports `finished` until we stop it, so the final read is exact
-// for CPU and VmHWM, and RssAnon (which the issue's memory target is about: file-backed
+// for CPU and VmHWM, and RssAnon (which the memory target is about: file-backed
 // mmap pages of the payload are not the client's memory) is sampled every 50 ms.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""One libtorrent peer for `npm run bench` (issue #7): seeds or downloads one torrent.
+"""One libtorrent peer for `npm run bench`: seeds or downloads one torrent.
 
 Run with Debian's /usr/bin/python3 (python3-libtorrent). Everything stays on loopback:
 DHT, LSD, UPnP and NAT-PMP are off, it listens on 127.0.0.1 only and talks to the one

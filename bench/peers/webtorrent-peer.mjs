@@ -1,4 +1,4 @@
-// One WebTorrent (`webtorrent@1`) peer for `npm run bench` (issue #7): seeds or downloads
+// One WebTorrent (`webtorrent@1`) peer for `npm run bench`: seeds or downloads
 // one torrent, printing the same JSON lines as libtorrent_peer.py:
 //   {"event":"listening","port":N} {"event":"seeding"} {"event":"metadata"}
 //   {"event":"first-piece"} {"event":"finished"} {"event":"error","message":...}

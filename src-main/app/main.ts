@@ -1,7 +1,7 @@
 /**
  * The Electron main process: one instance, one window, the real engine through the
  * service, IPC as the contract's transport, tray, notifications, magnet/.torrent
- * hand-off. The only electron importer besides its siblings (STYLE.md rule 1).
+ * hand-off. The only electron importer besides its siblings (docs/ARCHITECTURE.md).
  */
 import { app, BrowserWindow, dialog, Menu, Notification, shell } from 'electron';
 import { readFile } from 'node:fs/promises';

@@ -4,7 +4,7 @@
 // Each command's module is loaded only when it runs (the build splits them into chunks):
 // `swarmdrop create` then starts in ~60 ms instead of ~120 ms spent evaluating the
 // daemon, engine and IPC schemas it never uses, which was a fifth of creating a 1 GiB
-// torrent (#7). The full list is loaded only to print it.
+// torrent (docs/PERFORMANCE.md). The full list is loaded only to print it.
 import type { CliCommand } from './cli-command.ts';
 
 const loaders: Record<string, () => Promise<CliCommand>> = {

@@ -114,7 +114,7 @@ export class WebServer {
         if (isBinary) throw new Error('binary frame');
         frame = clientFrameSchema.parse(JSON.parse(data.toString()));
       } catch {
-        // A malformed frame closes that one socket (STYLE.md rule 5).
+        // A malformed frame closes that one socket (CONTRIBUTING.md, errors).
         ws.close(1008, 'malformed frame');
         return;
       }

@@ -71,7 +71,7 @@ export interface SessionOptions {
   trackerAlias?: (url: string) => string;
   connections?: Partial<ConnectionLimits>;
   rateLimits?: Partial<RateLimits>;
-  /** `share()` publishes the torrent to the tracker's catalog (issue #4). Default true. */
+  /** `share()` publishes the torrent to the tracker's catalog. Default true. */
   publishOnShare?: boolean;
   /**
    * Restore and start every torrent saved in dataDir on open (the app). The CLI passes
@@ -100,7 +100,7 @@ export interface EngineTuning {
    * Complete pieces waiting for hashing/disk before requesting pauses (at least two pieces).
    * Default 8 MiB: 10 ms at 800 MB/s is ample when hashing and page-cache writes keep up,
    * and a small set of piece buffers stays warm in the CPU caches (24 MiB measured ~8%
-   * slower and 20–50 MiB more anonymous memory, #7).
+   * slower and 20–50 MiB more anonymous memory, docs/PERFORMANCE.md).
    */
   maxBufferedBytes: number;
   /** Request pipeline depth per peer (blocks): a new peer's, the floor, the ceiling (default 512). */
@@ -144,7 +144,7 @@ export interface ShareOptions {
   trackers?: string[];
   /**
    * Ignored today: the torrent is named after the shared file or folder, because seeding
-   * in place needs the name to match what is on disk (kept for multi-root shares, #5).
+   * in place needs the name to match what is on disk (kept for multi-root shares).
    */
   name?: string;
   /** Piece length; default: chosen from the total size (createTorrent's rule). */
@@ -263,7 +263,7 @@ export interface Session {
   /**
    * Hashes a file or folder into a torrent, seeds it in place (nothing is copied) and
    * publishes it to each UDP tracker's catalog. Exactly one path today: several paths
-   * reject with code 'unsupported' (TODO(#5): multi-root torrents). Sharing the same
+   * reject with code 'unsupported' (multi-root torrents are not built yet). Sharing the same
    * content again returns the existing torrent.
    */
   share(

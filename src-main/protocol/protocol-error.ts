@@ -1,5 +1,5 @@
 /**
- * The one error type every codec throws on bad input (STYLE.md rule 4): a short or
+ * The one error type every codec throws on bad input: a short or
  * oversized message is a ProtocolError with a stable string `code`, never zeros and
  * never a huge allocation. Callers branch on `code`, never on the message text.
  */

@@ -18,7 +18,7 @@ export interface TrackerCatalogEntry {
 
 export interface ServiceDeps {
   openSession: OpenSession;
-  /** Starts the embedded tracker (C's TrackerServer); rejects with EADDRINUSE when taken. */
+  /** Starts the embedded tracker (tracker/server TrackerServer); rejects with EADDRINUSE when taken. */
   startTracker(options: { host: string; port: number }): Promise<EmbeddedTracker>;
   /** Searches one tracker's catalog (docs/PROTOCOL.md catalog extension). */
   searchCatalog(trackerUrl: string, query: string, timeoutMs: number): Promise<TrackerCatalogEntry[]>;

@@ -1,7 +1,7 @@
 /**
  * Persisted settings: `settings.json` in the data folder, `{ version, settings }`,
- * written atomically through D's VersionedJsonStore and passed through migrations on load
- * (STYLE.md rule 14). A file we cannot read (corrupt, or written by a newer version) is
+ * written atomically through the VersionedJsonStore and passed through migrations on load
+ * (CONTRIBUTING.md: persisted data is versioned). A file we cannot read (corrupt, or written by a newer version) is
  * kept beside as `settings.json.bak-<time>` and defaults are used, so a bad file never
  * stops the app from starting.
  */
@@ -92,7 +92,7 @@ export class SettingsStore {
     dataDir: string,
     private readonly defaults: Settings,
   ) {
-    // D's store: atomic writes, saves of one key land in call order.
+    // The store: atomic writes, saves of one key land in call order.
     this.store = new VersionedJsonStore({
       dir: dataDir,
       migrate: (raw) => ({ version: SETTINGS_VERSION, settings: migrateSettings(raw, defaults) }),

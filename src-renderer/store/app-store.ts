@@ -1,6 +1,6 @@
 /**
  * The renderer's state: one zustand store with slices fed by contract events
- * (STYLE.md rule 9: engine → batched snapshots → zustand → components). Actions that
+ * (docs/ARCHITECTURE.md: engine → batched snapshots → zustand → components). Actions that
  * talk to the host live in ./actions.ts; this file is state and pure reducers only.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';

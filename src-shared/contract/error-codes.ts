@@ -1,7 +1,7 @@
 /**
  * Error codes that cross the contract, each with the sentence a user sees. Hosts send
  * `{ code, message }`; the UI shows `describeError(code, message)` and never matches on
- * message text (STYLE.md rule 5).
+ * message text (CONTRIBUTING.md, errors).
  */
 export const ERROR_WORDING = {
   'port-in-use': 'That port is already used by another program. Pick another port in Settings.',

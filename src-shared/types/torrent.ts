@@ -1,7 +1,7 @@
 /**
  * Torrent values as the UI sees them. The engine's snapshot types (src-main/engine/
  * session-api.ts) are these same declarations, imported from here: the contract must not
- * import backend types (STYLE.md rule 2), while the backend may import shared ones. The
+ * import backend types (docs/ARCHITECTURE.md), while the backend may import shared ones. The
  * piece states differ (the engine lists piece sources as numbers, base64 here) and are mapped by
  * `src-main/service`.
  *

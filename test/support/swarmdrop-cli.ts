@@ -62,7 +62,7 @@ export async function buildCli(): Promise<BuiltCli> {
       const absent = commands.filter((c) => !registered.has(c));
       return absent.length === 0
         ? undefined
-        : `swarmdrop ${absent.join(', ')} not registered in src-main/cli/main.ts yet (#5)`;
+        : `swarmdrop ${absent.join(', ')} not registered in src-main/cli/main.ts`;
     },
     remove() {
       removed ??= rm(dir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-// One UI speed run (issue #6): serve the renderer build on 127.0.0.1:0, open it in
+// One UI speed run: serve the renderer build on 127.0.0.1:0, open it in
 // headless Chromium with the scripted host installed before the app loads, select the
 // 50 000-piece torrent so its piece map is on screen, then let `runInPage` push batches
 // for `durationMs` and collect the timings. No engine: this measures the renderer only.

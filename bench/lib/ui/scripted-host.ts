@@ -1,4 +1,4 @@
-// The page side of the UI speed figure (issue #6). Both functions are serialised by
+// The page side of the UI speed figure. Both functions are serialised by
 // Playwright and run inside Chromium, so each is self-contained: no imports, no closures
 // over this module. `installScriptedHost` stands in for the Electron preload bridge
 // (`window.swarmdrop`: invoke/on) with 500 scripted torrents and one 50 000-piece detail;

@@ -213,7 +213,7 @@ export class PeerConnection extends PeerSender {
 
   /**
    * The download path: with a `pieceSink`, blocks go straight there (no message object or
-   * event per block, #7); without one they are 'piece' and 'message' events like the rest.
+   * event per block, docs/PERFORMANCE.md); without one they are 'piece' and 'message' events like the rest.
    */
   private handlePiece(index: number, begin: number, block: Uint8Array): void {
     if (this.closeInfo) return;

@@ -1,7 +1,7 @@
 // One read buffer shared by every outgoing socket (Node's `onread` option) instead of a
 // fresh 64 KiB Buffer per read. At hundreds of MB/s those per-read ArrayBuffers are what
 // drives the garbage collector: each adds external memory, and V8 answers with a full
-// mark-compact every few MiB of traffic (issue #7 profile). Node's `net.Server` has no
+// mark-compact every few MiB of traffic (docs/PERFORMANCE.md). Node's `net.Server` has no
 // `onread`, so incoming sockets keep 'data' events.
 //
 // Sharing is safe because a read and its callback run back to back on the main thread:

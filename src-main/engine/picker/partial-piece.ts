@@ -6,7 +6,7 @@
  * Allocation-free outside endgame: a block's first request is a string reference and a
  * number in typed arrays, not an object per request. A request lives for a network round
  * trip, long enough to be alive at a minor GC; V8 then promotes it, and the old generation
- * filled with dead requests until a full GC — leecher memory grew with the file size (#7).
+ * filled with dead requests until a full GC — leecher memory grew with the file size (docs/PERFORMANCE.md).
  */
 export const BLOCK_FREE = 0;
 export const BLOCK_REQUESTED = 1;

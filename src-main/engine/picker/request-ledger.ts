@@ -27,7 +27,7 @@ export class RequestLedger {
   /**
    * Finished PartialPieces kept for the next pieces. A piece is in flight for tens of ms,
    * long enough to be promoted by a minor GC, so a fresh one per piece filled the old
-   * generation with dead ones (#7).
+   * generation with dead ones (docs/PERFORMANCE.md).
    */
   private readonly idlePartials: PartialPiece[] = [];
   /** Reused list of peer ids (receive, finish): no array per block. */

@@ -1,5 +1,5 @@
 /**
- * Resume data of one torrent and its migrations (STYLE.md rule 14). `migrateResume` is
+ * Resume data of one torrent and its migrations (CONTRIBUTING.md: persisted data is versioned). `migrateResume` is
  * pure: raw JSON of any known version in, the current record out, or a typed
  * VersionedDataError; the engine then re-checks that torrent instead of trusting it.
  *

@@ -1,11 +1,11 @@
 /**
- * A folder of versioned JSON documents, one file per key (STYLE.md rule 14: persisted
+ * A folder of versioned JSON documents, one file per key (CONTRIBUTING.md: persisted
  * data carries a version and passes through tested migrations). The store owns the I/O:
  * atomic replacement, per-key serialised saves (a slow older save never lands after a
  * newer one), parallel bounded loading. The caller owns the schema: `migrate(raw)` turns
  * whatever JSON is found into the current shape or throws a VersionedDataError.
  *
- * Used by resume data (resume-store.ts) and meant for app settings (issue #6).
+ * Used by resume data (resume-store.ts) and app settings (service/settings-store.ts).
  */
 import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';

@@ -7,7 +7,7 @@ import type { Torrent } from '../torrent/torrent.ts';
 import { EngineError, type EngineSession } from './engine-session.ts';
 
 /**
- * `Session.share`: hash the user's file or folder into a torrent (A's createTorrent,
+ * `Session.share`: hash the user's file or folder into a torrent (engine/create's createTorrent,
  * off-thread), seed it in place (savePath = its parent folder: nothing is copied), and
  * publish it to each UDP tracker's catalog once that tracker has seen us as a seeder
  * (the catalog only accepts entries from an address that seeds them).
@@ -19,7 +19,7 @@ export async function shareTorrent(
   onProgress?: (p: ShareProgress) => void,
 ): Promise<ShareResult> {
   if (paths.length !== 1) {
-    // TODO(#5): several paths in one torrent need a storage that maps files to arbitrary
+    // Not yet: several paths in one torrent need a storage that maps files to arbitrary
     // absolute paths; FileStorage keeps every file under savePath/name.
     throw new EngineError(
       'unsupported',

@@ -4,7 +4,7 @@
  * FileStorage writes through it per file: a buffered write holds the file's inode lock for
  * its whole length, so parallel writes to one file gain nothing, and the threads waiting
  * for the lock spin on it (rwsem_spin_on_owner), which cost ~15% of the write threads'
- * CPU at full speed (issue #7 profile). A failed task does not affect the next.
+ * CPU at full speed (docs/PERFORMANCE.md). A failed task does not affect the next.
  */
 export class SerialByKey {
   private readonly tails = new Map<string, Promise<void>>();

@@ -1,5 +1,5 @@
 /**
- * Hand-run micro-benchmark (no assertions; `npm run bench` owns tracked figures, #7):
+ * Hand-run micro-benchmark (no assertions; `npm run bench` owns tracked figures):
  * FileStorage piece writes, then upload-style block reads with and without ReadCache.
  *
  *   npx esbuild src-main/engine/storage/storage-benchmark.ts --bundle --platform=node \

@@ -1,5 +1,5 @@
 /**
- * The one test suite every Storage implementation passes (STYLE.md rule 7). A test file
+ * The one test suite every Storage implementation passes (CONTRIBUTING.md). A test file
  * calls `defineStorageContract(name, factory)`; the factory builds a fresh storage for a
  * layout and gives the suite a back door to the stored files (to check bytes landed in the
  * right file at the right offset, independent of the read path).

@@ -1,5 +1,5 @@
 /**
- * The engine's view of a torrent's payload on disk (STYLE.md rule 7: storage is an
+ * The engine's view of a torrent's payload on disk (storage is an
  * interface; one contract suite in storage-contract.ts runs against every implementation).
  *
  * The engine assembles a piece in memory, verifies its SHA-1 (BEP 3), then hands the whole

@@ -298,7 +298,7 @@ export class ActiveTransfer {
     this.uploader.pumpAll(this.o.peers());
   }
 
-  /** Applies F's choker: tit-for-tat slots plus one optimistic unchoke (BEP 3 practice). */
+  /** Applies the choker (choker/NOTES.md): tit-for-tat slots plus one optimistic unchoke (BEP 3 practice). */
   rechoke(): void {
     if (this.closed) return;
     const { ctx } = this.o;

@@ -5,7 +5,7 @@
  * V8 copies into shared memory with relaxed atomic stores: a word at a time when source and
  * destination are equally aligned modulo 8, but byte by byte otherwise. A block payload sits
  * 13 bytes into its wire message, so its alignment in the socket read buffer is arbitrary,
- * and the byte loop cost ~250 ms of main-thread CPU per GiB received (#7 profile: most of
+ * and the byte loop cost ~250 ms of main-thread CPU per GiB received (docs/PERFORMANCE.md; profile: most of
  * `v8::internal::relaxed_memmove`). Staging an unequally aligned copy through a plain
  * buffer at the destination's alignment (one true memcpy, then one word copy) costs ~50 ms.
  */

@@ -53,7 +53,7 @@ export class Downloader {
   private readonly refills = new MicrotaskBatch<TorrentPeer>((peer) => {
     if (!this.closed) this.fill(peer);
   });
-  /** Reused per refill and per block: the hot path allocates nothing per request (#7). */
+  /** Reused per refill and per block: the hot path allocates nothing per request (docs/PERFORMANCE.md). */
   private readonly requestBatch = new BlockRefBatch();
   private readonly cancelScratch: CancelRequest[] = [];
   private closed = false;

@@ -62,7 +62,7 @@ export interface TorrentContext {
 
 /**
  * The key a peer is banned under: its IP, except on loopback, where every test peer
- * shares 127.0.0.1 and the listen port tells them apart (F's BanPolicy notes).
+ * shares 127.0.0.1 and the listen port tells them apart (ban/NOTES.md).
  */
 export function banKey(host: string, listenPort: number): string {
   const loopback = host === '::1' || host.startsWith('127.');

@@ -12,7 +12,7 @@ export interface ResumeInput {
   pieceCount: number;
   /** Verified pieces; null = none known. */
   have: Bitfield | null;
-  /** Size and mtime of each file when `have` was taken (D's change detection). */
+  /** Size and mtime of each file when `have` was taken (resume/file-change.ts). */
   files: FileStamp[];
   uploadedBytes: number;
   downloadedBytes: number;
@@ -21,7 +21,7 @@ export interface ResumeInput {
   trackers: string[][];
 }
 
-/** D's resume record (current version) for a torrent's state. */
+/** The resume record (current version) for a torrent's state. */
 export function buildResumeRecord(t: ResumeInput): ResumeRecord {
   const have = t.have && t.have.length === t.pieceCount ? t.have : new Bitfield(t.pieceCount);
   const record: ResumeRecord = {

@@ -13,7 +13,7 @@ export interface TrackerLinkOptions {
 }
 
 /**
- * A torrent's trackers: C's Announcer (BEP 12 tiers, BEP 15 retransmits, re-announce at
+ * A torrent's trackers: tracker/client's Announcer (BEP 12 tiers, BEP 15 retransmits, re-announce at
  * the tracker's interval) configured from the session; no announcer at all for a
  * trackerless torrent (peers then come from magnet `x.pe`, PEX and incoming).
  */

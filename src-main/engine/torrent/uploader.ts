@@ -117,7 +117,7 @@ export class Uploader {
       const first = run[0]!;
       const last = run[run.length - 1]!;
       const runBytes = last.begin + last.length - first.begin;
-      // Token bucket (F): debit now, send once the debt is repaid.
+      // Token bucket (rate/token-bucket.ts): debit now, send once the debt is repaid.
       const waitMs = this.o.limiter.take(runBytes);
       if (waitMs > 0) peer.sendHoldUntilMs = nowMs + waitMs;
       peer.readsInFlight++;
@@ -145,7 +145,7 @@ export class Uploader {
   /**
    * A run goes into a recycled window-sized buffer, given back once the socket has flushed
    * it: a fresh ArrayBuffer per run made the seeder's GC run a full mark-compact every few
-   * MiB sent (issue #7 profile). That holds for runs shorter than a window too: a leecher
+   * MiB sent (docs/PERFORMANCE.md). That holds for runs shorter than a window too: a leecher
    * asks for a piece in several request batches, and sending those through the read cache
    * cost a fresh 1 MiB window per piece, ~0.5 GB/s of buffers for the GC to find and a
    * mark-compact every 30 ms (`--trace-gc-verbose`). The page cache already reads ahead.

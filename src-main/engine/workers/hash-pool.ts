@@ -1,4 +1,4 @@
-// SHA-1 off the main thread (DESIGN.md: hashing gigabytes must not freeze the window).
+// SHA-1 off the main thread (docs/ARCHITECTURE.md, threads: hashing gigabytes must not freeze the window).
 // A fixed pool of worker_threads, one per core by default; jobs queue when all are busy.
 // The worker is inline source run with `eval: true`, so it behaves the same under vitest
 // (TypeScript sources, no build) and in the esbuild bundle (no separate worker file to ship).

@@ -1,5 +1,5 @@
 // Random mutations of valid .torrent files: parsing must either succeed or throw a
-// ProtocolError — never another exception, a hang or a huge allocation (STYLE.md rule 4).
+// ProtocolError — never another exception, a hang or a huge allocation (protocol-error.ts).
 import { describe, expect, it } from 'vitest';
 import { ProtocolError } from '../protocol-error.ts';
 import { encodeTorrent } from './encode-torrent.ts';

@@ -1,4 +1,4 @@
-// File paths in metainfo come from strangers (DESIGN.md, security model). BEP 3 gives a
+// File paths in metainfo come from strangers (docs/ARCHITECTURE.md, security model). BEP 3 gives a
 // multi-file torrent's paths as lists of components below the torrent's folder; a hostile
 // torrent can put `..`, an absolute path, a separator inside a component or a Windows
 // device name there to write outside the download folder or to hang a Windows client.

@@ -180,7 +180,7 @@ export function encodeAnnounceResponse(res: AnnounceResponse, family: IpFamily):
 /**
  * The same response from peers already compact (BEP 23 entries back to back, a multiple
  * of `compactPeerBytes(family)` long): a tracker keeps its peers that way, so an answer is
- * one allocation and one copy, with no text address parsed per peer per announce (#7).
+ * one allocation and one copy, with no text address parsed per peer per announce (docs/PERFORMANCE.md).
  */
 export function encodeAnnounceResponseCompact(
   res: Omit<AnnounceResponse, 'peers'>,

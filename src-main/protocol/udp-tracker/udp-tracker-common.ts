@@ -33,7 +33,7 @@ export type ActionCode = (typeof Action)[keyof typeof Action];
 export const MAX_DATAGRAM_BYTES = 1472;
 
 /**
- * Responses we build stay at or below this size (issue #4: "each datagram under ~1400
+ * Responses we build stay at or below this size (so that "each datagram under ~1400
  * bytes"), leaving room for IPv6 + UDP headers and tunnels under a 1500-byte MTU.
  */
 export const MAX_RESPONSE_BYTES = 1400;

@@ -4,7 +4,7 @@
  * The download path fills one of these per pipeline refill and encodes it straight into
  * REQUEST messages. At ~50 000 blocks/s an object per request (and another per wire
  * reference) was most of the leecher's garbage, and every minor GC promoted whatever was
- * alive into the old generation, so memory grew with the file size (#7).
+ * alive into the old generation, so memory grew with the file size (docs/PERFORMANCE.md).
  */
 export class BlockRefBatch {
   private refs: Uint32Array;

@@ -8,7 +8,7 @@
 //
 // A straddling PIECE is assembled in a buffer the decoder reuses: with 256 KiB reads
 // nearly every read ends inside a block, and a fresh 16 KiB buffer each time was the
-// leecher's largest source of garbage (64 MB of ArrayBuffers per GiB, #7). That is safe
+// leecher's largest source of garbage (64 MB of ArrayBuffers per GiB, docs/PERFORMANCE.md). That is safe
 // because a piece block is already a view its listener must copy before returning (it
 // usually points into the socket's reused read buffer); other messages keep their own
 // buffers, since their payloads may be kept.

@@ -10,14 +10,14 @@
  * reuse it, and at most the 2 minutes BEP 15 lets a tracker accept it. An id is never
  * valid again after that, so a captured id cannot be reused later.
  *
- * The HMAC was the largest cost of an announce after the syscalls (#7), and a client sends
+ * The HMAC was the largest cost of an announce after the syscalls (docs/PERFORMANCE.md), and a client sends
  * connect then announce (then more announces and scrapes within the id's life) from one
  * address and port. So the ids this class computed are remembered per address and port in
  * a small direct-mapped cache: a request whose id equals the remembered one for its source,
  * issued in a still-accepted bucket, is accepted without recomputing. It is a cache of our
  * own HMAC outputs, never of what clients send, so it accepts exactly what recomputing
  * would. Its slots are typed arrays found by a seeded hash of address and port: checking
- * an id builds no key string and looks up no Map (#7), and a source that lands on a busy
+ * an id builds no key string and looks up no Map, and a source that lands on a busy
  * slot only evicts its occupant, which then pays one HMAC again.
  */
 import { createHmac, randomBytes as nodeRandomBytes } from 'node:crypto';

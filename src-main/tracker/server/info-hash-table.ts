@@ -1,5 +1,5 @@
 /**
- * A map from 20-byte info-hashes to values, for the tracker's announce path (#7): a key is
+ * A map from 20-byte info-hashes to values, for the tracker's announce path (docs/PERFORMANCE.md): a key is
  * looked up where it lies (in the received datagram), so an announce builds no hex string
  * and no Map key to find its swarm. Keys are packed back to back in one buffer with their
  * values at the same dense index, and an open-addressing table (linear probing, at most

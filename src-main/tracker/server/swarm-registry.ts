@@ -62,7 +62,7 @@ export interface SwarmSnapshot {
 }
 
 export class SwarmRegistry {
-  /** Swarms by info-hash bytes: an announce finds its swarm without a hex key (#7). */
+  /** Swarms by info-hash bytes: an announce finds its swarm without a hex key. */
   private readonly swarms: InfoHashTable<Swarm>;
   private peerCount = 0;
   /** The indices of the last pick. */
@@ -196,13 +196,13 @@ export class SwarmRegistry {
     // random offset, is cut into `want` strides of (nearly) equal length and one peer is
     // drawn from each. Every peer is equally likely to be chosen, the picks are distinct
     // without a mark array, and they come in list order, so copying their entries sweeps
-    // the packed buffer forwards instead of jumping around it (#7).
+    // the packed buffer forwards instead of jumping around it.
     const n = available;
     const random = this.options.random;
     const start = Math.floor(random() * n);
     // The offset within each stride comes from a xorshift32 seeded by one more injected
     // draw: calling the injected `random` once per stride returned every draw as a boxed
-    // heap number, half the garbage of an announce (~0.7 KB at numwant 50, #7).
+    // heap number, half the garbage of an announce (~0.7 KB at numwant 50).
     let x = Math.floor(random() * 0x1_0000_0000) | 0 || 1;
     for (let k = 0; k < want; k++) {
       const lo = Math.floor((k * n) / want);

@@ -1,5 +1,5 @@
 /**
- * One swarm's peers, laid out for the announce hot path (#7): per address family, the
+ * One swarm's peers, laid out for the announce hot path (docs/PERFORMANCE.md): per address family, the
  * peers' compact entries (BEP 23: 6 bytes IPv4, 18 bytes IPv6) packed back to back in one
  * buffer, their seeder flags and last-seen times in typed arrays at the same index, and an
  * open-addressing hash table from entry bytes to index. A peer *is* its compact entry

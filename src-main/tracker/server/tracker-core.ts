@@ -105,7 +105,7 @@ export interface TrackerSnapshot {
 /**
  * Announce replies (~320 bytes) from node's 8 KiB Buffer pool: a fresh Uint8Array each
  * was its own off-heap allocation, and freeing those in every scavenge lengthened the GC
- * pauses that set the tracker's p99 latency (#7). The codec writes every byte.
+ * pauses that set the tracker's p99 latency. The codec writes every byte.
  */
 const allocateReply = (lengthBytes: number): Uint8Array => Buffer.allocUnsafe(lengthBytes);
 
@@ -190,7 +190,7 @@ export class TrackerCore {
     // A ProtocolError from here on (decoding) drops the datagram as malformed (see handle).
     if (peekRequestAction(bytes) === Action.announce) {
       // Announces, nearly all of a tracker's traffic, are read in place into one reused
-      // request: no request objects, and the info-hash is looked up where it lies (#7).
+      // request: no request objects, and the info-hash is looked up where it lies.
       // Nothing reads the request after this call returns (it keeps the last datagram
       // referenced until the next announce replaces it: one small buffer).
       const req = decodeAnnounceRequestInPlace(bytes, this.announce);
@@ -247,7 +247,7 @@ export class TrackerCore {
   /**
    * The sender's normalised IP and family. A client's datagrams come in runs (connect,
    * announce, scrape), so the last answer is kept: it saves three regex passes per datagram
-   * and lets the peers of one address share one string instead of one each (#7).
+   * and lets the peers of one address share one string instead of one each.
    */
   private source(address: string): { ip: string; family: IpFamily } {
     if (address === this.lastSource.address) return this.lastSource;

@@ -21,7 +21,7 @@ export interface TrackerServerOptions extends TrackerOptions {
   /**
    * Socket receive and send buffers asked of the kernel. Default 8 MiB each: a default
    * ~208 KiB receive buffer holds ~1500 announces, so a burst that arrives while the event
-   * loop is busy (a GC pause, a sweep) overflowed it and the kernel dropped datagrams (#7).
+   * loop is busy (a GC pause, a sweep) overflowed it and the kernel dropped datagrams.
    * Linux caps the request at net.core.rmem_max / wmem_max (often 4 MiB; 208 KiB on some
    * distributions) unless raised with sysctl; `bufferSizes()` reports what was granted.
    */
@@ -51,7 +51,7 @@ type Lookup = (hostname: string, options: LookupOneOptions, callback: LookupCall
 /**
  * dgram passes the destination of every send through dns.lookup, which answers even an IP
  * literal on the next tick: a closure and a deferred callback per reply, and the reply
- * itself waits for the tick queue (#7). A tracker only ever replies to the literal source
+ * itself waits for the tick queue. A tracker only ever replies to the literal source
  * address of a datagram, so a literal is answered at once; a name still goes to dns.lookup.
  * The last literal is remembered: a client's datagrams come in runs from one address.
  */
@@ -121,7 +121,7 @@ export class TrackerServer {
       const reply = this.core.handle(msg, rinfo);
       // No completion callback: dgram answers a send that finished at once (nearly all of
       // them) by queueing the callback with process.nextTick, so every reply cost a tick
-      // and a run of the tick queue after each datagram (#7). A reply that fails to send is
+      // and a run of the tick queue after each datagram. A reply that fails to send is
       // then not counted; to the client it is a lost datagram, which BEP 15 retransmits.
       if (reply) socket.send(reply, rinfo.port, rinfo.address);
     });

@@ -24,7 +24,7 @@ function electronBinary() {
   try {
     pkgDir = path.dirname(require.resolve('electron/package.json'));
   } catch {
-    return { binary: null, reason: 'the optional electron package is not installed', pkgDir: null };
+    return { binary: null, reason: 'the electron package is not installed', pkgDir: null };
   }
   const pathFile = path.join(pkgDir, 'path.txt');
   if (existsSync(pathFile)) {

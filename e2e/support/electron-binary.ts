@@ -1,4 +1,4 @@
-/** Where the Electron binary is, if the optional package and its binary are installed. */
+/** Where the Electron binary is, if the electron package (a devDependency) has downloaded it. */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';

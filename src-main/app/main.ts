@@ -2,18 +2,27 @@
  * The Electron main process: one instance, one window, the real engine through the
  * service, IPC as the contract's transport, tray, notifications, magnet/.torrent
  * hand-off. The only electron importer besides its siblings (docs/ARCHITECTURE.md).
+ * Each behaviour lives in its own module with Electron passed in, so it is unit-tested
+ * against a small fake; this file only wires the real Electron objects to them.
  */
-import { app, BrowserWindow, dialog, Menu, Notification, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, shell, Tray } from 'electron';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AppService } from '../service/app-service.ts';
 import { parseHostFlags } from '../service/host-flags.ts';
 import { realServiceDeps } from '../service/real-deps.ts';
-import type { ServiceConnection } from '../service/service-connection.ts';
-import { createMainWindow, installSessionPolicy, lockDownContents } from './main-window.ts';
+import type { StatusInfo } from '../../src-shared/types/app-info.ts';
+import type { AppNotification } from '../../src-shared/types/notification.ts';
+import { appMenuTemplate } from './app-menu.ts';
+import { installCloseToTray } from './close-to-tray.ts';
+import { notifyCompletion } from './completion-notifier.ts';
 import { attachIpc } from './ipc-host.ts';
-import { launchRequests } from './launch-args.ts';
+import { LaunchHandOff } from './launch-hand-off.ts';
+import { createMainWindow, installSessionPolicy, lockDownContents } from './main-window.ts';
+import { runOncePerDataDir } from './once-marker.ts';
+import { installQuitGate } from './quit-gate.ts';
+import { shellCommands } from './shell-commands.ts';
 import { AppTray } from './tray.ts';
 
 // dist/app/main.cjs → dist/renderer, assets/ beside dist/.
@@ -21,12 +30,17 @@ const distDir = path.resolve(__dirname, '..');
 const rendererIndex = path.join(distDir, 'renderer', 'index.html');
 const preload = path.join(__dirname, 'preload.cjs');
 const iconPath = path.join(distDir, '..', 'assets', 'icon.png');
+/** How long a quit waits for stopped announces and the last resume save. */
+const QUIT_TIMEOUT_MS = 8_000;
 
 let win: BrowserWindow | null = null;
 let service: AppService | null = null;
-let host: ServiceConnection | null = null;
-let tray: AppTray | null = null;
-const pending: string[] = [];
+let tray: AppTray<Electron.Menu> | null = null;
+
+const handOff = new LaunchHandOff({
+  readFile: (file) => readFile(file),
+  onRefused: (what, reason) => console.error(`swarmdrop: could not add ${what}: ${reason}`),
+});
 
 function showWindow(): void {
   if (!win || win.isDestroyed()) return;
@@ -35,101 +49,126 @@ function showWindow(): void {
   win.focus();
 }
 
-/** Magnets and .torrent files from argv go through the same contract as the UI's. */
-async function handOff(argv: readonly string[]): Promise<void> {
-  if (!host) {
-    pending.push(...argv);
-    return;
-  }
-  const { magnets, torrentFiles } = launchRequests(argv);
-  for (const uri of magnets) await host.invoke('add', { source: { kind: 'magnet', uri } });
-  for (const file of torrentFiles) {
-    const bytes = await readFile(file).catch(() => null);
-    if (bytes) await host.invoke('add', { source: { kind: 'torrent-file', bytesBase64: bytes.toString('base64'), fileName: path.basename(file) } });
-  }
-}
-
-async function start(): Promise<void> {
-  const flags = launchFlags;
+async function start(dataDir: string): Promise<void> {
   installSessionPolicy();
-  app.on('web-contents-created', (_e, contents) => lockDownContents(contents, pathToFileURL(rendererIndex).href));
-  Menu.setApplicationMenu(null);
-  const dataDir = flags.dataDir ?? app.getPath('userData');
-  service = await AppService.open(
+  app.on('web-contents-created', (_e, contents) =>
+    lockDownContents(contents, pathToFileURL(rendererIndex).href),
+  );
+  const template = appMenuTemplate(process.platform);
+  Menu.setApplicationMenu(template ? Menu.buildFromTemplate(template) : null);
+  const opened = await AppService.open(
     {
       host: 'electron',
       version: app.getVersion(),
       dataDir,
-      defaultDownloadDir: flags.dataDir ? path.join(flags.dataDir, 'downloads') : path.join(app.getPath('downloads'), 'Swarmdrop'),
-      overrides: flags.overrides,
-      hostCommands: {
-        async pickPaths({ kind }) {
-          if (!win) return { paths: [] };
-          const r = await dialog.showOpenDialog(win, {
-            title: kind === 'torrent' ? 'Open a .torrent file' : kind === 'download-dir' ? 'Choose a folder' : 'Share',
-            properties:
-              kind === 'files' ? ['openFile', 'multiSelections'] : kind === 'torrent' ? ['openFile'] : ['openDirectory', 'createDirectory'],
-            ...(kind === 'torrent' ? { filters: [{ name: 'Torrent files', extensions: ['torrent'] }] } : {}),
-          });
-          return { paths: r.canceled ? [] : r.filePaths };
+      defaultDownloadDir: launchFlags.dataDir
+        ? path.join(launchFlags.dataDir, 'downloads')
+        : path.join(app.getPath('downloads'), 'Swarmdrop'),
+      overrides: launchFlags.overrides,
+      hostCommands: shellCommands(
+        {
+          showOpenDialog: (options) =>
+            win ? dialog.showOpenDialog(win, options) : Promise.resolve({ canceled: true, filePaths: [] }),
+          showItemInFolder: (p) => shell.showItemInFolder(p),
+          openPath: (p) => shell.openPath(p),
         },
-        async openPath({ id, reveal }) {
-          const d = service!.session.detail(id);
-          const target = path.join(d.summary.savePath, d.summary.name);
-          if (reveal) shell.showItemInFolder(target);
-          else await shell.openPath(target);
-          return null;
-        },
-      },
+        (id) => opened.session.detail(id).summary,
+      ),
     },
     realServiceDeps(),
   );
-  win = createMainWindow({ preload, rendererIndex, icon: iconPath });
-  win.on('closed', () => {
+  service = opened;
+  tray = new AppTray<Electron.Menu>(
+    {
+      createTray(file) {
+        const image = nativeImage.createFromPath(file);
+        return image.isEmpty() ? null : new Tray(image.resize({ width: 18, height: 18 }));
+      },
+      buildMenu: (t) => Menu.buildFromTemplate(t),
+      platform: process.platform,
+    },
+    iconPath,
+    showWindow,
+    () => app.quit(),
+  );
+  const window = createMainWindow({ preload, rendererIndex, icon: iconPath });
+  win = window;
+  window.on('closed', () => {
     win = null;
   });
-  attachIpc(service, win, rendererIndex);
-  tray = new AppTray(iconPath, showWindow, () => app.quit());
-  host = service.connect((event, payload) => {
-    if (event === 'status') tray?.update(payload as Parameters<AppTray['update']>[0]);
-    if (event === 'notification' && Notification.isSupported() && service?.settings.notifyOnComplete) {
-      const n = payload as { kind: string; name: string };
-      if (n.kind === 'download-complete') new Notification({ title: 'Download complete', body: n.name }).show();
+  installCloseToTray({
+    window,
+    keepSharing: () => opened.settings.keepSharingWhenClosed,
+    hasTray: () => tray?.present ?? false,
+    quitting: () => quitGate.quitting,
+    quit: () => app.quit(),
+    noticeOnce: () =>
+      runOncePerDataDir(dataDir, 'close-to-tray-notice', () => {
+        if (!Notification.isSupported()) return;
+        new Notification({
+          title: 'Swarmdrop is still sharing',
+          body: 'It keeps running in the tray. Choose Quit there to stop sharing (Settings: "Keep sharing when the window is closed").',
+        }).show();
+      }),
+  });
+  attachIpc(ipcMain, opened, window, rendererIndex);
+  const host = opened.connect((event, payload) => {
+    if (event === 'status') tray?.update(payload as StatusInfo);
+    if (event === 'notification') {
+      notifyCompletion(
+        {
+          isSupported: () => Notification.isSupported(),
+          create: (options) => new Notification(options),
+          enabled: () => opened.settings.notifyOnComplete,
+          showWindow,
+        },
+        payload as AppNotification,
+      );
     }
   });
-  await handOff(pending.splice(0));
+  await handOff.attach(host);
 }
 
 // One instance per data folder: `--data-dir` makes a separate instance (tests run two).
 const launchFlags = parseHostFlags(process.argv.slice(1));
 if (launchFlags.dataDir) app.setPath('userData', launchFlags.dataDir);
 
+const quitGate = installQuitGate({
+  app,
+  close: async () => {
+    tray?.close();
+    await service?.close();
+  },
+  timeoutMs: QUIT_TIMEOUT_MS,
+  onProblem: (problem, err) => console.error(`swarmdrop: quit: ${problem}`, err ?? ''),
+});
+
 if (!app.requestSingleInstanceLock()) {
-  // Another Swarmdrop runs: it receives our argv through 'second-instance'.
-  app.quit();
+  // Another Swarmdrop runs on this data folder: it receives our argv through
+  // 'second-instance', so a magnet or .torrent opened here lands there.
+  app.exit(0);
 } else {
   app.on('second-instance', (_e, argv) => {
     showWindow();
-    void handOff(argv);
+    void handOff.handle(argv);
   });
   app.on('open-url', (event, url) => {
     event.preventDefault();
-    void handOff([url]);
+    void handOff.handle([url]);
   });
   app.on('open-file', (event, file) => {
     event.preventDefault();
-    void handOff([file]);
+    void handOff.handle([file]);
   });
+  // The window hides instead of closing while sharing goes on (close-to-tray.ts); when
+  // it does close for real, quitting goes through the quit gate.
   app.on('window-all-closed', () => app.quit());
-  app.on('before-quit', () => {
-    tray?.close();
-    void service?.close();
-  });
+  app.on('activate', showWindow);
   app.setAsDefaultProtocolClient('magnet');
-  pending.push(...process.argv.slice(1));
+  void handOff.handle(process.argv.slice(1));
   app
     .whenReady()
-    .then(start)
+    .then(() => start(launchFlags.dataDir ?? app.getPath('userData')))
     .catch((err: unknown) => {
       console.error('swarmdrop: could not start:', err);
       app.exit(1);

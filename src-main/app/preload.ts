@@ -17,7 +17,8 @@ ipcRenderer.on(IPC_EVENT, (_e: IpcRendererEvent, ...args: unknown[]) => {
 });
 
 const bridge = {
-  invoke: (command: string, request: unknown) => ipcRenderer.invoke(IPC_INVOKE, String(command), request) as Promise<ResultEnvelope>,
+  invoke: (command: string, request: unknown) =>
+    ipcRenderer.invoke(IPC_INVOKE, String(command), request) as Promise<ResultEnvelope>,
   on(event: string, listener: Listener) {
     const name = String(event);
     let set = listeners.get(name);
@@ -28,6 +29,8 @@ const bridge = {
     };
   },
   pathForFile: (file: unknown) => {
+    // The renderer is untrusted: anything but a real File gets no path.
+    if (!(file instanceof File)) return '';
     try {
       return webUtils.getPathForFile(file);
     } catch {

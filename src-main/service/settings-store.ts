@@ -29,6 +29,7 @@ export function defaultSettings(downloadDir: string): Settings {
     rateLimits: { downloadBps: 0, uploadBps: 0 },
     theme: 'system',
     notifyOnComplete: true,
+    keepSharingWhenClosed: true,
   };
 }
 

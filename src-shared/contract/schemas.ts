@@ -50,6 +50,7 @@ const settingsShape = z.object({
   rateLimits: z.object({ downloadBps: bytesPerSecond, uploadBps: bytesPerSecond }).strict(),
   theme: z.enum(['system', 'light', 'dark']),
   notifyOnComplete: z.boolean(),
+  keepSharingWhenClosed: z.boolean(),
 });
 export const settingsSchema = settingsShape.strict();
 

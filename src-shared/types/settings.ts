@@ -25,6 +25,8 @@ export interface Settings {
   theme: Theme;
   /** Show a notification when a download completes. */
   notifyOnComplete: boolean;
+  /** Desktop app: closing the window hides it and sharing goes on from the tray. */
+  keepSharingWhenClosed: boolean;
 }
 
 /**

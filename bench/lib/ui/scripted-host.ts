@@ -116,6 +116,7 @@ export function installScriptedHost(args: { torrents: number; pieces: number }):
     rateLimits: { downloadBps: 0, uploadBps: 0 },
     theme: 'dark',
     notifyOnComplete: false,
+    keepSharingWhenClosed: true,
   };
   const all = Array.from({ length: args.torrents }, (_, i) => summary(i, 0));
   g.swarmdrop = {

@@ -7,11 +7,26 @@ export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   icon?: IconName;
 }
 
-export function Button({ variant = 'secondary', size = 'md', icon, children, className, type = 'button', ...rest }: ButtonProps): ReactElement {
+export function Button({
+  variant = 'secondary',
+  size = 'md',
+  icon,
+  children,
+  className,
+  type = 'button',
+  ...rest
+}: ButtonProps): ReactElement {
   return (
-    <button type={type} className={`btn btn-${variant} btn-${size}${children ? '' : ' btn-icon'}${className ? ` ${className}` : ''}`} {...rest}>
+    <button
+      type={type}
+      className={`btn btn-${variant} btn-${size}${children ? '' : ' btn-icon'}${className ? ` ${className}` : ''}`}
+      // The label stays the button's name even where a narrow layout shows only the icon.
+      aria-label={typeof children === 'string' ? children : undefined}
+      {...rest}
+    >
       {icon && <Icon name={icon} size={size === 'sm' ? 14 : 16} />}
-      {children}
+      {/* A text label in its own span, so narrow layouts can hide it visually while it stays the button's name. */}
+      {typeof children === 'string' && icon ? <span className="btn-label">{children}</span> : children}
     </button>
   );
 }

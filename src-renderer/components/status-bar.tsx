@@ -1,9 +1,14 @@
 import type { ReactElement } from 'react';
 import { useApp } from '../app-context.tsx';
-import { formatRate } from '../../src-shared/util/format.ts';
+import { formatRate, plural } from '../../src-shared/util/format.ts';
 import { Icon } from './icons.tsx';
 
-const TRACKER_TEXT = { none: 'No tracker', idle: 'Tracker ready', ok: 'Tracker OK', error: 'Tracker not answering' } as const;
+const TRACKER_TEXT = {
+  none: 'No tracker',
+  idle: 'Tracker ready',
+  ok: 'Tracker OK',
+  error: 'Tracker not answering',
+} as const;
 
 export function StatusBar(): ReactElement {
   const status = useApp((s) => s.status);
@@ -15,7 +20,8 @@ export function StatusBar(): ReactElement {
     <footer className="status-bar" role="status">
       {connection !== 'open' ? (
         <span className="status-item warn">
-          <span className="dot dot-error" /> {connection === 'closed' ? 'Disconnected (access denied)' : 'Connecting to Swarmdrop…'}
+          <span className="dot dot-error" />{' '}
+          {connection === 'closed' ? 'Disconnected (access denied)' : 'Connecting to Swarmdrop…'}
         </span>
       ) : (
         <>
@@ -26,17 +32,20 @@ export function StatusBar(): ReactElement {
             <Icon name="up" size={12} /> {formatRate(status?.upRateBps ?? 0)}
           </span>
           <span className="status-item" title="Connected peers">
-            <Icon name="users" size={12} /> {status?.connectedPeers ?? 0} peers
+            <Icon name="users" size={12} /> {plural(status?.connectedPeers ?? 0, 'peer')}
           </span>
           <span className="status-item" title={trackerError ?? undefined}>
-            <span className={`dot dot-${state === 'ok' ? 'ok' : state === 'error' ? 'error' : 'idle'}`} /> {TRACKER_TEXT[state]}
+            <span className={`dot dot-${state === 'ok' ? 'ok' : state === 'error' ? 'error' : 'idle'}`} />{' '}
+            {TRACKER_TEXT[state]}
             {state === 'error' && trackerError ? `: ${trackerError}` : ''}
           </span>
         </>
       )}
       <span className="spacer" />
-      {info?.embeddedTracker.running && <span className="status-item muted">Built-in tracker :{info.embeddedTracker.port}</span>}
-      <span className="status-item muted" title="Port peers connect to">
+      {info?.embeddedTracker.running && (
+        <span className="status-item muted status-extra">Built-in tracker :{info.embeddedTracker.port}</span>
+      )}
+      <span className="status-item muted status-extra" title="Port peers connect to">
         Listening on port {status?.listeningPort ?? info?.listeningPort ?? '–'}
       </span>
     </footer>

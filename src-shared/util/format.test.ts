@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatEta, formatPercent, formatRate, formatRatio, formatRelative } from './format.ts';
+import {
+  formatBytes,
+  formatEta,
+  formatPercent,
+  formatRate,
+  formatRatio,
+  formatRelative,
+  plural,
+} from './format.ts';
 
 describe('format', () => {
   it.each([
@@ -41,5 +49,13 @@ describe('format', () => {
     expect(formatRelative(10_000, 70_000)).toBe('1 min ago');
     expect(formatRelative(100_000, 70_000)).toBe('in 30s');
     expect(formatRelative(null, 0)).toBe('–');
+  });
+
+  it('counts with the right noun: 1 peer, 0 peers, 2 peers', () => {
+    expect([plural(1, 'peer'), plural(0, 'peer'), plural(2, 'seed')]).toEqual([
+      '1 peer',
+      '0 peers',
+      '2 seeds',
+    ]);
   });
 });

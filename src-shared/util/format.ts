@@ -49,6 +49,12 @@ export function formatRelative(atMs: number | null, nowMs: number): string {
   if (atMs === null) return '–';
   const d = Math.round((atMs - nowMs) / 1000);
   const abs = Math.abs(d);
-  const span = abs < 60 ? `${abs}s` : abs < 3600 ? `${Math.round(abs / 60)} min` : `${Math.round(abs / 3600)} h`;
+  const span =
+    abs < 60 ? `${abs}s` : abs < 3600 ? `${Math.round(abs / 60)} min` : `${Math.round(abs / 3600)} h`;
   return d >= 0 ? `in ${span}` : `${span} ago`;
+}
+
+/** `1 peer`, `2 peers`, `0 peers`: a count with its noun (English plural with -s). */
+export function plural(count: number, noun: string): string {
+  return `${count} ${count === 1 ? noun : `${noun}s`}`;
 }

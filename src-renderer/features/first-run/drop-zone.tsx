@@ -43,6 +43,8 @@ export function TrackerAddress(): ReactElement {
 export function DropZone(): ReactElement {
   const pickers = usePickers();
   const dropError = useApp((s) => s.dropError);
+  // A browser cannot hand over file paths, so the web UI uploads what is dropped.
+  const inBrowser = useApp((s) => s.appInfo?.host === 'daemon');
   return (
     <div className="first-run">
       <div className="drop-zone" data-testid="drop-zone">
@@ -50,7 +52,11 @@ export function DropZone(): ReactElement {
           <Icon name="upload" size={40} />
         </div>
         <h2>Drop files or folders to share</h2>
-        <p className="muted">They are hashed, announced to the tracker and seeded straight from where they are.</p>
+        <p className="muted">
+          {inBrowser
+            ? 'In a browser, files you drop or choose are uploaded to the Swarmdrop daemon (a copy in its data folder), then hashed, announced and seeded.'
+            : 'They are hashed, announced to the tracker and seeded straight from where they are: nothing is copied.'}
+        </p>
         <div className="drop-actions">
           <Button variant="primary" icon="plus" onClick={pickers.addFiles}>
             Choose files

@@ -20,7 +20,9 @@ function EntryRow({ e }: { e: CatalogEntry }): ReactElement {
     <tr data-info-hash={e.infoHashHex}>
       <td>
         <div className="cat-name">{e.name}</div>
-        <div className="mono muted small">{e.infoHashHex}</div>
+        <div className="mono muted small cat-hash" title={e.infoHashHex}>
+          {e.infoHashHex}
+        </div>
         {error && (
           <div className="field-error small" role="alert">
             {error}
@@ -31,7 +33,7 @@ function EntryRow({ e }: { e: CatalogEntry }): ReactElement {
       <td className="num">
         <span className="seeders">{e.seeders}</span> / {e.leechers}
       </td>
-      <td className="mono small muted">{e.tracker}</td>
+      <td className="mono small muted col-tracker">{e.tracker}</td>
       <td className="actions-cell">
         {have || added ? (
           <Button size="sm" variant="ghost" icon="check" onClick={() => actions.setView('transfers')}>
@@ -39,11 +41,22 @@ function EntryRow({ e }: { e: CatalogEntry }): ReactElement {
           </Button>
         ) : (
           <>
-            <Button size="sm" variant="primary" icon="down" onClick={() => void actions.downloadEntry(e)} aria-label={`Download ${e.name}`}>
+            <Button
+              size="sm"
+              variant="primary"
+              icon="down"
+              onClick={() => void actions.downloadEntry(e)}
+              aria-label={`Download ${e.name}`}
+            >
               Download
             </Button>
             {client.kind === 'electron' && (
-              <Button size="sm" variant="ghost" onClick={() => void chooseFolder()} title="Download into a folder you choose">
+              <Button
+                size="sm"
+                variant="ghost"
+                onClick={() => void chooseFolder()}
+                title="Download into a folder you choose"
+              >
                 To…
               </Button>
             )}
@@ -77,7 +90,13 @@ export function NetworkView(): ReactElement {
         >
           <label className="search-box grow">
             <Icon name="search" size={14} />
-            <input className="input" placeholder="Search files shared on your trackers" value={query} onChange={(e) => setQuery(e.target.value)} aria-label="Search the catalog" />
+            <input
+              className="input"
+              placeholder="Search files shared on your trackers"
+              value={query}
+              onChange={(e) => setQuery(e.target.value)}
+              aria-label="Search the catalog"
+            />
           </label>
           <Button type="submit" variant="primary" icon="search" disabled={catalog.loading}>
             {catalog.loading ? 'Searching…' : 'Search'}
@@ -98,13 +117,22 @@ export function NetworkView(): ReactElement {
         <div className="empty">
           <Icon name="globe" size={36} />
           <h2>No tracker to search</h2>
-          <p className="muted">Add a tracker address in Settings (someone else’s Swarmdrop shows theirs on its first screen), or turn on the built-in tracker.</p>
+          <p className="muted">
+            Add a tracker address in Settings (someone else’s Swarmdrop shows theirs on its first screen), or
+            turn on the built-in tracker.
+          </p>
           <Button onClick={() => actions.setView('settings')}>Open Settings</Button>
         </div>
       ) : entries.length === 0 ? (
         <div className="empty">
           <Icon name="globe" size={36} />
-          <h2>{catalog.loading ? 'Searching…' : catalog.query ? `Nothing matches “${catalog.query}”` : 'Nothing shared yet'}</h2>
+          <h2>
+            {catalog.loading
+              ? 'Searching…'
+              : catalog.query
+                ? `Nothing matches “${catalog.query}”`
+                : 'Nothing shared yet'}
+          </h2>
           <p className="muted">Files people share on your trackers show up here.</p>
         </div>
       ) : (
@@ -115,7 +143,7 @@ export function NetworkView(): ReactElement {
                 <th>Name</th>
                 <th className="num">Size</th>
                 <th className="num">Seeds / leechers</th>
-                <th>Tracker</th>
+                <th className="col-tracker">Tracker</th>
                 <th />
               </tr>
             </thead>

@@ -4,7 +4,14 @@ import { Button } from '../../components/button.tsx';
 import { ProgressBar } from '../../components/progress-bar.tsx';
 import { StateBadge } from '../../components/state-badge.tsx';
 import { Icon } from '../../components/icons.tsx';
-import { formatBytes, formatEta, formatPercent, formatRate, formatRatio } from '../../../src-shared/util/format.ts';
+import {
+  formatBytes,
+  formatEta,
+  formatPercent,
+  formatRate,
+  formatRatio,
+  plural,
+} from '../../../src-shared/util/format.ts';
 
 /** One transfer. Subscribes to its own summary only, so other rows' updates skip it. */
 export const TransferRow = memo(function TransferRow({ id }: { id: string }): ReactElement | null {
@@ -41,7 +48,11 @@ export const TransferRow = memo(function TransferRow({ id }: { id: string }): Re
             </span>
           ) : (
             <>
-              <span className="num">{t.totalBytes > 0 ? `${formatBytes(t.verifiedBytes)} of ${formatBytes(t.totalBytes)}` : 'Size unknown yet'}</span>
+              <span className="num">
+                {t.totalBytes > 0
+                  ? `${formatBytes(t.verifiedBytes)} of ${formatBytes(t.totalBytes)}`
+                  : 'Size unknown yet'}
+              </span>
               {t.state === 'downloading' && <span className="num">ETA {formatEta(t.etaSec)}</span>}
             </>
           )}
@@ -55,7 +66,7 @@ export const TransferRow = memo(function TransferRow({ id }: { id: string }): Re
           <Icon name="up" size={12} /> {formatRate(t.upRateBps)}
         </span>
         <span title="Connected peers (seeds)">
-          <Icon name="users" size={12} /> {t.peers}
+          <Icon name="users" size={12} /> {plural(t.peers, 'peer')}
           {t.seeds > 0 ? ` (${t.seeds})` : ''}
         </span>
         <span title="Share ratio">ratio {formatRatio(t.ratio)}</span>

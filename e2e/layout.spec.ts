@@ -26,6 +26,41 @@ const nav = (page: Page, view: 'Transfers' | 'Network' | 'Settings') =>
     .getByRole('button', { name: new RegExp(`^${view}`) })
     .click();
 
+/** The DOM this check reads in the page (the e2e code compiles without DOM types). */
+interface Rect {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+  width: number;
+  height: number;
+}
+interface PageElement {
+  tagName: string;
+  className: string;
+  textContent: string | null;
+  scrollTop: number;
+  scrollWidth: number;
+  clientWidth: number;
+  parentElement: PageElement | null;
+  getBoundingClientRect(): Rect;
+  getAttribute(name: string): string | null;
+  contains(other: PageElement): boolean;
+  closest(selector: string): PageElement | null;
+}
+interface PageGlobals {
+  document: {
+    scrollingElement: { scrollHeight: number; scrollWidth: number };
+    querySelector(selector: string): PageElement;
+    querySelectorAll(selector: string): Iterable<PageElement>;
+    elementFromPoint(x: number, y: number): PageElement | null;
+  };
+  innerWidth: number;
+  innerHeight: number;
+  scrollY: number;
+  getComputedStyle(el: PageElement): { overflowX: string; overflowY: string; textOverflow: string };
+}
+
 /** What is wrong with the current screen, as sentences (empty when the layout holds). */
 async function layoutProblems(page: Page): Promise<string[]> {
   // Scroll everything that can scroll as a user would, then check the page itself did not.
@@ -36,6 +71,8 @@ async function layoutProblems(page: Page): Promise<string[]> {
     await page.waitForTimeout(150);
   }
   return page.evaluate(() => {
+    const { document, innerWidth, innerHeight, scrollY, getComputedStyle } =
+      globalThis as unknown as PageGlobals;
     const problems: string[] = [];
     const doc = document.scrollingElement!;
     if (doc.scrollHeight > innerHeight + 1 || doc.scrollWidth > innerWidth + 1) {
@@ -46,7 +83,7 @@ async function layoutProblems(page: Page): Promise<string[]> {
     const app = document.querySelector('.app')!;
     if (app.scrollTop !== 0 || scrollY !== 0)
       problems.push(`the app shell moved by ${app.scrollTop + scrollY}px`);
-    const controls = document.querySelectorAll<HTMLElement>(
+    const controls = document.querySelectorAll(
       '.toolbar button, .toolbar input, .toolbar select, .status-bar .status-item, .sidebar button, .form-footer button',
     );
     for (const el of controls) {

@@ -65,6 +65,37 @@ describe('engine lifecycle', () => {
     );
   });
 
+  it('shown rates fall to zero after a pause and after completion, pushed as updates', async () => {
+    const { source, open } = await env();
+    const seeder = await open('seeder', { rateLimits: { uploadBps: 1024 * 1024 } });
+    const shared = await seeder.share([source], { pieceLengthBytes: 32 * 1024 });
+    const leecher = await open('leecher');
+    // Only what 'update' events carry counts: that is what reaches the UI.
+    const pushed: { down: number; state: string }[] = [];
+    leecher.on('update', (changed) => {
+      for (const t of changed) if (t.id === shared.id) pushed.push({ down: t.downRateBps, state: t.state });
+    });
+    await leecher.add({ kind: 'magnet', uri: shared.magnet });
+    await waitFor(
+      leecher,
+      shared.id,
+      (s) => s.progress > 0.1 && s.downRateBps > 0,
+      30_000,
+      'a running transfer',
+    );
+    await leecher.pause(shared.id);
+    expect(leecher.list()[0]!.downRateBps).toBe(0);
+    await leecher.resume(shared.id);
+    await waitFor(leecher, shared.id, isComplete, 45_000, 'completion');
+    pushed.length = 0;
+    // The meter's 5 s window empties after the last byte; the UI must be told.
+    const deadline = Date.now() + 15_000;
+    while (!pushed.some((p) => p.state === 'seeding' && p.down === 0) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(pushed.at(-1)).toEqual({ down: 0, state: 'seeding' });
+  });
+
   it('remove keeps the files unless asked to delete them', async () => {
     const { dir, source, open } = await env();
     const seeder = await open('seeder');

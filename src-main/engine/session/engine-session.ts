@@ -46,6 +46,9 @@ export class EngineError extends Error {
 
 const DEFAULT_LIMITS: ConnectionLimits = { perTorrent: 50, global: 200, uploadSlots: 4 };
 
+/** How often shown rates are re-checked for torrents with no other change. */
+const RATE_SWEEP_MS = 1000;
+
 /**
  * The engine: one peer server for every torrent, one dialer, one hash pool, one read
  * cache, session-wide limits and bans, resume data. Torrents do the rest.
@@ -66,6 +69,8 @@ export class EngineSession implements Session {
   private readonly dialer: Dialer;
   private server: PeerServer | null = null;
   private closing: Promise<void> | null = null;
+  /** Once a second: torrents whose shown rates moved without traffic (decay) get updated. */
+  private readonly rateSweep: ReturnType<typeof setInterval>;
   readonly ctx: TorrentContext;
   readonly downloadDir: string;
 
@@ -85,6 +90,10 @@ export class EngineSession implements Session {
       const changed = ids.flatMap((id) => this.torrents.get(id)?.summary() ?? []);
       if (changed.length > 0) this.events.emit('update', changed);
     });
+    this.rateSweep = setInterval(() => {
+      for (const t of this.torrents.values()) if (t.ratesMoved()) this.batcher.markDirty(t.id);
+    }, RATE_SWEEP_MS);
+    this.rateSweep.unref?.();
     const tuning = { ...defaultTorrentTuning, ...options.tuning };
     this.ctx = {
       peerId: this.peerId,
@@ -293,6 +302,7 @@ export class EngineSession implements Session {
         [...this.torrents.values()].map((t) => t.close({ sendStopped: true, saveResume: true })),
       );
       this.torrents.clear();
+      clearInterval(this.rateSweep);
       this.dialer.close();
       await this.server?.close();
       this.batcher.close();

@@ -43,7 +43,21 @@ export interface SnapshotSource {
   outstanding(peer: TorrentPeer): number;
 }
 
+/**
+ * The rates a summary shows: a paused or failed torrent moves nothing, whatever its
+ * meters' windows still hold from before.
+ */
+export function shownRates(
+  state: TorrentSummary['state'],
+  downBps: number,
+  upBps: number,
+): { down: number; up: number } {
+  if (state === 'paused' || state === 'error') return { down: 0, up: 0 };
+  return { down: Math.round(downBps), up: Math.round(upBps) };
+}
+
 export function buildSummary(s: SnapshotSource): TorrentSummary {
+  const rates = shownRates(s.state, s.downRateBps, s.upRateBps);
   const total = s.metainfo?.totalLengthBytes ?? 0;
   let peers = 0;
   let seeds = 0;
@@ -62,11 +76,11 @@ export function buildSummary(s: SnapshotSource): TorrentSummary {
     verifiedBytes: s.verifiedBytes,
     downloadedBytes: s.downloadedBytes,
     uploadedBytes: s.uploadedBytes,
-    downRateBps: Math.round(s.downRateBps),
-    upRateBps: Math.round(s.upRateBps),
+    downRateBps: rates.down,
+    upRateBps: rates.up,
     peers,
     seeds,
-    etaSec: active && left > 0 && s.downRateBps > 0 ? Math.ceil(left / s.downRateBps) : null,
+    etaSec: active && left > 0 && rates.down > 0 ? Math.ceil(left / rates.down) : null,
     ratio: s.uploadedBytes / Math.max(s.verifiedBytes, 1),
     savePath: s.savePath,
     addedAt: s.addedAtMs,

@@ -17,7 +17,13 @@ import { Swarm, type PeerCandidate } from './swarm.ts';
 import type { TorrentContext } from './torrent-context.ts';
 import { TrackerLink } from './tracker-link.ts';
 import { announceTiers, mergeTiers, torrentFileFromInfo } from './torrent-file.ts';
-import { buildDetail, buildSummary, verifiedBytesOf, type SnapshotSource } from './torrent-snapshot.ts';
+import {
+  buildDetail,
+  buildSummary,
+  shownRates,
+  verifiedBytesOf,
+  type SnapshotSource,
+} from './torrent-snapshot.ts';
 
 export interface TorrentInit {
   infoHash: Uint8Array;
@@ -46,6 +52,8 @@ export interface TorrentInit {
  * arrive through the Swarm (outgoing) or `accept` (incoming) and are routed here.
  */
 export class Torrent {
+  /** `down/up` as the last summary showed them (see ratesMoved). */
+  private shownRatesKey = '';
   readonly id: string;
   readonly infoHash: Uint8Array;
   metainfo: Metainfo | null;
@@ -458,7 +466,24 @@ export class Torrent {
   }
 
   summary(): TorrentSummary {
-    return buildSummary(this.snapshotSource());
+    const summary = buildSummary(this.snapshotSource());
+    this.shownRatesKey = `${summary.downRateBps}/${summary.upRateBps}`;
+    return summary;
+  }
+
+  /**
+   * Whether the rates the UI shows have moved since the last summary. Meters decay to
+   * zero after the last byte with nothing else marking the torrent changed, so the
+   * session asks this once a second (otherwise a paused or finished row kept its last
+   * speed until something else changed).
+   */
+  ratesMoved(): boolean {
+    const r = shownRates(
+      this.state,
+      this.totals.downRate.bytesPerSecond(),
+      this.totals.upRate.bytesPerSecond(),
+    );
+    return `${r.down}/${r.up}` !== this.shownRatesKey;
   }
 
   detail(): TorrentDetail {

@@ -96,6 +96,27 @@ describe('engine lifecycle', () => {
     expect(pushed.at(-1)).toEqual({ down: 0, state: 'seeding' });
   });
 
+  it('a download limit holds from the first second (no start-up burst)', async () => {
+    const { dir, open } = await startEngineEnv(defer);
+    const source = path.join(dir, 'src', 'big.bin');
+    await writeRandomFile(source, 16 * MiB);
+    const seeder = await open('seeder');
+    const shared = await seeder.share([source], { pieceLengthBytes: 64 * 1024 });
+    const limitBps = 512 * 1024;
+    const leecher = await open('leecher', { rateLimits: { downloadBps: limitBps } });
+    await leecher.add({ kind: 'magnet', uri: shared.magnet });
+    await waitFor(leecher, shared.id, (s) => s.downloadedBytes > 0, 30_000, 'the first bytes');
+    const startMs = Date.now();
+    await new Promise((r) => setTimeout(r, 2000));
+    const got = leecher.list()[0]!.downloadedBytes;
+    const allowed = (limitBps * (Date.now() - startMs)) / 1000;
+    // Everything received so far, against the limit over the time since the first byte.
+    // An upper bound only: a slow machine moves less, never more. Before the fix the
+    // request pipelines opened before the first byte delivered about three seconds'
+    // worth of the limit at once.
+    expect(got / allowed).toBeLessThan(1.5);
+  });
+
   it('remove keeps the files unless asked to delete them', async () => {
     const { dir, source, open } = await env();
     const seeder = await open('seeder');

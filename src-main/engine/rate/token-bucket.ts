@@ -16,6 +16,8 @@ export interface TokenBucketOptions {
 const MIN_BURST_BYTES = 64 * 1024;
 
 export interface RateLimiter {
+  /** The limit in bytes per second; 0 = unlimited. */
+  readonly rate: number;
   /** Debit `bytes`; returns milliseconds to wait before sending them (0 = go now). */
   take(bytes: number): number;
   /** Return bytes that were taken but never sent (e.g. the peer went away). */
@@ -86,6 +88,13 @@ export class LimiterChain implements RateLimiter {
 
   constructor(...limiters: RateLimiter[]) {
     this.limiters = limiters;
+  }
+
+  /** The tightest limit of the chain; 0 when none is limited. */
+  get rate(): number {
+    let tightest = 0;
+    for (const l of this.limiters) if (l.rate > 0 && (tightest === 0 || l.rate < tightest)) tightest = l.rate;
+    return tightest;
   }
 
   take(bytes: number): number {

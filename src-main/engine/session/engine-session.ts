@@ -46,6 +46,8 @@ export class EngineError extends Error {
 
 const DEFAULT_LIMITS: ConnectionLimits = { perTorrent: 50, global: 200, uploadSlots: 4 };
 
+/** The smallest download burst: one request batch's worth. */
+const DOWNLOAD_MIN_BURST_BYTES = 64 * 1024;
 /** How often shown rates are re-checked for torrents with no other change. */
 const RATE_SWEEP_MS = 1000;
 
@@ -284,7 +286,12 @@ export class EngineSession implements Session {
   }
 
   setRateLimits(limits: Partial<RateLimits>): void {
-    if (limits.downloadBps !== undefined) this.downloadLimiter.setRate(Math.max(0, limits.downloadBps));
+    // Downloads get a quarter second of burst, not a second: a burst on the receive side is
+    // bytes that already arrived, on top of what the pipelines have in flight.
+    if (limits.downloadBps !== undefined) {
+      const bps = Math.max(0, limits.downloadBps);
+      this.downloadLimiter.setRate(bps, bps > 0 ? Math.max(DOWNLOAD_MIN_BURST_BYTES, bps / 4) : undefined);
+    }
     if (limits.uploadBps !== undefined) this.uploadLimiter.setRate(Math.max(0, limits.uploadBps));
   }
 

@@ -37,6 +37,20 @@ export interface ActiveTransferOptions {
 const GONE_PEERS_KEPT = 256;
 
 /**
+ * Blocks in flight while a download limit is set: what the limit delivers in half a
+ * second (at least 4 blocks). The limiter is charged when bytes arrive, and every byte
+ * already requested arrives whatever the limit says, so unbounded pipelines (up to ~1 MiB
+ * per peer when a connection starts) delivered seconds' worth of the limit at once.
+ */
+function limitedInFlightBlocks(rateBps: number): number {
+  if (rateBps === 0) return Infinity;
+  return Math.max(LIMITED_MIN_IN_FLIGHT_BLOCKS, Math.ceil((rateBps * LIMITED_IN_FLIGHT_SEC) / BLOCK_BYTES));
+}
+const LIMITED_IN_FLIGHT_SEC = 0.5;
+const LIMITED_MIN_IN_FLIGHT_BLOCKS = 4;
+const BLOCK_BYTES = 16 * 1024;
+
+/**
  * Everything a torrent does once its metadata is known and its files are checked:
  * picker, downloader, verifier, uploader and choker over one Storage. Created by
  * `ActiveTransfer.open` (checking), dropped on pause/stop/error.
@@ -93,6 +107,7 @@ export class ActiveTransfer {
       requestTimeoutMs: ctx.tuning.requestTimeoutMs,
       maxVerifyingBytes,
       maxOutstandingBlocks: Math.max(1, Math.floor(ctx.tuning.maxRequestedBytes / (16 * 1024))),
+      limitedOutstandingBlocks: () => limitedInFlightBlocks(ctx.downloadLimiter.rate),
       onBlock: (peer, bytes) => this.onBlock(peer, bytes),
       mayRequest: (peer) => peer.requestHoldUntilMs <= ctx.now(),
     });

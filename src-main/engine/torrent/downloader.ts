@@ -26,6 +26,8 @@ export interface DownloaderOptions {
   maxVerifyingBytes: number;
   /** Outstanding requests across every peer, in blocks (memory bound with many peers). */
   maxOutstandingBlocks: number;
+  /** A tighter cap on blocks in flight while a download limit is set (see ActiveTransfer). */
+  limitedOutstandingBlocks?(): number;
   /** Every payload block received (for totals and rate limits); `wasted` when dropped. */
   onBlock(peer: TorrentPeer, lengthBytes: number, wasted: boolean): void;
   /** May we request from this peer right now (global download rate limit)? */
@@ -174,10 +176,8 @@ export class Downloader {
     if (this.o.verifier.pendingBytes >= this.o.maxVerifyingBytes) return;
     if (this.o.mayRequest && !this.o.mayRequest(peer)) return;
     const outstanding = picker.outstandingCount(peer.id);
-    const room = Math.min(
-      peer.queueDepth - outstanding,
-      this.o.maxOutstandingBlocks - this.totalOutstanding(),
-    );
+    const cap = Math.min(this.o.maxOutstandingBlocks, this.o.limitedOutstandingBlocks?.() ?? Infinity);
+    const room = Math.min(peer.queueDepth - outstanding, cap - this.totalOutstanding());
     // Top up in batches: one write per quarter pipeline, not one per block.
     if (room <= 0 || (outstanding > 0 && room < Math.max(1, peer.queueDepth >> 4))) return;
     if (picker.pickInto(peer, room, this.requestBatch) > 0) conn.sendRequestBatch(this.requestBatch);

@@ -11,6 +11,7 @@ import { summary } from '../store/test-fixtures.ts';
 import { TransferRow } from '../features/transfers/transfer-row.tsx';
 import { DropZone } from '../features/first-run/drop-zone.tsx';
 import { StatusBar } from './status-bar.tsx';
+import { RemoveDialog, ShortcutsDialog } from '../features/transfers/dialogs.tsx';
 import type { ReactElement } from 'react';
 
 const client: RendererClient = {
@@ -22,11 +23,18 @@ const client: RendererClient = {
 };
 
 /** Server rendering reads the store's initial state, so the test state goes in there. */
-function render(ui: ReactElement, setup: (store: { setState(s: Partial<AppState>): void }) => void = () => undefined): string {
+function render(
+  ui: ReactElement,
+  setup: (store: { setState(s: Partial<AppState>): void }) => void = () => undefined,
+): string {
   let state: Partial<AppState> = {};
   setup({ setState: (s) => (state = { ...state, ...s }) });
   const store = createAppStore(state);
-  return renderToStaticMarkup(<AppContext.Provider value={{ store, client, actions: createActions(store, client) }}>{ui}</AppContext.Provider>);
+  return renderToStaticMarkup(
+    <AppContext.Provider value={{ store, client, actions: createActions(store, client) }}>
+      {ui}
+    </AppContext.Provider>,
+  );
 }
 
 const ID = 'a'.repeat(40);
@@ -36,7 +44,17 @@ describe('TransferRow', () => {
     const html = render(<TransferRow id={ID} />, (s) =>
       s.setState({
         torrents: replaceTorrents([
-          summary(ID, { name: 'movie.mkv', progress: 0.425, verifiedBytes: 425 * 1024, totalBytes: 1000 * 1024, downRateBps: 2048, peers: 3, seeds: 1, etaSec: 65, ratio: 0.5 }),
+          summary(ID, {
+            name: 'movie.mkv',
+            progress: 0.425,
+            verifiedBytes: 425 * 1024,
+            totalBytes: 1000 * 1024,
+            downRateBps: 2048,
+            peers: 3,
+            seeds: 1,
+            etaSec: 65,
+            ratio: 0.5,
+          }),
         ]),
       }),
     );
@@ -52,7 +70,10 @@ describe('TransferRow', () => {
 
   it('a paused torrent offers Resume; an error is shown on the row in words', () => {
     const html = render(<TransferRow id={ID} />, (s) =>
-      s.setState({ torrents: replaceTorrents([summary(ID, { state: 'paused' })]), torrentErrors: { [ID]: 'The disk is full.' } }),
+      s.setState({
+        torrents: replaceTorrents([summary(ID, { state: 'paused' })]),
+        torrentErrors: { [ID]: 'The disk is full.' },
+      }),
     );
     expect(html).toContain(`Resume file-${ID}`);
     expect(html).toContain('role="alert"');
@@ -72,7 +93,12 @@ describe('DropZone (first run)', () => {
           version: '0.1.0',
           host: 'daemon',
           listeningPort: 6881,
-          embeddedTracker: { running: true, port: 6969, shareAddresses: ['udp://192.168.1.20:6969', 'udp://10.0.0.2:6969'], error: null },
+          embeddedTracker: {
+            running: true,
+            port: 6969,
+            shareAddresses: ['udp://192.168.1.20:6969', 'udp://10.0.0.2:6969'],
+            error: null,
+          },
           overridden: [],
           trackers: [],
           dataDir: '/d',
@@ -94,7 +120,12 @@ describe('DropZone (first run)', () => {
           version: '0.1.0',
           host: 'daemon',
           listeningPort: 6881,
-          embeddedTracker: { running: false, port: null, shareAddresses: [], error: 'port 6969 is already used by another program' },
+          embeddedTracker: {
+            running: false,
+            port: null,
+            shareAddresses: [],
+            error: 'port 6969 is already used by another program',
+          },
           overridden: [],
           trackers: [],
           dataDir: '/d',
@@ -112,7 +143,15 @@ describe('StatusBar', () => {
     const html = render(<StatusBar />, (s) =>
       s.setState({
         connection: 'open',
-        status: { downRateBps: 1024 * 1024, upRateBps: 0, connectedPeers: 4, listeningPort: 6881, torrentCount: 2, trackerState: 'error', trackerError: null },
+        status: {
+          downRateBps: 1024 * 1024,
+          upRateBps: 0,
+          connectedPeers: 4,
+          listeningPort: 6881,
+          torrentCount: 2,
+          trackerState: 'error',
+          trackerError: null,
+        },
         trackerError: 'The tracker did not answer.',
       }),
     );
@@ -123,6 +162,27 @@ describe('StatusBar', () => {
   });
 
   it('says when the connection is lost', () => {
-    expect(render(<StatusBar />, (s) => s.setState({ connection: 'reconnecting' }))).toContain('Connecting to Swarmdrop');
+    expect(render(<StatusBar />, (s) => s.setState({ connection: 'reconnecting' }))).toContain(
+      'Connecting to Swarmdrop',
+    );
+  });
+});
+
+describe('dialogs', () => {
+  it('the shortcuts list shows the keys this host uses, and has a Close button', () => {
+    const html = render(<ShortcutsDialog />);
+    expect(html).toContain('<kbd>O</kbd>');
+    expect(html).not.toContain('Ctrl+O');
+    expect(html).toContain('aria-label="Close"');
+  });
+
+  it('removing with files says which files go, not the whole folder', () => {
+    const html = render(<RemoveDialog id={ID} />, (s) =>
+      s.setState({
+        torrents: replaceTorrents([summary(ID, { name: 'movie.mkv', savePath: '/home/me/Downloads' })]),
+      }),
+    );
+    expect(html).toContain('Also delete its downloaded files');
+    expect(html).toContain('nothing else in that folder');
   });
 });

@@ -2,6 +2,8 @@ import { useState, type ReactElement } from 'react';
 import { useActions, useApp } from '../../app-context.tsx';
 import { Button } from '../../components/button.tsx';
 import { Dialog } from '../../components/dialog.tsx';
+import { shortcutLabel, type ShortcutHost } from './shortcut-keys.ts';
+import { useShortcutHost } from './use-shortcuts.ts';
 
 export function MagnetDialog(): ReactElement {
   const actions = useActions();
@@ -22,7 +24,12 @@ export function MagnetDialog(): ReactElement {
           <Button variant="ghost" onClick={actions.closeDialog}>
             Cancel
           </Button>
-          <Button variant="primary" icon="down" disabled={busy || uri.trim() === ''} onClick={() => void submit()}>
+          <Button
+            variant="primary"
+            icon="down"
+            disabled={busy || uri.trim() === ''}
+            onClick={() => void submit()}
+          >
             Download
           </Button>
         </>
@@ -76,31 +83,49 @@ export function RemoveDialog({ id }: { id: string }): ReactElement {
       <p className="muted">It stops downloading and sharing and leaves your list.</p>
       <label className="check">
         <input type="checkbox" checked={deleteFiles} onChange={(e) => setDeleteFiles(e.target.checked)} />
-        <span>Also delete files{t ? ` in ${t.savePath}` : ''}</span>
+        <span>
+          Also delete its downloaded files
+          {t ? ` (“${t.name}” in ${t.savePath}; nothing else in that folder)` : ''}
+        </span>
       </label>
     </Dialog>
   );
 }
 
-const SHORTCUTS: [string, string][] = [
-  ['Ctrl+O', 'Open a .torrent file'],
-  ['Ctrl+Shift+O', 'Add files to share'],
-  ['Ctrl+M', 'Add a magnet link (or paste one anywhere)'],
-  ['↑ / ↓', 'Select the previous / next transfer'],
-  ['Space', 'Pause or resume the selected transfer'],
-  ['Delete', 'Remove the selected transfer'],
-  ['Esc', 'Close the details or a dialog'],
-  ['Ctrl+1 / 2 / 3', 'Transfers / Network / Settings'],
-  ['?', 'This list'],
-];
+function shortcutRows(host: ShortcutHost): [string, string][] {
+  const k = (a: Parameters<typeof shortcutLabel>[1]) => shortcutLabel(host, a);
+  return [
+    [k('openTorrent'), 'Open a .torrent file'],
+    [k('addFiles'), 'Add files to share'],
+    [k('magnet'), 'Add a magnet link (or paste one anywhere)'],
+    ['↑ / ↓', 'Select the previous / next transfer'],
+    ['Space', 'Pause or resume the selected transfer'],
+    ['Delete', 'Remove the selected transfer'],
+    ['Esc', 'Close the details or a dialog'],
+    [`${k('viewTransfers')} / ${k('viewNetwork')} / ${k('viewSettings')}`, 'Transfers / Network / Settings'],
+    ['?', 'This list'],
+  ];
+}
 
 export function ShortcutsDialog(): ReactElement {
   const actions = useActions();
+  const host = useShortcutHost();
   return (
-    <Dialog title="Keyboard shortcuts" onClose={actions.closeDialog}>
+    <Dialog
+      title="Keyboard shortcuts"
+      onClose={actions.closeDialog}
+      footer={
+        <Button variant="primary" onClick={actions.closeDialog}>
+          Close
+        </Button>
+      }
+    >
+      {host === 'browser' && (
+        <p className="muted small">In a browser, single keys work while the cursor is not in a text field.</p>
+      )}
       <table className="table shortcuts">
         <tbody>
-          {SHORTCUTS.map(([k, v]) => (
+          {shortcutRows(host).map(([k, v]) => (
             <tr key={k}>
               <td>
                 <kbd>{k}</kbd>

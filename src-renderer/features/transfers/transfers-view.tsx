@@ -10,6 +10,8 @@ import { DetailPanel } from '../detail/detail-panel.tsx';
 import { DropZone } from '../first-run/drop-zone.tsx';
 import { usePickers } from './file-pickers.tsx';
 import { TransferRow } from './transfer-row.tsx';
+import { shortcutLabel } from './shortcut-keys.ts';
+import { useShortcutHost } from './use-shortcuts.ts';
 
 const ROW_PX = 76;
 
@@ -17,25 +19,45 @@ function Toolbar(): ReactElement {
   const actions = useActions();
   const pickers = usePickers();
   const filter = useApp((s) => s.filter);
+  const host = useShortcutHost();
   return (
     <div className="toolbar">
       <h1 className="view-title">Transfers</h1>
       <div className="toolbar-actions">
-        <Button variant="primary" icon="plus" onClick={pickers.addFiles} title="Share files (Ctrl+Shift+O)">
+        <Button
+          variant="primary"
+          icon="plus"
+          onClick={pickers.addFiles}
+          title={`Share files (${shortcutLabel(host, 'addFiles')})`}
+        >
           Add files
         </Button>
         <Button icon="folder" onClick={pickers.addFolder} title="Share a folder">
           Add folder
         </Button>
-        <Button icon="file" onClick={pickers.openTorrent} title="Open a .torrent file (Ctrl+O)">
+        <Button
+          icon="file"
+          onClick={pickers.openTorrent}
+          title={`Open a .torrent file (${shortcutLabel(host, 'openTorrent')})`}
+        >
           Open .torrent
         </Button>
-        <Button icon="magnet" onClick={() => actions.openDialog({ kind: 'magnet' })} title="Add a magnet link (Ctrl+M)">
+        <Button
+          icon="magnet"
+          onClick={() => actions.openDialog({ kind: 'magnet' })}
+          title={`Add a magnet link (${shortcutLabel(host, 'magnet')})`}
+        >
           Magnet link
         </Button>
         <label className="search-box">
           <Icon name="search" size={14} />
-          <input className="input" placeholder="Filter" value={filter} onChange={(e) => actions.setFilter(e.target.value)} aria-label="Filter transfers" />
+          <input
+            className="input"
+            placeholder="Filter"
+            value={filter}
+            onChange={(e) => actions.setFilter(e.target.value)}
+            aria-label="Filter transfers"
+          />
         </label>
       </div>
     </div>
@@ -58,7 +80,10 @@ function SharesInProgress(): ReactElement | null {
             <span className="muted num">
               {uploading ? 'Uploading' : 'Hashing'} {formatBytes(done)} of {formatBytes(p.totalBytes)}
             </span>
-            <ProgressBar value={p.totalBytes > 0 ? done / p.totalBytes : 0} label={`${p.name} share progress`} />
+            <ProgressBar
+              value={p.totalBytes > 0 ? done / p.totalBytes : 0}
+              label={`${p.name} share progress`}
+            />
           </div>
         );
       })}

@@ -1,34 +1,39 @@
 /** Global keyboard shortcuts (listed in the ? dialog) and paste-a-magnet-anywhere. */
 import { useEffect } from 'react';
+import { useClient } from '../../app-context.tsx';
 import type { AppStore } from '../../store/app-store.ts';
 import type { Actions } from '../../store/actions.ts';
+import { shortcutFor, type ShortcutHost } from './shortcut-keys.ts';
+
+/** Desktop shortcuts in Electron, browser-safe ones in the web UI (shortcut-keys.ts). */
+export function useShortcutHost(): ShortcutHost {
+  return useClient().kind === 'electron' ? 'desktop' : 'browser';
+}
 
 export interface ShortcutTarget {
   addFiles: () => void;
   openTorrent: () => void;
 }
 
-const typing = (t: EventTarget | null) => t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName));
+const typing = (t: EventTarget | null) =>
+  t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName));
 
 export function useShortcuts(store: AppStore, actions: Actions, pickers: ShortcutTarget): void {
+  const host = useShortcutHost();
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const s = store.getState();
       const mod = e.ctrlKey || e.metaKey;
-      if (mod && e.key.toLowerCase() === 'o') {
+      const action = s.dialog ? null : shortcutFor(host, e, typing(e.target));
+      if (action) {
         e.preventDefault();
-        if (e.shiftKey) pickers.addFiles();
-        else pickers.openTorrent();
-        return;
-      }
-      if (mod && e.key.toLowerCase() === 'm') {
-        e.preventDefault();
-        actions.openDialog({ kind: 'magnet' });
-        return;
-      }
-      if (mod && ['1', '2', '3'].includes(e.key)) {
-        e.preventDefault();
-        actions.setView((['transfers', 'network', 'settings'] as const)[Number(e.key) - 1]!);
+        if (action === 'openTorrent') pickers.openTorrent();
+        else if (action === 'addFiles') pickers.addFiles();
+        else if (action === 'magnet') actions.openDialog({ kind: 'magnet' });
+        else
+          actions.setView(
+            action === 'viewTransfers' ? 'transfers' : action === 'viewNetwork' ? 'network' : 'settings',
+          );
         return;
       }
       if (s.dialog || typing(e.target) || mod || e.altKey) return;
@@ -63,5 +68,5 @@ export function useShortcuts(store: AppStore, actions: Actions, pickers: Shortcu
       window.removeEventListener('keydown', onKey);
       window.removeEventListener('paste', onPaste);
     };
-  }, [store, actions, pickers]);
+  }, [store, actions, pickers, host]);
 }

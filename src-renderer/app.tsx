@@ -17,8 +17,7 @@ function useTheme(): void {
   useEffect(() => {
     const media = window.matchMedia('(prefers-color-scheme: dark)');
     const apply = () => {
-      document.documentElement.dataset.theme =
-        theme === 'system' ? (media.matches ? 'dark' : 'light') : theme;
+      document.documentElement.dataset.theme = theme === 'system' ? (media.matches ? 'dark' : 'light') : theme;
     };
     apply();
     media.addEventListener('change', apply);
@@ -44,9 +43,7 @@ function Shell(): ReactElement {
   return (
     <div className="app">
       <Sidebar />
-      <main className="main">
-        {view === 'transfers' ? <TransfersView /> : view === 'network' ? <NetworkView /> : <SettingsView />}
-      </main>
+      <main className="main">{view === 'transfers' ? <TransfersView /> : view === 'network' ? <NetworkView /> : <SettingsView />}</main>
       <StatusBar />
       <Dialogs />
       <Toasts />

@@ -19,10 +19,7 @@ interface Pending {
   timer: ReturnType<typeof setTimeout>;
 }
 
-export function createWebSocketClient(
-  url: string,
-  WebSocketImpl: typeof WebSocket = WebSocket,
-): RendererClient {
+export function createWebSocketClient(url: string, WebSocketImpl: typeof WebSocket = WebSocket): RendererClient {
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const connectionListeners = new Set<(s: ConnectionState) => void>();
   const pending = new Map<number, Pending>();

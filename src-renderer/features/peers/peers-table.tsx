@@ -4,13 +4,7 @@ import { formatBytes, formatPercent, formatRate } from '../../../src-shared/util
 
 function flagsText(p: PeerDetail): string {
   const f = p.flags;
-  return [
-    f.incoming ? 'in' : 'out',
-    f.peerChoking ? 'choked' : 'unchoked',
-    f.amChoking ? '' : 'uploading',
-    f.snubbed ? 'snubbed' : '',
-    f.optimistic ? 'optimistic' : '',
-  ]
+  return [f.incoming ? 'in' : 'out', f.peerChoking ? 'choked' : 'unchoked', f.amChoking ? '' : 'uploading', f.snubbed ? 'snubbed' : '', f.optimistic ? 'optimistic' : '']
     .filter(Boolean)
     .join(' · ');
 }

@@ -5,22 +5,11 @@
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactElement } from 'react';
 import type { PieceStates } from '../../../src-shared/types/torrent.ts';
-import {
-  buildCells,
-  layoutPieceMap,
-  sourceColor,
-  type PieceCells,
-  type PieceMapLayout,
-} from './piece-map-model.ts';
+import { buildCells, layoutPieceMap, sourceColor, type PieceCells, type PieceMapLayout } from './piece-map-model.ts';
 
 const MAX_HEIGHT_PX = 180;
 
-function draw(
-  canvas: HTMLCanvasElement,
-  layout: PieceMapLayout,
-  cells: PieceCells,
-  colourBySource: boolean,
-): void {
+function draw(canvas: HTMLCanvasElement, layout: PieceMapLayout, cells: PieceCells, colourBySource: boolean): void {
   const dpr = window.devicePixelRatio || 1;
   const w = layout.cols * layout.cellPx;
   const h = layout.rows * layout.cellPx;
@@ -56,13 +45,7 @@ function draw(
   }
   for (const [colour, list] of groups) {
     ctx.fillStyle = colour;
-    for (const c of list)
-      ctx.fillRect(
-        (c % layout.cols) * layout.cellPx,
-        Math.floor(c / layout.cols) * layout.cellPx,
-        size,
-        size,
-      );
+    for (const c of list) ctx.fillRect((c % layout.cols) * layout.cellPx, Math.floor(c / layout.cols) * layout.cellPx, size, size);
   }
   // Binned cells we partly have: the have colour, as strong as the share we have.
   ctx.fillStyle = have;
@@ -86,10 +69,7 @@ export function PieceMap({ pieces }: { pieces: PieceStates }): ReactElement {
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
-  const layout = useMemo(
-    () => layoutPieceMap(pieces.pieceCount, width, MAX_HEIGHT_PX),
-    [pieces.pieceCount, width],
-  );
+  const layout = useMemo(() => layoutPieceMap(pieces.pieceCount, width, MAX_HEIGHT_PX), [pieces.pieceCount, width]);
   const cells = useMemo(() => buildCells(pieces, layout.piecesPerCell), [pieces, layout.piecesPerCell]);
   useEffect(() => {
     if (canvas.current) draw(canvas.current, layout, cells, bySource);
@@ -108,8 +88,7 @@ export function PieceMap({ pieces }: { pieces: PieceStates }): ReactElement {
       />
       <div className="legend">
         <span>
-          <i className="sw sw-have" />{' '}
-          {bySource && pieces.sourcePeers.length > 0 ? 'Have (from disk)' : 'Have'}
+          <i className="sw sw-have" /> {bySource && pieces.sourcePeers.length > 0 ? 'Have (from disk)' : 'Have'}
         </span>
         <span>
           <i className="sw sw-downloading" /> Downloading
@@ -120,8 +99,7 @@ export function PieceMap({ pieces }: { pieces: PieceStates }): ReactElement {
         {layout.piecesPerCell > 1 && <span className="muted">1 cell = {layout.piecesPerCell} pieces</span>}
         {pieces.sourcePeers.length > 0 && (
           <label className="check small">
-            <input type="checkbox" checked={bySource} onChange={(e) => setBySource(e.target.checked)} />{' '}
-            Colour by source
+            <input type="checkbox" checked={bySource} onChange={(e) => setBySource(e.target.checked)} /> Colour by source
           </label>
         )}
         {bySource &&

@@ -37,9 +37,7 @@ export function HiddenFileInputs(): ReactElement {
         id={ids.files}
         type="file"
         multiple
-        onChange={(e) =>
-          void actions.share(take(e.currentTarget).map((file) => ({ file, relativePath: [file.name] })))
-        }
+        onChange={(e) => void actions.share(take(e.currentTarget).map((file) => ({ file, relativePath: [file.name] })))}
       />
       <input
         id={ids.folder}
@@ -48,10 +46,7 @@ export function HiddenFileInputs(): ReactElement {
         ref={(el) => el?.setAttribute('webkitdirectory', '')}
         onChange={(e) =>
           void actions.share(
-            take(e.currentTarget).map((file) => ({
-              file,
-              relativePath: (file.webkitRelativePath || file.name).split('/').filter(Boolean),
-            })),
+            take(e.currentTarget).map((file) => ({ file, relativePath: (file.webkitRelativePath || file.name).split('/').filter(Boolean) })),
           )
         }
       />

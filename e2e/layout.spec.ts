@@ -192,4 +192,27 @@ test.describe.serial('layout at every supported size', () => {
       }
     }
   });
+
+  test('the piece map follows a live theme change', async () => {
+    const page = app.page;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await nav(page, 'Transfers');
+    const map = page.getByTestId('piece-map');
+    await expect(map).toBeVisible();
+    // The first cell's colour: a piece verified from disk is drawn in --piece-have.
+    const firstCell = () =>
+      map.evaluate((canvas) => {
+        const c = canvas as unknown as {
+          getContext(k: '2d'): {
+            getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> };
+          };
+        };
+        const d = c.getContext('2d').getImageData(2, 2, 1, 1).data;
+        return [d[0], d[1], d[2]];
+      });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await expect.poll(firstCell).toEqual([0x22, 0xc5, 0x5e]);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(firstCell).toEqual([0x34, 0xd3, 0x99]);
+  });
 });

@@ -14,4 +14,14 @@ describe('PieceSources', () => {
     s.record(0, null);
     expect(s.snapshot().pieceSources[0]).toBe(-1);
   });
+
+  it('keeps one source per address when a peer reconnects (one legend line, one colour)', () => {
+    const s = new PieceSources(3);
+    s.record(0, { index: 4, address: '127.0.0.1:6881', client: 'Swarmdrop' });
+    s.record(1, { index: 9, address: '127.0.0.1:6881', client: 'Swarmdrop' }); // after pause/resume
+    s.record(2, { index: 10, address: '127.0.0.1:7000', client: 'other' });
+    const snap = s.snapshot();
+    expect(snap.sourcePeers.map((p) => p.address)).toEqual(['127.0.0.1:6881', '127.0.0.1:7000']);
+    expect(snap.pieceSources).toEqual([0, 0, 1]);
+  });
 });

@@ -2,11 +2,15 @@ import type { PieceStates } from '../session-api.ts';
 
 /**
  * Which peer each verified piece came from (the piece map's colours), with the peers
- * remembered after they disconnect. Pieces verified from disk stay -1.
+ * remembered after they disconnect. Pieces verified from disk stay -1. A peer is one
+ * source per address: the same seeder reconnecting (after a pause, say) gets a new
+ * connection index but keeps its colour and its one line in the legend.
  */
 export class PieceSources {
   private sources: Int32Array;
   private readonly peers = new Map<number, { index: number; address: string; client: string }>();
+  /** The index each address was first recorded under. */
+  private readonly indexByAddress = new Map<string, number>();
 
   constructor(pieceCount: number) {
     this.sources = new Int32Array(pieceCount).fill(-1);
@@ -27,9 +31,13 @@ export class PieceSources {
       this.sources[piece] = -1;
       return;
     }
-    this.sources[piece] = peer.index;
-    if (!this.peers.has(peer.index))
-      this.peers.set(peer.index, { index: peer.index, address: peer.address, client: peer.client });
+    let index = this.indexByAddress.get(peer.address);
+    if (index === undefined) {
+      index = peer.index;
+      this.indexByAddress.set(peer.address, index);
+      this.peers.set(index, { index, address: peer.address, client: peer.client });
+    }
+    this.sources[piece] = index;
   }
 
   sourceOf(piece: number): number {

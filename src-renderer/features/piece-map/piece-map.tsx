@@ -5,11 +5,22 @@
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactElement } from 'react';
 import type { PieceStates } from '../../../src-shared/types/torrent.ts';
-import { buildCells, layoutPieceMap, sourceColor, type PieceCells, type PieceMapLayout } from './piece-map-model.ts';
+import {
+  buildCells,
+  layoutPieceMap,
+  sourceColor,
+  type PieceCells,
+  type PieceMapLayout,
+} from './piece-map-model.ts';
 
 const MAX_HEIGHT_PX = 180;
 
-function draw(canvas: HTMLCanvasElement, layout: PieceMapLayout, cells: PieceCells, colourBySource: boolean): void {
+function draw(
+  canvas: HTMLCanvasElement,
+  layout: PieceMapLayout,
+  cells: PieceCells,
+  colourBySource: boolean,
+): void {
   const dpr = window.devicePixelRatio || 1;
   const w = layout.cols * layout.cellPx;
   const h = layout.rows * layout.cellPx;
@@ -45,7 +56,13 @@ function draw(canvas: HTMLCanvasElement, layout: PieceMapLayout, cells: PieceCel
   }
   for (const [colour, list] of groups) {
     ctx.fillStyle = colour;
-    for (const c of list) ctx.fillRect((c % layout.cols) * layout.cellPx, Math.floor(c / layout.cols) * layout.cellPx, size, size);
+    for (const c of list)
+      ctx.fillRect(
+        (c % layout.cols) * layout.cellPx,
+        Math.floor(c / layout.cols) * layout.cellPx,
+        size,
+        size,
+      );
   }
   // Binned cells we partly have: the have colour, as strong as the share we have.
   ctx.fillStyle = have;
@@ -56,11 +73,24 @@ function draw(canvas: HTMLCanvasElement, layout: PieceMapLayout, cells: PieceCel
   ctx.globalAlpha = 1;
 }
 
+/** The theme in force (`data-theme` on the root element, set by the app's theme hook). */
+function useThemeName(): string {
+  const [theme, setTheme] = useState(() => document.documentElement.dataset.theme ?? '');
+  useEffect(() => {
+    const root = document.documentElement;
+    const observer = new MutationObserver(() => setTheme(root.dataset.theme ?? ''));
+    observer.observe(root, { attributes: true, attributeFilter: ['data-theme'] });
+    return () => observer.disconnect();
+  }, []);
+  return theme;
+}
+
 export function PieceMap({ pieces }: { pieces: PieceStates }): ReactElement {
   const wrap = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [width, setWidth] = useState(600);
   const [bySource, setBySource] = useState(true);
+  const theme = useThemeName();
   useLayoutEffect(() => {
     const el = wrap.current;
     if (!el) return;
@@ -69,11 +99,15 @@ export function PieceMap({ pieces }: { pieces: PieceStates }): ReactElement {
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
-  const layout = useMemo(() => layoutPieceMap(pieces.pieceCount, width, MAX_HEIGHT_PX), [pieces.pieceCount, width]);
+  const layout = useMemo(
+    () => layoutPieceMap(pieces.pieceCount, width, MAX_HEIGHT_PX),
+    [pieces.pieceCount, width],
+  );
   const cells = useMemo(() => buildCells(pieces, layout.piecesPerCell), [pieces, layout.piecesPerCell]);
   useEffect(() => {
     if (canvas.current) draw(canvas.current, layout, cells, bySource);
-  }, [layout, cells, bySource]);
+    // The colours come from CSS variables read at draw time, so a theme change redraws.
+  }, [layout, cells, bySource, theme]);
   const full = cells.haveCount === pieces.pieceCount;
   return (
     <div className="piece-map" ref={wrap}>
@@ -88,7 +122,8 @@ export function PieceMap({ pieces }: { pieces: PieceStates }): ReactElement {
       />
       <div className="legend">
         <span>
-          <i className="sw sw-have" /> {bySource && pieces.sourcePeers.length > 0 ? 'Have (from disk)' : 'Have'}
+          <i className="sw sw-have" />{' '}
+          {bySource && pieces.sourcePeers.length > 0 ? 'Have (from disk)' : 'Have'}
         </span>
         <span>
           <i className="sw sw-downloading" /> Downloading
@@ -99,7 +134,8 @@ export function PieceMap({ pieces }: { pieces: PieceStates }): ReactElement {
         {layout.piecesPerCell > 1 && <span className="muted">1 cell = {layout.piecesPerCell} pieces</span>}
         {pieces.sourcePeers.length > 0 && (
           <label className="check small">
-            <input type="checkbox" checked={bySource} onChange={(e) => setBySource(e.target.checked)} /> Colour by source
+            <input type="checkbox" checked={bySource} onChange={(e) => setBySource(e.target.checked)} />{' '}
+            Colour by source
           </label>
         )}
         {bySource &&

@@ -96,6 +96,22 @@ describe('engine lifecycle', () => {
     expect(pushed.at(-1)).toEqual({ down: 0, state: 'seeding' });
   });
 
+  it("a seeder sees its leecher's progress (HAVE is sent to seeds too)", async () => {
+    const { source, open } = await env();
+    const seeder = await open('seeder', { rateLimits: { uploadBps: 512 * 1024 } });
+    const shared = await seeder.share([source], { pieceLengthBytes: 32 * 1024 });
+    const leecher = await open('leecher');
+    await leecher.add({ kind: 'magnet', uri: shared.magnet });
+    await waitFor(leecher, shared.id, (s) => s.progress > 0.3, 30_000, 'a third downloaded');
+    const deadline = Date.now() + 10_000;
+    let seen = 0;
+    while (seen < 0.2 && Date.now() < deadline) {
+      seen = seeder.detail(shared.id).peers[0]?.progress ?? 0;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(seen).toBeGreaterThanOrEqual(0.2);
+  });
+
   it('a download limit holds from the first second (no start-up burst)', async () => {
     const { dir, open } = await startEngineEnv(defer);
     const source = path.join(dir, 'src', 'big.bin');

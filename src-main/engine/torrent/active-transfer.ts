@@ -238,7 +238,9 @@ export class ActiveTransfer {
     this.o.ctx.banPolicy.pieceVerified(
       contributors.map((c) => this.banKeyOf(c.peerId)).filter((k) => k !== null),
     );
-    for (const p of this.o.peers()) if (!p.haves.has(piece) && !p.conn.isClosed) p.conn.sendHave(piece);
+    // HAVE goes to every peer, seeds included (libtorrent's send_redundant_have default):
+    // 9 bytes per piece, and without it a seeder shows its leechers at 0 %.
+    for (const p of this.o.peers()) if (!p.conn.isClosed) p.conn.sendHave(piece);
     this.o.onPieceVerified(piece, credited);
     if (this.picker.isComplete) {
       for (const p of this.o.peers()) {

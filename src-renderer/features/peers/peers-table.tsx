@@ -2,9 +2,21 @@ import type { ReactElement } from 'react';
 import type { PeerDetail } from '../../../src-shared/types/torrent.ts';
 import { formatBytes, formatPercent, formatRate } from '../../../src-shared/util/format.ts';
 
-function flagsText(p: PeerDetail): string {
+/**
+ * The connection in words, from our side: whether we send to them and whether they let
+ * us download. "Choked by them" only matters while we want something from them, so a
+ * seeder does not call every leecher "choked".
+ */
+export function flagsText(p: PeerDetail): string {
   const f = p.flags;
-  return [f.incoming ? 'in' : 'out', f.peerChoking ? 'choked' : 'unchoked', f.amChoking ? '' : 'uploading', f.snubbed ? 'snubbed' : '', f.optimistic ? 'optimistic' : '']
+  const theirSide = f.amInterested ? (f.peerChoking ? 'choked by them' : 'downloading from them') : '';
+  return [
+    f.incoming ? 'incoming' : 'outgoing',
+    f.amChoking ? '' : f.peerInterested ? 'uploading to them' : 'unchoked',
+    theirSide,
+    f.snubbed ? 'snubbed' : '',
+    f.optimistic ? 'optimistic unchoke' : '',
+  ]
     .filter(Boolean)
     .join(' · ');
 }

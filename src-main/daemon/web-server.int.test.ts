@@ -148,7 +148,11 @@ describe('the contract over the socket', () => {
     expect(await c.call('setSettings', { peerPort: -1 })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
     expect(await c.call('add', { source: { kind: 'magnet', uri: 'magnet:?xt=urn:btih:zzz' } })).toMatchObject({
       ok: false,
-      error: { code: 'bad-magnet', message: expect.stringContaining('not a valid magnet link') },
+      error: { code: 'magnet-bad-info-hash', message: expect.stringContaining('info-hash in that magnet link') },
+    });
+    expect(await c.call('add', { source: { kind: 'magnet', uri: 'https://example.com/x' } })).toMatchObject({
+      ok: false,
+      error: { code: 'bad-magnet', message: expect.stringContaining('A magnet link starts with') },
     });
     expect(await c.call('pause', { id: 'a'.repeat(40) })).toMatchObject({ ok: false, error: { code: 'unknown-torrent' } });
     expect(await c.call('pickPaths', { kind: 'files' })).toMatchObject({ ok: false, error: { code: 'not-supported' } });

@@ -3,6 +3,7 @@
  * (validate-command.ts); anything the engine or the OS throws is turned into a contract
  * error in user words (engine-mapping.ts) by the connection.
  */
+import { magnetProblem } from '../../src-shared/util/magnet-check.ts';
 import type { CommandHandlers, ShareResponse } from '../../src-shared/contract/commands.ts';
 import type { CatalogEntry, CatalogSearchResult } from '../../src-shared/types/catalog.ts';
 import type { AddOptions, TorrentSource } from '../engine/session-api.ts';
@@ -16,16 +17,15 @@ const CATALOG_TIMEOUT_MS = 5000;
 const SHARE_PROGRESS_EVERY_MS = 200;
 
 /** `magnet:?…xt=urn:btih:<40 hex | 32 base32>…` (BEP 9); the engine parses the rest. */
-export function looksLikeMagnet(uri: string): boolean {
-  if (!/^magnet:\?/i.test(uri)) return false;
-  return /[?&]xt=urn:btih:([0-9a-f]{40}|[a-z2-7]{32})(&|$)/i.test(uri);
-}
 
 const notSupported = () => new ContractError('not-supported', ERROR_WORDING['not-supported']);
 
 export function createHandlers(service: AppService, conn: ServiceConnection): CommandHandlers {
   const session = service.session;
-  const engine = async <T>(context: Parameters<typeof toContractError>[1], run: () => Promise<T> | T): Promise<T> => {
+  const engine = async <T>(
+    context: Parameters<typeof toContractError>[1],
+    run: () => Promise<T> | T,
+  ): Promise<T> => {
     try {
       return await run();
     } catch (err) {
@@ -41,13 +41,30 @@ export function createHandlers(service: AppService, conn: ServiceConnection): Co
         const now = Date.now();
         if (now - lastMs < SHARE_PROGRESS_EVERY_MS) return;
         lastMs = now;
-        service.broadcast('shareProgress', { key, name: label, hashedBytes: p.hashedBytes, totalBytes: p.totalBytes, done: false });
+        service.broadcast('shareProgress', {
+          key,
+          name: label,
+          hashedBytes: p.hashedBytes,
+          totalBytes: p.totalBytes,
+          done: false,
+        });
       }),
     );
     const summary = session.list().find((t) => t.id === result.id);
     const finalName = summary?.name ?? label;
-    service.broadcast('shareProgress', { key, name: finalName, hashedBytes: summary?.totalBytes ?? 0, totalBytes: summary?.totalBytes ?? 0, done: true });
-    service.broadcast('notification', { kind: 'shared', torrentId: result.id, name: finalName, published: result.published });
+    service.broadcast('shareProgress', {
+      key,
+      name: finalName,
+      hashedBytes: summary?.totalBytes ?? 0,
+      totalBytes: summary?.totalBytes ?? 0,
+      done: true,
+    });
+    service.broadcast('notification', {
+      kind: 'shared',
+      torrentId: result.id,
+      name: finalName,
+      published: result.published,
+    });
     return { id: result.id, name: finalName, magnet: result.magnet, published: result.published };
   };
 
@@ -66,23 +83,38 @@ export function createHandlers(service: AppService, conn: ServiceConnection): Co
     add: async ({ source, savePath, paused }) => {
       let engineSource: TorrentSource;
       let context: 'magnet' | 'torrent-file' | 'info-hash' = 'info-hash';
-      const options: AddOptions = { savePath: savePath ?? service.downloadDir, trackers: service.trackerUrls() };
+      const options: AddOptions = {
+        savePath: savePath ?? service.downloadDir,
+        trackers: service.trackerUrls(),
+      };
       if (paused) options.paused = true;
       switch (source.kind) {
         case 'magnet':
           context = 'magnet';
-          if (!looksLikeMagnet(source.uri.trim())) throw new ContractError('bad-magnet', ERROR_WORDING['bad-magnet'], source.uri.slice(0, 200));
+          const problem = magnetProblem(source.uri);
+          if (problem) throw new ContractError(problem, ERROR_WORDING[problem], source.uri.slice(0, 200));
           engineSource = { kind: 'magnet', uri: source.uri.trim() };
           break;
         case 'torrent-file':
           context = 'torrent-file';
-          engineSource = { kind: 'metainfo', bytes: new Uint8Array(Buffer.from(source.bytesBase64, 'base64')) };
+          engineSource = {
+            kind: 'metainfo',
+            bytes: new Uint8Array(Buffer.from(source.bytesBase64, 'base64')),
+          };
           break;
         case 'info-hash':
-          engineSource = { kind: 'info-hash', infoHashHex: source.infoHashHex.toLowerCase(), ...(source.name ? { name: source.name } : {}) };
+          engineSource = {
+            kind: 'info-hash',
+            infoHashHex: source.infoHashHex.toLowerCase(),
+            ...(source.name ? { name: source.name } : {}),
+          };
           break;
         case 'catalog':
-          engineSource = { kind: 'info-hash', infoHashHex: source.infoHashHex.toLowerCase(), name: source.name };
+          engineSource = {
+            kind: 'info-hash',
+            infoHashHex: source.infoHashHex.toLowerCase(),
+            name: source.name,
+          };
           options.trackers = [...new Set([source.tracker, ...service.trackerUrls()])];
           break;
       }
@@ -91,9 +123,19 @@ export function createHandlers(service: AppService, conn: ServiceConnection): Co
 
     share: ({ paths, name }) => share(paths, name, paths.join('\n')),
 
-    uploadBegin: async ({ files, name }) => ({ ...(await engine('share', () => service.uploads.begin(files, name))), chunkBytes: UPLOAD_CHUNK_BYTES }),
+    uploadBegin: async ({ files, name }) => ({
+      ...(await engine('share', () => service.uploads.begin(files, name))),
+      chunkBytes: UPLOAD_CHUNK_BYTES,
+    }),
     uploadChunk: ({ uploadId, fileIndex, offsetBytes, dataBase64 }) =>
-      engine('share', () => service.uploads.chunk(uploadId, fileIndex, offsetBytes, new Uint8Array(Buffer.from(dataBase64, 'base64')))),
+      engine('share', () =>
+        service.uploads.chunk(
+          uploadId,
+          fileIndex,
+          offsetBytes,
+          new Uint8Array(Buffer.from(dataBase64, 'base64')),
+        ),
+      ),
     uploadFinish: async ({ uploadId }) => {
       const staged = await engine('share', () => service.uploads.finish(uploadId));
       return share([staged.path], undefined, uploadId);
@@ -105,7 +147,10 @@ export function createHandlers(service: AppService, conn: ServiceConnection): Co
 
     pause: async ({ id }) => (await engine('general', () => session.pause(id)), null),
     resume: async ({ id }) => (await engine('general', () => session.resume(id)), null),
-    remove: async ({ id, deleteFiles }) => (await engine('general', () => session.remove(id, { deleteFiles })), null),
+    remove: async ({ id, deleteFiles }) => (
+      await engine('general', () => session.remove(id, { deleteFiles })),
+      null
+    ),
     recheck: async ({ id }) => (await engine('general', () => session.recheck(id)), null),
     getDetail: async ({ id }) => engine('general', () => toDetail(session.detail(id))),
     watchDetail: async ({ id }) => {
@@ -115,12 +160,17 @@ export function createHandlers(service: AppService, conn: ServiceConnection): Co
     },
     getTorrentFile: async ({ id }) => {
       const bytes = await engine('general', () => session.torrentFile(id));
-      if (!bytes) throw new ContractError('not-ready', 'The torrent file is not known yet (metadata is still being fetched).');
+      if (!bytes)
+        throw new ContractError(
+          'not-ready',
+          'The torrent file is not known yet (metadata is still being fetched).',
+        );
       const name = session.list().find((t) => t.id === id)?.name ?? id;
       return { fileName: `${name}.torrent`, bytesBase64: Buffer.from(bytes).toString('base64') };
     },
 
-    searchCatalog: async ({ query, trackers }) => searchAll(service, query, trackers ?? service.trackerUrls()),
+    searchCatalog: async ({ query, trackers }) =>
+      searchAll(service, query, trackers ?? service.trackerUrls()),
 
     pickPaths: async (request) => {
       const h = service.options.hostCommands?.pickPaths;
@@ -135,14 +185,22 @@ export function createHandlers(service: AppService, conn: ServiceConnection): Co
   };
 }
 
-async function searchAll(service: AppService, query: string, trackers: string[]): Promise<CatalogSearchResult> {
+async function searchAll(
+  service: AppService,
+  query: string,
+  trackers: string[],
+): Promise<CatalogSearchResult> {
   const result: CatalogSearchResult = { entries: [], failures: [] };
   const byHash = new Map<string, CatalogEntry>();
   await Promise.all(
     trackers.map(async (tracker) => {
       try {
         // Our own tracker is asked on loopback; entries still name the URL as given.
-        for (const e of await service.deps.searchCatalog(service.trackerAlias(tracker), query, CATALOG_TIMEOUT_MS)) {
+        for (const e of await service.deps.searchCatalog(
+          service.trackerAlias(tracker),
+          query,
+          CATALOG_TIMEOUT_MS,
+        )) {
           const prev = byHash.get(e.infoHashHex);
           // The same torrent on several trackers: keep the listing with the most seeders.
           if (!prev || prev.seeders < e.seeders) byHash.set(e.infoHashHex, { ...e, tracker });
@@ -150,7 +208,11 @@ async function searchAll(service: AppService, query: string, trackers: string[])
       } catch (err) {
         const mapped = toContractError(err, 'tracker');
         const code = mapped.code === 'internal' ? 'tracker-unreachable' : mapped.code;
-        result.failures.push({ tracker, code, message: code === 'tracker-unreachable' ? ERROR_WORDING['tracker-unreachable'] : mapped.message });
+        result.failures.push({
+          tracker,
+          code,
+          message: code === 'tracker-unreachable' ? ERROR_WORDING['tracker-unreachable'] : mapped.message,
+        });
       }
     }),
   );

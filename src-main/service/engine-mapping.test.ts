@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ContractError } from '../../src-shared/contract/error-codes.ts';
 import { encodePieceSources, toContractError } from './engine-mapping.ts';
-import { looksLikeMagnet } from './command-handlers.ts';
 
 const errno = (code: string) => Object.assign(new Error(`${code} happened`), { code });
 
@@ -38,15 +37,4 @@ describe('encodePieceSources', () => {
     const b64 = encodePieceSources([-1, 0, 2, 300], 400);
     expect([...Buffer.from(b64, 'base64')]).toEqual([0, 1, 3, 255]);
   });
-});
-
-describe('looksLikeMagnet', () => {
-  it.each([
-    [`magnet:?xt=urn:btih:${'a'.repeat(40)}`, true],
-    [`magnet:?dn=x&xt=urn:btih:${'A'.repeat(40)}&tr=udp://t:1`, true],
-    [`magnet:?xt=urn:btih:${'a'.repeat(32)}`, true],
-    ['magnet:?xt=urn:btih:abc', false],
-    [`http://x/?xt=urn:btih:${'a'.repeat(40)}`, false],
-    ['not a magnet', false],
-  ])('%s → %s', (uri, ok) => expect(looksLikeMagnet(uri)).toBe(ok));
 });

@@ -120,7 +120,7 @@ describe('actions', () => {
     const actions = createActions(store, s.client);
     actions.openDialog({ kind: 'magnet' });
     expect(await actions.addMagnet('magnet:?nonsense')).toBe(false);
-    expect(store.getState().addError).toMatch(/not a valid magnet link/);
+    expect(store.getState().addError).toMatch(/not a magnet link/);
     expect(store.getState().dialog).toEqual({ kind: 'magnet' });
   });
 

@@ -22,10 +22,7 @@ const notSupported = () => new ContractError('not-supported', ERROR_WORDING['not
 
 export function createHandlers(service: AppService, conn: ServiceConnection): CommandHandlers {
   const session = service.session;
-  const engine = async <T>(
-    context: Parameters<typeof toContractError>[1],
-    run: () => Promise<T> | T,
-  ): Promise<T> => {
+  const engine = async <T>(context: Parameters<typeof toContractError>[1], run: () => Promise<T> | T): Promise<T> => {
     try {
       return await run();
     } catch (err) {
@@ -41,30 +38,13 @@ export function createHandlers(service: AppService, conn: ServiceConnection): Co
         const now = Date.now();
         if (now - lastMs < SHARE_PROGRESS_EVERY_MS) return;
         lastMs = now;
-        service.broadcast('shareProgress', {
-          key,
-          name: label,
-          hashedBytes: p.hashedBytes,
-          totalBytes: p.totalBytes,
-          done: false,
-        });
+        service.broadcast('shareProgress', { key, name: label, hashedBytes: p.hashedBytes, totalBytes: p.totalBytes, done: false });
       }),
     );
     const summary = session.list().find((t) => t.id === result.id);
     const finalName = summary?.name ?? label;
-    service.broadcast('shareProgress', {
-      key,
-      name: finalName,
-      hashedBytes: summary?.totalBytes ?? 0,
-      totalBytes: summary?.totalBytes ?? 0,
-      done: true,
-    });
-    service.broadcast('notification', {
-      kind: 'shared',
-      torrentId: result.id,
-      name: finalName,
-      published: result.published,
-    });
+    service.broadcast('shareProgress', { key, name: finalName, hashedBytes: summary?.totalBytes ?? 0, totalBytes: summary?.totalBytes ?? 0, done: true });
+    service.broadcast('notification', { kind: 'shared', torrentId: result.id, name: finalName, published: result.published });
     return { id: result.id, name: finalName, magnet: result.magnet, published: result.published };
   };
 
@@ -83,10 +63,7 @@ export function createHandlers(service: AppService, conn: ServiceConnection): Co
     add: async ({ source, savePath, paused }) => {
       let engineSource: TorrentSource;
       let context: 'magnet' | 'torrent-file' | 'info-hash' = 'info-hash';
-      const options: AddOptions = {
-        savePath: savePath ?? service.downloadDir,
-        trackers: service.trackerUrls(),
-      };
+      const options: AddOptions = { savePath: savePath ?? service.downloadDir, trackers: service.trackerUrls() };
       if (paused) options.paused = true;
       switch (source.kind) {
         case 'magnet':
@@ -97,24 +74,13 @@ export function createHandlers(service: AppService, conn: ServiceConnection): Co
           break;
         case 'torrent-file':
           context = 'torrent-file';
-          engineSource = {
-            kind: 'metainfo',
-            bytes: new Uint8Array(Buffer.from(source.bytesBase64, 'base64')),
-          };
+          engineSource = { kind: 'metainfo', bytes: new Uint8Array(Buffer.from(source.bytesBase64, 'base64')) };
           break;
         case 'info-hash':
-          engineSource = {
-            kind: 'info-hash',
-            infoHashHex: source.infoHashHex.toLowerCase(),
-            ...(source.name ? { name: source.name } : {}),
-          };
+          engineSource = { kind: 'info-hash', infoHashHex: source.infoHashHex.toLowerCase(), ...(source.name ? { name: source.name } : {}) };
           break;
         case 'catalog':
-          engineSource = {
-            kind: 'info-hash',
-            infoHashHex: source.infoHashHex.toLowerCase(),
-            name: source.name,
-          };
+          engineSource = { kind: 'info-hash', infoHashHex: source.infoHashHex.toLowerCase(), name: source.name };
           options.trackers = [...new Set([source.tracker, ...service.trackerUrls()])];
           break;
       }
@@ -123,19 +89,9 @@ export function createHandlers(service: AppService, conn: ServiceConnection): Co
 
     share: ({ paths, name }) => share(paths, name, paths.join('\n')),
 
-    uploadBegin: async ({ files, name }) => ({
-      ...(await engine('share', () => service.uploads.begin(files, name))),
-      chunkBytes: UPLOAD_CHUNK_BYTES,
-    }),
+    uploadBegin: async ({ files, name }) => ({ ...(await engine('share', () => service.uploads.begin(files, name))), chunkBytes: UPLOAD_CHUNK_BYTES }),
     uploadChunk: ({ uploadId, fileIndex, offsetBytes, dataBase64 }) =>
-      engine('share', () =>
-        service.uploads.chunk(
-          uploadId,
-          fileIndex,
-          offsetBytes,
-          new Uint8Array(Buffer.from(dataBase64, 'base64')),
-        ),
-      ),
+      engine('share', () => service.uploads.chunk(uploadId, fileIndex, offsetBytes, new Uint8Array(Buffer.from(dataBase64, 'base64')))),
     uploadFinish: async ({ uploadId }) => {
       const staged = await engine('share', () => service.uploads.finish(uploadId));
       return share([staged.path], undefined, uploadId);
@@ -147,10 +103,7 @@ export function createHandlers(service: AppService, conn: ServiceConnection): Co
 
     pause: async ({ id }) => (await engine('general', () => session.pause(id)), null),
     resume: async ({ id }) => (await engine('general', () => session.resume(id)), null),
-    remove: async ({ id, deleteFiles }) => (
-      await engine('general', () => session.remove(id, { deleteFiles })),
-      null
-    ),
+    remove: async ({ id, deleteFiles }) => (await engine('general', () => session.remove(id, { deleteFiles })), null),
     recheck: async ({ id }) => (await engine('general', () => session.recheck(id)), null),
     getDetail: async ({ id }) => engine('general', () => toDetail(session.detail(id))),
     watchDetail: async ({ id }) => {
@@ -160,17 +113,12 @@ export function createHandlers(service: AppService, conn: ServiceConnection): Co
     },
     getTorrentFile: async ({ id }) => {
       const bytes = await engine('general', () => session.torrentFile(id));
-      if (!bytes)
-        throw new ContractError(
-          'not-ready',
-          'The torrent file is not known yet (metadata is still being fetched).',
-        );
+      if (!bytes) throw new ContractError('not-ready', 'The torrent file is not known yet (metadata is still being fetched).');
       const name = session.list().find((t) => t.id === id)?.name ?? id;
       return { fileName: `${name}.torrent`, bytesBase64: Buffer.from(bytes).toString('base64') };
     },
 
-    searchCatalog: async ({ query, trackers }) =>
-      searchAll(service, query, trackers ?? service.trackerUrls()),
+    searchCatalog: async ({ query, trackers }) => searchAll(service, query, trackers ?? service.trackerUrls()),
 
     pickPaths: async (request) => {
       const h = service.options.hostCommands?.pickPaths;
@@ -185,22 +133,14 @@ export function createHandlers(service: AppService, conn: ServiceConnection): Co
   };
 }
 
-async function searchAll(
-  service: AppService,
-  query: string,
-  trackers: string[],
-): Promise<CatalogSearchResult> {
+async function searchAll(service: AppService, query: string, trackers: string[]): Promise<CatalogSearchResult> {
   const result: CatalogSearchResult = { entries: [], failures: [] };
   const byHash = new Map<string, CatalogEntry>();
   await Promise.all(
     trackers.map(async (tracker) => {
       try {
         // Our own tracker is asked on loopback; entries still name the URL as given.
-        for (const e of await service.deps.searchCatalog(
-          service.trackerAlias(tracker),
-          query,
-          CATALOG_TIMEOUT_MS,
-        )) {
+        for (const e of await service.deps.searchCatalog(service.trackerAlias(tracker), query, CATALOG_TIMEOUT_MS)) {
           const prev = byHash.get(e.infoHashHex);
           // The same torrent on several trackers: keep the listing with the most seeders.
           if (!prev || prev.seeders < e.seeders) byHash.set(e.infoHashHex, { ...e, tracker });
@@ -208,11 +148,7 @@ async function searchAll(
       } catch (err) {
         const mapped = toContractError(err, 'tracker');
         const code = mapped.code === 'internal' ? 'tracker-unreachable' : mapped.code;
-        result.failures.push({
-          tracker,
-          code,
-          message: code === 'tracker-unreachable' ? ERROR_WORDING['tracker-unreachable'] : mapped.message,
-        });
+        result.failures.push({ tracker, code, message: code === 'tracker-unreachable' ? ERROR_WORDING['tracker-unreachable'] : mapped.message });
       }
     }),
   );

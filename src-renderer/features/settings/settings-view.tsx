@@ -10,17 +10,7 @@ import { TrackerAddress } from '../first-run/drop-zone.tsx';
 const NONE: AppInfo['overridden'] = [];
 const FLAG_HINT = 'Set by a command-line flag for this run; the value here applies when started without it.';
 
-function Field({
-  label,
-  hint,
-  error,
-  children,
-}: {
-  label: string;
-  hint?: string | undefined;
-  error?: string | undefined;
-  children: ReactNode;
-}): ReactElement {
+function Field({ label, hint, error, children }: { label: string; hint?: string | undefined; error?: string | undefined; children: ReactNode }): ReactElement {
   return (
     <label className="field">
       <span className="field-label">{label}</span>
@@ -38,15 +28,7 @@ function Field({
 
 type Result = { tone: 'ok' | 'error'; text: string } | null;
 
-function SettingsEditor({
-  settings,
-  result,
-  setResult,
-}: {
-  settings: Settings;
-  result: Result;
-  setResult: (r: Result) => void;
-}): ReactElement {
+function SettingsEditor({ settings, result, setResult }: { settings: Settings; result: Result; setResult: (r: Result) => void }): ReactElement {
   const actions = useActions();
   const client = useClient();
   const [form, setForm] = useState<SettingsForm>(() => toForm(settings));
@@ -55,8 +37,7 @@ function SettingsEditor({
   const overridden = useApp((s) => s.appInfo?.overridden ?? NONE);
   // Only the desktop app has a window to close while the engine goes on.
   const isDesktop = useApp((s) => s.appInfo?.host === 'electron');
-  const flagHint = (key: (typeof overridden)[number], normal?: string) =>
-    overridden.includes(key) ? FLAG_HINT : normal;
+  const flagHint = (key: (typeof overridden)[number], normal?: string) => (overridden.includes(key) ? FLAG_HINT : normal);
   const set = <K extends keyof SettingsForm>(key: K, value: SettingsForm[K]) => {
     setForm((f) => ({ ...f, [key]: value }));
     setResult(null);
@@ -70,20 +51,9 @@ function SettingsEditor({
     const r = await actions.saveSettings(parsed.settings);
     setSaving(false);
     if (r.error) setResult({ tone: 'error', text: r.error });
-    else
-      setResult({
-        tone: 'ok',
-        text:
-          r.restartRequired.length > 0
-            ? 'Saved. The new peer port is used after Swarmdrop restarts.'
-            : 'Saved.',
-      });
+    else setResult({ tone: 'ok', text: r.restartRequired.length > 0 ? 'Saved. The new peer port is used after Swarmdrop restarts.' : 'Saved.' });
   };
-  const input = (
-    key:
-      'downloadDir' | 'peerPort' | 'embeddedPort' | 'embeddedAdvertiseHost' | 'downloadKiBps' | 'uploadKiBps',
-    extra: Record<string, string> = {},
-  ) => (
+  const input = (key: 'downloadDir' | 'peerPort' | 'embeddedPort' | 'embeddedAdvertiseHost' | 'downloadKiBps' | 'uploadKiBps', extra: Record<string, string> = {}) => (
     <input
       className={`input${errors[key] ? ' invalid' : ''}`}
       name={key}
@@ -128,12 +98,7 @@ function SettingsEditor({
           </Field>
         </div>
         <label className="check">
-          <input
-            type="checkbox"
-            name="notifyOnComplete"
-            checked={form.notifyOnComplete}
-            onChange={(e) => set('notifyOnComplete', e.target.checked)}
-          />
+          <input type="checkbox" name="notifyOnComplete" checked={form.notifyOnComplete} onChange={(e) => set('notifyOnComplete', e.target.checked)} />
           <span>Notify me when a download completes</span>
         </label>
         {isDesktop && (
@@ -151,19 +116,12 @@ function SettingsEditor({
 
       <section className="card">
         <h2 className="card-title">Network</h2>
-        <Field
-          label="Peer port"
-          hint={flagHint('peerPort', 'TCP port other peers connect to. Takes effect after a restart.')}
-          error={errors.peerPort}
-        >
+        <Field label="Peer port" hint={flagHint('peerPort', 'TCP port other peers connect to. Takes effect after a restart.')} error={errors.peerPort}>
           {input('peerPort', { inputMode: 'numeric' })}
         </Field>
         <Field
           label="Trackers"
-          hint={flagHint(
-            'trackers',
-            'One address per line, e.g. udp://192.0.2.20:6969. Used for new transfers and for Network search.',
-          )}
+          hint={flagHint('trackers', 'One address per line, e.g. udp://192.0.2.20:6969. Used for new transfers and for Network search.')}
           error={errors.trackers}
         >
           <textarea
@@ -182,12 +140,7 @@ function SettingsEditor({
       <section className="card">
         <h2 className="card-title">Built-in tracker</h2>
         <label className="check">
-          <input
-            type="checkbox"
-            name="embeddedEnabled"
-            checked={form.embeddedEnabled}
-            onChange={(e) => set('embeddedEnabled', e.target.checked)}
-          />
+          <input type="checkbox" name="embeddedEnabled" checked={form.embeddedEnabled} onChange={(e) => set('embeddedEnabled', e.target.checked)} />
           <span>Run a tracker so people on your network can find what you share</span>
         </label>
         <Field label="Tracker port (UDP)" hint={flagHint('embeddedTracker')} error={errors.embeddedPort}>
@@ -195,10 +148,7 @@ function SettingsEditor({
         </Field>
         <Field
           label="Address in shared links"
-          hint={flagHint(
-            'advertiseHost',
-            'The address other people reach this computer at, written into what you share. Empty = automatic.',
-          )}
+          hint={flagHint('advertiseHost', 'The address other people reach this computer at, written into what you share. Empty = automatic.')}
           error={errors.embeddedAdvertiseHost}
         >
           {input('embeddedAdvertiseHost', { spellCheck: 'false', placeholder: 'automatic' })}
@@ -211,13 +161,7 @@ function SettingsEditor({
         <div className="segmented" role="radiogroup" aria-label="Theme">
           {(['system', 'light', 'dark'] as const).map((t) => (
             <label key={t} className={`segment${form.theme === t ? ' active' : ''}`}>
-              <input
-                type="radio"
-                name="theme"
-                value={t}
-                checked={form.theme === t}
-                onChange={() => set('theme', t)}
-              />
+              <input type="radio" name="theme" value={t} checked={form.theme === t} onChange={() => set('theme', t)} />
               {t === 'system' ? 'System' : t === 'light' ? 'Light' : 'Dark'}
             </label>
           ))}
@@ -226,19 +170,11 @@ function SettingsEditor({
 
       <div className={`form-footer${dirty ? ' dirty' : ''}`}>
         {result && (
-          <span
-            className={result.tone === 'ok' ? 'ok-text' : 'field-error'}
-            role={result.tone === 'error' ? 'alert' : 'status'}
-          >
-            {result.tone === 'ok' ? <Icon name="check" size={14} /> : <Icon name="alert" size={14} />}{' '}
-            {result.text}
+          <span className={result.tone === 'ok' ? 'ok-text' : 'field-error'} role={result.tone === 'error' ? 'alert' : 'status'}>
+            {result.tone === 'ok' ? <Icon name="check" size={14} /> : <Icon name="alert" size={14} />} {result.text}
           </span>
         )}
-        <Button
-          variant="ghost"
-          disabled={!dirty}
-          onClick={() => (setForm(toForm(settings)), setErrors({}), setResult(null))}
-        >
+        <Button variant="ghost" disabled={!dirty} onClick={() => (setForm(toForm(settings)), setErrors({}), setResult(null))}>
           Revert
         </Button>
         <Button type="submit" variant="primary" disabled={saving || !dirty}>
@@ -262,11 +198,7 @@ export function SettingsView(): ReactElement {
         <h1 className="view-title">Settings</h1>
       </div>
       <div className="settings-scroll">
-        {settings ? (
-          <SettingsEditor key={key} settings={settings} result={result} setResult={setResult} />
-        ) : (
-          <p className="muted pad">Loading…</p>
-        )}
+        {settings ? <SettingsEditor key={key} settings={settings} result={result} setResult={setResult} /> : <p className="muted pad">Loading…</p>}
         {info && (
           <p className="muted small about">
             Swarmdrop {info.version} · data in <span className="mono">{info.dataDir}</span>

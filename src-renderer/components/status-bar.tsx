@@ -3,12 +3,7 @@ import { useApp } from '../app-context.tsx';
 import { formatRate, plural } from '../../src-shared/util/format.ts';
 import { Icon } from './icons.tsx';
 
-const TRACKER_TEXT = {
-  none: 'No tracker',
-  idle: 'Tracker ready',
-  ok: 'Tracker OK',
-  error: 'Tracker not answering',
-} as const;
+const TRACKER_TEXT = { none: 'No tracker', idle: 'Tracker ready', ok: 'Tracker OK', error: 'Tracker not answering' } as const;
 
 export function StatusBar(): ReactElement {
   const status = useApp((s) => s.status);
@@ -20,8 +15,7 @@ export function StatusBar(): ReactElement {
     <footer className="status-bar" role="status">
       {connection !== 'open' ? (
         <span className="status-item warn">
-          <span className="dot dot-error" />{' '}
-          {connection === 'closed' ? 'Disconnected (access denied)' : 'Connecting to Swarmdrop…'}
+          <span className="dot dot-error" /> {connection === 'closed' ? 'Disconnected (access denied)' : 'Connecting to Swarmdrop…'}
         </span>
       ) : (
         <>
@@ -35,16 +29,13 @@ export function StatusBar(): ReactElement {
             <Icon name="users" size={12} /> {plural(status?.connectedPeers ?? 0, 'peer')}
           </span>
           <span className="status-item" title={trackerError ?? undefined}>
-            <span className={`dot dot-${state === 'ok' ? 'ok' : state === 'error' ? 'error' : 'idle'}`} />{' '}
-            {TRACKER_TEXT[state]}
+            <span className={`dot dot-${state === 'ok' ? 'ok' : state === 'error' ? 'error' : 'idle'}`} /> {TRACKER_TEXT[state]}
             {state === 'error' && trackerError ? `: ${trackerError}` : ''}
           </span>
         </>
       )}
       <span className="spacer" />
-      {info?.embeddedTracker.running && (
-        <span className="status-item muted status-extra">Built-in tracker :{info.embeddedTracker.port}</span>
-      )}
+      {info?.embeddedTracker.running && <span className="status-item muted status-extra">Built-in tracker :{info.embeddedTracker.port}</span>}
       <span className="status-item muted status-extra" title="Port peers connect to">
         Listening on port {status?.listeningPort ?? info?.listeningPort ?? '–'}
       </span>

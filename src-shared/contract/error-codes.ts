@@ -9,8 +9,7 @@ export const ERROR_WORDING = {
   'permission-denied': 'Swarmdrop is not allowed to write there. Choose another folder.',
   'bad-magnet': 'That is not a magnet link. A magnet link starts with "magnet:?".',
   'magnet-no-info-hash': 'That magnet link has no BitTorrent info-hash (the "xt=urn:btih:…" part).',
-  'magnet-bad-info-hash':
-    'The info-hash in that magnet link is damaged: after "urn:btih:" it needs 40 hexadecimal (or 32 base32) characters.',
+  'magnet-bad-info-hash': 'The info-hash in that magnet link is damaged: after "urn:btih:" it needs 40 hexadecimal (or 32 base32) characters.',
   'bad-torrent': 'That file is not a valid .torrent file.',
   'bad-info-hash': 'An info-hash is 40 hexadecimal characters (or 32 base32 characters).',
   'tracker-unreachable': 'The tracker did not answer. Check the address, or whether it is running.',
@@ -23,9 +22,9 @@ export const ERROR_WORDING = {
   'not-supported': 'This is only available in the desktop app.',
   'name-taken': 'Something with that name is already shared. Rename it and try again.',
   'not-ready': 'Swarmdrop is still starting. Try again in a moment.',
-  disconnected: 'Lost the connection to Swarmdrop. Reconnecting…',
-  unauthorized: 'This address needs the access token printed by `swarmdrop daemon`.',
-  internal: 'Something went wrong inside Swarmdrop.',
+  'disconnected': 'Lost the connection to Swarmdrop. Reconnecting…',
+  'unauthorized': 'This address needs the access token printed by `swarmdrop daemon`.',
+  'internal': 'Something went wrong inside Swarmdrop.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_WORDING;
@@ -62,9 +61,7 @@ export interface ContractErrorPayload {
 
 export function toErrorPayload(err: unknown): ContractErrorPayload {
   if (err instanceof ContractError) {
-    return err.detail === undefined
-      ? { code: err.code, message: err.message }
-      : { code: err.code, message: err.message, detail: err.detail };
+    return err.detail === undefined ? { code: err.code, message: err.message } : { code: err.code, message: err.message, detail: err.detail };
   }
   const message = err instanceof Error ? err.message : String(err);
   return { code: 'internal', message: ERROR_WORDING.internal, detail: message };

@@ -6,15 +6,7 @@ import { CopyButton } from '../../components/copy-button.tsx';
 import { ProgressBar } from '../../components/progress-bar.tsx';
 import { StateBadge } from '../../components/state-badge.tsx';
 import type { TorrentDetail, TrackerDetail } from '../../../src-shared/types/torrent.ts';
-import {
-  formatBytes,
-  formatEta,
-  formatPercent,
-  formatRate,
-  formatRatio,
-  formatRelative,
-  plural,
-} from '../../../src-shared/util/format.ts';
+import { formatBytes, formatEta, formatPercent, formatRate, formatRatio, formatRelative, plural } from '../../../src-shared/util/format.ts';
 import { PieceMap } from '../piece-map/piece-map.tsx';
 import { PeersTable } from '../peers/peers-table.tsx';
 import { SpeedGraph } from '../speed/speed-graph.tsx';
@@ -23,9 +15,7 @@ type Tab = 'overview' | 'files' | 'peers' | 'trackers' | 'info';
 
 function Overview({ d }: { d: TorrentDetail }): ReactElement {
   useApp((s) => s.historyTick);
-  const history = useApp((s) => s.history)
-    .of(d.summary.id)
-    ?.series() ?? { down: [], up: [] };
+  const history = useApp((s) => s.history).of(d.summary.id)?.series() ?? { down: [], up: [] };
   const s = d.summary;
   return (
     <div className="overview">
@@ -37,10 +27,7 @@ function Overview({ d }: { d: TorrentDetail }): ReactElement {
         <Stat label="Peers" value={`${plural(s.peers, 'peer')} (${plural(s.seeds, 'seed')})`} />
       </div>
       <h3 className="section-title">
-        Pieces{' '}
-        <span className="section-note num">
-          {d.pieces.pieceCount} × {formatBytes(d.pieceLengthBytes)}
-        </span>
+        Pieces <span className="section-note num">{d.pieces.pieceCount} × {formatBytes(d.pieceLengthBytes)}</span>
       </h3>
       <PieceMap pieces={d.pieces} />
       <h3 className="section-title">Speed</h3>
@@ -59,8 +46,7 @@ function Stat({ label, value }: { label: string; value: string }): ReactElement 
 }
 
 function Files({ d }: { d: TorrentDetail }): ReactElement {
-  if (d.files.length === 0)
-    return <p className="muted pad">The file list arrives with the torrent’s metadata.</p>;
+  if (d.files.length === 0) return <p className="muted pad">The file list arrives with the torrent’s metadata.</p>;
   return (
     <table className="table" aria-label="Files">
       <thead>
@@ -100,8 +86,7 @@ const TRACKER_STATUS: Record<TrackerDetail['status'], string> = {
 
 function Trackers({ d }: { d: TorrentDetail }): ReactElement {
   const now = Date.now();
-  if (d.trackers.length === 0)
-    return <p className="muted pad">No trackers: peers come from other sources only.</p>;
+  if (d.trackers.length === 0) return <p className="muted pad">No trackers: peers come from other sources only.</p>;
   return (
     <table className="table" aria-label="Trackers">
       <thead>
@@ -118,10 +103,7 @@ function Trackers({ d }: { d: TorrentDetail }): ReactElement {
           <tr key={`${t.tier}-${t.url}`}>
             <td className="mono">{t.url}</td>
             <td>
-              <span
-                className={`dot dot-${t.status === 'working' ? 'ok' : t.status === 'error' ? 'error' : 'idle'}`}
-              />{' '}
-              {TRACKER_STATUS[t.status]}
+              <span className={`dot dot-${t.status === 'working' ? 'ok' : t.status === 'error' ? 'error' : 'idle'}`} /> {TRACKER_STATUS[t.status]}
               {t.lastError && <div className="field-error small">{t.lastError}</div>}
             </td>
             <td>{formatRelative(t.lastAnnounceAt, now)}</td>
@@ -211,12 +193,7 @@ export function DetailPanel({ id }: { id: string }): ReactElement {
         <div className="detail-actions">
           {client.kind === 'electron' && (
             <>
-              <Button
-                size="sm"
-                variant="ghost"
-                icon="external"
-                onClick={() => void actions.openPath(id, false)}
-              >
+              <Button size="sm" variant="ghost" icon="external" onClick={() => void actions.openPath(id, false)}>
                 Open
               </Button>
               <Button size="sm" variant="ghost" icon="folder" onClick={() => void actions.openPath(id, true)}>
@@ -224,33 +201,15 @@ export function DetailPanel({ id }: { id: string }): ReactElement {
               </Button>
             </>
           )}
-          <Button
-            size="sm"
-            variant="ghost"
-            icon="refresh"
-            onClick={() => void actions.recheck(id)}
-            title="Verify every piece again"
-          >
+          <Button size="sm" variant="ghost" icon="refresh" onClick={() => void actions.recheck(id)} title="Verify every piece again">
             Verify
           </Button>
-          <Button
-            size="sm"
-            variant="ghost"
-            icon="x"
-            aria-label="Close details"
-            onClick={() => void actions.select(null)}
-          />
+          <Button size="sm" variant="ghost" icon="x" aria-label="Close details" onClick={() => void actions.select(null)} />
         </div>
       </header>
       <nav className="tabs" role="tablist">
         {tabs.map(([key, label]) => (
-          <button
-            key={key}
-            role="tab"
-            aria-selected={tab === key}
-            className={`tab${tab === key ? ' active' : ''}`}
-            onClick={() => setTab(key)}
-          >
+          <button key={key} role="tab" aria-selected={tab === key} className={`tab${tab === key ? ' active' : ''}`} onClick={() => setTab(key)}>
             {label}
           </button>
         ))}

@@ -4,14 +4,7 @@ import { Button } from '../../components/button.tsx';
 import { ProgressBar } from '../../components/progress-bar.tsx';
 import { StateBadge } from '../../components/state-badge.tsx';
 import { Icon } from '../../components/icons.tsx';
-import {
-  formatBytes,
-  formatEta,
-  formatPercent,
-  formatRate,
-  formatRatio,
-  plural,
-} from '../../../src-shared/util/format.ts';
+import { formatBytes, formatEta, formatPercent, formatRate, formatRatio, plural } from '../../../src-shared/util/format.ts';
 
 /** One transfer. Subscribes to its own summary only, so other rows' updates skip it. */
 export const TransferRow = memo(function TransferRow({ id }: { id: string }): ReactElement | null {
@@ -48,11 +41,7 @@ export const TransferRow = memo(function TransferRow({ id }: { id: string }): Re
             </span>
           ) : (
             <>
-              <span className="num">
-                {t.totalBytes > 0
-                  ? `${formatBytes(t.verifiedBytes)} of ${formatBytes(t.totalBytes)}`
-                  : 'Size unknown yet'}
-              </span>
+              <span className="num">{t.totalBytes > 0 ? `${formatBytes(t.verifiedBytes)} of ${formatBytes(t.totalBytes)}` : 'Size unknown yet'}</span>
               {t.state === 'downloading' && <span className="num">ETA {formatEta(t.etaSec)}</span>}
             </>
           )}

@@ -186,3 +186,22 @@ describe('dialogs', () => {
     expect(html).toContain('nothing else in that folder');
   });
 });
+
+describe('a magnet waiting for its info', () => {
+  it('says who is asked and for how long, instead of only "Finding info"', () => {
+    const html = render(<TransferRow id={ID} />, (s) =>
+      s.setState({ torrents: replaceTorrents([summary(ID, { state: 'fetching-metadata', peers: 0, addedAt: Date.now() - 90_000 })]) }),
+    );
+    expect(html).toContain('looking for peers through its trackers, for 1m 30s');
+    expect(html).toContain('Nobody sharing it has been found yet');
+    expect(html).toContain('Cancel');
+  });
+
+  it('counts the peers it asks', () => {
+    const html = render(<TransferRow id={ID} />, (s) =>
+      s.setState({ torrents: replaceTorrents([summary(ID, { state: 'fetching-metadata', peers: 2, addedAt: Date.now() - 5_000 })]) }),
+    );
+    expect(html).toContain('asking 2 connected peers');
+    expect(html).not.toContain('Nobody sharing it');
+  });
+});

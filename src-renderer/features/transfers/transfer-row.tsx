@@ -4,6 +4,7 @@ import { Button } from '../../components/button.tsx';
 import { ProgressBar } from '../../components/progress-bar.tsx';
 import { StateBadge } from '../../components/state-badge.tsx';
 import { Icon } from '../../components/icons.tsx';
+import { MetadataWait } from './metadata-wait.tsx';
 import { formatBytes, formatEta, formatPercent, formatRate, formatRatio, plural } from '../../../src-shared/util/format.ts';
 
 /** One transfer. Subscribes to its own summary only, so other rows' updates skip it. */
@@ -39,6 +40,8 @@ export const TransferRow = memo(function TransferRow({ id }: { id: string }): Re
             <span className="tr-error" role="alert">
               <Icon name="alert" size={13} /> {shownError}
             </span>
+          ) : t.state === 'fetching-metadata' ? (
+            <MetadataWait t={t} />
           ) : (
             <>
               <span className="num">{t.totalBytes > 0 ? `${formatBytes(t.verifiedBytes)} of ${formatBytes(t.totalBytes)}` : 'Size unknown yet'}</span>

@@ -142,7 +142,7 @@ test.describe.serial('share on A, download on B', () => {
     const row = page.locator('.transfer-row', { hasText: FILE_NAME });
     await row.getByRole('button', { name: `Remove ${FILE_NAME}` }).click();
     const dialog = page.getByRole('dialog');
-    await dialog.getByLabel(/Also delete files/).check();
+    await dialog.getByLabel(/Also delete its downloaded files/).check();
     await dialog.getByRole('button', { name: 'Remove and delete files' }).click();
     await expect(row).toHaveCount(0);
     await expect.poll(() => existsSync(file)).toBe(false);

@@ -122,4 +122,24 @@ describe('embedded tracker, advertised beyond this machine', () => {
     expect(hosts).toContain('127.0.0.1');
     expect(hosts.filter((h) => !isLoopback(h))).toEqual([]);
   }, 30_000);
+
+  it('with --bind, the first screen lists only the address the tracker listens on', async () => {
+    const t = await makeTempDir();
+    cleanups.push(() => t.remove());
+    const service = await AppService.open(
+      {
+        host: 'daemon',
+        version: 'test',
+        dataDir: t.dir,
+        defaultDownloadDir: path.join(t.dir, 'downloads'),
+        overrides: { peerPort: 0, embeddedTracker: 0, bindHost: '127.0.0.1' },
+        log: () => undefined,
+      },
+      { ...realServiceDeps(), networkInterfaces: fakeInterfaces },
+    );
+    cleanups.push(() => service.close());
+    const port = service.appInfo().embeddedTracker.port!;
+    // 192.0.2.7 is an interface of this (pretend) machine, but the tracker is not bound to it.
+    expect(service.appInfo().embeddedTracker.shareAddresses).toEqual([`udp://127.0.0.1:${port}`]);
+  }, 30_000);
 });

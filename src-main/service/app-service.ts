@@ -16,7 +16,7 @@ import { settingsSchema } from '../../src-shared/contract/schemas.ts';
 import { defaultSettings, SettingsStore } from './settings-store.ts';
 import { TorrentsBatcher } from './torrents-batcher.ts';
 import { UploadManager } from './upload-manager.ts';
-import { advertisedHost, advertisedTrackerUrl, ownTrackerAlias, shareAddresses } from './share-addresses.ts';
+import { listensEverywhere, advertisedHost, advertisedTrackerUrl, ownTrackerAlias, shareAddresses } from './share-addresses.ts';
 import { toContractError, toSummary } from './engine-mapping.ts';
 import { ServiceConnection, type EventSink } from './service-connection.ts';
 import type { EmbeddedTracker, ServiceDeps, ServiceOptions } from './service-types.ts';
@@ -198,7 +198,10 @@ export class AppService {
         running: t !== null,
         port: t?.port ?? null,
         // The advertised URL (the one in our torrents) first.
-        shareAddresses: t ? [...new Set([this.ownTrackerUrl()!, ...shareAddresses(t.port, this.deps.networkInterfaces())])] : [],
+        // Other interfaces' addresses only when the tracker listens on all of them (not with --bind).
+        shareAddresses: t
+          ? [...new Set([this.ownTrackerUrl()!, ...(listensEverywhere(this.bindHost) ? shareAddresses(t.port, this.deps.networkInterfaces()) : [])])]
+          : [],
         error: this.trackerError,
       },
       overridden: overriddenSettings(this.options.overrides ?? {}),

@@ -25,6 +25,11 @@ export function shareAddresses(
 
 const WILDCARDS = new Set(['', '0.0.0.0', '::']);
 
+/** Whether a listen address means every interface (so every interface's address reaches it). */
+export function listensEverywhere(bindHost: string): boolean {
+  return WILDCARDS.has(bindHost);
+}
+
 /** `udp://host:port`, IPv6 in brackets. */
 export function udpUrl(host: string, port: number): string {
   return host.includes(':') ? `udp://[${host}]:${port}` : `udp://${host}:${port}`;

@@ -11,14 +11,22 @@ export function TrackerAddress(): ReactElement {
   const t = info?.embeddedTracker;
   if (!t) return <div className="tracker-card muted">Starting…</div>;
   if (!t.running) {
+    const inUse = info.trackers;
     return (
-      <div className="tracker-card">
+      <div className="tracker-card" data-testid="tracker-address">
         <div className="tracker-card-title">
           <Icon name="server" size={16} /> Built-in tracker is off
         </div>
         <p className={t.error ? 'field-error' : 'muted'} role={t.error ? 'alert' : undefined}>
           {t.error ?? 'Turn it on in Settings to let people on your network find what you share.'}
         </p>
+        {inUse.length > 0 ? (
+          <p className="muted small">
+            What you share is announced to {inUse.length === 1 ? 'this tracker' : 'these trackers'}: <span className="mono">{inUse.join(', ')}</span>
+          </p>
+        ) : (
+          <p className="muted small">No tracker is set: add one in Settings so others can find what you share.</p>
+        )}
       </div>
     );
   }

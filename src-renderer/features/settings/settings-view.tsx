@@ -37,6 +37,7 @@ function SettingsEditor({ settings, result, setResult }: { settings: Settings; r
   const overridden = useApp((s) => s.appInfo?.overridden ?? NONE);
   // Only the desktop app has a window to close while the engine goes on.
   const isDesktop = useApp((s) => s.appInfo?.host === 'electron');
+  const embeddedRunning = useApp((s) => s.appInfo?.embeddedTracker.running ?? false);
   const flagHint = (key: (typeof overridden)[number], normal?: string) => (overridden.includes(key) ? FLAG_HINT : normal);
   const set = <K extends keyof SettingsForm>(key: K, value: SettingsForm[K]) => {
     setForm((f) => ({ ...f, [key]: value }));
@@ -143,6 +144,12 @@ function SettingsEditor({ settings, result, setResult }: { settings: Settings; r
           <input type="checkbox" name="embeddedEnabled" checked={form.embeddedEnabled} onChange={(e) => set('embeddedEnabled', e.target.checked)} />
           <span>Run a tracker so people on your network can find what you share</span>
         </label>
+        {overridden.includes('embeddedTracker') && (
+          <p className="field-hint" data-testid="tracker-flag-hint">
+            This run: {embeddedRunning ? 'on' : 'off'}, set by a command-line flag. The box above is what applies when Swarmdrop starts without the
+            flag.
+          </p>
+        )}
         <Field label="Tracker port (UDP)" hint={flagHint('embeddedTracker')} error={errors.embeddedPort}>
           {input('embeddedPort', { inputMode: 'numeric' })}
         </Field>

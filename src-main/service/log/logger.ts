@@ -24,6 +24,8 @@ export interface LogEntry {
   level: LogLevel;
   msg: string;
   fields: LogFields;
+  /** The logger's own fields (process id, command): in the file, not on a terminal. */
+  base?: LogFields;
 }
 
 export interface LogSink {
@@ -55,7 +57,7 @@ export function createLogger(sinks: readonly LogSink[], base: LogFields = {}, no
   const enabled = (level: LogLevel) => open && sinks.some((s) => RANK[level] <= RANK[s.level]);
   const log = (level: LogLevel, msg: string, fields: LogFields = {}) => {
     if (!open) return;
-    const entry: LogEntry = { timeMs: now(), level, msg, fields: { ...base, ...fields } };
+    const entry: LogEntry = { timeMs: now(), level, msg, fields, base };
     for (const sink of sinks) if (RANK[level] <= RANK[sink.level]) sink.write(entry);
   };
   return {
@@ -83,8 +85,11 @@ export function formatJsonLine(entry: LogEntry): string {
     level: entry.level,
     msg: entry.msg,
   };
-  for (const [key, value] of Object.entries(entry.fields)) {
-    if (value !== undefined && !(key in out)) out[key] = value;
+  // The entry's own fields win over the logger's.
+  for (const fields of [entry.fields, entry.base ?? {}]) {
+    for (const [key, value] of Object.entries(fields)) {
+      if (value !== undefined && !(key in out)) out[key] = value;
+    }
   }
   return JSON.stringify(out);
 }
@@ -99,7 +104,7 @@ export function formatTextLine(prefix: string, entry: LogEntry): string {
   let line = `${prefix}: ${label}${entry.msg}`;
   if (entry.level === 'debug' || entry.level === 'info') {
     for (const [key, value] of Object.entries(entry.fields)) {
-      if (value === undefined || value === null) continue;
+      if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) continue;
       line += ` ${key}=${Array.isArray(value) ? value.join(',') : String(value)}`;
     }
   }

@@ -75,7 +75,8 @@ async function run(argv: string[]): Promise<number> {
     logger.close();
     throw err;
   }
-  const stopLogging = logSession(session, logger);
+  // A fatal error ends `get`, and main.ts prints it: the file only, so it is said once.
+  const stopLogging = logSession(session, logger, { fatalLogger: logger.fileOnly });
   const json = values.json ?? false;
   // With --json, stdout carries exactly one document: progress goes to stderr.
   const events = values.events ?? false;

@@ -11,6 +11,8 @@ import type { Logger } from './logger.ts';
 export interface SessionLogOptions {
   /** Called after each warning is logged (the CLI's and the UI's own reactions). */
   onWarning?: (e: EngineEvent, view: WarningView) => void;
+  /** Where fatal errors go when the host reports them itself (`get` exits with one line). */
+  fatalLogger?: Logger;
 }
 
 /** Subscribes; returns the unsubscribe function. */
@@ -23,7 +25,11 @@ export function logSession(session: Session, logger: Logger, options: SessionLog
       options.onWarning?.(e, view);
     }),
     session.on('fatal', (e) =>
-      logger.error(`${e.message} (${e.code})`, { code: e.code, torrentId: e.torrentId, peer: e.peer }),
+      (options.fatalLogger ?? logger).error(`${e.message} (${e.code})`, {
+        code: e.code,
+        torrentId: e.torrentId,
+        peer: e.peer,
+      }),
     ),
     session.on('torrent-added', (t) =>
       logger.info('torrent added', { torrentId: t.id, name: t.name, state: t.state, savePath: t.savePath }),

@@ -45,7 +45,7 @@ describe('torrent events (real engine, real sockets)', () => {
     const magnet = `${shared.magnet}&x.pe=127.0.0.1:${seeder.peerPort}&x.pe=${bad}`;
     await service.session.add({ kind: 'magnet', uri: magnet });
 
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 40_000;
     let events = service.detail(shared.id).events;
     while (!events.some((e) => e.code === 'peer-banned') && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 200));

@@ -28,6 +28,18 @@ describe('TorrentEvents', () => {
     expect(events.of(A)).toEqual([]);
   });
 
+  it('a burst of hash failures does not push out the ban that explains them', () => {
+    const events = new TorrentEvents();
+    events.add(A, 'hash-failed', 'piece 0 failed its hash check');
+    events.add(A, 'peer-banned', 'banned 127.0.0.1:1: it sent pieces that failed their hash check');
+    for (let i = 1; i <= 3 * MAX_TORRENT_EVENTS; i++)
+      events.add(A, 'hash-failed', `piece ${i} failed its hash check`);
+    const list = events.of(A);
+    expect(list).toHaveLength(MAX_TORRENT_EVENTS);
+    expect(list[0]!.code).toBe('peer-banned');
+    expect(list.at(-1)!.message).toBe(`piece ${3 * MAX_TORRENT_EVENTS} failed its hash check`);
+  });
+
   it('every event it hands out passes the contract schema; long texts are cut, not refused', () => {
     const events = new TorrentEvents();
     events.add(A, 'hash-failed', `piece 1 failed its hash check (data from ${'127.0.0.1:1, '.repeat(500)})`);

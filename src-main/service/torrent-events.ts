@@ -1,7 +1,9 @@
 /**
  * Each torrent's recent user-facing warnings (hash failures, bans, changed files,
- * metadata unavailable), carried to the UI in TorrentDetail.events. Bounded: the newest
- * MAX_TORRENT_EVENTS per torrent, forgotten when the torrent is removed.
+ * metadata unavailable), carried to the UI in TorrentDetail.events. Bounded at
+ * MAX_TORRENT_EVENTS per torrent and forgotten when the torrent is removed. When full,
+ * the oldest event of the commonest code goes: a burst of hash failures must not push
+ * out the one ban, or the one "files changed", that explains them.
  */
 import { torrentEventSchema, MAX_TORRENT_EVENT_MESSAGE } from '../../src-shared/contract/schemas.ts';
 import { MAX_TORRENT_EVENTS, type TorrentEvent } from '../../src-shared/types/torrent.ts';
@@ -20,7 +22,7 @@ export class TorrentEvents {
     let list = this.byTorrent.get(torrentId);
     if (!list) this.byTorrent.set(torrentId, (list = []));
     list.push(event);
-    if (list.length > MAX_TORRENT_EVENTS) list.splice(0, list.length - MAX_TORRENT_EVENTS);
+    if (list.length > MAX_TORRENT_EVENTS) list.splice(oldestOfCommonestCode(list), 1);
   }
 
   /** Oldest first; a copy. */
@@ -31,4 +33,13 @@ export class TorrentEvents {
   forget(torrentId: string): void {
     this.byTorrent.delete(torrentId);
   }
+}
+
+/** Index of the oldest event whose code occurs most often in `list`. */
+function oldestOfCommonestCode(list: readonly TorrentEvent[]): number {
+  const counts = new Map<string, number>();
+  for (const e of list) counts.set(e.code, (counts.get(e.code) ?? 0) + 1);
+  let commonest = list[0]!.code;
+  for (const [code, n] of counts) if (n > counts.get(commonest)!) commonest = code;
+  return list.findIndex((e) => e.code === commonest);
 }

@@ -18,6 +18,16 @@ describe('engine warnings in user words', () => {
     });
   });
 
+  it("a banned peer's remaining bad pieces go to the log only, not to the user", () => {
+    const e = { code: 'hash-failed', message: 'm', piece: 9, peers: ['127.0.0.1:5000'] };
+    expect(describeWarning(e, { sendersBanned: true })).toEqual({
+      level: 'info',
+      text: 'piece 9 failed its hash check (data from 127.0.0.1:5000), a peer already banned',
+      torrentEvent: false,
+    });
+    expect(describeWarning(e).level).toBe('warn');
+  });
+
   it('a ban says who and why', () => {
     const view = describeWarning({
       code: 'peer-banned',

@@ -76,9 +76,21 @@ const WARNING_RULES: Readonly<Record<string, WarningRule>> = {
   },
 };
 
-export function describeWarning(e: EngineEvent): WarningView {
+/** What the caller knows beyond the event itself. */
+export interface WarningContext {
+  /**
+   * Every peer that sent the failed piece is banned already: blocks still in flight when
+   * the ban fell fail one after another, and saying so for each would bury the ban.
+   */
+  sendersBanned?: boolean;
+}
+
+export function describeWarning(e: EngineEvent, context: WarningContext = {}): WarningView {
   const rule = Object.hasOwn(WARNING_RULES, e.code) ? WARNING_RULES[e.code] : undefined;
   if (!rule) return { level: 'warn', text: e.message || e.code, torrentEvent: false };
+  if (e.code === 'hash-failed' && context.sendersBanned) {
+    return { level: 'info', text: `${rule.text(e)}, a peer already banned`, torrentEvent: false };
+  }
   return { level: rule.level, text: rule.text(e), torrentEvent: rule.torrentEvent };
 }
 
@@ -96,8 +108,8 @@ export function warningFields(e: EngineEvent): LogFields {
 }
 
 /** Logs an engine warning at its level, in user words, with its code and fields. */
-export function logEngineWarning(logger: Logger, e: EngineEvent): WarningView {
-  const view = describeWarning(e);
+export function logEngineWarning(logger: Logger, e: EngineEvent, context: WarningContext = {}): WarningView {
+  const view = describeWarning(e, context);
   logger.log(view.level, view.text, warningFields(e));
   return view;
 }

@@ -19,9 +19,19 @@ export interface SessionLogOptions {
 export function logSession(session: Session, logger: Logger, options: SessionLogOptions = {}): () => void {
   const last = new Map<string, { state: string; peers: number; seeds: number }>();
   const firstPieceLogged = new Set<string>();
+  // `${torrentId} ${peer}` of every ban this session, to tell the last failures of a
+  // banned peer's in-flight data from news.
+  const banned = new Set<string>();
   const offs = [
     session.on('warning', (e) => {
-      const view = logEngineWarning(logger, e);
+      const torrent = e.torrentId ?? '';
+      if (e.code === 'peer-banned' && e.peer) banned.add(`${torrent} ${e.peer}`);
+      const sendersBanned =
+        e.code === 'hash-failed' &&
+        e.peers !== undefined &&
+        e.peers.length > 0 &&
+        e.peers.every((p) => banned.has(`${torrent} ${p}`));
+      const view = logEngineWarning(logger, e, { sendersBanned });
       options.onWarning?.(e, view);
     }),
     session.on('fatal', (e) =>
@@ -37,6 +47,7 @@ export function logSession(session: Session, logger: Logger, options: SessionLog
     session.on('torrent-removed', (id) => {
       last.delete(id);
       firstPieceLogged.delete(id);
+      for (const key of banned) if (key.startsWith(`${id} `)) banned.delete(key);
       logger.info('torrent removed', { torrentId: id });
     }),
     session.on('metadata', (t) =>

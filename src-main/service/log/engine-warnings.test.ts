@@ -39,10 +39,17 @@ describe('engine warnings in user words', () => {
   });
 
   it('changed files and unavailable metadata are torrent events; tracker failures are not', () => {
-    expect(describeWarning({ code: 'files-changed', message: 'a.bin' }).torrentEvent).toBe(true);
-    expect(describeWarning({ code: 'metadata-unavailable', message: 'no peer has it' }).torrentEvent).toBe(
-      true,
-    );
+    expect(describeWarning({ code: 'files-changed', message: 'a.bin changed on disk: 3 pieces…' })).toEqual({
+      level: 'warn',
+      text: 'a.bin changed on disk: 3 pieces…',
+      torrentEvent: true,
+    });
+    for (const code of ['metadata-unsupported', 'metadata-unavailable'])
+      expect(describeWarning({ code, message: 'no peer can send it' })).toEqual({
+        level: 'warn',
+        text: 'metadata unavailable: no peer can send it',
+        torrentEvent: true,
+      });
     expect(describeWarning({ code: 'tracker-failed', message: 'udp://h:1: timed out' })).toEqual({
       level: 'warn',
       text: 'tracker unreachable: udp://h:1: timed out',

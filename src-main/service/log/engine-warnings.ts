@@ -35,15 +35,18 @@ const WARNING_RULES: Readonly<Record<string, WarningRule>> = {
     torrentEvent: true,
     text: (e) => e.message || `banned ${e.peer ?? 'a peer'}`,
   },
-  'files-changed': {
+  // The engine's text names the file and the pieces no longer shared.
+  'files-changed': { level: 'warn', torrentEvent: true, text: (e) => e.message || 'files changed on disk' },
+  // A magnet whose peers cannot send its metadata (BEP 9): the download cannot start.
+  'metadata-unsupported': {
     level: 'warn',
     torrentEvent: true,
-    text: (e) => `files changed on disk (recheck): ${e.message}`,
+    text: (e) => `metadata unavailable: ${e.message}`,
   },
   'metadata-unavailable': {
     level: 'warn',
     torrentEvent: true,
-    text: (e) => `file list (metadata) unavailable: ${e.message}`,
+    text: (e) => `metadata unavailable: ${e.message}`,
   },
   'tracker-failed': { level: 'warn', torrentEvent: false, text: (e) => `tracker unreachable: ${e.message}` },
   'catalog-publish-failed': {

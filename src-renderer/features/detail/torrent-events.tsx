@@ -7,6 +7,7 @@ const EVENT_LABEL: Record<string, string> = {
   'hash-failed': 'Bad piece',
   'peer-banned': 'Peer banned',
   'files-changed': 'Files changed',
+  'metadata-unsupported': 'No metadata',
   'metadata-unavailable': 'No metadata',
 };
 

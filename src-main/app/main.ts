@@ -65,6 +65,7 @@ async function start(dataDir: string): Promise<void> {
         ? path.join(launchFlags.dataDir, 'downloads')
         : path.join(app.getPath('downloads'), 'Swarmdrop'),
       overrides: launchFlags.overrides,
+      verbose: launchFlags.verbose,
       hostCommands: shellCommands(
         {
           showOpenDialog: (options) =>

@@ -6,7 +6,16 @@ import path from 'node:path';
 import type { Session, TorrentSource, TorrentSummary } from '../engine/session-api.ts';
 import { searchCatalog } from '../tracker/client/catalog-client.ts';
 import { cliCommand, UsageError } from './cli-command.ts';
-import { openCliSession, parseSessionFlags, sessionFlagHelp, trackersOf } from './session-flags.ts';
+import type { Logger } from '../service/log/logger.ts';
+import { logSession } from '../service/log/session-log.ts';
+import { openCliLog } from './cli-log.ts';
+import {
+  cliDataDir,
+  openCliSession,
+  parseSessionFlags,
+  sessionFlagHelp,
+  trackersOf,
+} from './session-flags.ts';
 import { waitForSignal } from './wait-for-signal.ts';
 import { transferProgress } from './transfer-progress.ts';
 
@@ -53,13 +62,27 @@ async function run(argv: string[]): Promise<number> {
     throw new UsageError(`not a number of seconds: ${values.timeout}`);
   const trackers = trackersOf(values);
   const outDir = path.resolve(values.out);
-  const source = await sourceOf(positionals[0]!, trackers);
-  const session = await openCliSession(values, outDir);
+  const log = openCliLog('get', { dataDir: cliDataDir(values), verbose: values.verbose ?? false });
+  const { logger } = log;
+  logger.debug('get', { source: positionals[0], out: outDir, log: logger.filePath });
+  let session: Session;
+  let source: TorrentSource;
+  try {
+    source = await sourceOf(positionals[0]!, trackers, logger);
+    logger.debug('source', { kind: source.kind });
+    session = await openCliSession(values, outDir, logger);
+  } catch (err) {
+    logger.close();
+    throw err;
+  }
+  // A fatal error ends `get`, and main.ts prints it: the file only, so it is said once.
+  const stopLogging = logSession(session, logger, { fatalLogger: logger.fileOnly });
   const json = values.json ?? false;
   // With --json, stdout carries exactly one document: progress goes to stderr.
   const events = values.events ?? false;
   // With --json or --events, stdout carries JSON only: progress goes to stderr.
   const progress = transferProgress(json || events || process.stderr.isTTY ? process.stderr : process.stdout);
+  log.setPrinter((line) => progress.log(line));
   try {
     if (events) printEvents(session);
     const added = await session.add(source, { savePath: outDir });
@@ -82,10 +105,22 @@ async function run(argv: string[]): Promise<number> {
     if (!json) console.error(`swarmdrop get: seeding on port ${session.peerPort}; Ctrl-C to stop`);
     await waitForSignal();
     return 0;
+  } catch (err) {
+    // main.ts prints it: into the file only.
+    logger.fileOnly.error(err instanceof Error ? err.message : String(err), { code: codeOf(err) });
+    throw err;
   } finally {
     progress.stop();
+    log.setPrinter(null);
     await session.close();
+    stopLogging();
+    logger.close();
   }
+}
+
+function codeOf(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
 }
 
 /** `--events`: the moments a benchmark or script times, as JSON lines. */
@@ -104,7 +139,7 @@ function printEvents(session: Session): void {
 }
 
 /** Magnet, bare info-hash, a .torrent path, or else a name to look up in the catalog. */
-async function sourceOf(arg: string, trackers: string[]): Promise<TorrentSource> {
+async function sourceOf(arg: string, trackers: string[], logger: Logger): Promise<TorrentSource> {
   if (/^magnet:\?/i.test(arg)) return { kind: 'magnet', uri: arg };
   if (/^[0-9a-f]{40}$/i.test(arg) || /^[a-z2-7]{32}$/i.test(arg))
     return { kind: 'info-hash', infoHashHex: arg };
@@ -114,10 +149,10 @@ async function sourceOf(arg: string, trackers: string[]): Promise<TorrentSource>
   );
   if (isFile) return { kind: 'torrent-file', path: path.resolve(arg) };
   if (arg.endsWith('.torrent')) throw new Error(`no such file: ${arg}`);
-  return fromCatalog(arg, trackers);
+  return fromCatalog(arg, trackers, logger);
 }
 
-async function fromCatalog(name: string, trackers: string[]): Promise<TorrentSource> {
+async function fromCatalog(name: string, trackers: string[], logger: Logger): Promise<TorrentSource> {
   const udp = trackers.filter((t) => t.toLowerCase().startsWith('udp://'));
   if (udp.length === 0)
     throw new UsageError(
@@ -133,9 +168,10 @@ async function fromCatalog(name: string, trackers: string[]): Promise<TorrentSou
       );
       items.push(...page.items);
     } catch (err) {
-      console.error(
-        `swarmdrop get: catalog of ${url} unreachable: ${err instanceof Error ? err.message : String(err)}`,
-      );
+      logger.warn(`catalog of ${url} unreachable: ${err instanceof Error ? err.message : String(err)}`, {
+        code: 'catalog-unreachable',
+        tracker: url,
+      });
     }
   }
   const exact = items.filter((i) => i.name === name);

@@ -1,5 +1,6 @@
 // `swarmdrop list --tracker udp://H:P`: prints a tracker's catalog (the Swarmdrop
 // extension of BEP 15, docs/PROTOCOL.md), optionally filtered by a name substring.
+import { safeDisplayName } from '../protocol/display-name.ts';
 import { formatMagnet } from '../protocol/magnet.ts';
 import { formatBytes } from '../../src-shared/util/format.ts';
 import { listCatalog } from '../tracker/client/catalog-client.ts';
@@ -78,7 +79,8 @@ async function run(argv: string[]): Promise<number> {
   }
   for (const r of rows) {
     const files = r.fileCount === 1 ? '1 file' : `${r.fileCount} files`;
-    console.log(r.name);
+    // Names come from strangers: no escape sequences or separators on the terminal.
+    console.log(safeDisplayName(r.name) ?? r.infoHash);
     console.log(
       `  ${formatBytes(r.sizeBytes)}, ${files}, ${r.seeders} seeders, ${r.leechers} leechers  ${r.infoHash}`,
     );

@@ -7,6 +7,7 @@ import { defaultDataDir } from '../engine/default-data-dir.ts';
 import type { Session, SessionOptions } from '../engine/session-api.ts';
 import { parseFlags, UsageError } from './cli-command.ts';
 import { parseSize } from './create-command.ts';
+import type { Logger } from '../service/log/logger.ts';
 
 export const DEFAULT_PEER_PORT = 6881;
 
@@ -19,6 +20,7 @@ export const sessionFlagOptions = {
   'download-limit': { type: 'string' },
   'upload-limit': { type: 'string' },
   json: { type: 'boolean' },
+  verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -26,10 +28,11 @@ export const sessionFlagHelp = `  -t, --tracker URL       tracker announce URL (
       --host H            address to accept peers on (default 0.0.0.0)
   -p, --port P            peer port (default ${DEFAULT_PEER_PORT}; 0 = any free port)
       --announce-ip H     address to announce to the tracker, if not the one it sees
-      --data-dir D        resume data folder (default: ${defaultDataDir()})
+      --data-dir D        resume data and logs/ (default: ${defaultDataDir()})
       --download-limit R  bytes per second, e.g. 512K or 10M (default: unlimited)
       --upload-limit R    bytes per second (default: unlimited)
       --json              print one JSON document on stdout
+  -v, --verbose           debug lines on stderr (the log in the data folder gets them too)
   -h, --help              show this help`;
 
 type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
@@ -51,6 +54,7 @@ export interface SessionFlags {
   'data-dir'?: string;
   'download-limit'?: string;
   'upload-limit'?: string;
+  verbose?: boolean;
 }
 
 export function trackersOf(flags: SessionFlags): string[] {
@@ -75,10 +79,14 @@ export function portOf(flags: SessionFlags): number | undefined {
  * Opens the engine for one CLI transfer. Without --port, a busy default port falls back to
  * any free one (another client on this machine often holds 6881); with --port it is an error.
  */
-export async function openCliSession(flags: SessionFlags, downloadDir: string): Promise<Session> {
+export async function openCliSession(
+  flags: SessionFlags,
+  downloadDir: string,
+  logger: Logger,
+): Promise<Session> {
   const port = portOf(flags);
   const options: SessionOptions = {
-    dataDir: flags['data-dir'] ?? defaultDataDir(),
+    dataDir: cliDataDir(flags),
     downloadDir,
     peerHost: flags.host ?? '0.0.0.0',
     peerPort: port ?? DEFAULT_PEER_PORT,
@@ -90,10 +98,24 @@ export async function openCliSession(flags: SessionFlags, downloadDir: string): 
     },
     ...(flags['announce-ip'] ? { announceHost: flags['announce-ip'] } : {}),
   };
+  let session: Session;
   try {
-    return await openSession(options);
+    session = await openSession(options);
   } catch (err) {
     if (port !== undefined || (err as { code?: string }).code !== 'port-in-use') throw err;
-    return openSession({ ...options, peerPort: 0 });
+    logger.info('peer port taken, using any free one', { port: options.peerPort });
+    session = await openSession({ ...options, peerPort: 0 });
   }
+  logger.debug('session open', {
+    peerPort: session.peerPort,
+    dataDir: options.dataDir,
+    downloadDir,
+    trackers: options.defaultTrackers,
+  });
+  return session;
+}
+
+/** The engine's data folder for this command: --data-dir, else the platform's. */
+export function cliDataDir(flags: SessionFlags): string {
+  return flags['data-dir'] ?? defaultDataDir();
 }

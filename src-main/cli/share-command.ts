@@ -5,7 +5,15 @@ import path from 'node:path';
 import type { ShareResult } from '../engine/session-api.ts';
 import { cliCommand, UsageError } from './cli-command.ts';
 import { parseSize } from './create-command.ts';
-import { openCliSession, parseSessionFlags, sessionFlagHelp, trackersOf } from './session-flags.ts';
+import { logSession } from '../service/log/session-log.ts';
+import { openCliLog } from './cli-log.ts';
+import {
+  cliDataDir,
+  openCliSession,
+  parseSessionFlags,
+  sessionFlagHelp,
+  trackersOf,
+} from './session-flags.ts';
 import { waitForSignal } from './wait-for-signal.ts';
 
 const help = `usage: swarmdrop share <path>... --tracker udp://HOST:PORT [options]
@@ -47,10 +55,18 @@ async function run(argv: string[]): Promise<number> {
   if (trackers.length === 0)
     console.error('swarmdrop share: no --tracker: peers must be given the magnet link with an address');
   const pieceLengthBytes = values['piece-length'] ? parseSize(values['piece-length']) : undefined;
-  const session = await openCliSession(values, process.cwd());
+  const { logger } = openCliLog('share', { dataDir: cliDataDir(values), verbose: values.verbose ?? false });
+  logger.debug('share', { paths: positionals, log: logger.filePath });
+  let session;
+  try {
+    session = await openCliSession(values, process.cwd(), logger);
+  } catch (err) {
+    logger.close();
+    throw err;
+  }
   const stopped = waitForSignal();
-  session.on('warning', (w) => console.error(`swarmdrop share: warning: ${w.code}: ${w.message}`));
-  session.on('fatal', (e) => console.error(`swarmdrop share: error: ${e.code}: ${e.message}`));
+  // Warnings (hash failures, bans, changed files…) and fatal errors are printed by the log.
+  const stopLogging = logSession(session, logger);
   try {
     const results: (ShareResult & { name: string; totalBytes: number })[] = [];
     for (const p of positionals) {
@@ -88,7 +104,13 @@ async function run(argv: string[]): Promise<number> {
     }
     await stopped;
     return 0;
+  } catch (err) {
+    // main.ts prints it: into the file only.
+    logger.fileOnly.error(err instanceof Error ? err.message : String(err));
+    throw err;
   } finally {
     await session.close();
+    stopLogging();
+    logger.close();
   }
 }

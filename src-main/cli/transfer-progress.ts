@@ -1,5 +1,7 @@
 // Download progress for `swarmdrop get`: a cli-progress bar on a terminal, plain lines
-// every few seconds otherwise (logs, CI, pipes).
+// every few seconds otherwise (logs, CI, pipes). Warnings printed meanwhile go through
+// `log`, which on a terminal clears the bar's line, prints, and draws the bar again below.
+import { clearLine, cursorTo } from 'node:readline';
 import cliProgress from 'cli-progress';
 import type { TorrentSummary } from '../engine/session-api.ts';
 import { formatBytes, formatEta, formatRate } from '../../src-shared/util/format.ts';
@@ -8,10 +10,17 @@ const LINE_INTERVAL_MS = 2000;
 
 export interface ProgressView {
   update(s: TorrentSummary): void;
+  /** Prints one line of text to the progress stream without breaking the bar. */
+  log(line: string): void;
   stop(): void;
 }
 
-export function transferProgress(out: NodeJS.WriteStream): ProgressView {
+/** Progress on `out`; lines given to `log` go to `logOut` (stderr), above the bar when both are one terminal. */
+export function transferProgress(
+  out: NodeJS.WriteStream,
+  logOut: NodeJS.WriteStream = process.stderr,
+): ProgressView {
+  const writeLog = (line: string) => void logOut.write(`${line}\n`);
   if (out.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
@@ -19,10 +28,13 @@ export function transferProgress(out: NodeJS.WriteStream): ProgressView {
         format: '{name} [{bar}] {percentage}% | {done}/{all} | {rate} | {peers} peers | ETA {eta}',
         hideCursor: true,
         fps: 5,
+        // Redraw even when nothing changed: a line printed by `log` wiped the bar.
+        forceRedraw: true,
       },
       cliProgress.Presets.shades_classic,
     );
     let started = false;
+    let stopped = false;
     return {
       update(s) {
         const payload = {
@@ -42,7 +54,20 @@ export function transferProgress(out: NodeJS.WriteStream): ProgressView {
         }
         started = true;
       },
-      stop: () => started && bar.stop(),
+      log(line) {
+        if (!started || stopped || out !== logOut) {
+          writeLog(line);
+          return;
+        }
+        cursorTo(out, 0);
+        clearLine(out, 0);
+        out.write(`${line}\n`);
+        bar.render();
+      },
+      stop() {
+        if (started && !stopped) bar.stop();
+        stopped = true;
+      },
     };
   }
   let lastMs = 0;
@@ -57,6 +82,7 @@ export function transferProgress(out: NodeJS.WriteStream): ProgressView {
           `${formatRate(s.downRateBps)} down, ${formatRate(s.upRateBps)} up, ${s.peers} peers (${s.seeds} seeds)\n`,
       );
     },
+    log: writeLog,
     stop: () => undefined,
   };
 }

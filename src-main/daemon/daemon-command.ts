@@ -70,7 +70,7 @@ export const daemonCommand: CliCommand = {
     }
     const dataDir = flags.dataDir ?? defaultDataDir();
     const service = await AppService.open(
-      { host: 'daemon', version: packageJson.version, dataDir, defaultDownloadDir: defaultDownloadDir(flags.dataDir), overrides: flags.overrides },
+      { host: 'daemon', version: packageJson.version, dataDir, defaultDownloadDir: defaultDownloadDir(flags.dataDir), overrides: flags.overrides, verbose: flags.verbose },
       realServiceDeps(),
     );
     let server: WebServer;

@@ -241,6 +241,10 @@ export interface EngineEvent {
   torrentId?: string;
   /** The peer concerned, 'host:port'. */
   peer?: string;
+  /** The piece concerned ('hash-failed'). */
+  piece?: number;
+  /** Every peer that sent blocks of that piece, 'host:port' ('hash-failed'). */
+  peers?: string[];
 }
 
 export type SessionEventName = keyof SessionEvents;

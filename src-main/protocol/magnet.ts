@@ -1,12 +1,13 @@
 // Magnet links (BEP 9): `magnet:?xt=urn:btih:<info-hash>&dn=<name>&tr=<tracker>&x.pe=<peer>`.
 // The info-hash is 40 hex characters or 32 base32 characters (RFC 4648, no padding).
 // Only BitTorrent v1 (`btih`) is understood; a v2-only link (`btmh`) is refused.
+import { safeDisplayName } from './display-name.ts';
 import { ProtocolError } from './protocol-error.ts';
 
 export interface MagnetLink {
   infoHash: Uint8Array;
   infoHashHex: string;
-  /** `dn`: display name, a hint until the metadata arrives. */
+  /** `dn`: display name, a hint until the metadata arrives; made safe to show (display-name.ts). */
   name?: string;
   /** `tr`, in order, duplicates removed. */
   trackers: string[];
@@ -67,7 +68,10 @@ export function parseMagnet(uri: string): MagnetLink {
   if (!infoHash)
     throw new ProtocolError('bad-value', 'magnet link has no BitTorrent info-hash (missing xt=urn:btih:...)');
   const link: MagnetLink = { infoHash, infoHashHex: Buffer.from(infoHash).toString('hex'), trackers, peers };
-  if (name !== undefined) link.name = name;
+  // `dn` is shown (and logged) as the torrent's name until the metadata arrives: no
+  // control characters or path separators from a stranger (`dn=../../..` is dropped).
+  const displayName = safeDisplayName(name);
+  if (displayName !== undefined) link.name = displayName;
   if (webSeeds.length > 0) link.webSeeds = webSeeds;
   return link;
 }

@@ -16,8 +16,12 @@ import { settingsSchema } from '../../src-shared/contract/schemas.ts';
 import { defaultSettings, SettingsStore } from './settings-store.ts';
 import { TorrentsBatcher } from './torrents-batcher.ts';
 import { UploadManager } from './upload-manager.ts';
-import { listensEverywhere, advertisedHost, advertisedTrackerUrl, ownTrackerAlias, shareAddresses } from './share-addresses.ts';
-import { toContractError, toSummary } from './engine-mapping.ts';
+import { advertisedHost, advertisedTrackerUrl, listensEverywhere, ownTrackerAlias, shareAddresses } from './share-addresses.ts';
+import { toContractError, toDetail, toSummary } from './engine-mapping.ts';
+import { openHostLogger, type HostLogger } from './log/logger.ts';
+import { logSession } from './log/session-log.ts';
+import { TorrentEvents } from './torrent-events.ts';
+import type { TorrentDetail } from '../../src-shared/types/torrent.ts';
 import { ServiceConnection, type EventSink } from './service-connection.ts';
 import type { EmbeddedTracker, ServiceDeps, ServiceOptions } from './service-types.ts';
 
@@ -32,6 +36,7 @@ export class AppService {
   private readonly unsubscribe: (() => void)[] = [];
   private statusTimer: ReturnType<typeof setInterval> | null = null;
   private readonly trackerFailures = new Map<string, { atMs: number; message: string }>();
+  private readonly torrentEvents = new TorrentEvents();
   private closed = false;
 
   private constructor(
@@ -40,6 +45,8 @@ export class AppService {
     private readonly store: SettingsStore,
     public settings: Settings,
     readonly session: Session,
+    /** <dataDir>/logs/<daemon|app>.log, and warnings on stderr (or `options.log`). */
+    readonly logger: HostLogger,
   ) {
     this.uploads = new UploadManager(path.join(options.dataDir, 'uploads'), this.shareDir);
     this.batcher = new TorrentsBatcher((e) => this.broadcast('torrents', e));
@@ -47,6 +54,26 @@ export class AppService {
 
   static async open(options: ServiceOptions, deps: ServiceDeps): Promise<AppService> {
     await mkdir(options.dataDir, { recursive: true });
+    const logger = openHostLogger({
+      dataDir: options.dataDir,
+      name: options.host === 'electron' ? 'app' : 'daemon',
+      prefix: 'swarmdrop',
+      fileLevel: options.verbose ? 'debug' : 'info',
+      textLevel: options.verbose ? 'debug' : 'warn',
+      ...(options.log ? { writeLine: options.log } : {}),
+      base: { pid: process.pid, host: options.host },
+    });
+    try {
+      return await AppService.openWith(options, deps, logger);
+    } catch (err) {
+      logger.error(`could not start: ${err instanceof Error ? err.message : String(err)}`);
+      logger.close();
+      throw err;
+    }
+  }
+
+  private static async openWith(options: ServiceOptions, deps: ServiceDeps, logger: HostLogger): Promise<AppService> {
+    logger.info('starting', { version: options.version, dataDir: options.dataDir, log: logger.filePath });
     const store = new SettingsStore(options.dataDir, defaultSettings(options.defaultDownloadDir));
     const { settings, problem } = await store.load();
     const o = options.overrides ?? {};
@@ -85,7 +112,7 @@ export class AppService {
       session = await deps.openSession({ ...sessionOptions, peerPort: 0 });
       portProblem = `Port ${peerPort} is already used by another program, so Swarmdrop listens on ${session.peerPort} for now. Pick another port in Settings.`;
     }
-    const service = new AppService(options, deps, store, settings, session);
+    const service = new AppService(options, deps, store, settings, session, logger);
     own.alias = (url) => service.trackerAlias(url);
     service.tracker = tracker.tracker;
     service.trackerError = tracker.error;
@@ -110,17 +137,32 @@ export class AppService {
     return this.options.overrides?.downloadDir ?? this.settings.downloadDir;
   }
 
+  /** A problem the host's user should see on stderr, and the log keeps. */
   log(line: string): void {
-    (this.options.log ?? ((l: string) => console.error(l)))(`swarmdrop: ${line}`);
+    this.logger.warn(line);
+  }
+
+  /** The torrent's detail for the UI, with its recent events. Throws 'unknown-torrent'. */
+  detail(id: string): TorrentDetail {
+    return toDetail(this.session.detail(id), this.torrentEvents.of(id));
   }
 
   private wire(): void {
     const s = this.session;
     this.unsubscribe.push(
+      // Every warning into the log; the user-facing ones into the torrent's events.
+      logSession(s, this.logger, {
+        onWarning: (e, view) => {
+          if (view.torrentEvent && e.torrentId) this.torrentEvents.add(e.torrentId, e.code, view.text);
+        },
+      }),
       s.on('update', (changed) => changed.forEach((t) => this.batcher.change(toSummary(t)))),
       s.on('torrent-added', (t) => this.batcher.change(toSummary(t))),
       s.on('metadata', (t) => this.batcher.change(toSummary(t))),
-      s.on('torrent-removed', (id) => this.batcher.remove(id)),
+      s.on('torrent-removed', (id) => {
+        this.batcher.remove(id);
+        this.torrentEvents.forget(id);
+      }),
       s.on('torrent-completed', (t) => this.onCompleted(t)),
       s.on('fatal', (e) => {
         const mapped = toContractError(e);
@@ -291,6 +333,8 @@ export class AppService {
     await this.session.close();
     await this.tracker?.close();
     this.tracker = null;
+    this.logger.info('stopped');
+    this.logger.close();
   }
 }
 

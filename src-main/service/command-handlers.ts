@@ -9,7 +9,8 @@ import type { CatalogEntry, CatalogSearchResult } from '../../src-shared/types/c
 import type { AddOptions, TorrentSource } from '../engine/session-api.ts';
 import { ContractError, ERROR_WORDING } from '../../src-shared/contract/error-codes.ts';
 import { UPLOAD_CHUNK_BYTES } from '../../src-shared/contract/schemas.ts';
-import { toContractError, toDetail, toSummary } from './engine-mapping.ts';
+import { safeDisplayName } from '../protocol/display-name.ts';
+import { toContractError, toSummary } from './engine-mapping.ts';
 import type { AppService } from './app-service.ts';
 import type { ServiceConnection } from './service-connection.ts';
 
@@ -105,7 +106,7 @@ export function createHandlers(service: AppService, conn: ServiceConnection): Co
     resume: async ({ id }) => (await engine('general', () => session.resume(id)), null),
     remove: async ({ id, deleteFiles }) => (await engine('general', () => session.remove(id, { deleteFiles })), null),
     recheck: async ({ id }) => (await engine('general', () => session.recheck(id)), null),
-    getDetail: async ({ id }) => engine('general', () => toDetail(session.detail(id))),
+    getDetail: async ({ id }) => engine('general', () => service.detail(id)),
     watchDetail: async ({ id }) => {
       if (id !== null) await engine('general', () => session.detail(id));
       conn.watch(id);
@@ -143,7 +144,8 @@ async function searchAll(service: AppService, query: string, trackers: string[])
         for (const e of await service.deps.searchCatalog(service.trackerAlias(tracker), query, CATALOG_TIMEOUT_MS)) {
           const prev = byHash.get(e.infoHashHex);
           // The same torrent on several trackers: keep the listing with the most seeders.
-          if (!prev || prev.seeders < e.seeders) byHash.set(e.infoHashHex, { ...e, tracker });
+          if (!prev || prev.seeders < e.seeders)
+            byHash.set(e.infoHashHex, { ...e, name: safeDisplayName(e.name) ?? e.infoHashHex, tracker });
         }
       } catch (err) {
         const mapped = toContractError(err, 'tracker');

@@ -12,10 +12,12 @@ export function toSummary(s: Engine.TorrentSummary): Ui.TorrentSummary {
   return s satisfies Ui.TorrentSummary;
 }
 
-export function toDetail(d: Engine.TorrentDetail): Ui.TorrentDetail {
+/** `events`: the service's recent warnings for this torrent (TorrentEvents). */
+export function toDetail(d: Engine.TorrentDetail, events: Ui.TorrentEvent[] = []): Ui.TorrentDetail {
   const { pieceSources: _dropped, ...pieces } = d.pieces;
   return {
     ...d,
+    events,
     summary: toSummary(d.summary),
     files: d.files satisfies Ui.FileDetail[],
     peers: d.peers satisfies Ui.PeerDetail[],
@@ -54,6 +56,7 @@ export function toContractError(err: unknown, context: Context = 'general'): Con
       return as('port-in-use');
     case 'ENOSPC':
     case 'EDQUOT':
+    case 'no-space':
       return as('disk-full');
     case 'EACCES':
     case 'EPERM':

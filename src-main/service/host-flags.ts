@@ -16,6 +16,7 @@ export const HOST_FLAG_OPTIONS = {
   tracker: { type: 'string', multiple: true },
   bind: { type: 'string' },
   'advertise-host': { type: 'string' },
+  verbose: { type: 'boolean' },
 } as const;
 
 export const HOST_FLAGS_HELP = `  --data-dir DIR            settings, resume data and uploads (default: the platform's app data folder)
@@ -25,7 +26,8 @@ export const HOST_FLAGS_HELP = `  --data-dir DIR            settings, resume dat
   --tracker URL             a tracker for new torrents and catalog search (repeatable)
   --bind HOST               address the peer server and embedded tracker listen on (default 0.0.0.0)
   --advertise-host H|auto   host written into shared torrents for the built-in tracker (default: a
-                            setting, auto = the --bind address, else this machine's first address)`;
+                            setting, auto = the --bind address, else this machine's first address)
+  --verbose                 debug lines on stderr and in DIR/logs/ (warnings and more are logged there anyway)`;
 
 export function parsePort(value: string, flag: string): number {
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new UsageError(`${flag} needs a port number 0-65535, got '${value}'`);
@@ -35,6 +37,8 @@ export function parsePort(value: string, flag: string): number {
 export interface HostFlags {
   dataDir: string | undefined;
   overrides: HostOverrides;
+  /** --verbose: debug lines on stderr and in the log. */
+  verbose: boolean;
 }
 
 export function hostFlagsFrom(values: {
@@ -45,6 +49,7 @@ export function hostFlagsFrom(values: {
   tracker?: string[];
   bind?: string;
   'advertise-host'?: string;
+  verbose?: boolean;
 }): HostFlags {
   const overrides: HostOverrides = {};
   if (values['peer-port'] !== undefined) overrides.peerPort = parsePort(values['peer-port'], '--peer-port');
@@ -61,7 +66,11 @@ export function hostFlagsFrom(values: {
     if (ah.length > ADVERTISE_HOST_MAX_LENGTH || !ADVERTISE_HOST_PATTERN.test(ah)) throw new UsageError(`--advertise-host needs an address, a host name or auto, got '${ah}'`);
     overrides.advertiseHost = ah;
   }
-  return { dataDir: values['data-dir'] === undefined ? undefined : path.resolve(values['data-dir']), overrides };
+  return {
+    dataDir: values['data-dir'] === undefined ? undefined : path.resolve(values['data-dir']),
+    overrides,
+    verbose: values.verbose === true,
+  };
 }
 
 /** For the Electron app, which gets its flags in process.argv among Chromium's. */
@@ -77,5 +86,6 @@ export function parseHostFlags(argv: string[]): HostFlags {
     ...(tracker ? { tracker } : {}),
     bind: str(values.bind),
     'advertise-host': str(values['advertise-host']),
+    verbose: values.verbose === true,
   });
 }

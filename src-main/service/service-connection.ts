@@ -8,7 +8,6 @@ import type { EventMap, EventName } from '../../src-shared/contract/events.ts';
 import type { ResultEnvelope } from '../../src-shared/contract/client.ts';
 import { ContractError, ERROR_WORDING, toErrorPayload } from '../../src-shared/contract/error-codes.ts';
 import { validateCommand } from './validate-command.ts';
-import { toDetail } from './engine-mapping.ts';
 import { createHandlers } from './command-handlers.ts';
 import type { AppService } from './app-service.ts';
 
@@ -45,7 +44,7 @@ export class ServiceConnection {
       return { ok: true, response: await handler(valid.request) };
     } catch (err) {
       const payload = toErrorPayload(err);
-      if (payload.code === 'internal') this.service.log(`${command} failed: ${payload.detail ?? payload.message}`);
+      if (payload.code === 'internal') this.service.logger.error(`${command} failed: ${payload.detail ?? payload.message}`, { code: 'internal', command });
       return { ok: false, error: payload };
     }
   }
@@ -75,7 +74,7 @@ export class ServiceConnection {
     if (id === null || this.closed) return;
     let detail;
     try {
-      detail = toDetail(this.service.session.detail(id));
+      detail = this.service.detail(id);
     } catch {
       this.watch(null);
       return;

@@ -47,5 +47,8 @@ export interface ServiceOptions {
   overrides?: HostOverrides;
   /** Commands only the host can do (native dialogs, opening files). */
   hostCommands?: Partial<Pick<CommandHandlers, 'pickPaths' | 'openPath'>>;
+  /** Where the log's text lines go (default: stderr); the log file is written regardless. */
   log?: (line: string) => void;
+  /** Debug lines in the log file and on stderr. */
+  verbose?: boolean;
 }

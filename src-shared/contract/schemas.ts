@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ADVERTISE_HOST_MAX_LENGTH, ADVERTISE_HOST_PATTERN } from '../types/settings.ts';
+import type { TorrentEvent } from '../types/torrent.ts';
 
 /** Hex info-hash, lower or upper case; the service lower-cases it. */
 export const infoHashHex = z.string().regex(/^[0-9a-fA-F]{40}$/, 'bad-info-hash');
@@ -111,3 +112,15 @@ export const commandSchemas = {
 
 export type CommandSchemas = typeof commandSchemas;
 export type AddSource = z.infer<typeof addSource>;
+
+/** Longest event text carried to the UI (a ban reason, a list of peers). */
+export const MAX_TORRENT_EVENT_MESSAGE = 1024;
+
+/** One entry of TorrentDetail.events: the host builds each through this schema. */
+export const torrentEventSchema = z
+  .object({
+    atMs: z.number().int().min(0),
+    code: z.string().min(1).max(64).regex(/^[a-z0-9-]+$/),
+    message: z.string().min(1).max(MAX_TORRENT_EVENT_MESSAGE),
+  })
+  .strict() satisfies z.ZodType<TorrentEvent>;

@@ -119,6 +119,20 @@ export interface PieceStates {
   sourcePeers: { index: number; address: string; client: string }[];
 }
 
+/**
+ * Something that happened to a torrent that its owner should know about, in user words:
+ * a piece failed its hash check (and from whom), a peer was banned (and why), its files
+ * changed on disk, its metadata is unavailable. `code` is the engine's warning code.
+ */
+export interface TorrentEvent {
+  atMs: number;
+  code: string;
+  message: string;
+}
+
+/** Recent events kept per torrent (oldest dropped first). */
+export const MAX_TORRENT_EVENTS = 20;
+
 export interface TorrentDetail {
   summary: TorrentSummary;
   infoHashHex: string;
@@ -131,4 +145,6 @@ export interface TorrentDetail {
   comment?: string;
   createdBy?: string;
   private: boolean;
+  /** This session's recent warnings for the torrent, oldest first (at most MAX_TORRENT_EVENTS). */
+  events: TorrentEvent[];
 }

@@ -6,11 +6,13 @@ import { requestQueueDepth } from '../rate/request-queue-depth.ts';
 import { fileStamps } from '../resume/file-change.ts';
 import type { ResumeRecord } from '../resume/resume-record.ts';
 import { FileStorage } from '../storage/file-storage.ts';
+import { ensureFreeSpace } from '../storage/free-space.ts';
 import type { FileStamp, Storage } from '../storage/storage.ts';
 import { Downloader } from './downloader.ts';
 import { checkPieces } from './piece-check.ts';
 import { PieceBufferPool } from './piece-buffer-pool.ts';
 import { PieceVerifier } from './piece-verifier.ts';
+import { verifiedBytesOf } from './torrent-snapshot.ts';
 import { banKey, type TorrentContext } from './torrent-context.ts';
 import type { TorrentPeer } from './torrent-peer.ts';
 import { Uploader } from './uploader.ts';
@@ -140,6 +142,8 @@ export class ActiveTransfer {
             isCancelled: o.isCancelled,
           });
       const complete = have.count() === o.metainfo.pieceCount;
+      if (!complete)
+        await ensureFreeSpace(o.savePath, o.metainfo.totalLengthBytes - verifiedBytesOf(o.metainfo, have));
       // Downloads get their files created at full length (sparse); a complete torrent
       // (a share, or a finished download) is opened read-only and never modified.
       await storage.open({ allocate: !complete });
@@ -260,10 +264,14 @@ export class ActiveTransfer {
       if (p) p.hashFailures++;
     }
     const banned = new Set(this.o.ctx.banPolicy.pieceFailed(keys));
+    const senders = contributors.flatMap((c) => this.peer(c.peerId)?.address ?? []);
     this.o.ctx.warning({
       code: 'hash-failed',
-      message: `piece ${piece} failed its SHA-1 check`,
+      message: `piece ${piece} failed its SHA-1 check (sent by ${senders.join(', ') || 'a peer now gone'})`,
       torrentId: this.o.torrent,
+      piece,
+      peers: senders,
+      ...(senders.length === 1 ? { peer: senders[0] } : {}),
     });
     for (const c of contributors) {
       const p = this.peer(c.peerId);
@@ -271,7 +279,7 @@ export class ActiveTransfer {
       if (!p || key === null || !banned.has(key)) continue;
       this.o.ctx.warning({
         code: 'peer-banned',
-        message: `banned ${p.address} after bad pieces`,
+        message: `banned ${p.address}: it sent pieces that failed their hash check`,
         torrentId: this.o.torrent,
         peer: p.address,
       });

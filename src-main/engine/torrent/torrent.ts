@@ -1,5 +1,6 @@
 import { Bitfield } from '../../../src-shared/util/bitfield.ts';
 import type { Metainfo } from '../../protocol/metainfo/metainfo-types.ts';
+import { safeDisplayName } from '../../protocol/display-name.ts';
 import { formatMagnet } from '../../protocol/magnet.ts';
 import type { PeerConnection } from '../peer/peer-connection.ts';
 import type { TorrentPeer } from './torrent-peer.ts';
@@ -97,7 +98,9 @@ export class Torrent {
     this.infoHash = init.infoHash;
     this.metainfo = init.metainfo;
     this.torrentBytes = init.torrentBytes;
-    this.displayName = init.displayName ?? init.record?.name ?? init.infoHashHex;
+    // Magnet `dn`s, catalog and resume names are only shown, but come from strangers.
+    this.displayName =
+      safeDisplayName(init.displayName) ?? safeDisplayName(init.record?.name) ?? init.infoHashHex;
     this.savePath = init.savePath;
     this.extraTrackers = init.extraTrackers;
     this.savedTiers = init.record?.trackers ?? [];

@@ -1,4 +1,4 @@
-/** The selected transfer: piece map and speed, files, peers, trackers, info. */
+/** The selected transfer: piece map and speed, files, peers, trackers, events, info. */
 import { useState, type ReactElement } from 'react';
 import { useActions, useApp, useClient } from '../../app-context.tsx';
 import { Button } from '../../components/button.tsx';
@@ -10,8 +10,9 @@ import { formatBytes, formatEta, formatPercent, formatRate, formatRatio, formatR
 import { PieceMap } from '../piece-map/piece-map.tsx';
 import { PeersTable } from '../peers/peers-table.tsx';
 import { SpeedGraph } from '../speed/speed-graph.tsx';
+import { TorrentEvents } from './torrent-events.tsx';
 
-type Tab = 'overview' | 'files' | 'peers' | 'trackers' | 'info';
+type Tab = 'overview' | 'files' | 'peers' | 'trackers' | 'events' | 'info';
 
 function Overview({ d }: { d: TorrentDetail }): ReactElement {
   useApp((s) => s.historyTick);
@@ -175,6 +176,7 @@ export function DetailPanel({ id }: { id: string }): ReactElement {
     ['files', `Files${detail ? ` (${detail.files.length})` : ''}`],
     ['peers', `Peers${detail ? ` (${detail.peers.length})` : ''}`],
     ['trackers', 'Trackers'],
+    ['events', `Events${detail && detail.events.length > 0 ? ` (${detail.events.length})` : ''}`],
     ['info', 'Info'],
   ];
   const s = detail?.summary ?? summary;
@@ -225,6 +227,8 @@ export function DetailPanel({ id }: { id: string }): ReactElement {
           <PeersTable peers={detail.peers} />
         ) : tab === 'trackers' ? (
           <Trackers d={detail} />
+        ) : tab === 'events' ? (
+          <TorrentEvents events={detail.events} />
         ) : (
           <Info d={detail} />
         )}

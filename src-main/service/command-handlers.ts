@@ -105,7 +105,11 @@ export function createHandlers(service: AppService, conn: ServiceConnection): Co
     pause: async ({ id }) => (await engine('general', () => session.pause(id)), null),
     resume: async ({ id }) => (await engine('general', () => session.resume(id)), null),
     remove: async ({ id, deleteFiles }) => (await engine('general', () => session.remove(id, { deleteFiles })), null),
-    recheck: async ({ id }) => (await engine('general', () => session.recheck(id)), null),
+    recheck: async ({ id }) => {
+      await engine('general', () => session.recheck(id));
+      const s = session.list().find((t) => t.id === id);
+      return { verifiedBytes: s?.verifiedBytes ?? 0, totalBytes: s?.totalBytes ?? 0, complete: (s?.progress ?? 0) >= 1 };
+    },
     getDetail: async ({ id }) => engine('general', () => service.detail(id)),
     watchDetail: async ({ id }) => {
       if (id !== null) await engine('general', () => session.detail(id));

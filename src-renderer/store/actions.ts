@@ -10,6 +10,7 @@ import type { RendererClient } from '../transport/renderer-client.ts';
 import { shareDropped, type DroppedFile } from '../transport/file-upload.ts';
 import { pushToast, type AppStore, type View } from './app-store.ts';
 import { moveSelection, filterOrder } from './torrents-model.ts';
+import { formatBytes } from '../../src-shared/util/format.ts';
 
 export const words = (err: unknown): string => {
   const e = err as Partial<ContractError>;
@@ -72,7 +73,28 @@ export function createActions(store: AppStore, client: RendererClient) {
       if (!t) return Promise.resolve();
       return t.state === 'paused' ? onTorrent(id, () => client.invoke('resume', { id })) : onTorrent(id, () => client.invoke('pause', { id }));
     },
-    recheck: (id: string) => onTorrent(id, () => client.invoke('recheck', { id })),
+    recheck: async (id: string) => {
+      set((s) => ({ verifying: { ...s.verifying, [id]: true } }));
+      await onTorrent(id, async () => {
+        const r = await client.invoke('recheck', { id });
+        const name = get().torrents.byId.get(id)?.name ?? 'the transfer';
+        pushToast(
+          store,
+          r.complete
+            ? { tone: 'success', title: `Verified “${name}”`, body: 'Every piece on disk matches.' }
+            : {
+                tone: 'info',
+                title: `Verified “${name}”`,
+                body: `${formatBytes(r.verifiedBytes)} of ${formatBytes(r.totalBytes)} match; the rest is downloaded again.`,
+              },
+        );
+      });
+      set((s) => {
+        const verifying = { ...s.verifying };
+        delete verifying[id];
+        return { verifying };
+      });
+    },
     remove: async (id: string, deleteFiles: boolean) => {
       set({ dialog: null });
       if (get().selectedId === id) await select(null);

@@ -50,6 +50,8 @@ export interface AppState {
   shares: Record<string, ShareProgressEvent & { uploadedBytes?: number }>;
   /** The last error of each torrent pushed by the host (shown on its row). */
   torrentErrors: Record<string, string>;
+  /** Torrents whose Verify is running (the button shows it until the result is in). */
+  verifying: Record<string, true>;
   trackerError: string | null;
   toasts: Toast[];
   catalog: CatalogState;
@@ -78,6 +80,7 @@ export function initialState(): AppState {
     history: new SpeedHistory(),
     shares: {},
     torrentErrors: {},
+    verifying: {},
     trackerError: null,
     toasts: [],
     catalog: { query: '', loading: false, result: null, error: null, added: {}, rowErrors: {} },

@@ -32,7 +32,8 @@ interface Responses {
   pause: null;
   resume: null;
   remove: null;
-  recheck: null;
+  /** What the check found: verified pieces of how many (the rest is downloaded again). */
+  recheck: { verifiedBytes: number; totalBytes: number; complete: boolean };
   getDetail: TorrentDetail;
   watchDetail: null;
   getTorrentFile: { fileName: string; bytesBase64: string };

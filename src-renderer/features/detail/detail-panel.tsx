@@ -168,6 +168,7 @@ function Info({ d }: { d: TorrentDetail }): ReactElement {
 export function DetailPanel({ id }: { id: string }): ReactElement {
   const detail = useApp((s) => (s.detail?.summary.id === id ? s.detail : null));
   const summary = useApp((s) => s.torrents.byId.get(id));
+  const verifying = useApp((st) => st.verifying[id] === true);
   const actions = useActions();
   const client = useClient();
   const [tab, setTab] = useState<Tab>('overview');
@@ -203,8 +204,15 @@ export function DetailPanel({ id }: { id: string }): ReactElement {
               </Button>
             </>
           )}
-          <Button size="sm" variant="ghost" icon="refresh" onClick={() => void actions.recheck(id)} title="Verify every piece again">
-            Verify
+          <Button
+            size="sm"
+            variant="ghost"
+            icon="refresh"
+            disabled={verifying}
+            onClick={() => void actions.recheck(id)}
+            title="Verify every piece again"
+          >
+            {verifying ? 'Verifying…' : 'Verify'}
           </Button>
           <Button size="sm" variant="ghost" icon="x" aria-label="Close details" onClick={() => void actions.select(null)} />
         </div>

@@ -19,6 +19,8 @@ import {
 
 export interface HostilePeer {
   port: number;
+  /** The peer id it answers every connection with. */
+  peerId: Uint8Array;
   /** Garbage blocks sent so far. */
   blocksSent(): number;
   /** Connections accepted so far (a banned peer is not dialed again). */
@@ -63,6 +65,7 @@ async function listenScripted(script: (socket: net.Socket) => WireDecoder): Prom
 
 export async function startHostilePeer(infoHash: Uint8Array): Promise<HostilePeer> {
   let blocks = 0;
+  const peerId = generatePeerId('-XX0001-');
   const server = await listenScripted(
     (socket) =>
       new WireDecoder({
@@ -71,7 +74,7 @@ export async function startHostilePeer(infoHash: Uint8Array): Promise<HostilePee
             encodeHandshake({
               reserved: makeReserved({ fastExtension: true }),
               infoHash,
-              peerId: generatePeerId('-XX0001-'),
+              peerId,
             }),
           );
           socket.write(encodeMessage({ type: 'have-all' }));
@@ -85,7 +88,7 @@ export async function startHostilePeer(infoHash: Uint8Array): Promise<HostilePee
         },
       }),
   );
-  return { ...server, blocksSent: () => blocks };
+  return { ...server, peerId, blocksSent: () => blocks };
 }
 
 /**
@@ -141,5 +144,115 @@ export async function startMetadataPeer(infoBytes: Uint8Array): Promise<HostileP
       { fastExtension: false },
     );
   });
-  return { ...server, blocksSent: () => 0 };
+  return { ...server, peerId: generatePeerId('-XX0001-'), blocksSent: () => 0 };
+}
+
+export interface DialInResult {
+  /** The target sent its handshake back (it accepted us). */
+  answered: boolean;
+  /** The target closed the connection within the wait. */
+  closed: boolean;
+}
+
+/**
+ * Dials `port` on 127.0.0.1 as peer `peerId` and watches for `waitMs`: does the target
+ * answer the handshake, and does it close the connection? With `listenPort` it also sends
+ * a BEP 10 handshake naming that listen port (`p`) once the target's handshake arrives.
+ */
+export function dialInAs(o: {
+  port: number;
+  infoHash: Uint8Array;
+  peerId: Uint8Array;
+  listenPort?: number;
+  waitMs: number;
+}): Promise<DialInResult> {
+  return new Promise((resolve) => {
+    const result: DialInResult = { answered: false, closed: false };
+    const socket = net.connect({ host: '127.0.0.1', port: o.port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve(result);
+    }, o.waitMs);
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      result.closed = true;
+      resolve(result);
+    });
+    const decoder = new WireDecoder({
+      onHandshake: () => {
+        result.answered = true;
+        if (o.listenPort === undefined) return;
+        const payload = encodeExtensionHandshake({ m: { ut_metadata: 3 }, p: o.listenPort });
+        socket.write(encodeMessage({ type: 'extended', extId: 0, payload }));
+      },
+      onMessage: () => undefined,
+    });
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        decoder.push(chunk);
+      } catch {
+        socket.destroy();
+      }
+    });
+    socket.on('connect', () =>
+      socket.write(
+        encodeHandshake({
+          reserved: makeReserved({ extensionProtocol: true, fastExtension: true }),
+          infoHash: o.infoHash,
+          peerId: o.peerId,
+        }),
+      ),
+    );
+  });
+}
+
+export interface IdlePeers {
+  /** Connections whose handshake the target answered. */
+  answered(): number;
+  /** Connections still open. */
+  open(): number;
+  close(): void;
+}
+
+/**
+ * `count` raw connections to `port` on 127.0.0.1 that complete the BitTorrent handshake for
+ * `infoHash` and then send nothing but keep-alives (one a second): connections that hold
+ * a slot and give nothing. Connection i comes from `localAddress(i)` (another 127.x
+ * address lets a test play many hosts; one address plays one host).
+ */
+export function openIdlePeers(o: {
+  port: number;
+  infoHash: Uint8Array;
+  count: number;
+  localAddress: (i: number) => string;
+}): IdlePeers {
+  const sockets = new Set<net.Socket>();
+  let answered = 0;
+  const handshake = (peerId: Uint8Array) =>
+    encodeHandshake({ reserved: makeReserved({ fastExtension: true }), infoHash: o.infoHash, peerId });
+  const keepAlive = encodeMessage({ type: 'keep-alive' });
+  const timer = setInterval(() => {
+    for (const s of sockets) if (!s.destroyed) s.write(keepAlive);
+  }, 1000);
+  for (let i = 0; i < o.count; i++) {
+    const socket = net.connect({ host: '127.0.0.1', port: o.port, localAddress: o.localAddress(i) });
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+    let got = 0;
+    socket.on('data', (chunk: Buffer) => {
+      if (got < 68 && got + chunk.length >= 68) answered++;
+      got += chunk.length;
+    });
+    socket.on('connect', () => socket.write(handshake(generatePeerId('-XX0001-'))));
+  }
+  return {
+    answered: () => answered,
+    open: () => sockets.size,
+    close: () => {
+      clearInterval(timer);
+      for (const s of sockets) s.destroy();
+    },
+  };
 }

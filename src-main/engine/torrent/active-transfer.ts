@@ -11,7 +11,7 @@ import { Downloader } from './downloader.ts';
 import { checkPieces } from './piece-check.ts';
 import { PieceBufferPool } from './piece-buffer-pool.ts';
 import { PieceVerifier } from './piece-verifier.ts';
-import { banKey, type TorrentContext } from './torrent-context.ts';
+import { banKey, isLoopbackHost, peerIdBanKey, type TorrentContext } from './torrent-context.ts';
 import type { TorrentPeer } from './torrent-peer.ts';
 import { Uploader } from './uploader.ts';
 
@@ -269,6 +269,11 @@ export class ActiveTransfer {
       const p = this.peer(c.peerId);
       const key = this.banKeyOf(c.peerId);
       if (!p || key === null || !banned.has(key)) continue;
+      // On loopback the listen-port key misses the peer when it dials in again from a new
+      // ephemeral port: ban its peer id too (checked on accept, before any data flows).
+      const peerId = p.conn.remotePeerId;
+      if (peerId && isLoopbackHost(p.conn.remoteHost))
+        this.o.ctx.banPolicy.ban(peerIdBanKey(peerId), this.o.ctx.banPolicy.banOf(key)?.reason);
       this.o.ctx.warning({
         code: 'peer-banned',
         message: `banned ${p.address} after bad pieces`,

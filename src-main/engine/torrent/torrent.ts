@@ -409,6 +409,7 @@ export class Torrent {
   private tick(): void {
     if (this.closed) return;
     this.metadata.tick(this.peers.values());
+    this.peers.enforceSlots();
     this.transfer?.tick();
     this.swarm.connectMore();
     const nowMs = this.ctx.now();

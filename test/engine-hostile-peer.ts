@@ -28,7 +28,7 @@ export interface HostilePeer {
   close(): Promise<void>;
 }
 
-type ScriptedServer = Omit<HostilePeer, 'blocksSent'>;
+type ScriptedServer = Omit<HostilePeer, 'blocksSent' | 'peerId'>;
 
 /**
  * A TCP server on 127.0.0.1 (ephemeral port) that feeds each connection's bytes to the
@@ -255,4 +255,114 @@ export function openIdlePeers(o: {
       for (const s of sockets) s.destroy();
     },
   };
+}
+
+/**
+ * A seeder that announces its pieces the way aria2 does when many finish at once: HAVE
+ * NONE, a HAVE, then a BITFIELD of everything (BEP 3 wants the bitfield first; aria2
+ * sends it late). It serves every request from `data` and unchokes everyone.
+ */
+export async function startLateBitfieldSeeder(o: {
+  infoHash: Uint8Array;
+  data: Uint8Array;
+  pieceLengthBytes: number;
+}): Promise<HostilePeer> {
+  const pieceCount = Math.ceil(o.data.length / o.pieceLengthBytes);
+  const all = new Uint8Array(Math.ceil(pieceCount / 8));
+  for (let i = 0; i < pieceCount; i++) all[i >> 3]! |= 0x80 >> (i & 7);
+  let blocks = 0;
+  const peerId = generatePeerId('-AR1360-');
+  const server = await listenScripted(
+    (socket) =>
+      new WireDecoder({
+        onHandshake: () => {
+          socket.write(
+            encodeHandshake({
+              reserved: makeReserved({ fastExtension: true }),
+              infoHash: o.infoHash,
+              peerId,
+            }),
+          );
+          socket.write(encodeMessage({ type: 'have-none' }));
+          socket.write(encodeMessage({ type: 'have', index: pieceCount - 1 }));
+          socket.write(encodeMessage({ type: 'bitfield', bytes: all }));
+          socket.write(encodeMessage({ type: 'unchoke' }));
+        },
+        onMessage: (msg) => {
+          if (msg.type !== 'request') return;
+          const start = msg.index * o.pieceLengthBytes + msg.begin;
+          blocks++;
+          socket.write(
+            encodeMessage({
+              type: 'piece',
+              index: msg.index,
+              begin: msg.begin,
+              block: o.data.subarray(start, start + msg.length),
+            }),
+          );
+        },
+      }),
+  );
+  return { ...server, peerId, blocksSent: () => blocks };
+}
+
+/**
+ * Dials `port` as a leecher that announces HAVE NONE, a HAVE, then a BITFIELD (aria2's
+ * order), says it is interested and, once unchoked, requests the first block of `piece`.
+ * Resolves with that block, or rejects when the connection closes first.
+ */
+export function fetchBlockAfterLateBitfield(o: {
+  port: number;
+  infoHash: Uint8Array;
+  pieceCount: number;
+  piece: number;
+  timeoutMs: number;
+}): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: '127.0.0.1', port: o.port });
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(new Error(why));
+    };
+    const timer = setTimeout(() => fail('no block within the time-out'), o.timeoutMs);
+    socket.on('error', () => undefined);
+    socket.on('close', () => fail('the peer closed the connection'));
+    const mine = new Uint8Array(Math.ceil(o.pieceCount / 8));
+    mine[0] = 0b1100_0000; // pieces 0 and 1
+    const decoder = new WireDecoder({
+      onHandshake: () => {
+        socket.write(encodeMessage({ type: 'have-none' }));
+        socket.write(encodeMessage({ type: 'have', index: 0 }));
+        socket.write(encodeMessage({ type: 'bitfield', bytes: mine }));
+        socket.write(encodeMessage({ type: 'interested' }));
+      },
+      onMessage: (msg) => {
+        if (msg.type === 'unchoke')
+          socket.write(encodeMessage({ type: 'request', index: o.piece, begin: 0, length: 16 * 1024 }));
+        else if (msg.type === 'piece' && msg.index === o.piece) {
+          clearTimeout(timer);
+          socket.removeAllListeners('close');
+          socket.destroy();
+          resolve(msg.block.slice());
+        }
+      },
+    });
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        decoder.push(chunk);
+      } catch (err) {
+        fail(String(err));
+      }
+    });
+    socket.on('connect', () =>
+      socket.write(
+        encodeHandshake({
+          reserved: makeReserved({ fastExtension: true }),
+          infoHash: o.infoHash,
+          peerId: generatePeerId('-AR1360-'),
+        }),
+      ),
+    );
+  });
 }

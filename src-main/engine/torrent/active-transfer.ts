@@ -198,9 +198,17 @@ export class ActiveTransfer {
   }
 
   onHave(peer: TorrentPeer, piece: number): void {
+    this.onHaves(peer, [piece]);
+  }
+
+  /** New pieces of a peer (HAVEs, or a late BITFIELD / HAVE ALL merged by PeerHaves). */
+  onHaves(peer: TorrentPeer, pieces: readonly number[]): void {
+    // Not registered yet: registering now counts its whole bitfield, these pieces included.
     if (!this.counted.has(peer)) return this.onAvailability(peer);
-    this.picker.peerHasPiece(peer.id, piece);
-    this.downloader.onHave(peer, piece);
+    for (const piece of pieces) {
+      this.picker.peerHasPiece(peer.id, piece);
+      this.downloader.onHave(peer, piece);
+    }
     if (this.picker.isComplete && peer.haves.isSeed) peer.conn.close('both-seeds', 'both sides are seeds');
   }
 

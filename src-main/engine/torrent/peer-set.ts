@@ -201,6 +201,10 @@ export class PeerSet implements PeerRouter {
     this.host.transfer()?.onHave(peer, piece);
   }
 
+  onHaves(peer: TorrentPeer, pieces: readonly number[]): void {
+    this.host.transfer()?.onHaves(peer, pieces);
+  }
+
   onChoke(peer: TorrentPeer): void {
     this.host.transfer()?.downloader.onChoke(peer);
   }

@@ -35,16 +35,30 @@ describe('extension handshake (BEP 10)', () => {
   });
 
   it.each([
+    ['m not a dict', bencode({ m: 5, p: 1 }), { m: {}, p: 1 }],
+    ['m id out of range', bencode({ m: { ut_pex: 256, ut_metadata: 3 } }), { m: { ut_metadata: 3 } }],
+    ['negative m id', bencode({ m: { ut_pex: -1 } }), { m: {} }],
+    ['m id as string', bencode({ m: { ut_pex: '2' } }), { m: {} }],
+    ['metadata_size huge', bencode({ m: {}, metadata_size: 1e9 }), { m: {} }],
+    ['metadata_size zero', bencode({ m: {}, metadata_size: 0 }), { m: {} }],
+    ['p as string', bencode({ m: {}, p: 'x' }), { m: {} }],
+    ['p out of range', bencode({ m: {}, p: 70_000, reqq: -5 }), { m: {} }],
+    ['v as integer', bencode({ m: {}, v: 12 }), { m: {} }],
+    ['yourip of 5 bytes', bencode({ m: {}, yourip: new Uint8Array(5) }), { m: {} }],
+    ['upload_only as string', bencode({ m: {}, upload_only: 'yes' }), { m: {} }],
+  ])('ignores a field it cannot use: %s', (_name, bytes, want) => {
+    expect(decodeExtensionHandshake(bytes)).toEqual(want);
+  });
+
+  it.each([
     ['not a dict', bencode([1, 2]), 'bad-type'],
-    ['m not a dict', bencode({ m: 5 }), 'bad-type'],
-    ['m id out of range', bencode({ m: { ut_pex: 256 } }), 'too-large'],
-    ['negative m id', bencode({ m: { ut_pex: -1 } }), 'bad-value'],
-    ['metadata_size huge', bencode({ m: {}, metadata_size: 1e9 }), 'too-large'],
-    ['metadata_size zero', bencode({ m: {}, metadata_size: 0 }), 'bad-value'],
-    ['p as string', bencode({ m: {}, p: 'x' }), 'bad-type'],
-    ['yourip of 5 bytes', bencode({ m: {}, yourip: new Uint8Array(5) }), 'bad-value'],
     ['truncated', ascii('d1:md11:ut_metadatai1e'), 'truncated'],
     ['oversized', new Uint8Array(70_000), 'too-large'],
+    [
+      'too many extensions',
+      bencode({ m: Object.fromEntries(Array.from({ length: 257 }, (_, i) => [`x${i}`, 1])) }),
+      'too-large',
+    ],
   ])('rejects %s', (_name, bytes, code) => {
     expectProtocolError(() => decodeExtensionHandshake(bytes as Uint8Array), code as never);
   });

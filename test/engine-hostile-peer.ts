@@ -366,3 +366,98 @@ export function fetchBlockAfterLateBitfield(o: {
     );
   });
 }
+
+export interface StrictMetadataSeeder extends HostilePeer {
+  /** ut_metadata requests that arrived while another was still pending (and were ignored). */
+  ignoredRequests(): number;
+  /** ut_metadata pieces sent. */
+  metadataPiecesSent(): number;
+}
+
+/**
+ * A seeder that hands out its metadata the way rtorrent does: one ut_metadata request at
+ * a time, answered after `answerDelayMs`, and any request that arrives meanwhile ignored
+ * in silence. It has every piece of `data` (HAVE ALL), unchokes everyone and serves it.
+ */
+export async function startStrictMetadataSeeder(o: {
+  infoBytes: Uint8Array;
+  data: Uint8Array;
+  pieceLengthBytes: number;
+  answerDelayMs: number;
+}): Promise<StrictMetadataSeeder> {
+  const infoHash = new Uint8Array(createHash('sha1').update(o.infoBytes).digest());
+  const peerId = generatePeerId('-RT0980-');
+  let blocks = 0;
+  let ignored = 0;
+  let metadataSent = 0;
+  const server = await listenScripted((socket) => {
+    let theirMetadataId = 0;
+    let pending = false;
+    const answer = (piece: number) => {
+      const data = o.infoBytes.subarray(piece * METADATA_PIECE_BYTES, (piece + 1) * METADATA_PIECE_BYTES);
+      const payload = encodeUtMetadata({ type: 'data', piece, totalSizeBytes: o.infoBytes.length, data });
+      if (!socket.destroyed)
+        socket.write(encodeMessage({ type: 'extended', extId: theirMetadataId, payload }));
+      metadataSent++;
+      pending = false;
+    };
+    return new WireDecoder({
+      onHandshake: () => {
+        socket.write(
+          encodeHandshake({
+            reserved: makeReserved({ extensionProtocol: true, fastExtension: true }),
+            infoHash,
+            peerId,
+          }),
+        );
+        socket.write(
+          encodeMessage({
+            type: 'extended',
+            extId: 0,
+            payload: encodeExtensionHandshake({
+              m: { ut_metadata: 3 },
+              metadataSizeBytes: o.infoBytes.length,
+            }),
+          }),
+        );
+        socket.write(encodeMessage({ type: 'have-all' }));
+        socket.write(encodeMessage({ type: 'unchoke' }));
+      },
+      onMessage: (msg) => {
+        if (msg.type === 'request') {
+          const start = msg.index * o.pieceLengthBytes + msg.begin;
+          blocks++;
+          socket.write(
+            encodeMessage({
+              type: 'piece',
+              index: msg.index,
+              begin: msg.begin,
+              block: o.data.subarray(start, start + msg.length),
+            }),
+          );
+          return;
+        }
+        if (msg.type !== 'extended') return;
+        if (msg.extId === 0) {
+          theirMetadataId = decodeExtensionHandshake(msg.payload).m.ut_metadata ?? 0;
+          return;
+        }
+        const m = decodeUtMetadata(msg.payload);
+        if (m.type !== 'request' || !theirMetadataId) return;
+        if (pending) {
+          ignored++;
+          return;
+        }
+        pending = true;
+        setTimeout(() => answer(m.piece), o.answerDelayMs);
+      },
+    });
+  });
+  return {
+    ...server,
+    peerId,
+    blocksSent: () => blocks,
+    ignoredRequests: () => ignored,
+    metadataPiecesSent: () => metadataSent,
+  };
+}

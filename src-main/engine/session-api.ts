@@ -241,7 +241,10 @@ export interface PieceVerifiedEvent {
 }
 
 export interface EngineEvent {
-  /** e.g. 'tracker-failed', 'peer-banned', 'hash-failed', 'storage-io', 'bad-path'. */
+  /**
+   * e.g. 'tracker-failed', 'peer-banned', 'hash-failed', 'storage-io', 'bad-path',
+   * 'metadata-unsupported' (peers are connected but none can send a magnet's metadata).
+   */
   code: string;
   message: string;
   torrentId?: string;

@@ -248,10 +248,13 @@ export class PeerSet implements PeerRouter {
     }
     if (p) this.host.swarm.markConnected(peer.conn.remoteHost, p);
     this.host.metadata.onExtensionHandshake(peer);
+    this.host.metadata.request(this.peers.values());
   }
 
   onUtMetadata(peer: TorrentPeer, msg: UtMetadataMessage): void {
     this.host.metadata.onMessage(peer, msg);
+    // An answer or a reject frees the peer for its next request.
+    if (msg.type !== 'request') this.host.metadata.request(this.peers.values());
   }
 
   onPex(_peer: TorrentPeer, msg: PexMessage): void {
@@ -275,6 +278,7 @@ export class PeerSet implements PeerRouter {
     if (listen && peer.haves.isSeed) swarm.markSeed(remoteHost, listen);
     if (listen && info.code === 'banned') swarm.forget(remoteHost, listen);
     this.host.metadata.onPeerGone(peer);
+    this.host.metadata.request(this.peers.values());
     this.host.transfer()?.detachPeer(peer);
     this.host.changed();
   }

@@ -122,6 +122,8 @@ export class Torrent {
       now: ctx.now,
       onMetadata: (m) => this.onMetadata(m),
       onBadMetadata: (peer, message) => this.onBadMetadata(peer, message),
+      onNoMetadataPeers: (message) =>
+        this.ctx.warning({ code: 'metadata-unsupported', message, torrentId: this.id }),
     });
     this.swarm = new Swarm({
       torrentKey: this.id,

@@ -58,6 +58,11 @@ export class MetadataExchange {
     return this.infoBytes !== null;
   }
 
+  /** We are still fetching the metadata and this peer offers it (it is interesting to us). */
+  wantsFrom(peer: TorrentPeer): boolean {
+    return this.infoBytes === null && offeredSize(peer) !== undefined;
+  }
+
   /** The peer's BEP 10 handshake arrived: if it has the metadata, start asking. */
   onExtensionHandshake(peer: TorrentPeer): void {
     if (this.infoBytes) return;

@@ -94,7 +94,8 @@ export class PeerSet implements PeerRouter {
     const nowMs = this.ctx.now();
     const out: SlotPeer[] = [];
     for (const p of this.peers.values()) {
-      const interested = p.refreshUseful(nowMs);
+      // A peer that can send the metadata we lack is as interesting as one with pieces.
+      const interested = p.refreshUseful(nowMs) || this.host.metadata.wantsFrom(p);
       out.push({
         id: p.id,
         host: p.conn.remoteHost,
@@ -276,7 +277,9 @@ export class PeerSet implements PeerRouter {
     if (p) swarm.markDisconnected(remoteHost, p);
     const listen = peer.conn.direction === 'outgoing' ? remotePort : p;
     if (listen && peer.haves.isSeed) swarm.markSeed(remoteHost, listen);
-    if (listen && info.code === 'banned') swarm.forget(remoteHost, listen);
+    // Not dialed again until a tracker or PEX names it anew: banned, or of no use to us.
+    if (listen && (info.code === 'banned' || info.code === 'never-useful' || info.code === 'inactive'))
+      swarm.forget(remoteHost, listen);
     this.host.metadata.onPeerGone(peer);
     this.host.metadata.request(this.peers.values());
     this.host.transfer()?.detachPeer(peer);

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { bencode } from '../src-main/protocol/bencode.ts';
 import type { EngineEvent } from '../src-main/engine/session-api.ts';
 import { formatMagnet } from '../src-main/protocol/magnet.ts';
-import { startHostilePeer, startMetadataPeer } from './engine-hostile-peer.ts';
+import { generatePeerId } from '../src-main/protocol/wire/peer-id.ts';
+import { dialInAs, startHostilePeer, startMetadataPeer } from './engine-hostile-peer.ts';
 import {
   cleanupAfterEach,
   isComplete,
@@ -23,7 +24,7 @@ describe('engine integrity', () => {
   const defer = cleanupAfterEach();
   const env = () => startEngineEnv(defer);
 
-  it('a peer sending corrupt pieces is banned and the download still completes correctly', async () => {
+  it('a peer sending corrupt pieces is banned, stays banned when it dials in again, and the download completes', async () => {
     const { dir, open } = await env();
     const source = path.join(dir, 'src', 'payload.bin');
     await writeRandomFile(source, 1 * MiB);
@@ -48,6 +49,26 @@ describe('engine integrity', () => {
     // Banned means gone and not dialed again.
     expect(leecher.detail(shared.id).peers.map((p) => p.address)).not.toContain(`127.0.0.1:${hostile.port}`);
     expect(hostile.connections()).toBe(1);
+
+    // Dialing in again does not get a banned peer back in: on loopback its ban is keyed by
+    // its listen port, which a connection from a fresh ephemeral port does not show.
+    const infoHash = Buffer.from(shared.id, 'hex');
+    const samePeer = await dialInAs({
+      port: leecher.peerPort,
+      infoHash,
+      peerId: hostile.peerId,
+      waitMs: 3000,
+    });
+    expect(samePeer).toEqual({ answered: false, closed: true });
+    // A new peer id does not help either once its BEP 10 handshake names the banned port.
+    const newId = await dialInAs({
+      port: leecher.peerPort,
+      infoHash,
+      peerId: generatePeerId('-XX0002-'),
+      listenPort: hostile.port,
+      waitMs: 3000,
+    });
+    expect(newId).toEqual({ answered: true, closed: true });
   });
 
   it('a multi-file torrent with nested folders arrives file by file, byte-identical', async () => {

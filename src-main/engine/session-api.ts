@@ -42,6 +42,12 @@ export interface ConnectionLimits {
   global: number;
   /** Upload slots (unchoked peers) per torrent, optimistic slot included. Default 4. */
   uploadSlots: number;
+  /**
+   * Connections per torrent from one IP address (127.0.0.1 included: every local client
+   * shares it, so a test with more local peers than this raises it or binds its clients
+   * to other 127.x addresses). Default 8; see engine/slots/NOTES.md.
+   */
+  perIp: number;
 }
 
 export interface SessionOptions {
@@ -235,7 +241,10 @@ export interface PieceVerifiedEvent {
 }
 
 export interface EngineEvent {
-  /** e.g. 'tracker-failed', 'peer-banned', 'hash-failed', 'storage-io', 'bad-path'. */
+  /**
+   * e.g. 'tracker-failed', 'peer-banned', 'hash-failed', 'storage-io', 'bad-path',
+   * 'metadata-unsupported' (peers are connected but none can send a magnet's metadata).
+   */
   code: string;
   message: string;
   torrentId?: string;

@@ -341,7 +341,7 @@ describe('PeerConnection over loopback', () => {
     expect((await closed).code).toBe('handshake-timeout');
   });
 
-  it('merges a later BEP 10 handshake and closes on a malformed one', async () => {
+  it('merges a later BEP 10 handshake, ignores fields it cannot use and closes on undecodable bytes', async () => {
     const { a, b } = await handshaken();
     a.start();
     b.start();
@@ -350,9 +350,29 @@ describe('PeerConnection over loopback', () => {
     await waitFor(() => b.remoteExtensions?.m.ut_pex === 0, 5000, 'second extension handshake');
     expect(b.remoteExtensions).toMatchObject({ m: { ut_metadata: 3, ut_pex: 0 }, v: 'one' });
     expect(b.sendUtPex({ added: [], dropped: [] })).toBe(false);
+    // `m` of the wrong type: ignored, what we knew stays.
+    a.sendExtended(0, new TextEncoder().encode('d1:mi5e1:pi7000ee'));
+    await waitFor(() => b.remoteExtensions?.p === 7000, 5000, 'third extension handshake');
+    expect(b.remoteExtensions).toMatchObject({ m: { ut_metadata: 3, ut_pex: 0 }, v: 'one' });
     const closed = closeOf(b);
-    a.sendExtended(0, new TextEncoder().encode('d1:mi5ee'));
-    expect(await closed).toMatchObject({ code: 'protocol-error', protocolCode: 'bad-type' });
+    a.sendExtended(0, new TextEncoder().encode('d1:m'));
+    expect(await closed).toMatchObject({ code: 'protocol-error', protocolCode: 'truncated' });
+  });
+
+  it('skips unknown message ids and malformed ut_metadata / ut_pex messages without closing', async () => {
+    const { a, b } = await handshaken();
+    a.start();
+    b.start();
+    const seen: string[] = [];
+    b.on('message', (m) => seen.push(m.type));
+    const raw = (a as unknown as { socket: net.Socket }).socket;
+    raw.write(Uint8Array.of(0, 0, 0, 4, 0x0c, 1, 2, 3)); // id 12: no specification we know
+    a.sendExtended(1, new TextEncoder().encode('d8:msg_typei7e5:piecei0ee')); // BEP 9: unknown msg_type
+    a.sendExtended(2, new TextEncoder().encode('d5:added5:12345e')); // PEX: 5 bytes is no peer
+    a.sendInterested();
+    await waitFor(() => seen.includes('interested'), 5000, 'the message after the odd ones');
+    expect(b.isClosed).toBe(false);
+    expect(b.ignoredMessages).toBe(3);
   });
 
   it('refuses to send anything before our handshake', async () => {

@@ -60,6 +60,7 @@ export class PeerConnection extends PeerSender {
 
   /** Raw bytes including protocol overhead. */
   bytesReceived = 0;
+  private ignoredExtended = 0;
 
   /**
    * Receives every PIECE block instead of the 'piece' and 'message' events (the download
@@ -96,7 +97,8 @@ export class PeerConnection extends PeerSender {
         onMessage: (m) => this.handleMessage(m),
         onPiece: (index, begin, block) => this.handlePiece(index, begin, block),
       },
-      { ...options.limits, handshake: true },
+      // Unknown message ids are skipped (bounded), not fatal: docs/PROTOCOL.md, "What the peer wire accepts".
+      { ...options.limits, handshake: true, skipUnknownMessages: true },
     );
     this.socket.setNoDelay(true);
     this.reader = options.reader ?? null;
@@ -125,6 +127,11 @@ export class PeerConnection extends PeerSender {
 
   get isStarted(): boolean {
     return this.started;
+  }
+
+  /** Messages dropped instead of closing: unknown ids, malformed ut_metadata / ut_pex. */
+  get ignoredMessages(): number {
+    return this.decoder.skippedMessages + this.ignoredExtended;
   }
 
   /** `host:port`, IPv6 in brackets. */
@@ -277,9 +284,16 @@ export class PeerConnection extends PeerSender {
         : update;
       this.emit('extension-handshake', this.remoteExtensions);
     } else if (extId === LOCAL_EXTENSION_IDS.ut_metadata) {
-      this.emit('ut-metadata', decodeUtMetadata(payload));
+      // BEP 9: an unknown msg_type must be ignored; a malformed message is ignored too (a
+      // bad metadata piece is caught by the info-hash check anyway).
+      const msg = decodeOrIgnore(decodeUtMetadata, payload);
+      if (msg) this.emit('ut-metadata', msg);
+      else this.ignoredExtended++;
     } else if (extId === LOCAL_EXTENSION_IDS.ut_pex) {
-      this.emit('ut-pex', decodeUtPex(payload));
+      // PEX is advice: a malformed message costs us nothing but the advice.
+      const msg = decodeOrIgnore(decodeUtPex, payload);
+      if (msg) this.emit('ut-pex', msg);
+      else this.ignoredExtended++;
     }
   }
 
@@ -349,6 +363,16 @@ function ownPayload(msg: WireMessage): WireMessage {
   if (msg.type === 'extended')
     return { type: 'extended', extId: msg.extId, payload: new Uint8Array(msg.payload) };
   return msg;
+}
+
+/** The decoded message, or null when the codec refuses it (its own ProtocolError only). */
+function decodeOrIgnore<T>(decode: (payload: Uint8Array) => T, payload: Uint8Array): T | null {
+  try {
+    return decode(payload);
+  } catch (err) {
+    if (isProtocolError(err)) return null;
+    throw err;
+  }
 }
 
 function safeNormalizeIp(host: string): string {

@@ -136,6 +136,28 @@ describe('PeerServer', () => {
     expect(server.connectionCount).toBe(1);
   });
 
+  it('refuses a host past its pending-handshake cap while other hosts still get in', async () => {
+    const t = torrent(7);
+    const server = await startServer([t], { maxPendingPerIp: 2 });
+    const silent = [await rawClient(server.port), await rawClient(server.port)];
+    await waitFor(() => server.connectionCount === 2, 2000, 'two pending connections');
+    const third = await rawClient(server.port);
+    await waitFor(() => third.state.closed, 2000, 'third connection from the same host closed');
+    expect(silent.every((c) => !c.state.closed)).toBe(true);
+    // Another address is not affected, and a handshake frees its host's pending slot.
+    const other = net.connect({ host: '127.0.0.1', port: server.port, localAddress: '127.0.0.2' });
+    cleanup.push(() => other.destroy());
+    other.on('error', () => {});
+    await new Promise<void>((resolve) => other.once('connect', resolve));
+    other.write(encodeHandshake(makeHandshake(7)));
+    await waitFor(() => t.accepted.length === 1, 2000, 'the other host accepted');
+    silent[0]!.socket.write(encodeHandshake(makeHandshake(7)));
+    await waitFor(() => t.accepted.length === 2, 2000, 'a pending handshake completed');
+    const fourth = await rawClient(server.port);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(fourth.state.closed).toBe(false);
+  });
+
   it('reports a port in use with a typed error', async () => {
     const server = await startServer([]);
     const err = await PeerServer.listen({

@@ -1,6 +1,8 @@
 // One TCP listener for every torrent (BEP 3 peers dial one port): reads the incoming
 // handshake with a time-out and routes the connection by info-hash to the torrent's
-// acceptor. Unknown hashes and connections over the cap are closed.
+// acceptor. Unknown hashes and connections over the cap are closed, and so are those
+// from an address that already has `maxPendingPerIp` handshakes outstanding: one host
+// must not fill the session's slots with connections that never say which torrent.
 import net from 'node:net';
 import type { Handshake } from '../../protocol/wire/handshake.ts';
 import { PeerConnection, type PeerConnectionOptions } from './peer-connection.ts';
@@ -21,6 +23,8 @@ export interface PeerServerOptions {
   lookup: (infoHash: Uint8Array) => PeerAcceptor | undefined;
   /** Incoming connections (routed or not) open at once. Default 200. */
   maxConnections?: number;
+  /** Connections from one IP still waiting for their handshake. Default 16. */
+  maxPendingPerIp?: number;
   /** Extra session-wide check, e.g. the global connection limit. */
   canAccept?: () => boolean;
   /** Per-connection options (time-outs, limits, clock). */
@@ -46,11 +50,14 @@ export class PeerServer {
   private readonly server: net.Server;
   private readonly connections = new Set<PeerConnection>();
   private readonly pending = new Set<PeerConnection>();
+  private readonly pendingPerIp = new Map<string, number>();
   private closed = false;
   private readonly maxConnections: number;
+  private readonly maxPendingPerIp: number;
 
   private constructor(private readonly options: PeerServerOptions) {
     this.maxConnections = options.maxConnections ?? 200;
+    this.maxPendingPerIp = options.maxPendingPerIp ?? 16;
     this.server = net.createServer({ noDelay: true }, (socket) => this.handleSocket(socket));
   }
 
@@ -106,14 +113,27 @@ export class PeerServer {
       return;
     }
     const conn = new PeerConnection({ ...this.options.connection, socket, direction: 'incoming' });
+    const host = conn.remoteHost;
+    const pendingFromHost = this.pendingPerIp.get(host) ?? 0;
+    if (pendingFromHost >= this.maxPendingPerIp) {
+      conn.close('per-ip-limit', `${pendingFromHost} handshakes already pending from ${host}`);
+      return;
+    }
+    this.pendingPerIp.set(host, pendingFromHost + 1);
     this.connections.add(conn);
     this.pending.add(conn);
+    const settle = () => {
+      if (!this.pending.delete(conn)) return;
+      const n = (this.pendingPerIp.get(host) ?? 1) - 1;
+      if (n > 0) this.pendingPerIp.set(host, n);
+      else this.pendingPerIp.delete(host);
+    };
     conn.on('close', () => {
       this.connections.delete(conn);
-      this.pending.delete(conn);
+      settle();
     });
     conn.once('handshake', (remote) => {
-      this.pending.delete(conn);
+      settle();
       const acceptor = this.options.lookup(remote.infoHash);
       if (!acceptor) {
         conn.close('unknown-info-hash', 'no torrent with that info-hash here');

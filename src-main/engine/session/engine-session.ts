@@ -28,7 +28,14 @@ import type {
   TorrentSummary,
 } from '../session-api.ts';
 import { Torrent, type TorrentInit } from '../torrent/torrent.ts';
-import { banKey, defaultTorrentTuning, type TorrentContext } from '../torrent/torrent-context.ts';
+import { defaultSlotPolicy, DEFAULT_MAX_PER_IP } from '../slots/peer-slots.ts';
+import {
+  banKey,
+  defaultTorrentTuning,
+  isLoopbackHost,
+  peerIdBanKey,
+  type TorrentContext,
+} from '../torrent/torrent-context.ts';
 import { EventHub } from './event-hub.ts';
 import { restoreTorrents } from './restore-torrents.ts';
 import { shareTorrent } from './share-torrent.ts';
@@ -44,7 +51,12 @@ export class EngineError extends Error {
   }
 }
 
-const DEFAULT_LIMITS: ConnectionLimits = { perTorrent: 50, global: 200, uploadSlots: 4 };
+const DEFAULT_LIMITS: ConnectionLimits = {
+  perTorrent: 50,
+  global: 200,
+  uploadSlots: 4,
+  perIp: DEFAULT_MAX_PER_IP,
+};
 
 /** The smallest download burst: one request batch's worth. */
 const DOWNLOAD_MIN_BURST_BYTES = 64 * 1024;
@@ -108,12 +120,13 @@ export class EngineSession implements Session {
       dialer: this.dialer,
       tuning,
       maxPeersPerTorrent: () => this.limits.perTorrent,
+      slotPolicy: () => defaultSlotPolicy(this.limits.perTorrent, this.limits.perIp),
       uploadSlots: () => this.limits.uploadSlots,
       globalConnectionRoom: () => this.connectionCount() < this.limits.global,
       downloadLimiter: this.downloadLimiter,
       uploadLimiter: this.uploadLimiter,
       banPolicy: this.banPolicy,
-      isBanned: (host, port) => this.isBanned(host, port),
+      isBanned: (host, port, peerId) => this.isBanned(host, port, peerId),
       now: Date.now,
       random: Math.random,
       changed: (id) => this.batcher.markDirty(id),
@@ -136,6 +149,7 @@ export class EngineSession implements Session {
       },
       maxConnections: this.limits.global,
       canAccept: () => this.connectionCount() < this.limits.global,
+      maxPendingPerIp: 2 * this.limits.perIp,
       onError: (err) => this.events.emit('warning', { code: 'peer-server', message: err.message }),
     });
     if (this.options.restoreTorrents ?? true) await restoreTorrents(this, this.resumeStore);
@@ -149,8 +163,12 @@ export class EngineSession implements Session {
     return (this.server?.connectionCount ?? 0) + this.dialer.outgoingCount();
   }
 
-  private isBanned(host: string, port: number): boolean {
-    return this.banPolicy.isBanned(host) || this.banPolicy.isBanned(banKey(host, port));
+  private isBanned(host: string, port: number, peerId?: Uint8Array | null): boolean {
+    return (
+      this.banPolicy.isBanned(host) ||
+      this.banPolicy.isBanned(banKey(host, port)) ||
+      (!!peerId && isLoopbackHost(host) && this.banPolicy.isBanned(peerIdBanKey(peerId)))
+    );
   }
 
   private emitWithSummary(event: 'torrent-completed' | 'metadata', id: string): void {

@@ -13,7 +13,7 @@ import { checkPieces } from './piece-check.ts';
 import { PieceBufferPool } from './piece-buffer-pool.ts';
 import { PieceVerifier } from './piece-verifier.ts';
 import { verifiedBytesOf } from './torrent-snapshot.ts';
-import { banKey, type TorrentContext } from './torrent-context.ts';
+import { banKey, isLoopbackHost, peerIdBanKey, type TorrentContext } from './torrent-context.ts';
 import type { TorrentPeer } from './torrent-peer.ts';
 import { Uploader } from './uploader.ts';
 
@@ -202,9 +202,17 @@ export class ActiveTransfer {
   }
 
   onHave(peer: TorrentPeer, piece: number): void {
+    this.onHaves(peer, [piece]);
+  }
+
+  /** New pieces of a peer (HAVEs, or a late BITFIELD / HAVE ALL merged by PeerHaves). */
+  onHaves(peer: TorrentPeer, pieces: readonly number[]): void {
+    // Not registered yet: registering now counts its whole bitfield, these pieces included.
     if (!this.counted.has(peer)) return this.onAvailability(peer);
-    this.picker.peerHasPiece(peer.id, piece);
-    this.downloader.onHave(peer, piece);
+    for (const piece of pieces) {
+      this.picker.peerHasPiece(peer.id, piece);
+      this.downloader.onHave(peer, piece);
+    }
     if (this.picker.isComplete && peer.haves.isSeed) peer.conn.close('both-seeds', 'both sides are seeds');
   }
 
@@ -277,6 +285,11 @@ export class ActiveTransfer {
       const p = this.peer(c.peerId);
       const key = this.banKeyOf(c.peerId);
       if (!p || key === null || !banned.has(key)) continue;
+      // On loopback the listen-port key misses the peer when it dials in again from a new
+      // ephemeral port: ban its peer id too (checked on accept, before any data flows).
+      const peerId = p.conn.remotePeerId;
+      if (peerId && isLoopbackHost(p.conn.remoteHost))
+        this.o.ctx.banPolicy.ban(peerIdBanKey(peerId), this.o.ctx.banPolicy.banOf(key)?.reason);
       this.o.ctx.warning({
         code: 'peer-banned',
         message: `banned ${p.address}: it sent pieces that failed their hash check`,

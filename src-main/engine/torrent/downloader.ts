@@ -46,6 +46,9 @@ const toRef = (r: BlockRequest): BlockRef => ({
  * complete pieces to the verifier, cancels endgame duplicates and re-requests what timed
  * out. One periodic `tick()` replaces per-request timers.
  */
+/** Allowed-fast pieces kept per peer. */
+const MAX_ALLOWED_FAST = 256;
+
 export class Downloader {
   private readonly buffers = new Map<number, Uint8Array>();
   /**
@@ -102,6 +105,9 @@ export class Downloader {
   }
 
   onAllowedFast(peer: TorrentPeer, piece: number): void {
+    // Ignored past the torrent or past a bound: the set must not grow with what a peer sends
+    // (BEP 6 suggests 10 pieces; libtorrent grants at most a few dozen).
+    if (piece >= this.o.picker.geometry.pieceCount || peer.allowedFast.size >= MAX_ALLOWED_FAST) return;
     peer.allowedFast.add(piece);
     if (peer.choking) this.scheduleRefill(peer);
   }

@@ -37,17 +37,10 @@ describe('MetadataAssembly (BEP 9)', () => {
     expect(a.onPiece(3, info.subarray(0, 10))).toBe('ignored');
   });
 
-  it('hands out each piece once per retry period', () => {
+  it('knows which pieces have arrived', () => {
     const a = new MetadataAssembly(sha1(info));
     a.setSize(info.length);
-    expect([
-      a.nextPieceToRequest(0, 1000),
-      a.nextPieceToRequest(0, 1000),
-      a.nextPieceToRequest(0, 1000),
-    ]).toEqual([0, 1, 2]);
-    expect(a.nextPieceToRequest(500, 1000)).toBeNull();
-    a.unrequest(1);
-    expect(a.nextPieceToRequest(600, 1000)).toBe(1);
-    expect(a.nextPieceToRequest(1000, 1000)).toBe(0);
+    a.onPiece(1, info.subarray(METADATA_PIECE_BYTES, 2 * METADATA_PIECE_BYTES));
+    expect([a.has(0), a.has(1), a.has(2), a.has(3)]).toEqual([false, true, false, false]);
   });
 });

@@ -12,7 +12,6 @@ export type MetadataPieceResult = 'stored' | 'ignored' | 'complete' | 'mismatch'
 export class MetadataAssembly {
   private buffer: Uint8Array | null = null;
   private received: boolean[] = [];
-  private requestedAtMs: number[] = [];
 
   constructor(private readonly infoHash: Uint8Array) {}
 
@@ -31,24 +30,12 @@ export class MetadataAssembly {
     this.buffer = new Uint8Array(sizeBytes);
     const count = Math.ceil(sizeBytes / METADATA_PIECE_BYTES);
     this.received = new Array<boolean>(count).fill(false);
-    this.requestedAtMs = new Array<number>(count).fill(-Infinity);
     return true;
   }
 
-  /** The next piece to request: not received, not requested within `retryMs`. */
-  nextPieceToRequest(nowMs: number, retryMs: number): number | null {
-    for (let i = 0; i < this.received.length; i++) {
-      if (!this.received[i] && nowMs - this.requestedAtMs[i]! >= retryMs) {
-        this.requestedAtMs[i] = nowMs;
-        return i;
-      }
-    }
-    return null;
-  }
-
-  /** Marks a piece as no longer outstanding (the peer rejected it). */
-  unrequest(piece: number): void {
-    if (piece >= 0 && piece < this.requestedAtMs.length) this.requestedAtMs[piece] = -Infinity;
+  /** Piece `piece` has arrived. */
+  has(piece: number): boolean {
+    return this.received[piece] === true;
   }
 
   onPiece(piece: number, data: Uint8Array): MetadataPieceResult {
@@ -75,6 +62,5 @@ export class MetadataAssembly {
   reset(): void {
     this.buffer = null;
     this.received = [];
-    this.requestedAtMs = [];
   }
 }

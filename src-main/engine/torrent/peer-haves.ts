@@ -1,10 +1,29 @@
 import { Bitfield } from '../../../src-shared/util/bitfield.ts';
 
 /**
+ * What a BITFIELD / HAVE ALL / HAVE NONE changed: the peer's first announcement
+ * ('first': register everything it has), pieces newly known from a later one ('added'),
+ * nothing new ('none'), or a bitfield that cannot be this torrent's ('invalid').
+ */
+export type AvailabilityUpdate =
+  | { kind: 'first' }
+  | { kind: 'added'; pieces: number[] }
+  | { kind: 'none' }
+  | { kind: 'invalid'; reason: string };
+
+const FIRST: AvailabilityUpdate = { kind: 'first' };
+const NONE: AvailabilityUpdate = { kind: 'none' };
+
+/**
  * What one remote peer has. Before the metadata is known (magnet links) the piece count
  * is unknown, so BITFIELD bytes and HAVE indices are kept raw and checked once
- * `setPieceCount` is called (BEP 3: a bitfield of the wrong length, or with spare bits
- * set, is a protocol violation and drops the connection).
+ * `setPieceCount` is called (a bitfield of the wrong length does not describe this
+ * torrent and drops the connection).
+ *
+ * Liberal where it costs nothing (docs/PROTOCOL.md, "What the peer wire accepts"): BEP 3
+ * wants one BITFIELD as the first message, but aria2 sends one after HAVE NONE and HAVEs,
+ * so a later BITFIELD, HAVE ALL or HAVE NONE is merged (a peer never loses pieces, so
+ * merging is a union); spare bits past the last piece are ignored rather than fatal.
  */
 export class PeerHaves {
   private pieceCount: number | null = null;
@@ -12,7 +31,7 @@ export class PeerHaves {
   private all = false;
   private rawBitfield: Uint8Array | null = null;
   private rawHaves: number[] = [];
-  /** A BITFIELD/HAVE ALL/HAVE NONE was seen (BEP 3: at most once, first message). */
+  /** A BITFIELD/HAVE ALL/HAVE NONE or HAVE was seen. */
   private announced = false;
   private countValue = 0;
 
@@ -31,7 +50,7 @@ export class PeerHaves {
     );
   }
 
-  /** Whether the peer announced HAVE ALL (BEP 6): the picker counts those as seeds. */
+  /** Whether the peer announced HAVE ALL (BEP 6) first: the picker counts those as seeds. */
   get hasAll(): boolean {
     return this.all;
   }
@@ -55,28 +74,49 @@ export class PeerHaves {
     return this.pieceCount ? this.countValue / this.pieceCount : 0;
   }
 
-  /** False: protocol violation (second bitfield, wrong size, spare bits set). */
-  onBitfield(bytes: Uint8Array): boolean {
-    if (this.announced) return false;
+  onBitfield(bytes: Uint8Array): AvailabilityUpdate {
+    const first = !this.announced;
     this.announced = true;
+    if (this.all) return NONE;
     if (this.pieceCount === null) {
-      this.rawBitfield = bytes.slice();
-      return true;
+      if (!this.rawBitfield) this.rawBitfield = bytes.slice();
+      else if (this.rawBitfield.length !== bytes.length)
+        return { kind: 'invalid', reason: 'bitfields of two different lengths' };
+      else for (let i = 0; i < bytes.length; i++) this.rawBitfield[i]! |= bytes[i]!;
+      return first ? FIRST : NONE;
     }
-    return this.adoptBitfield(bytes);
+    if (bytes.length !== Bitfield.byteLengthFor(this.pieceCount))
+      return { kind: 'invalid', reason: 'bitfield length does not fit the torrent' };
+    if (first) {
+      this.merge(bytes, false);
+      return FIRST;
+    }
+    const added = this.merge(bytes, true);
+    return added.length > 0 ? { kind: 'added', pieces: added } : NONE;
   }
 
-  onHaveAll(): boolean {
-    if (this.announced) return false;
+  onHaveAll(): AvailabilityUpdate {
+    const first = !this.announced;
     this.announced = true;
-    this.all = true;
-    return true;
+    if (this.all) return NONE;
+    if (first || this.pieceCount === null) {
+      // Nothing counted by the picker yet: a seed from the start.
+      this.all = true;
+      this.bits = null;
+      this.rawBitfield = null;
+      this.rawHaves = [];
+      return first ? FIRST : NONE;
+    }
+    // Late: what it had is already counted piece by piece, so the rest is added the same way.
+    const added = this.merge(Bitfield.full(this.pieceCount).bytes, true);
+    return added.length > 0 ? { kind: 'added', pieces: added } : NONE;
   }
 
-  onHaveNone(): boolean {
-    if (this.announced) return false;
+  /** HAVE NONE adds nothing; only a first one is news (the peer has said where it stands). */
+  onHaveNone(): AvailabilityUpdate {
+    const first = !this.announced;
     this.announced = true;
-    return true;
+    return first ? FIRST : NONE;
   }
 
   /** 'new' when it changes what the peer has; 'invalid' for an index out of range. */
@@ -109,10 +149,31 @@ export class PeerHaves {
   private adoptBitfield(bytes: Uint8Array): boolean {
     const n = this.pieceCount!;
     if (bytes.length !== Bitfield.byteLengthFor(n)) return false;
-    const bits = new Bitfield(n, bytes.slice());
-    if (!bits.hasCleanTail()) return false;
-    this.bits = bits;
-    this.countValue = bits.count();
+    this.merge(bytes, false);
     return true;
+  }
+
+  /**
+   * ORs `bytes` (the right length for the piece count) into the peer's bits, spare bits
+   * past the last piece ignored; returns the pieces that were new when `list` is set.
+   */
+  private merge(bytes: Uint8Array, list: boolean): number[] {
+    const n = this.pieceCount!;
+    this.bits ??= new Bitfield(n);
+    const mine = this.bits.bytes;
+    const added: number[] = [];
+    const spare = mine.length * 8 - n;
+    for (let i = 0; i < mine.length; i++) {
+      let fresh = bytes[i]! & ~mine[i]!;
+      if (i === mine.length - 1 && spare > 0) fresh &= ~((1 << spare) - 1) & 0xff;
+      if (fresh === 0) continue;
+      mine[i]! |= fresh;
+      for (let bit = 0; bit < 8; bit++) {
+        if ((fresh & (0x80 >> bit)) === 0) continue;
+        this.countValue++;
+        if (list) added.push(i * 8 + bit);
+      }
+    }
+    return added;
   }
 }

@@ -4,6 +4,7 @@ import type { BlockRef } from '../../protocol/wire/messages.ts';
 import type { UtMetadataMessage } from '../../protocol/wire/ut-metadata.ts';
 import type { PexMessage } from '../../protocol/wire/ut-pex.ts';
 import type { PeerCloseInfo, PeerConnection } from '../peer/peer-connection.ts';
+import { admitPeer, peersToDrop, type SlotPeer } from '../slots/peer-slots.ts';
 import type { ActiveTransfer } from './active-transfer.ts';
 import type { MetadataExchange } from './metadata-exchange.ts';
 import { wirePeer, type PeerRouter } from './peer-wiring.ts';
@@ -61,25 +62,68 @@ export class PeerSet implements PeerRouter {
     };
   }
 
-  /** An incoming connection routed here by the peer server. */
+  /**
+   * An incoming connection routed here by the peer server. When the torrent is full a
+   * newcomer may take the slot of an idle peer (engine/slots/NOTES.md).
+   */
   accept(conn: PeerConnection): void {
-    const full = this.peers.size >= this.ctx.maxPeersPerTorrent();
-    if (
-      this.closed ||
-      !this.host.accepting() ||
-      full ||
-      this.ctx.isBanned(conn.remoteHost, conn.remotePort)
-    ) {
+    if (this.closed || !this.host.accepting()) {
       conn.close('not-accepting', 'not accepting peers');
       return;
     }
+    if (this.ctx.isBanned(conn.remoteHost, conn.remotePort, conn.remotePeerId)) {
+      conn.close('banned', 'banned');
+      return;
+    }
+    const decision = admitPeer(this.slotPeers(), conn.remoteHost, this.ctx.now(), this.ctx.slotPolicy());
+    if (!decision.admit) {
+      conn.close(
+        decision.reason,
+        decision.reason === 'full' ? 'no free slot' : 'too many connections from this address',
+      );
+      return;
+    }
+    if (decision.evict !== null)
+      this.peers.get(decision.evict)?.conn.close('evicted', 'idle peer replaced by a newcomer');
     conn.sendHandshake(this.handshake());
     if (!conn.isClosed) this.adopt(conn);
   }
 
+  /** The peers as the slot policy sees them (refreshing when each was last useful). */
+  private slotPeers(): SlotPeer[] {
+    const nowMs = this.ctx.now();
+    const out: SlotPeer[] = [];
+    for (const p of this.peers.values()) {
+      // A peer that can send the metadata we lack is as interesting as one with pieces.
+      const interested = p.refreshUseful(nowMs) || this.host.metadata.wantsFrom(p);
+      out.push({
+        id: p.id,
+        host: p.conn.remoteHost,
+        connectedAtMs: p.connectedAtMs,
+        lastUsefulAtMs: p.lastUsefulAtMs,
+        interested,
+      });
+    }
+    return out;
+  }
+
+  /** Periodic: closes peers that hold a slot without use (engine/slots). */
+  enforceSlots(): void {
+    if (this.peers.size === 0) return;
+    for (const { id, reason } of peersToDrop(this.slotPeers(), this.ctx.now(), this.ctx.slotPolicy())) {
+      const message =
+        reason === 'never-useful'
+          ? 'never exchanged anything useful'
+          : reason === 'inactive'
+            ? 'nothing useful exchanged for a long time'
+            : 'over the connection limit and idle';
+      this.peers.get(id)?.conn.close(reason, message);
+    }
+  }
+
   /** Both handshakes done (dialed or accepted): attach and start the connection. */
   adopt(conn: PeerConnection): void {
-    if (this.closed || this.ctx.isBanned(conn.remoteHost, conn.remotePort)) {
+    if (this.closed || this.ctx.isBanned(conn.remoteHost, conn.remotePort, conn.remotePeerId)) {
       conn.close('banned', 'banned or stopped');
       return;
     }
@@ -158,6 +202,10 @@ export class PeerSet implements PeerRouter {
     this.host.transfer()?.onHave(peer, piece);
   }
 
+  onHaves(peer: TorrentPeer, pieces: readonly number[]): void {
+    this.host.transfer()?.onHaves(peer, pieces);
+  }
+
   onChoke(peer: TorrentPeer): void {
     this.host.transfer()?.downloader.onChoke(peer);
   }
@@ -194,12 +242,20 @@ export class PeerSet implements PeerRouter {
 
   onExtensionHandshake(peer: TorrentPeer): void {
     const p = peer.conn.remoteExtensions?.p;
+    // On loopback a ban is keyed by the listen port, which an incoming peer reveals only here.
+    if (p && peer.conn.direction === 'incoming' && this.ctx.isBanned(peer.conn.remoteHost, p)) {
+      peer.conn.close('banned', 'banned');
+      return;
+    }
     if (p) this.host.swarm.markConnected(peer.conn.remoteHost, p);
     this.host.metadata.onExtensionHandshake(peer);
+    this.host.metadata.request(this.peers.values());
   }
 
   onUtMetadata(peer: TorrentPeer, msg: UtMetadataMessage): void {
     this.host.metadata.onMessage(peer, msg);
+    // An answer or a reject frees the peer for its next request.
+    if (msg.type !== 'request') this.host.metadata.request(this.peers.values());
   }
 
   onPex(_peer: TorrentPeer, msg: PexMessage): void {
@@ -221,8 +277,11 @@ export class PeerSet implements PeerRouter {
     if (p) swarm.markDisconnected(remoteHost, p);
     const listen = peer.conn.direction === 'outgoing' ? remotePort : p;
     if (listen && peer.haves.isSeed) swarm.markSeed(remoteHost, listen);
-    if (listen && info.code === 'banned') swarm.forget(remoteHost, listen);
+    // Not dialed again until a tracker or PEX names it anew: banned, or of no use to us.
+    if (listen && (info.code === 'banned' || info.code === 'never-useful' || info.code === 'inactive'))
+      swarm.forget(remoteHost, listen);
     this.host.metadata.onPeerGone(peer);
+    this.host.metadata.request(this.peers.values());
     this.host.transfer()?.detachPeer(peer);
     this.host.changed();
   }

@@ -2,13 +2,16 @@ import type { PeerCloseInfo } from '../peer/peer-connection.ts';
 import type { BlockRef } from '../../protocol/wire/messages.ts';
 import type { UtMetadataMessage } from '../../protocol/wire/ut-metadata.ts';
 import type { PexMessage } from '../../protocol/wire/ut-pex.ts';
+import type { AvailabilityUpdate } from './peer-haves.ts';
 import type { TorrentPeer } from './torrent-peer.ts';
 
 /** What a torrent does with one peer's messages (implemented by Torrent). */
 export interface PeerRouter {
-  /** BITFIELD / HAVE ALL / HAVE NONE arrived and was accepted. */
+  /** The peer's first BITFIELD / HAVE ALL / HAVE NONE arrived and was accepted. */
   onAvailability(peer: TorrentPeer): void;
   onHave(peer: TorrentPeer, piece: number): void;
+  /** A later BITFIELD / HAVE ALL added these pieces (merged, like HAVEs). */
+  onHaves(peer: TorrentPeer, pieces: readonly number[]): void;
   onChoke(peer: TorrentPeer): void;
   onUnchoke(peer: TorrentPeer): void;
   onInterestChanged(peer: TorrentPeer): void;
@@ -26,29 +29,23 @@ export interface PeerRouter {
 
 /**
  * Subscribes the router to a connection's events. Availability messages are checked
- * here (BEP 3: one bitfield, right length, spare bits clear; HAVE in range), so a peer
- * that breaks the rules is closed before the torrent sees anything wrong.
+ * here (a bitfield of the torrent's length, HAVE in range), so a peer that sends what
+ * cannot be this torrent's is closed before the torrent sees it. A BITFIELD, HAVE ALL
+ * or HAVE NONE after the first announcement is merged, not refused (PeerHaves).
  */
 export function wirePeer(peer: TorrentPeer, router: PeerRouter): void {
   const conn = peer.conn;
   const violation = (message: string) => conn.close('protocol-error', message);
   const t = (off: () => void) => peer.track(off);
+  const availability = (u: AvailabilityUpdate) => {
+    if (u.kind === 'first') router.onAvailability(peer);
+    else if (u.kind === 'added') router.onHaves(peer, u.pieces);
+    else if (u.kind === 'invalid') violation(u.reason);
+  };
 
-  t(
-    conn.on('bitfield', (m) =>
-      peer.haves.onBitfield(m.bytes) ? router.onAvailability(peer) : violation('bad bitfield'),
-    ),
-  );
-  t(
-    conn.on('have-all', () =>
-      peer.haves.onHaveAll() ? router.onAvailability(peer) : violation('late HAVE ALL'),
-    ),
-  );
-  t(
-    conn.on('have-none', () =>
-      peer.haves.onHaveNone() ? router.onAvailability(peer) : violation('late HAVE NONE'),
-    ),
-  );
+  t(conn.on('bitfield', (m) => availability(peer.haves.onBitfield(m.bytes))));
+  t(conn.on('have-all', () => availability(peer.haves.onHaveAll())));
+  t(conn.on('have-none', () => availability(peer.haves.onHaveNone())));
   t(
     conn.on('have', (m) => {
       const r = peer.haves.onHave(m.index);

@@ -4,6 +4,7 @@ import type { ReadCache } from '../storage/read-cache.ts';
 import type { HashPool } from '../workers/hash-pool.ts';
 import type { RateLimiter } from '../rate/token-bucket.ts';
 import type { BanPolicy } from '../ban/ban-policy.ts';
+import type { SlotPolicy } from '../slots/peer-slots.ts';
 import type { EngineEvent, EngineTuning, PieceVerifiedEvent } from '../session-api.ts';
 
 /** Tunables (documented in session-api.ts); tests shorten the intervals. */
@@ -40,6 +41,8 @@ export interface TorrentContext {
   readonly tuning: TorrentTuning;
   /** Connections per torrent and upload slots. */
   maxPeersPerTorrent(): number;
+  /** Who may hold a connection slot: per-IP cap, eviction, time-outs (engine/slots). */
+  slotPolicy(): SlotPolicy;
   uploadSlots(): number;
   /** Session-wide connection budget not exhausted. */
   globalConnectionRoom(): boolean;
@@ -48,7 +51,11 @@ export interface TorrentContext {
   readonly uploadLimiter: RateLimiter;
   /** Session-wide ban bookkeeping (hash failures); keys from `banKey`. */
   readonly banPolicy: BanPolicy;
-  isBanned(host: string, port: number): boolean;
+  /**
+   * `port` is the peer's listen port when known (its ephemeral port otherwise, which only
+   * matters on loopback); `peerId` its handshake peer id, checked on loopback.
+   */
+  isBanned(host: string, port: number, peerId?: Uint8Array | null): boolean;
   now(): number;
   random(): number;
   // Event sinks (the session batches `changed`).
@@ -60,11 +67,23 @@ export interface TorrentContext {
   metadata(id: string): void;
 }
 
+export function isLoopbackHost(host: string): boolean {
+  return host === '::1' || host.startsWith('127.');
+}
+
 /**
- * The key a peer is banned under: its IP, except on loopback, where every test peer
+ * The key a peer is banned under: its IP, except on loopback, where every local peer
  * shares 127.0.0.1 and the listen port tells them apart (ban/NOTES.md).
  */
 export function banKey(host: string, listenPort: number): string {
-  const loopback = host === '::1' || host.startsWith('127.');
-  return loopback ? `${host}:${listenPort}` : host;
+  return isLoopbackHost(host) ? `${host}:${listenPort}` : host;
+}
+
+/**
+ * The second key of a peer banned on loopback: its peer id. When it dials in again its
+ * source port is a fresh ephemeral one, and its listen port arrives only with its BEP 10
+ * handshake (if at all); the peer id is in the BitTorrent handshake, before we accept.
+ */
+export function peerIdBanKey(peerId: Uint8Array): string {
+  return `peer-id:${Buffer.from(peerId.buffer, peerId.byteOffset, peerId.byteLength).toString('hex')}`;
 }

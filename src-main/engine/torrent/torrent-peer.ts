@@ -30,6 +30,11 @@ export class TorrentPeer implements PickerPeer {
   hashFailures = 0;
   /** The choker unchoked this peer through the optimistic slot. */
   optimistic = false;
+  /** BEP 9 metadata bytes exchanged either way (counts as payload for `refreshUseful`). */
+  metadataBytes = 0;
+  /** Last time the peer was useful (see refreshUseful); null: never yet. */
+  lastUsefulAtMs: number | null = null;
+  private usefulBytesSeen = 0;
   readonly connectedAtMs: number;
   private readonly offs: (() => void)[] = [];
 
@@ -62,6 +67,21 @@ export class TorrentPeer implements PickerPeer {
 
   has(piece: number): boolean {
     return this.haves.has(piece);
+  }
+
+  /**
+   * Brings `lastUsefulAtMs` up to now when the peer is interested in us or we in it, or
+   * payload moved either way since the last call; returns whether interest holds now.
+   */
+  refreshUseful(nowMs: number): boolean {
+    const conn = this.conn;
+    const interested = conn.peerInterested || conn.amInterested;
+    const bytes = this.downloadedBytes + this.uploadedBytes + this.metadataBytes;
+    if (interested || bytes !== this.usefulBytesSeen) {
+      this.lastUsefulAtMs = nowMs;
+      this.usefulBytesSeen = bytes;
+    }
+    return interested;
   }
 
   /** Remembers a listener-removal function, run by `detach()`. */

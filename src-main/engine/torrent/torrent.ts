@@ -125,6 +125,8 @@ export class Torrent {
       now: ctx.now,
       onMetadata: (m) => this.onMetadata(m),
       onBadMetadata: (peer, message) => this.onBadMetadata(peer, message),
+      onNoMetadataPeers: (message) =>
+        this.ctx.warning({ code: 'metadata-unsupported', message, torrentId: this.id }),
     });
     this.swarm = new Swarm({
       torrentKey: this.id,
@@ -412,6 +414,7 @@ export class Torrent {
   private tick(): void {
     if (this.closed) return;
     this.metadata.tick(this.peers.values());
+    this.peers.enforceSlots();
     this.transfer?.tick();
     this.swarm.connectMore();
     const nowMs = this.ctx.now();

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { bencode } from '../bencode.ts';
 import { decodeExtensionHandshake, encodeExtensionHandshake } from './extension-handshake.ts';
-import { ascii, expectProtocolError } from './wire-test-helpers.ts';
+import { ProtocolError } from '../protocol-error.ts';
+import { ascii, expectProtocolError, randomBytes, seededRandom } from './wire-test-helpers.ts';
 
 describe('extension handshake (BEP 10)', () => {
   it('decodes the BEP 10 example dict', () => {
@@ -35,17 +36,65 @@ describe('extension handshake (BEP 10)', () => {
   });
 
   it.each([
+    ['m not a dict', bencode({ m: 5, p: 1 }), { m: {}, p: 1 }],
+    ['m id out of range', bencode({ m: { ut_pex: 256, ut_metadata: 3 } }), { m: { ut_metadata: 3 } }],
+    ['negative m id', bencode({ m: { ut_pex: -1 } }), { m: {} }],
+    ['m id as string', bencode({ m: { ut_pex: '2' } }), { m: {} }],
+    ['metadata_size huge', bencode({ m: {}, metadata_size: 1e9 }), { m: {} }],
+    ['metadata_size zero', bencode({ m: {}, metadata_size: 0 }), { m: {} }],
+    ['p as string', bencode({ m: {}, p: 'x' }), { m: {} }],
+    ['p out of range', bencode({ m: {}, p: 70_000, reqq: -5 }), { m: {} }],
+    ['v as integer', bencode({ m: {}, v: 12 }), { m: {} }],
+    ['yourip of 5 bytes', bencode({ m: {}, yourip: new Uint8Array(5) }), { m: {} }],
+    ['upload_only as string', bencode({ m: {}, upload_only: 'yes' }), { m: {} }],
+  ])('ignores a field it cannot use: %s', (_name, bytes, want) => {
+    expect(decodeExtensionHandshake(bytes)).toEqual(want);
+  });
+
+  it.each([
     ['not a dict', bencode([1, 2]), 'bad-type'],
-    ['m not a dict', bencode({ m: 5 }), 'bad-type'],
-    ['m id out of range', bencode({ m: { ut_pex: 256 } }), 'too-large'],
-    ['negative m id', bencode({ m: { ut_pex: -1 } }), 'bad-value'],
-    ['metadata_size huge', bencode({ m: {}, metadata_size: 1e9 }), 'too-large'],
-    ['metadata_size zero', bencode({ m: {}, metadata_size: 0 }), 'bad-value'],
-    ['p as string', bencode({ m: {}, p: 'x' }), 'bad-type'],
-    ['yourip of 5 bytes', bencode({ m: {}, yourip: new Uint8Array(5) }), 'bad-value'],
     ['truncated', ascii('d1:md11:ut_metadatai1e'), 'truncated'],
     ['oversized', new Uint8Array(70_000), 'too-large'],
+    [
+      'too many extensions',
+      bencode({ m: Object.fromEntries(Array.from({ length: 257 }, (_, i) => [`x${i}`, 1])) }),
+      'too-large',
+    ],
   ])('rejects %s', (_name, bytes, code) => {
     expectProtocolError(() => decodeExtensionHandshake(bytes as Uint8Array), code as never);
+  });
+});
+
+describe('extension handshake fuzz', () => {
+  it('random and mutated handshakes decode or throw a ProtocolError, nothing else', () => {
+    const random = seededRandom(0x5eed10);
+    const valid = encodeExtensionHandshake({
+      m: { ut_metadata: 1, ut_pex: 2 },
+      metadataSizeBytes: 31235,
+      v: 'Swarmdrop 0.1.0',
+      p: 51413,
+      reqq: 500,
+      yourIp: Uint8Array.of(127, 0, 0, 1),
+    });
+    let decoded = 0;
+    for (let i = 0; i < 20_000; i++) {
+      let input: Uint8Array;
+      if (i % 2 === 0) {
+        input = valid.slice();
+        const flips = 1 + Math.floor(random() * 4);
+        for (let f = 0; f < flips; f++)
+          input[Math.floor(random() * input.length)] = Math.floor(random() * 256);
+        if (random() < 0.2) input = input.subarray(0, Math.floor(random() * input.length));
+      } else input = randomBytes(random, Math.floor(random() * 64));
+      try {
+        const h = decodeExtensionHandshake(input);
+        for (const id of Object.values(h.m)) expect(id >= 0 && id <= 255).toBe(true);
+        if (h.p !== undefined) expect(h.p >= 0 && h.p <= 0xffff).toBe(true);
+        decoded++;
+      } catch (err) {
+        expect(err).toBeInstanceOf(ProtocolError);
+      }
+    }
+    expect(decoded).toBeGreaterThan(100);
   });
 });

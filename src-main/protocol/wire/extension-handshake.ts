@@ -1,7 +1,7 @@
 // BEP 10 extension handshake: the bencoded dict sent as extended message id 0. `m` maps
 // extension names to the message ids the *sender* wants to receive them on (0 =
 // disabled). We read the keys we use and ignore the rest, as BEP 10 asks.
-import { asBytes, asDict, asInt, bdecode, bencode, type BDict } from '../bencode.ts';
+import { asDict, bdecode, bencode, isDict, type BDict } from '../bencode.ts';
 import { ProtocolError } from '../protocol-error.ts';
 import { MAX_METADATA_BYTES } from './ut-metadata.ts';
 
@@ -40,13 +40,17 @@ export function encodeExtensionHandshake(h: ExtensionHandshake): Uint8Array {
   return bencode(dict);
 }
 
-function intInRange(v: BDict[string], what: string, min: number, max: number): number {
-  const n = asInt(v, what);
-  if (n < min) throw new ProtocolError('bad-value', `${what} ${n} below ${min}`);
-  if (n > max) throw new ProtocolError('too-large', `${what} ${n} above ${max}`);
-  return n;
+/** An integer field in range, or undefined when absent, of another type or out of range. */
+function optionalInt(v: BDict[string] | undefined, min: number, max: number): number | undefined {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max ? v : undefined;
 }
 
+/**
+ * Decodes a BEP 10 handshake. Only its structure is enforced (bencode, a dict, bounded
+ * size and entry count); a field of the wrong type or out of range is ignored like an
+ * unknown key — a peer that gets `p` or `yourip` wrong is still worth talking to
+ * (docs/PROTOCOL.md, "What the peer wire accepts").
+ */
 export function decodeExtensionHandshake(payload: Uint8Array): ExtensionHandshake {
   if (payload.length > MAX_EXTENSION_HANDSHAKE_BYTES) {
     throw new ProtocolError('too-large', `extension handshake of ${payload.length} bytes`);
@@ -56,28 +60,27 @@ export function decodeExtensionHandshake(payload: Uint8Array): ExtensionHandshak
     'extension handshake',
   );
   const m: Record<string, number> = {};
-  if (dict.m !== undefined) {
-    const entries = Object.entries(asDict(dict.m, 'extension handshake m'));
+  const mDict = dict.m;
+  if (mDict !== undefined && isDict(mDict)) {
+    const entries = Object.entries(mDict);
     if (entries.length > MAX_M_ENTRIES)
       throw new ProtocolError('too-large', `${entries.length} extensions in m`);
-    for (const [name, id] of entries) m[name] = intInRange(id, `m.${name.slice(0, 32)}`, 0, 255);
+    for (const [name, value] of entries) {
+      const id = optionalInt(value, 0, 255);
+      if (id !== undefined) m[name] = id;
+    }
   }
   const out: ExtensionHandshake = { m };
-  if (dict.metadata_size !== undefined) {
-    out.metadataSizeBytes = intInRange(dict.metadata_size, 'metadata_size', 1, MAX_METADATA_BYTES);
-  }
-  if (dict.v !== undefined) {
-    const v = asBytes(dict.v, 'v');
-    out.v = new TextDecoder('utf-8').decode(v.subarray(0, 128));
-  }
-  if (dict.p !== undefined) out.p = intInRange(dict.p, 'p', 0, 0xffff);
-  if (dict.reqq !== undefined) out.reqq = intInRange(dict.reqq, 'reqq', 0, 0x7fffffff);
-  if (dict.yourip !== undefined) {
-    const ip = asBytes(dict.yourip, 'yourip');
-    if (ip.length !== 4 && ip.length !== 16)
-      throw new ProtocolError('bad-value', `yourip of ${ip.length} bytes`);
-    out.yourIp = ip.slice();
-  }
-  if (dict.upload_only !== undefined) out.uploadOnly = asInt(dict.upload_only, 'upload_only') !== 0;
+  const metadataSize = optionalInt(dict.metadata_size, 1, MAX_METADATA_BYTES);
+  if (metadataSize !== undefined) out.metadataSizeBytes = metadataSize;
+  if (dict.v instanceof Uint8Array) out.v = new TextDecoder('utf-8').decode(dict.v.subarray(0, 128));
+  const p = optionalInt(dict.p, 0, 0xffff);
+  if (p !== undefined) out.p = p;
+  const reqq = optionalInt(dict.reqq, 0, 0x7fffffff);
+  if (reqq !== undefined) out.reqq = reqq;
+  if (dict.yourip instanceof Uint8Array && (dict.yourip.length === 4 || dict.yourip.length === 16))
+    out.yourIp = dict.yourip.slice();
+  const uploadOnly = optionalInt(dict.upload_only, -(2 ** 53) + 1, 2 ** 53 - 1);
+  if (uploadOnly !== undefined) out.uploadOnly = uploadOnly !== 0;
   return out;
 }

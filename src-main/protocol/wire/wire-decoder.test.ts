@@ -267,3 +267,43 @@ describe('WireDecoder', () => {
     expect(errors).toBeGreaterThan(100);
   });
 });
+
+describe('WireDecoder skipUnknownMessages', () => {
+  /** <len><id><payload> for an id no specification we implement defines. */
+  const unknown = (id: number, payload: Uint8Array) => {
+    const out = new Uint8Array(5 + payload.length);
+    new DataView(out.buffer).setUint32(0, 1 + payload.length);
+    out[4] = id;
+    out.set(payload, 5);
+    return out;
+  };
+  const stream = () =>
+    Buffer.concat([
+      encodeMessage({ type: 'interested' }),
+      unknown(0x0c, Uint8Array.of(1, 2, 3)),
+      unknown(0xff, new Uint8Array(3000).fill(7)),
+      encodeMessage({ type: 'have', index: 5 }),
+    ]);
+
+  it('skips unknown ids and keeps decoding, whole or split byte by byte', () => {
+    for (const split of [false, true]) {
+      const { decoder, messages } = collect({ handshake: false, skipUnknownMessages: true });
+      const bytes = stream();
+      if (split) for (const b of bytes) decoder.push(Uint8Array.of(b));
+      else decoder.push(bytes);
+      expect(messages).toEqual([{ type: 'interested' }, { type: 'have', index: 5 }]);
+      expect(decoder.skippedMessages).toBe(2);
+    }
+  });
+
+  it('still throws for an unknown id without the option, and past the bound with it', () => {
+    expectProtocolError(() => collect({ handshake: false }).decoder.push(stream()), 'unknown-message');
+    const bounded = collect({ handshake: false, skipUnknownMessages: true, maxExtendedBytes: 100 });
+    expectProtocolError(() => bounded.decoder.push(unknown(0x30, new Uint8Array(101))), 'too-large');
+  });
+
+  it('still throws for a BEP 6 message when the fast extension is off (BEP 6: close)', () => {
+    const { decoder } = collect({ handshake: false, skipUnknownMessages: true, fastExtension: false });
+    expectProtocolError(() => decoder.push(encodeMessage({ type: 'have-all' })), 'unknown-message');
+  });
+});

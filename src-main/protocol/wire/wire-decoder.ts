@@ -26,12 +26,21 @@ import {
   type MessageLimits,
   type WireMessage,
 } from './messages.ts';
+import { ProtocolError } from '../protocol-error.ts';
 import { readU32 } from './wire-bytes.ts';
 
 export interface WireDecoderOptions extends Partial<MessageLimits> {
   /** Expect a 68-byte handshake before the first message. Default true. */
   handshake?: boolean;
+  /**
+   * Skip messages whose id no specification we implement defines (payload at most
+   * `maxExtendedBytes`) instead of throwing 'unknown-message'. BEP 6 ids without the fast
+   * extension still throw (BEP 6 says to close). Default false.
+   */
+  skipUnknownMessages?: boolean;
 }
+
+const KNOWN_IDS = new Set<number>(Object.values(MessageId));
 
 export interface WireDecoderHandlers {
   onHandshake?(handshake: Handshake): void;
@@ -61,6 +70,9 @@ export class WireDecoder {
   private paused = false;
   private held: Uint8Array[] = [];
   private failure: unknown = null;
+  private readonly skipUnknown: boolean;
+  /** Messages with unknown ids skipped so far (`skipUnknownMessages`). */
+  skippedMessages = 0;
 
   constructor(
     private readonly handlers: WireDecoderHandlers,
@@ -73,6 +85,17 @@ export class WireDecoder {
       fastExtension: options.fastExtension ?? DEFAULT_MESSAGE_LIMITS.fastExtension,
     };
     this.handshakeBuf = options.handshake === false ? null : new Uint8Array(HANDSHAKE_LENGTH_BYTES);
+    this.skipUnknown = options.skipUnknownMessages ?? false;
+  }
+
+  /** checkMessageLength, except that an unknown id within bounds is let through to be skipped. */
+  private checkLength(id: number, length: number): void {
+    if (this.skipUnknown && !KNOWN_IDS.has(id)) {
+      if (length - 1 > this.limits.maxExtendedBytes)
+        throw new ProtocolError('too-large', `unknown message id ${id} of ${length} bytes`);
+      return;
+    }
+    checkMessageLength(id, length, this.limits);
   }
 
   /** BEP 6: fast-extension messages are a protocol error unless both sides set the bit. */
@@ -171,7 +194,7 @@ export class WireDecoder {
         if (o >= n) return;
         const id = chunk[o++]!;
         this.headerFilled = 0;
-        checkMessageLength(id, length, this.limits);
+        this.checkLength(id, length);
         o = this.begin(id, length - 1, chunk, o);
         if (o < 0) return;
       }
@@ -197,7 +220,7 @@ export class WireDecoder {
         this.handlers.onMessage(KEEP_ALIVE);
       } else {
         const id = chunk[o + 4]!;
-        checkMessageLength(id, length, this.limits);
+        this.checkLength(id, length);
         o = this.begin(id, length - 1, chunk, o + 5);
         if (o < 0) return;
       }
@@ -216,6 +239,7 @@ export class WireDecoder {
       this.deliver(id, chunk, o, end);
       return end;
     }
+    // A skipped message's payload is assembled like any other (bounded by checkLength) and dropped.
     const body = id === MessageId.piece ? this.pieceBodyOf(payloadLength) : new Uint8Array(payloadLength);
     body.set(chunk.subarray(o), 0);
     this.body = body;
@@ -226,6 +250,10 @@ export class WireDecoder {
 
   /** Hands the message whose payload is `bytes[start, end)` to its handler. */
   private deliver(id: number, bytes: Uint8Array, start: number, end: number): void {
+    if (this.skipUnknown && !KNOWN_IDS.has(id)) {
+      this.skippedMessages++;
+      return;
+    }
     const onPiece = this.handlers.onPiece;
     if (id === MessageId.piece && onPiece) {
       // checkMessageLength guaranteed the 8 header bytes.

@@ -67,12 +67,13 @@ export function createHandlers(service: AppService, conn: ServiceConnection): Co
       const options: AddOptions = { savePath: savePath ?? service.downloadDir, trackers: service.trackerUrls() };
       if (paused) options.paused = true;
       switch (source.kind) {
-        case 'magnet':
+        case 'magnet': {
           context = 'magnet';
           const problem = magnetProblem(source.uri);
           if (problem) throw new ContractError(problem, ERROR_WORDING[problem], source.uri.slice(0, 200));
           engineSource = { kind: 'magnet', uri: source.uri.trim() };
           break;
+        }
         case 'torrent-file':
           context = 'torrent-file';
           engineSource = { kind: 'metainfo', bytes: new Uint8Array(Buffer.from(source.bytesBase64, 'base64')) };

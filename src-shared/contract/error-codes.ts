@@ -23,7 +23,7 @@ export const ERROR_WORDING = {
   'name-taken': 'Something with that name is already shared. Rename it and try again.',
   'not-ready': 'Swarmdrop is still starting. Try again in a moment.',
   'disconnected': 'Lost the connection to Swarmdrop. Reconnecting…',
-  'unauthorized': 'This address needs the access token printed by `swarmdrop daemon`.',
+  'unauthorized': 'This page needs the address with its access token, as printed by `swarmdrop daemon`.',
   'internal': 'Something went wrong inside Swarmdrop.',
 } as const;
 

@@ -4,7 +4,7 @@
 // over it, uploads included.
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -262,6 +262,51 @@ describe('another local user', () => {
       expect(seen).toEqual({ uid: 65534, read: 'EACCES', api: 401, ws: 401 });
     },
   );
+});
+
+describe('upload staging over the socket', () => {
+  const stagingDir = () => path.join(service.options.dataDir, 'uploads');
+  const staged = async () => (await readdir(stagingDir()).catch(() => [] as string[])).length;
+
+  it('deletes what a socket staged when it closes', async () => {
+    const c = await connect(server.port);
+    const begin = await c.call('uploadBegin', { files: [{ relativePath: ['left-behind.bin'], sizeBytes: 10 }] });
+    const { uploadId } = (begin as { response: { uploadId: string } }).response;
+    expect(await c.call('uploadChunk', { uploadId, fileIndex: 0, offsetBytes: 0, dataBase64: Buffer.from('12345').toString('base64') })).toMatchObject({ ok: true });
+    expect(await staged()).toBe(1);
+    c.close();
+    await expect.poll(staged, { timeout: 10_000 }).toBe(0);
+  });
+
+  it('another socket cannot add to an upload it did not begin', async () => {
+    const a = await connect(server.port);
+    const b = await connect(server.port);
+    const begin = await a.call('uploadBegin', { files: [{ relativePath: ['mine.bin'], sizeBytes: 1 }] });
+    const { uploadId } = (begin as { response: { uploadId: string } }).response;
+    expect(await b.call('uploadChunk', { uploadId, fileIndex: 0, offsetBytes: 0, dataBase64: 'MQ==' })).toMatchObject({ ok: false, error: { code: 'upload-unknown' } });
+    a.close();
+    b.close();
+    await expect.poll(staged, { timeout: 10_000 }).toBe(0);
+  });
+
+  it('gives each refusal its own code, never internal, and leaves no folder behind', async () => {
+    const c = await connect(server.port);
+    const begin = (files: { relativePath: string[]; sizeBytes: number }[]) => c.call('uploadBegin', { files });
+    expect(await begin([{ relativePath: ['é'.repeat(200)], sizeBytes: 1 }])).toMatchObject({ ok: false, error: { code: 'upload-name-too-long' } });
+    expect(
+      await begin([
+        { relativePath: ['d', 'a'], sizeBytes: 0 },
+        { relativePath: ['d', 'a', 'b'], sizeBytes: 1 },
+      ]),
+    ).toMatchObject({ ok: false, error: { code: 'upload-name-clash' } });
+    expect(await begin([{ relativePath: ['..'], sizeBytes: 1 }])).toMatchObject({ ok: false, error: { code: 'upload-bad-name' } });
+    const many = Array.from({ length: 10_000 }, (_, i) => ({ relativePath: ['many', `f${i}`], sizeBytes: 0 }));
+    expect(await begin(many)).toMatchObject({ ok: true });
+    expect(await begin(many)).toMatchObject({ ok: false, error: { code: 'upload-too-many-files' } });
+    expect(await staged()).toBe(1);
+    c.close();
+    await expect.poll(staged, { timeout: 10_000 }).toBe(0);
+  });
 });
 
 describe('the contract over the socket', () => {

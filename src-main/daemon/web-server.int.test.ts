@@ -225,8 +225,13 @@ describe('the access token on disk', () => {
 const canBecomeNobody =
   process.getuid?.() === 0 &&
   spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, '-e', '0']).status === 0;
+if (!canBecomeNobody)
+  console.warn(
+    'SKIPPED: the run-as-nobody check needs root and runuser; the no-token tests cover the same refusal',
+  );
 
 describe('another local user', () => {
+  // why: becoming another user needs root and runuser (said once above when skipped)
   it.skipIf(!canBecomeNobody)(
     'cannot read the token file nor use the API or the socket without it',
     async () => {
@@ -270,9 +275,18 @@ describe('upload staging over the socket', () => {
 
   it('deletes what a socket staged when it closes', async () => {
     const c = await connect(server.port);
-    const begin = await c.call('uploadBegin', { files: [{ relativePath: ['left-behind.bin'], sizeBytes: 10 }] });
+    const begin = await c.call('uploadBegin', {
+      files: [{ relativePath: ['left-behind.bin'], sizeBytes: 10 }],
+    });
     const { uploadId } = (begin as { response: { uploadId: string } }).response;
-    expect(await c.call('uploadChunk', { uploadId, fileIndex: 0, offsetBytes: 0, dataBase64: Buffer.from('12345').toString('base64') })).toMatchObject({ ok: true });
+    expect(
+      await c.call('uploadChunk', {
+        uploadId,
+        fileIndex: 0,
+        offsetBytes: 0,
+        dataBase64: Buffer.from('12345').toString('base64'),
+      }),
+    ).toMatchObject({ ok: true });
     expect(await staged()).toBe(1);
     c.close();
     await expect.poll(staged, { timeout: 10_000 }).toBe(0);
@@ -283,7 +297,9 @@ describe('upload staging over the socket', () => {
     const b = await connect(server.port);
     const begin = await a.call('uploadBegin', { files: [{ relativePath: ['mine.bin'], sizeBytes: 1 }] });
     const { uploadId } = (begin as { response: { uploadId: string } }).response;
-    expect(await b.call('uploadChunk', { uploadId, fileIndex: 0, offsetBytes: 0, dataBase64: 'MQ==' })).toMatchObject({ ok: false, error: { code: 'upload-unknown' } });
+    expect(
+      await b.call('uploadChunk', { uploadId, fileIndex: 0, offsetBytes: 0, dataBase64: 'MQ==' }),
+    ).toMatchObject({ ok: false, error: { code: 'upload-unknown' } });
     a.close();
     b.close();
     await expect.poll(staged, { timeout: 10_000 }).toBe(0);
@@ -291,16 +307,26 @@ describe('upload staging over the socket', () => {
 
   it('gives each refusal its own code, never internal, and leaves no folder behind', async () => {
     const c = await connect(server.port);
-    const begin = (files: { relativePath: string[]; sizeBytes: number }[]) => c.call('uploadBegin', { files });
-    expect(await begin([{ relativePath: ['é'.repeat(200)], sizeBytes: 1 }])).toMatchObject({ ok: false, error: { code: 'upload-name-too-long' } });
+    const begin = (files: { relativePath: string[]; sizeBytes: number }[]) =>
+      c.call('uploadBegin', { files });
+    expect(await begin([{ relativePath: ['é'.repeat(200)], sizeBytes: 1 }])).toMatchObject({
+      ok: false,
+      error: { code: 'upload-name-too-long' },
+    });
     expect(
       await begin([
         { relativePath: ['d', 'a'], sizeBytes: 0 },
         { relativePath: ['d', 'a', 'b'], sizeBytes: 1 },
       ]),
     ).toMatchObject({ ok: false, error: { code: 'upload-name-clash' } });
-    expect(await begin([{ relativePath: ['..'], sizeBytes: 1 }])).toMatchObject({ ok: false, error: { code: 'upload-bad-name' } });
-    const many = Array.from({ length: 10_000 }, (_, i) => ({ relativePath: ['many', `f${i}`], sizeBytes: 0 }));
+    expect(await begin([{ relativePath: ['..'], sizeBytes: 1 }])).toMatchObject({
+      ok: false,
+      error: { code: 'upload-bad-name' },
+    });
+    const many = Array.from({ length: 10_000 }, (_, i) => ({
+      relativePath: ['many', `f${i}`],
+      sizeBytes: 0,
+    }));
     expect(await begin(many)).toMatchObject({ ok: true });
     expect(await begin(many)).toMatchObject({ ok: false, error: { code: 'upload-too-many-files' } });
     expect(await staged()).toBe(1);

@@ -6,6 +6,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import http from 'node:http';
+import type os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -13,7 +14,7 @@ import { makeTempDir } from '../../test/support/temp-dir.ts';
 import { AppService } from '../service/app-service.ts';
 import { realServiceDeps } from '../service/real-deps.ts';
 import { loadAccessToken } from './access-token.ts';
-import { openableHost, WebServer } from './web-server.ts';
+import { lanHosts, openableHost, WebServer } from './web-server.ts';
 import type { ServerFrame } from '../../src-shared/contract/wire.ts';
 
 let temp: { dir: string; remove(): Promise<void> };
@@ -217,6 +218,19 @@ describe('the access token on disk', () => {
     expect(openableHost('192.168.1.2')).toBe('192.168.1.2');
     expect(openableHost('fe80::1')).toBe('[fe80::1]');
     expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${TOKEN}`);
+  });
+
+  it('lists the LAN addresses of a wildcard bind, not loopback or link-local ones', () => {
+    const nic = (address: string, family: 'IPv4' | 'IPv6', internal = false) =>
+      ({ address, family, internal, netmask: '', mac: '', cidr: null }) as os.NetworkInterfaceInfo;
+    const interfaces = {
+      lo: [nic('127.0.0.1', 'IPv4', true), nic('::1', 'IPv6', true)],
+      eth0: [nic('192.168.1.2', 'IPv4'), nic('fe80::1', 'IPv6'), nic('2001:db8::2', 'IPv6')],
+    };
+    expect(lanHosts('0.0.0.0', interfaces)).toEqual(['192.168.1.2']);
+    expect(lanHosts('::', interfaces)).toEqual(['192.168.1.2', '[2001:db8::2]']);
+    expect(lanHosts('127.0.0.1', interfaces)).toEqual([]);
+    expect(server.otherUrls(interfaces)).toEqual([]);
   });
 });
 

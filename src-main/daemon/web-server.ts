@@ -35,6 +35,15 @@ export function openableHost(bindHost: string): string {
   return bindHost.includes(':') ? `[${bindHost}]` : bindHost;
 }
 
+/** The LAN hosts a wildcard bind is reachable at (none for a specific bind; link-local left out). */
+export function lanHosts(bindHost: string, interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]>): string[] {
+  if (bindHost !== '0.0.0.0' && bindHost !== '::') return [];
+  return Object.values(interfaces)
+    .flat()
+    .filter((i): i is os.NetworkInterfaceInfo => i !== undefined && !i.internal && (bindHost === '::' || i.family === 'IPv4') && !i.address.toLowerCase().startsWith('fe80'))
+    .map((i) => openableHost(i.address));
+}
+
 const API_PREFIX = '/api/';
 
 export class WebServer {
@@ -85,12 +94,7 @@ export class WebServer {
 
   /** Bound to every interface: the LAN addresses it is reachable at too (printed by the daemon). */
   otherUrls(interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]> = os.networkInterfaces()): string[] {
-    const h = this.options.host;
-    if (h !== '0.0.0.0' && h !== '::') return [];
-    return Object.values(interfaces)
-      .flat()
-      .filter((i): i is os.NetworkInterfaceInfo => i !== undefined && !i.internal && (h === '::' || i.family === 'IPv4') && !i.address.startsWith('fe80'))
-      .map((i) => this.urlFor(openableHost(i.address)));
+    return lanHosts(this.options.host, interfaces).map((h) => this.urlFor(h));
   }
 
   private urlFor(host: string): string {

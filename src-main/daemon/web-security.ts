@@ -36,6 +36,18 @@ export function tokenMatches(expected: string, given: string | null | undefined)
 /** Header scripts use; the page sends the token in it too (the WebSocket uses `?token=`). */
 export const TOKEN_HEADER = 'x-swarmdrop-token';
 
+/**
+ * The request target as a URL, or null when it is not one (`GET http://[ HTTP/1.1`
+ * passes Node's parser but makes `new URL` throw, which must not take the daemon down).
+ */
+export function requestUrl(req: Pick<IncomingMessage, 'url'>): URL | null {
+  try {
+    return new URL(req.url ?? '/', 'http://x');
+  } catch {
+    return null;
+  }
+}
+
 /** The token a request carries: the `X-Swarmdrop-Token` header, a Bearer token, or `?token=`. */
 export function tokenOf(req: Pick<IncomingMessage, 'headers' | 'url'>): string | null {
   const header = req.headers[TOKEN_HEADER];
@@ -45,7 +57,7 @@ export function tokenOf(req: Pick<IncomingMessage, 'headers' | 'url'>): string |
     const m = auth.match(/^Bearer ([^\s]+)$/i);
     if (m) return m[1]!;
   }
-  return new URL(req.url ?? '/', 'http://x').searchParams.get('token');
+  return requestUrl(req)?.searchParams.get('token') ?? null;
 }
 
 /**

@@ -6,6 +6,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import http from 'node:http';
+import net from 'node:net';
 import type os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -135,6 +136,23 @@ describe('HTTP', () => {
     expect(r.status).toBe(403);
     expect(r.headers['content-security-policy']).toBeUndefined();
     expect(r.body).not.toContain('unsafe-inline');
+  });
+
+  it('answers a request target that is not a URL with 400 and keeps running', async () => {
+    const raw = (request: string) =>
+      new Promise<string>((resolve, reject) => {
+        const c = net.connect(server.port, '127.0.0.1', () => c.write(request));
+        let text = '';
+        c.on('data', (d) => (text += d.toString()));
+        c.on('end', () => resolve(text));
+        c.on('error', reject);
+      });
+    expect(
+      await raw(`GET http://[ HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nConnection: close\r\n\r\n`),
+    ).toMatch(/^HTTP\/1\.1 400/);
+    const upgrade = `GET http://[ HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`;
+    expect(await raw(upgrade)).toMatch(/^HTTP\/1\.1 404/);
+    expect((await get(server.port, '/')).status).toBe(200);
   });
 
   it('serves the page without the token (it must be able to say it needs one)', async () => {

@@ -13,7 +13,7 @@ import os from 'node:os';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { clientFrameSchema, MAX_FRAME_BYTES, type ServerFrame } from '../../src-shared/contract/wire.ts';
 import type { AppService } from '../service/app-service.ts';
-import { contentSecurityPolicy, hostAllowed, isLoopbackHost, socketRefusal, tokenOf, tokenRefusal, type AccessPolicy } from './web-security.ts';
+import { contentSecurityPolicy, hostAllowed, isLoopbackHost, requestUrl, socketRefusal, tokenOf, tokenRefusal, type AccessPolicy } from './web-security.ts';
 import { readStatic } from './static-files.ts';
 
 /** Past this much unsent data a slow tab misses the droppable events (status, detail). */
@@ -60,9 +60,9 @@ export class WebServer {
     this.http = http.createServer((req, res) => void this.onRequest(req, res));
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
     this.http.on('upgrade', (req, socket, head) => {
-      const url = new URL(req.url ?? '/', 'http://x');
+      const url = requestUrl(req);
       const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
-      const refusal = url.pathname === '/ws' ? socketRefusal(this.policy, req.headers.host, origin, tokenOf(req)) : { status: 404, reason: 'not found' };
+      const refusal = url?.pathname === '/ws' ? socketRefusal(this.policy, req.headers.host, origin, tokenOf(req)) : { status: 404, reason: 'not found' };
       if (refusal) {
         socket.end(`HTTP/1.1 ${refusal.status} ${http.STATUS_CODES[refusal.status]}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${refusal.reason}`);
         return;
@@ -112,7 +112,11 @@ export class WebServer {
       res.writeHead(403, headers).end('forbidden host');
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://x');
+    const url = requestUrl(req);
+    if (!url) {
+      res.writeHead(400, { ...headers, 'Content-Type': 'text/plain' }).end('bad request target');
+      return;
+    }
     if (url.pathname.startsWith(API_PREFIX)) {
       this.onApiRequest(req, res, url, { ...headers, 'Cache-Control': 'no-store' });
       return;

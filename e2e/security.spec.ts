@@ -1,7 +1,9 @@
 /**
  * The renderer's cage, checked from inside the page: a CSP that forbids eval and
  * inline script, no Node, only the contract, unknown commands refused, and (Electron)
- * navigation cannot replace the app.
+ * navigation cannot replace the app. In the daemon's web UI: the page keeps the access
+ * token out of the address bar, and a page opened without it (or with a wrong one) says
+ * plainly which address it needs.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -82,6 +84,7 @@ test.describe.serial('renderer security', () => {
       const g = globalThis as unknown as {
         swarmdrop?: { invoke(c: string, r: unknown): Promise<unknown> };
         location: { host: string };
+        sessionStorage: { getItem(k: string): string | null };
         WebSocket: new (url: string) => {
           onopen: () => void;
           onmessage: (m: { data: string }) => void;
@@ -91,7 +94,9 @@ test.describe.serial('renderer security', () => {
       };
       if (host === 'electron') return g.swarmdrop!.invoke('formatDisk', {});
       return new Promise((resolve) => {
-        const ws = new g.WebSocket(`ws://${g.location.host}/ws`);
+        // The token the page keeps (src-renderer/transport/access-token.ts).
+        const token = g.sessionStorage.getItem('swarmdrop-access-token') ?? '';
+        const ws = new g.WebSocket(`ws://${g.location.host}/ws?token=${encodeURIComponent(token)}`);
         ws.onopen = () =>
           ws.send(JSON.stringify({ type: 'command', id: 1, command: 'formatDisk', request: {} }));
         ws.onmessage = (m) => {
@@ -104,6 +109,30 @@ test.describe.serial('renderer security', () => {
       });
     }, launcher.host);
     expect(result).toMatchObject({ ok: false, error: { code: 'unknown-command' } });
+  });
+
+  test('the page keeps its token out of the address bar', async ({ launcher }) => {
+    test.skip(launcher.host !== 'daemon', 'only the web UI has an access token'); // why: Electron talks over IPC
+    expect(app.page.url()).not.toContain('token=');
+    // A reload still works: the token lives in the tab's session storage.
+    await app.page.reload();
+    await expect(app.page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+  });
+
+  test('a page without its token says which address it needs instead of spinning', async ({ launcher }) => {
+    test.skip(launcher.host !== 'daemon', 'only the web UI has an access token'); // why: Electron talks over IPC
+    const origin = new URL(app.page.url()).origin;
+    // A new tab has no session storage: as if the address were typed without its token.
+    const page = await app.page.context().newPage();
+    for (const address of [`${origin}/`, `${origin}/?token=wrong-token`]) {
+      await page.goto(address);
+      await expect(page.getByRole('alert')).toContainText(
+        'This page needs the address with its access token, as printed by `swarmdrop daemon`',
+      );
+      await expect(page.getByText('Connecting to Swarmdrop')).toHaveCount(0);
+      expect(page.url()).not.toContain('token=');
+    }
+    await page.close();
   });
 
   test('navigation cannot replace the app (Electron)', async ({ launcher }) => {

@@ -1,5 +1,7 @@
 // `npm start`: the Electron app when its binary is there; otherwise one clear line saying
-// why, and the same app as a daemon + web UI (embedded tracker on), nothing to edit.
+// why, and the same app as a daemon + web UI (embedded tracker on), nothing to edit. The
+// daemon prints the address to open itself: it carries the access token, which only the
+// daemon knows (kept in its data dir).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -53,6 +55,6 @@ const run = (cmd, args) => {
 if (found.binary) {
   run(found.binary, [at('dist/app/main.cjs'), ...extraArgs]);
 } else {
-  console.log(`Electron binary not available (${found.reason}): starting the daemon and web UI instead at http://${WEB}/`);
+  console.log(`Electron binary not available (${found.reason}): starting the daemon and web UI instead; open the "web UI on" address it prints.`);
   run(process.execPath, [at('bin/swarmdrop.mjs'), 'daemon', '--web', WEB, ...extraArgs]);
 }

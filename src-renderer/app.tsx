@@ -4,6 +4,7 @@ import { Sidebar } from './components/sidebar.tsx';
 import { StatusBar } from './components/status-bar.tsx';
 import { Toasts } from './components/toasts.tsx';
 import { DropOverlay } from './components/drop-overlay.tsx';
+import { AccessNeeded } from './components/access-needed.tsx';
 import { TransfersView } from './features/transfers/transfers-view.tsx';
 import { NetworkView } from './features/network/network-view.tsx';
 import { SettingsView } from './features/settings/settings-view.tsx';
@@ -53,10 +54,16 @@ function Shell(): ReactElement {
   );
 }
 
+/** The app, or (web UI without a valid access token) what to open instead. */
+function Gate(): ReactElement {
+  const connection = useApp((s) => s.connection);
+  return connection === 'unauthorized' ? <AccessNeeded origin={window.location.origin} /> : <Shell />;
+}
+
 export function App({ value }: { value: AppContextValue }): ReactElement {
   return (
     <AppContext.Provider value={value}>
-      <Shell />
+      <Gate />
     </AppContext.Provider>
   );
 }

@@ -1,7 +1,8 @@
 /**
  * `swarmdrop daemon`: the engine with no Electron. Serves the renderer and the contract
  * over HTTP + WebSocket, runs the embedded tracker, and prints one line
- * `web UI on http://H:P/` once everything listens.
+ * `web UI on http://H:P/?token=T` once everything listens: the token (kept in the data
+ * dir, access-token.ts) is what lets that address, and only it, drive the daemon.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -12,6 +13,7 @@ import { HOST_FLAG_OPTIONS, HOST_FLAGS_HELP, hostFlagsFrom, parsePort } from '..
 import { defaultDataDir, defaultDownloadDir } from '../service/host-paths.ts';
 import { AppService } from '../service/app-service.ts';
 import { realServiceDeps } from '../service/real-deps.ts';
+import { loadAccessToken } from './access-token.ts';
 import { WebServer } from './web-server.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 
@@ -19,8 +21,9 @@ const help = `usage: swarmdrop daemon [options]
 
 Runs Swarmdrop without a window: the engine, the embedded tracker and the web UI.
 
-  --web HOST:PORT           where the web UI listens (default 127.0.0.1:9080); beyond
-                            loopback an access token is required and printed in the URL
+  --web HOST:PORT           where the web UI listens (default 127.0.0.1:9080); the
+                            printed address carries the access token it needs
+  --new-token               replace the access token (addresses printed before stop working)
 ${HOST_FLAGS_HELP}`;
 
 export function parseWebAddress(value: string): { host: string; port: number } {
@@ -42,7 +45,7 @@ export const daemonCommand: CliCommand = {
   async run(argv) {
     let parsed;
     try {
-      parsed = parseArgs({ args: argv, options: { ...HOST_FLAG_OPTIONS, web: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+      parsed = parseArgs({ args: argv, options: { ...HOST_FLAG_OPTIONS, web: { type: 'string' }, 'new-token': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true });
     } catch (err) {
       console.error(`${(err as Error).message}\n\n${help}`);
       return 2;
@@ -74,8 +77,10 @@ export const daemonCommand: CliCommand = {
       realServiceDeps(),
     );
     let server: WebServer;
+    let access;
     try {
-      server = await WebServer.start(service, { host: web.host, port: web.port, rendererDir });
+      access = await loadAccessToken(dataDir, { renew: parsed.values['new-token'] === true });
+      server = await WebServer.start(service, { host: web.host, port: web.port, rendererDir, token: access.token });
     } catch (err) {
       await service.close();
       if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
@@ -85,6 +90,8 @@ export const daemonCommand: CliCommand = {
       throw err;
     }
     console.log(`web UI on ${server.url}`);
+    for (const url of server.otherUrls()) console.log(`also on ${url}`);
+    console.log(`(the token in this address is kept in ${access.file}; \`swarmdrop daemon --new-token\` replaces it)`);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);

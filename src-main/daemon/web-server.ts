@@ -1,14 +1,19 @@
 /**
  * The daemon's web host: HTTP for the renderer build and a WebSocket at /ws carrying the
- * same contract the Electron preload carries (DESIGN: one contract, two transports). The
+ * same contract the Electron preload carries (one contract, two transports). The
  * transport holds no logic: each socket gets one ServiceConnection.
+ *
+ * Static files are public (they hold no secret, and a page opened without the token
+ * must be able to say so); every `/api/` route and the WebSocket need the access token
+ * (web-security.ts).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { clientFrameSchema, MAX_FRAME_BYTES, type ServerFrame } from '../../src-shared/contract/wire.ts';
 import type { AppService } from '../service/app-service.ts';
-import { contentSecurityPolicy, hostAllowed, isLoopbackHost, makeToken, socketAllowed, type AccessPolicy } from './web-security.ts';
+import { contentSecurityPolicy, hostAllowed, isLoopbackHost, requestUrl, socketRefusal, tokenOf, tokenRefusal, type AccessPolicy } from './web-security.ts';
 import { readStatic } from './static-files.ts';
 
 /** Past this much unsent data a slow tab misses the droppable events (status, detail). */
@@ -19,9 +24,27 @@ export interface WebServerOptions {
   host: string;
   port: number;
   rendererDir: string;
-  /** Force a token even on loopback (tests); by default only beyond loopback. */
-  token?: string | null;
+  /** The access token every API request and socket must show (access-token.ts). */
+  token: string;
 }
+
+/** The address to print for a bind address: one a browser can open (never 0.0.0.0). */
+export function openableHost(bindHost: string): string {
+  if (bindHost === '0.0.0.0' || bindHost === '') return '127.0.0.1';
+  if (bindHost === '::') return '[::1]';
+  return bindHost.includes(':') ? `[${bindHost}]` : bindHost;
+}
+
+/** The LAN hosts a wildcard bind is reachable at (none for a specific bind; link-local left out). */
+export function lanHosts(bindHost: string, interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]>): string[] {
+  if (bindHost !== '0.0.0.0' && bindHost !== '::') return [];
+  return Object.values(interfaces)
+    .flat()
+    .filter((i): i is os.NetworkInterfaceInfo => i !== undefined && !i.internal && (bindHost === '::' || i.family === 'IPv4') && !i.address.toLowerCase().startsWith('fe80'))
+    .map((i) => openableHost(i.address));
+}
+
+const API_PREFIX = '/api/';
 
 export class WebServer {
   private readonly http: http.Server;
@@ -33,15 +56,15 @@ export class WebServer {
     private readonly service: AppService,
     private readonly options: WebServerOptions,
   ) {
-    const loopbackOnly = isLoopbackHost(options.host);
-    this.policy = { loopbackOnly, token: options.token !== undefined ? options.token : loopbackOnly ? null : makeToken() };
+    this.policy = { loopbackOnly: isLoopbackHost(options.host), token: options.token };
     this.http = http.createServer((req, res) => void this.onRequest(req, res));
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
     this.http.on('upgrade', (req, socket, head) => {
-      const url = new URL(req.url ?? '/', 'http://x');
+      const url = requestUrl(req);
       const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
-      if (url.pathname !== '/ws' || !socketAllowed(this.policy, req.headers.host, origin, url.searchParams.get('token'))) {
-        socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      const refusal = url?.pathname === '/ws' ? socketRefusal(this.policy, req.headers.host, origin, tokenOf(req)) : { status: 404, reason: 'not found' };
+      if (refusal) {
+        socket.end(`HTTP/1.1 ${refusal.status} ${http.STATUS_CODES[refusal.status]}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${refusal.reason}`);
         return;
       }
       this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws));
@@ -64,10 +87,18 @@ export class WebServer {
     return (this.http.address() as AddressInfo).port;
   }
 
-  /** The address to open, with the token when one is required. */
+  /** The address to open, token included: loopback when bound to every interface. */
   get url(): string {
-    const host = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
-    return `http://${host}:${this.port}/${this.policy.token ? `?token=${this.policy.token}` : ''}`;
+    return this.urlFor(openableHost(this.options.host));
+  }
+
+  /** Bound to every interface: the LAN addresses it is reachable at too (printed by the daemon). */
+  otherUrls(interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]> = os.networkInterfaces()): string[] {
+    return lanHosts(this.options.host, interfaces).map((h) => this.urlFor(h));
+  }
+
+  private urlFor(host: string): string {
+    return `http://${host}:${this.port}/?token=${this.policy.token}`;
   }
 
   private async onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -81,11 +112,19 @@ export class WebServer {
       res.writeHead(403, headers).end('forbidden host');
       return;
     }
+    const url = requestUrl(req);
+    if (!url) {
+      res.writeHead(400, { ...headers, 'Content-Type': 'text/plain' }).end('bad request target');
+      return;
+    }
+    if (url.pathname.startsWith(API_PREFIX)) {
+      this.onApiRequest(req, res, url, { ...headers, 'Cache-Control': 'no-store' });
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { ...headers, Allow: 'GET, HEAD' }).end();
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://x');
     const file = await readStatic(this.options.rendererDir, url.pathname);
     if (!file) {
       res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }).end('not found');
@@ -94,10 +133,29 @@ export class WebServer {
     res.writeHead(200, {
       ...headers,
       'Content-Type': file.contentType,
-      'Content-Security-Policy': contentSecurityPolicy(req.headers.host ?? ''),
+      'Content-Security-Policy': contentSecurityPolicy(req.headers.host),
       'Cache-Control': file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
     });
     res.end(req.method === 'HEAD' ? undefined : file.body);
+  }
+
+  /**
+   * `/api/…`: the token first, whatever the route (an unknown route without it is 401,
+   * not 404), so no route can be added that forgets it. `/api/access` answers whether a
+   * token is good: the page asks it when its socket fails, to tell "wrong address" from
+   * "daemon away" (a refused upgrade's status is hidden from page scripts).
+   */
+  private onApiRequest(req: http.IncomingMessage, res: http.ServerResponse, url: URL, headers: Record<string, string>): void {
+    const refusal = tokenRefusal(this.policy, tokenOf(req));
+    if (refusal) {
+      res.writeHead(refusal.status, { ...headers, 'Content-Type': 'text/plain' }).end(refusal.reason);
+      return;
+    }
+    if (url.pathname === '/api/access' && (req.method === 'GET' || req.method === 'HEAD')) {
+      res.writeHead(204, headers).end();
+      return;
+    }
+    res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }).end('not found');
   }
 
   private onSocket(ws: WebSocket): void {

@@ -16,6 +16,7 @@ import { settingsSchema } from '../../src-shared/contract/schemas.ts';
 import { defaultSettings, SettingsStore } from './settings-store.ts';
 import { TorrentsBatcher } from './torrents-batcher.ts';
 import { UploadManager } from './upload-manager.ts';
+import { ensurePrivateDir } from './private-dir.ts';
 import { advertisedHost, advertisedTrackerUrl, listensEverywhere, ownTrackerAlias, shareAddresses } from './share-addresses.ts';
 import { toContractError, toDetail, toSummary } from './engine-mapping.ts';
 import { openHostLogger, type HostLogger } from './log/logger.ts';
@@ -53,7 +54,7 @@ export class AppService {
   }
 
   static async open(options: ServiceOptions, deps: ServiceDeps): Promise<AppService> {
-    await mkdir(options.dataDir, { recursive: true });
+    await ensurePrivateDir(options.dataDir);
     const logger = openHostLogger({
       dataDir: options.dataDir,
       name: options.host === 'electron' ? 'app' : 'daemon',

@@ -91,15 +91,16 @@ export function createHandlers(service: AppService, conn: ServiceConnection): Co
 
     share: ({ paths, name }) => share(paths, name, paths.join('\n')),
 
-    uploadBegin: async ({ files, name }) => ({ ...(await engine('share', () => service.uploads.begin(files, name))), chunkBytes: UPLOAD_CHUNK_BYTES }),
+    // Uploads belong to this connection (upload-manager.ts): staged files go when it closes.
+    uploadBegin: async ({ files, name }) => ({ ...(await engine('share', () => service.uploads.begin(conn, files, name))), chunkBytes: UPLOAD_CHUNK_BYTES }),
     uploadChunk: ({ uploadId, fileIndex, offsetBytes, dataBase64 }) =>
-      engine('share', () => service.uploads.chunk(uploadId, fileIndex, offsetBytes, new Uint8Array(Buffer.from(dataBase64, 'base64')))),
+      engine('share', () => service.uploads.chunk(conn, uploadId, fileIndex, offsetBytes, new Uint8Array(Buffer.from(dataBase64, 'base64')))),
     uploadFinish: async ({ uploadId }) => {
-      const staged = await engine('share', () => service.uploads.finish(uploadId));
+      const staged = await engine('share', () => service.uploads.finish(conn, uploadId));
       return share([staged.path], undefined, uploadId);
     },
     uploadCancel: async ({ uploadId }) => {
-      await service.uploads.cancel(uploadId);
+      await service.uploads.cancel(conn, uploadId);
       return null;
     },
 

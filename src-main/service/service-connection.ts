@@ -91,6 +91,8 @@ export class ServiceConnection {
     this.closed = true;
     if (this.detailTimer) clearInterval(this.detailTimer);
     this.detailTimer = null;
+    // What this client staged and never finished is deleted (the service's close waits for it).
+    void this.service.uploads.release(this);
     this.onClose();
   }
 }

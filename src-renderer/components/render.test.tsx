@@ -12,6 +12,7 @@ import { TransferRow } from '../features/transfers/transfer-row.tsx';
 import { DropZone } from '../features/first-run/drop-zone.tsx';
 import { StatusBar } from './status-bar.tsx';
 import { RemoveDialog, ShortcutsDialog } from '../features/transfers/dialogs.tsx';
+import { AccessNeeded } from './access-needed.tsx';
 import type { ReactElement } from 'react';
 
 const client: RendererClient = {
@@ -203,5 +204,14 @@ describe('a magnet waiting for its info', () => {
     );
     expect(html).toContain('asking 2 connected peers');
     expect(html).not.toContain('Nobody sharing it');
+  });
+});
+
+describe('AccessNeeded', () => {
+  it('says plainly which address to open instead of spinning on Connecting…', () => {
+    const html = render(<AccessNeeded origin="http://127.0.0.1:9080" />);
+    expect(html).toContain('This page needs the address with its access token, as printed by `swarmdrop daemon`.');
+    expect(html).toContain('http://127.0.0.1:9080/?token=…');
+    expect(html).not.toContain('Connecting');
   });
 });

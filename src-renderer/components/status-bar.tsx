@@ -15,7 +15,8 @@ export function StatusBar(): ReactElement {
     <footer className="status-bar" role="status">
       {connection !== 'open' ? (
         <span className="status-item warn">
-          <span className="dot dot-error" /> {connection === 'closed' ? 'Disconnected (access denied)' : 'Connecting to Swarmdrop…'}
+          {/* Access refusals are 'unauthorized' (the whole page says so); 'closed' is the daemon ending this page's connection. */}
+          <span className="dot dot-error" /> {connection === 'closed' ? 'Disconnected: reload the page' : 'Connecting to Swarmdrop…'}
         </span>
       ) : (
         <>

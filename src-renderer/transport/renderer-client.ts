@@ -1,7 +1,8 @@
 /** The contract client as the renderer uses it: the shared interface plus host hints. */
 import type { ContractClient } from '../../src-shared/contract/client.ts';
 
-export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+/** `unauthorized`: the page has no valid access token (it must be opened by its printed address). */
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed' | 'unauthorized';
 
 export interface RendererClient extends ContractClient {
   readonly kind: 'electron' | 'websocket';

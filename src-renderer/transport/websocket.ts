@@ -2,7 +2,8 @@
  * The contract client over the daemon's WebSocket (/ws). Reconnects with back-off;
  * commands sent while disconnected fail at once with `disconnected` (the UI shows it
  * where the user clicked) rather than hanging. `onConnection` lets the store re-fetch
- * its state after a reconnect.
+ * its state after a reconnect. Without the access token, or when the daemon refuses it,
+ * the state is `unauthorized` for good (the page says which address to open).
  */
 import type { CommandName, CommandRequest, CommandResponse } from '../../src-shared/contract/commands.ts';
 import type { EventListener, EventName } from '../../src-shared/contract/events.ts';
@@ -19,13 +20,23 @@ interface Pending {
   timer: ReturnType<typeof setTimeout>;
 }
 
-export function createWebSocketClient(url: string, WebSocketImpl: typeof WebSocket = WebSocket): RendererClient {
+/** Whether the daemon takes our token: asked after a socket fails (see pick-transport.ts). */
+export type AccessCheck = 'ok' | 'refused' | 'unreachable';
+
+export interface WebSocketClientOptions {
+  checkAccess?: () => Promise<AccessCheck>;
+  WebSocketImpl?: typeof WebSocket;
+}
+
+/** `url` null: the page has no access token, so there is nothing to try. */
+export function createWebSocketClient(url: string | null, options: WebSocketClientOptions = {}): RendererClient {
+  const WebSocketImpl = options.WebSocketImpl ?? WebSocket;
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const connectionListeners = new Set<(s: ConnectionState) => void>();
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let ws: WebSocket | null = null;
-  let state: ConnectionState = 'connecting';
+  let state: ConnectionState = url === null ? 'unauthorized' : 'connecting';
   let backoffMs = 250;
 
   const setState = (s: ConnectionState) => {
@@ -33,9 +44,9 @@ export function createWebSocketClient(url: string, WebSocketImpl: typeof WebSock
     for (const l of connectionListeners) l(s);
   };
 
-  const connect = () => {
+  const connect = (target: string) => {
     setState('connecting');
-    const socket = new WebSocketImpl(url);
+    const socket = new WebSocketImpl(target);
     ws = socket;
     socket.onopen = () => {
       backoffMs = 250;
@@ -67,13 +78,22 @@ export function createWebSocketClient(url: string, WebSocketImpl: typeof WebSock
         p.reject(new ContractError('disconnected', ERROR_WORDING.disconnected));
         pending.delete(id);
       }
-      // 403 on upgrade surfaces as close 1006 before open; a policy close is final.
-      setState(e.code === 1008 ? 'closed' : 'reconnecting');
-      if (e.code !== 1008) setTimeout(connect, backoffMs);
+      // A policy close is final. A refused upgrade (401/403) surfaces as close 1006,
+      // like a daemon that is away: the access check tells them apart.
+      if (e.code === 1008) {
+        setState('closed');
+        return;
+      }
+      setState('reconnecting');
+      const retryMs = backoffMs;
       backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+      void (options.checkAccess?.() ?? Promise.resolve<AccessCheck>('ok')).then((access) => {
+        if (access === 'refused') setState('unauthorized');
+        else setTimeout(() => connect(target), retryMs);
+      });
     };
   };
-  connect();
+  if (url !== null) connect(url);
 
   return {
     kind: 'websocket',

@@ -74,7 +74,8 @@ export const commandSchemas = {
         .array(
           z
             .object({
-              relativePath: z.array(z.string().min(1).max(255)).min(1).max(64),
+              // Names are checked in UTF-8 bytes by the host (255 per name); this only bounds the frame.
+              relativePath: z.array(z.string().min(1).max(1024)).min(1).max(64),
               sizeBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
             })
             .strict(),

@@ -25,7 +25,13 @@ import {
 import { encodeConnectResponse } from '../../protocol/udp-tracker/connect.ts';
 import { encodeErrorResponse } from '../../protocol/udp-tracker/error-response.ts';
 import { ipFamily, isLoopbackIp, normalizeIp, type IpFamily } from '../../protocol/udp-tracker/ip-address.ts';
-import { encodeScrapeResponse, type ScrapeRequest } from '../../protocol/udp-tracker/scrape.ts';
+import {
+  encodeScrapeResponse,
+  MAX_SCRAPE_HASHES,
+  MAX_SCRAPE_REQUEST_BYTES,
+  oversizedScrapeHeader,
+  type ScrapeRequest,
+} from '../../protocol/udp-tracker/scrape.ts';
 import { decodeTrackerRequest, peekRequestAction } from '../../protocol/udp-tracker/udp-tracker-packet.ts';
 import { Action } from '../../protocol/udp-tracker/udp-tracker-common.ts';
 import { isProtocolError } from '../../protocol/protocol-error.ts';
@@ -188,6 +194,17 @@ export class TrackerCore {
   private dispatch(bytes: Uint8Array, from: DatagramSource): Uint8Array | null {
     const { ip, family } = this.source(from.address);
     // A ProtocolError from here on (decoding) drops the datagram as malformed (see handle).
+    if (bytes.length > MAX_SCRAPE_REQUEST_BYTES) {
+      // Clients that read BEP 15's "about 74" scrape more hashes than we decode: tell
+      // them (an error is shorter than such a request, so it never amplifies).
+      const over = oversizedScrapeHeader(bytes);
+      if (over) {
+        return (
+          this.refusal(over.connectionId, over.transactionId, ip, from.port, bytes.length) ??
+          this.error(over.transactionId, `scrape at most ${MAX_SCRAPE_HASHES} info-hashes`)
+        );
+      }
+    }
     if (peekRequestAction(bytes) === Action.announce) {
       // Announces, nearly all of a tracker's traffic, are read in place into one reused
       // request: no request objects, and the info-hash is looked up where it lies.

@@ -22,7 +22,9 @@ function setup(options: TrackerOptions = {}) {
   let now = 10_000_000;
   const core = new TrackerCore({ intervalSec: 15, now: () => now, ...options });
   const send = (bytes: Uint8Array, from: DatagramSource): TrackerResponse | null => {
-    const out = core.handle(bytes, from);
+    let out = core.handle(bytes, from);
+    // Searches are answered in their turn (runSearches), as the server does after each batch.
+    while (!out && core.searchesQueued) core.runSearches((reply) => (out = reply));
     return out && decodeTrackerResponse(out, ipFamily(normalizeIp(from.address)) ?? 4);
   };
   const connect = (from: DatagramSource): bigint => {

@@ -3,6 +3,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   encodeAnnounceRequest,
+  encodeCatalogListRequest,
+  encodeCatalogPublishRequest,
+  encodeConnectRequest,
   encodeScrapeRequest,
   MAX_SCRAPE_HASHES,
 } from '../../protocol/udp-tracker/index.ts';
@@ -35,6 +38,41 @@ async function rawSocket(trackerPort: number, bindHost = '127.0.0.1') {
   closers.push(() => raw.close());
   return raw;
 }
+
+type Raw = Awaited<ReturnType<typeof rawSocket>>;
+
+/** Waits until every datagram `raw` sent before has been handled (a round trip after them). */
+async function settle(raw: Raw): Promise<void> {
+  const r = await raw.request(encodeConnectRequest({ transactionId: 1 }), 10_000);
+  if (r?.action !== 'connect') throw new Error('the tracker did not answer a connect');
+}
+
+/**
+ * `count` swarms, each seeded by `raw` and described in the catalog as
+ * `file-<i>-abcdefghijklmnopqrstuvwxyz`; sent in pipelined batches.
+ */
+async function fillCatalog(raw: Raw, count: number, first = 0): Promise<void> {
+  for (let i = first; i < first + count; i++) {
+    const id = i % 200 === first % 200 ? await raw.connect() : connectionId;
+    connectionId = id;
+    raw.send(encodeAnnounceRequest(announceRequestOf(id, hash(i), peerId(1), { left: 0, port: 7000 })));
+    raw.send(
+      encodeCatalogPublishRequest({
+        connectionId: id,
+        transactionId: i,
+        entry: {
+          infoHash: hash(i),
+          name: `file-${i}-abcdefghijklmnopqrstuvwxyz`,
+          totalSizeBytes: i,
+          fileCount: 1,
+        },
+      }),
+    );
+    if (i % 200 === 199) await settle(raw);
+  }
+  await settle(raw);
+}
+let connectionId = 0n;
 
 /** A raw scrape request of `n` hashes, whatever its length (the encoder refuses > 69). */
 function scrapeBytes(connectionId: bigint, n: number): Uint8Array {
@@ -96,4 +134,173 @@ describe('scrape size limit', () => {
     expect(results[100]).toEqual({ seeders: 1, completed: 0, leechers: 0 });
     expect(results.filter((r) => r.seeders > 0)).toHaveLength(1);
   });
+});
+
+describe('catalog search budget', () => {
+  it('answers an announce within 1 s while 20 000 searches that match everything flood a full catalog', async () => {
+    const { server, port } = await startServer({
+      publishBurst: 100_000,
+      maxCatalogEntriesPerNetwork: 10_000,
+      swarmCreateBurst: 100_000,
+    });
+    const filler = await rawSocket(port);
+    await fillCatalog(filler, 10_000);
+    expect(server.stats().catalogEntries).toBe(10_000);
+
+    // Every substring of the alphabet matches every name, and no two are the same search.
+    const alphabet = 'abcdefghijklmnopqrstuvwxyz';
+    const queries: string[] = [];
+    for (let a = 0; a < alphabet.length; a++)
+      for (let b = a + 1; b <= alphabet.length; b++) queries.push(alphabet.slice(a, b));
+    // Flooders on several addresses, so no one address's rate limit is the whole defence.
+    const flooders: { raw: Raw; id: bigint }[] = [];
+    for (const host of ['127.0.0.1', '127.0.0.1', '127.0.3.1', '127.0.4.1', '127.0.5.1', '127.0.6.1']) {
+      const raw = await rawSocket(port, host);
+      flooders.push({ raw, id: await raw.connect() });
+    }
+    const announcer = await rawSocket(port, '127.0.9.1');
+    const announceId = await announcer.connect();
+
+    const total = 20_000;
+    const flood = (from: number, to: number) => {
+      for (let i = from; i < to; i++) {
+        const f = flooders[i % flooders.length] as { raw: Raw; id: bigint };
+        f.raw.send(
+          encodeCatalogListRequest({
+            connectionId: f.id,
+            transactionId: i,
+            offset: i % 300,
+            maxEntries: 0,
+            query: queries[i % queries.length] as string,
+          }),
+        );
+      }
+    };
+    flood(0, total / 2);
+    const sentAt = performance.now();
+    const answer = announcer.request(
+      encodeAnnounceRequest(announceRequestOf(announceId, hash(20_001), peerId(2), { port: 7001 })),
+      5_000,
+    );
+    flood(total / 2, total);
+    const reply = await answer;
+    const waitedMs = performance.now() - sentAt;
+    expect(reply?.action).toBe('announce');
+    expect(waitedMs).toBeLessThan(1_000);
+
+    // The flood did reach the tracker and searches were served (it is not silence that won).
+    await settle(filler);
+    const stats = server.stats();
+    expect(stats.catalogLists + stats.searchesRateLimited + stats.searchesDropped).toBeGreaterThan(total / 4);
+    expect(stats.catalogLists).toBeGreaterThan(0);
+    expect(stats.internalErrors).toBe(0);
+  }, 120_000);
+
+  it('limits searches per address with an error, and serves the next address', async () => {
+    const { port, server } = await startServer({ searchBurst: 3, searchPerMinute: 1 });
+    const a = await rawSocket(port, '127.0.0.1');
+    const b = await rawSocket(port, '127.0.0.2');
+    const list = (id: bigint) =>
+      encodeCatalogListRequest({ connectionId: id, transactionId: 1, offset: 0, maxEntries: 0, query: 'x' });
+    const idA = await a.connect();
+    const replies = [];
+    for (let i = 0; i < 4; i++) replies.push(await a.request(list(idA)));
+    expect(replies.map((r) => r?.action)).toEqual(['catalog-list', 'catalog-list', 'catalog-list', 'error']);
+    expect(replies[3]).toMatchObject({ response: { message: 'catalog search rate exceeded' } });
+    expect((await b.request(list(await b.connect())))?.action).toBe('catalog-list');
+    expect(server.stats().searchesRateLimited).toBe(1);
+  });
+});
+
+describe('swarm table bounds', () => {
+  it('random info-hashes from one address stop at its quota, and stale ones make room for a real torrent', async () => {
+    const { server, port } = await startServer({
+      maxSwarms: 1_500,
+      swarmCreateBurst: 1_000,
+      swarmCreatePerMinute: 1,
+      staleSwarmSec: 1,
+    });
+    const flood = async (raw: Raw, from: number, count: number) => {
+      const id = await raw.connect();
+      for (let i = from; i < from + count; i++) {
+        raw.send(encodeAnnounceRequest(announceRequestOf(id, hash(i), peerId(1), { left: 0, port: 7000 })));
+        if (i % 200 === 199) await settle(raw);
+      }
+      await settle(raw);
+    };
+    const attacker = await rawSocket(port, '127.0.0.1');
+    await flood(attacker, 0, 3_000);
+    expect(server.stats().swarms).toBe(1_000);
+    const refused = await attacker.request(
+      encodeAnnounceRequest(announceRequestOf(await attacker.connect(), hash(5_000), peerId(1))),
+    );
+    expect(refused).toMatchObject({
+      action: 'error',
+      response: { message: 'too many new torrents from this address' },
+    });
+    // A second address fills the table.
+    await flood(await rawSocket(port, '127.0.0.2'), 10_000, 500);
+    expect(server.stats().swarms).toBe(1_500);
+
+    const user = await rawSocket(port, '127.0.7.1');
+    const real = () =>
+      user
+        .connect()
+        .then((id) =>
+          user.request(encodeAnnounceRequest(announceRequestOf(id, hash(99_999), peerId(3), { port: 7003 }))),
+        );
+    expect(await real()).toMatchObject({ action: 'error', response: { message: 'tracker is full' } });
+    // Once the flood's swarms have been silent past the stale time, a real torrent gets in.
+    await new Promise((r) => setTimeout(r, 1_300));
+    expect((await real())?.action).toBe('announce');
+    expect(server.stats()).toMatchObject({ swarms: 1_500, evictedSwarms: 1, internalErrors: 0 });
+  }, 60_000);
+});
+
+describe('catalog quota per network', () => {
+  it('many addresses of one /24 share its quota; another /24 has its own; entries leave with their swarm', async () => {
+    const { server, port } = await startServer({
+      maxCatalogEntriesPerNetwork: 20,
+      publishBurst: 1_000,
+      peerTtlSec: 2,
+      sweepIntervalMs: 100,
+      trustAnnounceIp: 'never',
+    });
+    let published = 0;
+    let refusedByQuota = 0;
+    const publishFrom = async (host: string, v: number) => {
+      const raw = await rawSocket(port, host);
+      const id = await raw.connect();
+      const a = await raw.request(
+        encodeAnnounceRequest(announceRequestOf(id, hash(v), peerId(1), { left: 0, port: 7000 })),
+      );
+      expect(a?.action).toBe('announce');
+      const r = await raw.request(
+        encodeCatalogPublishRequest({
+          connectionId: id,
+          transactionId: 1,
+          entry: { infoHash: hash(v), name: `entry ${v}`, totalSizeBytes: 1, fileCount: 1 },
+        }),
+      );
+      if (r?.action === 'catalog-publish') published++;
+      else if (r?.action === 'error' && r.response.message === 'catalog quota of this network reached')
+        refusedByQuota++;
+      else throw new Error(`unexpected answer ${JSON.stringify(r)}`);
+      await raw.close();
+    };
+    // 30 addresses, one entry each, all in 127.0.20.0/24.
+    for (let i = 1; i <= 30; i++) await publishFrom(`127.0.20.${i}`, i);
+    expect([published, refusedByQuota]).toEqual([20, 10]);
+    // 5 addresses of five other /24s are not held back by it.
+    for (let i = 1; i <= 5; i++) await publishFrom(`127.0.${30 + i}.1`, 100 + i);
+    expect(server.stats().catalogEntries).toBe(25);
+    // Nobody re-announces: the peers expire, their swarms and catalog entries go with them,
+    // and the /24 may publish again.
+    for (let i = 0; i < 100 && server.stats().catalogEntries > 0; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(server.stats()).toMatchObject({ swarms: 0, catalogEntries: 0 });
+    published = 0;
+    await publishFrom('127.0.20.200', 200);
+    expect(published).toBe(1);
+  }, 60_000);
 });

@@ -77,6 +77,8 @@ export class TrackerServer {
   private bound: BoundAddress | undefined;
   private closing: Promise<void> | undefined;
   private socketErrors = 0;
+  /** The pending turn of catalog searches (see TrackerCore.runSearches). */
+  private searchTurn: ReturnType<typeof setImmediate> | undefined;
 
   constructor(options: TrackerServerOptions = {}) {
     this.core = new TrackerCore(options);
@@ -124,12 +126,27 @@ export class TrackerServer {
       // and a run of the tick queue after each datagram. A reply that fails to send is
       // then not counted; to the client it is a lost datagram, which BEP 15 retransmits.
       if (reply) socket.send(reply, rinfo.port, rinfo.address);
+      if (this.searchTurn === undefined && this.core.searchesQueued) this.scheduleSearches(socket);
     });
     this.timer = setInterval(() => this.core.sweep(), this.sweepIntervalMs);
     this.timer.unref();
     const a = socket.address();
     this.bound = { host: a.address, port: a.port, family };
     return this.bound;
+  }
+
+  /**
+   * Answers queued searches in the check phase of the event loop, after the datagrams the
+   * poll phase read (at most a batch per turn), one budget per turn: announces never wait
+   * behind more than one budget of catalog scanning, however many searches arrive.
+   */
+  private scheduleSearches(socket: Socket): void {
+    this.searchTurn = setImmediate(() => {
+      this.searchTurn = undefined;
+      if (this.socket !== socket) return;
+      const more = this.core.runSearches((reply, address, port) => socket.send(reply, port, address));
+      if (more) this.scheduleSearches(socket);
+    });
   }
 
   /** Asks for the configured buffers; a kernel that refuses keeps its defaults. */
@@ -181,6 +198,8 @@ export class TrackerServer {
     this.closing ??= new Promise<void>((resolve) => {
       if (this.timer) clearInterval(this.timer);
       this.timer = undefined;
+      if (this.searchTurn) clearImmediate(this.searchTurn);
+      this.searchTurn = undefined;
       const socket = this.socket;
       this.socket = undefined;
       if (!socket) return resolve();

@@ -15,6 +15,7 @@ import {
 } from '../../protocol/udp-tracker/announce.ts';
 import {
   catalogEntriesThatFit,
+  decodeCatalogListRequest,
   encodeCatalogListResponse,
   type CatalogListRequest,
 } from '../../protocol/udp-tracker/catalog-list.ts';
@@ -34,7 +35,7 @@ import {
 } from '../../protocol/udp-tracker/scrape.ts';
 import { decodeTrackerRequest, peekRequestAction } from '../../protocol/udp-tracker/udp-tracker-packet.ts';
 import { Action } from '../../protocol/udp-tracker/udp-tracker-common.ts';
-import { isProtocolError } from '../../protocol/protocol-error.ts';
+import { isProtocolError, ProtocolError } from '../../protocol/protocol-error.ts';
 import { AddressRateLimiter } from './address-rate-limiter.ts';
 import { Catalog, type CatalogSearch, type StoredCatalogEntry } from './catalog.ts';
 import { ConnectionIds } from './connection-ids.ts';
@@ -92,7 +93,10 @@ export interface TrackerOptions {
   maxQueuedSearches?: number;
   /**
    * Catalog entries examined per `runSearches` call, i.e. per turn of the event loop
-   * between batches of datagrams. Default 2 000 (~0.15 ms of substring matching).
+   * between batches of datagrams. Default 1 000 (~60 µs of substring matching, against
+   * ~0.3 ms to read a batch of 32 datagrams): when datagrams wait, searches get a small
+   * share; when none do, turns follow each other at once and a full scan of 10 000
+   * names still takes ~0.6 ms.
    */
   searchBudgetPerTurn?: number;
   trustAnnounceIp?: TrustAnnounceIp;
@@ -237,7 +241,7 @@ export class TrackerCore {
       maxAddresses: 10_000,
     });
     this.maxQueuedSearches = options.maxQueuedSearches ?? 64;
-    this.searchBudgetPerTurn = positive(options.searchBudgetPerTurn ?? 2_000, 'searchBudgetPerTurn');
+    this.searchBudgetPerTurn = positive(options.searchBudgetPerTurn ?? 1_000, 'searchBudgetPerTurn');
     this.announceRate = new RateWindow(this.now, 10);
   }
 
@@ -270,7 +274,10 @@ export class TrackerCore {
         );
       }
     }
-    if (peekRequestAction(bytes) === Action.announce) {
+    const action = peekRequestAction(bytes);
+    // Searches are metered before they are decoded: a flood of them must cost little each.
+    if (action === Action.catalogList) return this.onListDatagram(bytes, ip, from);
+    if (action === Action.announce) {
       // Announces, nearly all of a tracker's traffic, are read in place into one reused
       // request: no request objects, and the info-hash is looked up where it lies.
       // Nothing reads the request after this call returns (it keeps the last datagram
@@ -301,7 +308,8 @@ export class TrackerCore {
       case 'catalog-publish':
         return this.onPublish(request.request, ip, family);
       case 'catalog-list':
-        return this.onList(request.request, ip, from);
+        // Searches were handled above: reaching here is a bug (internalErrors).
+        throw new Error('catalog list on the generic request path');
     }
   }
 
@@ -412,21 +420,29 @@ export class TrackerCore {
   }
 
   /**
-   * Queues a search (answered by runSearches), or refuses it: a search scans work the
+   * Queues a search (answered by runSearches), or drops it: a search costs work the
    * searcher picks, so it is rate-limited per address and waits its turn behind the
-   * datagrams the socket has ready, announces first.
+   * datagrams the socket has ready, announces first. Over the rate or with the queue full
+   * the search is dropped unanswered and undecoded, like a datagram lost on the way: a
+   * flood then costs a header read and a table lookup per datagram, and a client that
+   * retransmits (BEP 15: after 15 s) finds its bucket refilled instead of an error that
+   * would end its listing.
    */
-  private onList(req: CatalogListRequest, ip: string, from: DatagramSource): Uint8Array | null {
+  private onListDatagram(bytes: Uint8Array, ip: string, from: DatagramSource): Uint8Array | null {
+    if (bytes.length < 16) throw new ProtocolError('truncated', 'catalog list request');
+    const header = new DataView(bytes.buffer, bytes.byteOffset, 16);
+    const refusal = this.refusal(header.getBigUint64(0), header.getUint32(12), ip, from.port, bytes.length);
+    if (refusal !== undefined) return refusal;
     if (!this.searchLimiter.tryTake(ip)) {
       this.counters.searchesRateLimited++;
-      return this.error(req.transactionId, 'catalog search rate exceeded');
+      return null;
     }
     if (this.searchQueue.length >= this.maxQueuedSearches) {
-      // Like a datagram lost on the way: the client retransmits (BEP 15).
       this.counters.searchesDropped++;
       return null;
     }
-    this.searchQueue.push({ request: req, address: from.address, port: from.port, search: undefined });
+    const request = decodeCatalogListRequest(bytes);
+    this.searchQueue.push({ request, address: from.address, port: from.port, search: undefined });
     return null;
   }
 

@@ -1,5 +1,7 @@
 // The tracker's limits on a real loopback socket: what an abusive or merely unusual client
 // gets, and that everyone else is still served (docs/PROTOCOL.md "Limits").
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   encodeAnnounceRequest,
@@ -43,8 +45,12 @@ type Raw = Awaited<ReturnType<typeof rawSocket>>;
 
 /** Waits until every datagram `raw` sent before has been handled (a round trip after them). */
 async function settle(raw: Raw): Promise<void> {
-  const r = await raw.request(encodeConnectRequest({ transactionId: 1 }), 10_000);
-  if (r?.action !== 'connect') throw new Error('the tracker did not answer a connect');
+  // Retried: right after a flood the socket buffer may be full and drop the request.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const r = await raw.request(encodeConnectRequest({ transactionId: 1 }), 3_000);
+    if (r?.action === 'connect') return;
+  }
+  throw new Error('the tracker did not answer a connect');
 }
 
 /**
@@ -73,6 +79,62 @@ async function fillCatalog(raw: Raw, count: number, first = 0): Promise<void> {
   await settle(raw);
 }
 let connectionId = 0n;
+
+/**
+ * A search flood, as a script for a separate node process (`node -e FLOODER port total
+ * head hosts`): one socket per host (a host may repeat), each connects, then `total`
+ * catalog searches go out round-robin, each for a different substring of the alphabet
+ * (every name above contains it, so each matches the whole catalog) at offsets 0–299.
+ * Prints `head` once the kernel has taken the first `head` of them, `done` after the rest.
+ */
+const FLOODER = `
+const dgram = require('node:dgram');
+const port = Number(process.argv[1]);
+const total = Number(process.argv[2]);
+const head = Number(process.argv[3]);
+const hosts = process.argv[4].split(',');
+const alphabet = 'abcdefghijklmnopqrstuvwxyz';
+const queries = [];
+for (let a = 0; a < 26; a++) for (let b = a + 1; b <= 26; b++) queries.push(alphabet.slice(a, b));
+async function open(host) {
+  const socket = dgram.createSocket('udp4');
+  await new Promise((r) => socket.bind(0, host, r));
+  const connect = Buffer.alloc(16);
+  connect.writeBigUInt64BE(0x41727101980n, 0);
+  connect.writeUInt32BE(1, 12);
+  const id = await new Promise((resolve) => {
+    socket.once('message', (m) => resolve(m.readBigUInt64BE(8)));
+    socket.send(connect, port, '127.0.0.1');
+  });
+  return { socket, id };
+}
+function sendRange(sockets, from, to) {
+  return new Promise((resolve) => {
+    let pending = to - from;
+    for (let i = from; i < to; i++) {
+      const f = sockets[i % sockets.length];
+      const q = Buffer.from(queries[i % queries.length]);
+      const b = Buffer.alloc(22 + q.length);
+      b.writeBigUInt64BE(f.id, 0);
+      b.writeUInt32BE(0x53440002, 8);
+      b.writeUInt32BE(i, 12);
+      b.writeUInt32BE(i % 300, 16);
+      b[21] = q.length;
+      q.copy(b, 22);
+      f.socket.send(b, port, '127.0.0.1', () => --pending === 0 && resolve());
+    }
+  });
+}
+(async () => {
+  const sockets = [];
+  for (const h of hosts) sockets.push(await open(h));
+  await sendRange(sockets, 0, head);
+  process.stdout.write('head\\n');
+  await sendRange(sockets, head, total);
+  for (const f of sockets) f.socket.close();
+  process.stdout.write('done\\n');
+})();
+`;
 
 /** A raw scrape request of `n` hashes, whatever its length (the encoder refuses > 69). */
 function scrapeBytes(connectionId: bigint, n: number): Uint8Array {
@@ -147,44 +209,44 @@ describe('catalog search budget', () => {
     await fillCatalog(filler, 10_000);
     expect(server.stats().catalogEntries).toBe(10_000);
 
-    // Every substring of the alphabet matches every name, and no two are the same search.
-    const alphabet = 'abcdefghijklmnopqrstuvwxyz';
-    const queries: string[] = [];
-    for (let a = 0; a < alphabet.length; a++)
-      for (let b = a + 1; b <= alphabet.length; b++) queries.push(alphabet.slice(a, b));
-    // Flooders on several addresses, so no one address's rate limit is the whole defence.
-    const flooders: { raw: Raw; id: bigint }[] = [];
-    for (const host of ['127.0.0.1', '127.0.0.1', '127.0.3.1', '127.0.4.1', '127.0.5.1', '127.0.6.1']) {
-      const raw = await rawSocket(port, host);
-      flooders.push({ raw, id: await raw.connect() });
-    }
     const announcer = await rawSocket(port, '127.0.9.1');
     const announceId = await announcer.connect();
-
+    // The flood comes from another process (as an attacker's would), on several
+    // addresses, so no one address's rate limit is the whole defence.
+    // The announce goes out once the first 5 000 are in the tracker's socket buffer, with
+    // 15 000 to follow: every search ahead of it is one the tracker must read first, and on
+    // a shared 2-core machine merely reading (and dropping) 10 000 datagrams can take most
+    // of a second, which would measure the machine rather than the tracker. Before search
+    // budgets, the 5 000 ahead of it took 0.6 ms each (a scan of 10 000 names): ~3 s.
     const total = 20_000;
-    const flood = (from: number, to: number) => {
-      for (let i = from; i < to; i++) {
-        const f = flooders[i % flooders.length] as { raw: Raw; id: bigint };
-        f.raw.send(
-          encodeCatalogListRequest({
-            connectionId: f.id,
-            transactionId: i,
-            offset: i % 300,
-            maxEntries: 0,
-            query: queries[i % queries.length] as string,
-          }),
-        );
-      }
-    };
-    flood(0, total / 2);
+    const flooder = spawn(
+      process.execPath,
+      [
+        '-e',
+        FLOODER,
+        String(port),
+        String(total),
+        '5000',
+        '127.0.0.1,127.0.0.1,127.0.3.1,127.0.4.1,127.0.5.1,127.0.6.1',
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const flooderExited = new Promise<number | null>((r) => flooder.once('exit', (code) => r(code)));
+    closers.push(() => flooder.kill());
+    const lines = createInterface({ input: flooder.stdout });
+    const said = (what: string) =>
+      new Promise<void>((resolve) => lines.on('line', (line) => line === what && resolve()));
+    const headSent = said('head');
+    const done = said('done');
+    await headSent;
     const sentAt = performance.now();
-    const answer = announcer.request(
+    const reply = await announcer.request(
       encodeAnnounceRequest(announceRequestOf(announceId, hash(20_001), peerId(2), { port: 7001 })),
       5_000,
     );
-    flood(total / 2, total);
-    const reply = await answer;
     const waitedMs = performance.now() - sentAt;
+    await done;
+    expect(await flooderExited).toBe(0);
     expect(reply?.action).toBe('announce');
     expect(waitedMs).toBeLessThan(1_000);
 
@@ -196,7 +258,7 @@ describe('catalog search budget', () => {
     expect(stats.internalErrors).toBe(0);
   }, 120_000);
 
-  it('limits searches per address with an error, and serves the next address', async () => {
+  it('drops searches past the per-address rate unanswered, and serves the next address', async () => {
     const { port, server } = await startServer({ searchBurst: 3, searchPerMinute: 1 });
     const a = await rawSocket(port, '127.0.0.1');
     const b = await rawSocket(port, '127.0.0.2');
@@ -204,9 +266,13 @@ describe('catalog search budget', () => {
       encodeCatalogListRequest({ connectionId: id, transactionId: 1, offset: 0, maxEntries: 0, query: 'x' });
     const idA = await a.connect();
     const replies = [];
-    for (let i = 0; i < 4; i++) replies.push(await a.request(list(idA)));
-    expect(replies.map((r) => r?.action)).toEqual(['catalog-list', 'catalog-list', 'catalog-list', 'error']);
-    expect(replies[3]).toMatchObject({ response: { message: 'catalog search rate exceeded' } });
+    for (let i = 0; i < 4; i++) replies.push(await a.request(list(idA), 500));
+    expect(replies.map((r) => r?.action ?? null)).toEqual([
+      'catalog-list',
+      'catalog-list',
+      'catalog-list',
+      null,
+    ]);
     expect((await b.request(list(await b.connect())))?.action).toBe('catalog-list');
     expect(server.stats().searchesRateLimited).toBe(1);
   });

@@ -34,6 +34,13 @@ import {
   type ScrapeRequest,
 } from '../../protocol/udp-tracker/scrape.ts';
 import { decodeTrackerRequest, peekRequestAction } from '../../protocol/udp-tracker/udp-tracker-packet.ts';
+import {
+  decodeHttpAnnounceQuery,
+  decodeHttpScrapeQuery,
+  encodeHttpAnnounceResponse,
+  encodeHttpFailure,
+  encodeHttpScrapeResponse,
+} from '../../protocol/http-tracker/http-tracker-request.ts';
 import { Action } from '../../protocol/udp-tracker/udp-tracker-common.ts';
 import { isProtocolError, ProtocolError } from '../../protocol/protocol-error.ts';
 import { AddressRateLimiter } from './address-rate-limiter.ts';
@@ -136,6 +143,8 @@ export interface TrackerStats {
   internalErrors: number;
   /** Swarms evicted (their only peer silent) to make room for new ones. */
   evictedSwarms: number;
+  /** HTTP announce and scrape requests (counted in announces/scrapes too when served). */
+  httpRequests: number;
   /** Catalog searches refused by the per-address rate. */
   searchesRateLimited: number;
   /** Catalog searches dropped because the search queue was full. */
@@ -201,6 +210,7 @@ export class TrackerCore {
     internalErrors: 0,
     searchesRateLimited: 0,
     searchesDropped: 0,
+    httpRequests: 0,
   };
 
   constructor(options: TrackerOptions = {}) {
@@ -489,6 +499,82 @@ export class TrackerCore {
       entries: entries.slice(0, n).map((e) => ({ ...e, ...this.swarms.scrape(e.infoHash) })),
     });
     return { bytes, entries: n };
+  }
+
+  /**
+   * A BEP 3 announce over HTTP (the query after `?`, still escaped) from `senderAddress`;
+   * returns the bencoded body, a `failure reason` when refused or malformed. The same
+   * swarms and the same limits as over UDP; no connection id, since TCP's handshake
+   * already proves the sender's address.
+   */
+  httpAnnounce(query: string, senderAddress: string): Uint8Array {
+    this.counters.httpRequests++;
+    try {
+      const req = decodeHttpAnnounceQuery(query);
+      const { ip: senderIp, family: senderFamily } = this.source(senderAddress);
+      const claimed = req.ip !== null && this.trusts(senderIp) ? normalizeIp(req.ip) : null;
+      const claimedFamily = claimed === null ? undefined : ipFamily(claimed);
+      const ip = claimed !== null && claimedFamily !== undefined ? claimed : senderIp;
+      const family = claimed !== null && claimedFamily !== undefined ? claimedFamily : senderFamily;
+      const wanted = req.numWant < 0 ? this.defaultNumWant : req.numWant;
+      const outcome = this.swarms.announceCompact({
+        infoHash: req.infoHash,
+        ip,
+        family,
+        replyFamily: family,
+        port: req.port,
+        event: req.event,
+        left: req.left,
+        numWant: Math.min(wanted, this.maxNumWant),
+      });
+      if (!outcome.ok) {
+        this.counters.errorsSent++;
+        return encodeHttpFailure(
+          outcome.reason === 'too-many-swarms'
+            ? 'tracker is full'
+            : 'too many new torrents from this address',
+        );
+      }
+      this.counters.announces++;
+      this.announceRate.record();
+      const none = new Uint8Array(0);
+      return encodeHttpAnnounceResponse({
+        intervalSec: this.intervalSec,
+        complete: outcome.seeders,
+        incomplete: outcome.leechers,
+        peers: family === 4 ? outcome.peers : none,
+        peers6: family === 6 ? outcome.peers : none,
+      });
+    } catch (err) {
+      return this.httpRefusal(err);
+    }
+  }
+
+  /** A BEP 48 scrape over HTTP (the query after `?`); returns the bencoded body. */
+  httpScrape(query: string): Uint8Array {
+    this.counters.httpRequests++;
+    try {
+      const { infoHashes } = decodeHttpScrapeQuery(query);
+      this.counters.scrapes++;
+      return encodeHttpScrapeResponse(
+        infoHashes.map((infoHash) => {
+          const s = this.swarms.scrape(infoHash);
+          return { infoHash, complete: s.seeders, downloaded: s.completed, incomplete: s.leechers };
+        }),
+      );
+    } catch (err) {
+      return this.httpRefusal(err);
+    }
+  }
+
+  private httpRefusal(err: unknown): Uint8Array {
+    if (!isProtocolError(err)) {
+      this.counters.internalErrors++;
+      return encodeHttpFailure('internal error');
+    }
+    this.counters.malformedDropped++;
+    this.counters.errorsSent++;
+    return encodeHttpFailure(`malformed request: ${err.message}`);
   }
 
   private trusts(ip: string): boolean {

@@ -87,7 +87,11 @@ export interface TrackerOptions {
   catalogOrphanTtlSec?: number;
   /** Catalog entries one network (/24 IPv4, /64 IPv6) may hold. Default 1 000. */
   maxCatalogEntriesPerNetwork?: number;
-  /** Catalog publishes per network (/24, /64): burst and per-minute refill. Default 30 and 30. */
+  /**
+   * Catalog publishes per address: burst and per-minute refill. Default 30 and 30. Per
+   * address, not per network: on a LAN everyone shares one /24, and the per-network entry
+   * quota already bounds what many addresses of one network can fill.
+   */
   publishBurst?: number;
   publishPerMinute?: number;
   /**
@@ -145,7 +149,7 @@ export interface TrackerStats {
   evictedSwarms: number;
   /** HTTP announce and scrape requests (counted in announces/scrapes too when served). */
   httpRequests: number;
-  /** Catalog searches refused by the per-address rate. */
+  /** Catalog searches dropped (unanswered) by the per-address rate. */
   searchesRateLimited: number;
   /** Catalog searches dropped because the search queue was full. */
   searchesDropped: number;
@@ -412,10 +416,10 @@ export class TrackerCore {
 
   private onPublish(req: CatalogPublishRequest, ip: string, family: IpFamily): Uint8Array {
     const infoHashHex = hex(req.entry.infoHash);
-    // Rate and quota are per network, not per address: one host holds many addresses
-    // (a /64 of IPv6, or aliases), and per address 398 of them filled the catalog.
+    // The entry quota is per network, not per address: one host holds many addresses (a
+    // /64 of IPv6, or aliases), and per address 398 of them filled the catalog.
     const network = networkPrefix(ip, family);
-    if (!this.publishLimiter.tryTake(network))
+    if (!this.publishLimiter.tryTake(ip))
       return this.error(req.transactionId, 'catalog publish rate exceeded');
     // Only a seeder of the torrent may describe it (from its own address; a trusted local
     // sender may have announced for another address through the IP field).

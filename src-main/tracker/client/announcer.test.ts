@@ -223,4 +223,24 @@ describe('Announcer (BEP 12)', () => {
     expect(calls).toHaveLength(3);
     await a.close();
   });
+
+  it('a silent tracker still being retried is not asked again by later rounds', async () => {
+    const silentFor = (ms: number) => () =>
+      new Promise<Error>((resolve) => setTimeout(() => resolve(fail()), ms));
+    const { a, calls } = announcer(
+      [['udp://dead'], ['udp://live']],
+      { 'udp://dead': silentFor(105_000), 'udp://live': ok(10) },
+      { failoverAfterMs: 5_000 },
+    );
+    const asked = (url: string) => calls.filter((c) => c.url === url).length;
+    a.start();
+    await vi.advanceTimersByTimeAsync(60_000);
+    // A round every ~15 s (10 s interval, 5 s waiting on the silent one); one request to it.
+    expect(asked('udp://dead')).toBe(1);
+    expect(asked('udp://live')).toBe(4);
+    await vi.advanceTimersByTimeAsync(60_000); // its request failed at 105 s: asked again since
+    expect(asked('udp://dead')).toBe(2);
+    // close() does not wait for a request that ignores it.
+    await a.close();
+  });
 });

@@ -43,6 +43,11 @@ export class Announcer {
   private started = false;
   private closing: Promise<void> | undefined;
   private readonly inFlight = new AbortController();
+  /** Announces in flight, by tracker URL (see attemptOnce). */
+  private readonly pending = new Map<
+    string,
+    { answer: Promise<AnnounceResult | undefined>; event: AnnounceEvent }
+  >();
 
   constructor(options: AnnouncerOptions) {
     this.options = options;
@@ -198,9 +203,12 @@ export class Announcer {
       let next = 0;
       let running = 0;
       let settled = false;
+      // close() ends the round at once, whatever its requests still wait for.
+      const onClose = () => settle(false);
       const settle = (failed: boolean) => {
         if (settled) return;
         settled = true;
+        this.inFlight.signal.removeEventListener('abort', onClose);
         if (failed && !this.closing) {
           this.failures++;
           this.schedule(
@@ -230,19 +238,40 @@ export class Announcer {
           launch();
         };
         const timer = setTimeout(moveOn, failoverAfterMs);
-        void this.attempt(url, event).then((result) => {
+        const sent = this.attemptOnce(url, event);
+        void sent.answer.then((result) => {
           clearTimeout(timer);
           running--;
           if (this.closing) return settle(false);
           if (result) {
-            this.answered(url, result, event, !settled);
+            this.answered(url, result, sent.event, !settled);
             settle(false);
           } else if (!movedOn) moveOn();
           else if (running === 0 && next >= order.length) settle(true);
         });
       };
+      this.inFlight.signal.addEventListener('abort', onClose);
       launch();
     });
+  }
+
+  /**
+   * The announce to `url` still in flight from an earlier round, or a new one: a silent
+   * tracker's retransmissions outlast a short interval, and each round starting another
+   * would pile them up. `event` is what was actually sent.
+   */
+  private attemptOnce(
+    url: string,
+    event: AnnounceEvent,
+  ): { answer: Promise<AnnounceResult | undefined>; event: AnnounceEvent } {
+    const pending = this.pending.get(url);
+    if (pending) return pending;
+    const sent = {
+      answer: this.attempt(url, event).finally(() => this.pending.delete(url)),
+      event,
+    };
+    this.pending.set(url, sent);
+    return sent;
   }
 
   /** Announces to `url`; its status follows. Resolves with the answer, or undefined. */

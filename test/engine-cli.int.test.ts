@@ -1,5 +1,6 @@
 // `swarmdrop share` and `swarmdrop get` as processes: catalog publish and lookup by name,
 // --json, clean shutdown, crash (SIGKILL) and resume, and clear failures.
+import { createSocket } from 'node:dgram';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +17,14 @@ import {
 import { cleanupAfterEach, sha256File, startEngineEnv, waitFor, writeRandomFile } from './engine-harness.ts';
 
 const MiB = 1024 * 1024;
+
+async function waitUntil(what: string, cond: () => boolean, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 describe('swarmdrop share / get', () => {
   let cli: BuiltCli;
@@ -56,6 +65,12 @@ describe('swarmdrop share / get', () => {
     ]);
     const magnetLine = await share.waitFor((e) => e.line.startsWith('magnet:?'), 30_000, 'magnet link');
     expect(magnetLine.line).toMatch(/^magnet:\?xt=urn:btih:[0-9a-f]{40}&dn=holiday%20photos\.tar&tr=udp/);
+    // The magnet comes first; the catalog entry follows once the tracker saw us seed.
+    await waitUntil(
+      'the catalog entry',
+      () => tracker.server.snapshot().catalog.some((e) => e.name === 'holiday photos.tar'),
+      30_000,
+    );
     const out = path.join(dir, 'out');
     const get = startCli('get', [
       'get',
@@ -77,6 +92,29 @@ describe('swarmdrop share / get', () => {
     expect(magnetLine.line).toContain(doc.infoHash);
     expect(await sha256File(doc.path)).toBe(await sha256File(source));
     // SIGTERM: announces `stopped`, saves resume data, exits 0.
+    await share.stop();
+    expect(await exitOf(share, 10_000)).toBe(0);
+  });
+
+  it('share prints the magnet at once when the tracker never answers, and still stops at once', async () => {
+    const { dir } = await startEngineEnv(defer);
+    // A bound UDP socket that never answers: no announce, no catalog.
+    const silent = createSocket('udp4');
+    await new Promise<void>((r) => silent.bind(0, '127.0.0.1', r));
+    defer(() => new Promise<void>((r) => silent.close(() => r())));
+    const source = path.join(dir, 'src', 'notes.txt');
+    await writeRandomFile(source, 100_000);
+    const startedAt = performance.now();
+    const share = startCli('share', [
+      'share',
+      source,
+      '--tracker',
+      `udp://127.0.0.1:${silent.address().port}`,
+      ...loopbackPeerFlags(path.join(dir, 'd1')),
+    ]);
+    // Before, the line waited for the announce (up to 4 time-outs) and the publish (45 s).
+    await share.waitFor((e) => e.line.startsWith('magnet:?'), 20_000, 'magnet link');
+    expect(performance.now() - startedAt).toBeLessThan(20_000);
     await share.stop();
     expect(await exitOf(share, 10_000)).toBe(0);
   });

@@ -43,6 +43,11 @@ function parse(argv: string[]) {
   });
 }
 
+function reportPublication(name: string, published: boolean): void {
+  if (published) console.error(`swarmdrop share: ${name}: published to the catalog`);
+  else console.error(`swarmdrop share: ${name}: not published (the catalog did not answer)`);
+}
+
 async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv);
   if (values.help) {
@@ -69,19 +74,25 @@ async function run(argv: string[]): Promise<number> {
   const stopLogging = logSession(session, logger);
   try {
     const results: (ShareResult & { name: string; totalBytes: number })[] = [];
+    const publishing = !values['no-publish'] && trackers.length > 0;
     for (const p of positionals) {
       const result = await session.share([path.resolve(p)], {
         trackers,
         publish: !values['no-publish'],
+        // The magnet is printed at once; the catalog's answer is reported when it comes
+        // (a tracker without the catalog extension only answers with its time-out).
+        // --json prints one document, so it waits for the answer to put it in.
+        awaitPublish: !!values.json,
         ...(pieceLengthBytes ? { pieceLengthBytes } : {}),
       });
       const summary = session.list().find((t) => t.id === result.id);
+      const name = summary?.name ?? p;
       results.push({ ...result, name: summary?.name ?? '', totalBytes: summary?.totalBytes ?? 0 });
       if (values['torrent-out']) await writeFile(values['torrent-out'], result.torrentBytes);
-      if (!values.json) console.log(result.magnet);
-      if (!result.published && !values['no-publish'] && trackers.length > 0) {
-        console.error(`swarmdrop share: ${summary?.name ?? p}: not published (the catalog did not answer)`);
-      }
+      if (!values.json) {
+        console.log(result.magnet);
+        if (publishing) void result.publication.then((ok) => reportPublication(name, ok));
+      } else if (publishing && !result.published) reportPublication(name, false);
     }
     if (values.json) {
       const torrents = results.map((r) => ({

@@ -21,6 +21,8 @@ options:
       --max-catalog N       catalog entries (default 10000)
       --trust-ip MODE       whose announce IP field to believe: never, loopback (default)
                             or always
+      --http                also serve HTTP announce and scrape (BEP 3, 23, 48) over TCP on
+                            the same port number: http://H:P/announce
   -h, --help                show this help`;
 
 export const trackerCommand = cliCommand('tracker', 'run a UDP tracker with a file catalog', help, run);
@@ -38,6 +40,7 @@ function parse(argv: string[]) {
       'max-peers': { type: 'string' },
       'max-catalog': { type: 'string' },
       'trust-ip': { type: 'string' },
+      http: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   }).values;
@@ -69,6 +72,7 @@ async function run(argv: string[]): Promise<number> {
     maxPeersPerSwarm: integer(values['max-peers'], 'max-peers', 1, 1_000_000),
     maxCatalogEntries: integer(values['max-catalog'], 'max-catalog', 0, 10_000_000),
     trustAnnounceIp: trust satisfies TrustAnnounceIp,
+    http: values.http ?? false,
   });
   let bound;
   try {
@@ -77,7 +81,9 @@ async function run(argv: string[]): Promise<number> {
     await server.close();
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE')
-      console.error(`swarmdrop tracker: udp port ${port} on ${host} is already in use`);
+      console.error(
+        `swarmdrop tracker: ${values.http ? 'udp or tcp' : 'udp'} port ${port} on ${host} is already in use`,
+      );
     else if (code === 'EADDRNOTAVAIL')
       console.error(`swarmdrop tracker: ${host} is not an address of this machine`);
     else if (code === 'EACCES') console.error(`swarmdrop tracker: not allowed to bind udp port ${port}`);
@@ -86,6 +92,7 @@ async function run(argv: string[]): Promise<number> {
   }
   const shownHost = bound.family === 6 ? `[${bound.host}]` : bound.host;
   console.log(`tracker listening on udp://${shownHost}:${bound.port}`);
+  if (values.http) console.log(`tracker serving http://${shownHost}:${bound.port}/announce`);
 
   const summary =
     statsIntervalSec > 0

@@ -159,6 +159,12 @@ export interface ShareOptions {
   private?: boolean;
   /** Publish to the tracker's catalog; default SessionOptions.publishOnShare. */
   publish?: boolean;
+  /**
+   * Wait for the catalog before resolving (default true). With false, share() resolves as
+   * soon as the torrent seeds and the catalog's answer comes through `publication`: a
+   * tracker without the catalog extension takes its whole time-out to say nothing.
+   */
+  awaitPublish?: boolean;
 }
 
 export interface ShareProgress {
@@ -171,8 +177,13 @@ export interface ShareResult {
   magnet: string;
   /** The encoded .torrent file, for `--torrent-out` or "save .torrent". */
   torrentBytes: Uint8Array;
-  /** Whether the catalog accepted the entry (false when publishing is off or failed). */
+  /**
+   * Whether the catalog accepted the entry (false when publishing is off or failed, and
+   * when `awaitPublish` was false: see `publication`).
+   */
   published: boolean;
+  /** Settles with whether the catalog accepted the entry; never rejects. */
+  publication: Promise<boolean>;
 }
 
 // ---------------------------------------------------------------- snapshots

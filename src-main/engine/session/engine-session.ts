@@ -85,6 +85,8 @@ export class EngineSession implements Session {
   private closing: Promise<void> | null = null;
   /** Once a second: torrents whose shown rates moved without traffic (decay) get updated. */
   private readonly rateSweep: ReturnType<typeof setInterval>;
+  /** Aborted when close() begins: work that outlives a call (catalog publishes) stops. */
+  private readonly lifetime = new AbortController();
   readonly ctx: TorrentContext;
   readonly downloadDir: string;
 
@@ -257,8 +259,14 @@ export class EngineSession implements Session {
     hashPool: HashPool;
     resumeStore: ResumeStore;
     torrent(id: string): Torrent | undefined;
+    closed: AbortSignal;
   } {
-    return { hashPool: this.hashPool, resumeStore: this.resumeStore, torrent: (id) => this.torrents.get(id) };
+    return {
+      hashPool: this.hashPool,
+      resumeStore: this.resumeStore,
+      torrent: (id) => this.torrents.get(id),
+      closed: this.lifetime.signal,
+    };
   }
 
   // ------------------------------------------------------------ control
@@ -323,6 +331,7 @@ export class EngineSession implements Session {
 
   close(): Promise<void> {
     this.closing ??= (async () => {
+      this.lifetime.abort();
       await Promise.all(
         [...this.torrents.values()].map((t) => t.close({ sendStopped: true, saveResume: true })),
       );

@@ -58,12 +58,23 @@ export async function shareTorrent(
     await torrent.resume();
   }
   const publish = options.publish ?? session.options.publishOnShare ?? true;
-  const published = publish ? await publishEverywhere(session, torrent, trackers) : false;
+  const publication = publish
+    ? publishEverywhere(session, torrent, trackers).catch((err: unknown) => {
+        session.ctx.warning({
+          code: 'catalog-publish-failed',
+          message: err instanceof Error ? err.message : String(err),
+          torrentId: torrent.id,
+        });
+        return false;
+      })
+    : Promise.resolve(false);
+  const published = (options.awaitPublish ?? true) ? await publication : false;
   return {
     id,
     magnet: formatMagnet({ infoHashHex: id, name: metainfo.name, trackers }),
     torrentBytes: torrent.torrentFile() ?? torrentBytes,
     published,
+    publication,
   };
 }
 
@@ -76,7 +87,9 @@ async function publishEverywhere(
   if (udp.length === 0 || !torrent.metainfo) return false;
   const m = torrent.metainfo;
   const timeoutMs = session.ctx.tuning.udpTrackerTimeoutMs;
-  await waitForAnnounce(torrent, timeoutMs * 4);
+  const closed = session.internals.closed;
+  await waitForAnnounce(torrent, timeoutMs * 4, closed);
+  if (closed.aborted) return false;
   const results = await Promise.allSettled(
     udp.map((url) =>
       publishToCatalog(
@@ -84,12 +97,12 @@ async function publishEverywhere(
         // address it saw us seed from (the catalog checks that).
         session.ctx.trackerAlias(url),
         { infoHash: m.infoHash, name: m.name, totalSizeBytes: m.totalLengthBytes, fileCount: m.files.length },
-        { baseTimeoutMs: timeoutMs, maxRetransmits: 1 },
+        { baseTimeoutMs: timeoutMs, maxRetransmits: 1, signal: closed },
       ),
     ),
   );
   results.forEach((r, i) => {
-    if (r.status === 'rejected') {
+    if (r.status === 'rejected' && !closed.aborted) {
       const message = r.reason instanceof Error ? r.reason.message : String(r.reason);
       session.ctx.warning({
         code: 'catalog-publish-failed',
@@ -102,9 +115,9 @@ async function publishEverywhere(
 }
 
 /** Until a tracker answered an announce of ours (or the time is up). */
-async function waitForAnnounce(torrent: Torrent, timeoutMs: number): Promise<void> {
+async function waitForAnnounce(torrent: Torrent, timeoutMs: number, closed: AbortSignal): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && !closed.aborted) {
     const statuses = torrent.trackerStatuses();
     if (statuses.some((s) => s.lastAnnounceAt !== null && s.state === 'working')) return;
     if (torrent.state === 'error') return;

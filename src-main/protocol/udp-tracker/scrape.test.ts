@@ -4,6 +4,9 @@ import {
   decodeScrapeResponse,
   encodeScrapeRequest,
   encodeScrapeResponse,
+  MAX_SCRAPE_HASHES,
+  MAX_SCRAPE_REQUEST_BYTES,
+  oversizedScrapeHeader,
 } from './scrape.ts';
 
 const code = (c: string) => expect.objectContaining({ name: 'ProtocolError', code: c });
@@ -29,7 +32,7 @@ describe('scrape (BEP 15)', () => {
     const enc = encodeScrapeRequest({ connectionId: 5n, transactionId: 9, infoHashes: [hash(1)] });
     expect(() => decodeScrapeRequest(enc.subarray(0, 35))).toThrow(code('truncated'));
     expect(() => decodeScrapeRequest(new Uint8Array([...enc, 1, 2]))).toThrow(code('bad-value'));
-    expect(() => decodeScrapeRequest(new Uint8Array(16 + 75 * 20))).toThrow(code('too-large'));
+    expect(() => decodeScrapeRequest(new Uint8Array(16 + 70 * 20))).toThrow(code('too-large'));
     expect(() => encodeScrapeRequest({ connectionId: 5n, transactionId: 9, infoHashes: [] })).toThrow(
       code('bad-value'),
     );
@@ -37,9 +40,30 @@ describe('scrape (BEP 15)', () => {
       encodeScrapeRequest({
         connectionId: 5n,
         transactionId: 9,
-        infoHashes: Array.from({ length: 75 }, () => hash(0)),
+        infoHashes: Array.from({ length: MAX_SCRAPE_HASHES + 1 }, () => hash(0)),
       }),
     ).toThrow(code('too-large'));
+  });
+
+  it('a request of the most hashes it allows fits in 1400 bytes and decodes', () => {
+    const infoHashes = Array.from({ length: MAX_SCRAPE_HASHES }, (_, i) => hash(i));
+    const enc = encodeScrapeRequest({ connectionId: 5n, transactionId: 9, infoHashes });
+    expect(enc.length).toBe(MAX_SCRAPE_REQUEST_BYTES);
+    expect(enc.length).toBeLessThanOrEqual(1400);
+    expect(decodeScrapeRequest(enc).infoHashes).toEqual(infoHashes);
+    expect(oversizedScrapeHeader(enc)).toBeUndefined();
+  });
+
+  it('reads only the header of an oversized scrape request, so it can be refused', () => {
+    // 74 hashes, as BEP 15's "about 74" suggests: 1496 bytes.
+    const big = new Uint8Array(16 + 74 * 20);
+    const view = new DataView(big.buffer);
+    view.setBigUint64(0, 0x0102030405060708n);
+    view.setUint32(8, 2);
+    view.setUint32(12, 77);
+    expect(oversizedScrapeHeader(big)).toEqual({ connectionId: 0x0102030405060708n, transactionId: 77 });
+    view.setUint32(8, 1); // an announce this long is not a scrape
+    expect(oversizedScrapeHeader(big)).toBeUndefined();
   });
 
   it('refuses malformed responses', () => {

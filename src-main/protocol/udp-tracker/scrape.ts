@@ -2,7 +2,7 @@
  * BEP 15 scrape.
  *
  *   request:  0 int64 connection_id | 8 int32 action = 2 | 12 int32 transaction_id
- *             16 info_hash[20] × n   (1 ≤ n ≤ 74: BEP 15 "up to about 74 torrents")
+ *             16 info_hash[20] × n   (1 ≤ n ≤ MAX_SCRAPE_HASHES, see there)
  *   response: 0 int32 action = 2 | 4 int32 transaction_id
  *             8 (int32 seeders | int32 completed | int32 leechers) × n
  */
@@ -20,8 +20,16 @@ import {
   copyBytes,
 } from './udp-tracker-common.ts';
 
-export const MAX_SCRAPE_HASHES = 74;
 const HEADER_BYTES = 16;
+/**
+ * Info-hashes per scrape: 69, so a request (16 + 20n bytes, 1396 at most) stays within the
+ * 1400 bytes every datagram of ours keeps to (MAX_RESPONSE_BYTES: room for IPv6 and tunnel
+ * headers under a 1500-byte MTU). BEP 15's "up to about 74" counts the 8 + 12n byte
+ * response; 74 hashes make a 1496-byte request, past the 1472 bytes a datagram may have.
+ */
+export const MAX_SCRAPE_HASHES = 69;
+/** The longest scrape request a tracker decodes; longer ones get a BEP 15 error. */
+export const MAX_SCRAPE_REQUEST_BYTES = HEADER_BYTES + MAX_SCRAPE_HASHES * INFO_HASH_BYTES;
 const RESPONSE_HEADER_BYTES = 8;
 const STATS_BYTES = 12;
 
@@ -58,8 +66,7 @@ export function encodeScrapeRequest(req: ScrapeRequest): Uint8Array {
 }
 
 export function decodeScrapeRequest(bytes: Uint8Array): ScrapeRequest {
-  const max = HEADER_BYTES + MAX_SCRAPE_HASHES * INFO_HASH_BYTES;
-  const view = checkLength(bytes, HEADER_BYTES + INFO_HASH_BYTES, max, 'scrape request');
+  const view = checkLength(bytes, HEADER_BYTES + INFO_HASH_BYTES, MAX_SCRAPE_REQUEST_BYTES, 'scrape request');
   checkAction(view, 8, Action.scrape, 'scrape request');
   const body = bytes.length - HEADER_BYTES;
   if (body % INFO_HASH_BYTES !== 0)
@@ -69,6 +76,20 @@ export function decodeScrapeRequest(bytes: Uint8Array): ScrapeRequest {
     infoHashes.push(copyBytes(bytes, off, off + INFO_HASH_BYTES));
   }
   return { connectionId: view.getBigUint64(0), transactionId: view.getUint32(12), infoHashes };
+}
+
+/**
+ * The header of a scrape request too long to decode (more than MAX_SCRAPE_HASHES hashes),
+ * or undefined when `bytes` is not one. Only the 16 header bytes are read, whatever the
+ * length, so a tracker can answer such a request with an error instead of silence.
+ */
+export function oversizedScrapeHeader(
+  bytes: Uint8Array,
+): { connectionId: bigint; transactionId: number } | undefined {
+  if (bytes.length <= MAX_SCRAPE_REQUEST_BYTES) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES);
+  if (view.getUint32(8) !== Action.scrape) return undefined;
+  return { connectionId: view.getBigUint64(0), transactionId: view.getUint32(12) };
 }
 
 export function encodeScrapeResponse(res: ScrapeResponse): Uint8Array {

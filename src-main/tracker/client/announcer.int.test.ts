@@ -97,4 +97,44 @@ describe('Announcer on loopback', () => {
     expect(server.snapshot().swarms[0]?.peers.map((p) => p.port)).toEqual([5555]);
     await announcer.close({ sendStopped: true });
   });
+
+  it('a dead UDP tracker in the first tier does not hold the swarm: peers from tier 2 within seconds', async () => {
+    const server = new TrackerServer({ intervalSec: 60 });
+    const { port } = await server.listen({ host: '127.0.0.1', port: 0 });
+    closers.push(() => server.close());
+    // A bound socket that never answers: datagrams to it vanish, as to a dead tracker.
+    const dead = createSocket('udp4');
+    await new Promise<void>((r) => dead.bind(0, '127.0.0.1', r));
+    closers.push(() => dead.close());
+    const live = `udp://127.0.0.1:${port}/announce`;
+    const infoHash = new Uint8Array(20).fill(9);
+    const seeder = new UdpTrackerClient(live, { baseTimeoutMs: 500 });
+    closers.push(() => seeder.close());
+    await seeder.announce({
+      infoHash,
+      peerId: new Uint8Array(20).fill(1),
+      port: 5556,
+      uploaded: 0,
+      downloaded: 0,
+      left: 0,
+      event: 'started',
+    });
+
+    const startedAt = Date.now();
+    let firstPeersAfterMs: number | undefined;
+    // Default UDP timeouts (15 s, then 30 s, 60 s): only the failover decides.
+    const announcer = new Announcer({
+      infoHash,
+      peerId: new Uint8Array(20).fill(2),
+      port: 6667,
+      announceList: [[`udp://127.0.0.1:${dead.address().port}`], [live]],
+      totals: () => ({ uploaded: 0, downloaded: 0, left: 1000 }),
+      onPeers: () => (firstPeersAfterMs ??= Date.now() - startedAt),
+    });
+    closers.push(() => announcer.close());
+    announcer.start();
+    await waitFor('peers from the second tier', () => firstPeersAfterMs !== undefined, 20_000);
+    expect(firstPeersAfterMs).toBeLessThan(20_000);
+    expect(announcer.statuses().map((s) => s.state)).toEqual(['announcing', 'working']);
+  }, 30_000);
 });

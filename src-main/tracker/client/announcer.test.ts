@@ -16,7 +16,9 @@ interface Call {
   left: number;
 }
 
-function fakeClients(behaviour: Record<string, () => AnnounceResult | Error>) {
+type Behaviour = () => AnnounceResult | Error | Promise<AnnounceResult | Error>;
+
+function fakeClients(behaviour: Record<string, Behaviour>) {
   const calls: Call[] = [];
   const closed: string[] = [];
   const createClient = (url: string): TrackerClient | undefined => {
@@ -25,7 +27,7 @@ function fakeClients(behaviour: Record<string, () => AnnounceResult | Error>) {
       url,
       announce: async (p: AnnounceParams) => {
         calls.push({ url, event: p.event, left: p.left });
-        const r = (behaviour[url] ?? (() => new TrackerError('timeout', 'silent')))();
+        const r = await (behaviour[url] ?? (() => new TrackerError('timeout', 'silent')))();
         if (r instanceof Error) throw r;
         return r;
       },
@@ -48,7 +50,7 @@ const fail = () => new TrackerError('timeout', 'no answer');
 
 function announcer(
   list: string[][],
-  behaviour: Record<string, () => AnnounceResult | Error>,
+  behaviour: Record<string, Behaviour>,
   extra: Partial<AnnouncerOptions> = {},
 ) {
   const fakes = fakeClients(behaviour);
@@ -193,5 +195,52 @@ describe('Announcer (BEP 12)', () => {
     await vi.advanceTimersByTimeAsync(120_000);
     expect(calls).toHaveLength(2);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('starts the next tracker when one is silent past failoverAfterMs; the first answer wins, a late one still counts', async () => {
+    const slow = (ms: number, peers: number) => () =>
+      new Promise<AnnounceResult>((resolve) => setTimeout(() => resolve(ok(60, peers)()), ms));
+    const { a, calls, peers } = announcer(
+      [['udp://dead'], ['udp://slow'], ['udp://live']],
+      { 'udp://dead': slow(100_000, 1), 'udp://slow': slow(30_000, 2), 'udp://live': slow(100, 3) },
+      { failoverAfterMs: 5_000 },
+    );
+    a.start();
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(calls.map((c) => c.url)).toEqual(['udp://dead']);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls.map((c) => c.url)).toEqual(['udp://dead', 'udp://slow']);
+    await vi.advanceTimersByTimeAsync(5_100);
+    expect(calls.map((c) => c.url)).toEqual(['udp://dead', 'udp://slow', 'udp://live']);
+    expect(peers).toEqual(['udp://live:3']);
+    expect(a.statuses().map((s) => s.state)).toEqual(['announcing', 'announcing', 'working']);
+    // The slow tracker answers later: its peers are used too; the round's time stays.
+    await vi.advanceTimersByTimeAsync(24_899);
+    expect(peers).toEqual(['udp://live:3']);
+    await vi.advanceTimersByTimeAsync(1); // 30 s after it was asked
+    expect(peers).toEqual(['udp://live:3', 'udp://slow:2']);
+    expect(a.statuses().map((s) => s.state)).toEqual(['announcing', 'working', 'working']);
+    expect(calls).toHaveLength(3);
+    await a.close();
+  });
+
+  it('a silent tracker still being retried is not asked again by later rounds', async () => {
+    const silentFor = (ms: number) => () =>
+      new Promise<Error>((resolve) => setTimeout(() => resolve(fail()), ms));
+    const { a, calls } = announcer(
+      [['udp://dead'], ['udp://live']],
+      { 'udp://dead': silentFor(105_000), 'udp://live': ok(10) },
+      { failoverAfterMs: 5_000 },
+    );
+    const asked = (url: string) => calls.filter((c) => c.url === url).length;
+    a.start();
+    await vi.advanceTimersByTimeAsync(60_000);
+    // A round every ~15 s (10 s interval, 5 s waiting on the silent one); one request to it.
+    expect(asked('udp://dead')).toBe(1);
+    expect(asked('udp://live')).toBe(4);
+    await vi.advanceTimersByTimeAsync(60_000); // its request failed at 105 s: asked again since
+    expect(asked('udp://dead')).toBe(2);
+    // close() does not wait for a request that ignores it.
+    await a.close();
   });
 });

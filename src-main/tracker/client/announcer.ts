@@ -1,8 +1,9 @@
 /**
  * Announces one torrent to its trackers (BEP 12 announce-list): one round tries the
- * trackers tier by tier until one answers, moves that one to the front of its tier, hands
- * its peers to `onPeers`, and schedules the next round at the interval it asked for
- * (never below `minIntervalSec`). When no tracker answers, the round is retried with
+ * trackers tier by tier until one answers (a tracker silent for `failoverAfterMs` gets the
+ * next one started alongside it), moves that one to the front of its tier, hands its
+ * peers to `onPeers`, and schedules the next round at the interval it asked for (never
+ * below `minIntervalSec`). When no tracker answers, the round is retried with
  * exponential back-off and the pending event (`started`, `completed`) is kept for it.
  */
 import { announceOrder, promote, retryDelayMs, shuffleTiers } from './announce-policy.ts';
@@ -11,6 +12,7 @@ import {
   TrackerError,
   type AnnounceEvent,
   type AnnounceParams,
+  type AnnounceResult,
   type AnnouncerCloseOptions,
   type AnnouncerOptions,
   type TrackerClient,
@@ -41,6 +43,11 @@ export class Announcer {
   private started = false;
   private closing: Promise<void> | undefined;
   private readonly inFlight = new AbortController();
+  /** Announces in flight, by tracker URL (see attemptOnce). */
+  private readonly pending = new Map<
+    string,
+    { answer: Promise<AnnounceResult | undefined>; event: AnnounceEvent }
+  >();
 
   constructor(options: AnnouncerOptions) {
     this.options = options;
@@ -180,53 +187,147 @@ export class Announcer {
     this.emit();
   }
 
-  private async runRound(): Promise<void> {
+  /**
+   * One round: the trackers in BEP 12 order, each started when the one before it failed
+   * or has not answered within `failoverAfterMs` (it keeps going: a slow tracker may still
+   * answer). The first answer ends the round and sets the next one's time; answers that
+   * come later still update their tracker's status and hand over their peers. So a dead
+   * tracker in the first tier costs `failoverAfterMs`, not its whole retransmit schedule
+   * (15 + 30 + 60 s over UDP).
+   */
+  private runRound(): Promise<void> {
     const event = this.pendingEvent;
-    for (const { url } of announceOrder(this.tiers)) {
-      const client = this.clients.get(url);
-      const status = this.status.get(url);
-      if (!client || !status || this.closing) continue;
-      status.state = 'announcing';
+    const order = announceOrder(this.tiers).filter(({ url }) => this.clients.has(url));
+    const failoverAfterMs = this.options.failoverAfterMs ?? 5_000;
+    return new Promise<void>((resolve) => {
+      let next = 0;
+      let running = 0;
+      let settled = false;
+      // close() ends the round at once, whatever its requests still wait for.
+      const onClose = () => settle(false);
+      const settle = (failed: boolean) => {
+        if (settled) return;
+        settled = true;
+        this.inFlight.signal.removeEventListener('abort', onClose);
+        if (failed && !this.closing) {
+          this.failures++;
+          this.schedule(
+            retryDelayMs(
+              this.failures,
+              this.options.retryBaseMs ?? 30_000,
+              this.options.retryMaxMs ?? 1_800_000,
+            ),
+          );
+        }
+        resolve();
+      };
+      const launch = (): void => {
+        if (settled) return;
+        if (this.closing) return settle(false);
+        const item = order[next++];
+        if (!item) {
+          if (running === 0) settle(true);
+          return;
+        }
+        const { url } = item;
+        running++;
+        let movedOn = false;
+        const moveOn = () => {
+          if (movedOn) return;
+          movedOn = true;
+          launch();
+        };
+        const timer = setTimeout(moveOn, failoverAfterMs);
+        const sent = this.attemptOnce(url, event);
+        void sent.answer.then((result) => {
+          clearTimeout(timer);
+          running--;
+          if (this.closing) return settle(false);
+          if (result) {
+            this.answered(url, result, sent.event, !settled);
+            settle(false);
+          } else if (!movedOn) moveOn();
+          else if (running === 0 && next >= order.length) settle(true);
+        });
+      };
+      this.inFlight.signal.addEventListener('abort', onClose);
+      launch();
+    });
+  }
+
+  /**
+   * The announce to `url` still in flight from an earlier round, or a new one: a silent
+   * tracker's retransmissions outlast a short interval, and each round starting another
+   * would pile them up. `event` is what was actually sent.
+   */
+  private attemptOnce(
+    url: string,
+    event: AnnounceEvent,
+  ): { answer: Promise<AnnounceResult | undefined>; event: AnnounceEvent } {
+    const pending = this.pending.get(url);
+    if (pending) return pending;
+    const sent = {
+      answer: this.attempt(url, event).finally(() => this.pending.delete(url)),
+      event,
+    };
+    this.pending.set(url, sent);
+    return sent;
+  }
+
+  /** Announces to `url`; its status follows. Resolves with the answer, or undefined. */
+  private async attempt(url: string, event: AnnounceEvent): Promise<AnnounceResult | undefined> {
+    const client = this.clients.get(url);
+    const status = this.status.get(url);
+    if (!client || !status) return undefined;
+    status.state = 'announcing';
+    this.emit();
+    try {
+      return await client.announce(this.params(event), { signal: this.inFlight.signal });
+    } catch (err) {
+      if (this.closing) return undefined;
+      const e = err instanceof TrackerError ? err : new TrackerError('network', String(err));
+      Object.assign(status, {
+        state: 'error',
+        lastAnnounceAt: this.now(),
+        lastError: { code: e.code, message: e.message },
+      });
       this.emit();
-      try {
-        const result = await client.announce(this.params(event), { signal: this.inFlight.signal });
-        if (this.closing) return;
-        Object.assign(status, {
-          state: 'working',
-          lastAnnounceAt: this.now(),
-          lastError: null,
-          seeders: result.seeders,
-          leechers: result.leechers,
-          lastPeerCount: result.peers.length,
-        });
-        this.tiers = promote(this.tiers, url);
-        this.workingUrl = url;
-        this.lastSuccessAt = this.now();
-        this.failures = 0;
-        if (event === 'started') this.startedAccepted = true;
-        // An event raised during the round (completed) stays pending for the next one.
-        if (this.pendingEvent === event) this.pendingEvent = 'none';
-        const floorSec = this.options.minIntervalSec ?? 10;
-        this.minIntervalMs = Math.max(result.minIntervalSec ?? 0, 0) * 1000;
-        if (result.peers.length > 0) this.options.onPeers(result.peers, url);
-        this.schedule(Math.max(result.intervalSec, floorSec) * 1000);
-        return;
-      } catch (err) {
-        if (this.closing) return;
-        const e = err instanceof TrackerError ? err : new TrackerError('network', String(err));
-        Object.assign(status, {
-          state: 'error',
-          lastAnnounceAt: this.now(),
-          lastError: { code: e.code, message: e.message },
-        });
-        this.emit();
-      }
+      return undefined;
     }
-    if (this.closing) return;
-    this.failures++;
-    this.schedule(
-      retryDelayMs(this.failures, this.options.retryBaseMs ?? 30_000, this.options.retryMaxMs ?? 1_800_000),
-    );
+  }
+
+  /**
+   * `url` answered. The first answer of a round (`first`) makes it the working tracker
+   * and sets the next round's time; a later one only updates its status and hands over
+   * its peers.
+   */
+  private answered(url: string, result: AnnounceResult, event: AnnounceEvent, first: boolean): void {
+    const status = this.status.get(url);
+    if (!status) return;
+    Object.assign(status, {
+      state: 'working',
+      lastAnnounceAt: this.now(),
+      lastError: null,
+      seeders: result.seeders,
+      leechers: result.leechers,
+      lastPeerCount: result.peers.length,
+    });
+    if (event === 'started') this.startedAccepted = true;
+    if (first) {
+      this.tiers = promote(this.tiers, url);
+      this.workingUrl = url;
+      this.lastSuccessAt = this.now();
+      this.failures = 0;
+      // An event raised during the round (completed) stays pending for the next one.
+      if (this.pendingEvent === event) this.pendingEvent = 'none';
+      const floorSec = this.options.minIntervalSec ?? 10;
+      this.minIntervalMs = Math.max(result.minIntervalSec ?? 0, 0) * 1000;
+      if (result.peers.length > 0) this.options.onPeers(result.peers, url);
+      this.schedule(Math.max(result.intervalSec, floorSec) * 1000);
+    } else {
+      if (result.peers.length > 0) this.options.onPeers(result.peers, url);
+      this.emit();
+    }
   }
 
   private params(event: AnnounceEvent): AnnounceParams {

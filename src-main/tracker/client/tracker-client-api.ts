@@ -129,6 +129,11 @@ export interface AnnouncerOptions {
   udpMaxRetransmits?: number;
   /** HTTP request time-out. Default 15 s. */
   httpTimeoutMs?: number;
+  /**
+   * A tracker that has not answered this long gets the next tracker of the round started
+   * alongside it (it may still answer; whichever answers first wins). Default 5 000 ms.
+   */
+  failoverAfterMs?: number;
   /** Retry delay after every tracker failed: base · 2^failures, capped. Defaults 30 s / 30 min. */
   retryBaseMs?: number;
   retryMaxMs?: number;

@@ -18,7 +18,7 @@ import {
 } from '../../protocol/udp-tracker/catalog-publish.ts';
 import { encodeConnectRequest } from '../../protocol/udp-tracker/connect.ts';
 import { normalizeIp, type IpFamily } from '../../protocol/udp-tracker/ip-address.ts';
-import { encodeScrapeRequest } from '../../protocol/udp-tracker/scrape.ts';
+import { encodeScrapeRequest, MAX_SCRAPE_HASHES } from '../../protocol/udp-tracker/scrape.ts';
 import {
   decodeTrackerResponse,
   peekResponseHeader,
@@ -110,7 +110,17 @@ export class UdpTrackerClient implements TrackerClient {
     return { intervalSec, seeders, leechers, peers };
   }
 
+  /** Scrapes in requests of at most MAX_SCRAPE_HASHES hashes, one after another. */
   async scrape(infoHashes: Uint8Array[], options: RequestOptions = {}): Promise<ScrapeResult[]> {
+    if (infoHashes.length <= MAX_SCRAPE_HASHES) return this.scrapeOnce(infoHashes, options);
+    const results: ScrapeResult[] = [];
+    for (let i = 0; i < infoHashes.length; i += MAX_SCRAPE_HASHES) {
+      results.push(...(await this.scrapeOnce(infoHashes.slice(i, i + MAX_SCRAPE_HASHES), options)));
+    }
+    return results;
+  }
+
+  private async scrapeOnce(infoHashes: Uint8Array[], options: RequestOptions): Promise<ScrapeResult[]> {
     const r = await this.exchange(
       (connectionId, transactionId) => encodeScrapeRequest({ connectionId, transactionId, infoHashes }),
       'scrape',

@@ -230,3 +230,54 @@ describe('SwarmRegistry', () => {
     expect({ ...compact, peers: [] }).toEqual({ ...plain, peers: [] });
   });
 });
+
+describe('SwarmRegistry bounds on new swarms', () => {
+  const hashOf = (v: number) => {
+    const h = new Uint8Array(20);
+    new DataView(h.buffer).setUint32(16, v);
+    return h;
+  };
+  const announceTo = (reg: SwarmRegistry, v: number, ip: string, port = 1) =>
+    reg.announce({
+      infoHash: hashOf(v),
+      ip,
+      family: 4,
+      replyFamily: 4,
+      port,
+      event: 'started',
+      left: 0,
+      numWant: 5,
+    });
+
+  it('limits the swarms one address creates, not its announces to swarms that exist', () => {
+    const { reg, advance } = setup({ maxSwarms: 1000, createBurst: 3, createPerMinute: 6 });
+    expect([1, 2, 3, 4].map((v) => announceTo(reg, v, '10.0.0.1').ok)).toEqual([true, true, true, false]);
+    expect(announceTo(reg, 4, '10.0.0.1')).toEqual({ ok: false, reason: 'too-many-new-swarms' });
+    expect(announceTo(reg, 1, '10.0.0.1').ok).toBe(true); // an existing swarm
+    expect(announceTo(reg, 4, '10.0.0.2').ok).toBe(true); // another address
+    expect(announceTo(reg, 2, '10.0.0.2').ok).toBe(true); // joining is not creating
+    advance(10_000); // one token back
+    expect(announceTo(reg, 5, '10.0.0.1').ok).toBe(true);
+    expect(reg.counts().swarms).toBe(5);
+  });
+
+  it('when full, evicts a swarm whose only peer went silent, never a live or shared one', () => {
+    const { reg, advance } = setup({ maxSwarms: 3, staleSwarmMs: 30_000, peerTtlMs: 60_000 });
+    announceTo(reg, 1, '10.0.0.1'); // will go silent
+    announceTo(reg, 2, '10.0.0.2'); // two peers, both silent: never evicted
+    announceTo(reg, 2, '10.0.0.3');
+    announceTo(reg, 3, '10.0.0.4'); // keeps announcing
+    advance(25_000);
+    announceTo(reg, 3, '10.0.0.4');
+    expect(announceTo(reg, 4, '10.0.0.5')).toEqual({ ok: false, reason: 'too-many-swarms' });
+    advance(10_000); // swarm 1's peer is 35 s silent; swarm 3's only 10 s
+    expect(announceTo(reg, 4, '10.0.0.5').ok).toBe(true);
+    expect(reg.evicted).toBe(1);
+    expect(reg.scrape(hashOf(1))).toEqual({ seeders: 0, completed: 0, leechers: 0 });
+    expect(reg.scrape(hashOf(2)).seeders).toBe(2);
+    expect(reg.scrape(hashOf(3)).seeders).toBe(1);
+    expect(reg.counts()).toMatchObject({ swarms: 3, peers: 4 });
+    // Nothing else is stale: the next new swarm is refused.
+    expect(announceTo(reg, 5, '10.0.0.6')).toEqual({ ok: false, reason: 'too-many-swarms' });
+  });
+});

@@ -6,6 +6,7 @@
 import type { AnnounceEvent } from '../../protocol/udp-tracker/announce.ts';
 import { compactPeerBytes, type PeerAddress } from '../../protocol/udp-tracker/compact-peers.ts';
 import { parseIpv4, parseIpv6, type IpFamily } from '../../protocol/udp-tracker/ip-address.ts';
+import { AddressRateLimiter } from './address-rate-limiter.ts';
 import { InfoHashTable } from './info-hash-table.ts';
 import { Swarm, type PeerList } from './swarm.ts';
 
@@ -16,7 +17,25 @@ export interface SwarmRegistryOptions {
   peerTtlMs: number;
   maxSwarms: number;
   maxPeersPerSwarm: number;
+  /**
+   * New swarms one address may create: burst and per-minute refill (a token bucket). An
+   * announce that would create a swarm past it is refused (`too-many-new-swarms`).
+   * Default: no limit.
+   */
+  createBurst?: number;
+  createPerMinute?: number;
+  /**
+   * A swarm whose only peer has been silent this long may be evicted to make room for a
+   * new swarm once the table is full. Default: peerTtlMs (never evicted before it expires).
+   */
+  staleSwarmMs?: number;
 }
+
+/** Why an announce was refused. */
+export type AnnounceRefusal = 'too-many-swarms' | 'too-many-new-swarms';
+
+/** Swarms examined for a stale one per eviction attempt (see evictStale). */
+const EVICTION_PROBES = 64;
 
 export interface PeerAnnounce {
   /** The info-hash: 20 bytes from `infoHashOffset` (the datagram itself may be passed). */
@@ -37,12 +56,11 @@ export interface PeerAnnounce {
 
 export type AnnounceOutcome =
   | { ok: true; seeders: number; leechers: number; peers: PeerAddress[] }
-  | { ok: false; reason: 'too-many-swarms' };
+  | { ok: false; reason: AnnounceRefusal };
 
 /** The same answer with the peers already compact (BEP 23), back to back (see announceCompact). */
 export type CompactAnnounceOutcome =
-  | { ok: true; seeders: number; leechers: number; peers: Uint8Array }
-  | { ok: false; reason: 'too-many-swarms' };
+  { ok: true; seeders: number; leechers: number; peers: Uint8Array } | { ok: false; reason: AnnounceRefusal };
 
 /** The peers chosen for one answer: `count` indices into `list`. */
 interface Picked {
@@ -51,7 +69,7 @@ interface Picked {
 }
 
 type PickedOutcome =
-  { ok: true; seeders: number; leechers: number; picked: Picked } | { ok: false; reason: 'too-many-swarms' };
+  { ok: true; seeders: number; leechers: number; picked: Picked } | { ok: false; reason: AnnounceRefusal };
 
 export interface SwarmSnapshot {
   infoHashHex: string;
@@ -79,10 +97,25 @@ export class SwarmRegistry {
   private askerFamily: IpFamily = 4;
   /** Seeds every swarm's peer hash table (see PeerList). */
   private readonly seed: number;
+  /** Swarm creations per address (undefined: unlimited). */
+  private readonly creations: AddressRateLimiter | undefined;
+  private readonly staleSwarmMs: number;
+  /** Where the search for a stale swarm to evict goes on from (a clock hand). */
+  private hand = 0;
+  private evictedSwarms = 0;
 
   constructor(private readonly options: SwarmRegistryOptions) {
     this.seed = Math.floor(options.random() * 0x1_0000_0000) | 0;
     this.swarms = new InfoHashTable(this.seed);
+    this.staleSwarmMs = options.staleSwarmMs ?? options.peerTtlMs;
+    if (options.createBurst !== undefined || options.createPerMinute !== undefined) {
+      this.creations = new AddressRateLimiter({
+        now: options.now,
+        burst: options.createBurst ?? Number.MAX_SAFE_INTEGER,
+        perMinute: options.createPerMinute ?? Number.MAX_SAFE_INTEGER,
+        maxAddresses: 10_000,
+      });
+    }
   }
 
   /** Records the announce; answers with counts and up to numWant other peers. */
@@ -140,7 +173,11 @@ export class SwarmRegistry {
       };
     }
     if (!swarm) {
-      if (this.swarms.size >= this.options.maxSwarms) return { ok: false, reason: 'too-many-swarms' };
+      // Only here, off the path of announces to known swarms: creating a swarm is metered.
+      if (this.creations && !this.creations.tryTake(a.ip))
+        return { ok: false, reason: 'too-many-new-swarms' };
+      if (this.swarms.size >= this.options.maxSwarms && !this.evictStale(now))
+        return { ok: false, reason: 'too-many-swarms' };
       swarm = new Swarm(this.seed);
       swarmAt = this.swarms.add(a.infoHash, hashAt, swarm);
     }
@@ -217,11 +254,54 @@ export class SwarmRegistry {
     return { list, count: want };
   }
 
+  /**
+   * Evicts one swarm whose only peer has been silent for staleSwarmMs, looking at up to
+   * EVICTION_PROBES swarms from where the last look stopped (so a full table of live
+   * swarms costs a bounded look per refused announce, and every swarm is looked at in
+   * turn). Single-peer swarms are what random info-hashes leave behind; a swarm of two or
+   * more peers, or one whose peer still announces, is never evicted.
+   */
+  private evictStale(now: number): boolean {
+    const cutoff = now - this.staleSwarmMs;
+    const probes = Math.min(this.swarms.size, EVICTION_PROBES);
+    for (let k = 0; k < probes; k++) {
+      if (this.hand >= this.swarms.size) this.hand = 0;
+      const swarm = this.swarms.valueAt(this.hand);
+      if (swarm.size === 1) {
+        const list = swarm.lists[4].length === 1 ? swarm.lists[4] : swarm.lists[6];
+        if ((list.lastSeenMs[0] as number) < cutoff) {
+          this.swarms.removeAt(this.hand);
+          this.peerCount--;
+          this.evictedSwarms++;
+          return true;
+        }
+      }
+      this.hand++;
+    }
+    return false;
+  }
+
+  /** Swarms evicted to make room so far. */
+  get evicted(): number {
+    return this.evictedSwarms;
+  }
+
+  /** Forgets creation buckets that are full again. */
+  pruneRateBuckets(): void {
+    this.creations?.prune();
+  }
+
   /** Counts for the 20-byte info-hash at `infoHash[offset…]`. */
   scrape(infoHash: Uint8Array, offset = 0): { seeders: number; completed: number; leechers: number } {
     const swarm = this.swarmOf(infoHash, offset);
     if (!swarm) return { seeders: 0, completed: 0, leechers: 0 };
     return { seeders: swarm.seeders, completed: swarm.completed, leechers: swarm.size - swarm.seeders };
+  }
+
+  /** Seeders of the swarm of `infoHash`, or null when there is no such swarm. */
+  seedersIfPresent(infoHash: Uint8Array): number | null {
+    const swarm = this.swarmOf(infoHash, 0);
+    return swarm ? swarm.seeders : null;
   }
 
   /** Whether `ip` (any port) seeds the swarm; `anyone` accepts any seeder. */

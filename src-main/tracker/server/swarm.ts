@@ -149,13 +149,21 @@ export class PeerList {
   }
 }
 
+/**
+ * The IPv6 list of every swarm that has no IPv6 peer yet: empty, never written (Swarm.add
+ * gives a swarm its own list first). Most swarms never see IPv6, and a PeerList is five
+ * typed arrays: sharing this one halves a swarm's memory (~3.3 → ~1.7 KB), which is what a
+ * table filled with random info-hashes costs.
+ */
+const NO_IPV6_PEERS = new PeerList(6);
+
 export class Swarm {
   readonly lists: Record<IpFamily, PeerList>;
   seeders = 0;
   completed = 0;
 
-  constructor(seed = 0) {
-    this.lists = { 4: new PeerList(4, seed), 6: new PeerList(6, seed) };
+  constructor(private readonly seed = 0) {
+    this.lists = { 4: new PeerList(4, seed), 6: NO_IPV6_PEERS };
   }
 
   get size(): number {
@@ -165,6 +173,7 @@ export class Swarm {
   /** Adds a peer known not to be in the swarm; returns its index in its family's list. */
   add(family: IpFamily, entry: Uint8Array, seeder: boolean, lastSeenMs: number): number {
     if (seeder) this.seeders++;
+    if (family === 6 && this.lists[6] === NO_IPV6_PEERS) this.lists[6] = new PeerList(6, this.seed);
     return this.lists[family].push(entry, seeder, lastSeenMs);
   }
 

@@ -22,7 +22,9 @@ function setup(options: TrackerOptions = {}) {
   let now = 10_000_000;
   const core = new TrackerCore({ intervalSec: 15, now: () => now, ...options });
   const send = (bytes: Uint8Array, from: DatagramSource): TrackerResponse | null => {
-    const out = core.handle(bytes, from);
+    let out = core.handle(bytes, from);
+    // Searches are answered in their turn (runSearches), as the server does after each batch.
+    while (!out && core.searchesQueued) core.runSearches((reply) => (out = reply));
     return out && decodeTrackerResponse(out, ipFamily(normalizeIp(from.address)) ?? 4);
   };
   const connect = (from: DatagramSource): bigint => {
@@ -280,5 +282,69 @@ describe('TrackerCore', () => {
       offset += r.response.entries.length;
     }
     expect(seen).toEqual(Array.from({ length: 40 }, (_, i) => `file-${String(i + 1).padStart(2, '0')}`));
+  });
+
+  it('answers a search over several turns of its budget, in arrival order, announces in between at once', () => {
+    const { core, connect, announce } = setup({ publishBurst: 1000, searchBudgetPerTurn: 100 });
+    for (let v = 1; v <= 250; v++) {
+      announce(A, { infoHash: hash(v), left: 0 });
+      core.handle(
+        encodeCatalogPublishRequest({
+          connectionId: connect(A),
+          transactionId: 1,
+          entry: { infoHash: hash(v), name: `entry ${v}`, totalSizeBytes: 1, fileCount: 1 },
+        }),
+        A,
+      );
+    }
+    const search = (transactionId: number, query: string) =>
+      core.handle(
+        encodeCatalogListRequest({
+          connectionId: connect(B),
+          transactionId,
+          offset: 0,
+          maxEntries: 1,
+          query,
+        }),
+        B,
+      );
+    expect(search(1, 'ENTRY')).toBeNull();
+    expect(search(2, 'entry 2')).toBeNull();
+    const answered: number[] = [];
+    const turn = () =>
+      core.runSearches((reply) => {
+        const r = decodeTrackerResponse(reply, 4);
+        if (r.action === 'catalog-list') answered.push(r.response.transactionId);
+      });
+    expect(turn()).toBe(true); // 100 of 250 names
+    expect(announce(B, { infoHash: hash(1) })?.action).toBe('announce'); // not behind the search
+    expect(turn()).toBe(true);
+    expect(answered).toEqual([]);
+    expect(turn()).toBe(true); // the first search is done; the second has begun
+    expect(answered).toEqual([1]);
+    while (turn());
+    expect(answered).toEqual([1, 2]);
+    expect(core.searchesQueued).toBe(false);
+    // The same query again is served from the finished search: one turn, no scan.
+    expect(search(3, 'entry')).toBeNull();
+    expect(turn()).toBe(false);
+    expect(answered).toEqual([1, 2, 3]);
+  });
+
+  it('drops searches past the queue bound, unanswered and counted', () => {
+    const { core, connect } = setup({ maxQueuedSearches: 2 });
+    const list = () =>
+      encodeCatalogListRequest({
+        connectionId: connect(B),
+        transactionId: 1,
+        offset: 0,
+        maxEntries: 0,
+        query: 'x',
+      });
+    for (let i = 0; i < 5; i++) expect(core.handle(list(), B)).toBeNull();
+    expect(core.stats().searchesDropped).toBe(3);
+    let replies = 0;
+    while (core.runSearches(() => replies++));
+    expect(replies).toBe(2);
   });
 });

@@ -15,6 +15,7 @@ import {
 } from '../../protocol/udp-tracker/announce.ts';
 import {
   catalogEntriesThatFit,
+  decodeCatalogListRequest,
   encodeCatalogListResponse,
   type CatalogListRequest,
 } from '../../protocol/udp-tracker/catalog-list.ts';
@@ -25,13 +26,27 @@ import {
 import { encodeConnectResponse } from '../../protocol/udp-tracker/connect.ts';
 import { encodeErrorResponse } from '../../protocol/udp-tracker/error-response.ts';
 import { ipFamily, isLoopbackIp, normalizeIp, type IpFamily } from '../../protocol/udp-tracker/ip-address.ts';
-import { encodeScrapeResponse, type ScrapeRequest } from '../../protocol/udp-tracker/scrape.ts';
+import {
+  encodeScrapeResponse,
+  MAX_SCRAPE_HASHES,
+  MAX_SCRAPE_REQUEST_BYTES,
+  oversizedScrapeHeader,
+  type ScrapeRequest,
+} from '../../protocol/udp-tracker/scrape.ts';
 import { decodeTrackerRequest, peekRequestAction } from '../../protocol/udp-tracker/udp-tracker-packet.ts';
+import {
+  decodeHttpAnnounceQuery,
+  decodeHttpScrapeQuery,
+  encodeHttpAnnounceResponse,
+  encodeHttpFailure,
+  encodeHttpScrapeResponse,
+} from '../../protocol/http-tracker/http-tracker-request.ts';
 import { Action } from '../../protocol/udp-tracker/udp-tracker-common.ts';
-import { isProtocolError } from '../../protocol/protocol-error.ts';
-import { Catalog, type StoredCatalogEntry } from './catalog.ts';
+import { isProtocolError, ProtocolError } from '../../protocol/protocol-error.ts';
+import { AddressRateLimiter } from './address-rate-limiter.ts';
+import { Catalog, type CatalogSearch, type StoredCatalogEntry } from './catalog.ts';
 import { ConnectionIds } from './connection-ids.ts';
-import { PublishRateLimiter } from './publish-rate-limiter.ts';
+import { networkPrefix } from './network-prefix.ts';
 import { RateWindow } from './rate-window.ts';
 import { SwarmRegistry, type SwarmSnapshot } from './swarm-registry.ts';
 
@@ -52,14 +67,49 @@ export interface TrackerOptions {
   defaultNumWant?: number;
   /** Most peers returned (also capped to fit 1400 bytes: 230 IPv4 / 76 IPv6). Default 200. */
   maxNumWant?: number;
+  /** Swarms held at once. Default 100 000. */
   maxSwarms?: number;
   maxPeersPerSwarm?: number;
+  /**
+   * New swarms one address may create: burst and per-minute refill. Default 2 000 and 200:
+   * a client starting a large library announces far fewer new torrents than that, while
+   * random info-hashes from one address stop at 2 000 plus 200 a minute.
+   */
+  swarmCreateBurst?: number;
+  swarmCreatePerMinute?: number;
+  /**
+   * Once the swarm table is full, a swarm whose only peer has been silent this long makes
+   * room for a new one. Default 1.5 intervals: its peer has missed a re-announce.
+   */
+  staleSwarmSec?: number;
   maxCatalogEntries?: number;
   /** A catalog entry whose swarm had no seeder this long is removed. Default 2 × interval. */
   catalogOrphanTtlSec?: number;
-  /** Catalog publishes per address: burst and per-minute refill. Default 30 and 30. */
+  /** Catalog entries one network (/24 IPv4, /64 IPv6) may hold. Default 1 000. */
+  maxCatalogEntriesPerNetwork?: number;
+  /**
+   * Catalog publishes per address: burst and per-minute refill. Default 30 and 30. Per
+   * address, not per network: on a LAN everyone shares one /24, and the per-network entry
+   * quota already bounds what many addresses of one network can fill.
+   */
   publishBurst?: number;
   publishPerMinute?: number;
+  /**
+   * Catalog searches per address: burst and per-minute refill. Default 1 000 and 1 200
+   * (a full 10 000-entry catalog lists in ~350–2 500 requests, served from the search cache).
+   */
+  searchBurst?: number;
+  searchPerMinute?: number;
+  /** Searches waiting their turn; more are dropped unanswered (clients retransmit). Default 64. */
+  maxQueuedSearches?: number;
+  /**
+   * Catalog entries examined per `runSearches` call, i.e. per turn of the event loop
+   * between batches of datagrams. Default 1 000 (~60 µs of substring matching, against
+   * ~0.3 ms to read a batch of 32 datagrams): when datagrams wait, searches get a small
+   * share; when none do, turns follow each other at once and a full scan of 10 000
+   * names still takes ~0.6 ms.
+   */
+  searchBudgetPerTurn?: number;
   trustAnnounceIp?: TrustAnnounceIp;
   /** Connection id bucket (ids live 1–2 buckets). Default 60 000 ms (BEP 15). */
   connectionIdBucketMs?: number;
@@ -95,7 +145,26 @@ export interface TrackerStats {
   expiredPeers: number;
   /** Datagrams dropped because handling them hit a bug; should stay 0. */
   internalErrors: number;
+  /** Swarms evicted (their only peer silent) to make room for new ones. */
+  evictedSwarms: number;
+  /** HTTP announce and scrape requests (counted in announces/scrapes too when served). */
+  httpRequests: number;
+  /** Catalog searches dropped (unanswered) by the per-address rate. */
+  searchesRateLimited: number;
+  /** Catalog searches dropped because the search queue was full. */
+  searchesDropped: number;
 }
+
+/** A catalog search waiting for its turn (see runSearches). */
+interface QueuedSearch {
+  request: CatalogListRequest;
+  address: string;
+  port: number;
+  search: CatalogSearch | undefined;
+}
+
+/** Sends `reply` to `address`:`port` (the server's socket). */
+export type ReplySender = (reply: Uint8Array, address: string, port: number) => void;
 
 export interface TrackerSnapshot {
   swarms: SwarmSnapshot[];
@@ -120,7 +189,12 @@ export class TrackerCore {
   private readonly ids: ConnectionIds;
   private readonly swarms: SwarmRegistry;
   private readonly catalog: Catalog;
-  private readonly publishLimiter: PublishRateLimiter;
+  private readonly publishLimiter: AddressRateLimiter;
+  private readonly searchLimiter: AddressRateLimiter;
+  /** Searches in arrival order; the head may be part-way through its scan. */
+  private readonly searchQueue: QueuedSearch[] = [];
+  private readonly maxQueuedSearches: number;
+  private readonly searchBudgetPerTurn: number;
   private readonly announceRate: RateWindow;
   /** The last source address and its normalised form (see `source`). */
   private lastSource = { address: '', ip: '', family: 4 as IpFamily };
@@ -138,6 +212,9 @@ export class TrackerCore {
     errorsSent: 0,
     expiredPeers: 0,
     internalErrors: 0,
+    searchesRateLimited: 0,
+    searchesDropped: 0,
+    httpRequests: 0,
   };
 
   constructor(options: TrackerOptions = {}) {
@@ -155,18 +232,30 @@ export class TrackerCore {
       peerTtlMs: ttlMs,
       maxSwarms: options.maxSwarms ?? 100_000,
       maxPeersPerSwarm: options.maxPeersPerSwarm ?? 5_000,
+      createBurst: options.swarmCreateBurst ?? 2_000,
+      createPerMinute: options.swarmCreatePerMinute ?? 200,
+      staleSwarmMs: (options.staleSwarmSec ?? 1.5 * this.intervalSec) * 1000,
     });
     this.catalog = new Catalog({
       now: this.now,
       maxEntries: options.maxCatalogEntries ?? 10_000,
+      maxEntriesPerOwner: options.maxCatalogEntriesPerNetwork ?? 1_000,
       orphanTtlMs: (options.catalogOrphanTtlSec ?? 2 * this.intervalSec) * 1000,
     });
-    this.publishLimiter = new PublishRateLimiter({
+    this.publishLimiter = new AddressRateLimiter({
       now: this.now,
       burst: options.publishBurst ?? 30,
       perMinute: options.publishPerMinute ?? 30,
       maxAddresses: 10_000,
     });
+    this.searchLimiter = new AddressRateLimiter({
+      now: this.now,
+      burst: options.searchBurst ?? 1_000,
+      perMinute: options.searchPerMinute ?? 1_200,
+      maxAddresses: 10_000,
+    });
+    this.maxQueuedSearches = options.maxQueuedSearches ?? 64;
+    this.searchBudgetPerTurn = positive(options.searchBudgetPerTurn ?? 1_000, 'searchBudgetPerTurn');
     this.announceRate = new RateWindow(this.now, 10);
   }
 
@@ -188,7 +277,21 @@ export class TrackerCore {
   private dispatch(bytes: Uint8Array, from: DatagramSource): Uint8Array | null {
     const { ip, family } = this.source(from.address);
     // A ProtocolError from here on (decoding) drops the datagram as malformed (see handle).
-    if (peekRequestAction(bytes) === Action.announce) {
+    if (bytes.length > MAX_SCRAPE_REQUEST_BYTES) {
+      // Clients that read BEP 15's "about 74" scrape more hashes than we decode: tell
+      // them (an error is shorter than such a request, so it never amplifies).
+      const over = oversizedScrapeHeader(bytes);
+      if (over) {
+        return (
+          this.refusal(over.connectionId, over.transactionId, ip, from.port, bytes.length) ??
+          this.error(over.transactionId, `scrape at most ${MAX_SCRAPE_HASHES} info-hashes`)
+        );
+      }
+    }
+    const action = peekRequestAction(bytes);
+    // Searches are metered before they are decoded: a flood of them must cost little each.
+    if (action === Action.catalogList) return this.onListDatagram(bytes, ip, from);
+    if (action === Action.announce) {
       // Announces, nearly all of a tracker's traffic, are read in place into one reused
       // request: no request objects, and the info-hash is looked up where it lies.
       // Nothing reads the request after this call returns (it keeps the last datagram
@@ -217,9 +320,10 @@ export class TrackerCore {
       case 'scrape':
         return this.onScrape(request.request);
       case 'catalog-publish':
-        return this.onPublish(request.request, ip);
+        return this.onPublish(request.request, ip, family);
       case 'catalog-list':
-        return this.onList(request.request);
+        // Searches were handled above: reaching here is a bug (internalErrors).
+        throw new Error('catalog list on the generic request path');
     }
   }
 
@@ -281,7 +385,12 @@ export class TrackerCore {
       left: req.left,
       numWant: Math.min(wanted, this.maxNumWant, maxPeersPerResponse(replyFamily)),
     });
-    if (!outcome.ok) return this.error(req.transactionId, 'tracker is full');
+    if (!outcome.ok) {
+      return this.error(
+        req.transactionId,
+        outcome.reason === 'too-many-swarms' ? 'tracker is full' : 'too many new torrents from this address',
+      );
+    }
     this.counters.announces++;
     this.announceRate.record();
     return encodeAnnounceResponseCompact(
@@ -305,8 +414,11 @@ export class TrackerCore {
     });
   }
 
-  private onPublish(req: CatalogPublishRequest, ip: string): Uint8Array {
+  private onPublish(req: CatalogPublishRequest, ip: string, family: IpFamily): Uint8Array {
     const infoHashHex = hex(req.entry.infoHash);
+    // The entry quota is per network, not per address: one host holds many addresses (a
+    // /64 of IPv6, or aliases), and per address 398 of them filled the catalog.
+    const network = networkPrefix(ip, family);
     if (!this.publishLimiter.tryTake(ip))
       return this.error(req.transactionId, 'catalog publish rate exceeded');
     // Only a seeder of the torrent may describe it (from its own address; a trusted local
@@ -314,23 +426,159 @@ export class TrackerCore {
     if (!this.swarms.hasSeeder(req.entry.infoHash, ip, this.trusts(ip))) {
       return this.error(req.transactionId, 'announce as a seeder before publishing');
     }
-    const outcome = this.catalog.publish(req.entry, infoHashHex);
+    const outcome = this.catalog.publish(req.entry, infoHashHex, network);
     if (outcome === 'full') return this.error(req.transactionId, 'catalog is full');
+    if (outcome === 'quota') return this.error(req.transactionId, 'catalog quota of this network reached');
     this.counters.publishes++;
     return encodeCatalogPublishResponse({ transactionId: req.transactionId, status: outcome });
   }
 
-  private onList(req: CatalogListRequest): Uint8Array {
+  /**
+   * Queues a search (answered by runSearches), or drops it: a search costs work the
+   * searcher picks, so it is rate-limited per address and waits its turn behind the
+   * datagrams the socket has ready, announces first. Over the rate or with the queue full
+   * the search is dropped unanswered and undecoded, like a datagram lost on the way: a
+   * flood then costs a header read and a table lookup per datagram, and a client that
+   * retransmits (BEP 15: after 15 s) finds its bucket refilled instead of an error that
+   * would end its listing.
+   */
+  private onListDatagram(bytes: Uint8Array, ip: string, from: DatagramSource): Uint8Array | null {
+    if (bytes.length < 16) throw new ProtocolError('truncated', 'catalog list request');
+    const header = new DataView(bytes.buffer, bytes.byteOffset, 16);
+    const refusal = this.refusal(header.getBigUint64(0), header.getUint32(12), ip, from.port, bytes.length);
+    if (refusal !== undefined) return refusal;
+    if (!this.searchLimiter.tryTake(ip)) {
+      this.counters.searchesRateLimited++;
+      return null;
+    }
+    if (this.searchQueue.length >= this.maxQueuedSearches) {
+      this.counters.searchesDropped++;
+      return null;
+    }
+    const request = decodeCatalogListRequest(bytes);
+    this.searchQueue.push({ request, address: from.address, port: from.port, search: undefined });
+    return null;
+  }
+
+  /** Whether searches wait for runSearches. */
+  get searchesQueued(): boolean {
+    return this.searchQueue.length > 0;
+  }
+
+  /**
+   * Answers queued searches in arrival order, examining at most the per-turn budget of
+   * catalog entries (a search cut short resumes at the next call); returns whether any
+   * still wait. The server calls it once per turn of the event loop, after the datagrams
+   * that were ready, so a flood of searches delays an announce by one budget at most.
+   */
+  runSearches(send: ReplySender): boolean {
+    let budget = this.searchBudgetPerTurn;
+    while (budget > 0 && this.searchQueue.length > 0) {
+      const job = this.searchQueue[0] as QueuedSearch;
+      job.search ??= this.catalog.beginSearch(job.request.query);
+      budget -= this.catalog.advance(job.search, budget);
+      if (!job.search.done) break;
+      this.searchQueue.shift();
+      try {
+        const reply = this.listReply(job.request, job.search);
+        budget -= 1 + reply.entries;
+        send(reply.bytes, job.address, job.port);
+      } catch (err) {
+        if (isProtocolError(err)) this.counters.malformedDropped++;
+        else this.counters.internalErrors++;
+      }
+    }
+    return this.searchQueue.length > 0;
+  }
+
+  private listReply(req: CatalogListRequest, search: CatalogSearch): { bytes: Uint8Array; entries: number } {
     this.counters.catalogLists++;
     const cap = req.maxEntries === 0 ? 255 : req.maxEntries;
-    const { totalMatches, entries } = this.catalog.search(req.query, req.offset, cap);
+    const { totalMatches, entries } = this.catalog.page(search, req.offset, cap);
     const n = catalogEntriesThatFit(entries, req.maxEntries);
-    return encodeCatalogListResponse({
+    const bytes = encodeCatalogListResponse({
       transactionId: req.transactionId,
       totalMatches,
       offset: req.offset,
       entries: entries.slice(0, n).map((e) => ({ ...e, ...this.swarms.scrape(e.infoHash) })),
     });
+    return { bytes, entries: n };
+  }
+
+  /**
+   * A BEP 3 announce over HTTP (the query after `?`, still escaped) from `senderAddress`;
+   * returns the bencoded body, a `failure reason` when refused or malformed. The same
+   * swarms and the same limits as over UDP; no connection id, since TCP's handshake
+   * already proves the sender's address.
+   */
+  httpAnnounce(query: string, senderAddress: string): Uint8Array {
+    this.counters.httpRequests++;
+    try {
+      const req = decodeHttpAnnounceQuery(query);
+      const { ip: senderIp, family: senderFamily } = this.source(senderAddress);
+      const claimed = req.ip !== null && this.trusts(senderIp) ? normalizeIp(req.ip) : null;
+      const claimedFamily = claimed === null ? undefined : ipFamily(claimed);
+      const ip = claimed !== null && claimedFamily !== undefined ? claimed : senderIp;
+      const family = claimed !== null && claimedFamily !== undefined ? claimedFamily : senderFamily;
+      const wanted = req.numWant < 0 ? this.defaultNumWant : req.numWant;
+      const outcome = this.swarms.announceCompact({
+        infoHash: req.infoHash,
+        ip,
+        family,
+        replyFamily: family,
+        port: req.port,
+        event: req.event,
+        left: req.left,
+        numWant: Math.min(wanted, this.maxNumWant),
+      });
+      if (!outcome.ok) {
+        this.counters.errorsSent++;
+        return encodeHttpFailure(
+          outcome.reason === 'too-many-swarms'
+            ? 'tracker is full'
+            : 'too many new torrents from this address',
+        );
+      }
+      this.counters.announces++;
+      this.announceRate.record();
+      const none = new Uint8Array(0);
+      return encodeHttpAnnounceResponse({
+        intervalSec: this.intervalSec,
+        complete: outcome.seeders,
+        incomplete: outcome.leechers,
+        peers: family === 4 ? outcome.peers : none,
+        peers6: family === 6 ? outcome.peers : none,
+      });
+    } catch (err) {
+      return this.httpRefusal(err);
+    }
+  }
+
+  /** A BEP 48 scrape over HTTP (the query after `?`); returns the bencoded body. */
+  httpScrape(query: string): Uint8Array {
+    this.counters.httpRequests++;
+    try {
+      const { infoHashes } = decodeHttpScrapeQuery(query);
+      this.counters.scrapes++;
+      return encodeHttpScrapeResponse(
+        infoHashes.map((infoHash) => {
+          const s = this.swarms.scrape(infoHash);
+          return { infoHash, complete: s.seeders, downloaded: s.completed, incomplete: s.leechers };
+        }),
+      );
+    } catch (err) {
+      return this.httpRefusal(err);
+    }
+  }
+
+  private httpRefusal(err: unknown): Uint8Array {
+    if (!isProtocolError(err)) {
+      this.counters.internalErrors++;
+      return encodeHttpFailure('internal error');
+    }
+    this.counters.malformedDropped++;
+    this.counters.errorsSent++;
+    return encodeHttpFailure(`malformed request: ${err.message}`);
   }
 
   private trusts(ip: string): boolean {
@@ -345,14 +593,18 @@ export class TrackerCore {
   /** Expires silent peers, then catalog entries without seeders, then idle rate buckets. */
   sweep(): void {
     this.counters.expiredPeers += this.swarms.expire();
-    this.catalog.prune((_hex, infoHash) => this.swarms.scrape(infoHash).seeders);
+    // An entry leaves with its swarm (and frees its network's quota).
+    this.catalog.prune((_hex, infoHash) => this.swarms.seedersIfPresent(infoHash));
     this.publishLimiter.prune();
+    this.searchLimiter.prune();
+    this.swarms.pruneRateBuckets();
   }
 
   stats(): TrackerStats {
     return {
       ...this.swarms.counts(),
       catalogEntries: this.catalog.size,
+      evictedSwarms: this.swarms.evicted,
       announcesPerSec: this.announceRate.perSecond(),
       ...this.counters,
     };

@@ -1,20 +1,18 @@
 // The tracker on a real loopback socket: many peers, expiry, connection-id checks and a
 // fuzz run that must leave the state untouched.
-import { createSocket, type Socket } from 'node:dgram';
 import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  decodeTrackerResponse,
   encodeAnnounceRequest,
   encodeCatalogListRequest,
   encodeCatalogPublishRequest,
   encodeConnectRequest,
   encodeScrapeRequest,
   type AnnounceRequest,
-  type TrackerResponse,
 } from '../../protocol/udp-tracker/index.ts';
 import { announceRequestOf } from '../../protocol/udp-tracker/announce-test-support.ts';
 import { UdpTrackerClient } from '../client/udp-tracker-client.ts';
+import { openRawTrackerSocket } from './raw-tracker-socket.ts';
 import { TrackerServer } from './tracker-server.ts';
 
 const hash = (v: number) => new Uint8Array(20).fill(v);
@@ -32,46 +30,10 @@ async function startServer(options: ConstructorParameters<typeof TrackerServer>[
   return { server, url: `udp://127.0.0.1:${addr.port}/announce`, port: addr.port };
 }
 
-/** A raw socket that sends datagrams and awaits the next reply (bounded). */
 async function rawSocket(trackerPort: number) {
-  const socket: Socket = createSocket('udp4');
-  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
-  closers.push(() => socket.close());
-  // Replies are matched on the request's transaction id: fuzz replies may still be in flight.
-  let wanted = -1;
-  let reply: Uint8Array | undefined;
-  let waiter: (() => void) | undefined;
-  socket.on('message', (m: Buffer) => {
-    if (m.length >= 8 && m.readUInt32BE(4) === wanted && !reply) {
-      reply = new Uint8Array(m);
-      waiter?.();
-    }
-  });
-  const send = (b: Uint8Array) => socket.send(b, trackerPort, '127.0.0.1');
-  let nextTransaction = 0x7000_0000;
-  /** Sends `b` with a fresh transaction id and waits (bounded) for its answer. */
-  const request = async (b: Uint8Array, timeoutMs = 2000): Promise<TrackerResponse | null> => {
-    const bytes = b.slice();
-    wanted = nextTransaction++;
-    new DataView(bytes.buffer).setUint32(12, wanted);
-    reply = undefined;
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, timeoutMs);
-      waiter = () => {
-        clearTimeout(t);
-        resolve();
-      };
-      send(bytes);
-    });
-    waiter = undefined;
-    return reply ? decodeTrackerResponse(reply, 4) : null;
-  };
-  const connect = async (): Promise<bigint> => {
-    const r = await request(encodeConnectRequest({ transactionId: 77 }));
-    if (r?.action !== 'connect') throw new Error('no connect response');
-    return r.response.connectionId;
-  };
-  return { socket, send, request, connect };
+  const raw = await openRawTrackerSocket(trackerPort);
+  closers.push(() => raw.close());
+  return raw;
 }
 
 const announceBytes = (connectionId: bigint, fields: Partial<AnnounceRequest> = {}) =>

@@ -10,6 +10,12 @@
  * All protocol logic lives in TrackerCore; this class owns the socket and the sweep timer.
  */
 import { createSocket, type Socket } from 'node:dgram';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { lookup as dnsLookup, type LookupOneOptions } from 'node:dns';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
@@ -27,7 +33,20 @@ export interface TrackerServerOptions extends TrackerOptions {
    */
   recvBufferBytes?: number;
   sendBufferBytes?: number;
+  /**
+   * Also serve HTTP announce and scrape (BEP 3, BEP 23, BEP 48) over TCP on the same port
+   * number, from the same swarms with the same limits. Default false.
+   */
+  http?: boolean;
 }
+
+/** Bounds on the HTTP face: a tracker request is one short GET. */
+const HTTP_MAX_HEADER_BYTES = 8 * 1024;
+const HTTP_REQUEST_TIMEOUT_MS = 10_000;
+const HTTP_KEEP_ALIVE_MS = 5_000;
+const HTTP_MAX_CONNECTIONS = 1_000;
+/** Attempts at a port free for both UDP and TCP when asked for any port (port 0). */
+const PORT_ATTEMPTS = 8;
 
 export interface ListenOptions {
   /** Bind address or host name. Default '0.0.0.0'; '::' for dual-stack IPv6 + IPv4. */
@@ -77,24 +96,101 @@ export class TrackerServer {
   private bound: BoundAddress | undefined;
   private closing: Promise<void> | undefined;
   private socketErrors = 0;
+  private readonly httpEnabled: boolean;
+  private http: Server | undefined;
+  /** The pending turn of catalog searches (see TrackerCore.runSearches). */
+  private searchTurn: ReturnType<typeof setImmediate> | undefined;
 
   constructor(options: TrackerServerOptions = {}) {
     this.core = new TrackerCore(options);
     this.sweepIntervalMs = options.sweepIntervalMs ?? Math.min((this.core.intervalSec * 1000) / 2, 60_000);
     this.recvBufferBytes = options.recvBufferBytes ?? DEFAULT_SOCKET_BUFFER_BYTES;
     this.sendBufferBytes = options.sendBufferBytes ?? DEFAULT_SOCKET_BUFFER_BYTES;
+    this.httpEnabled = options.http ?? false;
   }
 
   get intervalSec(): number {
     return this.core.intervalSec;
   }
 
-  /** Binds the socket; resolves with the bound address once datagrams are being served. */
+  /**
+   * Binds the socket (and, with `http`, a TCP listener on the same port number); resolves
+   * with the bound address once requests are being served.
+   */
   async listen(options: ListenOptions = {}): Promise<BoundAddress> {
     if (this.socket || this.closing) throw new Error('tracker server already started');
     const host = options.host ?? '0.0.0.0';
     const port = options.port ?? DEFAULT_TRACKER_PORT;
     const ip = isIP(host) ? host : (await lookup(host)).address;
+    for (let attempt = 1; ; attempt++) {
+      const bound = await this.listenUdp(ip, port);
+      if (!this.httpEnabled) return bound;
+      try {
+        await this.listenHttp(ip, bound.port);
+        return bound;
+      } catch (err) {
+        await this.stopUdp();
+        // Any port was asked for: the one UDP got may be taken over TCP; try another.
+        const busy = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+        if (!(busy && port === 0 && attempt < PORT_ATTEMPTS)) throw err;
+      }
+    }
+  }
+
+  private async listenHttp(ip: string, port: number): Promise<void> {
+    const server = createHttpServer(
+      {
+        maxHeaderSize: HTTP_MAX_HEADER_BYTES,
+        requestTimeout: HTTP_REQUEST_TIMEOUT_MS,
+        keepAliveTimeout: HTTP_KEEP_ALIVE_MS,
+      },
+      (req, res) => this.onHttp(req, res),
+    );
+    server.headersTimeout = HTTP_REQUEST_TIMEOUT_MS;
+    server.maxConnections = HTTP_MAX_CONNECTIONS;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host: ip, port, exclusive: true }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    // After listening, errors concern one connection, never the tracker.
+    server.on('error', () => this.socketErrors++);
+    server.on('clientError', (_err, socket) => socket.destroy());
+    this.http = server;
+  }
+
+  /** One HTTP request: GET …/announce or …/scrape (BEP 48's naming); anything else is 404. */
+  private onHttp(req: IncomingMessage, res: ServerResponse): void {
+    const target = req.url ?? '';
+    const q = target.indexOf('?');
+    const path = q < 0 ? target : target.slice(0, q);
+    const query = q < 0 ? '' : target.slice(q + 1);
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    const reply = (status: number, body: Uint8Array | string) => {
+      res.writeHead(status, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    };
+    if (req.method !== 'GET') return reply(405, 'tracker requests are GET\n');
+    const from = req.socket.remoteAddress;
+    if (!from) return reply(400, 'no remote address\n');
+    if (name === 'announce') return reply(200, this.core.httpAnnounce(query, from));
+    if (name === 'scrape') return reply(200, this.core.httpScrape(query));
+    reply(404, 'not a tracker path: use /announce or /scrape\n');
+  }
+
+  /** Closes the UDP socket of a listen that could not complete. */
+  private async stopUdp(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    const socket = this.socket;
+    this.socket = undefined;
+    this.bound = undefined;
+    if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
+  }
+
+  private async listenUdp(ip: string, port: number): Promise<BoundAddress> {
     const family = isIP(ip) === 6 ? 6 : 4;
     const socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4', lookup: literalLookup() });
     this.socket = socket;
@@ -124,12 +220,27 @@ export class TrackerServer {
       // and a run of the tick queue after each datagram. A reply that fails to send is
       // then not counted; to the client it is a lost datagram, which BEP 15 retransmits.
       if (reply) socket.send(reply, rinfo.port, rinfo.address);
+      if (this.searchTurn === undefined && this.core.searchesQueued) this.scheduleSearches(socket);
     });
     this.timer = setInterval(() => this.core.sweep(), this.sweepIntervalMs);
     this.timer.unref();
     const a = socket.address();
     this.bound = { host: a.address, port: a.port, family };
     return this.bound;
+  }
+
+  /**
+   * Answers queued searches in the check phase of the event loop, after the datagrams the
+   * poll phase read (at most a batch per turn), one budget per turn: announces never wait
+   * behind more than one budget of catalog scanning, however many searches arrive.
+   */
+  private scheduleSearches(socket: Socket): void {
+    this.searchTurn = setImmediate(() => {
+      this.searchTurn = undefined;
+      if (this.socket !== socket) return;
+      const more = this.core.runSearches((reply, address, port) => socket.send(reply, port, address));
+      if (more) this.scheduleSearches(socket);
+    });
   }
 
   /** Asks for the configured buffers; a kernel that refuses keeps its defaults. */
@@ -181,11 +292,20 @@ export class TrackerServer {
     this.closing ??= new Promise<void>((resolve) => {
       if (this.timer) clearInterval(this.timer);
       this.timer = undefined;
+      if (this.searchTurn) clearImmediate(this.searchTurn);
+      this.searchTurn = undefined;
       const socket = this.socket;
       this.socket = undefined;
-      if (!socket) return resolve();
+      const http = this.http;
+      this.http = undefined;
+      const closeHttp = new Promise<void>((done) => {
+        if (!http) return done();
+        http.close(() => done());
+        http.closeAllConnections();
+      });
+      if (!socket) return void closeHttp.then(resolve);
       socket.removeAllListeners('message');
-      socket.close(() => resolve());
+      socket.close(() => void closeHttp.then(resolve));
     });
     return this.closing;
   }

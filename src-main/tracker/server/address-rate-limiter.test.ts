@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { PublishRateLimiter } from './publish-rate-limiter.ts';
+import { AddressRateLimiter } from './address-rate-limiter.ts';
 
 function setup(maxAddresses = 10) {
   let now = 0;
-  const limiter = new PublishRateLimiter({ now: () => now, burst: 3, perMinute: 6, maxAddresses });
+  const limiter = new AddressRateLimiter({ now: () => now, burst: 3, perMinute: 6, maxAddresses });
   return { limiter, advance: (ms: number) => (now += ms) };
 }
 
-describe('PublishRateLimiter', () => {
+describe('AddressRateLimiter', () => {
   it('allows a burst, then one per refill period', () => {
     const { limiter, advance } = setup();
     expect([1, 2, 3, 4].map(() => limiter.tryTake('a'))).toEqual([true, true, true, false]);

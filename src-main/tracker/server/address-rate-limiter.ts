@@ -1,16 +1,16 @@
 /**
- * Per-address token bucket for catalog publishes, so one address cannot churn the catalog.
- * The table of addresses is bounded: when it is full the oldest-inserted address is
+ * A token bucket per key (an address or a network prefix), for what one sender may do at
+ * a metered rate: catalog publishes, catalog searches, creating swarms. The table of addresses is bounded: when it is full the oldest-inserted address is
  * forgotten (it then starts again with a full bucket, which is the lenient outcome).
  * Pure: the clock is injected.
  */
-export interface PublishRateLimiterOptions {
+export interface AddressRateLimiterOptions {
   now: () => number;
-  /** Publishes an address may make in a burst. */
+  /** Tokens a key may spend in a burst. */
   burst: number;
   /** Tokens regained per minute. */
   perMinute: number;
-  /** Addresses remembered at once. */
+  /** Keys remembered at once. */
   maxAddresses: number;
 }
 
@@ -19,10 +19,10 @@ interface Bucket {
   atMs: number;
 }
 
-export class PublishRateLimiter {
+export class AddressRateLimiter {
   private readonly buckets = new Map<string, Bucket>();
 
-  constructor(private readonly options: PublishRateLimiterOptions) {}
+  constructor(private readonly options: AddressRateLimiterOptions) {}
 
   /** Takes one token for `address`; false when it has none left. */
   tryTake(address: string): boolean {

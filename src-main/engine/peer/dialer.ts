@@ -2,9 +2,17 @@
 // a PeerConnection ready for `start()`. Keeps limits (per torrent and global, counting
 // dials in progress and the open connections they produced), an exponential back-off per
 // address after failures (clock injected), and never dials a banned address or one that
-// turned out to be ourselves (same peer id in the handshake).
+// turned out to be ourselves (same peer id in the handshake). With encryption on, the
+// dial starts with Message Stream Encryption (encryption.ts); in 'prefer' mode a peer
+// that fails it is dialed again in plaintext at once and remembered as plaintext-only.
 import net from 'node:net';
 import type { Handshake } from '../../protocol/wire/handshake.ts';
+import {
+  negotiateOutgoing,
+  type EncryptionMode,
+  type NegotiatedStream,
+  type NegotiationError,
+} from './encryption.ts';
 import { PeerConnection, type PeerConnectionOptions } from './peer-connection.ts';
 import { SocketReader } from './socket-reader.ts';
 
@@ -27,6 +35,7 @@ export type DialErrorCode =
   | 'connect-timeout'
   | 'connect-failed'
   | 'handshake-failed'
+  | 'encryption-failed'
   | 'closed';
 
 export class DialError extends Error {
@@ -55,7 +64,21 @@ export interface DialerOptions {
   backoffMaxMs?: number;
   isBanned?: (host: string, port: number) => boolean;
   /** Per-connection options (time-outs, limits, clock). */
-  connection?: Omit<PeerConnectionOptions, 'socket' | 'direction' | 'reader'>;
+  connection?: Omit<PeerConnectionOptions, 'socket' | 'direction' | 'reader' | 'cipher' | 'encryption'>;
+  /** Message Stream Encryption for outgoing connections (see encryption.ts). Default 'off'. */
+  encryption?: EncryptionMode;
+  /** Time for the MSE exchange before it counts as failed. Default 10 s. */
+  encryptionTimeoutMs?: number;
+}
+
+/** Addresses remembered as not speaking MSE ('prefer' mode), oldest dropped first. */
+const MAX_PLAINTEXT_ONLY = 4096;
+
+interface DialEntry {
+  /** The socket of the current try (null before the first connect). */
+  socket: net.Socket | null;
+  conn: PeerConnection | null;
+  torrentKey: string;
 }
 
 interface Backoff {
@@ -71,10 +94,8 @@ export class Dialer {
   private readonly now: () => number;
   private readonly backoff = new Map<string, Backoff>();
   private readonly selfAddresses = new Set<string>();
-  private readonly dialing = new Map<
-    string,
-    { socket: net.Socket; conn: PeerConnection | null; torrentKey: string }
-  >();
+  private readonly plaintextOnly = new Set<string>();
+  private readonly dialing = new Map<string, DialEntry>();
   private readonly perTorrent = new Map<string, number>();
   private total = 0;
   private closed = false;
@@ -132,57 +153,146 @@ export class Dialer {
 
     const key = addressKey(req.host, req.port);
     this.count(torrentKey, +1);
+    const entry: DialEntry = { socket: null, conn: null, torrentKey };
+    this.dialing.set(key, entry);
+    return this.attempt(req, key, entry, this.encryptionFor(key)).then(
+      (conn) => {
+        this.dialing.delete(key);
+        this.backoff.delete(key);
+        // The slot stays taken until the connection closes.
+        conn.on('close', () => this.count(torrentKey, -1));
+        return conn;
+      },
+      (err: DialError) => {
+        this.dialing.delete(key);
+        this.count(torrentKey, -1);
+        if (err.code === 'self') this.selfAddresses.add(key);
+        else if (err.code !== 'closed') this.recordFailure(key);
+        throw err;
+      },
+    );
+  }
+
+  private encryptionFor(key: string): EncryptionMode {
+    const mode = this.options.encryption ?? 'off';
+    return mode === 'prefer' && this.plaintextOnly.has(key) ? 'off' : mode;
+  }
+
+  /** One connection attempt; in 'prefer' mode an MSE failure is followed by a plaintext one. */
+  private async attempt(
+    req: DialRequest,
+    key: string,
+    entry: DialEntry,
+    mode: EncryptionMode,
+  ): Promise<PeerConnection> {
+    try {
+      return await this.connectOnce(req, key, entry, mode);
+    } catch (err) {
+      if (!(err instanceof DialError) || err.code !== 'encryption-failed' || mode !== 'prefer' || this.closed)
+        throw err;
+      // The peer does not speak MSE (most close on our 96+ bytes that are no handshake).
+      this.rememberPlaintextOnly(key);
+      return this.connectOnce(req, key, entry, 'off');
+    }
+  }
+
+  private rememberPlaintextOnly(key: string): void {
+    this.plaintextOnly.delete(key);
+    this.plaintextOnly.add(key);
+    if (this.plaintextOnly.size > MAX_PLAINTEXT_ONLY) {
+      const oldest = this.plaintextOnly.values().next().value;
+      if (oldest !== undefined) this.plaintextOnly.delete(oldest);
+    }
+  }
+
+  /** Connects, negotiates MSE when asked, sends our handshake and waits for the peer's. */
+  private connectOnce(
+    req: DialRequest,
+    key: string,
+    entry: DialEntry,
+    mode: EncryptionMode,
+  ): Promise<PeerConnection> {
     return new Promise<PeerConnection>((resolve, reject) => {
+      if (this.closed) {
+        reject(new DialError('closed', `not dialing ${key}: dialer closed`));
+        return;
+      }
       const reader = new SocketReader();
       const socket = net.connect({ host: req.host, port: req.port, noDelay: true, onread: reader.onread });
-      const entry = { socket, conn: null as PeerConnection | null, torrentKey };
-      this.dialing.set(key, entry);
+      entry.socket = socket;
+      entry.conn = null;
       let settled = false;
       const finish = (err: DialError | null, conn?: PeerConnection) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        this.dialing.delete(key);
         if (err) {
-          this.count(torrentKey, -1);
-          if (err.code === 'self') this.selfAddresses.add(key);
-          else if (err.code !== 'closed') this.recordFailure(key);
           entry.conn?.close('dial-failed', err.message);
+          socket.on('error', () => {});
           socket.destroy();
           reject(err);
-        } else {
-          this.backoff.delete(key);
-          // The slot stays taken until the connection closes.
-          conn!.on('close', () => this.count(torrentKey, -1));
-          resolve(conn!);
-        }
+        } else resolve(conn!);
       };
       const timer = setTimeout(
         () => finish(new DialError('connect-timeout', `connect to ${key} timed out`)),
         this.options.connectTimeoutMs ?? 10_000,
       );
-      socket.once('error', (err) =>
-        finish(new DialError(this.closed ? 'closed' : 'connect-failed', `connect to ${key}: ${err.message}`)),
-      );
+      const onConnectError = (err: Error) =>
+        finish(new DialError(this.closed ? 'closed' : 'connect-failed', `connect to ${key}: ${err.message}`));
+      socket.once('error', onConnectError);
       socket.once('connect', () => {
         clearTimeout(timer);
         if (settled) return;
-        const conn = new PeerConnection({
-          ...this.options.connection,
+        socket.off('error', onConnectError);
+        if (mode === 'off') {
+          this.handshake(req, key, socket, reader, null, finish);
+          return;
+        }
+        negotiateOutgoing(
           socket,
-          direction: 'outgoing',
-          reader,
-        });
-        entry.conn = conn;
-        conn.once('close', (info) => {
-          const code: DialErrorCode =
-            info.code === 'self-connection' ? 'self' : this.closed ? 'closed' : 'handshake-failed';
-          finish(new DialError(code, `handshake with ${key} failed: ${info.code} ${info.message}`));
-        });
-        conn.once('handshake', () => finish(null, conn));
-        conn.sendHandshake(req.handshake);
+          {
+            infoHash: req.handshake.infoHash,
+            mode,
+            reader,
+            ...(this.options.encryptionTimeoutMs ? { timeoutMs: this.options.encryptionTimeoutMs } : {}),
+          },
+          (err: NegotiationError | null, stream?: NegotiatedStream) => {
+            if (err) {
+              const code: DialErrorCode = this.closed ? 'closed' : 'encryption-failed';
+              finish(new DialError(code, `MSE with ${key} failed: ${err.code} ${err.message}`));
+            } else this.handshake(req, key, socket, reader, stream!, finish);
+          },
+        );
       });
     });
+  }
+
+  private handshake(
+    req: DialRequest,
+    key: string,
+    socket: net.Socket,
+    reader: SocketReader,
+    stream: NegotiatedStream | null,
+    finish: (err: DialError | null, conn?: PeerConnection) => void,
+  ): void {
+    const entry = this.dialing.get(key);
+    const conn = new PeerConnection({
+      ...this.options.connection,
+      socket,
+      direction: 'outgoing',
+      reader,
+      cipher: stream?.cipher ?? null,
+      encryption: stream?.encryption ?? 'none',
+    });
+    if (entry) entry.conn = conn;
+    conn.once('close', (info) => {
+      const code: DialErrorCode =
+        info.code === 'self-connection' ? 'self' : this.closed ? 'closed' : 'handshake-failed';
+      finish(new DialError(code, `handshake with ${key} failed: ${info.code} ${info.message}`));
+    });
+    conn.once('handshake', () => finish(null, conn));
+    conn.sendHandshake(req.handshake);
+    if (stream) conn.receiveBuffered(stream.initialBytes);
   }
 
   private count(torrentKey: string, delta: number): void {
@@ -206,7 +316,7 @@ export class Dialer {
     this.closed = true;
     for (const { socket, conn } of [...this.dialing.values()]) {
       if (conn) conn.close('dial-aborted', 'dialer closed');
-      else socket.destroy(new Error('dialer closed'));
+      else socket?.destroy(new Error('dialer closed'));
     }
   }
 }

@@ -19,6 +19,7 @@ import { decodeUtPex } from '../../protocol/wire/ut-pex.ts';
 import { bytesEqual } from '../../protocol/wire/wire-bytes.ts';
 import { WireDecoder } from '../../protocol/wire/wire-decoder.ts';
 import { RateMeter } from '../rate/rate-meter.ts';
+import type { PeerCipher } from './encryption.ts';
 import type { PeerCloseInfo } from './peer-events.ts';
 import { PeerSender } from './peer-sender.ts';
 import type { SocketReader } from './socket-reader.ts';
@@ -45,6 +46,13 @@ export interface PeerConnectionOptions {
    * reused buffer, instead of as 'data' events (see socket-reader.ts for the contract).
    */
   reader?: SocketReader;
+  /**
+   * Message Stream Encryption negotiated RC4 on this socket (encryption.ts): reads are
+   * deciphered in place before decoding, writes enciphered.
+   */
+  cipher?: PeerCipher | null;
+  /** What MSE negotiated, for display: 'none' for a plain BitTorrent connection (default). */
+  encryption?: 'rc4' | 'plaintext' | 'none';
 }
 
 export class PeerConnection extends PeerSender {
@@ -53,6 +61,7 @@ export class PeerConnection extends PeerSender {
   readonly remoteHost: string;
   readonly remotePort: number;
   readonly downloadRate: RateMeter;
+  readonly encryption: 'rc4' | 'plaintext' | 'none';
 
   /** BEP 3: the peer starts choking us and not interested. */
   peerChoking = true;
@@ -78,11 +87,15 @@ export class PeerConnection extends PeerSender {
   private started = false;
   private closeInfo: PeerCloseInfo | null = null;
   private readonly reader: SocketReader | null;
+  private readonly decipher: PeerCipher['decrypt'] | null;
 
   constructor(options: PeerConnectionOptions) {
     const now = options.now ?? Date.now;
     super(options.socket, now);
     this.direction = options.direction;
+    this.encryption = options.encryption ?? 'none';
+    this.cipher = options.cipher?.encrypt ?? null;
+    this.decipher = options.cipher?.decrypt ?? null;
     this.keepAliveIntervalMs = options.keepAliveIntervalMs ?? 60_000;
     this.idleTimeoutMs = options.idleTimeoutMs ?? 150_000;
     this.handshakeTimeoutMs = options.handshakeTimeoutMs ?? 15_000;
@@ -200,7 +213,23 @@ export class PeerConnection extends PeerSender {
 
   // ---------------------------------------------------------------- receiving
 
+  /**
+   * Bytes read off the socket before this connection took it over, already deciphered
+   * (those behind an MSE handshake, or the sniffed start of a plain one). Call after
+   * attaching listeners, before anything else is read.
+   */
+  receiveBuffered(bytes: Uint8Array): void {
+    if (bytes.length === 0 || this.closeInfo) return;
+    this.receivePlain(bytes);
+  }
+
   private readonly handleData = (chunk: Uint8Array): void => {
+    // In place: the chunk is ours (a 'data' Buffer or the shared read buffer, see socket-reader.ts).
+    if (this.decipher) this.decipher.apply(chunk);
+    this.receivePlain(chunk);
+  };
+
+  private receivePlain(chunk: Uint8Array): void {
     this.lastReceivedAtMs = this.now();
     this.bytesReceived += chunk.length;
     try {
@@ -208,7 +237,7 @@ export class PeerConnection extends PeerSender {
     } catch (err) {
       this.fail(err);
     }
-  };
+  }
 
   private resumeDecoder(): void {
     try {

@@ -25,6 +25,7 @@ import {
 } from '../../protocol/wire/messages.ts';
 import { encodeUtMetadata, type UtMetadataMessage } from '../../protocol/wire/ut-metadata.ts';
 import { encodeUtPex, type PexMessage } from '../../protocol/wire/ut-pex.ts';
+import type { Rc4 } from '../../protocol/mse/rc4.ts';
 import { RateMeter } from '../rate/rate-meter.ts';
 import type { PeerConnectionEvents } from './peer-events.ts';
 import { TypedEmitter } from './typed-emitter.ts';
@@ -50,6 +51,12 @@ export abstract class PeerSender extends TypedEmitter<PeerConnectionEvents> {
   /** Payload (piece block) bytes sent. */
   readonly uploadRate: RateMeter;
   protected lastSentAtMs: number;
+  /**
+   * RC4 of an MSE connection: every byte written goes through it, in write order (the
+   * keystream is positional). Enciphering copies, so the no-copy contracts of
+   * `sendPiece`/`sendPieces` still hold for the caller's buffers.
+   */
+  protected cipher: Rc4 | null = null;
 
   protected constructor(
     protected readonly socket: Socket,
@@ -100,7 +107,13 @@ export abstract class PeerSender extends TypedEmitter<PeerConnectionEvents> {
     if (!this.localHandshake) throw new Error('send before the handshake');
     this.lastSentAtMs = this.now();
     this.bytesSent += bytes.length;
-    return this.socket.write(bytes);
+    return this.put(bytes);
+  }
+
+  /** socket.write, through the cipher when there is one. */
+  private put(bytes: Uint8Array, onWritten?: () => void): boolean {
+    const out = this.cipher ? this.cipher.applyCopy(bytes) : bytes;
+    return onWritten ? this.socket.write(out, () => onWritten()) : this.socket.write(out);
   }
 
   /** Sends any message (the typed helpers below are preferred). Returns socket.write's result. */
@@ -201,8 +214,8 @@ export abstract class PeerSender extends TypedEmitter<PeerConnectionEvents> {
     this.bytesSent += header.length + block.length;
     this.uploadRate.add(block.length);
     this.socket.cork();
-    this.socket.write(header);
-    const ok = this.socket.write(block);
+    this.put(header);
+    const ok = this.put(block);
     this.socket.uncork();
     return ok;
   }
@@ -232,11 +245,11 @@ export abstract class PeerSender extends TypedEmitter<PeerConnectionEvents> {
       const at = ref.begin - first;
       const header = headers.subarray(i * PIECE_HEADER_BYTES, (i + 1) * PIECE_HEADER_BYTES);
       writePieceHeader(header, ref.index, ref.begin, ref.length);
-      this.socket.write(header);
+      this.put(header);
       // Writes complete in order, so the last one's callback covers the whole run.
       const last = i === refs.length - 1;
       const block = data.subarray(at, at + ref.length);
-      ok = last && onFlushed ? this.socket.write(block, () => onFlushed()) : this.socket.write(block);
+      ok = last && onFlushed ? this.put(block, onFlushed) : this.put(block);
       payloadBytes += ref.length;
     }
     this.socket.uncork();

@@ -3,8 +3,15 @@
 // acceptor. Unknown hashes and connections over the cap are closed, and so are those
 // from an address that already has `maxPendingPerIp` handshakes outstanding: one host
 // must not fill the session's slots with connections that never say which torrent.
+// With encryption on, each socket is first sniffed: a plain handshake goes straight on,
+// anything else is answered as Message Stream Encryption (encryption.ts), whose skey
+// lookup finds the torrent among `infoHashes()`.
 import net from 'node:net';
+import { req2Hash } from '../../protocol/mse/mse-crypto.ts';
+import { normalizeIp } from '../../protocol/udp-tracker/ip-address.ts';
 import type { Handshake } from '../../protocol/wire/handshake.ts';
+import { bytesEqual } from '../../protocol/wire/wire-bytes.ts';
+import { negotiateIncoming, type EncryptionMode, type NegotiatedStream } from './encryption.ts';
 import { PeerConnection, type PeerConnectionOptions } from './peer-connection.ts';
 
 /**
@@ -28,7 +35,16 @@ export interface PeerServerOptions {
   /** Extra session-wide check, e.g. the global connection limit. */
   canAccept?: () => boolean;
   /** Per-connection options (time-outs, limits, clock). */
-  connection?: Omit<PeerConnectionOptions, 'socket' | 'direction' | 'reader'>;
+  connection?: Omit<PeerConnectionOptions, 'socket' | 'direction' | 'reader' | 'cipher' | 'encryption'>;
+  /**
+   * Message Stream Encryption for incoming connections: 'prefer' accepts plain and MSE,
+   * 'require' MSE (RC4) only, 'off' plain only. Default 'off'.
+   */
+  encryption?: EncryptionMode;
+  /** The info-hashes an MSE handshake may name (needed unless encryption is 'off'). */
+  infoHashes?: () => Iterable<Uint8Array>;
+  /** Time for the MSE exchange. Default 10 s. */
+  encryptionTimeoutMs?: number;
   /** Errors after listening started (rare: the socket died). */
   onError?: (err: Error) => void;
 }
@@ -51,13 +67,20 @@ export class PeerServer {
   private readonly connections = new Set<PeerConnection>();
   private readonly pending = new Set<PeerConnection>();
   private readonly pendingPerIp = new Map<string, number>();
+  /** Sockets still in the MSE exchange (or being sniffed), before a PeerConnection exists. */
+  private readonly negotiating = new Set<net.Socket>();
+  /** HASH('req2', info-hash) per hex info-hash, computed once per torrent. */
+  private readonly req2ByInfoHash = new Map<string, Uint8Array>();
   private closed = false;
   private readonly maxConnections: number;
   private readonly maxPendingPerIp: number;
+  /** Encryption for connections accepted from now on. */
+  encryption: EncryptionMode;
 
   private constructor(private readonly options: PeerServerOptions) {
     this.maxConnections = options.maxConnections ?? 200;
     this.maxPendingPerIp = options.maxPendingPerIp ?? 16;
+    this.encryption = options.encryption ?? 'off';
     this.server = net.createServer({ noDelay: true }, (socket) => this.handleSocket(socket));
   }
 
@@ -103,7 +126,7 @@ export class PeerServer {
 
   /** Incoming connections still open (routed and unrouted). */
   get connectionCount(): number {
-    return this.connections.size;
+    return this.connections.size + this.negotiating.size;
   }
 
   private handleSocket(socket: net.Socket): void {
@@ -112,28 +135,87 @@ export class PeerServer {
       socket.destroy();
       return;
     }
-    const conn = new PeerConnection({ ...this.options.connection, socket, direction: 'incoming' });
-    const host = conn.remoteHost;
+    // Counted from accept to the BitTorrent handshake, MSE exchange included.
+    const host = remoteHostOf(socket);
     const pendingFromHost = this.pendingPerIp.get(host) ?? 0;
     if (pendingFromHost >= this.maxPendingPerIp) {
-      conn.close('per-ip-limit', `${pendingFromHost} handshakes already pending from ${host}`);
+      socket.on('error', () => {});
+      socket.destroy();
       return;
     }
     this.pendingPerIp.set(host, pendingFromHost + 1);
-    this.connections.add(conn);
-    this.pending.add(conn);
+    let settled = false;
     const settle = () => {
-      if (!this.pending.delete(conn)) return;
+      if (settled) return;
+      settled = true;
       const n = (this.pendingPerIp.get(host) ?? 1) - 1;
       if (n > 0) this.pendingPerIp.set(host, n);
       else this.pendingPerIp.delete(host);
     };
+    const mode = this.encryption;
+    if (mode === 'off') {
+      this.adopt(socket, null, settle);
+      return;
+    }
+    this.negotiating.add(socket);
+    negotiateIncoming(
+      socket,
+      {
+        mode,
+        findInfoHash: (req2) => this.findInfoHash(req2),
+        ...(this.options.encryptionTimeoutMs ? { timeoutMs: this.options.encryptionTimeoutMs } : {}),
+      },
+      (err, stream) => {
+        this.negotiating.delete(socket);
+        if (err || this.closed) {
+          settle();
+          socket.destroy();
+        } else this.adopt(socket, stream!, settle);
+      },
+    );
+  }
+
+  /** The skey lookup: which of our torrents an MSE handshake names. */
+  private findInfoHash(req2: Uint8Array): Uint8Array | undefined {
+    for (const infoHash of this.options.infoHashes?.() ?? []) {
+      const hexKey = Buffer.from(infoHash).toString('hex');
+      let hash = this.req2ByInfoHash.get(hexKey);
+      if (!hash) {
+        if (this.req2ByInfoHash.size > 10_000) this.req2ByInfoHash.clear();
+        hash = req2Hash(infoHash);
+        this.req2ByInfoHash.set(hexKey, hash);
+      }
+      if (bytesEqual(hash, req2)) return infoHash;
+    }
+    return undefined;
+  }
+
+  /**
+   * Wraps a socket (plain, or after MSE) in a PeerConnection and routes its handshake;
+   * `settle` frees the host's pending slot (once).
+   */
+  private adopt(socket: net.Socket, stream: NegotiatedStream | null, settle: () => void): void {
+    const conn = new PeerConnection({
+      ...this.options.connection,
+      socket,
+      direction: 'incoming',
+      cipher: stream?.cipher ?? null,
+      encryption: stream?.encryption ?? 'none',
+    });
+    this.connections.add(conn);
+    this.pending.add(conn);
     conn.on('close', () => {
       this.connections.delete(conn);
+      this.pending.delete(conn);
       settle();
     });
     conn.once('handshake', (remote) => {
+      this.pending.delete(conn);
       settle();
+      if (stream?.infoHash && !bytesEqual(stream.infoHash, remote.infoHash)) {
+        conn.close('info-hash-mismatch', 'the handshake names another torrent than the MSE handshake');
+        return;
+      }
       const acceptor = this.options.lookup(remote.infoHash);
       if (!acceptor) {
         conn.close('unknown-info-hash', 'no torrent with that info-hash here');
@@ -145,6 +227,7 @@ export class PeerServer {
         conn.fail(err);
       }
     });
+    if (stream) conn.receiveBuffered(stream.initialBytes);
   }
 
   /**
@@ -155,9 +238,20 @@ export class PeerServer {
     if (this.closed) return;
     this.closed = true;
     for (const conn of [...this.pending]) conn.close('server-closed', 'peer server closed');
+    for (const socket of [...this.negotiating]) socket.destroy();
     // net.Server's close callback waits for every accepted socket, including routed
     // connections owned by torrents; stopping the listener is what this object owns.
     this.server.close();
     await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The socket's remote address as PeerConnection reports it (IPv4-mapped IPv6 as IPv4). */
+function remoteHostOf(socket: net.Socket): string {
+  const address = socket.remoteAddress ?? '';
+  try {
+    return normalizeIp(address);
+  } catch {
+    return address;
   }
 }

@@ -8,6 +8,7 @@ import type { Session, SessionOptions } from '../engine/session-api.ts';
 import { parseFlags, UsageError } from './cli-command.ts';
 import { parseSize } from './create-command.ts';
 import type { Logger } from '../service/log/logger.ts';
+import { parseEncryption } from '../service/host-flags.ts';
 
 export const DEFAULT_PEER_PORT = 6881;
 
@@ -19,6 +20,7 @@ export const sessionFlagOptions = {
   'data-dir': { type: 'string' },
   'download-limit': { type: 'string' },
   'upload-limit': { type: 'string' },
+  encryption: { type: 'string' },
   json: { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
@@ -31,6 +33,7 @@ export const sessionFlagHelp = `  -t, --tracker URL       tracker announce URL (
       --data-dir D        resume data and logs/ (default: ${defaultDataDir()})
       --download-limit R  bytes per second, e.g. 512K or 10M (default: unlimited)
       --upload-limit R    bytes per second (default: unlimited)
+      --encryption MODE   peer encryption (MSE): prefer (default), require or off
       --json              print one JSON document on stdout
   -v, --verbose           debug lines on stderr (the log in the data folder gets them too)
   -h, --help              show this help`;
@@ -55,6 +58,7 @@ export interface SessionFlags {
   'download-limit'?: string;
   'upload-limit'?: string;
   verbose?: boolean;
+  encryption?: string;
 }
 
 export function trackersOf(flags: SessionFlags): string[] {
@@ -97,6 +101,7 @@ export async function openCliSession(
       uploadBps: flags['upload-limit'] ? parseSize(flags['upload-limit']) : 0,
     },
     ...(flags['announce-ip'] ? { announceHost: flags['announce-ip'] } : {}),
+    ...(flags.encryption !== undefined ? { encryption: parseEncryption(flags.encryption) } : {}),
   };
   let session: Session;
   try {

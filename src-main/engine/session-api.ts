@@ -13,6 +13,7 @@ import type {
   TorrentSummary,
   TrackerDetail,
 } from '../../src-shared/types/torrent.ts';
+import type { EncryptionMode } from '../../src-shared/types/settings.ts';
 
 // A torrent's summary and its per-file, per-peer and per-tracker detail are the same shape
 // in the engine and the UI contract: defined once, in src-shared (imports point that way).
@@ -26,6 +27,7 @@ export type {
   TrackerStatus,
 } from '../../src-shared/types/torrent.ts';
 export type EngineError = TorrentError;
+export type { EncryptionMode } from '../../src-shared/types/settings.ts';
 
 // ---------------------------------------------------------------- options
 
@@ -77,6 +79,12 @@ export interface SessionOptions {
   trackerAlias?: (url: string) => string;
   connections?: Partial<ConnectionLimits>;
   rateLimits?: Partial<RateLimits>;
+  /**
+   * Message Stream Encryption of peer connections (docs/PROTOCOL.md): 'prefer' dials with
+   * MSE and falls back to plaintext and accepts both; 'require' is MSE with RC4 only, both
+   * ways; 'off' is plaintext only. Default 'prefer'.
+   */
+  encryption?: EncryptionMode;
   /** `share()` publishes the torrent to the tracker's catalog. Default true. */
   publishOnShare?: boolean;
   /**
@@ -306,6 +314,8 @@ export interface Session {
   /** The .torrent bytes, once metadata is known (null before). */
   torrentFile(id: string): Uint8Array | null;
   setRateLimits(limits: Partial<RateLimits>): void;
+  /** Encryption for connections made or accepted from now on (open ones keep theirs). */
+  setEncryption(mode: EncryptionMode): void;
   /** Subscribes; returns the unsubscribe function. */
   on<E extends SessionEventName>(event: E, listener: SessionEvents[E]): () => void;
   /** Announces `stopped`, saves resume data, closes sockets and workers. Idempotent. */

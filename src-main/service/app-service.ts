@@ -93,6 +93,7 @@ export class AppService {
       peerPort,
       defaultTrackers: [],
       rateLimits: settings.rateLimits,
+      encryption: o.encryption ?? settings.encryption,
       publishOnShare: true,
       trackerAlias: (url: string) => own.alias(url),
       // Announced over loopback, we would be listed as 127.0.0.1 to everyone: tell our
@@ -297,6 +298,7 @@ export class AppService {
     await this.store.save(next);
     this.settings = next;
     this.session.setRateLimits(next.rateLimits);
+    if (this.options.overrides?.encryption === undefined) this.session.setEncryption(next.encryption);
     if (trackerChanged && this.options.overrides?.embeddedTracker === undefined) await this.restartTracker();
     this.broadcast('settings', next);
     this.broadcast('appInfo', this.appInfo());
@@ -352,6 +354,7 @@ function overriddenSettings(o: NonNullable<ServiceOptions['overrides']>): AppInf
   if (o.trackers !== undefined) out.push('trackers');
   if (o.downloadDir !== undefined) out.push('downloadDir');
   if (o.advertiseHost !== undefined) out.push('advertiseHost');
+  if (o.encryption !== undefined) out.push('encryption');
   return out;
 }
 

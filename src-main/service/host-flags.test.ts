@@ -15,3 +15,14 @@ describe('--advertise-host', () => {
     expect(parseHostFlags(['--bind', '127.0.0.1']).overrides).toEqual({ bindHost: '127.0.0.1' });
   });
 });
+
+describe('--encryption', () => {
+  it.each([['prefer'], ['require'], ['off']] as const)('accepts %s', (mode) => {
+    expect(hostFlagsFrom({ encryption: mode }).overrides).toEqual({ encryption: mode });
+    expect(parseHostFlags(['--encryption', mode]).overrides).toEqual({ encryption: mode });
+  });
+
+  it.each([[''], ['on'], ['REQUIRE'], ['rc4']])('refuses %j with a usage error naming the flag', (mode) => {
+    expect(() => hostFlagsFrom({ encryption: mode })).toThrow(/--encryption needs prefer, require or off/);
+  });
+});

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { UsageError } from './usage-error.ts';
 import type { HostOverrides } from './service-types.ts';
-import { ADVERTISE_HOST_MAX_LENGTH, ADVERTISE_HOST_PATTERN } from '../../src-shared/types/settings.ts';
+import { ADVERTISE_HOST_MAX_LENGTH, ADVERTISE_HOST_PATTERN, ENCRYPTION_MODES, type EncryptionMode } from '../../src-shared/types/settings.ts';
 
 export const HOST_FLAG_OPTIONS = {
   'data-dir': { type: 'string' },
@@ -17,6 +17,7 @@ export const HOST_FLAG_OPTIONS = {
   bind: { type: 'string' },
   'advertise-host': { type: 'string' },
   verbose: { type: 'boolean' },
+  encryption: { type: 'string' },
 } as const;
 
 export const HOST_FLAGS_HELP = `  --data-dir DIR            settings, resume data and uploads (default: the platform's app data folder)
@@ -27,11 +28,19 @@ export const HOST_FLAGS_HELP = `  --data-dir DIR            settings, resume dat
   --bind HOST               address the peer server and embedded tracker listen on (default 0.0.0.0)
   --advertise-host H|auto   host written into shared torrents for the built-in tracker (default: a
                             setting, auto = the --bind address, else this machine's first address)
-  --verbose                 debug lines on stderr and in DIR/logs/ (warnings and more are logged there anyway)`;
+  --verbose                 debug lines on stderr and in DIR/logs/ (warnings and more are logged there anyway)
+  --encryption MODE         peer encryption (MSE): prefer, require or off (default: a setting, prefer)`;
 
 export function parsePort(value: string, flag: string): number {
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new UsageError(`${flag} needs a port number 0-65535, got '${value}'`);
   return Number(value);
+}
+
+/** `--encryption`: one of prefer, require, off. */
+export function parseEncryption(value: string): EncryptionMode {
+  const mode = ENCRYPTION_MODES.find((m) => m === value);
+  if (!mode) throw new UsageError(`--encryption needs prefer, require or off, got '${value}'`);
+  return mode;
 }
 
 export interface HostFlags {
@@ -50,6 +59,7 @@ export function hostFlagsFrom(values: {
   bind?: string;
   'advertise-host'?: string;
   verbose?: boolean;
+  encryption?: string;
 }): HostFlags {
   const overrides: HostOverrides = {};
   if (values['peer-port'] !== undefined) overrides.peerPort = parsePort(values['peer-port'], '--peer-port');
@@ -66,6 +76,7 @@ export function hostFlagsFrom(values: {
     if (ah.length > ADVERTISE_HOST_MAX_LENGTH || !ADVERTISE_HOST_PATTERN.test(ah)) throw new UsageError(`--advertise-host needs an address, a host name or auto, got '${ah}'`);
     overrides.advertiseHost = ah;
   }
+  if (values.encryption !== undefined) overrides.encryption = parseEncryption(values.encryption);
   return {
     dataDir: values['data-dir'] === undefined ? undefined : path.resolve(values['data-dir']),
     overrides,
@@ -87,5 +98,6 @@ export function parseHostFlags(argv: string[]): HostFlags {
     bind: str(values.bind),
     'advertise-host': str(values['advertise-host']),
     verbose: values.verbose === true,
+    encryption: str(values.encryption),
   });
 }

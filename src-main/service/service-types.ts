@@ -2,6 +2,7 @@
 import type { NetworkInterfaceInfo } from 'node:os';
 import type { OpenSession } from '../engine/session-api.ts';
 import type { CommandHandlers } from '../../src-shared/contract/commands.ts';
+import type { EncryptionMode } from '../../src-shared/types/settings.ts';
 
 export interface EmbeddedTracker {
   readonly port: number;
@@ -36,6 +37,8 @@ export interface HostOverrides {
   bindHost?: string;
   /** Host written into our torrents' embedded-tracker URL ('auto' or a host); overrides the setting. */
   advertiseHost?: string;
+  /** Peer connection encryption for this run. */
+  encryption?: EncryptionMode;
 }
 
 export interface ServiceOptions {

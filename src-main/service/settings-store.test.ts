@@ -57,6 +57,13 @@ describe('migrateSettings', () => {
     expect(migrateSettings(tracker('udp://x:1/'), defaults).embeddedTracker.advertiseHost).toBe('auto');
   });
 
+  it('a v2 file written before encryption existed gets prefer; a stored mode is kept, a bad one dropped', () => {
+    expect(migrateSettings({ version: 2, settings: { theme: 'dark' } }, defaults).encryption).toBe('prefer');
+    expect(migrateSettings({ version: 2, settings: { encryption: 'require' } }, defaults).encryption).toBe('require');
+    expect(migrateSettings({ version: 1, settings: { encryption: 'off' } }, defaults).encryption).toBe('off');
+    expect(migrateSettings({ version: 2, settings: { encryption: 'always' } }, defaults).encryption).toBe('prefer');
+  });
+
   it('refuses files from a newer version, without a version, or not an object', () => {
     expect(() => migrateSettings({ version: SETTINGS_VERSION + 1, settings: {} }, defaults)).toThrow(/newer/);
     expect(() => migrateSettings({ settings: {} }, defaults)).toThrow(/version/);

@@ -26,6 +26,7 @@ export function defaultSettings(downloadDir: string): Settings {
     peerPort: 6881,
     trackers: [],
     embeddedTracker: { enabled: true, port: 6969, advertiseHost: 'auto' },
+    encryption: 'prefer',
     rateLimits: { downloadBps: 0, uploadBps: 0 },
     theme: 'system',
     notifyOnComplete: true,
@@ -40,6 +41,8 @@ type Migration = (old: Record<string, unknown>) => Record<string, unknown>;
  * meaning, bump SETTINGS_VERSION and add the step here with a test.
  *  - 1 → 2: `embeddedTracker.advertiseHost` ('auto'). Without the step the v1 object
  *    would fail the v2 schema and the user's tracker port and on/off would be lost.
+ * A new top-level field with a default needs no step: `migrateSettings` fills missing
+ * fields from the defaults (`encryption` arrived that way, still version 2).
  */
 export const MIGRATIONS: Record<number, Migration> = {
   1: (old) => {

@@ -4,7 +4,7 @@
  * request types are inferred from them so the two can never drift apart.
  */
 import { z } from 'zod';
-import { ADVERTISE_HOST_MAX_LENGTH, ADVERTISE_HOST_PATTERN } from '../types/settings.ts';
+import { ADVERTISE_HOST_MAX_LENGTH, ADVERTISE_HOST_PATTERN, ENCRYPTION_MODES } from '../types/settings.ts';
 import type { TorrentEvent } from '../types/torrent.ts';
 
 /** Hex info-hash, lower or upper case; the service lower-cases it. */
@@ -48,6 +48,7 @@ const settingsShape = z.object({
       advertiseHost: z.string().max(ADVERTISE_HOST_MAX_LENGTH).regex(ADVERTISE_HOST_PATTERN, 'an address looks like 192.0.2.20, a host name, or auto'),
     })
     .strict(),
+  encryption: z.enum(ENCRYPTION_MODES),
   rateLimits: z.object({ downloadBps: bytesPerSecond, uploadBps: bytesPerSecond }).strict(),
   theme: z.enum(['system', 'light', 'dark']),
   notifyOnComplete: z.boolean(),

@@ -2,6 +2,13 @@
 
 export type Theme = 'system' | 'light' | 'dark';
 
+/**
+ * Message Stream Encryption of peer connections. 'prefer': dial with MSE and fall back
+ * to plaintext, accept both. 'require': MSE (RC4) only, both ways. 'off': plaintext only.
+ */
+export type EncryptionMode = 'prefer' | 'require' | 'off';
+export const ENCRYPTION_MODES = ['prefer', 'require', 'off'] as const satisfies readonly EncryptionMode[];
+
 export interface Settings {
   /** Where downloads go. */
   downloadDir: string;
@@ -20,6 +27,8 @@ export interface Settings {
      */
     advertiseHost: string;
   };
+  /** Peer connection encryption (MSE); applies to new connections at once. */
+  encryption: EncryptionMode;
   /** Bytes per second; 0 = unlimited. */
   rateLimits: { downloadBps: number; uploadBps: number };
   theme: Theme;

@@ -113,6 +113,7 @@ export function installScriptedHost(args: { torrents: number; pieces: number }):
     peerPort: 6881,
     trackers: [],
     embeddedTracker: { enabled: false, port: 6969, advertiseHost: 'auto' },
+    encryption: 'prefer',
     rateLimits: { downloadBps: 0, uploadBps: 0 },
     theme: 'dark',
     notifyOnComplete: false,

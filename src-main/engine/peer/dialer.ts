@@ -99,9 +99,12 @@ export class Dialer {
   private readonly perTorrent = new Map<string, number>();
   private total = 0;
   private closed = false;
+  /** Encryption for dials started from now on. */
+  encryption: EncryptionMode;
 
   constructor(private readonly options: DialerOptions = {}) {
     this.now = options.now ?? Date.now;
+    this.encryption = options.encryption ?? 'off';
   }
 
   /** Dials in progress. */
@@ -174,7 +177,7 @@ export class Dialer {
   }
 
   private encryptionFor(key: string): EncryptionMode {
-    const mode = this.options.encryption ?? 'off';
+    const mode = this.encryption;
     return mode === 'prefer' && this.plaintextOnly.has(key) ? 'off' : mode;
   }
 

@@ -19,14 +19,12 @@ import {
   type MseStep,
 } from '../../protocol/mse/mse-handshake.ts';
 import type { Rc4 } from '../../protocol/mse/rc4.ts';
+import type { EncryptionMode } from '../../../src-shared/types/settings.ts';
 import type { SocketReader } from './socket-reader.ts';
 
-/**
- * 'prefer': dial with MSE and fall back to plaintext; accept both.
- * 'require': MSE with RC4 only, both ways. 'off': plaintext only, both ways.
- */
-export type EncryptionMode = 'prefer' | 'require' | 'off';
-export const ENCRYPTION_MODES: readonly EncryptionMode[] = ['prefer', 'require', 'off'];
+// 'prefer': dial with MSE and fall back to plaintext; accept both. 'require': MSE with
+// RC4 only, both ways. 'off': plaintext only, both ways.
+export type { EncryptionMode };
 
 /** The two RC4 streams of an encrypted connection. */
 export interface PeerCipher {

@@ -14,6 +14,7 @@ import { defaultDataDir } from '../default-data-dir.ts';
 import type {
   AddOptions,
   ConnectionLimits,
+  EncryptionMode,
   RateLimits,
   RemoveOptions,
   Session,
@@ -101,6 +102,7 @@ export class EngineSession implements Session {
       maxPerTorrent: this.limits.perTorrent,
       maxGlobal: this.limits.global,
       isBanned: (host, port) => this.isBanned(host, port),
+      encryption: options.encryption ?? 'prefer',
     });
     this.batcher = new UpdateBatcher((ids) => {
       const changed = ids.flatMap((id) => this.torrents.get(id)?.summary() ?? []);
@@ -150,6 +152,8 @@ export class EngineSession implements Session {
         return torrent ? (conn) => torrent.accept(conn) : undefined;
       },
       maxConnections: this.limits.global,
+      encryption: this.dialer.encryption,
+      infoHashes: () => Array.from(this.torrents.values(), (t) => t.infoHash),
       canAccept: () => this.connectionCount() < this.limits.global,
       maxPendingPerIp: 2 * this.limits.perIp,
       onError: (err) => this.events.emit('warning', { code: 'peer-server', message: err.message }),
@@ -309,6 +313,11 @@ export class EngineSession implements Session {
 
   torrentFile(id: string): Uint8Array | null {
     return this.get(id).torrentFile();
+  }
+
+  setEncryption(mode: EncryptionMode): void {
+    this.dialer.encryption = mode;
+    if (this.server) this.server.encryption = mode;
   }
 
   setRateLimits(limits: Partial<RateLimits>): void {

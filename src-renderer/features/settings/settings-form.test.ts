@@ -11,6 +11,7 @@ const base: Settings = {
   theme: 'dark',
   notifyOnComplete: true,
   keepSharingWhenClosed: true,
+  encryption: 'prefer',
 };
 
 describe('settings form', () => {

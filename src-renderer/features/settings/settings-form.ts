@@ -2,7 +2,7 @@
  * The settings form's model, pure: settings ↔ the strings in the inputs, and the
  * checks that give each field its own message (errors shown where they happened).
  */
-import { ADVERTISE_HOST_MAX_LENGTH, ADVERTISE_HOST_PATTERN, type Settings, type Theme } from '../../../src-shared/types/settings.ts';
+import { ADVERTISE_HOST_MAX_LENGTH, ADVERTISE_HOST_PATTERN, type EncryptionMode, type Settings, type Theme } from '../../../src-shared/types/settings.ts';
 
 export interface SettingsForm {
   downloadDir: string;
@@ -14,6 +14,7 @@ export interface SettingsForm {
   embeddedAdvertiseHost: string;
   downloadKiBps: string;
   uploadKiBps: string;
+  encryption: EncryptionMode;
   theme: Theme;
   notifyOnComplete: boolean;
   keepSharingWhenClosed: boolean;
@@ -31,6 +32,7 @@ export function toForm(s: Settings): SettingsForm {
     embeddedAdvertiseHost: s.embeddedTracker.advertiseHost === 'auto' ? '' : s.embeddedTracker.advertiseHost,
     downloadKiBps: s.rateLimits.downloadBps === 0 ? '' : String(Math.round(s.rateLimits.downloadBps / 1024)),
     uploadKiBps: s.rateLimits.uploadBps === 0 ? '' : String(Math.round(s.rateLimits.uploadBps / 1024)),
+    encryption: s.encryption,
     theme: s.theme,
     notifyOnComplete: s.notifyOnComplete,
     keepSharingWhenClosed: s.keepSharingWhenClosed,
@@ -74,6 +76,7 @@ export function fromForm(f: SettingsForm): { settings: Omit<Settings, never> | n
     peerPort: port(f.peerPort, errors, 'peerPort'),
     trackers: [...new Set(trackers)],
     embeddedTracker: { enabled: f.embeddedEnabled, port: port(f.embeddedPort, errors, 'embeddedPort'), advertiseHost },
+    encryption: f.encryption,
     rateLimits: { downloadBps: rate(f.downloadKiBps, errors, 'downloadKiBps'), uploadBps: rate(f.uploadKiBps, errors, 'uploadKiBps') },
     theme: f.theme,
     notifyOnComplete: f.notifyOnComplete,

@@ -21,6 +21,12 @@ export interface LaunchOptions {
    * tracker's list. Transmission 3.00 has no RPC for it and refuses this option.
    */
   connectTo?: string[];
+  /**
+   * Talk Message Stream Encryption with RC4 only, both ways (Transmission `encryption: 2`;
+   * libtorrent pe_forced in and out, allowed_enc_level rc4). Default: each client's
+   * benchmark setting (plaintext preferred).
+   */
+  requireEncryption?: boolean;
 }
 
 export interface RunningPeer {

@@ -31,6 +31,11 @@ def main():
     ap.add_argument("--seed", action="store_true", help="the data is complete: check it, then seed")
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--peer", action="append", default=[], help="host:port to connect to directly")
+    ap.add_argument(
+        "--require-encryption",
+        action="store_true",
+        help="MSE with RC4 only, in and out (pe_forced, allowed_enc_level rc4)",
+    )
     args = ap.parse_args()
 
     stopping = []
@@ -53,6 +58,15 @@ def main():
         | lt.alert.category_t.storage_notification
         | lt.alert.category_t.piece_progress_notification,
     }
+    if args.require_encryption:
+        settings.update(
+            {
+                "out_enc_policy": int(lt.enc_policy.forced),
+                "in_enc_policy": int(lt.enc_policy.forced),
+                "allowed_enc_level": int(lt.enc_level.rc4),
+                "prefer_rc4": True,
+            }
+        )
     ses = lt.session(settings)
 
     params = lt.parse_magnet_uri(args.magnet) if args.magnet else lt.add_torrent_params()

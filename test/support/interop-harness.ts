@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import { libtorrentClient } from '../../bench/lib/clients/libtorrent-client.ts';
 import { transmissionClient } from '../../bench/lib/clients/transmission-client.ts';
 import { webtorrentClient } from '../../bench/lib/clients/webtorrent-client.ts';
 import type { PeerClient } from '../../bench/lib/peer-client.ts';
@@ -25,6 +26,8 @@ export interface InteropHarness {
   readonly tracker: LocalTracker;
   readonly transmission: PeerClient;
   readonly webtorrent: PeerClient;
+  /** python3-libtorrent through bench/peers/libtorrent_peer.py. */
+  readonly libtorrent: PeerClient;
   /** Registers `p` to be stopped by `stopAll()`; returns it. */
   track<T extends Stoppable>(p: T): T;
   /** A fresh folder `dir/name` (names must be unique per harness). */
@@ -57,6 +60,7 @@ export async function startInteropHarness(prefix: string): Promise<InteropHarnes
     tracker,
     transmission: transmissionClient(),
     webtorrent: webtorrentClient(repoRoot),
+    libtorrent: libtorrentClient(repoRoot),
     track(p) {
       running.add(p);
       return p;

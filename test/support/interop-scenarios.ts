@@ -13,12 +13,25 @@ import {
 } from './interop-payload.ts';
 import { runGet, startShare, type BuiltCli } from './swarmdrop-cli.ts';
 
-export type InteropClient = 'transmission' | 'webtorrent';
+export type InteropClient = 'transmission' | 'webtorrent' | 'libtorrent';
 
 const clientLabel: Record<InteropClient, string> = {
   transmission: 'Transmission',
   webtorrent: 'WebTorrent',
+  libtorrent: 'libtorrent',
 };
+
+/**
+ * `requireEncryption`: both sides talk MSE with RC4 only (the client's strictest setting,
+ * `swarmdrop --encryption require`), so a finished transfer proves the encrypted path.
+ */
+interface EncryptionChoice {
+  requireEncryption?: boolean;
+}
+
+function cliEncryption(o: EncryptionChoice): { encryption?: 'require' } {
+  return o.requireEncryption ? { encryption: 'require' } : {};
+}
 
 /**
  * Starts `client` (tracked by the harness). A Transmission daemon keeps its config in a
@@ -41,7 +54,12 @@ async function launchClient(
 export async function clientDownloadsFromShare(
   h: InteropHarness,
   cli: BuiltCli,
-  o: { tag: string; payload: InteropPayload; client: InteropClient; via: 'magnet' | 'torrent-file' },
+  o: {
+    tag: string;
+    payload: InteropPayload;
+    client: InteropClient;
+    via: 'magnet' | 'torrent-file';
+  } & EncryptionChoice,
 ): Promise<void> {
   const torrentOut = o.via === 'torrent-file' ? path.join(h.dir, `${o.tag}.torrent`) : undefined;
   const share = h.track(
@@ -49,6 +67,7 @@ export async function clientDownloadsFromShare(
       tracker: h.tracker.announceUrl,
       dataDir: await h.folder(`${o.tag}-data`),
       ...(torrentOut ? { torrentOut } : {}),
+      ...cliEncryption(o),
     }),
   );
   await h.tracker.waitForPeers(
@@ -62,6 +81,7 @@ export async function clientDownloadsFromShare(
     ...(torrentOut ? { torrentFile: torrentOut } : { magnet: share.magnet }),
     saveDir: out,
     seed: false,
+    ...(o.requireEncryption ? { requireEncryption: true } : {}),
   });
   await explained(leech.waitFinished(50_000), share.child);
   await expectSamePayload(o.payload, out);
@@ -82,7 +102,7 @@ export async function getDownloadsFromClient(
     client: InteropClient;
     createTool: string;
     source: 'torrent-file' | 'magnet' | 'info-hash';
-  },
+  } & EncryptionChoice,
 ): Promise<void> {
   const torrentFile = path.join(h.dir, `${o.tag}.torrent`);
   await transmissionCreate(o.createTool, o.payload, h.tracker.announceUrl, torrentFile);
@@ -91,6 +111,7 @@ export async function getDownloadsFromClient(
     torrentFile,
     saveDir: o.payload.parentDir,
     seed: true,
+    ...(o.requireEncryption ? { requireEncryption: true } : {}),
   });
   await seed.waitSeeding(20_000);
   await h.tracker.waitForPeers(
@@ -109,6 +130,7 @@ export async function getDownloadsFromClient(
     tracker: h.tracker.announceUrl,
     out,
     dataDir: await h.folder(`${o.tag}-data`),
+    ...cliEncryption(o),
     timeoutMs: 45_000,
     track: (c) => h.track(c),
   });

@@ -124,6 +124,12 @@ export interface CliPeerOptions {
   tracker: string;
   /** Resume data folder (`--data-dir`), private to this process. */
   dataDir: string;
+  /** `--encryption` (default: the CLI's, prefer). */
+  encryption?: 'prefer' | 'require' | 'off';
+}
+
+function encryptionFlags(o: CliPeerOptions): string[] {
+  return o.encryption ? ['--encryption', o.encryption] : [];
 }
 
 export interface RunningShare {
@@ -144,7 +150,14 @@ export async function startShare(
   paths: string[],
   o: CliPeerOptions & { torrentOut?: string; pieceLength?: string; timeoutMs?: number },
 ): Promise<RunningShare> {
-  const args = ['share', ...paths, '--tracker', o.tracker, ...loopbackPeerFlags(o.dataDir)];
+  const args = [
+    'share',
+    ...paths,
+    '--tracker',
+    o.tracker,
+    ...loopbackPeerFlags(o.dataDir),
+    ...encryptionFlags(o),
+  ];
   if (o.torrentOut) args.push('--torrent-out', o.torrentOut);
   args.push('--piece-length', o.pieceLength ?? '256K');
   const child = spawnCli(cli, 'swarmdrop share', args);
@@ -188,6 +201,7 @@ export async function runGet(
     o.out,
     '--no-seed',
     ...loopbackPeerFlags(o.dataDir),
+    ...encryptionFlags(o),
   ];
   const child = spawnCli(cli, 'swarmdrop get', args);
   o.track?.(child);

@@ -46,7 +46,7 @@ export function transmissionClient(): PeerClient {
       const peerPort = o.peerPort ?? (await freeTcpPort());
       await writeFile(
         path.join(configDir, 'settings.json'),
-        JSON.stringify(settings(rpcPort, peerPort, o.saveDir), null, 1),
+        JSON.stringify(settings(rpcPort, peerPort, o.saveDir, o.requireEncryption ?? false), null, 1),
       );
       const child = new TrackedChild(
         `transmission ${o.seed ? 'seeder' : 'leecher'}`,
@@ -116,7 +116,12 @@ export function transmissionClient(): PeerClient {
   };
 }
 
-function settings(rpcPort: number, peerPort: number, downloadDir: string): Record<string, unknown> {
+function settings(
+  rpcPort: number,
+  peerPort: number,
+  downloadDir: string,
+  requireEncryption: boolean,
+): Record<string, unknown> {
   return {
     'dht-enabled': false,
     'lpd-enabled': false,
@@ -143,7 +148,8 @@ function settings(rpcPort: number, peerPort: number, downloadDir: string): Recor
     'idle-seeding-limit-enabled': false,
     'blocklist-enabled': false,
     // Plaintext preferred, as libtorrent and WebTorrent use by default: no RC4 cost.
-    encryption: 0,
+    // 2 = encrypted connections only (MSE with RC4), for the encryption interop tests.
+    encryption: requireEncryption ? 2 : 0,
     'message-level': 1,
   };
 }

@@ -5,8 +5,9 @@
 //
 // The state is an Int32Array (V8 loads and stores its elements without narrowing) and
 // the two indices live in locals inside the loop. The aligned middle of a buffer is done
-// four bytes per step through an Int32Array view of it, one XOR per word: on the 2-core
-// VM this ran at ~2x the byte loop (bench/rc4-speed.ts measures it).
+// four bytes per step through an Int32Array view of it, one XOR per word: in an
+// interleaved A/B on 256 KiB buffers it beat the plain byte loop (docs/PROTOCOL.md,
+// "Message Stream Encryption", has the numbers).
 
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 

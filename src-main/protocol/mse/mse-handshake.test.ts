@@ -279,6 +279,22 @@ describe('MSE handshake, malformed input', () => {
   });
 });
 
+describe('MSE initiator, fuzz', () => {
+  it('random answers to step 1 only ever end in MseError or waiting', () => {
+    const random = seededRandom(2929);
+    for (let round = 0; round < 100; round++) {
+      const a = new MseInitiator({ infoHash, provide: CRYPTO_RC4 | CRYPTO_PLAINTEXT });
+      a.start();
+      const answer = seededBytes(random, Math.floor(random() * 1400));
+      try {
+        feed(a, answer, 1 + Math.floor(random() * 200));
+      } catch (err) {
+        expect(err).toBeInstanceOf(MseError);
+      }
+    }
+  });
+});
+
 describe('sniffIncoming', () => {
   it('tells a BitTorrent handshake from MSE as early as it can', () => {
     const bt = ascii('\x13BitTorrent protocol');

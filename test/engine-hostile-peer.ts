@@ -23,27 +23,39 @@ export interface HostilePeer {
   peerId: Uint8Array;
   /** Garbage blocks sent so far. */
   blocksSent(): number;
-  /** Connections accepted so far (a banned peer is not dialed again). */
+  /**
+   * Connections that opened with a BitTorrent handshake so far (a banned peer is not
+   * dialed again). An MSE attempt, which this plaintext-only peer drops, is not one.
+   */
   connections(): number;
   close(): Promise<void>;
 }
 
 type ScriptedServer = Omit<HostilePeer, 'blocksSent' | 'peerId'>;
 
+const BT_PREFIX = Buffer.from('\x13BitTorrent protocol', 'latin1');
+
 /**
  * A TCP server on 127.0.0.1 (ephemeral port) that feeds each connection's bytes to the
  * decoder `script` builds for that socket; a malformed message drops the connection.
  */
 async function listenScripted(script: (socket: net.Socket) => WireDecoder): Promise<ScriptedServer> {
-  let accepted = 0;
+  let handshaken = 0;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
-    accepted++;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
     const decoder = script(socket);
-    socket.on('data', (chunk) => {
+    let head: Buffer | null = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      if (head) {
+        head = Buffer.concat([head, chunk]);
+        if (head.length >= BT_PREFIX.length) {
+          if (head.subarray(0, BT_PREFIX.length).equals(BT_PREFIX)) handshaken++;
+          head = null;
+        }
+      }
       try {
         decoder.push(chunk);
       } catch {
@@ -54,7 +66,7 @@ async function listenScripted(script: (socket: net.Socket) => WireDecoder): Prom
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as net.AddressInfo).port,
-    connections: () => accepted,
+    connections: () => handshaken,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

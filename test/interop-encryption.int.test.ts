@@ -72,7 +72,8 @@ describe.skipIf(!cli)('interop: encryption required on both sides (MSE, RC4)', (
       payload,
       client: 'transmission',
       via: 'torrent-file',
-      requireEncryption: true,
+      clientEncryption: 'require',
+      cliEncryption: 'require',
     });
   });
 
@@ -88,7 +89,27 @@ describe.skipIf(!cli)('interop: encryption required on both sides (MSE, RC4)', (
       client: 'transmission',
       createTool: create!,
       source: 'torrent-file',
-      requireEncryption: true,
+      clientEncryption: 'require',
+      cliEncryption: 'require',
+    });
+  });
+
+  it('`swarmdrop get --encryption require` downloads from a Transmission seed on its default (encryption preferred)', async () => {
+    // Transmission's default answers our MSE (RC4 picked) instead of failing over to plaintext.
+    const h = harness();
+    const payload = await makeSingleFilePayload(
+      await h.folder('t3-src'),
+      'transmission-default.bin',
+      3 * MIB + 1,
+    );
+    await getDownloadsFromClient(h, cli!, {
+      tag: 't3',
+      payload,
+      client: 'transmission',
+      createTool: create!,
+      source: 'magnet',
+      clientEncryption: 'prefer',
+      cliEncryption: 'require',
     });
   });
 
@@ -100,7 +121,8 @@ describe.skipIf(!cli)('interop: encryption required on both sides (MSE, RC4)', (
       payload,
       client: 'libtorrent',
       via: 'magnet',
-      requireEncryption: true,
+      clientEncryption: 'require',
+      cliEncryption: 'require',
     });
   });
 
@@ -113,7 +135,8 @@ describe.skipIf(!cli)('interop: encryption required on both sides (MSE, RC4)', (
       client: 'libtorrent',
       createTool: create!,
       source: 'magnet',
-      requireEncryption: true,
+      clientEncryption: 'require',
+      cliEncryption: 'require',
     });
   });
 });

@@ -22,11 +22,13 @@ export interface LaunchOptions {
    */
   connectTo?: string[];
   /**
-   * Talk Message Stream Encryption with RC4 only, both ways (Transmission `encryption: 2`;
-   * libtorrent pe_forced in and out, allowed_enc_level rc4). Default: each client's
-   * benchmark setting (plaintext preferred).
+   * Message Stream Encryption. 'require': RC4 only, both ways (Transmission `encryption:
+   * 2`; libtorrent pe_forced in and out, allowed_enc_level rc4). 'prefer': the client's own
+   * default for it (Transmission `encryption: 1`; libtorrent's pe_enabled, which the
+   * benchmark keeps anyway). Default: the benchmark's setting (Transmission 0, plaintext
+   * preferred).
    */
-  requireEncryption?: boolean;
+  encryption?: 'require' | 'prefer';
 }
 
 export interface RunningPeer {

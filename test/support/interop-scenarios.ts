@@ -22,15 +22,18 @@ const clientLabel: Record<InteropClient, string> = {
 };
 
 /**
- * `requireEncryption`: both sides talk MSE with RC4 only (the client's strictest setting,
- * `swarmdrop --encryption require`), so a finished transfer proves the encrypted path.
+ * Message Stream Encryption per side: `clientEncryption` for the real client (see
+ * LaunchOptions.encryption), `cliEncryption` for `swarmdrop --encryption`. With
+ * 'require' on a side, that side talks MSE with RC4 only, so a finished transfer proves
+ * the encrypted path.
  */
 interface EncryptionChoice {
-  requireEncryption?: boolean;
+  clientEncryption?: 'require' | 'prefer';
+  cliEncryption?: 'prefer' | 'require' | 'off';
 }
 
-function cliEncryption(o: EncryptionChoice): { encryption?: 'require' } {
-  return o.requireEncryption ? { encryption: 'require' } : {};
+function cliEncryption(o: EncryptionChoice): { encryption?: 'prefer' | 'require' | 'off' } {
+  return o.cliEncryption ? { encryption: o.cliEncryption } : {};
 }
 
 /**
@@ -81,7 +84,7 @@ export async function clientDownloadsFromShare(
     ...(torrentOut ? { torrentFile: torrentOut } : { magnet: share.magnet }),
     saveDir: out,
     seed: false,
-    ...(o.requireEncryption ? { requireEncryption: true } : {}),
+    ...(o.clientEncryption ? { encryption: o.clientEncryption } : {}),
   });
   await explained(leech.waitFinished(50_000), share.child);
   await expectSamePayload(o.payload, out);
@@ -111,7 +114,7 @@ export async function getDownloadsFromClient(
     torrentFile,
     saveDir: o.payload.parentDir,
     seed: true,
-    ...(o.requireEncryption ? { requireEncryption: true } : {}),
+    ...(o.clientEncryption ? { encryption: o.clientEncryption } : {}),
   });
   await seed.waitSeeding(20_000);
   await h.tracker.waitForPeers(

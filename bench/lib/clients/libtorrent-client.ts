@@ -34,7 +34,7 @@ export function libtorrentClient(repoRoot: string): PeerClient {
       if (o.torrentFile) args.push('--torrent', o.torrentFile);
       if (o.magnet) args.push('--magnet', o.magnet);
       if (o.seed) args.push('--seed');
-      if (o.requireEncryption) args.push('--require-encryption');
+      if (o.encryption === 'require') args.push('--require-encryption');
       const child = new TrackedChild(`libtorrent ${o.seed ? 'seeder' : 'leecher'}`, SYSTEM_PYTHON, args, {
         sampleMemory: o.sampleMemory ?? false,
       });

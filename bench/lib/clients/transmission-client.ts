@@ -46,7 +46,7 @@ export function transmissionClient(): PeerClient {
       const peerPort = o.peerPort ?? (await freeTcpPort());
       await writeFile(
         path.join(configDir, 'settings.json'),
-        JSON.stringify(settings(rpcPort, peerPort, o.saveDir, o.requireEncryption ?? false), null, 1),
+        JSON.stringify(settings(rpcPort, peerPort, o.saveDir, o.encryption), null, 1),
       );
       const child = new TrackedChild(
         `transmission ${o.seed ? 'seeder' : 'leecher'}`,
@@ -120,7 +120,7 @@ function settings(
   rpcPort: number,
   peerPort: number,
   downloadDir: string,
-  requireEncryption: boolean,
+  encryption: LaunchOptions['encryption'],
 ): Record<string, unknown> {
   return {
     'dht-enabled': false,
@@ -148,8 +148,9 @@ function settings(
     'idle-seeding-limit-enabled': false,
     'blocklist-enabled': false,
     // Plaintext preferred, as libtorrent and WebTorrent use by default: no RC4 cost.
-    // 2 = encrypted connections only (MSE with RC4), for the encryption interop tests.
-    encryption: requireEncryption ? 2 : 0,
+    // 1 = prefer encrypted (Transmission's default), 2 = encrypted only (MSE with RC4),
+    // for the encryption interop tests.
+    encryption: encryption === 'require' ? 2 : encryption === 'prefer' ? 1 : 0,
     'message-level': 1,
   };
 }

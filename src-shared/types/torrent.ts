@@ -68,7 +68,7 @@ export interface PeerFlags {
   /** No block from them for a while despite outstanding requests. */
   snubbed: boolean;
   incoming: boolean;
-  /** Always false today: no MSE/PE (plain TCP). Kept for the UI's column. */
+  /** The payload stream is RC4 (Message Stream Encryption); false for plaintext, MSE-obfuscated handshake included. */
   encrypted: boolean;
   /** Unchoked by the optimistic slot. */
   optimistic: boolean;

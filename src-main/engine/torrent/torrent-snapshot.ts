@@ -133,7 +133,7 @@ export function buildPeers(s: SnapshotSource): PeerDetail[] {
         peerInterested: c.peerInterested,
         snubbed: s.snubbed(p),
         incoming: c.direction === 'incoming',
-        encrypted: false,
+        encrypted: c.encryption === 'rc4',
         optimistic: p.optimistic,
       },
     });

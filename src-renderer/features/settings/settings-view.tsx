@@ -2,14 +2,15 @@ import { useEffect, useState, type ReactElement, type ReactNode } from 'react';
 import { useActions, useApp, useClient } from '../../app-context.tsx';
 import { Button } from '../../components/button.tsx';
 import { Icon } from '../../components/icons.tsx';
-import type { EncryptionMode, Settings } from '../../../src-shared/types/settings.ts';
+import { ENCRYPTION_MODES, type EncryptionMode, type Settings } from '../../../src-shared/types/settings.ts';
 import type { AppInfo } from '../../../src-shared/types/app-info.ts';
 import { fromForm, toForm, type FormErrors, type SettingsForm } from './settings-form.ts';
 import { TrackerAddress } from '../first-run/drop-zone.tsx';
 
 const NONE: AppInfo['overridden'] = [];
 const ENCRYPTION_HINT: Record<EncryptionMode, string> = {
-  prefer: 'Connections start encrypted (MSE) and fall back to plain when the other side cannot; both are accepted.',
+  prefer:
+    'Connections start encrypted (MSE) and fall back to plain when the other side cannot; both are accepted.',
   require: 'Only encrypted connections, both ways. Peers that cannot encrypt are not reached.',
   off: 'Plain connections only; encrypted ones are refused.',
 };
@@ -142,7 +143,14 @@ function SettingsEditor({ settings, result, setResult }: { settings: Settings; r
           />
         </Field>
         <Field label="Encryption" hint={flagHint('encryption', ENCRYPTION_HINT[form.encryption])}>
-          <select className="input" name="encryption" value={form.encryption} onChange={(e) => set('encryption', e.target.value as EncryptionMode)}>
+          <select
+            className="input"
+            name="encryption"
+            value={form.encryption}
+            onChange={(e) =>
+              set('encryption', ENCRYPTION_MODES.find((m) => m === e.target.value) ?? 'prefer')
+            }
+          >
             <option value="prefer">Prefer encrypted</option>
             <option value="require">Require encrypted</option>
             <option value="off">Off</option>

@@ -154,6 +154,7 @@ test.describe.serial('share on A, download on B', () => {
     await page.getByRole('radiogroup', { name: 'Theme' }).getByText('Dark').click();
     await page.locator('input[name="downloadKiBps"]').fill('2048');
     await page.locator('input[name="notifyOnComplete"]').uncheck();
+    await page.locator('select[name="encryption"]').selectOption('require');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
     await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
@@ -165,6 +166,7 @@ test.describe.serial('share on A, download on B', () => {
     await nav(page, 'Settings');
     await expect(page.locator('input[name="downloadKiBps"]')).toHaveValue('2048');
     await expect(page.locator('input[name="notifyOnComplete"]')).not.toBeChecked();
+    await expect(page.locator('select[name="encryption"]')).toHaveValue('require');
     await expect(page.getByRole('radio', { name: 'Dark' })).toBeChecked();
   });
 });

@@ -12,7 +12,7 @@ export interface TrackedPeer {
 
 export interface LocalTracker {
   readonly port: number;
-  /** `udp://127.0.0.1:PORT/announce`. */
+  /** `udp://HOST:PORT/announce`. */
   readonly announceUrl: string;
   /** Peers the tracker lists for an info-hash now. */
   peers(infoHashHex: string): TrackedPeer[];
@@ -27,16 +27,17 @@ export interface LocalTracker {
   close(): Promise<void>;
 }
 
-export async function startLocalTracker(intervalSec = 5): Promise<LocalTracker> {
+/** `host`: the address to listen on (default 127.0.0.1; a test's own namespace link otherwise). */
+export async function startLocalTracker(intervalSec = 5, host = '127.0.0.1'): Promise<LocalTracker> {
   const server = new TrackerServer({ intervalSec });
-  const { port } = await server.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = await server.listen({ host, port: 0 });
   const peers = (infoHashHex: string): TrackedPeer[] => {
     const swarm = server.snapshot().swarms.find((s) => s.infoHashHex === infoHashHex.toLowerCase());
     return (swarm?.peers ?? []).map(({ ip, port: p, seeder }) => ({ ip, port: p, seeder }));
   };
   return {
     port,
-    announceUrl: `udp://127.0.0.1:${port}/announce`,
+    announceUrl: `udp://${host}:${port}/announce`,
     peers,
     async waitForPeers(infoHashHex, match, timeoutMs, what) {
       const deadline = Date.now() + timeoutMs;

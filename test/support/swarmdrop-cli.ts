@@ -101,9 +101,9 @@ export function spawnCli(cli: BuiltCli, name: string, args: string[], debug = tr
   return new TrackedChild(name, process.execPath, [cli.script, ...args], { env });
 }
 
-/** Flags that keep a `share`/`get` peer on loopback with an ephemeral port and its own data folder. */
-export function loopbackPeerFlags(dataDir: string): string[] {
-  return ['--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir];
+/** Flags that keep a `share`/`get` peer on loopback (or `host`) with an ephemeral port and its own data folder. */
+export function loopbackPeerFlags(dataDir: string, host = '127.0.0.1'): string[] {
+  return ['--host', host, '--port', '0', '--data-dir', dataDir];
 }
 
 /** How `child` exited, or 'timeout' when it is still running after `timeoutMs` (it is not stopped). */
@@ -126,6 +126,8 @@ export interface CliPeerOptions {
   dataDir: string;
   /** `--encryption` (default: the CLI's, prefer). */
   encryption?: 'prefer' | 'require' | 'off';
+  /** `--host` (default 127.0.0.1). */
+  host?: string;
 }
 
 function encryptionFlags(o: CliPeerOptions): string[] {
@@ -155,7 +157,7 @@ export async function startShare(
     ...paths,
     '--tracker',
     o.tracker,
-    ...loopbackPeerFlags(o.dataDir),
+    ...loopbackPeerFlags(o.dataDir, o.host),
     ...encryptionFlags(o),
   ];
   if (o.torrentOut) args.push('--torrent-out', o.torrentOut);

@@ -6,11 +6,12 @@ export type TransmissionRpc = (
   args: Record<string, unknown>,
 ) => Promise<Record<string, unknown>>;
 
-export function transmissionRpc(port: number): TransmissionRpc {
+/** `host`: where the daemon's RPC listens (default 127.0.0.1). */
+export function transmissionRpc(port: number, host = '127.0.0.1'): TransmissionRpc {
   let sessionId = '';
   return async (method, args) => {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const res = await fetch(`http://127.0.0.1:${port}/transmission/rpc`, {
+      const res = await fetch(`http://${host}:${port}/transmission/rpc`, {
         method: 'POST',
         headers: { 'X-Transmission-Session-Id': sessionId, 'Content-Type': 'application/json' },
         body: JSON.stringify({ method, arguments: args }),

@@ -1,0 +1,71 @@
+// A network namespace joined to this one by a veth pair, for tests that need a peer at a
+// non-loopback address (Transmission ignores 127.x peers from a tracker, so it only dials
+// someone outside loopback). Names start with `mse-` plus a random suffix and addresses
+// are 10.213.N.1 (this side) / 10.213.N.2 (inside); nothing is routed anywhere else.
+// Needs root and iproute2; `available()` says why not otherwise.
+import { execFileSync } from 'node:child_process';
+import { findTool } from './external-tool.ts';
+
+export interface NetnsLink {
+  readonly name: string;
+  /** Our end of the link. */
+  readonly outsideIp: string;
+  /** The namespace's end. */
+  readonly insideIp: string;
+  /** `command args…` run inside the namespace: the argv for a spawn. */
+  wrap(command: string, args: string[]): { command: string; args: string[] };
+  /** Deletes the link and the namespace. Idempotent, never throws. */
+  remove(): void;
+}
+
+export function netnsUnavailable(): string | undefined {
+  if (process.getuid?.() !== 0) return 'network namespaces need root';
+  if (!findTool('ip')) return 'ip (iproute2) not found';
+  return undefined;
+}
+
+export function createNetnsLink(prefix = 'mse'): NetnsLink {
+  const n = 1 + Math.floor(Math.random() * 250);
+  const suffix = `${n}${Math.random().toString(36).slice(2, 6)}`;
+  const name = `${prefix}-${suffix}`;
+  const outsideDev = `${prefix}o${suffix}`.slice(0, 15);
+  const insideDev = `${prefix}i${suffix}`.slice(0, 15);
+  const outsideIp = `10.213.${n}.1`;
+  const insideIp = `10.213.${n}.2`;
+  const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let removed = false;
+  const remove = () => {
+    if (removed) return;
+    removed = true;
+    try {
+      ip('link', 'del', outsideDev);
+    } catch {
+      // already gone with the namespace
+    }
+    try {
+      ip('netns', 'del', name);
+    } catch {
+      // never created
+    }
+  };
+  try {
+    ip('netns', 'add', name);
+    ip('link', 'add', outsideDev, 'type', 'veth', 'peer', 'name', insideDev);
+    ip('link', 'set', insideDev, 'netns', name);
+    ip('addr', 'add', `${outsideIp}/30`, 'dev', outsideDev);
+    ip('link', 'set', outsideDev, 'up');
+    ip('netns', 'exec', name, 'ip', 'addr', 'add', `${insideIp}/30`, 'dev', insideDev);
+    ip('netns', 'exec', name, 'ip', 'link', 'set', insideDev, 'up');
+    ip('netns', 'exec', name, 'ip', 'link', 'set', 'lo', 'up');
+  } catch (err) {
+    remove();
+    throw err;
+  }
+  return {
+    name,
+    outsideIp,
+    insideIp,
+    wrap: (command, args) => ({ command: 'ip', args: ['netns', 'exec', name, command, ...args] }),
+    remove,
+  };
+}

@@ -74,7 +74,8 @@ async function exchangeBlocks(a: PeerConnection, b: PeerConnection): Promise<voi
 describe('Message Stream Encryption over sockets', () => {
   it.each([
     ['require', 'require', 'rc4'],
-    ['prefer', 'prefer', 'rc4'],
+    // Both allow plaintext: the handshake is obfuscated, the pieces stay plain (cheap).
+    ['prefer', 'prefer', 'plaintext'],
     ['prefer', 'require', 'rc4'],
     ['require', 'prefer', 'rc4'],
     ['prefer', 'off', 'none'],

@@ -9,8 +9,20 @@
  * rates are bytes per second.
  */
 
+/**
+ * 'files-changed': pieces we had no longer match the files on disk (edited while shared);
+ * they are no longer shared or counted, and nothing is written over the edit until the
+ * user asks for a recheck.
+ */
 export type TorrentState =
-  'fetching-metadata' | 'checking' | 'downloading' | 'seeding' | 'paused' | 'error' | 'queued';
+  | 'fetching-metadata'
+  | 'checking'
+  | 'downloading'
+  | 'seeding'
+  | 'files-changed'
+  | 'paused'
+  | 'error'
+  | 'queued';
 
 export interface TorrentError {
   /** Stable machine code, e.g. 'bad-path', 'storage-io', 'metadata-mismatch'. */

@@ -147,7 +147,10 @@ export class Torrent {
       accepting: () =>
         !this.closed &&
         !this.userPaused &&
-        (this.state === 'fetching-metadata' || this.state === 'downloading' || this.state === 'seeding'),
+        (this.state === 'fetching-metadata' ||
+          this.state === 'downloading' ||
+          this.state === 'seeding' ||
+          this.state === 'files-changed'),
       changed: () => this.ctx.changed(this.id),
     });
   }
@@ -276,6 +279,13 @@ export class Torrent {
         peerById: (id) => this.peers.get(id),
         onPieceVerified: (piece, credited) => this.onPieceVerified(piece, credited),
         onComplete: () => this.onComplete(),
+        onPiecesLost: () => this.setState('files-changed'),
+        onFileChanged: (path, lostPieces) =>
+          this.ctx.warning({
+            code: 'files-changed',
+            message: `${path} changed on disk: ${lostPieces} piece${lostPieces === 1 ? '' : 's'} no longer match the torrent and are no longer shared (a recheck downloads them again over the change; share the file anew to share it as it is)`,
+            torrentId: this.id,
+          }),
         onError: (err) => this.fail(err),
         onPayload: (_peer, bytes, direction) => this.totals.add(bytes, direction),
       });
@@ -505,7 +515,7 @@ export class Torrent {
       addedAtMs: this.addedAtMs,
       paused: this.userPaused,
       pieceCount: this.metainfo?.pieceCount ?? 0,
-      have: this.transfer?.have ?? this.lastHave,
+      have: this.transfer?.verifiedForResume() ?? this.lastHave,
       files: this.transfer?.fileStamps ?? this.pausedStamps ?? this.record?.files ?? [],
       uploadedBytes: this.uploadedBytes,
       downloadedBytes: this.downloadedBytes,

@@ -1,0 +1,138 @@
+// Shared files that change on disk while `swarmdrop share` seeds them: edited in place
+// (same size; with and without the old mtime put back) and truncated. Real processes,
+// real files, real sockets on 127.0.0.1.
+import { copyFile, mkdir, open as openFile, stat, truncate, utimes } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TrackedChild } from '../bench/lib/tracked-child.ts';
+import type { Session } from '../src-main/engine/session-api.ts';
+import { cleanupAfterEach, isComplete, sha256File, startEngineEnv, waitFor, writeRandomFile } from './engine-harness.ts';
+import { buildCli, exitOrTimeout, startShare, type BuiltCli } from './support/swarmdrop-cli.ts';
+
+const MiB = 1024 * 1024;
+const SIZE = 16 * MiB;
+const PIECE = 256 * 1024;
+const EDIT_AT = 5 * MiB;
+
+describe('shared files changed on disk', () => {
+  let cli: BuiltCli;
+  beforeAll(async () => {
+    cli = await buildCli();
+  }, 60_000);
+  afterAll(async () => {
+    await cli?.remove();
+  });
+  const defer = cleanupAfterEach();
+
+  /** A whole second, so that putting it back with utimes restores it exactly. */
+  const OLD_TIME_SEC = 1_700_000_000;
+
+  /** Overwrites 1 MiB at EDIT_AT in place (same size); with `keepMtime`, puts the old times back. */
+  async function editInPlace(file: string, keepMtime: boolean): Promise<void> {
+    const before = await stat(file);
+    const handle = await openFile(file, 'r+');
+    await handle.write(randomBytes(MiB), 0, MiB, EDIT_AT);
+    await handle.close();
+    if (keepMtime) await utimes(file, OLD_TIME_SEC, OLD_TIME_SEC);
+    const after = await stat(file);
+    expect(after.size).toBe(before.size);
+    if (keepMtime) expect(after.mtimeMs).toBe(before.mtimeMs);
+  }
+
+  /** Resolves once the CLI's stderr shows `text` (the tail is polled: it keeps the last lines). */
+  async function stderrShows(child: TrackedChild, text: string, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!child.stderr().includes(text)) {
+      if (Date.now() > deadline) throw new Error(`no "${text}" on ${child.name}'s stderr: ${child.stderr()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async function leech(open: (name: string) => Promise<Session>, magnet: string): Promise<Session> {
+    const leecher = await open('leecher');
+    await leecher.add({ kind: 'magnet', uri: magnet });
+    return leecher;
+  }
+
+  it('an in-place edit with the old mtime put back is caught: the seeder stops serving it and says so, the leecher completes from a good seeder wasting < 2x', async () => {
+    const { dir, tracker, open } = await startEngineEnv(defer);
+    const source = path.join(dir, 'edited', 'payload.bin');
+    const pristine = path.join(dir, 'good', 'payload.bin');
+    await writeRandomFile(source, SIZE);
+    await utimes(source, OLD_TIME_SEC, OLD_TIME_SEC);
+    await mkdir(path.dirname(pristine), { recursive: true });
+    await copyFile(source, pristine);
+    const share = await startShare(cli, [source], {
+      tracker: tracker.url,
+      dataDir: path.join(dir, 'share-data'),
+      pieceLength: '256K',
+    });
+    defer(() => share.stop());
+    const good = await open('good');
+    const shared = await good.share([pristine], { pieceLengthBytes: PIECE });
+    expect(shared.id).toBe(share.infoHashHex);
+    await editInPlace(source, true);
+
+    const leecher = await leech(open, share.magnet);
+    const done = await waitFor(leecher, share.infoHashHex, isComplete, 90_000, 'download from the good seeder');
+    expect(await sha256File(path.join(dir, 'leecher', 'downloads', 'payload.bin'))).toBe(
+      await sha256File(pristine),
+    );
+    expect(done.downloadedBytes).toBeLessThan(2 * SIZE);
+    await stderrShows(share.child, 'warning: files-changed', 30_000);
+    expect(share.child.stderr()).toContain('payload.bin changed on disk');
+  });
+
+  it('with the edited seeder as the only source, the leecher gets every unchanged piece, never the changed ones, and wastes < 2x', async () => {
+    const { dir, tracker, open } = await startEngineEnv(defer);
+    const source = path.join(dir, 'edited', 'payload.bin');
+    await writeRandomFile(source, SIZE);
+    const share = await startShare(cli, [source], {
+      tracker: tracker.url,
+      dataDir: path.join(dir, 'share-data'),
+      pieceLength: '256K',
+    });
+    defer(() => share.stop());
+    await editInPlace(source, false);
+
+    const leecher = await leech(open, share.magnet);
+    // 1 MiB at a piece boundary: exactly 4 pieces changed.
+    const changedBytes = MiB;
+    const summary = await waitFor(
+      leecher,
+      share.infoHashHex,
+      (s) => s.verifiedBytes === SIZE - changedBytes,
+      90_000,
+      'every unchanged piece',
+    );
+    await stderrShows(share.child, 'warning: files-changed', 30_000);
+    // Nothing more comes, and the changed pieces are not sent over and over.
+    await new Promise((r) => setTimeout(r, 3000));
+    const later = leecher.list().find((t) => t.id === share.infoHashHex)!;
+    expect(later.verifiedBytes).toBe(SIZE - changedBytes);
+    expect(later.state).toBe('downloading');
+    expect(later.downloadedBytes).toBeLessThan(2 * SIZE);
+    expect(later.downloadedBytes - summary.downloadedBytes).toBeLessThan(SIZE);
+    const map = leecher.detail(share.infoHashHex);
+    expect(map.files[0]!.verifiedBytes).toBe(SIZE - changedBytes);
+  });
+
+  it('a shared file truncated while `share` runs makes it exit non-zero with a clear message', async () => {
+    const { dir, tracker } = await startEngineEnv(defer);
+    const source = path.join(dir, 'src', 'payload.bin');
+    await writeRandomFile(source, 4 * MiB);
+    const share = await startShare(cli, [source], {
+      tracker: tracker.url,
+      dataDir: path.join(dir, 'share-data'),
+      pieceLength: '256K',
+    });
+    defer(() => share.stop());
+    await truncate(source, MiB);
+    const outcome = await exitOrTimeout(share.child, 30_000);
+    expect(outcome).not.toBe('timeout');
+    if (outcome === 'timeout') return;
+    expect(outcome.code).toBe(1);
+    expect(share.child.stderr()).toMatch(/stopped: payload\.bin is now 1048576 bytes, the torrent needs 4194304.*\(missing-file\)/);
+  });
+});

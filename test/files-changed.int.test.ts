@@ -7,7 +7,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrackedChild } from '../bench/lib/tracked-child.ts';
 import type { Session } from '../src-main/engine/session-api.ts';
-import { cleanupAfterEach, isComplete, sha256File, startEngineEnv, waitFor, writeRandomFile } from './engine-harness.ts';
+import { TrackerServer } from '../src-main/tracker/server/index.ts';
+import {
+  cleanupAfterEach,
+  isComplete,
+  sha256File,
+  startEngineEnv,
+  waitFor,
+  writeRandomFile,
+} from './engine-harness.ts';
 import { buildCli, exitOrTimeout, startShare, type BuiltCli } from './support/swarmdrop-cli.ts';
 
 const MiB = 1024 * 1024;
@@ -24,6 +32,17 @@ describe('shared files changed on disk', () => {
     await cli?.remove();
   });
   const defer = cleanupAfterEach();
+
+  /**
+   * A tracker that remembers peers for 20 s: CLI peers announce every 10 s at the most, and
+   * the engine harness's tracker (for in-process sessions) forgets them after 2 s.
+   */
+  async function cliTracker(): Promise<string> {
+    const tracker = new TrackerServer({ intervalSec: 10 });
+    const { port } = await tracker.listen({ host: '127.0.0.1', port: 0 });
+    defer(() => tracker.close());
+    return `udp://127.0.0.1:${port}`;
+  }
 
   /** A whole second, so that putting it back with utimes restores it exactly. */
   const OLD_TIME_SEC = 1_700_000_000;
@@ -56,7 +75,8 @@ describe('shared files changed on disk', () => {
   }
 
   it('an in-place edit with the old mtime put back is caught: the seeder stops serving it and says so, the leecher completes from a good seeder wasting < 2x', async () => {
-    const { dir, tracker, open } = await startEngineEnv(defer);
+    const { dir, open } = await startEngineEnv(defer);
+    const trackerUrl = await cliTracker();
     const source = path.join(dir, 'edited', 'payload.bin');
     const pristine = path.join(dir, 'good', 'payload.bin');
     await writeRandomFile(source, SIZE);
@@ -64,18 +84,24 @@ describe('shared files changed on disk', () => {
     await mkdir(path.dirname(pristine), { recursive: true });
     await copyFile(source, pristine);
     const share = await startShare(cli, [source], {
-      tracker: tracker.url,
+      tracker: trackerUrl,
       dataDir: path.join(dir, 'share-data'),
       pieceLength: '256K',
     });
     defer(() => share.stop());
     const good = await open('good');
-    const shared = await good.share([pristine], { pieceLengthBytes: PIECE });
+    const shared = await good.share([pristine], { pieceLengthBytes: PIECE, trackers: [trackerUrl] });
     expect(shared.id).toBe(share.infoHashHex);
     await editInPlace(source, true);
 
     const leecher = await leech(open, share.magnet);
-    const done = await waitFor(leecher, share.infoHashHex, isComplete, 90_000, 'download from the good seeder');
+    const done = await waitFor(
+      leecher,
+      share.infoHashHex,
+      isComplete,
+      90_000,
+      'download from the good seeder',
+    );
     expect(await sha256File(path.join(dir, 'leecher', 'downloads', 'payload.bin'))).toBe(
       await sha256File(pristine),
     );
@@ -85,11 +111,12 @@ describe('shared files changed on disk', () => {
   });
 
   it('with the edited seeder as the only source, the leecher gets every unchanged piece, never the changed ones, and wastes < 2x', async () => {
-    const { dir, tracker, open } = await startEngineEnv(defer);
+    const { dir, open } = await startEngineEnv(defer);
+    const trackerUrl = await cliTracker();
     const source = path.join(dir, 'edited', 'payload.bin');
     await writeRandomFile(source, SIZE);
     const share = await startShare(cli, [source], {
-      tracker: tracker.url,
+      tracker: trackerUrl,
       dataDir: path.join(dir, 'share-data'),
       pieceLength: '256K',
     });
@@ -119,11 +146,12 @@ describe('shared files changed on disk', () => {
   });
 
   it('a shared file truncated while `share` runs makes it exit non-zero with a clear message', async () => {
-    const { dir, tracker } = await startEngineEnv(defer);
+    const { dir } = await startEngineEnv(defer);
+    const trackerUrl = await cliTracker();
     const source = path.join(dir, 'src', 'payload.bin');
     await writeRandomFile(source, 4 * MiB);
     const share = await startShare(cli, [source], {
-      tracker: tracker.url,
+      tracker: trackerUrl,
       dataDir: path.join(dir, 'share-data'),
       pieceLength: '256K',
     });
@@ -133,6 +161,8 @@ describe('shared files changed on disk', () => {
     expect(outcome).not.toBe('timeout');
     if (outcome === 'timeout') return;
     expect(outcome.code).toBe(1);
-    expect(share.child.stderr()).toMatch(/stopped: payload\.bin is now 1048576 bytes, the torrent needs 4194304.*\(missing-file\)/);
+    expect(share.child.stderr()).toMatch(
+      /stopped: payload\.bin is now 1048576 bytes, the torrent needs 4194304.*\(missing-file\)/,
+    );
   });
 });

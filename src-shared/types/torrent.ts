@@ -60,6 +60,12 @@ export interface TorrentSummary {
   addedAt: number;
   completedAt: number | null;
   error?: TorrentError;
+  /**
+   * Pieces counted as verified because the previous run's resume data said so and their
+   * files' size and mtime are unchanged: not hashed in this run. Absent when every verified
+   * piece was hashed in this run (downloaded, checked, or after a recheck).
+   */
+  resumedPieces?: number;
 }
 
 export interface FileDetail {

@@ -86,6 +86,8 @@ export class ActiveTransfer {
   private lastRechokeMs = 0;
   private rechokeSoon = false;
   fileStamps: FileStamp[] = [];
+  /** Pieces taken from resume data without hashing when the transfer opened. */
+  resumedPieces = 0;
   /** The files as found when the transfer opened: what the guard compares against. */
   private existingAtOpen: Awaited<ReturnType<Storage['existingFiles']>> = [];
   private closed = false;
@@ -164,6 +166,7 @@ export class ActiveTransfer {
   /** Checks the files (resume data or hashing), opens storage and builds the parts. */
   static async open(o: ActiveTransferOptions): Promise<ActiveTransfer> {
     const storage = ActiveTransfer.storageFor(o.ctx, o.metainfo, o.savePath);
+    let resumedPieces = 0;
     try {
       const have = o.trustedComplete
         ? Bitfield.full(o.metainfo.pieceCount)
@@ -174,6 +177,7 @@ export class ActiveTransfer {
             ...(o.record ? { record: o.record } : {}),
             full: o.full,
             isCancelled: o.isCancelled,
+            onResumed: (pieces) => (resumedPieces = pieces),
           });
       const complete = have.count() === o.metainfo.pieceCount;
       if (!complete)
@@ -182,6 +186,7 @@ export class ActiveTransfer {
       // (a share, or a finished download) is opened read-only and never modified.
       await storage.open({ allocate: !complete });
       const transfer = new ActiveTransfer(o, storage, have);
+      transfer.resumedPieces = resumedPieces;
       await transfer.refreshFileStamps();
       transfer.guard?.baseline(transfer.existingAtOpen);
       return transfer;

@@ -39,6 +39,8 @@ export interface SnapshotSource {
   /** Pieces being downloaded (null while no transfer runs). */
   downloading(): Bitfield | null;
   pieceSources: PieceSources;
+  /** See TorrentSummary.resumedPieces. */
+  resumedPieces: number;
   snubbed(peer: TorrentPeer): boolean;
   outstanding(peer: TorrentPeer): number;
 }
@@ -87,6 +89,7 @@ export function buildSummary(s: SnapshotSource): TorrentSummary {
     completedAt: s.completedAtMs,
   };
   if (s.error) summary.error = s.error;
+  if (s.resumedPieces > 0) summary.resumedPieces = s.resumedPieces;
   return summary;
 }
 

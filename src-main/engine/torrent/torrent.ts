@@ -41,6 +41,8 @@ export interface TorrentInit {
   record?: ResumeRecord;
   /** We just hashed these files ourselves (share): every piece is trusted. */
   trustedComplete?: boolean;
+  /** Ignore `record`'s verified pieces: hash everything on disk at the first start. */
+  recheck?: boolean;
   paused: boolean;
   /** Peers to try directly (magnet x.pe). */
   initialPeers?: PeerCandidate[];
@@ -104,7 +106,7 @@ export class Torrent {
     this.savePath = init.savePath;
     this.extraTrackers = init.extraTrackers;
     this.savedTiers = init.record?.trackers ?? [];
-    this.record = init.record;
+    this.record = init.recheck ? undefined : init.record;
     this.trustedComplete = init.trustedComplete ?? false;
     this.userPaused = init.paused;
     this.addedAtMs = init.record?.addedAtMs ?? ctx.now();
@@ -116,8 +118,8 @@ export class Torrent {
     );
     this.initialPeers = init.initialPeers ?? [];
     if (this.metainfo) this.pieceSources.reset(this.metainfo.pieceCount);
-    if (init.record && this.metainfo && init.record.pieceCount === this.metainfo.pieceCount) {
-      this.lastHave = Bitfield.fromBase64(init.record.pieceCount, init.record.verifiedPieces);
+    if (this.record && this.metainfo && this.record.pieceCount === this.metainfo.pieceCount) {
+      this.lastHave = Bitfield.fromBase64(this.record.pieceCount, this.record.verifiedPieces);
     }
     this.metadata = new MetadataExchange({
       infoHash: this.infoHash,
@@ -476,6 +478,7 @@ export class Torrent {
       magnet: () => this.magnet(),
       downloading: () => t?.picker.downloadingBitfield() ?? null,
       pieceSources: this.pieceSources,
+      resumedPieces: t?.resumedPieces ?? 0,
       snubbed: (p) => t?.picker.isSnubbed(p.id) ?? false,
       outstanding: (p) => t?.picker.outstandingCount(p.id) ?? 0,
     };

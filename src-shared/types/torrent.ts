@@ -75,6 +75,10 @@ export interface FileDetail {
   /** Verified bytes of this file (pieces that overlap it and are verified). */
   verifiedBytes: number;
   progress: number;
+  /** BEP 47 attr "h": the torrent marks the file hidden. */
+  hidden?: true;
+  /** BEP 47 attr "x": executable (the bit is set on disk once the download completes). */
+  executable?: true;
 }
 
 export interface PeerFlags {

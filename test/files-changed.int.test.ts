@@ -38,10 +38,34 @@ describe('shared files changed on disk', () => {
    * the engine harness's tracker (for in-process sessions) forgets them after 2 s.
    */
   async function cliTracker(): Promise<string> {
-    const tracker = new TrackerServer({ intervalSec: 10 });
-    const { port } = await tracker.listen({ host: '127.0.0.1', port: 0 });
-    defer(() => tracker.close());
-    return `udp://127.0.0.1:${port}`;
+    return (await cliTrackerServer()).url;
+  }
+
+  async function cliTrackerServer(): Promise<{ url: string; server: TrackerServer }> {
+    const server = new TrackerServer({ intervalSec: 10 });
+    const { port } = await server.listen({ host: '127.0.0.1', port: 0 });
+    defer(() => server.close());
+    return { url: `udp://127.0.0.1:${port}`, server };
+  }
+
+  /** Resolves once the tracker lists a peer on `peerPort` that is (`seeder`) or is not a seeder. */
+  async function trackerSees(
+    server: TrackerServer,
+    infoHashHex: string,
+    peerPort: number,
+    seeder: boolean,
+    timeoutMs: number,
+  ): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const swarm = server.snapshot().swarms.find((s) => s.infoHashHex === infoHashHex);
+      if (swarm?.peers.some((p) => p.port === peerPort && p.seeder === seeder)) return;
+      if (Date.now() > deadline)
+        throw new Error(
+          `tracker never listed port ${peerPort} with seeder=${seeder}: ${JSON.stringify(swarm?.peers)}`,
+        );
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 
   /** A whole second, so that putting it back with utimes restores it exactly. */
@@ -112,7 +136,7 @@ describe('shared files changed on disk', () => {
 
   it('with the edited seeder as the only source, the leecher gets every unchanged piece, never the changed ones, and wastes < 2x', async () => {
     const { dir, open } = await startEngineEnv(defer);
-    const trackerUrl = await cliTracker();
+    const { url: trackerUrl, server } = await cliTrackerServer();
     const source = path.join(dir, 'edited', 'payload.bin');
     await writeRandomFile(source, SIZE);
     const share = await startShare(cli, [source], {
@@ -121,6 +145,9 @@ describe('shared files changed on disk', () => {
       pieceLength: '256K',
     });
     defer(() => share.stop());
+    await stderrShows(share.child, 'seeding on port', 30_000);
+    const seederPort = Number(/seeding on port (\d+)/.exec(share.child.stderr())![1]);
+    await trackerSees(server, share.infoHashHex, seederPort, true, 30_000);
     await editInPlace(source, false);
 
     const leecher = await leech(open, share.magnet);
@@ -134,6 +161,8 @@ describe('shared files changed on disk', () => {
       'every unchanged piece',
     );
     await stderrShows(share.child, 'warning: files-changed', 30_000);
+    // The seeder tells the tracker it is no longer one (left > 0), within its minimum interval.
+    await trackerSees(server, share.infoHashHex, seederPort, false, 30_000);
     // Nothing more comes, and the changed pieces are not sent over and over.
     await new Promise((r) => setTimeout(r, 3000));
     const later = leecher.list().find((t) => t.id === share.infoHashHex)!;

@@ -282,12 +282,15 @@ export class Torrent {
         onPieceVerified: (piece, credited) => this.onPieceVerified(piece, credited),
         onComplete: () => this.onComplete(),
         onPiecesLost: () => this.setState('files-changed'),
-        onFileChanged: (path, lostPieces) =>
+        onFileChanged: (path, lostPieces) => {
           this.ctx.warning({
             code: 'files-changed',
             message: `${path} changed on disk: ${lostPieces} piece${lostPieces === 1 ? '' : 's'} no longer match the torrent and are no longer shared (a recheck downloads them again over the change; share the file anew to share it as it is)`,
             torrentId: this.id,
-          }),
+          });
+          // We are no longer a seed: let the trackers know (left > 0) without waiting a full interval.
+          this.trackers?.reannounce();
+        },
         onError: (err) => this.fail(err),
         onPayload: (_peer, bytes, direction) => this.totals.add(bytes, direction),
       });

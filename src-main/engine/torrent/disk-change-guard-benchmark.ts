@@ -28,7 +28,11 @@ async function main(): Promise<void> {
     const payload = new Uint8Array(totalMiB * MiB);
     for (let i = 0; i < payload.length; i += 4096) payload[i] = i & 0xff;
     await writeFile(file, payload);
-    const layout = layoutFromFiles('payload.bin', [{ path: ['payload.bin'], lengthBytes: payload.length }], pieceLengthBytes);
+    const layout = layoutFromFiles(
+      'payload.bin',
+      [{ path: ['payload.bin'], lengthBytes: payload.length }],
+      pieceLengthBytes,
+    );
     const storage = new FileStorage({ savePath: dir, layout });
     await storage.open({ allocate: false });
     const hashes = new Uint8Array(layout.pieceCount * 20);

@@ -174,6 +174,44 @@ describe('shared files changed on disk', () => {
     expect(map.files[0]!.verifiedBytes).toBe(SIZE - changedBytes);
   });
 
+  it('pieces lost to an edit stay held across a restart: a good seeder in the swarm never gets to overwrite the edit', async () => {
+    const { dir, open } = await startEngineEnv(defer);
+    const source = path.join(dir, 'edited', 'payload.bin');
+    const pristine = path.join(dir, 'good', 'payload.bin');
+    await writeRandomFile(source, 4 * MiB);
+    await mkdir(path.dirname(pristine), { recursive: true });
+    await copyFile(source, pristine);
+    const first = await open('sharer');
+    const shared = await first.share([source], { pieceLengthBytes: PIECE });
+    const warnings: string[] = [];
+    first.on('warning', (w) => warnings.push(w.code));
+    const handle = await openFile(source, 'r+');
+    await handle.write(Buffer.alloc(PIECE, 0x42), 0, PIECE, MiB);
+    await handle.close();
+    const edited = await sha256File(source);
+    // Noticed by the periodic check alone: nobody downloads.
+    await waitFor(first, shared.id, (s) => s.state === 'files-changed', 30_000, 'files-changed');
+    expect(first.list()[0]!.verifiedBytes).toBe(4 * MiB - PIECE);
+    expect(warnings).toContain('files-changed');
+    await first.close();
+
+    const good = await open('good');
+    await good.share([pristine], { pieceLengthBytes: PIECE });
+    const again = await open('sharer');
+    await waitFor(again, shared.id, (s) => s.state === 'files-changed', 30_000, 'restored as files-changed');
+    // Time for the good seeder to be found and used if the held piece were wanted.
+    await waitFor(again, shared.id, (s) => s.peers > 0, 30_000, 'the good seeder connected');
+    await new Promise((r) => setTimeout(r, 2000));
+    const s = again.list().find((t) => t.id === shared.id)!;
+    expect(s.state).toBe('files-changed');
+    expect(s.verifiedBytes).toBe(4 * MiB - PIECE);
+    expect(await sha256File(source)).toBe(edited);
+    // An explicit recheck is the user's decision to download over the edit.
+    await again.recheck(shared.id);
+    await waitFor(again, shared.id, isComplete, 60_000, 'complete after the recheck');
+    expect(await sha256File(source)).toBe(await sha256File(pristine));
+  });
+
   it('a shared file truncated while `share` runs makes it exit non-zero with a clear message', async () => {
     const { dir } = await startEngineEnv(defer);
     const trackerUrl = await cliTracker();

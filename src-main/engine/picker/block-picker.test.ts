@@ -368,6 +368,18 @@ describe('BlockPicker pieceLost (a had piece changed on disk)', () => {
     expect(picker.blockReceived('seed', 2, 0, BLOCK)).toBe('dropped');
   });
 
+  it('hold keeps a missing piece from being downloaded (held over a restart)', () => {
+    const { picker } = makePicker(3, 1);
+    expect(picker.hold(1)).toBe(true);
+    expect(picker.hold(1)).toBe(false);
+    picker.peerHasAll('seed');
+    const seed = testPeer('seed', Bitfield.full(3));
+    const picked = picker.pickBlocks(seed, 10).map((r) => r.pieceIndex);
+    expect(picked.sort()).toEqual([0, 2]);
+    expect(picker.heldCount).toBe(1);
+    expect([...Array(3).keys()].map((p) => picker.heldBitfield().get(p))).toEqual([false, true, false]);
+  });
+
   it('a missing piece cannot be lost', () => {
     const { picker } = makePicker(2, 1);
     expect(picker.pieceLost(0)).toBe(false);

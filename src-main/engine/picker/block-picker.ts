@@ -324,6 +324,31 @@ export class BlockPicker {
     return true;
   }
 
+  /**
+   * A missing piece held back from downloading (it was lost to an edit in an earlier run,
+   * ResumeRecord.heldPieces). Returns false unless it was missing and unstarted.
+   */
+  hold(pieceIndex: number): boolean {
+    if (this.state[pieceIndex] !== MISSING) return false;
+    this.state[pieceIndex] = HELD;
+    this.order.remove(pieceIndex);
+    this.ledger.freeBlocks -= this.geometry.blockCount(pieceIndex);
+    return true;
+  }
+
+  /** Pieces held (pieceLost or hold): changed on disk, waiting for a recheck. */
+  heldBitfield(): Bitfield {
+    const bits = new Bitfield(this.geometry.pieceCount);
+    for (let p = 0; p < this.geometry.pieceCount; p++) if (this.state[p] === HELD) bits.set(p);
+    return bits;
+  }
+
+  get heldCount(): number {
+    let n = 0;
+    for (let p = 0; p < this.geometry.pieceCount; p++) if (this.state[p] === HELD) n++;
+    return n;
+  }
+
   // ------------------------------------------------------------ queries
 
   /**

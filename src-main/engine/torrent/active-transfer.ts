@@ -27,6 +27,8 @@ export interface ActiveTransferOptions {
   record: ResumeRecord | undefined;
   trustedComplete: boolean;
   full: boolean;
+  /** Pieces held from an earlier run (their file was edited while shared): not downloaded. */
+  held?: Bitfield | null;
   isCancelled(): boolean;
   peers(): Iterable<TorrentPeer>;
   peerById(id: string): TorrentPeer | undefined;
@@ -122,6 +124,9 @@ export class ActiveTransfer {
       onSettled: () => this.downloader.kickAll(),
       onWrite: (piece) => this.guard?.noteWrite(piece),
     });
+    if (o.held && o.held.length === m.pieceCount) {
+      for (let p = 0; p < m.pieceCount; p++) if (o.held.get(p) && !have.get(p)) this.picker.hold(p);
+    }
     this.guard = DiskChangeGuard.supported(storage)
       ? new DiskChangeGuard({
           storage,

@@ -89,6 +89,11 @@ export class Torrent {
   private generation = 0;
   private closed = false;
   private readonly initialPeers: PeerCandidate[];
+  /**
+   * Pieces held because their file was edited while shared, as of the last stop (resume
+   * data keeps them, so no restart downloads over the edit); cleared by a recheck.
+   */
+  private held: Bitfield | null = null;
   /** File stamps taken by a recheck while paused (no transfer to ask). */
   private pausedStamps: FileStamp[] | null = null;
 
@@ -118,6 +123,8 @@ export class Torrent {
     );
     this.initialPeers = init.initialPeers ?? [];
     if (this.metainfo) this.pieceSources.reset(this.metainfo.pieceCount);
+    if (this.record?.heldPieces && this.record.pieceCount === this.metainfo?.pieceCount)
+      this.held = Bitfield.fromBase64(this.record.pieceCount, this.record.heldPieces);
     if (this.record && this.metainfo && this.record.pieceCount === this.metainfo.pieceCount) {
       this.lastHave = Bitfield.fromBase64(this.record.pieceCount, this.record.verifiedPieces);
     }
@@ -227,6 +234,7 @@ export class Torrent {
     await this.stop('recheck');
     this.trustedComplete = false;
     this.record = undefined;
+    this.held = null;
     this.error = undefined;
     if (this.userPaused) {
       // Paused stays paused: hash what is on disk, remember it, start nothing.
@@ -276,6 +284,7 @@ export class Torrent {
         record: this.record,
         trustedComplete: this.trustedComplete,
         full,
+        held: this.held,
         isCancelled: () => gen !== this.generation,
         peers: () => this.peers.values(),
         peerById: (id) => this.peers.get(id),
@@ -302,7 +311,9 @@ export class Torrent {
       this.lastHave = null;
       this.pausedStamps = null;
       this.trustedComplete = transfer.isComplete;
-      this.setState(transfer.isComplete ? 'seeding' : 'downloading');
+      this.setState(
+        transfer.isComplete ? 'seeding' : transfer.picker.heldCount > 0 ? 'files-changed' : 'downloading',
+      );
       if (transfer.isComplete && this.completedAtMs === null && this.record === undefined)
         this.completedAtMs = this.ctx.now();
       for (const peer of this.peers.values()) this.transfer.attachPeer(peer);
@@ -353,7 +364,10 @@ export class Torrent {
       }),
     );
     await Promise.all([trackers?.close(sendStopped), closing]);
-    if (transfer) this.lastHave = transfer.have.clone();
+    if (transfer) {
+      this.lastHave = transfer.have.clone();
+      this.held = transfer.picker.heldBitfield();
+    }
   }
 
   private fail(err: unknown): void {
@@ -527,6 +541,7 @@ export class Torrent {
       downloadedBytes: this.downloadedBytes,
       completedAtMs: this.completedAtMs,
       trackers: this.announceList(),
+      held: this.transfer?.picker.heldBitfield() ?? this.held,
     });
   }
 

@@ -492,6 +492,7 @@ export async function startOneBadPiecePeer(
 ): Promise<OneBadPiecePeer> {
   let blocks = 0;
   let badRequests = 0;
+  const peerId = generatePeerId('-XX0001-');
   const server = await listenScripted(
     (socket) =>
       new WireDecoder({
@@ -500,7 +501,7 @@ export async function startOneBadPiecePeer(
             encodeHandshake({
               reserved: makeReserved({ fastExtension: true }),
               infoHash,
-              peerId: generatePeerId('-XX0001-'),
+              peerId,
             }),
           );
           socket.write(encodeMessage({ type: 'have-all' }));
@@ -518,5 +519,5 @@ export async function startOneBadPiecePeer(
         },
       }),
   );
-  return { ...server, blocksSent: () => blocks, requestsForBadPiece: () => badRequests };
+  return { ...server, peerId, blocksSent: () => blocks, requestsForBadPiece: () => badRequests };
 }

@@ -8,7 +8,12 @@ import { bencode } from '../src-main/protocol/bencode.ts';
 import type { EngineEvent } from '../src-main/engine/session-api.ts';
 import { formatMagnet } from '../src-main/protocol/magnet.ts';
 import { generatePeerId } from '../src-main/protocol/wire/peer-id.ts';
-import { dialInAs, startHostilePeer, startMetadataPeer, startOneBadPiecePeer } from './engine-hostile-peer.ts';
+import {
+  dialInAs,
+  startHostilePeer,
+  startMetadataPeer,
+  startOneBadPiecePeer,
+} from './engine-hostile-peer.ts';
 import {
   cleanupAfterEach,
   isComplete,

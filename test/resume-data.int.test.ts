@@ -98,7 +98,7 @@ describe('resume data as `get` reports it', () => {
     const warnings = again.child
       .stderr()
       .split(' | ')
-      .filter((l) => l.includes('warning: resume-unreadable'));
+      .filter((l) => l.includes('warning: resume data of'));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('(corrupt)');
     expect(warnings[0]).toContain('checking the files on disk instead');
@@ -113,7 +113,7 @@ describe('resume data as `get` reports it', () => {
     await truncate(t.resumeFile, 200 * MiB);
     const again = await t.get();
     expect(again.child.stderr()).toMatch(
-      /warning: resume-unreadable: .*\(corrupt\): .*209715200 bytes, more than the 33554432/,
+      /warning: resume data of .* unusable \(corrupt\): .*209715200 bytes, more than the 33554432/,
     );
     expect(again.stdout.join('\n')).toMatch(/^complete: .*\(2097152 bytes, verified\)$/m);
   }, 300_000);

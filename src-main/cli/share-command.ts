@@ -73,8 +73,9 @@ async function run(argv: string[]): Promise<number> {
     throw err;
   }
   const stopped = waitForSignal();
-  // Warnings (hash failures, bans, changed files…) and fatal errors are printed by the log.
-  const stopLogging = logSession(session, logger);
+  // Warnings (hash failures, bans, changed files…) are printed by the log. A fatal error
+  // ends `share` with one line of its own (seedUntil below), so the log keeps it in the file.
+  const stopLogging = logSession(session, logger, { fatalLogger: logger.fileOnly });
   try {
     const results: (ShareResult & { name: string; totalBytes: number })[] = [];
     const publishing = !values['no-publish'] && trackers.length > 0;

@@ -124,4 +124,12 @@ describe('DiskChangeGuard', () => {
     expect(t.lost).toEqual([]);
     expect(t.guard.servable(0)).toBe(true);
   });
+
+  it('a file already short when the baseline is taken (cut right after hashing) is reported at the first check', async () => {
+    const t = await seeding();
+    t.storage.truncateBehindOurBack(0, 100);
+    t.guard.baseline(await t.storage.existingFiles());
+    t.guard.checkSome(2);
+    expect(t.missing.map(([f, stamp]) => [f, stamp?.sizeBytes])).toEqual([[0, 100]]);
+  });
 });

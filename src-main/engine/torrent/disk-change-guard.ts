@@ -80,7 +80,15 @@ export class DiskChangeGuard {
     const nowMs = this.o.now();
     existing.forEach((f, i) => {
       if (i >= this.stamps.length) return;
-      this.stamps[i] = f.exists ? { sizeBytes: f.sizeBytes, mtimeMs: f.mtimeMs, ctimeMs: f.ctimeMs } : null;
+      const file = this.o.layout.files[i]!;
+      if (!f.exists || f.sizeBytes < file.lengthBytes) {
+        // Already short (cut between hashing and now, e.g. right after a share was made):
+        // no stamp can match, so the first check reports it if we claim pieces of it.
+        this.stamps[i] = NO_STAMP;
+        this.checkedAtMs[i] = -Infinity;
+        return;
+      }
+      this.stamps[i] = { sizeBytes: f.sizeBytes, mtimeMs: f.mtimeMs, ctimeMs: f.ctimeMs };
       this.checkedAtMs[i] = nowMs;
     });
   }
@@ -268,6 +276,9 @@ export class DiskChangeGuard {
     this.lastFile = fileAt(files, end - 1);
   }
 }
+
+/** Matches no file: a baseline taken while the file was already short. */
+const NO_STAMP: ChangeStamp = { sizeBytes: -1, mtimeMs: -1, ctimeMs: -1 };
 
 /** The re-hash of one changed file's pieces. */
 interface Sweep {

@@ -94,6 +94,8 @@ export class Torrent {
    * data keeps them, so no restart downloads over the edit); cleared by a recheck.
    */
   private held: Bitfield | null = null;
+  /** The check started by the last `start()`; settles (never rejects) when it is done. */
+  private preparing: Promise<void> = Promise.resolve();
   /** File stamps taken by a recheck while paused (no transfer to ask). */
   private pausedStamps: FileStamp[] | null = null;
 
@@ -208,7 +210,15 @@ export class Torrent {
       this.openNetwork();
       return;
     }
-    void this.prepare(gen, false);
+    this.preparing = this.prepare(gen, false);
+  }
+
+  /**
+   * Resolves once the files have been checked and the transfer opened (or failed): from
+   * then on a change to the files is measured against what was checked.
+   */
+  async started(): Promise<void> {
+    await this.preparing;
   }
 
   async pause(): Promise<void> {

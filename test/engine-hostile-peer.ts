@@ -473,3 +473,51 @@ export async function startStrictMetadataSeeder(o: {
     metadataPiecesSent: () => metadataSent,
   };
 }
+
+export interface OneBadPiecePeer extends HostilePeer {
+  /** REQUESTs received for the bad piece, over every connection. */
+  requestsForBadPiece(): number;
+}
+
+/**
+ * A seeder that is honest except for one piece: it claims every piece (HAVE ALL), serves
+ * `payload`'s real bytes, and answers requests for `badPiece` with random bytes (as a
+ * seeder whose file changed on disk would).
+ */
+export async function startOneBadPiecePeer(
+  infoHash: Uint8Array,
+  payload: Uint8Array,
+  pieceLengthBytes: number,
+  badPiece: number,
+): Promise<OneBadPiecePeer> {
+  let blocks = 0;
+  let badRequests = 0;
+  const peerId = generatePeerId('-XX0001-');
+  const server = await listenScripted(
+    (socket) =>
+      new WireDecoder({
+        onHandshake: () => {
+          socket.write(
+            encodeHandshake({
+              reserved: makeReserved({ fastExtension: true }),
+              infoHash,
+              peerId,
+            }),
+          );
+          socket.write(encodeMessage({ type: 'have-all' }));
+          socket.write(encodeMessage({ type: 'unchoke' }));
+        },
+        onMessage: (msg) => {
+          if (msg.type !== 'request') return;
+          blocks++;
+          const start = msg.index * pieceLengthBytes + msg.begin;
+          const bytes =
+            msg.index === badPiece ? randomBytes(msg.length) : payload.subarray(start, start + msg.length);
+          if (msg.index === badPiece) badRequests++;
+          socket.write(encodePieceHeader(msg.index, msg.begin, msg.length));
+          socket.write(bytes);
+        },
+      }),
+  );
+  return { ...server, peerId, blocksSent: () => blocks, requestsForBadPiece: () => badRequests };
+}

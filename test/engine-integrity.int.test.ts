@@ -1,14 +1,19 @@
 // What the engine refuses or repairs: corrupt data from a hostile peer, torrents whose
 // paths try to leave the download folder; and multi-file torrents with nested folders.
 import { createHash } from 'node:crypto';
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bencode } from '../src-main/protocol/bencode.ts';
 import type { EngineEvent } from '../src-main/engine/session-api.ts';
 import { formatMagnet } from '../src-main/protocol/magnet.ts';
 import { generatePeerId } from '../src-main/protocol/wire/peer-id.ts';
-import { dialInAs, startHostilePeer, startMetadataPeer } from './engine-hostile-peer.ts';
+import {
+  dialInAs,
+  startHostilePeer,
+  startMetadataPeer,
+  startOneBadPiecePeer,
+} from './engine-hostile-peer.ts';
 import {
   cleanupAfterEach,
   isComplete,
@@ -69,6 +74,39 @@ describe('engine integrity', () => {
       waitMs: 3000,
     });
     expect(newId).toEqual({ answered: true, closed: true });
+  });
+
+  it('a piece that failed with a peer as its only source is never asked of that peer again', async () => {
+    const { dir, open } = await env();
+    const source = path.join(dir, 'src', 'payload.bin');
+    await writeRandomFile(source, 1 * MiB);
+    const payload = new Uint8Array(await readFile(source));
+    // One block per piece: every piece has exactly one source, so a failure names it.
+    const pieceLengthBytes = 16 * 1024;
+    const badPiece = 7;
+    const seeder = await open('seeder', { rateLimits: { uploadBps: 128 * 1024 } });
+    const shared = await seeder.share([source], { pieceLengthBytes });
+    const liar = await startOneBadPiecePeer(
+      Buffer.from(shared.id, 'hex'),
+      payload,
+      pieceLengthBytes,
+      badPiece,
+    );
+    defer(() => liar.close());
+    const leecher = await open('leecher');
+    const warnings: EngineEvent[] = [];
+    leecher.on('warning', (w) => warnings.push(w));
+    await leecher.add({ kind: 'magnet', uri: `${shared.magnet}&x.pe=127.0.0.1:${liar.port}` });
+    await waitFor(leecher, shared.id, isComplete, 90_000, 'download with one bad piece from the fast peer');
+    expect(await sha256File(path.join(dir, 'leecher', 'downloads', 'payload.bin'))).toBe(
+      await sha256File(source),
+    );
+    expect(liar.blocksSent()).toBeGreaterThan(0);
+    // Asked for the bad piece once at most: after its one failure piece 7 came from the
+    // honest seeder, and one failure is not enough for a ban.
+    expect(liar.requestsForBadPiece()).toBeLessThanOrEqual(1);
+    expect(warnings.filter((w) => w.code === 'hash-failed').length).toBeLessThanOrEqual(1);
+    expect(warnings.filter((w) => w.code === 'peer-banned')).toEqual([]);
   });
 
   it('a multi-file torrent with nested folders arrives file by file, byte-identical', async () => {

@@ -23,10 +23,14 @@ const help = `usage: swarmdrop get <magnet | info-hash | file.torrent | name> --
 
 Downloads a torrent into DIR from every peer at once, verifies every piece (SHA-1),
 then keeps seeding until interrupted. A name is looked up in the tracker's catalog.
+What an earlier run into DIR completed is resumed without hashing it again, as long as
+the files' size and modification time are unchanged; it is then reported as
+"complete (resumed)" rather than "verified". --recheck hashes everything on disk instead.
 
 options:
   -o, --out DIR           download folder (required)
       --no-seed           exit once the download is complete and verified
+      --recheck           hash every piece already on disk (ignore the last run's resume data)
       --timeout S         give up after S seconds without completing (default: never)
       --events            print progress events as JSON lines on stdout: {"event":"metadata"},
                           {"event":"first-piece","piece":N}, {"event":"complete"}
@@ -43,6 +47,7 @@ function parse(argv: string[]) {
   return parseSessionFlags(argv, {
     out: { type: 'string', short: 'o' },
     'no-seed': { type: 'boolean' },
+    recheck: { type: 'boolean' },
     events: { type: 'boolean' },
     timeout: { type: 'string' },
   });
@@ -85,11 +90,15 @@ async function run(argv: string[]): Promise<number> {
   log.setPrinter((line) => progress.log(line));
   try {
     if (events) printEvents(session);
-    const added = await session.add(source, { savePath: outDir });
+    const added = await session.add(source, {
+      savePath: outDir,
+      ...(values.recheck ? { recheck: true } : {}),
+    });
     const done = await untilComplete(session, added.id, progress.update, timeoutSec);
     progress.stop();
     if (events) console.log(JSON.stringify({ event: 'complete', infoHash: done.id, atMs: Date.now() }));
     const target = path.join(outDir, done.name);
+    const resumedPieces = done.resumedPieces ?? 0;
     if (json)
       console.log(
         JSON.stringify({
@@ -98,9 +107,12 @@ async function run(argv: string[]): Promise<number> {
           totalBytes: done.totalBytes,
           path: target,
           peerPort: session.peerPort,
+          // Every piece hashed in this run (false: some were trusted from resume data).
+          verified: resumedPieces === 0,
+          resumedPieces,
         }),
       );
-    else (events ? console.error : console.log)(`complete: ${target} (${done.totalBytes} bytes, verified)`);
+    else (events ? console.error : console.log)(completeLine(target, done.totalBytes, resumedPieces));
     if (values['no-seed']) return 0;
     if (!json) console.error(`swarmdrop get: seeding on port ${session.peerPort}; Ctrl-C to stop`);
     await waitForSignal();
@@ -116,6 +128,16 @@ async function run(argv: string[]): Promise<number> {
     stopLogging();
     logger.close();
   }
+}
+
+/**
+ * "verified" only when every piece was hashed in this run: pieces resumed from an earlier
+ * run were checked by size and mtime alone, which an edit can keep.
+ */
+export function completeLine(target: string, totalBytes: number, resumedPieces: number): string {
+  if (resumedPieces === 0) return `complete: ${target} (${totalBytes} bytes, verified)`;
+  const pieces = `${resumedPieces} piece${resumedPieces === 1 ? '' : 's'}`;
+  return `complete (resumed): ${target} (${totalBytes} bytes; ${pieces} from the last run not hashed again, --recheck hashes them)`;
 }
 
 function codeOf(err: unknown): string | undefined {

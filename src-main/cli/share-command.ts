@@ -14,13 +14,16 @@ import {
   sessionFlagHelp,
   trackersOf,
 } from './session-flags.ts';
+import { seedUntil } from './seed-until.ts';
 import { waitForSignal } from './wait-for-signal.ts';
 
 const help = `usage: swarmdrop share <path>... --tracker udp://HOST:PORT [options]
 
 Shares files or folders in place (nothing is copied): each path becomes one torrent,
 published to the tracker's catalog; its magnet link is printed on one line. Seeds until
-interrupted (Ctrl-C / SIGTERM), then tells the tracker it stopped.
+interrupted (Ctrl-C / SIGTERM), then tells the tracker it stopped. Exits 1 when a shared
+file is deleted or shrinks while shared (nothing left to seed). A file edited in place is
+reported (warning files-changed) and its changed pieces are no longer shared.
 
 options:
       --torrent-out F     also write the .torrent to F (one path only)
@@ -70,8 +73,9 @@ async function run(argv: string[]): Promise<number> {
     throw err;
   }
   const stopped = waitForSignal();
-  // Warnings (hash failures, bans, changed files…) and fatal errors are printed by the log.
-  const stopLogging = logSession(session, logger);
+  // Warnings (hash failures, bans, changed files…) are printed by the log. A fatal error
+  // ends `share` with one line of its own (seedUntil below), so the log keeps it in the file.
+  const stopLogging = logSession(session, logger, { fatalLogger: logger.fileOnly });
   try {
     const results: (ShareResult & { name: string; totalBytes: number })[] = [];
     const publishing = !values['no-publish'] && trackers.length > 0;
@@ -113,8 +117,14 @@ async function run(argv: string[]): Promise<number> {
     } else {
       console.error(`swarmdrop share: seeding on port ${session.peerPort}; Ctrl-C to stop`);
     }
-    await stopped;
-    return 0;
+    const end = await seedUntil(
+      session,
+      results.map((r) => r.id),
+      stopped,
+    );
+    if (end.kind === 'signal') return 0;
+    console.error(`swarmdrop share: stopped: ${end.event.message} (${end.event.code})`);
+    return 1;
   } catch (err) {
     // main.ts prints it: into the file only.
     logger.fileOnly.error(err instanceof Error ? err.message : String(err));

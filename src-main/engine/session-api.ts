@@ -151,6 +151,11 @@ export interface AddOptions {
   trackers?: string[];
   /** Add without starting. */
   paused?: boolean;
+  /**
+   * Hash every piece already on disk instead of trusting the resume data of an earlier
+   * run (`swarmdrop get --recheck`).
+   */
+  recheck?: boolean;
 }
 
 export interface ShareOptions {

@@ -9,6 +9,7 @@ export type ProtocolErrorCode =
   | 'bad-type' // a value of the wrong type (e.g. bencoded string where a dict is needed)
   | 'bad-value' // a value of the right type that is out of range or inconsistent
   | 'bad-path' // a file path that is absolute, escapes, or names a device
+  | 'symlink-refused' // a BEP 47 symlink entry (attr "l"): never followed or created
   | 'unknown-message'; // an id/action this codec does not know
 
 export class ProtocolError extends Error {

@@ -6,6 +6,7 @@ export const STATE_LABEL: Record<TorrentState, string> = {
   checking: 'Checking',
   downloading: 'Downloading',
   seeding: 'Seeding',
+  'files-changed': 'Files changed on disk — recheck',
   paused: 'Paused',
   error: 'Error',
   queued: 'Queued',

@@ -9,8 +9,20 @@
  * rates are bytes per second.
  */
 
+/**
+ * 'files-changed': pieces we had no longer match the files on disk (edited while shared);
+ * they are no longer shared or counted, and nothing is written over the edit until the
+ * user asks for a recheck.
+ */
 export type TorrentState =
-  'fetching-metadata' | 'checking' | 'downloading' | 'seeding' | 'paused' | 'error' | 'queued';
+  | 'fetching-metadata'
+  | 'checking'
+  | 'downloading'
+  | 'seeding'
+  | 'files-changed'
+  | 'paused'
+  | 'error'
+  | 'queued';
 
 export interface TorrentError {
   /** Stable machine code, e.g. 'bad-path', 'storage-io', 'metadata-mismatch'. */
@@ -48,6 +60,12 @@ export interface TorrentSummary {
   addedAt: number;
   completedAt: number | null;
   error?: TorrentError;
+  /**
+   * Pieces counted as verified because the previous run's resume data said so and their
+   * files' size and mtime are unchanged: not hashed in this run. Absent when every verified
+   * piece was hashed in this run (downloaded, checked, or after a recheck).
+   */
+  resumedPieces?: number;
 }
 
 export interface FileDetail {
@@ -57,6 +75,10 @@ export interface FileDetail {
   /** Verified bytes of this file (pieces that overlap it and are verified). */
   verifiedBytes: number;
   progress: number;
+  /** BEP 47 attr "h": the torrent marks the file hidden. */
+  hidden?: true;
+  /** BEP 47 attr "x": executable (the bit is set on disk once the download completes). */
+  executable?: true;
 }
 
 export interface PeerFlags {

@@ -348,3 +348,41 @@ describe('BlockPicker events', () => {
     expect(picker.isInteresting({ has: (i) => i === 2 })).toBe(true);
   });
 });
+
+describe('BlockPicker pieceLost (a had piece changed on disk)', () => {
+  it('stops counting the piece as had, and never requests it again', () => {
+    const { picker } = makePicker(4, 1, { have: Bitfield.full(4) });
+    expect(picker.isComplete).toBe(true);
+    expect(picker.pieceLost(2)).toBe(true);
+    expect(picker.pieceLost(2)).toBe(false);
+    expect(picker.isComplete).toBe(false);
+    expect(picker.haveCount).toBe(3);
+    expect(picker.have.get(2)).toBe(false);
+    expect(picker.pieceState(2)).toBe('missing');
+    const seed = testPeer('seed', Bitfield.full(4));
+    picker.peerHasAll('seed');
+    // Not wanted: a seed is not interesting, and nothing is picked from it.
+    expect(picker.isInteresting(seed)).toBe(false);
+    expect(picker.pickBlocks(seed, 10)).toEqual([]);
+    // A block of it arriving anyway is dropped, not assembled over the user's edit.
+    expect(picker.blockReceived('seed', 2, 0, BLOCK)).toBe('dropped');
+  });
+
+  it('hold keeps a missing piece from being downloaded (held over a restart)', () => {
+    const { picker } = makePicker(3, 1);
+    expect(picker.hold(1)).toBe(true);
+    expect(picker.hold(1)).toBe(false);
+    picker.peerHasAll('seed');
+    const seed = testPeer('seed', Bitfield.full(3));
+    const picked = picker.pickBlocks(seed, 10).map((r) => r.pieceIndex);
+    expect(picked.sort()).toEqual([0, 2]);
+    expect(picker.heldCount).toBe(1);
+    expect([...Array(3).keys()].map((p) => picker.heldBitfield().get(p))).toEqual([false, true, false]);
+  });
+
+  it('a missing piece cannot be lost', () => {
+    const { picker } = makePicker(2, 1);
+    expect(picker.pieceLost(0)).toBe(false);
+    expect(picker.haveCount).toBe(0);
+  });
+});

@@ -19,6 +19,8 @@ export type * from './picker-types.ts';
 const MISSING = 0;
 const DOWNLOADING = 1;
 const HAVE = 2;
+/** Had it, but its bytes on disk changed (pieceLost): neither have nor wanted until a recheck. */
+const HELD = 3;
 
 /**
  * Decides which blocks to request from which peer (see NOTES.md for the why). Pure state:
@@ -239,7 +241,8 @@ export class BlockPicker {
     if (
       b < 0 ||
       lengthBytes !== this.geometry.blockLength(pieceIndex, b) ||
-      this.state[pieceIndex] === HAVE
+      this.state[pieceIndex] === HAVE ||
+      this.state[pieceIndex] === HELD
     ) {
       const ps = this.ledger.findPeer(peerId);
       if (b >= 0 && ps) this.ledger.release(peerId, ps, pieceIndex, b);
@@ -305,6 +308,45 @@ export class BlockPicker {
     this.state[pieceIndex] = MISSING;
     this.missingEpoch++;
     return contributors;
+  }
+
+  /**
+   * A piece we had no longer matches its hash on disk (the file was edited behind our
+   * back). It stops counting as had, and is not downloaded again either: writing over the
+   * user's edit is for an explicit recheck to decide, not for the picker. It stays out of
+   * the wanted region, so it makes no peer interesting. Returns false unless it was had.
+   */
+  pieceLost(pieceIndex: number): boolean {
+    if (this.state[pieceIndex] !== HAVE) return false;
+    this.state[pieceIndex] = HELD;
+    this.haveBits.set(pieceIndex, false);
+    this.haveCountValue--;
+    return true;
+  }
+
+  /**
+   * A missing piece held back from downloading (it was lost to an edit in an earlier run,
+   * ResumeRecord.heldPieces). Returns false unless it was missing and unstarted.
+   */
+  hold(pieceIndex: number): boolean {
+    if (this.state[pieceIndex] !== MISSING) return false;
+    this.state[pieceIndex] = HELD;
+    this.order.remove(pieceIndex);
+    this.ledger.freeBlocks -= this.geometry.blockCount(pieceIndex);
+    return true;
+  }
+
+  /** Pieces held (pieceLost or hold): changed on disk, waiting for a recheck. */
+  heldBitfield(): Bitfield {
+    const bits = new Bitfield(this.geometry.pieceCount);
+    for (let p = 0; p < this.geometry.pieceCount; p++) if (this.state[p] === HELD) bits.set(p);
+    return bits;
+  }
+
+  get heldCount(): number {
+    let n = 0;
+    for (let p = 0; p < this.geometry.pieceCount; p++) if (this.state[p] === HELD) n++;
+    return n;
   }
 
   // ------------------------------------------------------------ queries

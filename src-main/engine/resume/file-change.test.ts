@@ -10,7 +10,13 @@ const saved: FileStamp[] = [
   { sizeBytes: 20, mtimeMs: 2000 },
 ];
 const now = (stamps: [number, number, boolean?][]): ExistingFile[] =>
-  stamps.map(([sizeBytes, mtimeMs, exists = true], i) => ({ path: `f${i}`, sizeBytes, mtimeMs, exists }));
+  stamps.map(([sizeBytes, mtimeMs, exists = true], i) => ({
+    path: `f${i}`,
+    sizeBytes,
+    mtimeMs,
+    ctimeMs: mtimeMs,
+    exists,
+  }));
 
 describe('changedFiles', () => {
   it.each([

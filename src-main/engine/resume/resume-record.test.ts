@@ -66,6 +66,29 @@ describe('migrateResume', () => {
     expect(migrateResume(json(v2))).toEqual(v2);
   });
 
+  it('v2 with heldPieces (pieces whose file was edited while shared) round-trips', () => {
+    const held = new Bitfield(10);
+    held.set(4);
+    const record = { ...v2, heldPieces: held.toBase64() };
+    expect(migrateResume(json(record))).toEqual(record);
+  });
+
+  it.each([
+    ['not base64 of the right length', 'AAAAAA=='],
+    ['bits past pieceCount', Bitfield.full(16).toBase64()],
+  ])('heldPieces %s is invalid', (_label, heldPieces) => {
+    const err = (() => {
+      try {
+        migrateResume(json({ ...v2, heldPieces }));
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(isVersionedDataError(err) && err.code).toBe('invalid');
+    expect((err as Error).message).toContain('heldPieces');
+  });
+
   it.each([
     ['v1 → v2: the same fields, no trackers known', v1],
     ['v1 with a stray trackers field → v2 with none', { ...v1, trackers: 'junk' }],

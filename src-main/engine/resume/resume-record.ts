@@ -10,6 +10,9 @@
  *  - v2: `trackers`, the torrent's announce tiers (BEP 12), so a magnet's `tr=` and
  *    user-added trackers survive a restart. A v1 record migrates with none: the torrent
  *    keeps its metainfo's trackers and the session's defaults, as it did under v1.
+ *    Optional `heldPieces` (added within v2: a record without it holds nothing, and an
+ *    older v2 reader drops it): pieces whose files were edited while shared, kept out of
+ *    downloading until the user rechecks.
  */
 import { z } from 'zod';
 import { Bitfield } from '../../../src-shared/util/bitfield.ts';
@@ -26,6 +29,11 @@ export interface ResumeRecordV2 extends Omit<ResumeRecordV1, 'version'> {
    * `tr=`, the user's. The advertised URLs, never an engine alias (SessionOptions.trackerAlias).
    */
   trackers: string[][];
+  /**
+   * Pieces that stopped matching because their file was edited on disk while shared (a
+   * bitfield of `pieceCount` bits, base64): not downloaded over the edit until a recheck.
+   */
+  heldPieces?: string;
 }
 
 /** The v1 record (still read, migrated to v2). */
@@ -80,14 +88,18 @@ const v2Schema = z
     trackers: z
       .array(z.array(announceUrl).min(1))
       .refine((tiers) => tiers.flat().length <= MAX_TRACKER_URLS, `more than ${MAX_TRACKER_URLS} trackers`),
+    heldPieces: z.string().optional(),
   })
   .superRefine((record, ctx) => {
-    if (!bitfieldOk(record.pieceCount, record.verifiedPieces)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['verifiedPieces'],
-        message: `not a bitfield of ${record.pieceCount} pieces`,
-      });
+    for (const key of ['verifiedPieces', 'heldPieces'] as const) {
+      const bits = record[key];
+      if (bits !== undefined && !bitfieldOk(record.pieceCount, bits)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `not a bitfield of ${record.pieceCount} pieces`,
+        });
+      }
     }
   });
 

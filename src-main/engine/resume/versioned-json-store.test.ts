@@ -93,3 +93,33 @@ describe('writeFileAtomic', () => {
     }
   });
 });
+
+describe('VersionedJsonStore size cap', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0)) await c();
+  });
+
+  it('an oversize document is not read and loads as corrupt; one at the cap loads', async () => {
+    const temp = await makeTempDir('swarmdrop-store-');
+    cleanups.push(temp.remove);
+    const dir = path.join(temp.dir, 'docs');
+    const s = new VersionedJsonStore<Doc>({ dir, migrate, maxDocumentBytes: 64 });
+    await mkdir(dir, { recursive: true });
+    const atCap = JSON.stringify({ version: 1, n: 1 }).padEnd(64, ' ');
+    await writeFile(path.join(dir, 'fits.json'), atCap);
+    expect(await s.load('fits')).toEqual({ version: 1, n: 1 });
+    await writeFile(path.join(dir, 'big.json'), atCap + ' ');
+    const err = await s.load('big').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isVersionedDataError(err) && err.code).toBe('corrupt');
+    expect((err as Error).message).toContain('65 bytes, more than the 64');
+    const all = await s.loadAll();
+    expect(all.values.map((v) => v.key)).toEqual(['fits']);
+    expect(all.problems).toEqual([
+      { key: 'big', code: 'corrupt', message: expect.stringContaining('65 bytes') },
+    ]);
+  });
+});

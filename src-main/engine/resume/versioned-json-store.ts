@@ -7,7 +7,7 @@
  *
  * Used by resume data (resume-store.ts) and app settings (service/settings-store.ts).
  */
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { open, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { mapLimit } from '../storage/map-limit.ts';
 import { writeFileAtomic } from './atomic-write.ts';
@@ -38,7 +38,16 @@ export interface VersionedJsonStoreOptions<T> {
   migrate: (raw: unknown) => T;
   /** Parallel reads in loadAll. Default 32. */
   loadConcurrency?: number;
+  /**
+   * A document larger than this is not read at all and loads as 'corrupt': no legitimate
+   * one comes near it, and reading a huge file whole would take its size several times
+   * over in memory. Default DEFAULT_MAX_DOCUMENT_BYTES.
+   */
+  maxDocumentBytes?: number;
 }
+
+/** 32 MiB: a resume record of a torrent of ~300 000 files; settings are a few KiB. */
+export const DEFAULT_MAX_DOCUMENT_BYTES = 32 * 1024 * 1024;
 
 export interface LoadProblem {
   key: string;
@@ -54,12 +63,14 @@ export class VersionedJsonStore<T> {
   readonly dir: string;
   private readonly migrate: (raw: unknown) => T;
   private readonly loadConcurrency: number;
+  private readonly maxDocumentBytes: number;
   private readonly saving = new Map<string, Promise<void>>();
 
   constructor(options: VersionedJsonStoreOptions<T>) {
     this.dir = options.dir;
     this.migrate = options.migrate;
     this.loadConcurrency = options.loadConcurrency ?? 32;
+    this.maxDocumentBytes = options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
   }
 
   pathOf(key: string): string {
@@ -87,8 +98,30 @@ export class VersionedJsonStore<T> {
     const filePath = this.pathOf(key);
     let text: string;
     try {
-      text = await readFile(filePath, 'utf8');
+      // One descriptor for the size check and the read, and never more than the size
+      // checked is read, so a file growing in between cannot get past the cap.
+      const handle = await open(filePath, 'r');
+      try {
+        const { size } = await handle.stat();
+        if (size > this.maxDocumentBytes) {
+          throw new VersionedDataError(
+            'corrupt',
+            `${filePath}: ${size} bytes, more than the ${this.maxDocumentBytes} a document may have`,
+          );
+        }
+        const bytes = Buffer.allocUnsafe(size);
+        let done = 0;
+        while (done < size) {
+          const { bytesRead } = await handle.read(bytes, done, size - done, done);
+          if (bytesRead === 0) break;
+          done += bytesRead;
+        }
+        text = bytes.toString('utf8', 0, done);
+      } finally {
+        await handle.close();
+      }
     } catch (err) {
+      if (isVersionedDataError(err)) throw err;
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw new VersionedDataError('io-error', `${filePath}: ${(err as Error).message}`, { cause: err });
     }

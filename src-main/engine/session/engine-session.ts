@@ -8,6 +8,7 @@ import { PeerServer } from '../peer/peer-server.ts';
 import { generatePeerId, DEFAULT_PEER_ID_PREFIX } from '../../protocol/wire/peer-id.ts';
 import { TokenBucket } from '../rate/token-bucket.ts';
 import { ResumeStore } from '../resume/resume-store.ts';
+import { isVersionedDataError } from '../resume/versioned-json-store.ts';
 import { ReadCache } from '../storage/read-cache.ts';
 import { HashPool } from '../workers/hash-pool.ts';
 import { defaultDataDir } from '../default-data-dir.ts';
@@ -196,7 +197,17 @@ export class EngineSession implements Session {
     const savePath = path.resolve(options.savePath ?? this.downloadDir);
     // Resume data of an earlier run into the same folder (the session was opened without
     // restoring, or the torrent was removed without deleting its record).
-    const record = await this.resumeStore.load(resolved.infoHashHex).catch(() => undefined);
+    const record = await this.resumeStore.load(resolved.infoHashHex).catch((err: unknown) => {
+      // Unusable resume data costs a full check of the files: say so, or a long "checking"
+      // with no reason given looks like a hang.
+      const code = isVersionedDataError(err) ? err.code : 'io-error';
+      this.ctx.warning({
+        code: 'resume-unreadable',
+        message: `resume data of ${resolved.metainfo?.name ?? resolved.infoHashHex} unusable (${code}): ${err instanceof Error ? err.message : String(err)}; checking the files on disk instead`,
+        torrentId: resolved.infoHashHex,
+      });
+      return undefined;
+    });
     const usable = record && path.resolve(record.savePath) === savePath ? record : undefined;
     let metainfo = resolved.metainfo;
     if (!metainfo && usable) metainfo = await this.storedMetainfo(resolved.infoHashHex);
@@ -215,6 +226,7 @@ export class EngineSession implements Session {
       extraTrackers: [...resolved.trackers, ...(options.trackers ?? [])],
       savePath,
       ...(usable ? { record: usable } : {}),
+      ...(options.recheck ? { recheck: true } : {}),
       paused: options.paused ?? false,
       initialPeers: resolved.peers,
     });

@@ -54,6 +54,9 @@ export async function shareTorrent(
       trustedComplete: true,
       paused: false,
     });
+    // Seeding (and watching the files for changes) before the magnet goes out: an edit
+    // made as soon as `share` answers is then noticed.
+    await torrent.started();
   } else if (torrent.isPaused) {
     await torrent.resume();
   }

@@ -226,7 +226,7 @@ describe('FileStorage on disk', () => {
     },
   );
 
-  it('existingFiles reports absolute paths, sizes and mtimes', async () => {
+  it('existingFiles reports absolute paths, sizes, mtimes and ctimes', async () => {
     const dir = await tempDir();
     const layout = layoutFromFiles(
       't',
@@ -246,7 +246,9 @@ describe('FileStorage on disk', () => {
       exists: true,
       sizeBytes: 5,
       mtimeMs: a.mtimeMs,
+      ctimeMs: a.ctimeMs,
     });
+    expect(storage.changeStampSync(0)).toEqual({ sizeBytes: 5, mtimeMs: a.mtimeMs, ctimeMs: a.ctimeMs });
     expect(existing[1]!.sizeBytes).toBe(6);
   });
 });

@@ -7,8 +7,13 @@
  * whole, so memory stays constant in the payload size. Every path is resolved once in the
  * constructor and refused when it would land outside savePath (defence in depth: the
  * metainfo parser sanitises too).
+ *
+ * BEP 47 padding files are never created, written, stat'ed or deleted: their bytes are
+ * zeros by definition, so reads fill zeros and writes skip them (the piece's hash has
+ * already proved those bytes are zeros).
  */
-import { rm, rmdir, stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { chmod, rm, rmdir, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { FileHandlePool } from './file-handle-pool.ts';
@@ -18,6 +23,7 @@ import { SerialByKey } from './serial-by-key.ts';
 import { toStorageError } from './storage-errors.ts';
 import {
   StorageError,
+  type ChangeStamp,
   type ExistingFile,
   type Storage,
   type StorageLayout,
@@ -47,6 +53,8 @@ export class FileStorage implements Storage {
   readonly savePath: string;
   /** Absolute path of every torrent file, in torrent order. */
   readonly filePaths: readonly string[];
+  /** Per file: a BEP 47 padding file (attr "p"), which lives nowhere on disk. */
+  private readonly padding: readonly boolean[];
   private readonly pool: FileHandlePool;
   /** Files written since the last flush. */
   private readonly dirty = new Set<string>();
@@ -60,6 +68,12 @@ export class FileStorage implements Storage {
     this.savePath = path.resolve(options.savePath);
     this.pool = options.pool ?? sharedFileHandlePool();
     this.filePaths = this.layout.files.map((_, i) => confine(this.savePath, relativePathOf(this.layout, i)));
+    this.padding = this.layout.files.map((f) => f.padding === true);
+  }
+
+  /** Paths of the files that exist on disk (everything but padding). */
+  private get realPaths(): string[] {
+    return this.filePaths.filter((_, i) => !this.padding[i]);
   }
 
   async open(options: StorageOpenOptions): Promise<void> {
@@ -113,22 +127,61 @@ export class FileStorage implements Storage {
 
   async existingFiles(): Promise<ExistingFile[]> {
     this.checkOpen();
-    return mapLimit(this.filePaths, FILE_OPEN_CONCURRENCY, async (filePath) => {
+    return mapLimit(this.filePaths, FILE_OPEN_CONCURRENCY, async (filePath, i) => {
+      if (this.padding[i]) return { path: filePath, ...this.paddingStamp(i), exists: true };
       try {
         const info = await stat(filePath);
-        return { path: filePath, exists: true, sizeBytes: info.size, mtimeMs: info.mtimeMs };
+        return {
+          path: filePath,
+          exists: true,
+          sizeBytes: info.size,
+          mtimeMs: info.mtimeMs,
+          ctimeMs: info.ctimeMs,
+        };
       } catch (err) {
         const mapped = toStorageError(err, 'stat', filePath);
         if (mapped.code === 'missing-file')
-          return { path: filePath, exists: false, sizeBytes: 0, mtimeMs: 0 };
+          return { path: filePath, exists: false, sizeBytes: 0, mtimeMs: 0, ctimeMs: 0 };
         throw mapped;
       }
     });
   }
 
+  changeStampSync(fileIndex: number): ChangeStamp | null {
+    if (this.padding[fileIndex]) return this.paddingStamp(fileIndex);
+    const filePath = this.filePaths[fileIndex];
+    if (filePath === undefined) return null;
+    try {
+      const info = statSync(filePath, { throwIfNoEntry: false });
+      return info?.isFile() ? { sizeBytes: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs } : null;
+    } catch {
+      return null; // unreadable (EACCES…) is as good as missing for serving it
+    }
+  }
+
+  /** BEP 47 `attr` "x": set the executable bit wherever the file is readable. */
+  async applyFileAttributes(): Promise<void> {
+    this.checkOpen();
+    await mapLimit(this.layout.files, FILE_OPEN_CONCURRENCY, async (file, i) => {
+      if (!file.executable || this.padding[i]) return;
+      const filePath = this.filePaths[i]!;
+      try {
+        const { mode } = await stat(filePath);
+        await chmod(filePath, (mode & 0o7777) | ((mode & 0o444) >> 2));
+      } catch (err) {
+        throw toStorageError(err, 'open', filePath);
+      }
+    });
+  }
+
+  private paddingStamp(fileIndex: number): ChangeStamp {
+    return { sizeBytes: this.layout.files[fileIndex]!.lengthBytes, mtimeMs: 0, ctimeMs: 0 };
+  }
+
   async deleteFiles(): Promise<void> {
     await this.close();
-    await mapLimit(this.filePaths, FILE_OPEN_CONCURRENCY, async (filePath) => {
+    const realPaths = this.realPaths;
+    await mapLimit(realPaths, FILE_OPEN_CONCURRENCY, async (filePath) => {
       try {
         await rm(filePath, { force: true });
       } catch (err) {
@@ -138,7 +191,7 @@ export class FileStorage implements Storage {
     // Folders of the layout, deepest first; rmdir refuses non-empty ones, so anything the
     // user put there survives. Never savePath itself.
     const folders = new Set<string>();
-    for (const filePath of this.filePaths) {
+    for (const filePath of realPaths) {
       for (
         let dir = path.dirname(filePath);
         dir !== this.savePath && isInside(this.savePath, dir);
@@ -161,6 +214,7 @@ export class FileStorage implements Storage {
 
   private async allocate(): Promise<void> {
     await mapLimit(this.layout.files, FILE_OPEN_CONCURRENCY, async (file, i) => {
+      if (this.padding[i]) return;
       const filePath = this.filePaths[i]!;
       const current = await stat(filePath).catch(() => undefined);
       if (current?.isFile() && current.size === file.lengthBytes) return;
@@ -170,6 +224,7 @@ export class FileStorage implements Storage {
   }
 
   private writeSpan(span: FileSpan, data: Uint8Array): Promise<void> {
+    if (this.padding[span.fileIndex]) return Promise.resolve();
     const filePath = this.filePaths[span.fileIndex]!;
     this.dirty.add(filePath);
     // One write at a time per file (see serial-by-key.ts for why).
@@ -192,6 +247,10 @@ export class FileStorage implements Storage {
   }
 
   private readSpan(span: FileSpan, out: Uint8Array): Promise<void> {
+    if (this.padding[span.fileIndex]) {
+      out.fill(0, span.bufferOffsetBytes, span.bufferOffsetBytes + span.lengthBytes);
+      return Promise.resolve();
+    }
     const filePath = this.filePaths[span.fileIndex]!;
     return this.withHandle(filePath, 'read', 'read', async (handle) => {
       let done = 0;

@@ -7,6 +7,8 @@ import type { StorageLayout } from './storage.ts';
 export interface LayoutFileInput {
   path: string[];
   lengthBytes: number;
+  /** BEP 47 padding file. */
+  padding?: boolean;
 }
 
 export function layoutFromFiles(
@@ -18,7 +20,12 @@ export function layoutFromFiles(
   const multiFile = options.multiFile ?? files.length !== 1;
   let offsetBytes = 0;
   const laidOut = files.map((file) => {
-    const entry = { path: [...file.path], lengthBytes: file.lengthBytes, offsetBytes };
+    const entry = {
+      path: [...file.path],
+      lengthBytes: file.lengthBytes,
+      offsetBytes,
+      ...(file.padding ? { padding: true } : {}),
+    };
     offsetBytes += file.lengthBytes;
     return entry;
   });

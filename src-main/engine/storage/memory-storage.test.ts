@@ -18,6 +18,8 @@ describe('MemoryStorage', () => {
     await storage.open({ allocate: true });
     nowMs = 2000;
     await storage.writePiece(0, new Uint8Array([1, 2, 3, 4]));
-    expect(await storage.existingFiles()).toEqual([{ path: 'x', exists: true, sizeBytes: 4, mtimeMs: 2000 }]);
+    expect(await storage.existingFiles()).toEqual([
+      { path: 'x', exists: true, sizeBytes: 4, mtimeMs: 2000, ctimeMs: expect.any(Number) },
+    ]);
   });
 });

@@ -2,10 +2,12 @@
  * Storage in memory: one buffer per torrent file, created on allocate or first write.
  * For tests and as the reference the file implementation is checked against (both pass
  * storage-contract.ts). Not for large payloads: a file's buffer is its full length.
+ * BEP 47 padding files are never stored: they read as zeros and writes skip them.
  */
 import { pieceLengthOf, pieceSpans, relativePathOf } from './piece-layout.ts';
 import {
   StorageError,
+  type ChangeStamp,
   type ExistingFile,
   type Storage,
   type StorageLayout,
@@ -23,6 +25,8 @@ export interface MemoryStorageOptions {
 interface MemoryFile {
   bytes: Uint8Array;
   mtimeMs: number;
+  /** Bumped by every change (a ctime stand-in: cannot be put back). */
+  ctimeMs: number;
 }
 
 export class MemoryStorage implements Storage {
@@ -30,14 +34,42 @@ export class MemoryStorage implements Storage {
   private files: (MemoryFile | undefined)[];
   private readonly now: () => number;
   private isClosed = false;
+  private changes = 0;
 
   constructor(options: MemoryStorageOptions) {
     this.layout = options.layout;
     this.now = options.now ?? Date.now;
     this.files = this.layout.files.map((_, i) => {
       const initial = options.files?.[i];
-      return initial ? { bytes: initial.slice(), mtimeMs: this.now() } : undefined;
+      return initial && !this.isPadding(i)
+        ? { bytes: initial.slice(), mtimeMs: this.now(), ctimeMs: ++this.changes }
+        : undefined;
     });
+  }
+
+  /**
+   * Test hook: another program edits file `fileIndex` in place (same size). With
+   * `keepMtime` it puts the old mtime back afterwards, as `touch -d` would.
+   */
+  editBehindOurBack(fileIndex: number, offsetBytes: number, bytes: Uint8Array, keepMtime = false): void {
+    const file = this.files[fileIndex];
+    if (!file) throw new Error(`file ${fileIndex} does not exist`);
+    file.bytes.set(bytes.subarray(0, Math.max(0, file.bytes.length - offsetBytes)), offsetBytes);
+    if (!keepMtime) file.mtimeMs = this.now();
+    file.ctimeMs = ++this.changes;
+  }
+
+  /** Test hook: another program truncates file `fileIndex` to `lengthBytes`. */
+  truncateBehindOurBack(fileIndex: number, lengthBytes: number): void {
+    const file = this.files[fileIndex];
+    if (!file) throw new Error(`file ${fileIndex} does not exist`);
+    file.bytes = resized(file.bytes, lengthBytes);
+    file.mtimeMs = this.now();
+    file.ctimeMs = ++this.changes;
+  }
+
+  private isPadding(fileIndex: number): boolean {
+    return this.layout.files[fileIndex]?.padding === true;
   }
 
   /** A copy of file `fileIndex`'s bytes, or undefined when it does not exist. */
@@ -50,8 +82,12 @@ export class MemoryStorage implements Storage {
     if (!options.allocate) return;
     this.layout.files.forEach((file, i) => {
       const current = this.files[i];
-      if (current?.bytes.length === file.lengthBytes) return;
-      this.files[i] = { bytes: resized(current?.bytes, file.lengthBytes), mtimeMs: this.now() };
+      if (this.isPadding(i) || current?.bytes.length === file.lengthBytes) return;
+      this.files[i] = {
+        bytes: resized(current?.bytes, file.lengthBytes),
+        mtimeMs: this.now(),
+        ctimeMs: ++this.changes,
+      };
     });
   }
 
@@ -62,11 +98,12 @@ export class MemoryStorage implements Storage {
       throw new StorageError('out-of-range', `piece ${index} is ${lengthBytes} bytes, got ${data.length}`);
     }
     for (const span of pieceSpans(this.layout, index, 0, lengthBytes)) {
+      if (this.isPadding(span.fileIndex)) continue;
       // Like a file on disk that was not allocated: it grows to the end of what was written.
       const endBytes = span.fileOffsetBytes + span.lengthBytes;
       let file = this.files[span.fileIndex];
       if (!file || file.bytes.length < endBytes) {
-        file = { bytes: resized(file?.bytes, endBytes), mtimeMs: 0 };
+        file = { bytes: resized(file?.bytes, endBytes), mtimeMs: 0, ctimeMs: 0 };
         this.files[span.fileIndex] = file;
       }
       file.bytes.set(
@@ -74,6 +111,7 @@ export class MemoryStorage implements Storage {
         span.fileOffsetBytes,
       );
       file.mtimeMs = this.now();
+      file.ctimeMs = ++this.changes;
     }
   }
 
@@ -81,6 +119,7 @@ export class MemoryStorage implements Storage {
     this.checkOpen();
     const out = new Uint8Array(lengthBytes);
     for (const span of pieceSpans(this.layout, index, offsetBytes, lengthBytes)) {
+      if (this.isPadding(span.fileIndex)) continue; // `out` starts zeroed
       const file = this.files[span.fileIndex];
       const name = relativePathOf(this.layout, span.fileIndex).join('/');
       if (!file) throw new StorageError('missing-file', `${name} does not exist`);
@@ -108,12 +147,21 @@ export class MemoryStorage implements Storage {
 
   async existingFiles(): Promise<ExistingFile[]> {
     this.checkOpen();
-    return this.files.map((file, i) => ({
-      path: relativePathOf(this.layout, i).join('/'),
-      exists: file !== undefined,
-      sizeBytes: file?.bytes.length ?? 0,
-      mtimeMs: file?.mtimeMs ?? 0,
-    }));
+    return this.files.map((_, i) => {
+      const stamp = this.changeStampSync(i);
+      return {
+        path: relativePathOf(this.layout, i).join('/'),
+        exists: stamp !== null,
+        ...(stamp ?? { sizeBytes: 0, mtimeMs: 0, ctimeMs: 0 }),
+      };
+    });
+  }
+
+  changeStampSync(fileIndex: number): ChangeStamp | null {
+    if (this.isPadding(fileIndex))
+      return { sizeBytes: this.layout.files[fileIndex]!.lengthBytes, mtimeMs: 0, ctimeMs: 0 };
+    const file = this.files[fileIndex];
+    return file ? { sizeBytes: file.bytes.length, mtimeMs: file.mtimeMs, ctimeMs: file.ctimeMs } : null;
   }
 
   async deleteFiles(): Promise<void> {

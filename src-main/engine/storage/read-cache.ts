@@ -9,7 +9,7 @@
  * disk, and `writePiece` drops the piece's cached windows.
  */
 import { pieceLengthOf } from './piece-layout.ts';
-import type { ExistingFile, Storage, StorageLayout, StorageOpenOptions } from './storage.ts';
+import type { ChangeStamp, ExistingFile, Storage, StorageLayout, StorageOpenOptions } from './storage.ts';
 
 export interface ReadCacheOptions {
   /** Budget across every wrapped storage. Default 16 MiB. */
@@ -87,6 +87,8 @@ class CachedStorage implements Storage {
   /** Bumped by every write, so a window read before the write is never cached after it. */
   private generation = 0;
   private readonly loading = new Map<string, Promise<Uint8Array>>();
+  /** Present only when the wrapped storage has it (absent = no change detection). */
+  readonly changeStampSync?: (fileIndex: number) => ChangeStamp | null;
 
   constructor(
     private readonly inner: Storage,
@@ -94,6 +96,7 @@ class CachedStorage implements Storage {
     private readonly id: number,
   ) {
     this.layout = inner.layout;
+    if (inner.changeStampSync) this.changeStampSync = (i) => inner.changeStampSync!(i);
   }
 
   open(options: StorageOpenOptions): Promise<void> {
@@ -162,6 +165,17 @@ class CachedStorage implements Storage {
 
   existingFiles(): Promise<ExistingFile[]> {
     return this.inner.existingFiles();
+  }
+
+  /** A window read after the file changed but before anyone noticed must not be served. */
+  forgetCached(index: number): void {
+    this.generation++;
+    this.dropPiece(index);
+    this.inner.forgetCached?.(index);
+  }
+
+  async applyFileAttributes(): Promise<void> {
+    await this.inner.applyFileAttributes?.();
   }
 
   async deleteFiles(): Promise<void> {

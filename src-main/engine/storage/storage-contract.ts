@@ -251,6 +251,46 @@ export function defineStorageContract(name: string, factory: StorageFactory): vo
       await expectCode(storage.open({ allocate: true }), 'closed');
     });
 
+    it('BEP 47 padding files are never created: they read as zeros, writes skip them', async () => {
+      // Hybrid-torrent style: each real file starts on a piece boundary, pads in between.
+      const layout = layoutFromFiles(
+        'hybrid',
+        [
+          { path: ['a.bin'], lengthBytes: 10 * KiB },
+          { path: ['.pad', '6144'], lengthBytes: 6 * KiB, padding: true },
+          { path: ['b.bin'], lengthBytes: 20 * KiB },
+          { path: ['.pad', '12288'], lengthBytes: 12 * KiB, padding: true },
+          { path: ['c.bin'], lengthBytes: 3 * KiB },
+        ],
+        16 * KiB,
+      );
+      const payload = payloadBytes(layout.totalLengthBytes, 13);
+      for (const f of layout.files)
+        if (f.padding) payload.fill(0, f.offsetBytes, f.offsetBytes + f.lengthBytes);
+      const { storage, readFile } = await make(layout);
+      await storage.open({ allocate: true });
+      await writeAllPieces(storage, payload);
+      await storage.flush();
+      expect(await readFile(1)).toBeUndefined();
+      expect(await readFile(3)).toBeUndefined();
+      const expected = splitPayload(layout, payload);
+      for (const f of [0, 2, 4]) expectSameBytes(await readFile(f), expected[f]!);
+      for (let i = 0; i < layout.pieceCount; i++) {
+        const start = i * layout.pieceLengthBytes;
+        expectSameBytes(
+          await storage.readPiece(i),
+          payload.subarray(start, start + pieceLengthOf(layout, i)),
+        );
+      }
+      // Padding counts as present at full length (so its pieces are checkable), yet is not there.
+      const existing = await storage.existingFiles();
+      expect(existing.map((f) => [f.exists, f.sizeBytes])).toEqual(
+        layout.files.map((f) => [true, f.lengthBytes]),
+      );
+      await storage.deleteFiles();
+      for (let f = 0; f < layout.files.length; f++) expect(await readFile(f)).toBeUndefined();
+    });
+
     it('deleteFiles removes every file of the torrent', async () => {
       const layout = layoutFromFiles('album', MULTI, 16 * KiB);
       const { storage, readFile } = await make(

@@ -34,11 +34,22 @@ export interface FileStamp {
   mtimeMs: number;
 }
 
+/**
+ * What tells a file changed while it is being served: size, mtime and ctime. ctime is set
+ * by the kernel on every write and on every utimes(), so an edit that puts the old mtime
+ * back still moves it (it cannot be set from user space).
+ */
+export interface ChangeStamp extends FileStamp {
+  ctimeMs: number;
+}
+
 /** One torrent file as found now. A missing file has `exists: false`, size 0, mtime 0. */
 export interface ExistingFile extends FileStamp {
   /** Absolute path (file storage) or the joined torrent path (memory storage). */
   path: string;
   exists: boolean;
+  /** See ChangeStamp; 0 for a missing file. */
+  ctimeMs: number;
 }
 
 export interface Storage {
@@ -63,6 +74,16 @@ export interface Storage {
   flush(): Promise<void>;
   /** Size + mtime of every torrent file, in torrent order (`existing[i]` is `layout.files[i]`). */
   existingFiles(): Promise<ExistingFile[]>;
+  /**
+   * Optional: file `fileIndex`'s change stamp now, or null when it is missing. Synchronous
+   * (one stat) so the upload path can check a file before serving it without a thread-pool
+   * round trip. A BEP 47 padding file always reports its full length.
+   */
+  changeStampSync?(fileIndex: number): ChangeStamp | null;
+  /** Optional: forget any cached bytes of piece `index` (its file changed on disk). */
+  forgetCached?(index: number): void;
+  /** Optional: apply the BEP 47 file attributes (executable bit) once every piece is in. */
+  applyFileAttributes?(): Promise<void>;
   /**
    * Closes, then removes this torrent's files and the folders of its layout that are left
    * empty (never savePath itself, never a non-empty folder, never anything else).

@@ -7,7 +7,9 @@ import { fileStamps } from '../resume/file-change.ts';
 import type { ResumeRecord } from '../resume/resume-record.ts';
 import { FileStorage } from '../storage/file-storage.ts';
 import { ensureFreeSpace } from '../storage/free-space.ts';
-import type { FileStamp, Storage } from '../storage/storage.ts';
+import { relativePathOf } from '../storage/piece-layout.ts';
+import { StorageError, type ChangeStamp, type FileStamp, type Storage } from '../storage/storage.ts';
+import { DiskChangeGuard } from './disk-change-guard.ts';
 import { Downloader } from './downloader.ts';
 import { checkPieces } from './piece-check.ts';
 import { PieceBufferPool } from './piece-buffer-pool.ts';
@@ -25,18 +27,31 @@ export interface ActiveTransferOptions {
   record: ResumeRecord | undefined;
   trustedComplete: boolean;
   full: boolean;
+  /** Pieces held from an earlier run (their file was edited while shared): not downloaded. */
+  held?: Bitfield | null;
   isCancelled(): boolean;
   peers(): Iterable<TorrentPeer>;
   peerById(id: string): TorrentPeer | undefined;
   /** `credited`: the peer that sent most of the piece (null: unknown). */
   onPieceVerified(piece: number, credited: TorrentPeer | null): void;
   onComplete(): void;
+  /** Pieces we had no longer match on disk (a file was edited while we shared it). */
+  onPiecesLost(): void;
+  /**
+   * A changed file has been re-hashed: `lostPieces` of its pieces no longer match and are
+   * no longer shared. `path` is relative to savePath.
+   */
+  onFileChanged(path: string, lostPieces: number): void;
   onError(err: unknown): void;
   onPayload(peer: TorrentPeer, bytes: number, direction: 'down' | 'up'): void;
 }
 
 /** Peers that left recently, so a piece they sent can still be credited / blamed. */
 const GONE_PEERS_KEPT = 256;
+/** Files stat'ed per tick to notice a change while nobody downloads (DiskChangeGuard). */
+const FILES_CHECKED_PER_TICK = 16;
+/** Ban keys whose refused pieces are remembered (bounded like the gone peers). */
+const REFUSING_KEYS_KEPT = 256;
 
 /**
  * Blocks in flight while a download limit is set: what the limit delivers in half a
@@ -65,10 +80,18 @@ export class ActiveTransfer {
   private readonly pool: PieceBufferPool;
   private readonly gone = new Map<string, TorrentPeer>();
   private readonly counted = new Set<TorrentPeer>();
+  /** Per ban key: pieces that failed with that peer as their only source (never asked of it again). */
+  private readonly refused = new Map<string, Set<number>>();
+  /** Null over storage that cannot stat synchronously (memory storage in unit tests). */
+  private readonly guard: DiskChangeGuard | null;
   private optimistic: { peerId: string; sinceMs: number } | null = null;
   private lastRechokeMs = 0;
   private rechokeSoon = false;
   fileStamps: FileStamp[] = [];
+  /** Pieces taken from resume data without hashing when the transfer opened. */
+  resumedPieces = 0;
+  /** The files as found when the transfer opened: what the guard compares against. */
+  private existingAtOpen: Awaited<ReturnType<Storage['existingFiles']>> = [];
   private closed = false;
 
   private constructor(
@@ -99,7 +122,24 @@ export class ActiveTransfer {
       onFailed: (piece) => this.onFailed(piece),
       onError: (err) => o.onError(err),
       onSettled: () => this.downloader.kickAll(),
+      onWrite: (piece) => this.guard?.noteWrite(piece),
     });
+    if (o.held && o.held.length === m.pieceCount) {
+      for (let p = 0; p < m.pieceCount; p++) if (o.held.get(p) && !have.get(p)) this.picker.hold(p);
+    }
+    this.guard = DiskChangeGuard.supported(storage)
+      ? new DiskChangeGuard({
+          storage,
+          layout: m,
+          pieceHashes: m.pieceHashes,
+          hashPool: ctx.hashPool,
+          have: (piece) => this.picker.have.get(piece),
+          now: ctx.now,
+          onPieceLost: (piece) => this.onPieceLost(piece),
+          onFileMissing: (fileIndex, stamp) => this.onFileMissing(fileIndex, stamp),
+          onFileChecked: (fileIndex, lost) => this.onFileChecked(fileIndex, lost),
+        })
+      : null;
     this.downloader = new Downloader({
       picker: this.picker,
       pool: this.pool,
@@ -116,6 +156,7 @@ export class ActiveTransfer {
     this.uploader = new Uploader({
       storage: () => (this.closed ? null : this.storage),
       have: (piece) => this.picker.have.get(piece),
+      ...(this.guard ? { servable: (piece: number) => this.guard!.servable(piece) } : {}),
       pieceLength: (piece) => this.picker.geometry.pieceLength(piece),
       onUploaded: (peer, bytes) => {
         peer.uploadedBytes += bytes;
@@ -130,6 +171,7 @@ export class ActiveTransfer {
   /** Checks the files (resume data or hashing), opens storage and builds the parts. */
   static async open(o: ActiveTransferOptions): Promise<ActiveTransfer> {
     const storage = ActiveTransfer.storageFor(o.ctx, o.metainfo, o.savePath);
+    let resumedPieces = 0;
     try {
       const have = o.trustedComplete
         ? Bitfield.full(o.metainfo.pieceCount)
@@ -140,6 +182,7 @@ export class ActiveTransfer {
             ...(o.record ? { record: o.record } : {}),
             full: o.full,
             isCancelled: o.isCancelled,
+            onResumed: (pieces) => (resumedPieces = pieces),
           });
       const complete = have.count() === o.metainfo.pieceCount;
       if (!complete)
@@ -148,7 +191,9 @@ export class ActiveTransfer {
       // (a share, or a finished download) is opened read-only and never modified.
       await storage.open({ allocate: !complete });
       const transfer = new ActiveTransfer(o, storage, have);
+      transfer.resumedPieces = resumedPieces;
       await transfer.refreshFileStamps();
+      transfer.guard?.baseline(transfer.existingAtOpen);
       return transfer;
     } catch (err) {
       await storage.close().catch(() => undefined);
@@ -168,10 +213,24 @@ export class ActiveTransfer {
     return this.picker.isComplete;
   }
 
+  /**
+   * The verified pieces to save in resume data: those had, minus any whose file changed
+   * and that have not been re-hashed yet (a restart must not trust them).
+   */
+  verifiedForResume(): Bitfield {
+    const have = this.picker.have;
+    if (!this.guard || this.guard.pendingCount === 0) return have;
+    const out = have.clone();
+    for (let p = 0; p < out.length; p++) if (this.guard.isUnverified(p)) out.set(p, false);
+    return out;
+  }
+
   async refreshFileStamps(): Promise<void> {
     if (this.closed) return;
     await this.storage.flush();
-    this.fileStamps = fileStamps(await this.storage.existingFiles());
+    const existing = await this.storage.existingFiles();
+    if (this.existingAtOpen.length === 0) this.existingAtOpen = existing;
+    this.fileStamps = fileStamps(existing);
   }
 
   // ------------------------------------------------------------ peers
@@ -182,6 +241,8 @@ export class ActiveTransfer {
       peer.conn.close('protocol-error', 'bitfield does not fit the torrent');
       return;
     }
+    const key = this.banKeyOf(peer.id);
+    if (key !== null) peer.refusedPieces = this.refused.get(key) ?? null;
     this.onAvailability(peer);
   }
 
@@ -260,6 +321,7 @@ export class ActiveTransfer {
         if (p.haves.isSeed) p.conn.close('both-seeds', 'both sides are seeds');
       }
       void this.refreshFileStamps().catch(() => undefined);
+      void this.storage.applyFileAttributes?.().catch((err: unknown) => this.o.onError(err));
       this.o.onComplete();
     }
   }
@@ -267,6 +329,9 @@ export class ActiveTransfer {
   private onFailed(piece: number): void {
     const contributors = this.downloader.onPieceFailed(piece);
     const keys = contributors.map((c) => this.banKeyOf(c.peerId)).filter((k) => k !== null);
+    // Its only source sent bad bytes: do not ask that peer for this piece again (a seeder
+    // whose file changed would otherwise send the same wrong bytes forever).
+    if (contributors.length === 1 && keys.length === 1) this.refuse(keys[0]!, piece);
     for (const c of contributors) {
       const p = this.peer(c.peerId);
       if (p) p.hashFailures++;
@@ -298,6 +363,46 @@ export class ActiveTransfer {
       });
       p.conn.close('banned', 'sent pieces that failed their hash check');
     }
+  }
+
+  private refuse(key: string, piece: number): void {
+    let pieces = this.refused.get(key);
+    if (!pieces) {
+      pieces = new Set();
+      this.refused.set(key, pieces);
+      if (this.refused.size > REFUSING_KEYS_KEPT) this.refused.delete(this.refused.keys().next().value!);
+    }
+    pieces.add(piece);
+    for (const p of this.o.peers()) {
+      if (this.banKeyOf(p.id) !== key) continue;
+      p.refusedPieces = pieces;
+      this.downloader.updateInterest(p);
+    }
+  }
+
+  // ------------------------------------------------------------ files changed on disk
+
+  private onPieceLost(piece: number): void {
+    if (this.closed || !this.picker.pieceLost(piece)) return;
+    this.o.onPiecesLost();
+  }
+
+  private onFileChecked(fileIndex: number, lost: number): void {
+    if (this.closed || lost === 0) return;
+    this.o.onFileChanged(relativePathOf(this.o.metainfo, fileIndex).join('/'), lost);
+    // Peers still think we have those pieces (BEP 3 has no "lost a piece" message):
+    // reconnecting makes them learn our bitfield as it is now. Seeds ask us for nothing.
+    for (const p of this.o.peers()) {
+      if (!p.haves.isSeed && !p.conn.isClosed) p.conn.close('files-changed', 'our files changed on disk');
+    }
+  }
+
+  private onFileMissing(fileIndex: number, stamp: ChangeStamp | null): void {
+    if (this.closed) return;
+    const file = this.o.metainfo.files[fileIndex]!;
+    const name = relativePathOf(this.o.metainfo, fileIndex).join('/');
+    const what = stamp ? `is now ${stamp.sizeBytes} bytes, the torrent needs ${file.lengthBytes}` : 'is gone';
+    this.o.onError(new StorageError('missing-file', `${name} ${what}: it changed on disk while shared`));
   }
 
   private banKeyOf(peerId: string): string | null {
@@ -332,6 +437,7 @@ export class ActiveTransfer {
       );
     }
     this.downloader.tick();
+    this.guard?.checkSome(FILES_CHECKED_PER_TICK);
     if (this.rechokeSoon || nowMs - this.lastRechokeMs >= t.rechokeIntervalMs) this.rechoke();
     this.uploader.pumpAll(this.o.peers());
   }
@@ -381,6 +487,7 @@ export class ActiveTransfer {
     this.closed = true;
     this.downloader.close();
     this.uploader.close();
+    this.guard?.close();
     // Let pieces already hashed reach the disk before the files are closed.
     await this.verifier.drain();
     this.verifier.close();

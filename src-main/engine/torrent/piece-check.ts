@@ -20,6 +20,8 @@ export interface PieceCheckOptions {
   isCancelled?(): boolean;
   /** Pieces hashed at once. Default 4. */
   concurrency?: number;
+  /** Told how many pieces were taken from `record` without hashing them. */
+  onResumed?(pieces: number): void;
 }
 
 /**
@@ -38,6 +40,7 @@ export async function checkPieces(o: PieceCheckOptions): Promise<Bitfield> {
     const verified = Bitfield.fromBase64(m.pieceCount, o.record.verifiedPieces);
     const trusted = trustedPieces(m, verified, o.record.files, existing);
     for (let p = 0; p < m.pieceCount; p++) if (trusted.get(p)) have.set(p);
+    o.onResumed?.(have.count());
     // A changed file (edited behind our back, or written after the last save before a
     // crash) is re-hashed whole: pieces verified after that save are found again.
     const queued = new Set<number>();

@@ -14,6 +14,8 @@ export interface PieceVerifierOptions {
   onError(err: unknown, piece: number): void;
   /** Called after every settled job, so the downloader can resume requesting. */
   onSettled(): void;
+  /** Called as a write of `piece` starts and once it has settled (its files' stamps move). */
+  onWrite?(piece: number): void;
 }
 
 /**
@@ -55,10 +57,12 @@ export class PieceVerifier {
     // buffer, the disk write reads it too), so a piece holds its buffer half as long.
     // Bytes of a piece that then fails are on disk but never marked verified: the piece is
     // downloaded again and overwrites them (libtorrent does the same).
+    o.onWrite?.(piece);
     const [hashed, written] = await Promise.allSettled([
       o.hashPool.sha1(data),
       o.storage.writePiece(piece, data),
     ]);
+    o.onWrite?.(piece);
     if (this.closed) return;
     if (hashed.status === 'rejected') return o.onError(hashed.reason, piece);
     if (!hashMatches(o.pieceHashes, piece, hashed.value)) return o.onFailed(piece);

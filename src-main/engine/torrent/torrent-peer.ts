@@ -28,6 +28,11 @@ export class TorrentPeer implements PickerPeer {
   uploadedBytes = 0;
   /** Pieces that failed their hash with blocks from this peer. */
   hashFailures = 0;
+  /**
+   * Pieces this peer alone sent us and that failed their hash: never asked of it again
+   * (shared by every connection from the same ban key, so a reconnect does not reset it).
+   */
+  refusedPieces: ReadonlySet<number> | null = null;
   /** The choker unchoked this peer through the optimistic slot. */
   optimistic = false;
   /** BEP 9 metadata bytes exchanged either way (counts as payload for `refreshUseful`). */
@@ -66,7 +71,7 @@ export class TorrentPeer implements PickerPeer {
   }
 
   has(piece: number): boolean {
-    return this.haves.has(piece);
+    return this.haves.has(piece) && !(this.refusedPieces?.has(piece) ?? false);
   }
 
   /**

@@ -19,6 +19,8 @@ export interface ResumeInput {
   completedAtMs: number | null;
   /** Announce tiers as the torrent uses them (BEP 12), kept across restarts. */
   trackers: string[][];
+  /** Pieces held because their file changed on disk (ResumeRecord.heldPieces); null = none. */
+  held: Bitfield | null;
 }
 
 /** The resume record (current version) for a torrent's state. */
@@ -39,5 +41,6 @@ export function buildResumeRecord(t: ResumeInput): ResumeRecord {
     trackers: t.trackers.filter((tier) => tier.length > 0).map((tier) => [...tier]),
   };
   if (t.completedAtMs !== null) record.completedAtMs = t.completedAtMs;
+  if (t.held && t.held.length === t.pieceCount && t.held.count() > 0) record.heldPieces = t.held.toBase64();
   return record;
 }

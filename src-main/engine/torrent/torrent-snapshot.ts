@@ -39,6 +39,8 @@ export interface SnapshotSource {
   /** Pieces being downloaded (null while no transfer runs). */
   downloading(): Bitfield | null;
   pieceSources: PieceSources;
+  /** See TorrentSummary.resumedPieces. */
+  resumedPieces: number;
   snubbed(peer: TorrentPeer): boolean;
   outstanding(peer: TorrentPeer): number;
 }
@@ -87,11 +89,14 @@ export function buildSummary(s: SnapshotSource): TorrentSummary {
     completedAt: s.completedAtMs,
   };
   if (s.error) summary.error = s.error;
+  if (s.resumedPieces > 0) summary.resumedPieces = s.resumedPieces;
   return summary;
 }
 
+/** The torrent's files as the user sees them: BEP 47 padding files are not listed. */
 export function buildFiles(m: Metainfo, have: Bitfield): FileDetail[] {
-  return m.files.map((file, i) => {
+  return m.files.flatMap((file, i) => {
+    if (file.padding) return [];
     const range = pieceRangeOfFile(m, i);
     let verifiedBytes = 0;
     if (range) {
@@ -102,12 +107,15 @@ export function buildFiles(m: Metainfo, have: Bitfield): FileDetail[] {
         verifiedBytes += end - start;
       }
     }
-    return {
+    const detail: FileDetail = {
       path: file.path,
       lengthBytes: file.lengthBytes,
       verifiedBytes,
       progress: file.lengthBytes > 0 ? verifiedBytes / file.lengthBytes : 1,
     };
+    if (file.hidden) detail.hidden = true;
+    if (file.executable) detail.executable = true;
+    return [detail];
   });
 }
 

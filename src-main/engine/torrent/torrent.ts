@@ -41,6 +41,8 @@ export interface TorrentInit {
   record?: ResumeRecord;
   /** We just hashed these files ourselves (share): every piece is trusted. */
   trustedComplete?: boolean;
+  /** Ignore `record`'s verified pieces: hash everything on disk at the first start. */
+  recheck?: boolean;
   paused: boolean;
   /** Peers to try directly (magnet x.pe). */
   initialPeers?: PeerCandidate[];
@@ -87,6 +89,13 @@ export class Torrent {
   private generation = 0;
   private closed = false;
   private readonly initialPeers: PeerCandidate[];
+  /**
+   * Pieces held because their file was edited while shared, as of the last stop (resume
+   * data keeps them, so no restart downloads over the edit); cleared by a recheck.
+   */
+  private held: Bitfield | null = null;
+  /** The check started by the last `start()`; settles (never rejects) when it is done. */
+  private preparing: Promise<void> = Promise.resolve();
   /** File stamps taken by a recheck while paused (no transfer to ask). */
   private pausedStamps: FileStamp[] | null = null;
 
@@ -104,7 +113,7 @@ export class Torrent {
     this.savePath = init.savePath;
     this.extraTrackers = init.extraTrackers;
     this.savedTiers = init.record?.trackers ?? [];
-    this.record = init.record;
+    this.record = init.recheck ? undefined : init.record;
     this.trustedComplete = init.trustedComplete ?? false;
     this.userPaused = init.paused;
     this.addedAtMs = init.record?.addedAtMs ?? ctx.now();
@@ -116,8 +125,10 @@ export class Torrent {
     );
     this.initialPeers = init.initialPeers ?? [];
     if (this.metainfo) this.pieceSources.reset(this.metainfo.pieceCount);
-    if (init.record && this.metainfo && init.record.pieceCount === this.metainfo.pieceCount) {
-      this.lastHave = Bitfield.fromBase64(init.record.pieceCount, init.record.verifiedPieces);
+    if (this.record?.heldPieces && this.record.pieceCount === this.metainfo?.pieceCount)
+      this.held = Bitfield.fromBase64(this.record.pieceCount, this.record.heldPieces);
+    if (this.record && this.metainfo && this.record.pieceCount === this.metainfo.pieceCount) {
+      this.lastHave = Bitfield.fromBase64(this.record.pieceCount, this.record.verifiedPieces);
     }
     this.metadata = new MetadataExchange({
       infoHash: this.infoHash,
@@ -147,7 +158,10 @@ export class Torrent {
       accepting: () =>
         !this.closed &&
         !this.userPaused &&
-        (this.state === 'fetching-metadata' || this.state === 'downloading' || this.state === 'seeding'),
+        (this.state === 'fetching-metadata' ||
+          this.state === 'downloading' ||
+          this.state === 'seeding' ||
+          this.state === 'files-changed'),
       changed: () => this.ctx.changed(this.id),
     });
   }
@@ -196,7 +210,15 @@ export class Torrent {
       this.openNetwork();
       return;
     }
-    void this.prepare(gen, false);
+    this.preparing = this.prepare(gen, false);
+  }
+
+  /**
+   * Resolves once the files have been checked and the transfer opened (or failed): from
+   * then on a change to the files is measured against what was checked.
+   */
+  async started(): Promise<void> {
+    await this.preparing;
   }
 
   async pause(): Promise<void> {
@@ -222,6 +244,7 @@ export class Torrent {
     await this.stop('recheck');
     this.trustedComplete = false;
     this.record = undefined;
+    this.held = null;
     this.error = undefined;
     if (this.userPaused) {
       // Paused stays paused: hash what is on disk, remember it, start nothing.
@@ -271,11 +294,22 @@ export class Torrent {
         record: this.record,
         trustedComplete: this.trustedComplete,
         full,
+        held: this.held,
         isCancelled: () => gen !== this.generation,
         peers: () => this.peers.values(),
         peerById: (id) => this.peers.get(id),
         onPieceVerified: (piece, credited) => this.onPieceVerified(piece, credited),
         onComplete: () => this.onComplete(),
+        onPiecesLost: () => this.setState('files-changed'),
+        onFileChanged: (path, lostPieces) => {
+          this.ctx.warning({
+            code: 'files-changed',
+            message: `${path} changed on disk: ${lostPieces} piece${lostPieces === 1 ? '' : 's'} no longer match the torrent and are no longer shared (a recheck downloads them again over the change; share the file anew to share it as it is)`,
+            torrentId: this.id,
+          });
+          // We are no longer a seed: let the trackers know (left > 0) without waiting a full interval.
+          this.trackers?.reannounce();
+        },
         onError: (err) => this.fail(err),
         onPayload: (_peer, bytes, direction) => this.totals.add(bytes, direction),
       });
@@ -287,7 +321,9 @@ export class Torrent {
       this.lastHave = null;
       this.pausedStamps = null;
       this.trustedComplete = transfer.isComplete;
-      this.setState(transfer.isComplete ? 'seeding' : 'downloading');
+      this.setState(
+        transfer.isComplete ? 'seeding' : transfer.picker.heldCount > 0 ? 'files-changed' : 'downloading',
+      );
       if (transfer.isComplete && this.completedAtMs === null && this.record === undefined)
         this.completedAtMs = this.ctx.now();
       for (const peer of this.peers.values()) this.transfer.attachPeer(peer);
@@ -338,7 +374,10 @@ export class Torrent {
       }),
     );
     await Promise.all([trackers?.close(sendStopped), closing]);
-    if (transfer) this.lastHave = transfer.have.clone();
+    if (transfer) {
+      this.lastHave = transfer.have.clone();
+      this.held = transfer.picker.heldBitfield();
+    }
   }
 
   private fail(err: unknown): void {
@@ -466,6 +505,7 @@ export class Torrent {
       magnet: () => this.magnet(),
       downloading: () => t?.picker.downloadingBitfield() ?? null,
       pieceSources: this.pieceSources,
+      resumedPieces: t?.resumedPieces ?? 0,
       snubbed: (p) => t?.picker.isSnubbed(p.id) ?? false,
       outstanding: (p) => t?.picker.outstandingCount(p.id) ?? 0,
     };
@@ -505,12 +545,13 @@ export class Torrent {
       addedAtMs: this.addedAtMs,
       paused: this.userPaused,
       pieceCount: this.metainfo?.pieceCount ?? 0,
-      have: this.transfer?.have ?? this.lastHave,
+      have: this.transfer?.verifiedForResume() ?? this.lastHave,
       files: this.transfer?.fileStamps ?? this.pausedStamps ?? this.record?.files ?? [],
       uploadedBytes: this.uploadedBytes,
       downloadedBytes: this.downloadedBytes,
       completedAtMs: this.completedAtMs,
       trackers: this.announceList(),
+      held: this.transfer?.picker.heldBitfield() ?? this.held,
     });
   }
 

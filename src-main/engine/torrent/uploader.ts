@@ -18,6 +18,12 @@ export interface UploaderOptions {
   /** Upload rate limit (session token bucket; unlimited by default). */
   limiter: RateLimiter;
   now?(): number;
+  /**
+   * Asked before each read: may this piece be served now? true (the fast path), false (no
+   * longer had: the run is rejected), or a promise while its bytes are re-hashed because
+   * its file changed on disk (DiskChangeGuard). Default: always true.
+   */
+  servable?(piece: number): boolean | Promise<boolean>;
   /** Reading the payload failed (file deleted behind our back…). */
   onReadError(err: unknown, piece: number): void;
   /** Requests a peer may queue with us; more are rejected/dropped. Default MAX_QUEUED_REQUESTS. */
@@ -121,25 +127,47 @@ export class Uploader {
       const waitMs = this.o.limiter.take(runBytes);
       if (waitMs > 0) peer.sendHoldUntilMs = nowMs + waitMs;
       peer.readsInFlight++;
-      this.readRun(storage, first.index, first.begin, runBytes).then(
-        ({ data, release }) => {
-          const send = () => {
-            peer.readsInFlight--;
-            if (this.closed || conn.isClosed || conn.amChoking) return release();
-            conn.sendPieces(run, data, release);
-            this.o.onUploaded(peer, runBytes);
-            this.pump(peer);
-          };
-          const delayMs = peer.sendHoldUntilMs - this.now();
-          if (delayMs > 0) setTimeout(send, delayMs).unref();
-          else send();
-        },
-        (err: unknown) => {
+      const verdict = this.o.servable ? this.o.servable(first.index) : true;
+      if (verdict !== true) {
+        void Promise.resolve(verdict).then((ok) => {
+          if (ok) return this.serveRun(peer, storage, run, runBytes);
           peer.readsInFlight--;
-          if (!this.closed && !conn.isClosed) this.o.onReadError(err, first.index);
-        },
-      );
+          this.refuse(peer, run);
+          this.pump(peer);
+        });
+        continue;
+      }
+      this.serveRun(peer, storage, run, runBytes);
     }
+  }
+
+  /** A piece we may no longer serve: BEP 6 peers get a REJECT per block, others nothing (BEP 3). */
+  private refuse(peer: TorrentPeer, run: BlockRef[]): void {
+    if (this.closed || peer.conn.isClosed || !peer.conn.fastExtension) return;
+    for (const ref of run) peer.conn.sendReject(ref);
+  }
+
+  private serveRun(peer: TorrentPeer, storage: Storage, run: BlockRef[], runBytes: number): void {
+    const conn = peer.conn;
+    const first = run[0]!;
+    this.readRun(storage, first.index, first.begin, runBytes).then(
+      ({ data, release }) => {
+        const send = () => {
+          peer.readsInFlight--;
+          if (this.closed || conn.isClosed || conn.amChoking) return release();
+          conn.sendPieces(run, data, release);
+          this.o.onUploaded(peer, runBytes);
+          this.pump(peer);
+        };
+        const delayMs = peer.sendHoldUntilMs - this.now();
+        if (delayMs > 0) setTimeout(send, delayMs).unref();
+        else send();
+      },
+      (err: unknown) => {
+        peer.readsInFlight--;
+        if (!this.closed && !conn.isClosed) this.o.onReadError(err, first.index);
+      },
+    );
   }
 
   /**

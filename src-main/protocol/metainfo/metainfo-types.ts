@@ -9,8 +9,12 @@ export interface MetainfoFile {
   lengthBytes: number;
   /** Byte offset of this file's first byte in the torrent's concatenated payload. */
   offsetBytes: number;
-  /** BEP 47 padding file (`attr` contains "p"): all zeros, need not be written to disk. */
+  /** BEP 47 padding file (`attr` contains "p"): all zeros, never written to disk. */
   padding?: boolean;
+  /** BEP 47 `attr` "h": hidden (kept for the file list; nothing is done with it on disk). */
+  hidden?: boolean;
+  /** BEP 47 `attr` "x": executable (the executable bit is set once the download is complete). */
+  executable?: boolean;
 }
 
 export interface Metainfo {

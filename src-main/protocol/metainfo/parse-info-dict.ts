@@ -150,16 +150,51 @@ function parseFiles(value: BValue | undefined): MetainfoFile[] {
       utf8.decode(asBytes(c, `${what}.path[${i}]`)),
     );
     const path = sanitizePath(components, `file path`);
-    checkNoCollision(path, filePaths, dirPaths);
+    const attr = parseFileAttr(file.attr, `${what}.attr`);
+    if (attr.symlink) {
+      throw new ProtocolError(
+        'symlink-refused',
+        `file ${JSON.stringify(path.join('/'))} is a symbolic link (BEP 47 attr "l"); Swarmdrop does not create links`,
+      );
+    }
+    // Padding files are never on disk and libtorrent names several alike (`.pad/<length>`),
+    // so they take no part in the collision check.
+    if (!attr.padding) checkNoCollision(path, filePaths, dirPaths);
     const parsed: MetainfoFile = { path, lengthBytes, offsetBytes };
-    const attr = file.attr;
-    if (attr instanceof Uint8Array && utf8.decode(attr).includes('p')) parsed.padding = true;
+    if (attr.padding) parsed.padding = true;
+    if (attr.hidden) parsed.hidden = true;
+    if (attr.executable) parsed.executable = true;
     files.push(parsed);
     offsetBytes += lengthBytes;
     if (!Number.isSafeInteger(offsetBytes))
       throw new ProtocolError('too-large', 'total length is not a safe integer');
   }
   return files;
+}
+
+export interface FileAttr {
+  padding: boolean;
+  hidden: boolean;
+  executable: boolean;
+  symlink: boolean;
+}
+
+/**
+ * BEP 47 `attr`: a string of flag characters, "p" padding, "h" hidden, "x" executable,
+ * "l" symbolic link. Unknown characters are ignored (BEP 47: for future use); a value
+ * that is not a string is a malformed torrent.
+ */
+export function parseFileAttr(value: BValue | undefined, what = 'attr'): FileAttr {
+  const attr = { padding: false, hidden: false, executable: false, symlink: false };
+  if (value === undefined) return attr;
+  const flags = asBytes(value, what);
+  for (const c of flags) {
+    if (c === 0x70) attr.padding = true;
+    else if (c === 0x68) attr.hidden = true;
+    else if (c === 0x78) attr.executable = true;
+    else if (c === 0x6c) attr.symlink = true;
+  }
+  return attr;
 }
 
 // Two entries for one path, or a file where another entry needs a folder, would make two

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { bencode } from '../bencode.ts';
 import { ProtocolError, type ProtocolErrorCode } from '../protocol-error.ts';
 import { MAX_TORRENT_FILE_BYTES } from './metainfo-types.ts';
+import { parseFileAttr } from './parse-info-dict.ts';
 import { parseInfoDict, parseTorrent } from './parse-torrent.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -68,6 +69,82 @@ describe('parseTorrent', () => {
     expect(m.infoHashHex).not.toBe(
       sha1Hex(bencode({ name: 'a.txt', length: 20000, pieces: hashes(2), 'piece length': 16384 })),
     );
+  });
+
+  describe('BEP 47 file attributes', () => {
+    it.each([
+      [undefined, {}],
+      ['', {}],
+      ['p', { padding: true }],
+      ['h', { hidden: true }],
+      ['x', { executable: true }],
+      ['l', { symlink: true }],
+      ['xh', { hidden: true, executable: true }],
+      ['pq?z', { padding: true }], // unknown flags are for future use: ignored
+    ])('attr %j', (attr, flags) => {
+      const value = attr === undefined ? undefined : enc(attr);
+      expect(parseFileAttr(value)).toEqual({
+        padding: false,
+        hidden: false,
+        executable: false,
+        symlink: false,
+        ...flags,
+      });
+    });
+
+    it('an attr that is not a string is the codec error', () => {
+      expectCode('bad-type', () => parseFileAttr(7, 'info.files[0].attr'), /attr/);
+    });
+
+    const hybrid = (files: Record<string, unknown>[]) =>
+      torrentOf({ info: { name: 'hybrid', 'piece length': KiB16, pieces: hashes(3), files } });
+
+    it('keeps hidden and executable on the files; several pads may share a path (libtorrent names them by length)', () => {
+      const m = parseTorrent(
+        hybrid([
+          { length: 10, path: ['run.sh'], attr: 'x' },
+          { length: KiB16 - 10, path: ['.pad', '16374'], attr: 'p' },
+          { length: 10, path: ['.secret'], attr: 'h' },
+          { length: KiB16 - 10, path: ['.pad', '16374'], attr: 'p' },
+          { length: 5, path: ['plain.txt'] },
+        ]),
+      );
+      expect(m.files.map((f) => [f.path.join('/'), !!f.padding, !!f.hidden, !!f.executable])).toEqual([
+        ['run.sh', false, false, true],
+        ['.pad/16374', true, false, false],
+        ['.secret', false, true, false],
+        ['.pad/16374', true, false, false],
+        ['plain.txt', false, false, false],
+      ]);
+    });
+
+    it('refuses a symbolic link entry with its own code', () => {
+      expectCode(
+        'symlink-refused',
+        () =>
+          parseTorrent(
+            hybrid([
+              { length: 2 * KiB16, path: ['data.bin'] },
+              { length: 5, path: ['link'], attr: 'l', 'symlink path': ['data.bin'] },
+            ]),
+          ),
+        /"link" is a symbolic link/,
+      );
+    });
+
+    it('two real files with one path are still refused', () => {
+      expectCode(
+        'bad-path',
+        () =>
+          parseTorrent(
+            hybrid([
+              { length: 2 * KiB16, path: ['a'] },
+              { length: 5, path: ['a'], attr: 'x' },
+            ]),
+          ),
+        /appears twice/,
+      );
+    });
   });
 
   it('parses a multi-file torrent with offsets, path.utf-8 and BEP 47 padding', () => {

@@ -62,6 +62,8 @@ function Files({ d }: { d: TorrentDetail }): ReactElement {
           <tr key={f.path.join('/')}>
             <td className="mono ellipsis" title={f.path.join('/')}>
               {f.path.join('/')}
+              {f.hidden && <span className="muted small"> (hidden)</span>}
+              {f.executable && <span className="muted small"> (executable)</span>}
             </td>
             <td className="num">{formatBytes(f.lengthBytes)}</td>
             <td>

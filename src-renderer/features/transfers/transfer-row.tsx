@@ -36,6 +36,17 @@ export const TransferRow = memo(function TransferRow({ id }: { id: string }): Re
         </div>
         <div className="tr-sub">
           <StateBadge state={t.state} />
+          {t.state === 'files-changed' && (
+            <Button
+              variant="ghost"
+              size="sm"
+              icon="refresh"
+              title="Some pieces no longer match the files on disk: verify every piece again"
+              onClick={() => void actions.recheck(t.id)}
+            >
+              Recheck
+            </Button>
+          )}
           {shownError ? (
             <span className="tr-error" role="alert">
               <Icon name="alert" size={13} /> {shownError}

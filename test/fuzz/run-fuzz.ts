@@ -15,6 +15,7 @@ import { corpusFiles, corpusOf, REPO_ROOT, storeInput } from './corpus.ts';
 import {
   AMPLIFICATION,
   AMPLIFICATION_SLACK_BYTES,
+  confirmSlowest,
   emptyStats,
   MEMORY_GROWTH_LIMIT,
   runRange,
@@ -67,6 +68,8 @@ function runWorker(job: Job): void {
       reported = to - job.from;
     }
   }
+  confirmSlowest(target, stats);
+  stats.slowCandidates = [];
   parentPort!.postMessage({
     type: 'done',
     stats,
@@ -120,9 +123,10 @@ async function main(argv: string[]): Promise<void> {
   const options = parseOptions(argv);
   const results: TargetResult[] = [];
   const startedAt = new Date();
+  const commit = gitCommit();
   for (const target of options.targets) results.push(await fuzzTarget(target, options));
   const failed = results.filter((r) => r.failures > 0);
-  if (options.docs) writeDocs(results, options, startedAt);
+  if (options.docs) writeDocs(results, options, startedAt, commit);
   for (const r of failed) {
     for (const f of r.failureSamples) {
       const stored = f.inputBase64
@@ -263,12 +267,12 @@ function gitCommit(): string {
 const START = '<!-- fuzz-results:start (written by npm run fuzz) -->';
 const END = '<!-- fuzz-results:end -->';
 
-function writeDocs(results: TargetResult[], options: Options, startedAt: Date): void {
+function writeDocs(results: TargetResult[], options: Options, startedAt: Date, commit: string): void {
   const jsonFile = path.join(REPO_ROOT, 'docs', 'fuzzing-results.json');
   const mdFile = path.join(REPO_ROOT, 'docs', 'FUZZING.md');
   const run = {
     date: startedAt.toISOString(),
-    commit: gitCommit(),
+    commit,
     seed: options.seed,
     inputsPerDecoder: options.count,
     workers: options.workers,

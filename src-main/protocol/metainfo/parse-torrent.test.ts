@@ -24,7 +24,7 @@ function expectCode(code: ProtocolErrorCode, fn: () => unknown, message?: RegExp
   expect.unreachable(`expected ProtocolError ${code}`);
 }
 
-/** A torrent built from a plain object through the bencode package. */
+/** A torrent built from a plain object through bencode(). */
 const torrentOf = (root: Record<string, unknown>) => bencode(root);
 const singleInfo = (extra: Record<string, unknown> = {}) => ({
   name: 'a.bin',

@@ -4,7 +4,7 @@
 // section) and docs/fuzzing-results.json. Exit status 1 when any check failed.
 //
 //   npm run fuzz -- [--decoder NAME[,NAME…]] [--count N] [--seed S] [--workers W]
-//                   [--no-docs] [--write-corpus] [--list]
+//                   [--no-docs] [--write-corpus] [--rewrite-docs] [--list]
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -41,9 +41,6 @@ interface Job {
 type WorkerMessage =
   | { type: 'progress'; done: number }
   | { type: 'done'; stats: FuzzStats; failuresTotal: number; messages: string[] };
-
-if (!isMainThread) runWorker(workerData as Job);
-else await main(process.argv.slice(2));
 
 function runWorker(job: Job): void {
   // Stack traces are most of the cost of constructing an error and nothing here reads
@@ -107,12 +104,17 @@ interface TargetResult {
 async function main(argv: string[]): Promise<void> {
   if (argv.includes('--help')) {
     console.log(
-      'usage: npm run fuzz -- [--decoder NAME[,NAME…]] [--count N] [--seed S] [--workers W] [--no-docs] [--write-corpus] [--list]',
+      'usage: npm run fuzz -- [--decoder NAME[,NAME…]] [--count N] [--seed S] [--workers W] [--no-docs] [--write-corpus] [--rewrite-docs] [--list]',
     );
     return;
   }
   if (argv.includes('--list')) {
     for (const t of TARGETS) console.log(`${t.name.padEnd(22)} ${t.what}`);
+    return;
+  }
+  if (argv.includes('--rewrite-docs')) {
+    const saved = JSON.parse(readFileSync(RESULTS_JSON, 'utf8')) as { run: RunInfo; results: TargetResult[] };
+    writeMarkdown(saved.results, saved.run);
     return;
   }
   if (argv.includes('--write-corpus')) {
@@ -126,7 +128,7 @@ async function main(argv: string[]): Promise<void> {
   const commit = gitCommit();
   for (const target of options.targets) results.push(await fuzzTarget(target, options));
   const failed = results.filter((r) => r.failures > 0);
-  if (options.docs) writeDocs(results, options, startedAt, commit);
+  if (options.docs) writeDocs(results, runInfo(options, startedAt, commit));
   for (const r of failed) {
     for (const f of r.failureSamples) {
       const stored = f.inputBase64
@@ -267,10 +269,19 @@ function gitCommit(): string {
 const START = '<!-- fuzz-results:start (written by npm run fuzz) -->';
 const END = '<!-- fuzz-results:end -->';
 
-function writeDocs(results: TargetResult[], options: Options, startedAt: Date, commit: string): void {
-  const jsonFile = path.join(REPO_ROOT, 'docs', 'fuzzing-results.json');
-  const mdFile = path.join(REPO_ROOT, 'docs', 'FUZZING.md');
-  const run = {
+interface RunInfo {
+  date: string;
+  commit: string;
+  seed: number;
+  inputsPerDecoder: number;
+  workers: number;
+  node: string;
+  cpus: number;
+  limits: Record<string, number>;
+}
+
+function runInfo(options: Options, startedAt: Date, commit: string): RunInfo {
+  return {
     date: startedAt.toISOString(),
     commit,
     seed: options.seed,
@@ -285,7 +296,19 @@ function writeDocs(results: TargetResult[], options: Options, startedAt: Date, c
       memoryGrowthLimitMiB: MEMORY_GROWTH_LIMIT / 2 ** 20,
     },
   };
-  writeFileSync(jsonFile, `${JSON.stringify({ run, results }, null, 2)}\n`);
+}
+
+const RESULTS_JSON = path.join(REPO_ROOT, 'docs', 'fuzzing-results.json');
+
+function writeDocs(results: TargetResult[], run: RunInfo): void {
+  writeFileSync(RESULTS_JSON, `${JSON.stringify({ run, results }, null, 2)}\n`);
+  writeMarkdown(results, run);
+}
+
+/** Rewrites the generated section of docs/FUZZING.md from docs/fuzzing-results.json. */
+function writeMarkdown(results: TargetResult[], run: RunInfo): void {
+  const mdFile = path.join(REPO_ROOT, 'docs', 'FUZZING.md');
+
   const rows = results.map((r) => {
     const errors = Object.entries(r.errorCodes)
       .sort((a, b) => b[1] - a[1])
@@ -313,6 +336,10 @@ function writeDocs(results: TargetResult[], options: Options, startedAt: Date, c
       : `${existing.trimEnd()}\n\n${section}\n`;
   writeFileSync(mdFile, next);
   console.log(
-    `counts written to ${path.relative(REPO_ROOT, mdFile)} and ${path.relative(REPO_ROOT, jsonFile)}`,
+    `counts written to ${path.relative(REPO_ROOT, mdFile)} and ${path.relative(REPO_ROOT, RESULTS_JSON)}`,
   );
 }
+
+// Last, so every module-level constant above is initialised before it runs.
+if (!isMainThread) runWorker(workerData as Job);
+else await main(process.argv.slice(2));

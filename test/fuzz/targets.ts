@@ -65,6 +65,10 @@ import { parseVersionedJson, VersionedDataError } from '../../src-main/engine/re
 import { migrateResume, type ResumeRecord } from '../../src-main/engine/resume/resume-record.ts';
 import { defaultSettings, migrateSettings, SETTINGS_VERSION } from '../../src-main/service/settings-store.ts';
 import type { Settings } from '../../src-shared/types/settings.ts';
+import {
+  decodeHttpAnnounceQuery,
+  decodeHttpScrapeQuery,
+} from '../../src-main/protocol/http-tracker/http-tracker-request.ts';
 import { randomBValue } from './bencode-gen.ts';
 
 /** An error a decoder documents; `code` is what the fuzz report counts. */
@@ -674,6 +678,36 @@ export const TARGETS: readonly FuzzTarget[] = [
         ]),
       }),
     ],
+  },
+  {
+    name: 'http-tracker-request',
+    what: 'HTTP tracker request queries: decodeHttpAnnounceQuery / decodeHttpScrapeQuery; byte 0 picks which, the rest is the query read as latin1 (src-main/protocol/http-tracker/http-tracker-request.ts)',
+    errors: 'ProtocolError',
+    decode: (b) => {
+      if (b.length === 0) throw new ProtocolError('truncated', 'no selector byte');
+      const query = Buffer.from(b.buffer, b.byteOffset + 1, b.length - 1).toString('latin1');
+      return (b[0]! & 1) === 0 ? decodeHttpAnnounceQuery(query) : decodeHttpScrapeQuery(query);
+    },
+    codecError: protocolError,
+    seeds: () => {
+      const escaped = (bytes: Uint8Array) =>
+        [...bytes].map((x) => `%${x.toString(16).padStart(2, '0')}`).join('');
+      return [
+        withSelector(
+          0,
+          utf8(
+            `info_hash=${escaped(HASH_A)}&peer_id=-SD0100-abcdefghijkl&port=6881&uploaded=0&downloaded=10&left=20&event=started&numwant=50&compact=1&key=deadbeef&ip=10.0.0.1`,
+          ),
+        ),
+        withSelector(
+          0,
+          utf8(
+            `peer_id=${escaped(PEER_ID)}&info_hash=${escaped(HASH_B)}&port=1&uploaded=1&downloaded=2&left=0&event=&no_peer_id=1`,
+          ),
+        ),
+        withSelector(1, utf8(`info_hash=${escaped(HASH_A)}&info_hash=${escaped(HASH_B)}`)),
+      ];
+    },
   },
   {
     name: 'resume-record',

@@ -185,4 +185,46 @@ describe('engine integrity', () => {
     expect(fatals.map((f) => f.torrentId)).toEqual([infoHashHex]);
     await expect(readdir(path.join(dir, 'leecher', 'downloads'))).rejects.toThrow();
   });
+  // A bencoded key named `__proto__` once replaced a dictionary's prototype: a TypeError
+  // instead of a ProtocolError, and metadata read differently from other clients.
+  it('BEP 9 metadata whose info name is d9:__proto__3:abce ends in the error state (bad-torrent)', async () => {
+    const { dir, open } = await env();
+    const info = Buffer.from(
+      'd6:lengthi100e4:named9:__proto__3:abce12:piece lengthi16384e6:pieces20:' + 'x'.repeat(20) + 'e',
+    );
+    const peer = await startMetadataPeer(info);
+    defer(() => peer.close());
+    const infoHashHex = createHash('sha1').update(info).digest('hex');
+    const leecher = await open('leecher');
+    await leecher.add({
+      kind: 'magnet',
+      uri: `${formatMagnet({ infoHashHex })}&x.pe=127.0.0.1:${peer.port}`,
+    });
+    const failed = await waitFor(leecher, infoHashHex, (s) => s.state === 'error', 20_000, 'error state');
+    expect(failed.error?.code).toBe('bad-torrent');
+    expect(failed.error?.message).toMatch(/info\.name/);
+    await expect(readdir(path.join(dir, 'leecher', 'downloads'))).rejects.toThrow();
+  });
+
+  it('BEP 9 metadata with an extra `__proto__` key is accepted under its info-hash, name intact', async () => {
+    const { open } = await env();
+    const info = Buffer.from(
+      'd6:lengthi100e4:name9:proto.bin12:piece lengthi16384e6:pieces20:' +
+        'x'.repeat(20) +
+        '9:__proto__d4:name4:evilee',
+    );
+    const peer = await startMetadataPeer(info);
+    defer(() => peer.close());
+    const infoHashHex = createHash('sha1').update(info).digest('hex');
+    const leecher = await open('leecher');
+    const withMetadata = new Promise<string>((resolve) => leecher.on('metadata', (s) => resolve(s.name)));
+    await leecher.add({
+      kind: 'magnet',
+      uri: `${formatMagnet({ infoHashHex })}&x.pe=127.0.0.1:${peer.port}`,
+    });
+    expect(await withMetadata).toBe('proto.bin');
+    const summary = leecher.list().find((t) => t.id === infoHashHex);
+    expect(summary).toMatchObject({ name: 'proto.bin', totalBytes: 100 });
+    expect(summary?.state).not.toBe('error');
+  });
 });

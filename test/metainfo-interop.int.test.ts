@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTorrent } from '../src-main/protocol/metainfo/parse-torrent.ts';
+import { ProtocolError } from '../src-main/protocol/protocol-error.ts';
 import { requireTool } from './support/external-tool.ts';
 import { makeTempDir } from './support/temp-dir.ts';
 
@@ -174,5 +175,82 @@ describe.skipIf(!haveAll)('metainfo interop with mktorrent, transmission-show an
       ]);
       expect(mine.json.infoHash).toBe(parseTorrent(await readFile(mkFile)).infoHashHex);
     }
+  });
+});
+
+/** libtorrent's reading of a .torrent: name, v1 info-hash and files, or that it refused it. */
+async function libtorrentReading(
+  file: string,
+): Promise<{ name: string; hash: string; files: [string, number][] } | { refused: string }> {
+  const script = `
+import json, sys, libtorrent as lt
+try:
+    ti = lt.torrent_info(sys.argv[1])
+except Exception as e:
+    print(json.dumps({"refused": str(e)}))
+    sys.exit(0)
+fs = ti.files()
+print(json.dumps({"name": ti.name(), "hash": str(ti.info_hashes().v1), "files": [[fs.file_path(i), fs.file_size(i)] for i in range(fs.num_files())]}))`;
+  const { stdout } = await run(python!, ['-c', script, file], { timeout: 30_000 });
+  return JSON.parse(stdout) as
+    { name: string; hash: string; files: [string, number][] } | { refused: string };
+}
+
+function ourReading(
+  bytes: Uint8Array,
+): { name: string; hash: string; files: [string, number][] } | { refused: string } {
+  try {
+    const m = parseTorrent(bytes);
+    const files = m.files.map((f): [string, number] => [
+      (m.multiFile ? [m.name, ...f.path] : f.path).join('/'),
+      f.lengthBytes,
+    ]);
+    return { name: m.name, hash: m.infoHashHex, files };
+  } catch (err) {
+    if (!(err instanceof ProtocolError)) throw err;
+    return { refused: err.code };
+  }
+}
+
+// Dictionaries with keys that are special in JavaScript, repeated or out of order: what
+// libtorrent reads (or refuses), we read (or refuse) the same way.
+describe.skipIf(!python)('odd bencoded dictionaries are read as libtorrent reads them', () => {
+  const pieces = 'p'.repeat(20);
+  const info = (fields: string) => `d6:lengthi100e${fields}12:piece lengthi16384e6:pieces20:${pieces}e`;
+  const multi = (entry: string) => `d5:filesl${entry}e4:name3:dir12:piece lengthi16384e6:pieces20:${pieces}e`;
+  const cases: [string, string][] = [
+    ['an extra __proto__ string in info', `d4:info${info('4:name5:a.bin9:__proto__3:abc')}e`],
+    [
+      'an extra __proto__ dict in info and root',
+      `d9:__proto__d4:infodee4:info${info('4:name5:a.bin9:__proto__d4:name4:evile')}e`,
+    ],
+    ['constructor and toString keys', `d4:info${info('11:constructori1e4:name5:a.bin8:toStringle')}e`],
+    ['a repeated name', `d4:info${info('4:name5:first4:name6:second')}e`],
+    ['a repeated info', `d4:info${info('4:name5:first')}4:info${info('4:name6:second')}e`],
+    ['keys out of order', `d4:infod4:name5:a.bin6:lengthi100e6:pieces20:${pieces}12:piece lengthi16384eee`],
+    ['a binary key', `d4:info${info('4:name5:a.bin2:\xff\xfe3:abc')}e`],
+    [
+      'a file entry with a __proto__ key',
+      `d4:info${multi('d6:lengthi100e4:pathl1:ae9:__proto__d4:pathl4:evileee')}e`,
+    ],
+    ['info name given as d9:__proto__3:abce', `d4:info${info('4:named9:__proto__3:abce')}e`],
+  ];
+
+  let odd: { dir: string; remove(): Promise<void> };
+  beforeAll(async () => {
+    odd = await makeTempDir('swarmdrop-odd-');
+  });
+  afterAll(async () => {
+    await odd?.remove();
+  });
+
+  it.each(cases)('%s', async (label, text) => {
+    const bytes = Buffer.from(text, 'latin1');
+    const file = path.join(odd.dir, `${label.replace(/\W+/g, '-')}.torrent`);
+    await writeFile(file, bytes);
+    const theirs = await libtorrentReading(file);
+    const mine = ourReading(bytes);
+    if ('refused' in theirs) expect(mine).toHaveProperty('refused');
+    else expect(mine).toEqual(theirs);
   });
 });

@@ -1,11 +1,8 @@
 // A strict, iterative walk over bencoded bytes that validates the structure and finds the
-// byte span of one top-level dictionary value. Two reasons it exists:
-// 1. The info-hash is SHA-1 over the info dict *exactly as it appears in the file* (BEP 3);
-//    re-encoding a decoded dict would change the hash of any torrent that is not in
-//    canonical form, so we need the raw span.
-// 2. The `bencode` package loops forever on a negative string length ("l-3:abce") and
-//    recurses without a depth bound; running this scan first means it only ever sees
-//    well-formed input.
+// byte span of one top-level dictionary value. The info-hash is SHA-1 over the info dict
+// *exactly as it appears in the file* (BEP 3); re-encoding a decoded dict would change the
+// hash of any torrent that is not in canonical form, so we need the raw span. It accepts
+// exactly what bdecode (bencode.ts) accepts.
 import { ProtocolError } from './protocol-error.ts';
 
 /** Deepest list/dict nesting we accept; real torrents use 4–5 levels. */
@@ -31,8 +28,9 @@ export function scanBencode(bytes: Uint8Array, start = 0): number {
 
 /**
  * Validates that `bytes` holds exactly one bencoded dictionary and returns the span of the
- * value stored under top-level `key` (undefined when absent). The last occurrence wins if a
- * malformed file repeats the key, matching what a decoder into an object does.
+ * value stored under top-level `key` (undefined when absent). The first occurrence wins if a
+ * malformed file repeats the key, as in bdecode and libtorrent: the info-hash is always the
+ * hash of the info dict that is parsed.
  */
 export function findTopLevelValue(bytes: Uint8Array, key: string): ByteSpan | undefined {
   if (bytes[0] !== D) throw new ProtocolError('bad-type', 'metainfo must be a bencoded dictionary');
@@ -106,7 +104,7 @@ function scan(
       const { next } = readLength(bytes, pos);
       const keyStart = bytes.indexOf(COLON, pos) + 1;
       top.expectKey = false;
-      if (stack.length === 1 && wantedKey && equalBytes(bytes.subarray(keyStart, next), wantedKey))
+      if (stack.length === 1 && wantedKey && !found && equalBytes(bytes.subarray(keyStart, next), wantedKey))
         capturingFrom = next;
       pos = next;
       continue;

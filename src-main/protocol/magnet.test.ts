@@ -51,6 +51,15 @@ describe('parseMagnet', () => {
     expect(m.trackers).toEqual(['http://127.0.0.1/a+b']);
   });
 
+  // Found by the fuzzer: `dn=` gave the name '' which formatMagnet leaves out, so the
+  // link did not survive a round trip.
+  it('an empty dn gives no name, and the link round-trips through formatMagnet', () => {
+    const m = parseMagnet(`magnet:?xt=urn:btih:${HEX}&dn=`);
+    expect(m.name).toBeUndefined();
+    expect(parseMagnet(formatMagnet({ infoHashHex: m.infoHashHex, trackers: m.trackers }))).toEqual(m);
+    expect(parseMagnet(`magnet:?xt=urn:btih:${HEX}&dn=a&dn=`).name).toBe('a');
+  });
+
   it('skips non-BitTorrent xt and takes the btih one', () => {
     const m = parseMagnet(`magnet:?xt=urn:sha1:ABC&xt.1=urn:btih:${HEX}`);
     expect(m.infoHashHex).toBe(HEX);

@@ -56,7 +56,8 @@ export function parseMagnet(uri: string): MagnetLink {
       const match = /^urn:btih:(.*)$/i.exec(value);
       if (match && infoHash === undefined) infoHash = parseInfoHash(match[1]!);
     } else if (base === 'dn') {
-      name = value;
+      // An empty `dn=` names nothing (and formatMagnet could not write it back).
+      if (value) name = value;
     } else if (base === 'tr') {
       if (value && !trackers.includes(value)) trackers.push(value);
     } else if (base === 'x.pe') {

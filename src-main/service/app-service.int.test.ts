@@ -1,5 +1,6 @@
 // The service over the real engine and the real embedded tracker, on 127.0.0.1: ports
 // that are taken, settings applied and persisted, and a share found in the catalog.
+import { createHash } from 'node:crypto';
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { writeFile } from 'node:fs/promises';
@@ -16,12 +17,22 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function open(overrides: HostOverrides, dataDir?: string): Promise<{ service: AppService; dir: string }> {
+async function open(
+  overrides: HostOverrides,
+  dataDir?: string,
+): Promise<{ service: AppService; dir: string }> {
   const t = await makeTempDir();
   cleanups.push(() => t.remove());
   const dir = dataDir ?? t.dir;
   const service = await AppService.open(
-    { host: 'daemon', version: 'test', dataDir: dir, defaultDownloadDir: path.join(dir, 'downloads'), overrides: { bindHost: '127.0.0.1', advertiseHost: '127.0.0.1', ...overrides }, log: () => undefined },
+    {
+      host: 'daemon',
+      version: 'test',
+      dataDir: dir,
+      defaultDownloadDir: path.join(dir, 'downloads'),
+      overrides: { bindHost: '127.0.0.1', advertiseHost: '127.0.0.1', ...overrides },
+      log: () => undefined,
+    },
     realServiceDeps(),
   );
   cleanups.push(() => service.close());
@@ -48,7 +59,9 @@ describe('AppService (real engine)', () => {
     const info = service.appInfo();
     expect(info.embeddedTracker.running).toBe(false);
     expect(info.embeddedTracker.error).toMatch(new RegExp(`port ${port} is already used`));
-    expect(service.startupProblems).toContainEqual(expect.objectContaining({ code: 'port-in-use', where: 'tracker' }));
+    expect(service.startupProblems).toContainEqual(
+      expect.objectContaining({ code: 'port-in-use', where: 'tracker' }),
+    );
   });
 
   it('falls back to a free peer port when the chosen one is taken', async () => {
@@ -59,7 +72,9 @@ describe('AppService (real engine)', () => {
     const { service } = await open({ peerPort: taken, embeddedTracker: 'off' });
     expect(service.session.peerPort).not.toBe(taken);
     expect(service.session.peerPort).toBeGreaterThan(0);
-    expect(service.startupProblems).toContainEqual(expect.objectContaining({ code: 'port-in-use', where: 'settings' }));
+    expect(service.startupProblems).toContainEqual(
+      expect.objectContaining({ code: 'port-in-use', where: 'settings' }),
+    );
   });
 
   it('applies settings live, tells every client, and keeps them across a restart', async () => {
@@ -68,10 +83,16 @@ describe('AppService (real engine)', () => {
     const events: EventName[] = [];
     const conn = first.service.connect((e) => events.push(e));
     // The tracker port comes from the settings (no flag), so turning it off and on restarts it.
-    let r = await conn.invoke('setSettings', { embeddedTracker: { enabled: true, port: trackerPort, advertiseHost: '127.0.0.1' } });
+    let r = await conn.invoke('setSettings', {
+      embeddedTracker: { enabled: true, port: trackerPort, advertiseHost: '127.0.0.1' },
+    });
     expect(r.ok).toBe(true);
     expect(first.service.appInfo().embeddedTracker).toMatchObject({ running: true, port: trackerPort });
-    r = await conn.invoke('setSettings', { embeddedTracker: { enabled: false, port: trackerPort, advertiseHost: '127.0.0.1' }, theme: 'dark', rateLimits: { downloadBps: 2048, uploadBps: 0 } });
+    r = await conn.invoke('setSettings', {
+      embeddedTracker: { enabled: false, port: trackerPort, advertiseHost: '127.0.0.1' },
+      theme: 'dark',
+      rateLimits: { downloadBps: 2048, uploadBps: 0 },
+    });
     expect(r).toMatchObject({ ok: true, response: { restartRequired: [] } });
     expect(first.service.appInfo().embeddedTracker.running).toBe(false);
     expect(events).toContain('settings');
@@ -81,7 +102,12 @@ describe('AppService (real engine)', () => {
     await first.service.close();
 
     const second = await open({ peerPort: 0 }, first.dir);
-    expect(second.service.settings).toMatchObject({ theme: 'dark', peerPort: 7777, rateLimits: { downloadBps: 2048 }, embeddedTracker: { enabled: false } });
+    expect(second.service.settings).toMatchObject({
+      theme: 'dark',
+      peerPort: 7777,
+      rateLimits: { downloadBps: 2048 },
+      embeddedTracker: { enabled: false },
+    });
     expect(second.service.appInfo().embeddedTracker.running).toBe(false);
   });
 
@@ -95,15 +121,68 @@ describe('AppService (real engine)', () => {
     const found = await conn.invoke('searchCatalog', { query: 'findable' });
     expect(found).toMatchObject({
       ok: true,
-      response: { failures: [], entries: [expect.objectContaining({ name: 'findable-notes.txt', totalBytes: 100_000, infoHashHex: (shared as { response: { id: string } }).response.id })] },
+      response: {
+        failures: [],
+        entries: [
+          expect.objectContaining({
+            name: 'findable-notes.txt',
+            totalBytes: 100_000,
+            infoHashHex: (shared as { response: { id: string } }).response.id,
+          }),
+        ],
+      },
     });
   });
 
   it('reports a tracker that does not answer as unreachable, in words', async () => {
     const silent = await freeUdpPort();
-    const { service } = await open({ peerPort: 0, embeddedTracker: 'off', trackers: [`udp://127.0.0.1:${silent}`] });
+    const { service } = await open({
+      peerPort: 0,
+      embeddedTracker: 'off',
+      trackers: [`udp://127.0.0.1:${silent}`],
+    });
     const conn = service.connect(() => undefined);
     const r = await conn.invoke('searchCatalog', { query: '' });
-    expect(r).toMatchObject({ ok: true, response: { entries: [], failures: [{ tracker: `udp://127.0.0.1:${silent}`, code: 'tracker-unreachable' }] } });
+    expect(r).toMatchObject({
+      ok: true,
+      response: {
+        entries: [],
+        failures: [{ tracker: `udp://127.0.0.1:${silent}`, code: 'tracker-unreachable' }],
+      },
+    });
   }, 20_000);
+});
+
+// A bencoded key named `__proto__` once replaced a dictionary's prototype: `add` answered
+// `internal` (a TypeError) instead of saying the file is not a valid torrent.
+describe('AppService add: `__proto__` keys in a .torrent', () => {
+  const pieces = '\x07'.repeat(20);
+  const infoWith = (fields: string) => `d6:lengthi100e${fields}12:piece lengthi16384e6:pieces20:${pieces}e`;
+  const base64 = (text: string) => Buffer.from(text, 'latin1').toString('base64');
+
+  it('answers bad-torrent for an info name given as d9:__proto__3:abce', async () => {
+    const { service, dir } = await open({ peerPort: 0, embeddedTracker: 'off' });
+    const conn = service.connect(() => undefined);
+    const torrent = `d4:info${infoWith('4:named9:__proto__3:abce')}e`;
+    const r = await conn.invoke('add', {
+      source: { kind: 'torrent-file', bytesBase64: base64(torrent) },
+      savePath: path.join(dir, 'downloads'),
+      paused: true,
+    });
+    expect(r).toMatchObject({ ok: false, error: { code: 'bad-torrent' } });
+    expect(service.session.list()).toEqual([]);
+  });
+
+  it('adds a torrent whose info has an extra `__proto__` key under the info-hash of its raw bytes', async () => {
+    const { service, dir } = await open({ peerPort: 0, embeddedTracker: 'off' });
+    const conn = service.connect(() => undefined);
+    const info = infoWith('4:name9:proto.bin9:__proto__d4:name4:evile');
+    const infoHashHex = createHash('sha1').update(Buffer.from(info, 'latin1')).digest('hex');
+    const r = await conn.invoke('add', {
+      source: { kind: 'torrent-file', bytesBase64: base64(`d4:info${info}e`) },
+      savePath: path.join(dir, 'downloads'),
+      paused: true,
+    });
+    expect(r).toMatchObject({ ok: true, response: { id: infoHashHex, name: 'proto.bin' } });
+  });
 });

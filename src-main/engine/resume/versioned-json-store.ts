@@ -169,21 +169,29 @@ export class VersionedJsonStore<T> {
   }
 
   private parse(filePath: string, text: string): T {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch (err) {
-      throw new VersionedDataError('corrupt', `${filePath}: not JSON (${(err as Error).message})`, {
-        cause: err,
-      });
+    return parseVersionedJson(text, this.migrate, filePath);
+  }
+}
+
+/**
+ * Decodes one stored document: JSON text → `migrate` → the current shape. Every failure is
+ * a VersionedDataError ('corrupt' when the text is not JSON); `where` prefixes messages.
+ */
+export function parseVersionedJson<T>(text: string, migrate: (raw: unknown) => T, where: string): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new VersionedDataError('corrupt', `${where}: not JSON (${(err as Error).message})`, {
+      cause: err,
+    });
+  }
+  try {
+    return migrate(raw);
+  } catch (err) {
+    if (isVersionedDataError(err)) {
+      throw new VersionedDataError(err.code, `${where}: ${err.message}`, { cause: err });
     }
-    try {
-      return this.migrate(raw);
-    } catch (err) {
-      if (isVersionedDataError(err)) {
-        throw new VersionedDataError(err.code, `${filePath}: ${err.message}`, { cause: err });
-      }
-      throw new VersionedDataError('invalid', `${filePath}: ${(err as Error).message}`, { cause: err });
-    }
+    throw new VersionedDataError('invalid', `${where}: ${(err as Error).message}`, { cause: err });
   }
 }

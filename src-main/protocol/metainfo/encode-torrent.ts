@@ -1,7 +1,7 @@
 // Writes a .torrent (BEP 3 metainfo; BEP 12 announce-list; BEP 27 private flag). The info
 // dict holds exactly what mktorrent and Transmission write (name, piece length, pieces,
 // length or files, private when set), so the same content and piece length give the same
-// info-hash as theirs. Keys are sorted by the bencode package, as BEP 3 requires.
+// info-hash as theirs. Keys are sorted by bencode() (../bencode.ts), as BEP 3 requires.
 import { bencode } from '../bencode.ts';
 import { ProtocolError } from '../protocol-error.ts';
 import { MIN_PIECE_LENGTH_BYTES, MAX_PIECE_LENGTH_BYTES, SHA1_LENGTH_BYTES } from './metainfo-types.ts';

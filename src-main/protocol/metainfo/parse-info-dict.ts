@@ -4,7 +4,6 @@
 import { createHash } from 'node:crypto';
 import { asBytes, asDict, asInt, asList, bdecode, type BDict, type BValue } from '../bencode.ts';
 import { ProtocolError } from '../protocol-error.ts';
-import { scanBencode } from '../bencode-scan.ts';
 import {
   MAX_PIECE_LENGTH_BYTES,
   MAX_TORRENT_FILE_BYTES,
@@ -52,10 +51,6 @@ export function parseInfoDict(infoBytes: Uint8Array, options: ParseInfoDictOptio
     );
   }
   if (infoBytes[0] !== 0x64) throw new ProtocolError('bad-type', 'info must be a dictionary');
-  // Structural check first: the bencode package must never see malformed input.
-  const end = scanBencode(infoBytes);
-  if (end !== infoBytes.length)
-    throw new ProtocolError('bad-value', `trailing ${infoBytes.length - end} bytes after info dictionary`);
   const info = asDict(bdecode(infoBytes, { maxLengthBytes: MAX_TORRENT_FILE_BYTES }), 'info');
   return metainfoFromInfo(info, new Uint8Array(infoBytes), infoHash, options);
 }

@@ -25,7 +25,7 @@ function expectCode(code: ProtocolErrorCode, fn: () => unknown, message?: RegExp
   expect.unreachable(`expected ProtocolError ${code}`);
 }
 
-/** A torrent built from a plain object through the bencode package. */
+/** A torrent built from a plain object through bencode(). */
 const torrentOf = (root: Record<string, unknown>) => bencode(root);
 const singleInfo = (extra: Record<string, unknown> = {}) => ({
   name: 'a.bin',
@@ -236,9 +236,9 @@ describe('parseTorrent', () => {
     ['negative length', () => torrentOf({ info: singleInfo({ length: -1 }) }), 'bad-value', /negative/],
     ['length a string', () => torrentOf({ info: singleInfo({ length: '5' }) }), 'bad-type'],
     [
-      'unsafe length',
+      'a length beyond 64 bits',
       () => enc(`d4:infod6:lengthi99999999999999999999e4:name1:a12:piece lengthi16384e6:pieces0:ee`),
-      'bad-type',
+      'too-large',
     ],
     ['zero length', () => torrentOf({ info: singleInfo({ length: 0, pieces: '' }) }), 'bad-value', /no data/],
     [
@@ -330,5 +330,63 @@ describe('parseInfoDict (BEP 9 metadata)', () => {
   it('refuses trailing bytes and non-dicts', () => {
     expectCode('bad-value', () => parseInfoDict(concat(infoBytes, 'x')));
     expectCode('bad-type', () => parseInfoDict(enc('li1ee')));
+  });
+});
+
+// A key named `__proto__` once replaced the prototype of the decoded dictionary: a
+// TypeError escaped instead of a ProtocolError, and an info dict could read differently
+// from how other clients read it. libtorrent treats it as an ordinary key.
+describe('`__proto__` and other prototype names in a torrent are ordinary keys', () => {
+  const pieces = hashes(1);
+  const infoWith = (fields: string) =>
+    concat('d6:lengthi100e', fields, '12:piece lengthi16384e6:pieces20:', pieces, 'e');
+
+  it('.torrent file: info `name` given as d9:__proto__3:abce is a ProtocolError (name must be a byte string)', () => {
+    const info = infoWith('4:named9:__proto__3:abce');
+    expectCode('bad-type', () => parseTorrent(concat('d4:info', info, 'e')), /info\.name/);
+  });
+
+  it('BEP 9 metadata: the same info dict from a peer is a ProtocolError', () => {
+    const info = infoWith('4:named9:__proto__3:abce');
+    expectCode('bad-type', () =>
+      parseInfoDict(info, { expectedInfoHash: createHash('sha1').update(info).digest() }),
+    );
+  });
+
+  it.each([
+    ['an extra `__proto__` string', '9:__proto__3:abc'],
+    ['an extra `__proto__` dictionary', '9:__proto__d4:name4:evile'],
+    ['an extra `__proto__` list', '9:__proto__l4:evile'],
+    ['an extra `constructor` key', '11:constructori1e'],
+  ])('%s in the info dict is ignored and the info-hash is that of the raw bytes', (_name, extra) => {
+    const info = concat('d6:lengthi100e4:name5:a.bin12:piece lengthi16384e6:pieces20:', pieces, extra, 'e');
+    const fromFile = parseTorrent(concat('d4:info', info, '9:__proto__d4:infodeee'));
+    expect(fromFile.name).toBe('a.bin');
+    expect(fromFile.totalLengthBytes).toBe(100);
+    expect(fromFile.infoHashHex).toBe(sha1Hex(info));
+    const fromPeer = parseInfoDict(info, { expectedInfoHash: fromFile.infoHash });
+    expect(fromPeer.name).toBe('a.bin');
+    expect(fromPeer.infoHashHex).toBe(sha1Hex(info));
+  });
+
+  it('a file entry whose `path` is under `__proto__` has no path (ProtocolError)', () => {
+    const info = concat(
+      'd5:filesld6:lengthi100e9:__proto__d4:pathl1:aeeee4:name1:d12:piece lengthi16384e6:pieces20:',
+      pieces,
+      'e',
+    );
+    expectCode('bad-type', () => parseTorrent(concat('d4:info', info, 'e')), /path/);
+  });
+
+  it('a repeated `info` key: the first one is parsed and hashed, as libtorrent does', () => {
+    const first = infoWith('4:name5:first');
+    const second = infoWith('4:name6:second');
+    const m = parseTorrent(concat('d4:info', first, '4:info', second, 'e'));
+    expect(m.name).toBe('first');
+    expect(m.infoHashHex).toBe(sha1Hex(first));
+  });
+
+  it('a repeated `name` inside info: the first one wins, as libtorrent does', () => {
+    expect(parseTorrent(concat('d4:info', infoWith('4:name5:first4:name6:second'), 'e')).name).toBe('first');
   });
 });

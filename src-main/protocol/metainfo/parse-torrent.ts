@@ -17,7 +17,7 @@ export function parseTorrent(bytes: Uint8Array): Metainfo {
     );
   }
   if (bytes.length === 0) throw new ProtocolError('truncated', 'empty .torrent file');
-  // Validates the whole structure (bounded depth, no negative lengths) before decoding.
+  // The raw span of the first `info` value: the bytes the info-hash covers.
   const span = findTopLevelValue(bytes, 'info');
   const root = asDict(bdecode(bytes, { maxLengthBytes: MAX_TORRENT_FILE_BYTES }), 'metainfo');
   if (!span) throw new ProtocolError('bad-value', 'metainfo has no "info" dictionary');

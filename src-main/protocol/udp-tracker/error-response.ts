@@ -34,7 +34,10 @@ export function decodeErrorResponse(bytes: Uint8Array): ErrorResponse {
   const view = checkLength(bytes, HEADER_BYTES, MAX_DATAGRAM_BYTES, 'error response');
   checkAction(view, 0, Action.error, 'error response');
   // Other trackers' messages are shown to the user, so bad UTF-8 becomes U+FFFD rather
-  // than a reason to discard the error itself.
-  const message = new TextDecoder('utf-8').decode(bytes.subarray(HEADER_BYTES));
+  // than a reason to discard the error itself. What is kept is cut to the bound we send
+  // under (at a character boundary), so a long message neither fills the UI nor changes
+  // when it is encoded again.
+  const text = new TextDecoder('utf-8').decode(bytes.subarray(HEADER_BYTES));
+  const message = new TextDecoder('utf-8').decode(encodeUtf8Truncated(text, MAX_ERROR_MESSAGE_BYTES));
   return { transactionId: view.getUint32(4), message };
 }

@@ -63,6 +63,14 @@ describe('extension handshake (BEP 10)', () => {
   ])('rejects %s', (_name, bytes, code) => {
     expectProtocolError(() => decodeExtensionHandshake(bytes as Uint8Array), code as never);
   });
+
+  it('keeps an extension named __proto__ as an ordinary name, not a prototype', () => {
+    const h = decodeExtensionHandshake(new TextEncoder().encode('d1:md9:__proto__i3e11:ut_metadatai1eee'));
+    expect(Object.keys(h.m)).toEqual(['__proto__', 'ut_metadata']);
+    expect(h.m['__proto__']).toBe(3);
+    expect(h.m['toString']).toBeUndefined();
+    expect(decodeExtensionHandshake(encodeExtensionHandshake(h)).m).toEqual(h.m);
+  });
 });
 
 describe('extension handshake fuzz', () => {

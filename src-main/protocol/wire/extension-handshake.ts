@@ -59,7 +59,8 @@ export function decodeExtensionHandshake(payload: Uint8Array): ExtensionHandshak
     bdecode(payload, { maxLengthBytes: MAX_EXTENSION_HANDSHAKE_BYTES }),
     'extension handshake',
   );
-  const m: Record<string, number> = {};
+  // Prototype-free: the names are the peer's, and `__proto__` must be a name like any other.
+  const m: Record<string, number> = Object.create(null) as Record<string, number>;
   const mDict = dict.m;
   if (mDict !== undefined && isDict(mDict)) {
     const entries = Object.entries(mDict);

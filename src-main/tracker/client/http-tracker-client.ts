@@ -4,7 +4,16 @@
  * dictionary peer list as a fallback, `failure reason` as a TrackerError, and scrape by
  * the announce→scrape URL convention (BEP 48).
  */
-import { asDict, asInt, asList, asString, bdecode, isDict, type BDict } from '../../protocol/bencode.ts';
+import {
+  asDict,
+  asInt,
+  asList,
+  asString,
+  bdecode,
+  isDict,
+  latin1Key,
+  type BDict,
+} from '../../protocol/bencode.ts';
 import { decodeCompactPeers, type PeerAddress } from '../../protocol/udp-tracker/compact-peers.ts';
 import { isProtocolError } from '../../protocol/protocol-error.ts';
 import {
@@ -97,10 +106,25 @@ function decodeDict(body: Uint8Array, maxBytes: number): BDict {
   return d;
 }
 
-/** The key the bencode library gives a binary dictionary key: UTF-8 text, else hex. */
-function bencodeKey(bytes: Uint8Array): string {
-  const text = new TextDecoder().decode(bytes);
-  return text.includes('\uFFFD') ? Buffer.from(bytes).toString('hex') : text;
+/**
+ * Decodes a scrape response body: `files` maps each raw 20-byte info-hash (a binary
+ * dictionary key) to its counts; an info-hash the tracker left out counts as zeros.
+ */
+export function parseScrapeResponse(
+  body: Uint8Array,
+  infoHashes: readonly Uint8Array[],
+  maxBytes = 1 << 20,
+): ScrapeResult[] {
+  const files = asDict(decodeDict(body, maxBytes).files, 'files');
+  return infoHashes.map((h) => {
+    const f = files[latin1Key(h)];
+    if (!isDict(f)) return { seeders: 0, completed: 0, leechers: 0 };
+    return {
+      seeders: asInt(f.complete ?? 0, 'complete'),
+      completed: asInt(f.downloaded ?? 0, 'downloaded'),
+      leechers: asInt(f.incomplete ?? 0, 'incomplete'),
+    };
+  });
 }
 
 export class HttpTrackerClient implements TrackerClient {
@@ -126,18 +150,7 @@ export class HttpTrackerClient implements TrackerClient {
     if (!base) throw new TrackerError('unsupported', `no scrape URL for ${this.url} (BEP 48)`);
     const query = infoHashes.map((h) => `info_hash=${escapeBytes(h)}`).join('&');
     const body = await this.get(`${base}${base.includes('?') ? '&' : '?'}${query}`, options.signal);
-    return wrapDecode(() => {
-      const files = asDict(decodeDict(body, this.maxBytes).files, 'files');
-      return infoHashes.map((h) => {
-        const f = files[bencodeKey(h)];
-        if (!isDict(f)) return { seeders: 0, completed: 0, leechers: 0 };
-        return {
-          seeders: asInt(f.complete ?? 0, 'complete'),
-          completed: asInt(f.downloaded ?? 0, 'downloaded'),
-          leechers: asInt(f.incomplete ?? 0, 'incomplete'),
-        };
-      });
-    });
+    return wrapDecode(() => parseScrapeResponse(body, infoHashes, this.maxBytes));
   }
 
   close(): void {

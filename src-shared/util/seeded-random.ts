@@ -1,0 +1,33 @@
+/**
+ * mulberry32: a tiny, fast, seeded PRNG (32-bit state) for tests, fuzzing and benchmarks,
+ * where a run must be replayable from its seed. Not for anything secret.
+ * Returns floats in [0, 1).
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** An integer in [0, n) from `rnd`. */
+export const randomInt = (rnd: () => number, n: number): number => Math.floor(rnd() * n);
+
+/** One element of a non-empty list, chosen with `rnd`. */
+export const randomPick = <T>(rnd: () => number, items: readonly T[]): T =>
+  items[Math.floor(rnd() * items.length)]!;
+
+/**
+ * Mixes two 32-bit numbers into a seed (a step of the murmur3 finaliser), so input `i` of
+ * run `seed` gets its own stream and any single input can be replayed on its own.
+ */
+export function mixSeed(seed: number, index: number): number {
+  let h = (seed ^ Math.imul(index, 0x9e3779b1)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}

@@ -2,7 +2,8 @@
  * Small things a new user trips over, each checked in the real UI of a real daemon: an
  * instance started with `--embedded-tracker off` and one tracker of someone else's.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
@@ -79,5 +80,36 @@ test.describe.serial('rough edges', () => {
     await expect(remove).toContainText('nothing else in that folder');
     await remove.getByRole('button', { name: 'Remove', exact: true }).click();
     await expect(row).toBeHidden();
+  });
+
+  test("on its own machine the web UI shares a file in place, picked from the host's folders", async () => {
+    const page = app.page;
+    const folder = path.join(root, 'pick-me');
+    await mkdir(folder, { recursive: true });
+    await writeFile(path.join(folder, 'in-place.bin'), randomBytes(300_000));
+    await page.getByRole('button', { name: 'Add files' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Share from this computer' });
+    await expect(dialog).toContainText('nothing is copied');
+    // Walk from the home folder up to the root, then down to the test's folder, waiting
+    // for each listing to arrive.
+    const shownPath = dialog.getByTestId('picker-path');
+    await expect(shownPath).not.toHaveText('…');
+    while ((await shownPath.textContent()) !== '/') {
+      const before = await shownPath.textContent();
+      await dialog.getByRole('button', { name: 'Up one folder' }).click();
+      await expect(shownPath).not.toHaveText(before ?? '');
+    }
+    for (const part of folder.split('/').filter(Boolean)) {
+      await dialog.getByRole('button', { name: `Open ${part}`, exact: true }).click();
+      await expect(shownPath).toHaveText(new RegExp(`/${part}$`));
+    }
+    await dialog.getByRole('option', { name: 'in-place.bin' }).click();
+    await dialog.getByRole('button', { name: 'Share “in-place.bin”' }).click();
+    const row = page.locator('.transfer-row', { hasText: 'in-place.bin' });
+    await expect(row).toHaveAttribute('data-state', 'seeding', { timeout: 60_000 });
+    // Seeded from where it is: its save path is the picked folder, and no copy was made.
+    const info = await app.appInfo();
+    const copies = await readdir(info.shareDir).catch(() => [] as string[]);
+    expect(copies.join(',')).not.toContain('in-place.bin');
   });
 });

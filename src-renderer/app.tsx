@@ -10,6 +10,7 @@ import { NetworkView } from './features/network/network-view.tsx';
 import { SettingsView } from './features/settings/settings-view.tsx';
 import { MagnetDialog, RemoveDialog, ShortcutsDialog } from './features/transfers/dialogs.tsx';
 import { HiddenFileInputs, usePickers } from './features/transfers/file-pickers.tsx';
+import { PathPickerDialog } from './features/transfers/path-picker.tsx';
 import { useShortcuts } from './features/transfers/use-shortcuts.ts';
 
 /** Applies the theme setting; "system" follows the OS and its changes. */
@@ -31,6 +32,7 @@ function Dialogs(): ReactElement | null {
   if (!dialog) return null;
   if (dialog.kind === 'magnet') return <MagnetDialog />;
   if (dialog.kind === 'remove') return <RemoveDialog id={dialog.id} />;
+  if (dialog.kind === 'path-picker') return <PathPickerDialog />;
   return <ShortcutsDialog />;
 }
 

@@ -3,6 +3,7 @@
  * (validate-command.ts); anything the engine or the OS throws is turned into a contract
  * error in user words (engine-mapping.ts) by the connection.
  */
+import { listFolder } from './list-folder.ts';
 import { magnetProblem } from '../../src-shared/util/magnet-check.ts';
 import type { CommandHandlers, ShareResponse } from '../../src-shared/contract/commands.ts';
 import type { CatalogEntry, CatalogSearchResult } from '../../src-shared/types/catalog.ts';
@@ -137,6 +138,7 @@ export function createHandlers(service: AppService, conn: ServiceConnection): Co
       if (!h) throw notSupported();
       return h(request);
     },
+    listFolder: async ({ path }) => listFolder(path),
   };
 }
 

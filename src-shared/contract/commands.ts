@@ -40,6 +40,19 @@ interface Responses {
   searchCatalog: CatalogSearchResult;
   pickPaths: { paths: string[] };
   openPath: null;
+  listFolder: FolderListing;
+}
+
+/** One folder of the host's disk, for the web UI's path picker (sharing in place). */
+export interface FolderListing {
+  /** Absolute path of the folder listed. */
+  path: string;
+  /** Its parent, null at a root. */
+  parent: string | null;
+  /** Folders first, then files, each by name; hidden (dot) entries last. */
+  entries: { name: string; kind: 'folder' | 'file'; sizeBytes: number }[];
+  /** More entries than a listing carries (the first ones are listed). */
+  truncated: boolean;
 }
 
 export type CommandName = keyof CommandSchemas & keyof Responses;
@@ -77,6 +90,7 @@ export const COMMAND_NAMES = [
   'searchCatalog',
   'pickPaths',
   'openPath',
+  'listFolder',
 ] as const satisfies readonly CommandName[];
 
 // Every command in the map is listed above (a missing one fails to typecheck here).

@@ -110,6 +110,12 @@ export const commandSchemas = {
   pickPaths: z.object({ kind: z.enum(['files', 'folder', 'torrent', 'download-dir']) }).strict(),
   /** Electron only: open the torrent's file, or show it in its folder. */
   openPath: z.object({ id: torrentId, reveal: z.boolean() }).strict(),
+  /**
+   * A folder of the host's own disk (absolute path; omitted: the home folder), so the web
+   * UI can pick files to share in place instead of uploading copies. It shows no more than
+   * a token holder could already share.
+   */
+  listFolder: z.object({ path: filePath.optional() }).strict(),
 } as const;
 
 export type CommandSchemas = typeof commandSchemas;

@@ -4,6 +4,7 @@ import { Button } from '../../components/button.tsx';
 import { CopyButton } from '../../components/copy-button.tsx';
 import { Icon } from '../../components/icons.tsx';
 import { usePickers } from '../transfers/file-pickers.tsx';
+import { pageIsLocal } from '../transfers/path-picker.tsx';
 
 /** The tracker address other people should use, with a copy button. */
 export function TrackerAddress(): ReactElement {
@@ -53,6 +54,8 @@ export function DropZone(): ReactElement {
   const dropError = useApp((s) => s.dropError);
   // A browser cannot hand over file paths, so the web UI uploads what is dropped.
   const inBrowser = useApp((s) => s.appInfo?.host === 'daemon');
+  const shareDir = useApp((s) => s.appInfo?.shareDir ?? 'the data folder');
+  const local = typeof location !== 'undefined' && pageIsLocal(location.hostname);
   return (
     <div className="first-run">
       <div className="drop-zone" data-testid="drop-zone">
@@ -61,9 +64,11 @@ export function DropZone(): ReactElement {
         </div>
         <h2>Drop files or folders to share</h2>
         <p className="muted">
-          {inBrowser
-            ? 'In a browser, files you drop or choose are uploaded to the Swarmdrop daemon (a copy in its data folder), then hashed, announced and seeded.'
-            : 'They are hashed, announced to the tracker and seeded straight from where they are: nothing is copied.'}
+          {!inBrowser
+            ? 'They are hashed, announced to the tracker and seeded straight from where they are: nothing is copied.'
+            : local
+              ? `Files you choose are shared where they are. Files dropped here are uploaded: a copy goes to ${shareDir}.`
+              : 'In a browser on another computer, files you drop or choose are uploaded to the Swarmdrop daemon (a copy in its data folder), then seeded.'}
         </p>
         <div className="drop-actions">
           <Button variant="primary" icon="plus" onClick={pickers.addFiles}>

@@ -4,6 +4,7 @@
  */
 import { useMemo, type ReactElement } from 'react';
 import { useActions, useClient } from '../../app-context.tsx';
+import { pageIsLocal } from './path-picker.tsx';
 
 const ids = { files: 'pick-files', folder: 'pick-folder', torrent: 'pick-torrent' } as const;
 
@@ -16,11 +17,16 @@ export function usePickers(): { addFiles: () => void; addFolder: () => void; ope
       const paths = await actions.pickPaths(kind);
       if (paths.length > 0) await actions.sharePaths(paths);
     };
-    return {
-      addFiles: client.kind === 'electron' ? () => void native('files')() : () => click(ids.files),
-      addFolder: client.kind === 'electron' ? () => void native('folder')() : () => click(ids.folder),
-      openTorrent: () => click(ids.torrent),
-    };
+    if (client.kind === 'electron') {
+      return { addFiles: () => void native('files')(), addFolder: () => void native('folder')(), openTorrent: () => click(ids.torrent) };
+    }
+    // The web UI on the daemon's own machine browses its folders and shares in place;
+    // from another machine the browser's file inputs upload copies.
+    if (pageIsLocal(location.hostname)) {
+      const browse = () => actions.openDialog({ kind: 'path-picker' });
+      return { addFiles: browse, addFolder: browse, openTorrent: () => click(ids.torrent) };
+    }
+    return { addFiles: () => click(ids.files), addFolder: () => click(ids.folder), openTorrent: () => click(ids.torrent) };
   }, [client, actions]);
 }
 

@@ -1,0 +1,140 @@
+/**
+ * "Share from this computer" for the web UI on the daemon's own machine: browse the
+ * host's folders (the `listFolder` command) and share a file or folder where it is,
+ * nothing copied. A browser cannot give file paths, so without this the web UI could only
+ * upload copies; a page opened from another machine keeps uploading (usePickers).
+ */
+import { useEffect, useState, type ReactElement } from 'react';
+import { useActions, useClient } from '../../app-context.tsx';
+import { Button } from '../../components/button.tsx';
+import { Dialog } from '../../components/dialog.tsx';
+import { Icon } from '../../components/icons.tsx';
+import { words } from '../../store/actions.ts';
+import type { FolderListing } from '../../../src-shared/contract/commands.ts';
+import { formatBytes } from '../../../src-shared/util/format.ts';
+
+/** `dir` + `name` with the separator the host's paths use. */
+export function joinHostPath(dir: string, name: string): string {
+  const sep = dir.includes('\\') && !dir.includes('/') ? '\\' : '/';
+  return dir.endsWith(sep) ? dir + name : dir + sep + name;
+}
+
+/** Whether the page was opened on the daemon's own machine (its paths are ours). */
+export function pageIsLocal(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '::1' || hostname === '[::1]' || /^127\./.test(hostname);
+}
+
+export function PathPickerDialog(): ReactElement {
+  const client = useClient();
+  const actions = useActions();
+  const [listing, setListing] = useState<FolderListing | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const open = async (folder?: string) => {
+    try {
+      const next = await client.invoke('listFolder', folder === undefined ? {} : { path: folder });
+      setListing(next);
+      setSelected(null);
+      setError(null);
+    } catch (err) {
+      setError(words(err));
+    }
+  };
+  useEffect(() => {
+    void open();
+    // First show only: later folders are the user's clicks.
+  }, []);
+  const share = (fullPath: string) => {
+    actions.closeDialog();
+    void actions.sharePaths([fullPath]);
+  };
+  const folderName = listing ? (listing.path.split(/[\\/]/).filter(Boolean).pop() ?? listing.path) : '';
+  return (
+    <Dialog
+      title="Share from this computer"
+      onClose={actions.closeDialog}
+      footer={
+        <>
+          <span className="muted small picker-note">Shared where it is: nothing is copied.</span>
+          <Button variant="ghost" onClick={actions.closeDialog}>
+            Cancel
+          </Button>
+          {listing && (
+            <Button onClick={() => share(listing.path)} title={listing.path}>
+              {`Share this folder`}
+            </Button>
+          )}
+          <Button
+            variant="primary"
+            icon="upload"
+            disabled={!listing || selected === null}
+            onClick={() => listing && selected && share(joinHostPath(listing.path, selected))}
+          >
+            {selected ? `Share “${selected}”` : 'Share'}
+          </Button>
+        </>
+      }
+    >
+      <div className="picker-path">
+        <Button
+          size="sm"
+          variant="ghost"
+          disabled={!listing?.parent}
+          onClick={() => listing?.parent && void open(listing.parent)}
+          aria-label="Up one folder"
+        >
+          ↑ Up
+        </Button>
+        <span className="mono small ellipsis" title={listing?.path} data-testid="picker-path">
+          {listing?.path ?? '…'}
+        </span>
+      </div>
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      <ul className="picker-list" role="listbox" aria-label={`Contents of ${folderName}`}>
+        {listing?.entries.map((e) => (
+          <li
+            key={e.name}
+            role="option"
+            aria-label={e.name}
+            aria-selected={selected === e.name}
+            className={`picker-row${selected === e.name ? ' selected' : ''}`}
+            onClick={() => setSelected(e.name)}
+            onDoubleClick={() =>
+              e.kind === 'folder'
+                ? void open(joinHostPath(listing.path, e.name))
+                : share(joinHostPath(listing.path, e.name))
+            }
+          >
+            <Icon name={e.kind === 'folder' ? 'folder' : 'file'} size={15} />
+            <span className="ellipsis grow">{e.name}</span>
+            {e.kind === 'file' ? (
+              <span className="muted small num">{formatBytes(e.sizeBytes)}</span>
+            ) : (
+              <Button
+                size="sm"
+                variant="ghost"
+                aria-label={`Open ${e.name}`}
+                onClick={(ev) => {
+                  ev.stopPropagation();
+                  void open(joinHostPath(listing.path, e.name));
+                }}
+              >
+                ›
+              </Button>
+            )}
+          </li>
+        ))}
+        {listing && listing.entries.length === 0 && (
+          <li className="muted small pad">This folder is empty.</li>
+        )}
+      </ul>
+      {listing?.truncated && (
+        <p className="muted small">Only the first {listing.entries.length} entries are listed.</p>
+      )}
+    </Dialog>
+  );
+}

@@ -112,4 +112,12 @@ test.describe.serial('rough edges', () => {
     const copies = await readdir(info.shareDir).catch(() => [] as string[]);
     expect(copies.join(',')).not.toContain('in-place.bin');
   });
+
+  test('when the daemon goes away, the page says so and takes no actions until it is back', async () => {
+    test.skip(!app.stopHost, 'only the web UI has a host that can go away under it'); // why: Electron hosts itself
+    const page = app.page;
+    app.stopHost!();
+    await expect(page.getByTestId('offline-banner')).toBeVisible({ timeout: 30_000 });
+    await expect(page.locator('.main-body')).toHaveAttribute('inert', '');
+  });
 });

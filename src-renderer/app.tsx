@@ -43,15 +43,34 @@ function Shell(): ReactElement {
   const pickers = usePickers();
   useShortcuts(ctx.store, actions, pickers);
   useTheme();
+  // While the daemon is away nothing can be done: the views stay visible (last known
+  // state) but take no input, and a banner says why, until the connection is back.
+  const away = useApp((s) => s.connection === 'reconnecting' || s.connection === 'closed');
   return (
     <div className="app">
       <Sidebar />
-      <main className="main">{view === 'transfers' ? <TransfersView /> : view === 'network' ? <NetworkView /> : <SettingsView />}</main>
+      <main className="main">
+        {away && <OfflineBanner />}
+        <div className="main-body" inert={away}>
+          {view === 'transfers' ? <TransfersView /> : view === 'network' ? <NetworkView /> : <SettingsView />}
+        </div>
+      </main>
       <StatusBar />
       <Dialogs />
       <Toasts />
       <DropOverlay />
       <HiddenFileInputs />
+    </div>
+  );
+}
+
+function OfflineBanner(): ReactElement {
+  const closed = useApp((s) => s.connection === 'closed');
+  return (
+    <div className="banner banner-error" role="alert" data-testid="offline-banner">
+      {closed
+        ? 'Swarmdrop closed this page’s connection. Reload the page to continue.'
+        : 'Swarmdrop is not answering (it may have stopped). Actions are paused until it is back; this page reconnects by itself.'}
     </div>
   );
 }

@@ -26,6 +26,8 @@ export interface AppInstance {
   readonly page: Page;
   /** The host's AppInfo, read through the page's store (ports picked at run time). */
   appInfo(): Promise<AppInfo>;
+  /** Ends the host process only (the daemon), leaving the page open; absent for Electron. */
+  stopHost?(): void;
   close(): Promise<void>;
 }
 
@@ -104,6 +106,7 @@ export async function launchDaemon(browser: Browser, options: InstanceOptions): 
     options,
     page,
     appInfo: () => readAppInfo(page),
+    stopHost: () => void child.kill('SIGTERM'),
     async close() {
       await context.close().catch(() => undefined);
       if (child.exitCode !== null) return;

@@ -73,7 +73,7 @@ test.describe.serial('rough edges', () => {
     await expect(row).toHaveAttribute('data-state', 'fetching-metadata');
     await expect(row).toContainText("Getting the torrent's info");
     await expect(row).toContainText(/for \d+s/);
-    // After a minute with nobody found, the row offers a way out.
+    // After half a minute with nobody found, the row offers a way out.
     await expect(row.getByRole('button', { name: 'Cancel' })).toBeVisible({ timeout: 90_000 });
     await row.getByRole('button', { name: 'Cancel' }).click();
     const remove = page.getByRole('dialog', { name: /Remove/ });

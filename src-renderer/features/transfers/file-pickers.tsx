@@ -22,7 +22,7 @@ export function usePickers(): { addFiles: () => void; addFolder: () => void; ope
     }
     // The web UI on the daemon's own machine browses its folders and shares in place;
     // from another machine the browser's file inputs upload copies.
-    if (pageIsLocal(location.hostname)) {
+    if (typeof location !== 'undefined' && pageIsLocal(location.hostname)) {
       const browse = () => actions.openDialog({ kind: 'path-picker' });
       return { addFiles: browse, addFolder: browse, openTorrent: () => click(ids.torrent) };
     }

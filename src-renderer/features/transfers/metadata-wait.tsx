@@ -11,7 +11,7 @@ import type { TorrentSummary } from '../../../src-shared/types/torrent.ts';
 import { formatEta, plural } from '../../../src-shared/util/format.ts';
 
 /** After this long without the info, say that nobody may have it. */
-export const LONG_WAIT_SEC = 60;
+export const LONG_WAIT_SEC = 30;
 
 export function metadataWaitText(peers: number, waitedSec: number): string {
   const who =

@@ -9,7 +9,7 @@
 // 'protocol-error' and the codec's `protocolCode`.
 import type { Socket } from 'node:net';
 import { isProtocolError } from '../../protocol/protocol-error.ts';
-import { normalizeIp } from '../../protocol/udp-tracker/ip-address.ts';
+import { normalizeIp } from '../../protocol/ip-address.ts';
 import { decodeExtensionHandshake, LOCAL_EXTENSION_IDS } from '../../protocol/wire/extension-handshake.ts';
 import { encodeHandshake, type Handshake } from '../../protocol/wire/handshake.ts';
 import type { MessageLimits, WireMessage } from '../../protocol/wire/messages.ts';

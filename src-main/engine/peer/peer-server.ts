@@ -8,7 +8,7 @@
 // lookup finds the torrent among `infoHashes()`.
 import net from 'node:net';
 import { req2Hash } from '../../protocol/mse/mse-crypto.ts';
-import { normalizeIp } from '../../protocol/udp-tracker/ip-address.ts';
+import { normalizeIp } from '../../protocol/ip-address.ts';
 import type { Handshake } from '../../protocol/wire/handshake.ts';
 import { bytesEqual } from '../../protocol/wire/wire-bytes.ts';
 import { negotiateIncoming, type EncryptionMode, type NegotiatedStream } from './encryption.ts';

@@ -20,7 +20,7 @@ import {
   encodeCompactPeers,
   type PeerAddress,
 } from './compact-peers.ts';
-import { formatIpv4, parseIpv4, type IpFamily } from './ip-address.ts';
+import { formatIpv4, parseIpv4, type IpFamily } from '../ip-address.ts';
 import {
   Action,
   INFO_HASH_BYTES,

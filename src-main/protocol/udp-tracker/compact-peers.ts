@@ -4,7 +4,7 @@
  * and by the HTTP tracker client.
  */
 import { ProtocolError } from '../protocol-error.ts';
-import { formatIpv4, formatIpv6, parseIpv4, parseIpv6, type IpFamily } from './ip-address.ts';
+import { formatIpv4, formatIpv6, parseIpv4, parseIpv6, type IpFamily } from '../ip-address.ts';
 
 export interface PeerAddress {
   host: string;

@@ -1,7 +1,7 @@
 // The UDP tracker codecs in one import, for the tracker, its clients and the benchmark's
 // load generator (bench/tracker-load.ts): every function is pure over Uint8Array.
 export * from './udp-tracker-common.ts';
-export * from './ip-address.ts';
+export * from '../ip-address.ts';
 export * from './compact-peers.ts';
 export * from './connect.ts';
 export * from './announce.ts';

@@ -29,7 +29,7 @@ import {
   type ConnectResponse,
 } from './connect.ts';
 import { decodeErrorResponse, type ErrorResponse } from './error-response.ts';
-import type { IpFamily } from './ip-address.ts';
+import type { IpFamily } from '../ip-address.ts';
 import {
   decodeScrapeRequest,
   decodeScrapeResponse,

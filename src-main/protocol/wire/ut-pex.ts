@@ -4,7 +4,7 @@
 import { asBytes, asDict, bdecode, bencode, type BDict } from '../bencode.ts';
 import { ProtocolError } from '../protocol-error.ts';
 import { decodeCompactPeers, encodeCompactPeers, type PeerAddress } from '../udp-tracker/compact-peers.ts';
-import { ipFamily } from '../udp-tracker/ip-address.ts';
+import { ipFamily } from '../ip-address.ts';
 
 /** BEP 11 says at most 50 added + 50 dropped per message; we accept some slack. */
 export const MAX_PEX_PEERS_PER_LIST = 200;

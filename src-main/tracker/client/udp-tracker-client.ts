@@ -17,7 +17,7 @@ import {
   type CatalogPublishStatus,
 } from '../../protocol/udp-tracker/catalog-publish.ts';
 import { encodeConnectRequest } from '../../protocol/udp-tracker/connect.ts';
-import { normalizeIp, type IpFamily } from '../../protocol/udp-tracker/ip-address.ts';
+import { normalizeIp, type IpFamily } from '../../protocol/ip-address.ts';
 import { encodeScrapeRequest, MAX_SCRAPE_HASHES } from '../../protocol/udp-tracker/scrape.ts';
 import {
   decodeTrackerResponse,

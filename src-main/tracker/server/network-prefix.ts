@@ -4,7 +4,7 @@
  * addresses), and one IPv4 site seldom holds more than a /24, so a quota per prefix costs an
  * abuser a network per quota rather than an address per quota.
  */
-import { parseIpv4, parseIpv6, type IpFamily } from '../../protocol/udp-tracker/ip-address.ts';
+import { parseIpv4, parseIpv6, type IpFamily } from '../../protocol/ip-address.ts';
 
 /** A key naming `ip`'s /24 (IPv4) or /64 (IPv6); `ip` is normalised (see normalizeIp). */
 export function networkPrefix(ip: string, family: IpFamily): string {

@@ -5,7 +5,7 @@
  */
 import type { AnnounceEvent } from '../../protocol/udp-tracker/announce.ts';
 import { compactPeerBytes, type PeerAddress } from '../../protocol/udp-tracker/compact-peers.ts';
-import { parseIpv4, parseIpv6, type IpFamily } from '../../protocol/udp-tracker/ip-address.ts';
+import { parseIpv4, parseIpv6, type IpFamily } from '../../protocol/ip-address.ts';
 import { AddressRateLimiter } from './address-rate-limiter.ts';
 import { InfoHashTable } from './info-hash-table.ts';
 import { Swarm, type PeerList } from './swarm.ts';

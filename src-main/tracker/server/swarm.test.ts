@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCompactPeers, encodeCompactPeers } from '../../protocol/udp-tracker/compact-peers.ts';
-import type { IpFamily } from '../../protocol/udp-tracker/ip-address.ts';
+import type { IpFamily } from '../../protocol/ip-address.ts';
 import { Swarm, type PeerList } from './swarm.ts';
 
 const familyOf = (ip: string): IpFamily => (ip.includes(':') ? 6 : 4);

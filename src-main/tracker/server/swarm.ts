@@ -14,7 +14,7 @@ import {
   decodeCompactPeers,
   type PeerAddress,
 } from '../../protocol/udp-tracker/compact-peers.ts';
-import type { IpFamily } from '../../protocol/udp-tracker/ip-address.ts';
+import type { IpFamily } from '../../protocol/ip-address.ts';
 import { SlotIndex } from './slot-index.ts';
 
 const INITIAL_CAPACITY = 8;

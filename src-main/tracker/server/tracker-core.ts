@@ -25,7 +25,7 @@ import {
 } from '../../protocol/udp-tracker/catalog-publish.ts';
 import { encodeConnectResponse } from '../../protocol/udp-tracker/connect.ts';
 import { encodeErrorResponse } from '../../protocol/udp-tracker/error-response.ts';
-import { ipFamily, isLoopbackIp, normalizeIp, type IpFamily } from '../../protocol/udp-tracker/ip-address.ts';
+import { ipFamily, isLoopbackIp, normalizeIp, type IpFamily } from '../../protocol/ip-address.ts';
 import {
   encodeScrapeResponse,
   MAX_SCRAPE_HASHES,

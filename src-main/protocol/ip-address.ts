@@ -1,8 +1,9 @@
 /**
- * Textual IP addresses ↔ bytes, for compact peer lists (BEP 23, BEP 7/15 IPv6) and the
- * BEP 15 announce `IP address` field. Pure: no DNS, no node:net.
+ * Textual IP addresses ↔ bytes, for compact peer lists (BEP 23, BEP 7/15 IPv6), PEX
+ * (BEP 11), the BEP 15 announce `IP address` field and the peer layer's address keys.
+ * Pure: no DNS, no node:net.
  */
-import { ProtocolError } from '../protocol-error.ts';
+import { ProtocolError } from './protocol-error.ts';
 
 export type IpFamily = 4 | 6;
 

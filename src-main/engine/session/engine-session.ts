@@ -38,20 +38,13 @@ import {
   peerIdBanKey,
   type TorrentContext,
 } from '../torrent/torrent-context.ts';
+import { EngineError } from '../engine-error.ts';
 import { EventHub } from './event-hub.ts';
 import { restoreTorrents } from './restore-torrents.ts';
+import type { SessionHost, SessionInternals } from './session-host.ts';
 import { shareTorrent } from './share-torrent.ts';
 import { resolveSource } from './torrent-source.ts';
 import { UpdateBatcher } from './update-batcher.ts';
-
-export class EngineError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 const DEFAULT_LIMITS: ConnectionLimits = {
   perTorrent: 50,
@@ -69,7 +62,7 @@ const RATE_SWEEP_MS = 1000;
  * The engine: one peer server for every torrent, one dialer, one hash pool, one read
  * cache, session-wide limits and bans, resume data. Torrents do the rest.
  */
-export class EngineSession implements Session {
+export class EngineSession implements Session, SessionHost {
   readonly peerIdHex: string;
   private readonly peerId: Uint8Array;
   private readonly torrents = new Map<string, Torrent>();
@@ -271,12 +264,7 @@ export class EngineSession implements Session {
   }
 
   /** @internal for share/restore */
-  get internals(): {
-    hashPool: HashPool;
-    resumeStore: ResumeStore;
-    torrent(id: string): Torrent | undefined;
-    closed: AbortSignal;
-  } {
+  get internals(): SessionInternals {
     return {
       hashPool: this.hashPool,
       resumeStore: this.resumeStore,

@@ -2,14 +2,14 @@ import { parseInfoDict } from '../../protocol/metainfo/parse-info-dict.ts';
 import type { Metainfo } from '../../protocol/metainfo/metainfo-types.ts';
 import { parseTorrent } from '../../protocol/metainfo/parse-torrent.ts';
 import type { ResumeStore } from '../resume/resume-store.ts';
-import type { EngineSession } from './engine-session.ts';
+import type { SessionHost } from './session-host.ts';
 
 /**
  * Brings back the torrents of the last run from resume data. Verified pieces are
  * trusted where the files' size and mtime are unchanged (no payload re-hash); a record
  * that cannot be read costs a full re-check of that torrent, never the session.
  */
-export async function restoreTorrents(session: EngineSession, store: ResumeStore): Promise<void> {
+export async function restoreTorrents(session: SessionHost, store: ResumeStore): Promise<void> {
   const { records, problems } = await store.loadAll();
   for (const record of records) {
     if (session.has(record.infoHashHex)) continue;

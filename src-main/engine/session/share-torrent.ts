@@ -4,7 +4,8 @@ import { publishToCatalog } from '../../tracker/client/catalog-client.ts';
 import { createTorrent } from '../create/create-torrent.ts';
 import type { ShareOptions, ShareProgress, ShareResult } from '../session-api.ts';
 import type { Torrent } from '../torrent/torrent.ts';
-import { EngineError, type EngineSession } from './engine-session.ts';
+import { EngineError } from '../engine-error.ts';
+import type { SessionHost } from './session-host.ts';
 
 /**
  * `Session.share`: hash the user's file or folder into a torrent (engine/create's createTorrent,
@@ -13,7 +14,7 @@ import { EngineError, type EngineSession } from './engine-session.ts';
  * (the catalog only accepts entries from an address that seeds them).
  */
 export async function shareTorrent(
-  session: EngineSession,
+  session: SessionHost,
   paths: string[],
   options: ShareOptions,
   onProgress?: (p: ShareProgress) => void,
@@ -82,7 +83,7 @@ export async function shareTorrent(
 }
 
 async function publishEverywhere(
-  session: EngineSession,
+  session: SessionHost,
   torrent: Torrent,
   trackers: string[],
 ): Promise<boolean> {

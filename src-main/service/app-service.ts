@@ -24,11 +24,12 @@ import { logSession } from './log/session-log.ts';
 import { TorrentEvents } from './torrent-events.ts';
 import type { TorrentDetail } from '../../src-shared/types/torrent.ts';
 import { ServiceConnection, type EventSink } from './service-connection.ts';
+import type { ServiceCore, StartupProblem } from './service-core.ts';
 import type { EmbeddedTracker, ServiceDeps, ServiceOptions } from './service-types.ts';
 
 const TRACKER_ERROR_REPEAT_MS = 60_000;
 
-export class AppService {
+export class AppService implements ServiceCore {
   readonly connections = new Set<ServiceConnection>();
   readonly uploads: UploadManager;
   private tracker: EmbeddedTracker | null = null;
@@ -129,7 +130,7 @@ export class AppService {
   }
 
   /** Shown to every client that connects (errors that happened before it did). */
-  startupProblems: { code: string; message: string; where: 'settings' | 'tracker' }[] = [];
+  startupProblems: StartupProblem[] = [];
 
   get shareDir(): string {
     return path.join(this.options.dataDir, 'shared');

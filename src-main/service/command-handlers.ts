@@ -12,8 +12,7 @@ import { ContractError, ERROR_WORDING } from '../../src-shared/contract/error-co
 import { UPLOAD_CHUNK_BYTES } from '../../src-shared/contract/schemas.ts';
 import { safeDisplayName } from '../protocol/display-name.ts';
 import { toContractError, toSummary } from './engine-mapping.ts';
-import type { AppService } from './app-service.ts';
-import type { ServiceConnection } from './service-connection.ts';
+import type { DetailWatcher, ServiceCore } from './service-core.ts';
 
 const CATALOG_TIMEOUT_MS = 5000;
 const SHARE_PROGRESS_EVERY_MS = 200;
@@ -22,7 +21,7 @@ const SHARE_PROGRESS_EVERY_MS = 200;
 
 const notSupported = () => new ContractError('not-supported', ERROR_WORDING['not-supported']);
 
-export function createHandlers(service: AppService, conn: ServiceConnection): CommandHandlers {
+export function createHandlers(service: ServiceCore, conn: DetailWatcher): CommandHandlers {
   const session = service.session;
   const engine = async <T>(context: Parameters<typeof toContractError>[1], run: () => Promise<T> | T): Promise<T> => {
     try {
@@ -142,7 +141,7 @@ export function createHandlers(service: AppService, conn: ServiceConnection): Co
   };
 }
 
-async function searchAll(service: AppService, query: string, trackers: string[]): Promise<CatalogSearchResult> {
+async function searchAll(service: ServiceCore, query: string, trackers: string[]): Promise<CatalogSearchResult> {
   const result: CatalogSearchResult = { entries: [], failures: [] };
   const byHash = new Map<string, CatalogEntry>();
   await Promise.all(

@@ -9,14 +9,14 @@ import type { ResultEnvelope } from '../../src-shared/contract/client.ts';
 import { ContractError, ERROR_WORDING, toErrorPayload } from '../../src-shared/contract/error-codes.ts';
 import { validateCommand } from './validate-command.ts';
 import { createHandlers } from './command-handlers.ts';
-import type { AppService } from './app-service.ts';
+import type { DetailWatcher, ServiceCore } from './service-core.ts';
 
 export type EventSink = <E extends EventName>(event: E, payload: EventMap[E]) => void;
 
 /** Detail pushes per second while a torrent is watched (the piece map's refresh rate). */
 const DETAIL_PER_SECOND = 4;
 
-export class ServiceConnection {
+export class ServiceConnection implements DetailWatcher {
   private readonly handlers: CommandHandlers;
   private watchedId: string | null = null;
   private lastDetailJson = '';
@@ -24,7 +24,7 @@ export class ServiceConnection {
   private closed = false;
 
   constructor(
-    private readonly service: AppService,
+    private readonly service: ServiceCore,
     private readonly sink: EventSink,
     private readonly onClose: () => void,
   ) {

@@ -11,7 +11,7 @@ const loaders: Record<string, () => Promise<CliCommand>> = {
   create: async () => (await import('./create-command.ts')).createCommand,
   tracker: async () => (await import('./tracker-command.ts')).trackerCommand,
   list: async () => (await import('./list-command.ts')).listCommand,
-  daemon: async () => (await import('../daemon/daemon-command.ts')).daemonCommand,
+  daemon: async () => (await import('./daemon-command.ts')).daemonCommand,
   share: async () => (await import('./share-command.ts')).shareCommand,
   get: async () => (await import('./get-command.ts')).getCommand,
 };

@@ -3,18 +3,21 @@
  * over HTTP + WebSocket, runs the embedded tracker, and prints one line
  * `web UI on http://H:P/?token=T` once everything listens: the token (kept in the data
  * dir, access-token.ts) is what lets that address, and only it, drive the daemon.
+ *
+ * A sub-command of the CLI like the others; the daemon's own parts (web server, static
+ * files, access checks) live in src-main/daemon/, which never imports the CLI.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { UsageError, type CliCommand } from '../cli/cli-command.ts';
+import { UsageError, type CliCommand } from './cli-command.ts';
 import { HOST_FLAG_OPTIONS, HOST_FLAGS_HELP, hostFlagsFrom, parsePort } from '../service/host-flags.ts';
 import { defaultDataDir, defaultDownloadDir } from '../service/host-paths.ts';
 import { AppService } from '../service/app-service.ts';
 import { realServiceDeps } from '../service/real-deps.ts';
-import { loadAccessToken } from './access-token.ts';
-import { WebServer } from './web-server.ts';
+import { loadAccessToken } from '../daemon/access-token.ts';
+import { WebServer } from '../daemon/web-server.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 
 const help = `usage: swarmdrop daemon [options]

@@ -4,8 +4,7 @@
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import type { CreateProgress } from '../engine/create/create-torrent.ts';
-import { HashPool } from '../engine/workers/hash-pool.ts';
+import { HashPool, loadCreateTorrent, type CreateProgress } from '../service/headless-session.ts';
 import { formatMagnet } from '../protocol/magnet.ts';
 import type { Metainfo } from '../protocol/metainfo/metainfo-types.ts';
 import { cliCommand, parseFlags, UsageError } from './cli-command.ts';
@@ -55,7 +54,7 @@ async function run(argv: string[]): Promise<number> {
   const pool = new HashPool({ size: Math.max(1, availableParallelism() - 1) });
   pool.prestart();
   try {
-    const { createTorrent } = await import('../engine/create/create-torrent.ts');
+    const createTorrent = await loadCreateTorrent();
     const progress = await progressReporter();
     let result;
     try {

@@ -3,7 +3,7 @@
 // (or, with --no-seed, exits 0 once complete and verified).
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Session, TorrentSource, TorrentSummary } from '../engine/session-api.ts';
+import type { Session, TorrentSource, TorrentSummary } from '../service/headless-session.ts';
 import { searchCatalog } from '../tracker/client/catalog-client.ts';
 import { cliCommand, UsageError } from './cli-command.ts';
 import type { Logger } from '../service/log/logger.ts';

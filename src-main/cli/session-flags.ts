@@ -2,9 +2,8 @@
 // trackers; parsing them beside each command's own flags, and opening the engine
 // session they describe.
 import type { ParseArgsConfig } from 'node:util';
-import { openSession } from '../engine/session/open-session.ts';
-import { defaultDataDir } from '../engine/default-data-dir.ts';
-import type { Session, SessionOptions } from '../engine/session-api.ts';
+import { defaultDataDir } from '../service/host-paths.ts';
+import { openHeadlessSession, type Session, type SessionOptions } from '../service/headless-session.ts';
 import { parseFlags, UsageError } from './cli-command.ts';
 import { parseSize } from './create-command.ts';
 import type { Logger } from '../service/log/logger.ts';
@@ -103,14 +102,10 @@ export async function openCliSession(
     ...(flags['announce-ip'] ? { announceHost: flags['announce-ip'] } : {}),
     ...(flags.encryption !== undefined ? { encryption: parseEncryption(flags.encryption) } : {}),
   };
-  let session: Session;
-  try {
-    session = await openSession(options);
-  } catch (err) {
-    if (port !== undefined || (err as { code?: string }).code !== 'port-in-use') throw err;
-    logger.info('peer port taken, using any free one', { port: options.peerPort });
-    session = await openSession({ ...options, peerPort: 0 });
-  }
+  const session = await openHeadlessSession(options, {
+    anyPortIfTaken: port === undefined,
+    onPortTaken: (takenPort) => logger.info('peer port taken, using any free one', { port: takenPort }),
+  });
   logger.debug('session open', {
     peerPort: session.peerPort,
     dataDir: options.dataDir,

@@ -2,7 +2,7 @@
 // the tracker's catalog, prints its magnet link, and seeds until SIGINT/SIGTERM.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ShareResult } from '../engine/session-api.ts';
+import type { ShareResult } from '../service/headless-session.ts';
 import { cliCommand, UsageError } from './cli-command.ts';
 import { parseSize } from './create-command.ts';
 import { logSession } from '../service/log/session-log.ts';

@@ -3,7 +3,7 @@
 // `log`, which on a terminal clears the bar's line, prints, and draws the bar again below.
 import { clearLine, cursorTo } from 'node:readline';
 import cliProgress from 'cli-progress';
-import type { TorrentSummary } from '../engine/session-api.ts';
+import type { TorrentSummary } from '../service/headless-session.ts';
 import { formatBytes, formatEta, formatRate } from '../../src-shared/util/format.ts';
 
 const LINE_INTERVAL_MS = 2000;

@@ -4,7 +4,7 @@ import { createSocket } from 'node:dgram';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TrackedChild } from '../bench/lib/tracked-child.ts';
+import { TrackedChild } from '../harness/tracked-child.ts';
 import { bencode } from '../src-main/protocol/bencode.ts';
 import { makeTempDir } from './support/temp-dir.ts';
 import {

@@ -9,7 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TrackedChild } from '../bench/lib/tracked-child.ts';
+import { TrackedChild } from '../harness/tracked-child.ts';
 import { TrackerServer } from '../src-main/tracker/server/index.ts';
 import { cleanupAfterEach, openTestSession, sha256File, writeRandomFile } from './engine-harness.ts';
 import { findTool } from './support/external-tool.ts';

@@ -8,7 +8,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TrackedChild } from '../bench/lib/tracked-child.ts';
+import { TrackedChild } from '../harness/tracked-child.ts';
 import { requireTool } from './support/external-tool.ts';
 import { expectSamePayload, makeSingleFilePayload } from './support/interop-payload.ts';
 import { startLocalTracker, type LocalTracker } from './support/local-tracker.ts';

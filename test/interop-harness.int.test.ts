@@ -4,7 +4,7 @@
 // When these pass and an engine test fails, the engine is at fault, not the harness.
 import path from 'node:path';
 import { describe, it } from 'vitest';
-import { freeTcpPort } from '../bench/lib/ports.ts';
+import { freeTcpPort } from '../harness/ports.ts';
 import { requireTool } from './support/external-tool.ts';
 import { useInteropHarness } from './support/interop-harness.ts';
 import {

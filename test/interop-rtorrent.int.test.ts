@@ -14,7 +14,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { TrackedChild } from '../bench/lib/tracked-child.ts';
+import { TrackedChild } from '../harness/tracked-child.ts';
 import type { EngineEvent } from '../src-main/engine/session-api.ts';
 import { parseTorrent } from '../src-main/protocol/metainfo/parse-torrent.ts';
 import { METADATA_PIECE_BYTES } from '../src-main/protocol/wire/ut-metadata.ts';

@@ -2,7 +2,7 @@
 // Transmission downloads from `swarmdrop share`, and `swarmdrop get` downloads from a
 // Transmission seed; with a magnet (metadata from the peer, BEP 9) each way. Everything
 // on 127.0.0.1 through Swarmdrop's own tracker; Transmission has DHT, LPD, uTP, PEX and
-// port mapping off (bench/lib/clients/transmission-client.ts).
+// port mapping off (harness/clients/transmission-client.ts).
 //
 // Transmission 3.00 drops 127.x peers it gets from a tracker ("martian" addresses) but
 // accepts incoming connections on loopback, so when it leeches, the Swarmdrop seeder has

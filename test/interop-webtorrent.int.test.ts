@@ -2,7 +2,7 @@
 // downloads from `swarmdrop share`, and `swarmdrop get` downloads from a WebTorrent seed,
 // including magnet-only (metadata from the peer, BEP 9) each way. Everything on 127.0.0.1
 // through Swarmdrop's own tracker; WebTorrent runs with DHT, LSD, uTP and web seeds off
-// (bench/peers/webtorrent-peer.mjs, one process per peer).
+// (harness/peers/webtorrent-peer.mjs, one process per peer).
 import { afterAll, describe, it } from 'vitest';
 import { requireTool } from './support/external-tool.ts';
 import { useInteropHarness } from './support/interop-harness.ts';

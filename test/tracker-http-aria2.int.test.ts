@@ -5,7 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TrackedChild } from '../bench/lib/tracked-child.ts';
+import { TrackedChild } from '../harness/tracked-child.ts';
 import { bdecode, bencode, isDict } from '../src-main/protocol/bencode.ts';
 import { TrackerServer } from '../src-main/tracker/server/index.ts';
 import { cleanupAfterEach, openTestSession, sha256File, writeRandomFile } from './engine-harness.ts';

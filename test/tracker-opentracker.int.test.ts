@@ -7,7 +7,7 @@ import { chmod, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TrackedChild } from '../bench/lib/tracked-child.ts';
+import { TrackedChild } from '../harness/tracked-child.ts';
 import { HttpTrackerClient } from '../src-main/tracker/client/http-tracker-client.ts';
 import type { AnnounceParams } from '../src-main/tracker/client/tracker-client-api.ts';
 import { UdpTrackerClient } from '../src-main/tracker/client/udp-tracker-client.ts';

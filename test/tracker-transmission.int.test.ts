@@ -6,12 +6,12 @@ import { writeFile, mkdir, chmod } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freeTcpPort } from '../bench/lib/ports.ts';
-import { TrackedChild } from '../bench/lib/tracked-child.ts';
+import { freeTcpPort } from '../harness/ports.ts';
+import { TrackedChild } from '../harness/tracked-child.ts';
 import { UdpTrackerClient } from '../src-main/tracker/client/udp-tracker-client.ts';
 import { TrackerServer } from '../src-main/tracker/server/tracker-server.ts';
 import { requireTool } from './support/external-tool.ts';
-import { transmissionRpc } from './support/transmission-rpc.ts';
+import { transmissionRpc } from '../harness/transmission-rpc.ts';
 import { makeTempDir } from './support/temp-dir.ts';
 
 const run = promisify(execFile);

@@ -9,9 +9,9 @@ import path from 'node:path';
 import { asBytes, asDict, bdecode } from '../../src-main/protocol/bencode.ts';
 import type { BenchContext } from '../lib/context.ts';
 import type { Figure } from '../lib/figure.ts';
-import type { Payload } from '../lib/payload.ts';
+import type { Payload } from '../../harness/payload.ts';
 import { measurement, type Measurement } from '../lib/result.ts';
-import { TrackedChild } from '../lib/tracked-child.ts';
+import { TrackedChild } from '../../harness/tracked-child.ts';
 import { sha1OneCore } from './ceilings.ts';
 
 interface Tool {

@@ -15,7 +15,7 @@ import { bencode } from '../../src-main/protocol/bencode.ts';
 import type { BenchContext } from '../lib/context.ts';
 import type { Figure } from '../lib/figure.ts';
 import { measurement, type Measurement } from '../lib/result.ts';
-import { TrackedChild } from '../lib/tracked-child.ts';
+import { TrackedChild } from '../../harness/tracked-child.ts';
 
 const TORRENTS = 500;
 const PIECE_BYTES = 1024 * 1024;

@@ -8,7 +8,7 @@ import { rm, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import type { BenchContext } from '../lib/context.ts';
 import type { Figure } from '../lib/figure.ts';
-import { makePayload, type Payload } from '../lib/payload.ts';
+import { makePayload, type Payload } from '../../harness/payload.ts';
 import { measurement, summarize, type Measurement } from '../lib/result.ts';
 import { measureTransfers, swarmUnavailable, transferRows, type SwarmSpec } from '../lib/swarm.ts';
 import { swarmdropPeer } from '../lib/clients/swarmdrop-peer.ts';

@@ -8,7 +8,7 @@ import type { BenchContext } from '../lib/context.ts';
 import type { Figure } from '../lib/figure.ts';
 import { startOpentracker } from '../lib/opentracker.ts';
 import { measurement, type Measurement } from '../lib/result.ts';
-import { TrackedChild } from '../lib/tracked-child.ts';
+import { TrackedChild } from '../../harness/tracked-child.ts';
 import { trackerLoad, waitForUdpTracker } from '../tracker-load.ts';
 
 // 128 in flight: more than a default 208 KiB socket buffer holds (~190 datagrams) would

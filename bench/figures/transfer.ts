@@ -2,7 +2,7 @@
 // launch to every piece verified, plus the leecher's CPU seconds and peak memory.
 // `transfer-1to1` and `transfer-4to1` are this module with N = 1 and N = 4.
 import type { Figure } from '../lib/figure.ts';
-import type { PeerClient } from '../lib/peer-client.ts';
+import type { PeerClient } from '../../harness/peer-client.ts';
 import type { Measurement } from '../lib/result.ts';
 import { measureTransfers, swarmUnavailable, transferRows, type SwarmSpec } from '../lib/swarm.ts';
 import { swarmdropPeer } from '../lib/clients/swarmdrop-peer.ts';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { BrowserType } from 'playwright-core';
 import type { Figure } from '../lib/figure.ts';
 import { measurement, type Measurement } from '../lib/result.ts';
-import { findTool } from '../lib/tools.ts';
+import { findTool } from '../../harness/tools.ts';
 import { LONG_FRAME_MS, measureUiSpeed, type UiSpeedRun } from '../lib/ui/measure-ui-speed.ts';
 
 const ID = 'ui-speed';

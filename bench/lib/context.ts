@@ -2,8 +2,8 @@
 // (made once, on first use), the clients and tools, and a progress log on stderr.
 import path from 'node:path';
 import type { BenchOptions } from './options.ts';
-import type { Payload } from './payload.ts';
-import type { PeerClient } from './peer-client.ts';
+import type { Payload } from '../../harness/payload.ts';
+import type { PeerClient } from '../../harness/peer-client.ts';
 import type { SwarmdropCli } from './clients/swarmdrop-client.ts';
 
 export interface BenchContext {

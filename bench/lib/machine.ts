@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 import path from 'node:path';
-import { libtorrentVersion } from './clients/libtorrent-client.ts';
-import { debianVersion } from './tools.ts';
+import { libtorrentVersion } from '../../harness/clients/libtorrent-client.ts';
+import { debianVersion } from '../../harness/tools.ts';
 
 export interface MachineInfo {
   cpuModel: string;

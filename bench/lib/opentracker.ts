@@ -5,8 +5,8 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bdecode, asDict, asInt, isDict } from '../../src-main/protocol/bencode.ts';
-import { freeTcpPort, freeUdpPort, waitForTcp } from './ports.ts';
-import { TrackedChild } from './tracked-child.ts';
+import { freeTcpPort, freeUdpPort, waitForTcp } from '../../harness/ports.ts';
+import { TrackedChild } from '../../harness/tracked-child.ts';
 
 export interface RunningTracker {
   udpPort: number;

@@ -8,8 +8,8 @@ import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type { BenchContext } from './context.ts';
 import { startOpentracker, type RunningTracker } from './opentracker.ts';
-import { magnetOf, PIECE_LENGTH_BYTES, sha256File, writeTorrent, type Payload } from './payload.ts';
-import type { PeerClient, RunningPeer } from './peer-client.ts';
+import { magnetOf, PIECE_LENGTH_BYTES, sha256File, writeTorrent, type Payload } from '../../harness/payload.ts';
+import type { PeerClient, RunningPeer } from '../../harness/peer-client.ts';
 import { measurement, type Measurement } from './result.ts';
 
 export interface SwarmSpec {

@@ -1,16 +1,16 @@
 // What every real-client interop test needs: a temp folder, Swarmdrop's tracker on
-// 127.0.0.1, the benchmark's drivers for Transmission and WebTorrent (bench/lib/clients,
+// 127.0.0.1, the drivers for Transmission and WebTorrent the benchmarks use too (harness/clients,
 // DHT/LSD/uTP/PEX/port mapping off, everything on loopback), and the guarantee that every
 // process a test started is stopped after it, even when it failed.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { libtorrentClient } from '../../bench/lib/clients/libtorrent-client.ts';
-import { transmissionClient } from '../../bench/lib/clients/transmission-client.ts';
-import { webtorrentClient } from '../../bench/lib/clients/webtorrent-client.ts';
-import type { PeerClient } from '../../bench/lib/peer-client.ts';
-import { TrackedChild } from '../../bench/lib/tracked-child.ts';
+import { libtorrentClient } from '../../harness/clients/libtorrent-client.ts';
+import { transmissionClient } from '../../harness/clients/transmission-client.ts';
+import { webtorrentClient } from '../../harness/clients/webtorrent-client.ts';
+import type { PeerClient } from '../../harness/peer-client.ts';
+import { TrackedChild } from '../../harness/tracked-child.ts';
 import { startLocalTracker, type LocalTracker } from './local-tracker.ts';
 import { makeTempDir } from './temp-dir.ts';
 
@@ -26,7 +26,7 @@ export interface InteropHarness {
   readonly tracker: LocalTracker;
   readonly transmission: PeerClient;
   readonly webtorrent: PeerClient;
-  /** python3-libtorrent through bench/peers/libtorrent_peer.py. */
+  /** python3-libtorrent through harness/peers/libtorrent_peer.py. */
   readonly libtorrent: PeerClient;
   /** Registers `p` to be stopped by `stopAll()`; returns it. */
   track<T extends Stoppable>(p: T): T;

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { sha256File } from '../../bench/lib/payload.ts';
+import { sha256File } from '../../harness/payload.ts';
 import { parseTorrent } from '../../src-main/protocol/metainfo/parse-torrent.ts';
 
 export { sha256File };

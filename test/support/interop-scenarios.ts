@@ -3,7 +3,7 @@
 // seed. Each waits until the tracker lists the seeder before starting the leecher, and
 // passes only when every file arrives byte-identical (SHA-256 against the source).
 import path from 'node:path';
-import type { LaunchOptions, RunningPeer } from '../../bench/lib/peer-client.ts';
+import type { LaunchOptions, RunningPeer } from '../../harness/peer-client.ts';
 import { explained, type InteropHarness } from './interop-harness.ts';
 import {
   expectSamePayload,

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { TrackedChild } from '../../bench/lib/tracked-child.ts';
+import { TrackedChild } from '../../harness/tracked-child.ts';
 import { repoRoot } from './interop-harness.ts';
 
 const run = promisify(execFile);

@@ -7,8 +7,8 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { BenchContext } from '../context.ts';
-import type { LaunchOptions, PeerClient, RunningPeer } from '../peer-client.ts';
-import { TrackedChild, type LineEvent } from '../tracked-child.ts';
+import type { LaunchOptions, PeerClient, RunningPeer } from '../../../harness/peer-client.ts';
+import { TrackedChild, type LineEvent } from '../../../harness/tracked-child.ts';
 
 const isComplete = (e: LineEvent): boolean =>
   typeof e.json?.infoHash === 'string' && typeof e.json?.totalBytes === 'number';

@@ -9,7 +9,7 @@ import { findTool } from '../tools.ts';
 import type { LaunchOptions, PeerClient, RunningPeer } from '../peer-client.ts';
 import { freeTcpPort, waitForTcp } from '../ports.ts';
 import { TrackedChild } from '../tracked-child.ts';
-import { transmissionRpc } from '../../../test/support/transmission-rpc.ts';
+import { transmissionRpc } from '../transmission-rpc.ts';
 
 const POLL_MS = 50;
 

@@ -53,7 +53,7 @@ export interface PeerClient {
   launch(options: LaunchOptions): Promise<RunningPeer>;
 }
 
-/** A peer whose process prints the JSON lines of bench/peers/*: seeding, first-piece, finished. */
+/** A peer whose process prints the JSON lines of harness/peers/*: seeding, first-piece, finished. */
 export function jsonLinePeer(child: TrackedChild): RunningPeer {
   return {
     child,

@@ -1,4 +1,4 @@
-// libtorrent (Debian python3-libtorrent) through bench/peers/libtorrent_peer.py, run by
+// libtorrent (Debian python3-libtorrent) through harness/peers/libtorrent_peer.py, run by
 // Debian's /usr/bin/python3: the pyenv python on PATH does not have the binding.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -19,7 +19,7 @@ export function libtorrentVersion(): string | undefined {
 }
 
 export function libtorrentClient(repoRoot: string): PeerClient {
-  const script = path.join(repoRoot, 'bench/peers/libtorrent_peer.py');
+  const script = path.join(repoRoot, 'harness/peers/libtorrent_peer.py');
   let version: string | undefined | null = null;
   return {
     name: 'libtorrent',

@@ -1,11 +1,11 @@
-// WebTorrent (`webtorrent@1`, devDependency) through bench/peers/webtorrent-peer.mjs.
+// WebTorrent (`webtorrent@1`, devDependency) through harness/peers/webtorrent-peer.mjs.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { jsonLinePeer, type LaunchOptions, type PeerClient, type RunningPeer } from '../peer-client.ts';
 import { TrackedChild } from '../tracked-child.ts';
 
 export function webtorrentClient(repoRoot: string): PeerClient {
-  const script = path.join(repoRoot, 'bench/peers/webtorrent-peer.mjs');
+  const script = path.join(repoRoot, 'harness/peers/webtorrent-peer.mjs');
   return {
     name: 'webtorrent',
     unavailable() {

@@ -6,7 +6,7 @@ import { createCipheriv, createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { bencode } from '../../src-main/protocol/bencode.ts';
+import { bencode } from '../src-main/protocol/bencode.ts';
 
 export const PIECE_LENGTH_BYTES = 1024 * 1024;
 const WRITE_CHUNK_BYTES = 16 * 1024 * 1024;

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { _electron, chromium, type Browser, type ElectronApplication, type Page } from '@playwright/test';
 import type { AppInfo } from '../../src-shared/types/app-info.ts';
-import { CHROMIUM_ARGS } from './chromium-args.ts';
+import { CHROMIUM_ARGS } from '../../harness/chromium-args.ts';
 import { electronBinary } from './electron-binary.ts';
 
 export function launchChromium(): Promise<Browser> {

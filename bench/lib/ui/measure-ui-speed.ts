@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { BrowserType } from 'playwright-core';
 import { readStatic } from '../../../src-main/daemon/static-files.ts';
-import { CHROMIUM_ARGS } from '../../../e2e/support/chromium-args.ts';
+import { CHROMIUM_ARGS } from '../../../harness/chromium-args.ts';
 import { installScriptedHost, runInPage } from './scripted-host.ts';
 
 export interface UiSpeedOptions {

@@ -2,7 +2,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
-// Import direction (CONTRIBUTING.md, docs/ARCHITECTURE.md): app, daemon, cli -> service -> engine, tracker -> protocol -> src-shared.
+// Import direction (docs/ARCHITECTURE.md) between layers and folders, and import cycles, are
+// enforced by .dependency-cruiser.mjs (`npm run lint:imports`). Here: who may import electron and node.
 // Only src-main/app may import electron; src-shared and src-renderer never see node.
 const noElectron = { name: 'electron', message: 'Only src-main/app imports electron (docs/ARCHITECTURE.md).' };
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decideChokes, type ChokerInput, type ChokerPeer } from './decide-chokes.ts';
-import { seededRandom } from '../picker/picker-test-helpers.ts';
+import { mulberry32 } from '../../../src-shared/util/mulberry32.ts';
+
 
 const NOW = 1_000_000;
 const OLD = NOW - 10 * 60_000; // connected long ago
@@ -34,7 +35,7 @@ describe('decideChokes', () => {
       peer('e', { downloadRateBps: 50 }),
       peer('f', { downloadRateBps: 5000, interested: false }), // not interested: no slot
     ];
-    const d = decideChokes(input(peers), NOW, seededRandom(1));
+    const d = decideChokes(input(peers), NOW, mulberry32(1));
     const regular = ['a', 'b', 'd'];
     expect(d.unchoke.size).toBe(4);
     for (const id of regular) expect(d.unchoke.has(id)).toBe(true);
@@ -50,7 +51,7 @@ describe('decideChokes', () => {
       peer('c', { uploadRateBps: 200 }),
       peer('d', { uploadRateBps: 100 }),
     ];
-    const d = decideChokes(input(peers, { seeding: true, uploadSlots: 3 }), NOW, seededRandom(1));
+    const d = decideChokes(input(peers, { seeding: true, uploadSlots: 3 }), NOW, mulberry32(1));
     expect(d.unchoke.has('b') && d.unchoke.has('c')).toBe(true); // 2 regular slots
     expect(['a', 'd']).toContain(d.optimistic?.peerId); // the third is optimistic
     expect(d.unchoke.size).toBe(3);
@@ -62,7 +63,7 @@ describe('decideChokes', () => {
       peer('b', { downloadRateBps: 10 }),
       peer('c', { downloadRateBps: 5 }),
     ];
-    const d = decideChokes(input(peers, { uploadSlots: 3 }), NOW, seededRandom(1));
+    const d = decideChokes(input(peers, { uploadSlots: 3 }), NOW, mulberry32(1));
     expect(sorted(d.unchoke)).toEqual(['b', 'c', 'fast-but-snubbed']);
     expect(d.optimistic?.peerId).toBe('fast-but-snubbed'); // only via the optimistic slot
   });
@@ -70,12 +71,12 @@ describe('decideChokes', () => {
   it('keeps the optimistic unchoke for 30 s, then rotates to another choked peer', () => {
     const peers = [peer('a', { downloadRateBps: 100 }), peer('x'), peer('y'), peer('z')];
     const opts = { uploadSlots: 2 };
-    const first = decideChokes(input(peers, opts), NOW, seededRandom(3));
+    const first = decideChokes(input(peers, opts), NOW, mulberry32(3));
     const o = first.optimistic!;
     expect(['x', 'y', 'z']).toContain(o.peerId);
-    const at20 = decideChokes(input(peers, { ...opts, optimistic: o }), NOW + 20_000, seededRandom(4));
+    const at20 = decideChokes(input(peers, { ...opts, optimistic: o }), NOW + 20_000, mulberry32(4));
     expect(at20.optimistic).toEqual(o);
-    const at30 = decideChokes(input(peers, { ...opts, optimistic: o }), NOW + 30_000, seededRandom(4));
+    const at30 = decideChokes(input(peers, { ...opts, optimistic: o }), NOW + 30_000, mulberry32(4));
     expect(at30.optimistic?.peerId).not.toBe(o.peerId);
     expect(at30.optimistic?.sinceMs).toBe(NOW + 30_000);
     expect(sorted(at30.unchoke)).toEqual(['a', at30.optimistic!.peerId].sort());
@@ -86,14 +87,14 @@ describe('decideChokes', () => {
     const d = decideChokes(
       input(peers, { uploadSlots: 2, optimistic: { peerId: 'x', sinceMs: NOW - 1000 } }),
       NOW,
-      seededRandom(1),
+      mulberry32(1),
     );
     expect(d.unchoke.has('x')).toBe(true); // now a regular slot
     expect(d.optimistic?.peerId).not.toBe('x');
     const gone = decideChokes(
       input([peer('a'), peer('y')], { uploadSlots: 2, optimistic: { peerId: 'x', sinceMs: NOW - 1000 } }),
       NOW,
-      seededRandom(1),
+      mulberry32(1),
     );
     expect(gone.optimistic?.peerId).not.toBe('x');
     expect(gone.unchoke.has('x')).toBe(false);
@@ -105,7 +106,7 @@ describe('decideChokes', () => {
       peer('old'),
       peer('new', { connectedAtMs: NOW - 1000 }),
     ];
-    const random = seededRandom(11);
+    const random = mulberry32(11);
     let newWins = 0;
     const trials = 4000;
     for (let i = 0; i < trials; i++) {
@@ -120,7 +121,7 @@ describe('decideChokes', () => {
       peer(id, { downloadRateBps: 100, unchoked: id === 'd' }),
     );
     for (let seed = 1; seed < 20; seed++) {
-      const d = decideChokes(input(peers, { uploadSlots: 2 }), NOW, seededRandom(seed));
+      const d = decideChokes(input(peers, { uploadSlots: 2 }), NOW, mulberry32(seed));
       expect(d.unchoke.has('d')).toBe(true);
     }
   });
@@ -129,7 +130,7 @@ describe('decideChokes', () => {
     const peers = ['a', 'b', 'c', 'd'].map((id) => peer(id, { downloadRateBps: 100 }));
     const winners = new Set<string>();
     for (let seed = 1; seed < 40; seed++) {
-      const d = decideChokes(input(peers, { uploadSlots: 1 }), NOW, seededRandom(seed));
+      const d = decideChokes(input(peers, { uploadSlots: 1 }), NOW, mulberry32(seed));
       expect(d.unchoke.size).toBe(1);
       winners.add([...d.unchoke][0]!);
     }
@@ -144,7 +145,7 @@ describe('decideChokes', () => {
     { slots: Infinity, want: 5, optimistic: false },
   ])('$slots slots over 5 interested peers → $want unchoked', ({ slots, want, optimistic }) => {
     const peers = ['a', 'b', 'c', 'd', 'e'].map((id, i) => peer(id, { downloadRateBps: i }));
-    const d = decideChokes(input(peers, { uploadSlots: slots }), NOW, seededRandom(1));
+    const d = decideChokes(input(peers, { uploadSlots: slots }), NOW, mulberry32(1));
     expect(d.unchoke.size).toBe(want);
     expect(d.optimistic !== null).toBe(optimistic);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AvailabilityOrder } from './availability-order.ts';
-import { seededRandom } from './picker-test-helpers.ts';
+import { mulberry32 } from '../../../src-shared/util/mulberry32.ts';
+
 
 function checkInvariants(o: AvailabilityOrder, pieceCount: number, wanted: Set<number>) {
   const seen = new Set<number>();
@@ -20,7 +21,7 @@ function checkInvariants(o: AvailabilityOrder, pieceCount: number, wanted: Set<n
 describe('AvailabilityOrder', () => {
   it('keeps wanted pieces sorted by availability through random updates', () => {
     const n = 200;
-    const random = seededRandom(7);
+    const random = mulberry32(7);
     const o = new AvailabilityOrder(n, (p) => p % 10 === 0, random);
     const wanted = new Set<number>();
     for (let p = 0; p < n; p++) if (p % 10 !== 0) wanted.add(p);
@@ -40,7 +41,7 @@ describe('AvailabilityOrder', () => {
   });
 
   it('never lets a count go negative', () => {
-    const o = new AvailabilityOrder(3, () => false, seededRandom(1));
+    const o = new AvailabilityOrder(3, () => false, mulberry32(1));
     o.decrement(1);
     expect(o.count[1]).toBe(0);
     o.increment(1);
@@ -48,7 +49,7 @@ describe('AvailabilityOrder', () => {
   });
 
   it('tracks availability of pieces we have without scanning them', () => {
-    const o = new AvailabilityOrder(4, (p) => p === 2, seededRandom(1));
+    const o = new AvailabilityOrder(4, (p) => p === 2, mulberry32(1));
     o.increment(2);
     o.increment(2);
     expect(o.count[2]).toBe(2);

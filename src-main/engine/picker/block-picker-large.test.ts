@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { Bitfield } from '../../../src-shared/util/bitfield.ts';
 import { BlockPicker } from './block-picker.ts';
-import { manualClock, seededRandom, testPeer } from './picker-test-helpers.ts';
+import { manualClock, testPeer } from './picker-test-helpers.ts';
+import { mulberry32 } from '../../../src-shared/util/mulberry32.ts';
 
 describe('BlockPicker at scale', () => {
   it('downloads a 100 000-piece torrent from seeds and partial peers', () => {
     const n = 100_000;
     const pieceLengthBytes = 64 * 1024;
     const totalLengthBytes = (n - 1) * pieceLengthBytes + 5000; // short last piece
-    const random = seededRandom(99);
+    const random = mulberry32(99);
     const clock = manualClock();
     const picker = new BlockPicker({
       pieceCount: n,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Bitfield } from '../../../src-shared/util/bitfield.ts';
 import { BlockPicker, type BlockPickerOptions, type CancelRequest } from './block-picker.ts';
-import { bitfieldOf, manualClock, seededRandom, testPeer } from './picker-test-helpers.ts';
+import { bitfieldOf, manualClock, testPeer } from './picker-test-helpers.ts';
+import { mulberry32 } from '../../../src-shared/util/mulberry32.ts';
 
 const KIB = 1024;
 const BLOCK = 16 * KIB;
@@ -14,7 +15,7 @@ function makePicker(n: number, blocks: number, extra: Partial<BlockPickerOptions
     pieceLengthBytes: blocks * BLOCK,
     totalLengthBytes: n * blocks * BLOCK,
     now: clock.now,
-    random: seededRandom(42),
+    random: mulberry32(42),
     ...extra,
   });
   return { picker, clock };
@@ -41,7 +42,7 @@ describe('BlockPicker geometry', () => {
       pieceCount: n,
       pieceLengthBytes: pieceLen,
       totalLengthBytes: total,
-      random: seededRandom(1),
+      random: mulberry32(1),
     });
     const blocks = picker.pickBlocks(testPeer('a', Bitfield.full(n)), 100);
     const lastBlocks = blocks
@@ -101,7 +102,7 @@ describe('BlockPicker order', () => {
         pieceCount: 6,
         pieceLengthBytes: BLOCK,
         totalLengthBytes: 6 * BLOCK,
-        random: seededRandom(seed),
+        random: mulberry32(seed),
         randomFirstPieces: 0,
       });
       setAvailability(picker, [1, 1, 1, 4, 4, 4]);
@@ -117,7 +118,7 @@ describe('BlockPicker order', () => {
         pieceCount: 6,
         pieceLengthBytes: BLOCK,
         totalLengthBytes: 6 * BLOCK,
-        random: seededRandom(seed),
+        random: mulberry32(seed),
       });
       setAvailability(picker, [1, 5, 5, 5, 5, 5]);
       firstPicks.add(picker.pickBlocks(testPeer('s', Bitfield.full(6)), 1)[0]!.pieceIndex);

@@ -4,18 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ProtocolError } from '../protocol-error.ts';
 import { encodeTorrent } from './encode-torrent.ts';
 import { parseTorrent } from './parse-torrent.ts';
-
-/** mulberry32: a tiny seeded PRNG so a failure can be replayed from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../../src-shared/util/mulberry32.ts';
 
 const KiB16 = 16 * 1024;
 const seeds = [
@@ -78,7 +67,7 @@ describe('parseTorrent fuzz', () => {
   it('throws only ProtocolError on 5000 random mutations', () => {
     const counts = { ok: 0, protocolError: 0 };
     for (let seed = 1; seed <= 5000; seed++) {
-      const rnd = random(seed);
+      const rnd = mulberry32(seed);
       const input = mutate(seeds[seed % seeds.length]!, rnd);
       try {
         parseTorrent(input);
@@ -94,7 +83,7 @@ describe('parseTorrent fuzz', () => {
   });
 
   it('throws only ProtocolError on random bytes', () => {
-    const rnd = random(42);
+    const rnd = mulberry32(42);
     for (let i = 0; i < 2000; i++) {
       const input = Uint8Array.from(
         { length: Math.floor(rnd() * 64) },

@@ -7,6 +7,7 @@ import { encodeErrorResponse } from './error-response.ts';
 import { ProtocolError } from '../protocol-error.ts';
 import { encodeScrapeRequest } from './scrape.ts';
 import { decodeTrackerRequest, decodeTrackerResponse, peekResponseHeader } from './udp-tracker-packet.ts';
+import { mulberry32 } from '../../../src-shared/util/mulberry32.ts';
 
 const code = (c: string) => expect.objectContaining({ name: 'ProtocolError', code: c });
 const hash = new Uint8Array(20).fill(1);
@@ -35,18 +36,6 @@ const validRequests = [
   }),
   encodeCatalogListRequest({ connectionId: 2n, transactionId: 3, offset: 0, maxEntries: 0, query: 'q' }),
 ];
-
-/** A small deterministic PRNG so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 describe('request/response dispatch', () => {
   it('dispatches every request kind on its action', () => {
@@ -88,7 +77,7 @@ describe('request/response dispatch', () => {
   });
 
   it('fuzz: random and mutated datagrams either decode or throw a ProtocolError', () => {
-    const random = prng(42);
+    const random = mulberry32(42);
     const byte = () => Math.floor(random() * 256);
     let decoded = 0;
     for (let i = 0; i < 20_000; i++) {

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { clientNameFromPeerId, generatePeerId } from './peer-id.ts';
-import { seededRandom } from './wire-test-helpers.ts';
+import { mulberry32 } from '../../../src-shared/util/mulberry32.ts';
+
 
 const id = (s: string) => Uint8Array.from(Buffer.from(s.padEnd(20, 'x'), 'latin1'));
 
 describe('peer id (BEP 20)', () => {
   it('generates -SW0100- plus 12 printable random bytes', () => {
-    const a = generatePeerId(undefined, seededRandom(1));
-    const b = generatePeerId(undefined, seededRandom(2));
+    const a = generatePeerId(undefined, mulberry32(1));
+    const b = generatePeerId(undefined, mulberry32(2));
     const text = Buffer.from(a).toString('latin1');
     expect(a.length).toBe(20);
     expect(text).toMatch(/^-SW0100-[0-9A-Za-z]{12}$/);

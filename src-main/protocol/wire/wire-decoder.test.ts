@@ -3,7 +3,8 @@ import { ProtocolError } from '../protocol-error.ts';
 import { encodeHandshake, makeReserved, type Handshake } from './handshake.ts';
 import { encodeMessage, type WireMessage } from './messages.ts';
 import { WireDecoder, type WireDecoderOptions } from './wire-decoder.ts';
-import { expectProtocolError, hex, randomBytes, seededRandom } from './wire-test-helpers.ts';
+import { expectProtocolError, hex, randomBytes } from './wire-test-helpers.ts';
+import { mulberry32 } from '../../../src-shared/util/mulberry32.ts';
 
 const handshake: Handshake = {
   reserved: makeReserved({ extensionProtocol: true, fastExtension: true }),
@@ -112,7 +113,7 @@ describe('WireDecoder', () => {
 
   it('property: random messages in random splits come back identical', () => {
     for (let seed = 1; seed <= 40; seed++) {
-      const random = seededRandom(seed);
+      const random = mulberry32(seed);
       const msgs = Array.from({ length: 60 }, () => randomMessage(random));
       const bytes = Buffer.concat([encodeHandshake(handshake), ...msgs.map(encodeMessage)]);
       const { decoder, messages } = collect();
@@ -140,7 +141,7 @@ describe('WireDecoder', () => {
 
   it('assembles a piece straddling chunks once', () => {
     const { decoder, messages } = collect({ handshake: false });
-    const block = randomBytes(seededRandom(3), 16384);
+    const block = randomBytes(mulberry32(3), 16384);
     const bytes = encodeMessage({ type: 'piece', index: 4, begin: 0, block });
     decoder.push(bytes.slice(0, 3));
     decoder.push(bytes.slice(3, 9000));
@@ -152,7 +153,7 @@ describe('WireDecoder', () => {
 
   it('assembles straddling pieces in one reused buffer, other messages in their own', () => {
     const { decoder, messages } = collect({ handshake: false }, true);
-    const random = seededRandom(5);
+    const random = mulberry32(5);
     const blocks = [randomBytes(random, 16384), randomBytes(random, 16384)];
     const bitfield = randomBytes(random, 300);
     const seen: string[] = [];
@@ -241,7 +242,7 @@ describe('WireDecoder', () => {
   });
 
   it('fuzz: random input only ever throws ProtocolError', () => {
-    const random = seededRandom(42);
+    const random = mulberry32(42);
     let errors = 0;
     for (let i = 0; i < 5000; i++) {
       const withHandshake = random() < 0.2;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Bitfield } from '../../../src-shared/util/bitfield.ts';
 import { BlockPicker } from './block-picker.ts';
-import { manualClock, testPeer } from './picker-test-helpers.ts';
+import { manualClock, testPeer, pickBlocks } from './picker-test-helpers.ts';
 import { mulberry32 } from '../../../src-shared/util/mulberry32.ts';
 
 describe('BlockPicker at scale', () => {
@@ -33,7 +33,7 @@ describe('BlockPicker at scale', () => {
     let wrongPeer = 0;
     for (let round = 0; round < 100_000 && !picker.isComplete; round++) {
       for (const peer of peers) {
-        for (const blk of picker.pickBlocks(peer, 64)) {
+        for (const blk of pickBlocks(picker, peer, 64)) {
           if (!peer.has(blk.pieceIndex)) wrongPeer++;
           const r = picker.blockReceived(peer.id, blk.pieceIndex, blk.offsetBytes, blk.lengthBytes);
           if (r !== 'dropped') acceptedBytes += blk.lengthBytes;

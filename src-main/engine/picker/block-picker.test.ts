@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Bitfield } from '../../../src-shared/util/bitfield.ts';
 import { BlockPicker, type BlockPickerOptions, type CancelRequest } from './block-picker.ts';
-import { bitfieldOf, manualClock, testPeer } from './picker-test-helpers.ts';
+import { bitfieldOf, manualClock, testPeer, pickBlocks } from './picker-test-helpers.ts';
 import { mulberry32 } from '../../../src-shared/util/mulberry32.ts';
 
 const KIB = 1024;
@@ -44,7 +44,7 @@ describe('BlockPicker geometry', () => {
       totalLengthBytes: total,
       random: mulberry32(1),
     });
-    const blocks = picker.pickBlocks(testPeer('a', Bitfield.full(n)), 100);
+    const blocks = pickBlocks(picker, testPeer('a', Bitfield.full(n)), 100);
     const lastBlocks = blocks
       .filter((b) => b.pieceIndex === n - 1)
       .sort((x, y) => x.offsetBytes - y.offsetBytes)
@@ -69,17 +69,17 @@ describe('BlockPicker order', () => {
     const { picker } = makePicker(20, 2, { randomFirstPieces: 0 });
     const peerBits = bitfieldOf(20, [3, 7, 15]);
     picker.peerHasBitfield('a', peerBits);
-    const blocks = picker.pickBlocks(testPeer('a', peerBits), 100);
+    const blocks = pickBlocks(picker, testPeer('a', peerBits), 100);
     expect(new Set(blocks.map((b) => b.pieceIndex))).toEqual(new Set([3, 7, 15]));
     expect(blocks).toHaveLength(6);
-    expect(picker.pickBlocks(testPeer('a', peerBits), 100)).toEqual([]);
+    expect(pickBlocks(picker, testPeer('a', peerBits), 100)).toEqual([]);
   });
 
   it('picks the rarest piece first once random-first is over', () => {
     // one block per piece, so every pick starts a new piece
     const { picker } = makePicker(8, 1, { have: bitfieldOf(8, [0, 1, 2, 3]) });
     setAvailability(picker, [9, 9, 9, 9, 5, 2, 7, 3]);
-    const blocks = picker.pickBlocks(testPeer('seed', Bitfield.full(8)), 4);
+    const blocks = pickBlocks(picker, testPeer('seed', Bitfield.full(8)), 4);
     expect(blocks.map((b) => b.pieceIndex)).toEqual([5, 7, 4, 6]);
   });
 
@@ -90,9 +90,9 @@ describe('BlockPicker order', () => {
     picker.peerHasPiece('p1', 0);
     picker.peerHasPiece('p2', 0);
     expect([0, 1, 2, 3].map((i) => picker.availability(i))).toEqual([3, 1, 2, 1]);
-    const first = picker.pickBlocks(testPeer('s1', Bitfield.full(4)), 2).map((b) => b.pieceIndex);
+    const first = pickBlocks(picker, testPeer('s1', Bitfield.full(4)), 2).map((b) => b.pieceIndex);
     expect(new Set(first)).toEqual(new Set([1, 3]));
-    expect(picker.pickBlocks(testPeer('s1', Bitfield.full(4)), 2).map((b) => b.pieceIndex)).toEqual([2, 0]);
+    expect(pickBlocks(picker, testPeer('s1', Bitfield.full(4)), 2).map((b) => b.pieceIndex)).toEqual([2, 0]);
   });
 
   it('breaks availability ties at random', () => {
@@ -106,7 +106,7 @@ describe('BlockPicker order', () => {
         randomFirstPieces: 0,
       });
       setAvailability(picker, [1, 1, 1, 4, 4, 4]);
-      firstPicks.add(picker.pickBlocks(testPeer('s', Bitfield.full(6)), 1)[0]!.pieceIndex);
+      firstPicks.add(pickBlocks(picker, testPeer('s', Bitfield.full(6)), 1)[0]!.pieceIndex);
     }
     expect(firstPicks).toEqual(new Set([0, 1, 2]));
   });
@@ -121,7 +121,7 @@ describe('BlockPicker order', () => {
         random: mulberry32(seed),
       });
       setAvailability(picker, [1, 5, 5, 5, 5, 5]);
-      firstPicks.add(picker.pickBlocks(testPeer('s', Bitfield.full(6)), 1)[0]!.pieceIndex);
+      firstPicks.add(pickBlocks(picker, testPeer('s', Bitfield.full(6)), 1)[0]!.pieceIndex);
     }
     expect(firstPicks.size).toBeGreaterThan(3); // rarest-first would always say 0
   });
@@ -130,11 +130,11 @@ describe('BlockPicker order', () => {
     const { picker } = makePicker(4, 4, { randomFirstPieces: 0 });
     setAvailability(picker, [3, 3, 1, 3]);
     const a = testPeer('a', bitfieldOf(4, [0, 1, 3]));
-    const [first] = picker.pickBlocks(a, 1);
+    const [first] = pickBlocks(picker, a, 1);
     expect(first).toBeDefined();
     // b has the rarest piece 2, yet finishes a's started piece first
     const b = testPeer('b', Bitfield.full(4));
-    const picks = picker.pickBlocks(b, 4);
+    const picks = pickBlocks(picker, b, 4);
     expect(picks.slice(0, 3).map((x) => x.pieceIndex)).toEqual([
       first!.pieceIndex,
       first!.pieceIndex,
@@ -147,15 +147,15 @@ describe('BlockPicker order', () => {
   it('sequential mode picks in index order', () => {
     const { picker } = makePicker(6, 1, { sequential: true, have: bitfieldOf(6, [0, 2]) });
     setAvailability(picker, [1, 1, 1, 1, 1, 1]);
-    const picks = picker.pickBlocks(testPeer('s', Bitfield.full(6)), 3).map((b) => b.pieceIndex);
+    const picks = pickBlocks(picker, testPeer('s', Bitfield.full(6)), 3).map((b) => b.pieceIndex);
     expect(picks).toEqual([1, 3, 4]);
   });
 
   it('a choked peer is asked only for its allowed-fast pieces (BEP 6)', () => {
     const { picker } = makePicker(10, 2, { randomFirstPieces: 0 });
     const bits = Bitfield.full(10);
-    expect(picker.pickBlocks(testPeer('c', bits, { choking: true }), 10)).toEqual([]);
-    const picks = picker.pickBlocks(testPeer('c', bits, { choking: true, allowedFast: new Set([4, 8]) }), 10);
+    expect(pickBlocks(picker, testPeer('c', bits, { choking: true }), 10)).toEqual([]);
+    const picks = pickBlocks(picker, testPeer('c', bits, { choking: true, allowedFast: new Set([4, 8]) }), 10);
     expect(new Set(picks.map((b) => b.pieceIndex))).toEqual(new Set([4, 8]));
   });
 });
@@ -167,11 +167,11 @@ describe('BlockPicker events', () => {
     const a = testPeer('a', all);
     const b = testPeer('b', all);
     const c = testPeer('c', all);
-    expect(picker.pickBlocks(a, 10)).toHaveLength(2);
+    expect(pickBlocks(picker, a, 10)).toHaveLength(2);
     expect(picker.inEndgame).toBe(true);
-    expect(picker.pickBlocks(b, 10)).toHaveLength(2); // duplicates of a's two blocks
-    expect(picker.pickBlocks(c, 10)).toEqual([]); // at most 2 requests per block
-    expect(picker.pickBlocks(a, 10)).toEqual([]); // never twice to the same peer
+    expect(pickBlocks(picker, b, 10)).toHaveLength(2); // duplicates of a's two blocks
+    expect(pickBlocks(picker, c, 10)).toEqual([]); // at most 2 requests per block
+    expect(pickBlocks(picker, a, 10)).toEqual([]); // never twice to the same peer
 
     const cancel1: CancelRequest[] = [];
     expect(picker.blockReceived('a', 0, 0, BLOCK, cancel1)).toBe('accepted');
@@ -190,19 +190,19 @@ describe('BlockPicker events', () => {
   it('endgame gives duplicates only to a peer with a short queue', () => {
     const { picker } = makePicker(1, 8);
     const all = Bitfield.full(1);
-    expect(picker.pickBlocks(testPeer('a', all), 8)).toHaveLength(8);
-    const dups = picker.pickBlocks(testPeer('b', all), 8);
+    expect(pickBlocks(picker, testPeer('a', all), 8)).toHaveLength(8);
+    const dups = pickBlocks(picker, testPeer('b', all), 8);
     expect(dups.map((b) => b.offsetBytes)).toEqual([0, 1, 2, 3].map((i) => i * BLOCK)); // oldest first, 4 max
-    expect(picker.pickBlocks(testPeer('b', all), 8)).toEqual([]);
+    expect(pickBlocks(picker, testPeer('b', all), 8)).toEqual([]);
     picker.blockReceived('b', 0, 0, BLOCK);
-    expect(picker.pickBlocks(testPeer('b', all), 8).map((b) => b.offsetBytes)).toEqual([4 * BLOCK]);
+    expect(pickBlocks(picker, testPeer('b', all), 8).map((b) => b.offsetBytes)).toEqual([4 * BLOCK]);
   });
 
   it('endgame can take more duplicates when configured', () => {
     const { picker } = makePicker(1, 1, { endgameMaxRequestsPerBlock: 3 });
     const all = Bitfield.full(1);
-    for (const id of ['a', 'b', 'c']) expect(picker.pickBlocks(testPeer(id, all), 5)).toHaveLength(1);
-    expect(picker.pickBlocks(testPeer('d', all), 5)).toEqual([]);
+    for (const id of ['a', 'b', 'c']) expect(pickBlocks(picker, testPeer(id, all), 5)).toHaveLength(1);
+    expect(pickBlocks(picker, testPeer('d', all), 5)).toEqual([]);
     const cancel: CancelRequest[] = [];
     picker.blockReceived('c', 0, 0, BLOCK, cancel);
     expect(cancel.map((x) => x.peerId).sort()).toEqual(['a', 'b']);
@@ -211,7 +211,7 @@ describe('BlockPicker events', () => {
   it('re-requests timed-out blocks from another peer; a late block still counts', () => {
     const { picker, clock } = makePicker(1, 4);
     const all = Bitfield.full(1);
-    expect(picker.pickBlocks(testPeer('slow', all), 4)).toHaveLength(4);
+    expect(pickBlocks(picker, testPeer('slow', all), 4)).toHaveLength(4);
     clock.t += 10_000;
     expect(picker.releaseTimedOut('slow', 20_000)).toEqual([]);
     clock.t += 15_000;
@@ -222,7 +222,7 @@ describe('BlockPicker events', () => {
       3 * BLOCK,
     ]);
     expect(picker.outstandingCount('slow')).toBe(0);
-    const again = picker.pickBlocks(testPeer('fast', all), 4);
+    const again = pickBlocks(picker, testPeer('fast', all), 4);
     expect(again.map((b) => b.offsetBytes)).toEqual([0, BLOCK, 2 * BLOCK, 3 * BLOCK]);
     // single-request variant (also used for BEP 6 REJECT)
     expect(picker.requestTimedOut('fast', { pieceIndex: 0, offsetBytes: BLOCK })).toBe(true);
@@ -237,21 +237,21 @@ describe('BlockPicker events', () => {
     const { picker } = makePicker(2, 2, { randomFirstPieces: 0 });
     const all = Bitfield.full(2);
     picker.peerHasBitfield('a', all);
-    picker.pickBlocks(testPeer('a', all), 3);
+    pickBlocks(picker, testPeer('a', all), 3);
     expect(picker.peerChokedUs('a')).toBe(3);
     expect(picker.outstandingCount('a')).toBe(0);
-    picker.pickBlocks(testPeer('a', all), 4);
+    pickBlocks(picker, testPeer('a', all), 4);
     expect(picker.availability(0)).toBe(1);
     expect(picker.peerGone('a', all)).toBe(4);
     expect(picker.availability(0)).toBe(0);
-    expect(picker.pickBlocks(testPeer('b', all), 10)).toHaveLength(4);
+    expect(pickBlocks(picker, testPeer('b', all), 10)).toHaveLength(4);
   });
 
   it('a failed piece goes back to missing and names its contributors', () => {
     const { picker } = makePicker(2, 3, { randomFirstPieces: 0 });
     const only0 = bitfieldOf(2, [0]);
-    picker.pickBlocks(testPeer('a', only0), 2);
-    picker.pickBlocks(testPeer('b', only0), 2);
+    pickBlocks(picker, testPeer('a', only0), 2);
+    pickBlocks(picker, testPeer('b', only0), 2);
     picker.blockReceived('a', 0, 0, BLOCK);
     picker.blockReceived('a', 0, BLOCK, BLOCK);
     expect(picker.blockReceived('b', 0, 2 * BLOCK, BLOCK)).toBe('piece-complete');
@@ -260,27 +260,27 @@ describe('BlockPicker events', () => {
       { peerId: 'b', blocks: 1 },
     ]);
     expect(picker.pieceState(0)).toBe('missing');
-    expect(picker.pickBlocks(testPeer('c', only0), 10)).toHaveLength(3);
+    expect(pickBlocks(picker, testPeer('c', only0), 10)).toHaveLength(3);
     expect(picker.pieceFailed(1)).toEqual([]); // never started
   });
 
   it('a verified piece becomes have and is never picked again', () => {
     const { picker } = makePicker(3, 1, { randomFirstPieces: 0 });
     const all = Bitfield.full(3);
-    const [blk] = picker.pickBlocks(testPeer('a', all), 1);
+    const [blk] = pickBlocks(picker, testPeer('a', all), 1);
     expect(picker.downloadingBitfield().get(blk!.pieceIndex)).toBe(true);
     expect(picker.blockReceived('a', blk!.pieceIndex, 0, BLOCK)).toBe('piece-complete');
     expect(picker.pieceVerified(blk!.pieceIndex).contributors).toEqual([{ peerId: 'a', blocks: 1 }]);
     expect(picker.stateCounts()).toEqual({ have: 1, downloading: 0, missing: 2 });
     expect(picker.have.get(blk!.pieceIndex)).toBe(true);
-    const rest = picker.pickBlocks(testPeer('a', all), 10).map((b) => b.pieceIndex);
+    const rest = pickBlocks(picker, testPeer('a', all), 10).map((b) => b.pieceIndex);
     expect(rest).toHaveLength(2);
     expect(rest).not.toContain(blk!.pieceIndex);
   });
 
   it('rejects blocks with bad offsets, lengths, or for pieces we have', () => {
     const { picker } = makePicker(2, 2, { have: bitfieldOf(2, [1]) });
-    picker.pickBlocks(testPeer('a', Bitfield.full(2)), 2);
+    pickBlocks(picker, testPeer('a', Bitfield.full(2)), 2);
     expect(picker.blockReceived('a', 0, 100, BLOCK)).toBe('dropped');
     expect(picker.blockReceived('a', 0, 0, BLOCK - 1)).toBe('dropped');
     expect(picker.blockReceived('a', 5, 0, BLOCK)).toBe('dropped');
@@ -294,20 +294,20 @@ describe('BlockPicker events', () => {
     const all = Bitfield.full(4);
     const s = testPeer('s', all);
     clock.t += 120_000; // idle time without requests does not count
-    expect(picker.pickBlocks(s, 5)).toHaveLength(5);
+    expect(pickBlocks(picker, s, 5)).toHaveLength(5);
     clock.t += 59_000;
     expect(picker.isSnubbed('s')).toBe(false);
     clock.t += 1_000;
     expect(picker.isSnubbed('s')).toBe(true);
-    expect(picker.pickBlocks(s, 5)).toEqual([]); // already holds more than one
+    expect(pickBlocks(picker, s, 5)).toEqual([]); // already holds more than one
     expect(picker.releaseTimedOut('s', 60_000)).toHaveLength(5);
     expect(picker.isSnubbed('s')).toBe(true); // sticky until it delivers
-    const one = picker.pickBlocks(s, 5);
+    const one = pickBlocks(picker, s, 5);
     expect(one).toHaveLength(1);
-    expect(picker.pickBlocks(s, 5)).toEqual([]);
+    expect(pickBlocks(picker, s, 5)).toEqual([]);
     picker.blockReceived('s', one[0]!.pieceIndex, one[0]!.offsetBytes, one[0]!.lengthBytes);
     expect(picker.isSnubbed('s')).toBe(false); // a delivery clears it
-    expect(picker.pickBlocks(s, 5)).toHaveLength(5);
+    expect(pickBlocks(picker, s, 5)).toHaveLength(5);
   });
 
   it('a peer with nothing left to start gets new pieces after a HAVE or a failure', () => {
@@ -315,19 +315,19 @@ describe('BlockPicker events', () => {
     const bits = bitfieldOf(4, [0]);
     const a = testPeer('a', bits);
     picker.peerHasBitfield('a', bits);
-    expect(picker.pickBlocks(a, 4).map((b) => b.pieceIndex)).toEqual([0]);
-    expect(picker.pickBlocks(a, 4)).toEqual([]); // scan cached as exhausted
+    expect(pickBlocks(picker, a, 4).map((b) => b.pieceIndex)).toEqual([0]);
+    expect(pickBlocks(picker, a, 4)).toEqual([]); // scan cached as exhausted
     bits.set(2);
     picker.peerHasPiece('a', 2);
-    expect(picker.pickBlocks(a, 4).map((b) => b.pieceIndex)).toEqual([2]);
+    expect(pickBlocks(picker, a, 4).map((b) => b.pieceIndex)).toEqual([2]);
     picker.blockReceived('a', 0, 0, BLOCK);
     picker.pieceFailed(0);
-    expect(picker.pickBlocks(a, 4).map((b) => b.pieceIndex)).toEqual([0]);
+    expect(pickBlocks(picker, a, 4).map((b) => b.pieceIndex)).toEqual([0]);
   });
 
   it('pieceVerified cancels requests still out for that piece', () => {
     const { picker } = makePicker(1, 2);
-    picker.pickBlocks(testPeer('a', Bitfield.full(1)), 2);
+    pickBlocks(picker, testPeer('a', Bitfield.full(1)), 2);
     expect(picker.pieceVerified(0).cancel.map((c) => [c.peerId, c.block.offsetBytes])).toEqual([
       ['a', 0],
       ['a', BLOCK],
@@ -335,7 +335,7 @@ describe('BlockPicker events', () => {
     expect(picker.outstandingCount('a')).toBe(0);
     expect(picker.isComplete).toBe(true);
     expect(picker.inEndgame).toBe(false);
-    expect(picker.pickBlocks(testPeer('a', Bitfield.full(1)), 2)).toEqual([]);
+    expect(pickBlocks(picker, testPeer('a', Bitfield.full(1)), 2)).toEqual([]);
   });
 
   it('a HAVE ALL seed leaving lowers every availability; interest follows our needs', () => {

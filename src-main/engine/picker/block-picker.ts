@@ -24,7 +24,7 @@ const HELD = 3;
 
 /**
  * Decides which blocks to request from which peer (see NOTES.md for the why). Pure state:
- * no sockets, no timers; the engine reports events and asks `pickBlocks` to fill a peer's
+ * no sockets, no timers; the engine reports events and asks `pickInto` to fill a peer's
  * pipeline. Clock and randomness are injected. Piece choice lives here; block-level
  * request bookkeeping in RequestLedger; availability order in AvailabilityOrder.
  */
@@ -121,19 +121,6 @@ export class BlockPicker {
   }
 
   // ------------------------------------------------------------ picking
-
-  /**
-   * Up to `maxCount` new requests for this peer (fewer when it is snubbed or has nothing we
-   * want), as objects. The download path uses `pickInto`, which allocates nothing per block.
-   */
-  pickBlocks(peer: PickerPeer, maxCount: number): BlockRequest[] {
-    const batch = new BlockRefBatch(Math.min(maxCount, 256));
-    this.pickInto(peer, maxCount, batch);
-    const out: BlockRequest[] = [];
-    for (let i = 0; i < batch.count; i++)
-      out.push({ pieceIndex: batch.index(i), offsetBytes: batch.begin(i), lengthBytes: batch.length(i) });
-    return out;
-  }
 
   /** Appends up to `maxCount` new requests for this peer to `out` (cleared first); returns how many. */
   pickInto(peer: PickerPeer, maxCount: number, out: BlockRefBatch): number {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LimiterChain, TokenBucket } from './token-bucket.ts';
+import { TokenBucket } from './token-bucket.ts';
 
 function clock(startMs = 0) {
   const c = { t: startMs, now: () => c.t };
@@ -62,21 +62,5 @@ describe('TokenBucket', () => {
     expect(b.take(4000)).toBe(0);
     expect(b.take(2000)).toBe(1000);
     expect(() => b.setRate(-1)).toThrow(RangeError);
-  });
-});
-
-describe('LimiterChain', () => {
-  it('charges every bucket and waits for the slowest', () => {
-    const c = clock();
-    const global = new TokenBucket({ rateBytesPerSec: 1000, burstBytes: 1000, now: c.now });
-    const torrent = new TokenBucket({ rateBytesPerSec: 500, burstBytes: 500, now: c.now });
-    const other = new TokenBucket({ now: c.now }); // unlimited torrent
-    const a = new LimiterChain(global, torrent);
-    const b = new LimiterChain(global, other);
-    expect(a.take(500)).toBe(0);
-    expect(a.take(500)).toBe(1000); // torrent: 500 B of debt at 500 B/s
-    expect(b.take(500)).toBe(500); // the global bucket is shared: 500 B debt at 1000 B/s
-    a.refund(500); // both buckets back to 0
-    expect(a.take(250)).toBe(500); // torrent: 250 B at 500 B/s (global alone: 250 ms)
   });
 });

@@ -78,35 +78,3 @@ export class TokenBucket implements RateLimiter {
     this.tokens = Math.min(this.burstBytes, this.tokens + (elapsedMs * this.rateBytesPerSec) / 1000);
   }
 }
-
-/**
- * Several limits at once (global session limit + this torrent's limit): every bucket is
- * charged and the caller waits for the slowest.
- */
-export class LimiterChain implements RateLimiter {
-  private readonly limiters: readonly RateLimiter[];
-
-  constructor(...limiters: RateLimiter[]) {
-    this.limiters = limiters;
-  }
-
-  /** The tightest limit of the chain; 0 when none is limited. */
-  get rate(): number {
-    let tightest = 0;
-    for (const l of this.limiters) if (l.rate > 0 && (tightest === 0 || l.rate < tightest)) tightest = l.rate;
-    return tightest;
-  }
-
-  take(bytes: number): number {
-    let waitMs = 0;
-    for (const l of this.limiters) {
-      const w = l.take(bytes);
-      if (w > waitMs) waitMs = w;
-    }
-    return waitMs;
-  }
-
-  refund(bytes: number): void {
-    for (const l of this.limiters) l.refund(bytes);
-  }
-}

@@ -19,13 +19,6 @@ export function changedFiles(saved: readonly FileStamp[], existing: readonly Exi
   return changed;
 }
 
-export function filesChanged(
-  record: { files: readonly FileStamp[] },
-  existing: readonly ExistingFile[],
-): boolean {
-  return changedFiles(record.files, existing).length > 0;
-}
-
 /**
  * The verified pieces still to be trusted: `verified` minus every piece touching a changed
  * file (a piece spanning a changed and an unchanged file is re-checked too).

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_MESSAGE_LIMITS,
-  decodeMessage,
   encodeMessage,
   encodePieceParts,
   encodeRequests,
   type WireMessage,
 } from './messages.ts';
-import { expectProtocolError, hex } from './wire-test-helpers.ts';
+import { decodeMessage, expectProtocolError, hex } from './wire-test-helpers.ts';
 
 const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 

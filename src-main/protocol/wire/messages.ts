@@ -360,22 +360,3 @@ export function decodeMessageBody(id: number, bytes: Uint8Array, start: number, 
       throw new ProtocolError('unknown-message', `unknown message id ${id}`);
   }
 }
-
-/** Decodes exactly one length-prefixed message (a convenience for tests and tools). */
-export function decodeMessage(
-  frameBytes: Uint8Array,
-  limits: MessageLimits = DEFAULT_MESSAGE_LIMITS,
-): WireMessage {
-  if (frameBytes.length < 4) throw new ProtocolError('truncated', 'message shorter than its length prefix');
-  const length = readU32(frameBytes, 0);
-  if (length === 0) {
-    if (frameBytes.length !== 4) throw new ProtocolError('bad-value', 'trailing bytes after keep-alive');
-    return { type: 'keep-alive' };
-  }
-  if (frameBytes.length < 5) throw new ProtocolError('truncated', 'message without id');
-  checkMessageLength(frameBytes[4]!, length, limits);
-  if (frameBytes.length < 4 + length)
-    throw new ProtocolError('truncated', `message of ${length} bytes truncated`);
-  if (frameBytes.length > 4 + length) throw new ProtocolError('bad-value', 'trailing bytes after message');
-  return decodeMessageBody(frameBytes[4]!, frameBytes, 5, 4 + length);
-}

@@ -1,6 +1,8 @@
 // Test support: a complete BEP 15 announce request with neutral defaults, for tests that
-// only care about a few of its fields.
-import type { AnnounceRequest } from './announce.ts';
+// only care about a few of its fields; an announce response from text addresses.
+import type { IpFamily } from '../ip-address.ts';
+import { encodeAnnounceResponseCompact, type AnnounceRequest, type AnnounceResponse } from './announce.ts';
+import { encodeCompactPeers } from './compact-peers.ts';
 
 /** An announce for `connectionId`: started, port 6881, tracker's default numwant, and `fields`. */
 export function announceRequestOf(
@@ -24,4 +26,9 @@ export function announceRequestOf(
     port: 6881,
     ...fields,
   };
+}
+
+/** An announce response from peers given as text addresses (the tracker keeps them compact). */
+export function encodeAnnounceResponse(res: AnnounceResponse, family: IpFamily): Uint8Array {
+  return encodeAnnounceResponseCompact(res, encodeCompactPeers(res.peers, family), family);
 }

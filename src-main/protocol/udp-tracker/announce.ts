@@ -14,12 +14,7 @@
  * options (libtorrent sends the URL path there); they are accepted and ignored.
  */
 import { ProtocolError } from '../protocol-error.ts';
-import {
-  compactPeerBytes,
-  decodeCompactPeers,
-  encodeCompactPeers,
-  type PeerAddress,
-} from './compact-peers.ts';
+import { compactPeerBytes, decodeCompactPeers, type PeerAddress } from './compact-peers.ts';
 import { formatIpv4, parseIpv4, type IpFamily } from '../ip-address.ts';
 import {
   Action,
@@ -169,16 +164,8 @@ export function decodeAnnounceRequestInPlace(
   return out;
 }
 
-export function encodeAnnounceResponse(res: AnnounceResponse, family: IpFamily): Uint8Array {
-  const peers = encodeCompactPeers(res.peers, family);
-  const out = new Uint8Array(ANNOUNCE_RESPONSE_HEADER_BYTES + peers.length);
-  writeAnnounceResponseHeader(out, res);
-  out.set(peers, ANNOUNCE_RESPONSE_HEADER_BYTES);
-  return out;
-}
-
 /**
- * The same response from peers already compact (BEP 23 entries back to back, a multiple
+ * An announce response from peers already compact (BEP 23 entries back to back, a multiple
  * of `compactPeerBytes(family)` long): a tracker keeps its peers that way, so an answer is
  * one allocation and one copy, with no text address parsed per peer per announce (docs/PERFORMANCE.md).
  */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { encodeAnnounceRequest, encodeAnnounceResponse } from './announce.ts';
+import { encodeAnnounceRequest } from './announce.ts';
+import { encodeAnnounceResponse } from './announce-test-support.ts';
 import { encodeCatalogListRequest } from './catalog-list.ts';
 import { encodeCatalogPublishRequest } from './catalog-publish.ts';
 import { encodeConnectRequest, encodeConnectResponse } from './connect.ts';

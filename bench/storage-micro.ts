@@ -2,18 +2,18 @@
  * Hand-run micro-benchmark (no assertions; `npm run bench` owns tracked figures):
  * FileStorage piece writes, then upload-style block reads with and without ReadCache.
  *
- *   npx esbuild src-main/engine/storage/storage-benchmark.ts --bundle --platform=node \
- *     --format=esm --outfile=/tmp/storage-benchmark.mjs && node /tmp/storage-benchmark.mjs [MiB]
+ *   npx esbuild bench/storage-micro.ts --bundle --platform=node \
+ *     --format=esm --outfile=/tmp/storage-micro.mjs && node /tmp/storage-micro.mjs [MiB]
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { FileHandlePool } from './file-handle-pool.ts';
-import { FileStorage } from './file-storage.ts';
-import { layoutFromFiles } from './layout-from-files.ts';
-import { pieceLengthOf } from './piece-layout.ts';
-import { ReadCache } from './read-cache.ts';
-import type { Storage } from './storage.ts';
+import { FileHandlePool } from '../src-main/engine/storage/file-handle-pool.ts';
+import { FileStorage } from '../src-main/engine/storage/file-storage.ts';
+import { layoutFromFiles } from '../src-main/engine/storage/layout-from-files.ts';
+import { pieceLengthOf } from '../src-main/engine/storage/piece-layout.ts';
+import { ReadCache } from '../src-main/engine/storage/read-cache.ts';
+import type { Storage } from '../src-main/engine/storage/storage.ts';
 
 const MiB = 2 ** 20;
 const BLOCK = 16 * 1024;

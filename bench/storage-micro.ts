@@ -1,6 +1,7 @@
 /**
  * Hand-run micro-benchmark (no assertions; `npm run bench` owns tracked figures):
- * FileStorage piece writes, then upload-style block reads with and without ReadCache.
+ * FileStorage piece writes, then upload-style reads: 16 KiB blocks one by one, and whole
+ * runs into a reused buffer (what the uploader does, torrent/uploader.ts).
  *
  *   npx esbuild bench/storage-micro.ts --bundle --platform=node \
  *     --format=esm --outfile=/tmp/storage-micro.mjs && node /tmp/storage-micro.mjs [MiB]
@@ -12,7 +13,6 @@ import { FileHandlePool } from '../src-main/engine/storage/file-handle-pool.ts';
 import { FileStorage } from '../src-main/engine/storage/file-storage.ts';
 import { layoutFromFiles } from '../src-main/engine/storage/layout-from-files.ts';
 import { pieceLengthOf } from '../src-main/engine/storage/piece-layout.ts';
-import { ReadCache } from '../src-main/engine/storage/read-cache.ts';
 import type { Storage } from '../src-main/engine/storage/storage.ts';
 
 const MiB = 2 ** 20;
@@ -34,6 +34,27 @@ async function uploadAll(storage: Storage): Promise<number> {
         const length = pieceLengthOf(storage.layout, index);
         for (let offset = 0; offset < length; offset += BLOCK) {
           await storage.readBlock(index, offset, Math.min(BLOCK, length - offset));
+        }
+      }
+    }),
+  );
+  return performance.now() - start;
+}
+
+/** The uploader's path: each piece read in runs of up to 1 MiB into a buffer it reuses. */
+async function uploadRuns(storage: Storage): Promise<number> {
+  const start = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: peers }, async () => {
+      const buffer = new Uint8Array(MiB);
+      while (next < storage.layout.pieceCount) {
+        const index = next++;
+        const length = pieceLengthOf(storage.layout, index);
+        for (let offset = 0; offset < length; offset += MiB) {
+          const out = buffer.subarray(0, Math.min(MiB, length - offset));
+          if (storage.readBlockInto) await storage.readBlockInto(index, offset, out);
+          else out.set(await storage.readBlock(index, offset, out.length));
         }
       }
     }),
@@ -78,16 +99,10 @@ async function main(): Promise<void> {
 
     // Warm the page cache once so both runs measure the storage path, not the disk.
     await uploadAll(storage);
-    const directMs = await uploadAll(storage);
-    const cache = new ReadCache();
-    const cached = cache.wrap(storage);
-    const cachedMs = await uploadAll(cached);
-    console.log(
-      `upload 16 KiB blocks, ${peers} peers, direct:    ${mbps(layout.totalLengthBytes, directMs)}`,
-    );
-    console.log(
-      `upload 16 KiB blocks, ${peers} peers, ReadCache: ${mbps(layout.totalLengthBytes, cachedMs)} (hits ${cache.hits}, misses ${cache.misses})`,
-    );
+    const blocksMs = await uploadAll(storage);
+    const runsMs = await uploadRuns(storage);
+    console.log(`upload 16 KiB blocks, ${peers} peers:        ${mbps(layout.totalLengthBytes, blocksMs)}`);
+    console.log(`upload 1 MiB runs into buffers, ${peers} peers: ${mbps(layout.totalLengthBytes, runsMs)}`);
     await storage.close();
   } finally {
     await pool.close();

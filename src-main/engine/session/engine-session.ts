@@ -9,7 +9,6 @@ import { generatePeerId, DEFAULT_PEER_ID_PREFIX } from '../../protocol/wire/peer
 import { TokenBucket } from '../rate/token-bucket.ts';
 import { ResumeStore } from '../resume/resume-store.ts';
 import { isVersionedDataError } from '../resume/versioned-json-store.ts';
-import { ReadCache } from '../storage/read-cache.ts';
 import { HashPool } from '../workers/hash-pool.ts';
 import { defaultDataDir } from '../default-data-dir.ts';
 import type {
@@ -69,7 +68,6 @@ export class EngineSession implements Session, SessionHost {
   private readonly events = new EventHub();
   private readonly batcher: UpdateBatcher;
   private readonly hashPool = new HashPool();
-  private readonly readCache = new ReadCache();
   private readonly banPolicy = new BanPolicy();
   private readonly downloadLimiter = new TokenBucket();
   private readonly uploadLimiter = new TokenBucket();
@@ -113,7 +111,6 @@ export class EngineSession implements Session, SessionHost {
       ...(options.announceHost ? { announceHost: options.announceHost } : {}),
       trackerAlias: (url) => options.trackerAlias?.(url) ?? url,
       hashPool: this.hashPool,
-      readCache: this.readCache,
       resumeStore: this.resumeStore,
       dialer: this.dialer,
       tuning,

@@ -98,7 +98,7 @@ export class FileStorage implements Storage {
 
   async readBlock(index: number, offsetBytes: number, lengthBytes: number): Promise<Uint8Array> {
     // Not zero-filled: every byte is overwritten or the read throws (missing-file), and
-    // zeroing a 1 MiB read-cache window per read is measurable on the upload path.
+    // zeroing a 1 MiB upload run per read is measurable on the upload path.
     const out = Buffer.allocUnsafe(lengthBytes);
     await this.readBlockInto(index, offsetBytes, out);
     return out;

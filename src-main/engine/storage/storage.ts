@@ -7,7 +7,7 @@
  * in the torrent's concatenated payload; a piece may span several files (piece-layout.ts).
  *
  * Implementations: file-storage.ts (in place under savePath), memory-storage.ts (tests,
- * reference), read-cache.ts (read-ahead decorator for uploads).
+ * reference).
  */
 import type { Metainfo } from '../../protocol/metainfo/metainfo-types.ts';
 

@@ -52,6 +52,8 @@ const GONE_PEERS_KEPT = 256;
 const FILES_CHECKED_PER_TICK = 16;
 /** Ban keys whose refused pieces are remembered (bounded like the gone peers). */
 const REFUSING_KEYS_KEPT = 256;
+/** Largest single storage read serving an upload run (consecutive blocks of one piece). */
+const UPLOAD_RUN_MAX_BYTES = 2 * 1024 * 1024;
 
 /**
  * Blocks in flight while a download limit is set: what the limit delivers in half a
@@ -163,7 +165,7 @@ export class ActiveTransfer {
         o.onPayload(peer, bytes, 'up');
       },
       limiter: ctx.uploadLimiter,
-      runBytes: Math.min(ctx.readCache.windowBytes, m.pieceLengthBytes),
+      runBytes: Math.min(UPLOAD_RUN_MAX_BYTES, m.pieceLengthBytes),
       onReadError: (err) => o.onError(err),
     });
   }
@@ -202,7 +204,7 @@ export class ActiveTransfer {
   }
 
   static storageFor(ctx: TorrentContext, metainfo: Metainfo, savePath: string): Storage {
-    return ctx.readCache.wrap(new FileStorage({ savePath, layout: metainfo }));
+    return new FileStorage({ savePath, layout: metainfo });
   }
 
   get have(): Bitfield {

@@ -1,6 +1,5 @@
 import type { Dialer } from '../peer/dialer.ts';
 import type { ResumeStore } from '../resume/resume-store.ts';
-import type { ReadCache } from '../storage/read-cache.ts';
 import type { HashPool } from '../workers/hash-pool.ts';
 import type { RateLimiter } from '../rate/token-bucket.ts';
 import type { BanPolicy } from '../ban/ban-policy.ts';
@@ -35,7 +34,6 @@ export interface TorrentContext {
   /** SessionOptions.trackerAlias, identity when unset: the URL to contact for an announce URL. */
   trackerAlias(url: string): string;
   readonly hashPool: HashPool;
-  readonly readCache: ReadCache;
   readonly resumeStore: ResumeStore;
   readonly dialer: Dialer;
   readonly tuning: TorrentTuning;

@@ -102,7 +102,7 @@ export class Uploader {
   /**
    * Serves queued requests while the socket has room. Call on 'drain' too. Requests for
    * consecutive blocks of one piece (how every client asks) are read as one run: one
-   * storage read (a read-cache window) and one promise for up to a window of blocks,
+   * storage read and one promise for up to a window of blocks,
    * instead of one per 16 KiB block.
    */
   pump(peer: TorrentPeer): void {

@@ -2,13 +2,19 @@
 // tracker), the Electron main process and preload, the benchmark runner, and the renderer.
 // esbuild for the Node side (sub-second, no type-check: `npm run typecheck` does that),
 // Vite for the renderer (HTML entry, CSS, assets).
+//
+// Atomic: everything is built into a fresh staging folder, .dist-staging-<pid> (beside
+// dist/, so source-map paths come out the same), and each output is then renamed into place. A CLI or daemon started from dist/ while a build runs
+// (a test, a second terminal) sees the old build or the new one, never a half-written or
+// emptied folder.
 import { build } from 'esbuild';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const at = (p) => path.join(root, p);
+const staging = path.join(root, `.dist-staging-${process.pid}`);
+const at = (p) => (p.startsWith('dist/') ? path.join(staging, p.slice('dist/'.length)) : path.join(root, p));
 
 const nodeCommon = {
   bundle: true,
@@ -19,6 +25,8 @@ const nodeCommon = {
   logLevel: 'warning',
 };
 
+rmSync(staging, { recursive: true, force: true });
+mkdirSync(staging, { recursive: true });
 const jobs = [];
 const entry = (src, out, extra = {}) => {
   if (existsSync(at(src)))
@@ -30,8 +38,7 @@ const esmBanner = {
   js: "import { createRequire as __swarmdropCreateRequire } from 'node:module'; const require = __swarmdropCreateRequire(import.meta.url);",
 };
 // Split into chunks: each sub-command's code loads only when it runs (see cli/main.ts).
-// Chunk names carry a content hash, so clear the old ones or they pile up build after build.
-rmSync(at('dist/cli'), { recursive: true, force: true });
+// Chunk names carry a content hash; the folder is replaced whole, so old ones never pile up.
 entry('src-main/cli/main.ts', 'dist/cli/main.js', {
   format: 'esm',
   banner: esmBanner,
@@ -54,9 +61,45 @@ entry('src-main/app/preload.ts', 'dist/app/preload.cjs', {
   external: ['electron'],
 });
 
-await Promise.all(jobs);
+try {
+  await Promise.all(jobs);
+  if (existsSync(path.join(root, 'src-renderer/index.html')) && !process.argv.includes('--no-renderer')) {
+    const { build: viteBuild } = await import('vite');
+    await viteBuild({
+      configFile: at('vite.config.ts'),
+      logLevel: 'warn',
+      build: { outDir: at('dist/renderer'), emptyOutDir: true },
+    });
+  }
+  publish('cli');
+  publish('renderer');
+  for (const folder of ['bench', 'app']) {
+    for (const file of existsSync(path.join(staging, folder))
+      ? readdirSync(path.join(staging, folder))
+      : []) {
+      publish(path.join(folder, file));
+    }
+  }
+} finally {
+  rmSync(staging, { recursive: true, force: true });
+}
 
-if (existsSync(at('src-renderer/index.html')) && !process.argv.includes('--no-renderer')) {
-  const { build: viteBuild } = await import('vite');
-  await viteBuild({ configFile: at('vite.config.ts'), logLevel: 'warn' });
+/**
+ * Moves `dist/<name>` from staging into place. A file is renamed over the old one (atomic).
+ * A folder cannot be renamed over a non-empty one: the old one is first renamed aside, then
+ * the new one in, then the old one deleted, so the gap is two renames, not a whole build.
+ */
+function publish(name) {
+  const from = path.join(staging, name);
+  if (!existsSync(from)) return;
+  const to = path.join(root, 'dist', name);
+  mkdirSync(path.dirname(to), { recursive: true });
+  if (!existsSync(to) || !statSync(from).isDirectory()) {
+    renameSync(from, to);
+    return;
+  }
+  const aside = path.join(root, 'dist', `.old-${path.basename(name)}-${process.pid}`);
+  renameSync(to, aside);
+  renameSync(from, to);
+  rmSync(aside, { recursive: true, force: true });
 }

@@ -2,10 +2,11 @@
 // run per figure) and checks its shape, never its speed (speed lives in docs/BENCHMARKS.md).
 // Every figure must report each row either with measured numbers or with an explicit
 // reason it is unavailable; the ceilings need nothing but Node, so they must have numbers.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireBuild } from './support/prebuilt.ts';
 import { makeTempDir } from './support/temp-dir.ts';
 
 const FIGURE_IDS = [
@@ -42,8 +43,7 @@ describe('npm run bench -- --quick', () => {
   let report: Report;
 
   beforeAll(async () => {
-    const build = spawnSync(process.execPath, ['scripts/build.mjs', '--no-renderer'], { encoding: 'utf8' });
-    expect(build.status, build.stderr).toBe(0);
+    requireBuild('dist/bench/main.js', 'dist/cli/main.js');
     tmp = await makeTempDir('swarmdrop-bench-test-');
     const jsonFile = path.join(tmp.dir, 'bench.json');
     result = await new Promise((resolve) => {

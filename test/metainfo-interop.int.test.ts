@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTorrent } from '../src-main/protocol/metainfo/parse-torrent.ts';
 import { ProtocolError } from '../src-main/protocol/protocol-error.ts';
 import { requireTool } from './support/external-tool.ts';
+import { requireBuild } from './support/prebuilt.ts';
 import { makeTempDir } from './support/temp-dir.ts';
 
 const run = promisify(execFile);
@@ -38,10 +39,7 @@ const layout: Record<string, number> = {
 
 beforeAll(async () => {
   if (!haveAll) return;
-  await run(process.execPath, [path.join(root, 'scripts/build.mjs'), '--no-renderer'], {
-    cwd: root,
-    timeout: 120_000,
-  });
+  requireBuild('dist/cli/main.js');
   temp = await makeTempDir('swarmdrop-interop-');
   folder = path.join(temp.dir, 'album');
   for (const [rel, size] of Object.entries(layout)) {

@@ -1,11 +1,12 @@
 // `swarmdrop tracker` and `swarmdrop list` as a user runs them: the built CLI in child
 // processes on 127.0.0.1, a torrent published through our client in between.
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishToCatalog } from '../src-main/tracker/client/catalog-client.ts';
 import { UdpTrackerClient } from '../src-main/tracker/client/udp-tracker-client.ts';
+import { requireBuild } from './support/prebuilt.ts';
 
 const run = promisify(execFile);
 const cli = (args: string[]) => run(process.execPath, ['bin/swarmdrop.mjs', ...args], { timeout: 30_000 });
@@ -47,8 +48,7 @@ describe('swarmdrop tracker + swarmdrop list', () => {
   const clients: UdpTrackerClient[] = [];
 
   beforeAll(() => {
-    const build = spawnSync(process.execPath, ['scripts/build.mjs', '--no-renderer'], { encoding: 'utf8' });
-    expect(build.status, build.stderr).toBe(0);
+    requireBuild('dist/cli/main.js');
   });
 
   afterAll(async () => {

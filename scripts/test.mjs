@@ -1,6 +1,15 @@
-// `npm test`: the whole suite — build, unit + integration tests (Vitest), then the UI
-// end-to-end tests (Playwright, Debian's Chromium against the daemon; Electron too when
-// its binary exists). Ends with one line `tests: N passed, N failed, N skipped`.
+// `npm test`: the whole suite. Builds once (scripts/build.mjs, atomically; no test builds),
+// runs the unit + integration tests (Vitest), then the UI end-to-end tests (Playwright,
+// Debian's Chromium against the daemon; Electron too when its binary exists) whatever
+// Vitest's outcome. Prints one line per runner and then the total:
+//
+//   vitest: N passed, N failed, N skipped
+//   playwright: N passed, N failed, N skipped
+//   duration: M min
+//   tests: N passed, N failed, N skipped
+//
+// and exits non-zero when either runner failed (a failed test, or a runner that ended
+// without its report). `npm test -- <vitest args>` runs only Vitest with those arguments.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,41 +19,82 @@ const run = (cmd, args, env = {}) =>
   spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
 const readJson = (file) => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined);
 
-const out = mkdtempSync(path.join(tmpdir(), 'swarmdrop-test-report-'));
-const totals = { passed: 0, failed: 0, skipped: 0 };
-let exitCode = 0;
-
+const startedMs = Date.now();
 if (run('node', ['scripts/build.mjs']) !== 0) {
   console.error('build failed');
   process.exit(1);
 }
 
-const vitestJson = path.join(out, 'vitest.json');
+const out = mkdtempSync(path.join(tmpdir(), 'swarmdrop-test-report-'));
 const extra = process.argv.slice(2);
-exitCode ||= run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`, ...extra]);
+/** @type {{ name: string, exitCode: number, counts?: { passed: number, failed: number, skipped: number } }[]} */
+const runners = [];
+
+const vitestJson = path.join(out, 'vitest.json');
+const vitestExit = run('npx', [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${vitestJson}`,
+  ...extra,
+]);
 const v = readJson(vitestJson);
-if (v) {
-  totals.passed += v.numPassedTests;
-  totals.failed += v.numFailedTests;
-  totals.skipped += v.numPendingTests + v.numTodoTests;
-} else {
-  totals.failed += 1;
-}
+runners.push({
+  name: 'vitest',
+  exitCode: vitestExit,
+  ...(v
+    ? {
+        counts: {
+          passed: v.numPassedTests,
+          failed: v.numFailedTests,
+          skipped: v.numPendingTests + v.numTodoTests,
+        },
+      }
+    : {}),
+});
 
 if (existsSync('playwright.config.ts') && extra.length === 0) {
   const pwJson = path.join(out, 'playwright.json');
-  exitCode ||= run('npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson });
+  const pwExit = run('npx', ['playwright', 'test', '--reporter=list,json'], {
+    PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson,
+  });
   const p = readJson(pwJson);
-  if (p?.stats) {
-    totals.passed += p.stats.expected + (p.stats.flaky ?? 0);
-    totals.failed += p.stats.unexpected;
-    totals.skipped += p.stats.skipped;
-  } else {
-    totals.failed += 1;
-  }
+  runners.push({
+    name: 'playwright',
+    exitCode: pwExit,
+    ...(p?.stats
+      ? {
+          counts: {
+            passed: p.stats.expected + (p.stats.flaky ?? 0),
+            failed: p.stats.unexpected,
+            skipped: p.stats.skipped,
+          },
+        }
+      : {}),
+  });
 }
-
 rmSync(out, { recursive: true, force: true });
-if (totals.failed > 0) exitCode ||= 1;
-console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
-process.exit(exitCode);
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+let failed = false;
+console.log('');
+for (const r of runners) {
+  if (!r.counts) {
+    // No report: the runner itself failed (crashed, bad config); say so rather than invent a count.
+    console.log(`${r.name}: no report (exit code ${r.exitCode})`);
+    failed = true;
+    continue;
+  }
+  const { passed, failed: f, skipped } = r.counts;
+  console.log(
+    `${r.name}: ${passed} passed, ${f} failed, ${skipped} skipped${r.exitCode !== 0 && f === 0 ? ` (exit code ${r.exitCode})` : ''}`,
+  );
+  totals.passed += passed;
+  totals.failed += f;
+  totals.skipped += skipped;
+  if (f > 0 || r.exitCode !== 0) failed = true;
+}
+console.log(`duration: ${((Date.now() - startedMs) / 60_000).toFixed(1)} min`);
+console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(failed ? 1 : 0);

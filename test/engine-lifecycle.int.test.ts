@@ -217,7 +217,7 @@ describe('engine lifecycle', () => {
     expect(rechecked.totalBytes - rechecked.verifiedBytes).toBe(32 * 1024);
   });
 
-  it('a tracker that never answers is reported once as a warning', async () => {
+  it('a tracker that never answers is reported once as a warning naming the tracker', async () => {
     const { source, open } = await env();
     const silent = createSocket('udp4');
     await new Promise<void>((resolve) => silent.bind(0, '127.0.0.1', resolve));
@@ -235,6 +235,8 @@ describe('engine lifecycle', () => {
     const failed = warnings.filter((w) => w.code === 'tracker-failed');
     expect(failed.length).toBe(1);
     expect(failed[0]!.torrentId).toBe(shared.id);
+    // The service groups failures by tracker from this field, never from the message text.
+    expect(failed[0]!.tracker).toBe(url);
     expect(failed[0]!.message).toContain(url);
     // Between retries the status is 'error' or 'announcing'; the error stays until a success.
     expect(seeder.detail(shared.id).trackers[0]!.lastError).toMatch(/\S/);

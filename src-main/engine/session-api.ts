@@ -278,6 +278,8 @@ export interface EngineEvent {
   piece?: number;
   /** Every peer that sent blocks of that piece, 'host:port' ('hash-failed'). */
   peers?: string[];
+  /** The tracker concerned, its announce URL as in the torrent ('tracker-failed'). */
+  tracker?: string;
 }
 
 export type SessionEventName = keyof SessionEvents;

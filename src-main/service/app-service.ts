@@ -178,8 +178,8 @@ export class AppService implements ServiceCore {
         });
       }),
       s.on('warning', (e) => {
-        if (!e.code.startsWith('tracker')) return;
-        const key = e.message.match(/(udp|https?):\/\/\S+/)?.[0] ?? e.torrentId ?? '?';
+        if (e.code !== 'tracker-failed') return;
+        const key = e.tracker ?? e.torrentId ?? '?';
         const prev = this.trackerFailures.get(key);
         this.trackerFailures.set(key, { atMs: Date.now(), message: e.message });
         if (prev && Date.now() - prev.atMs < TRACKER_ERROR_REPEAT_MS) return;

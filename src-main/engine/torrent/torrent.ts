@@ -349,7 +349,12 @@ export class Torrent {
         onPeers: (peers) => this.swarm.addCandidates(peers),
         onStatus: () => this.ctx.changed(this.id),
         onTrackerFailed: (url, message) =>
-          this.ctx.warning({ code: 'tracker-failed', message: `${url}: ${message}`, torrentId: this.id }),
+          this.ctx.warning({
+            code: 'tracker-failed',
+            message: `${url}: ${message}`,
+            torrentId: this.id,
+            tracker: url,
+          }),
       });
     }
     this.trackers.start();

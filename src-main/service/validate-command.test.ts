@@ -64,4 +64,16 @@ describe('validateCommand', () => {
     expect(e.code).toBe('bad-info-hash');
     expect(e.message).toMatch(/40 hexadecimal/);
   });
+
+  it('words a bad tracker address with its own explanation, as bad-request', () => {
+    const e = rejects('setSettings', { trackers: ['ftp://x'] });
+    expect(e.code).toBe('bad-request');
+    expect(e.message).toBe('a tracker address looks like udp://host:port or http://host/announce.');
+  });
+
+  it('gives other failures the plain bad-request wording', () => {
+    const e = rejects('pause', { id: HASH, extra: 1 });
+    expect(e.code).toBe('bad-request');
+    expect(e.message).not.toMatch(/tracker address/);
+  });
 });

@@ -3,7 +3,7 @@
  * unknown commands are rejected by name, known ones are parsed by their zod schema, and
  * what comes out is the typed request.
  */
-import { commandSchemas } from '../../src-shared/contract/schemas.ts';
+import { commandSchemas, type IssueParams } from '../../src-shared/contract/schemas.ts';
 import { ContractError, ERROR_WORDING } from '../../src-shared/contract/error-codes.ts';
 import type { CommandName, CommandRequest } from '../../src-shared/contract/commands.ts';
 
@@ -17,10 +17,11 @@ export function validateCommand(name: string, request: unknown): { name: Command
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.join('.') ?? '';
-    // A few schema messages are error codes the user should see (bad-info-hash).
-    const code = issue?.message === 'bad-info-hash' ? 'bad-info-hash' : 'bad-request';
+    // A few checks name their own error code or wording (IssueParams in schemas.ts).
+    const params: IssueParams = issue?.code === 'custom' ? (issue.params ?? {}) : {};
+    const code = params.errorCode ?? 'bad-request';
     const detail = `${name}: ${where ? `${where}: ` : ''}${issue?.message ?? 'invalid'}`;
-    const message = code === 'bad-request' && issue?.message.startsWith('a tracker address') ? `${issue.message}.` : ERROR_WORDING[code];
+    const message = params.ownWording && issue ? `${issue.message}.` : ERROR_WORDING[code];
     throw new ContractError(code, message, detail);
   }
   return { name, request: parsed.data as CommandRequest<CommandName> };

@@ -7,15 +7,34 @@ import { z } from 'zod';
 import { ADVERTISE_HOST_MAX_LENGTH, ADVERTISE_HOST_PATTERN, ENCRYPTION_MODES } from '../types/settings.ts';
 import type { TorrentEvent } from '../types/torrent.ts';
 
+/**
+ * What a check tells the service about its failure, in the issue's `params` (read by
+ * src-main/service/validate-command.ts): `errorCode`, the contract error it becomes
+ * (bad-request when absent), and `ownWording`, whether the issue's message is what the
+ * user reads.
+ */
+export interface IssueParams {
+  errorCode?: 'bad-info-hash';
+  ownWording?: boolean;
+}
+const badInfoHash = { errorCode: 'bad-info-hash' } satisfies IssueParams;
+
 /** Hex info-hash, lower or upper case; the service lower-cases it. */
-export const infoHashHex = z.string().regex(/^[0-9a-fA-F]{40}$/, 'bad-info-hash');
-const torrentId = z.string().regex(/^[0-9a-f]{40}$/, 'bad-info-hash');
+export const infoHashHex = z
+  .string()
+  .refine((s) => /^[0-9a-fA-F]{40}$/.test(s), { message: 'not a 40-digit hex info-hash', params: badInfoHash });
+const torrentId = z
+  .string()
+  .refine((s) => /^[0-9a-f]{40}$/.test(s), { message: 'not a lower-case 40-digit hex id', params: badInfoHash });
 const shortText = z.string().min(1).max(1024);
 const filePath = z.string().min(1).max(4096);
 const announceUrl = z
   .string()
   .max(2048)
-  .regex(/^(udp|http|https):\/\/[^\s/]+/i, 'a tracker address looks like udp://host:port or http://host/announce');
+  .refine((s) => /^(udp|http|https):\/\/[^\s/]+/i.test(s), {
+    message: 'a tracker address looks like udp://host:port or http://host/announce',
+    params: { ownWording: true } satisfies IssueParams,
+  });
 const port = z.number().int().min(0).max(65535);
 const bytesPerSecond = z.number().int().min(0).max(1e12);
 

@@ -6,13 +6,7 @@
  * Conventions: ids are the lower-case hex info-hash (40 chars); byte counts are numbers
  * (safe integers up to 8 PiB); times are epoch milliseconds; rates are bytes per second.
  */
-import type {
-  FileDetail,
-  PeerDetail,
-  TorrentError,
-  TorrentSummary,
-  TrackerDetail,
-} from '../../src-shared/types/torrent.ts';
+import type { FileDetail, PeerDetail, TorrentSummary, TrackerDetail } from '../../src-shared/types/torrent.ts';
 import type { EncryptionMode } from '../../src-shared/types/settings.ts';
 
 // A torrent's summary and its per-file, per-peer and per-tracker detail are the same shape
@@ -22,11 +16,11 @@ export type {
   PeerDetail,
   PeerFlags,
   TorrentState,
+  TorrentError,
   TorrentSummary,
   TrackerDetail,
   TrackerStatus,
 } from '../../src-shared/types/torrent.ts';
-export type EngineError = TorrentError;
 export type { EncryptionMode } from '../../src-shared/types/settings.ts';
 
 // ---------------------------------------------------------------- options

@@ -4,9 +4,9 @@ import type { TrackerStatus as AnnouncerTrackerStatus } from '../../tracker/clie
 import type { BlockPicker } from '../picker/block-picker.ts';
 import { pieceRangeOfFile } from '../storage/piece-layout.ts';
 import type {
-  EngineError,
   FileDetail,
   TorrentDetail,
+  TorrentError,
   PeerDetail,
   TorrentState,
   TorrentSummary,
@@ -20,7 +20,7 @@ export interface SnapshotSource {
   id: string;
   name: string;
   state: TorrentState;
-  error?: EngineError;
+  error?: TorrentError;
   metainfo: Metainfo | null;
   picker: BlockPicker | null;
   /** Verified pieces when there is no picker (paused, checking): the last known. */

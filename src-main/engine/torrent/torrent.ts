@@ -6,7 +6,7 @@ import type { PeerConnection } from '../peer/peer-connection.ts';
 import type { TorrentPeer } from './torrent-peer.ts';
 import { TransferTotals } from './transfer-totals.ts';
 import type { ResumeRecord } from '../resume/resume-record.ts';
-import type { EngineError, TorrentDetail, TorrentState, TorrentSummary } from '../session-api.ts';
+import type { TorrentDetail, TorrentError, TorrentState, TorrentSummary } from '../session-api.ts';
 import { ActiveTransfer } from './active-transfer.ts';
 import { checkStoredPieces } from './piece-check.ts';
 import { buildResumeRecord } from './torrent-resume.ts';
@@ -67,7 +67,7 @@ export class Torrent {
   /** Tiers the previous run used (resume data): a magnet's `tr=`, the user's. */
   private readonly savedTiers: string[][];
   state: TorrentState = 'queued';
-  error: EngineError | undefined;
+  error: TorrentError | undefined;
   readonly addedAtMs: number;
   completedAtMs: number | null;
   private record: ResumeRecord | undefined;

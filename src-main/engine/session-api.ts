@@ -6,7 +6,7 @@
  * Conventions: ids are the lower-case hex info-hash (40 chars); byte counts are numbers
  * (safe integers up to 8 PiB); times are epoch milliseconds; rates are bytes per second.
  */
-import type { FileDetail, PeerDetail, TorrentSummary, TrackerDetail } from '../../src-shared/types/torrent.ts';
+import type { PieceStates, TorrentDetail, TorrentSummary } from '../../src-shared/types/torrent.ts';
 import type { EncryptionMode } from '../../src-shared/types/settings.ts';
 
 // A torrent's summary and its per-file, per-peer and per-tracker detail are the same shape
@@ -196,39 +196,25 @@ export interface ShareResult {
 // ---------------------------------------------------------------- snapshots
 
 /**
- * Piece state, compact so 100 000 pieces stay a few KiB (DESIGN: state as bitfields).
- * `have` and `downloading` are BEP 3-ordered bitfields in base64 (Bitfield.toBase64);
- * a piece in neither is missing.
+ * Piece state as the engine reports it: the shared PieceStates (BEP 3-ordered bitfields in
+ * base64; a piece in neither is missing), except that each piece's source is a number
+ * here. The service packs them into the contract's `sourcesBase64` (engine-mapping.ts).
  */
-export interface PieceStates {
-  pieceCount: number;
-  haveBase64: string;
-  downloadingBase64: string;
+export interface EnginePieceStates extends Omit<PieceStates, 'sourcesBase64'> {
   /**
    * Which peer each piece came from: `pieceSources[i]` is an index into `sourcePeers`, or
    * -1 when unknown (verified before this session, or not yet complete). A piece whose
    * blocks came from several peers is credited to the peer that sent the most of them.
    */
   pieceSources: number[];
-  /**
-   * Peers that ever sent us a verified piece (this session), kept after they disconnect,
-   * so the map can still say where each piece came from. `index` matches PeerDetail.index.
-   */
-  sourcePeers: { index: number; address: string; client: string }[];
 }
 
-export interface TorrentDetail {
-  summary: TorrentSummary;
-  infoHashHex: string;
-  magnet: string;
-  pieceLengthBytes: number;
-  pieces: PieceStates;
-  files: FileDetail[];
-  peers: PeerDetail[];
-  trackers: TrackerDetail[];
-  comment?: string;
-  createdBy?: string;
-  private: boolean;
+/**
+ * The contract's TorrentDetail with the engine's piece states (see EnginePieceStates) and
+ * without `events`, which the service keeps and adds.
+ */
+export interface EngineTorrentDetail extends Omit<TorrentDetail, 'pieces' | 'events'> {
+  pieces: EnginePieceStates;
 }
 
 // ---------------------------------------------------------------- events
@@ -311,7 +297,7 @@ export interface Session {
   recheck(id: string): Promise<void>;
   list(): TorrentSummary[];
   /** Throws an Error with `code: 'unknown-torrent'` for an unknown id. */
-  detail(id: string): TorrentDetail;
+  detail(id: string): EngineTorrentDetail;
   /** The .torrent bytes, once metadata is known (null before). */
   torrentFile(id: string): Uint8Array | null;
   setRateLimits(limits: Partial<RateLimits>): void;

@@ -13,7 +13,7 @@ export function toSummary(s: Engine.TorrentSummary): Ui.TorrentSummary {
 }
 
 /** `events`: the service's recent warnings for this torrent (TorrentEvents). */
-export function toDetail(d: Engine.TorrentDetail, events: Ui.TorrentEvent[] = []): Ui.TorrentDetail {
+export function toDetail(d: Engine.EngineTorrentDetail, events: Ui.TorrentEvent[] = []): Ui.TorrentDetail {
   const { pieceSources: _dropped, ...pieces } = d.pieces;
   return {
     ...d,

@@ -24,7 +24,7 @@ import type {
   ShareOptions,
   ShareProgress,
   ShareResult,
-  TorrentDetail,
+  EngineTorrentDetail,
   TorrentSource,
   TorrentSummary,
 } from '../session-api.ts';
@@ -304,7 +304,7 @@ export class EngineSession implements Session, SessionHost {
     return [...this.torrents.values()].map((t) => t.summary());
   }
 
-  detail(id: string): TorrentDetail {
+  detail(id: string): EngineTorrentDetail {
     return this.get(id).detail();
   }
 

@@ -1,4 +1,4 @@
-import type { PieceStates } from '../session-api.ts';
+import type { EnginePieceStates } from '../session-api.ts';
 
 /**
  * Which peer each verified piece came from (the piece map's colours), with the peers
@@ -45,7 +45,7 @@ export class PieceSources {
   }
 
   /** The snapshot's `pieceSources` + `sourcePeers` (pieceSources index into sourcePeers). */
-  snapshot(): Pick<PieceStates, 'pieceSources' | 'sourcePeers'> {
+  snapshot(): Pick<EnginePieceStates, 'pieceSources' | 'sourcePeers'> {
     const sourcePeers = [...this.peers.values()];
     const position = new Map(sourcePeers.map((p, i) => [p.index, i]));
     const pieceSources = Array.from(this.sources, (s) => (s < 0 ? -1 : (position.get(s) ?? -1)));

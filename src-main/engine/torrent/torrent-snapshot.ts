@@ -5,7 +5,7 @@ import type { BlockPicker } from '../picker/block-picker.ts';
 import { pieceRangeOfFile } from '../storage/piece-layout.ts';
 import type {
   FileDetail,
-  TorrentDetail,
+  EngineTorrentDetail,
   TorrentError,
   PeerDetail,
   TorrentState,
@@ -162,12 +162,12 @@ export function buildTrackers(statuses: AnnouncerTrackerStatus[]): TrackerDetail
   }));
 }
 
-export function buildDetail(s: SnapshotSource): TorrentDetail {
+export function buildDetail(s: SnapshotSource): EngineTorrentDetail {
   const m = s.metainfo;
   const pieceCount = m?.pieceCount ?? 0;
   const have = s.have ?? new Bitfield(pieceCount);
   const downloading = s.downloading() ?? new Bitfield(pieceCount);
-  const detail: TorrentDetail = {
+  const detail: EngineTorrentDetail = {
     summary: buildSummary(s),
     infoHashHex: s.id,
     magnet: s.magnet(),

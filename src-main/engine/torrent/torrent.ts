@@ -6,7 +6,7 @@ import type { PeerConnection } from '../peer/peer-connection.ts';
 import type { TorrentPeer } from './torrent-peer.ts';
 import { TransferTotals } from './transfer-totals.ts';
 import type { ResumeRecord } from '../resume/resume-record.ts';
-import type { TorrentDetail, TorrentError, TorrentState, TorrentSummary } from '../session-api.ts';
+import type { EngineTorrentDetail, TorrentError, TorrentState, TorrentSummary } from '../session-api.ts';
 import { ActiveTransfer } from './active-transfer.ts';
 import { checkStoredPieces } from './piece-check.ts';
 import { buildResumeRecord } from './torrent-resume.ts';
@@ -537,7 +537,7 @@ export class Torrent {
     return `${r.down}/${r.up}` !== this.shownRatesKey;
   }
 
-  detail(): TorrentDetail {
+  detail(): EngineTorrentDetail {
     return buildDetail(this.snapshotSource());
   }
 

@@ -1,6 +1,6 @@
 import { Bitfield } from '../../../src-shared/util/bitfield.ts';
 import type { Metainfo } from '../../protocol/metainfo/metainfo-types.ts';
-import type { TrackerStatus as AnnouncerTrackerStatus } from '../../tracker/client/tracker-client-api.ts';
+import type { AnnounceStatus } from '../../tracker/client/tracker-client-api.ts';
 import type { BlockPicker } from '../picker/block-picker.ts';
 import { pieceRangeOfFile } from '../storage/piece-layout.ts';
 import type {
@@ -34,7 +34,7 @@ export interface SnapshotSource {
   savePath: string;
   addedAtMs: number;
   completedAtMs: number | null;
-  trackers: AnnouncerTrackerStatus[];
+  trackers: AnnounceStatus[];
   magnet(): string;
   /** Pieces being downloaded (null while no transfer runs). */
   downloading(): Bitfield | null;
@@ -149,7 +149,7 @@ export function buildPeers(s: SnapshotSource): PeerDetail[] {
   return out;
 }
 
-export function buildTrackers(statuses: AnnouncerTrackerStatus[]): TrackerDetail[] {
+export function buildTrackers(statuses: AnnounceStatus[]): TrackerDetail[] {
   return statuses.map((t) => ({
     url: t.url,
     tier: t.tier,

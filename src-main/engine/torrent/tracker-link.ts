@@ -1,5 +1,5 @@
 import { Announcer } from '../../tracker/client/announcer.ts';
-import type { PeerAddress, TrackerStatus, TransferTotals } from '../../tracker/client/tracker-client-api.ts';
+import type { PeerAddress, AnnounceStatus, TransferTotals } from '../../tracker/client/tracker-client-api.ts';
 import type { TorrentContext } from './torrent-context.ts';
 
 export interface TrackerLinkOptions {
@@ -71,7 +71,7 @@ export class TrackerLink {
   }
 
   /** Per-tracker status, under the URLs the torrent lists (not the aliases contacted). */
-  statuses(): TrackerStatus[] {
+  statuses(): AnnounceStatus[] {
     return (this.announcer?.statuses() ?? []).map((s) => ({ ...s, url: this.listedAs.get(s.url) ?? s.url }));
   }
 
@@ -82,7 +82,7 @@ export class TrackerLink {
   }
 
   /** Statuses for a torrent that is not announcing (paused): every URL idle. */
-  static idleStatuses(announceList: string[][]): TrackerStatus[] {
+  static idleStatuses(announceList: string[][]): AnnounceStatus[] {
     return announceList.flatMap((tier, t) =>
       tier.map((url) => ({
         url,

@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TrackerServer } from '../server/tracker-server.ts';
 import { Announcer } from './announcer.ts';
-import type { PeerAddress, TrackerStatus } from './tracker-client-api.ts';
+import type { PeerAddress, AnnounceStatus } from './tracker-client-api.ts';
 import { UdpTrackerClient } from './udp-tracker-client.ts';
 
 const closers: (() => unknown)[] = [];
@@ -55,7 +55,7 @@ describe('Announcer on loopback', () => {
     });
 
     const received: PeerAddress[][] = [];
-    let statuses: TrackerStatus[] = [];
+    let statuses: AnnounceStatus[] = [];
     let left = 1000;
     const announcer = new Announcer({
       infoHash,

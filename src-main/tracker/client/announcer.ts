@@ -16,7 +16,7 @@ import {
   type AnnouncerCloseOptions,
   type AnnouncerOptions,
   type TrackerClient,
-  type TrackerStatus,
+  type AnnounceStatus,
 } from './tracker-client-api.ts';
 import { trackerScheme } from './tracker-url.ts';
 import { UdpTrackerClient } from './udp-tracker-client.ts';
@@ -29,7 +29,7 @@ export class Announcer {
   private readonly now: () => number;
   private tiers: string[][];
   private readonly clients = new Map<string, TrackerClient>();
-  private readonly status = new Map<string, TrackerStatus>();
+  private readonly status = new Map<string, AnnounceStatus>();
   private readonly key: number;
   private pendingEvent: AnnounceEvent = 'started';
   private startedAccepted = false;
@@ -105,9 +105,9 @@ export class Announcer {
     else this.schedule(earliest - this.now(), true);
   }
 
-  statuses(): TrackerStatus[] {
+  statuses(): AnnounceStatus[] {
     return announceOrder(this.tiers).map(({ url, tier }) => ({
-      ...(this.status.get(url) as TrackerStatus),
+      ...(this.status.get(url) as AnnounceStatus),
       tier,
     }));
   }

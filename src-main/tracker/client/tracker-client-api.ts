@@ -6,6 +6,7 @@
  */
 import type { AnnounceEvent } from '../../protocol/udp-tracker/announce.ts';
 import type { PeerAddress } from '../../protocol/udp-tracker/compact-peers.ts';
+import type { TrackerStatus } from '../../../src-shared/types/torrent.ts';
 
 export type { AnnounceEvent, PeerAddress };
 
@@ -86,14 +87,12 @@ export class TrackerError extends Error {
 
 // ---------------------------------------------------------------- Announcer (BEP 12)
 
-export type TrackerState = 'idle' | 'announcing' | 'working' | 'error' | 'disabled';
-
-/** Per-tracker status for the UI. Times are epoch milliseconds. */
-export interface TrackerStatus {
+/** Per-tracker announce status, shown in the UI's tracker list. Times are epoch milliseconds. */
+export interface AnnounceStatus {
   url: string;
   /** BEP 12 tier index (0 = first). */
   tier: number;
-  state: TrackerState;
+  state: TrackerStatus;
   lastAnnounceAt: number | null;
   nextAnnounceAt: number | null;
   lastError: { code: TrackerErrorCode; message: string } | null;
@@ -121,7 +120,7 @@ export interface AnnouncerOptions {
   /** Called with every non-empty peer list received. */
   onPeers: (peers: PeerAddress[], fromUrl: string) => void;
   /** Called whenever any tracker's status changes (UI refresh). */
-  onStatus?: (statuses: TrackerStatus[]) => void;
+  onStatus?: (statuses: AnnounceStatus[]) => void;
   numWant?: number;
   ip?: string;
   /** UDP: first retransmit timeout (BEP 15: 15 s) and retransmits before giving up. */

@@ -8,7 +8,7 @@ import { compactPeerBytes, type PeerAddress } from '../../protocol/udp-tracker/c
 import { parseIpv4, parseIpv6, type IpFamily } from '../../protocol/ip-address.ts';
 import { AddressRateLimiter } from './address-rate-limiter.ts';
 import { InfoHashTable } from './info-hash-table.ts';
-import { Swarm, type PeerList } from './swarm.ts';
+import { TrackerSwarm, type PeerList } from './swarm.ts';
 
 export interface SwarmRegistryOptions {
   now: () => number;
@@ -81,7 +81,7 @@ export interface SwarmSnapshot {
 
 export class SwarmRegistry {
   /** Swarms by info-hash bytes: an announce finds its swarm without a hex key. */
-  private readonly swarms: InfoHashTable<Swarm>;
+  private readonly swarms: InfoHashTable<TrackerSwarm>;
   private peerCount = 0;
   /** The indices of the last pick. */
   private chosen = new Uint32Array(0);
@@ -178,7 +178,7 @@ export class SwarmRegistry {
         return { ok: false, reason: 'too-many-new-swarms' };
       if (this.swarms.size >= this.options.maxSwarms && !this.evictStale(now))
         return { ok: false, reason: 'too-many-swarms' };
-      swarm = new Swarm(this.seed);
+      swarm = new TrackerSwarm(this.seed);
       swarmAt = this.swarms.add(a.infoHash, hashAt, swarm);
     }
     const seeder = a.left === 0;
@@ -218,7 +218,7 @@ export class SwarmRegistry {
    * Up to `count` random peers of `family`, never the asker itself (`selfAt` in that
    * list, or -1), as indices left in `this.chosen` (reused: no allocation per announce).
    */
-  private pick(swarm: Swarm, family: IpFamily, selfAt: number, count: number): Picked {
+  private pick(swarm: TrackerSwarm, family: IpFamily, selfAt: number, count: number): Picked {
     const list = swarm.lists[family];
     const available = list.length - (selfAt >= 0 ? 1 : 0);
     const want = Math.max(0, Math.min(count, available));
@@ -340,13 +340,13 @@ export class SwarmRegistry {
     return removed;
   }
 
-  private swarmOf(infoHash: Uint8Array, offset: number): Swarm | undefined {
+  private swarmOf(infoHash: Uint8Array, offset: number): TrackerSwarm | undefined {
     const at = this.swarms.find(infoHash, offset);
     return at >= 0 ? this.swarms.valueAt(at) : undefined;
   }
 
   /** Drops `swarm`, entry `at` of the table, once its last peer has gone. */
-  private dropIfEmpty(at: number, swarm: Swarm): void {
+  private dropIfEmpty(at: number, swarm: TrackerSwarm): void {
     if (swarm.size === 0) this.swarms.removeAt(at);
   }
 
@@ -388,4 +388,4 @@ export class SwarmRegistry {
 }
 
 /** Answers a stopped peer of an unknown swarm: no peers. */
-const EMPTY = new Swarm();
+const EMPTY = new TrackerSwarm();

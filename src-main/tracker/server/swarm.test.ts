@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCompactPeers, encodeCompactPeers } from '../../protocol/udp-tracker/compact-peers.ts';
 import type { IpFamily } from '../../protocol/ip-address.ts';
-import { Swarm, type PeerList } from './swarm.ts';
+import { TrackerSwarm, type PeerList } from './swarm.ts';
 
 const familyOf = (ip: string): IpFamily => (ip.includes(':') ? 6 : 4);
 const entry = (ip: string, port: number) => encodeCompactPeers([{ host: ip, port }], familyOf(ip));
-const add = (swarm: Swarm, ip: string, port: number, seeder = false) =>
+const add = (swarm: TrackerSwarm, ip: string, port: number, seeder = false) =>
   swarm.add(familyOf(ip), entry(ip, port), seeder, 0);
-const remove = (swarm: Swarm, ip: string, port: number) =>
+const remove = (swarm: TrackerSwarm, ip: string, port: number) =>
   swarm.removeAt(familyOf(ip), swarm.lists[familyOf(ip)].find(entry(ip, port)));
 
 /** Every packed entry is found at its own index, and the list holds exactly `expected`. */
@@ -20,9 +20,9 @@ function expectConsistent(list: PeerList, family: IpFamily, expected: string[]):
   });
 }
 
-describe('Swarm', () => {
+describe('TrackerSwarm', () => {
   it('keeps entries findable through adds and swap-removes', () => {
-    const swarm = new Swarm(12345);
+    const swarm = new TrackerSwarm(12345);
     const v4 = new Set<string>();
     for (let i = 0; i < 100; i++) {
       add(swarm, `10.0.${i >> 8}.${i & 255}`, 1000 + i);
@@ -50,7 +50,7 @@ describe('Swarm', () => {
     // A small port range from one address: many entries share hash prefixes and probe runs.
     let state = 7;
     const random = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
-    const swarm = new Swarm(99);
+    const swarm = new TrackerSwarm(99);
     const live = new Set<number>();
     for (let step = 0; step < 5000; step++) {
       const port = 1 + Math.floor(random() * 400);
@@ -72,7 +72,7 @@ describe('Swarm', () => {
   });
 
   it('gives memory back as a swarm empties and still copies the right entry', () => {
-    const swarm = new Swarm();
+    const swarm = new TrackerSwarm();
     for (let i = 0; i < 256; i++) add(swarm, `10.1.0.${i}`, 7000 + i);
     const grown = swarm.lists[4].packed.length;
     for (let i = 0; i < 250; i++) remove(swarm, `10.1.0.${i}`, 7000 + i);
@@ -89,7 +89,7 @@ describe('Swarm', () => {
   });
 
   it('counts seeders as they join, change and leave', () => {
-    const swarm = new Swarm();
+    const swarm = new TrackerSwarm();
     add(swarm, '10.0.0.1', 1, true);
     const at = add(swarm, '10.0.0.2', 2);
     expect(swarm.seeders).toBe(1);
@@ -101,7 +101,7 @@ describe('Swarm', () => {
   });
 
   it('moves a seeder flag and last-seen time with the peer a removal moves', () => {
-    const swarm = new Swarm();
+    const swarm = new TrackerSwarm();
     add(swarm, '10.0.0.1', 1);
     swarm.lists[4].push(entry('10.0.0.2', 2), true, 42);
     remove(swarm, '10.0.0.1', 1);

@@ -157,7 +157,8 @@ export class PeerList {
  */
 const NO_IPV6_PEERS = new PeerList(6);
 
-export class Swarm {
+/** One info-hash's peers as the tracker keeps them, per address family (not the engine's torrent/swarm.ts). */
+export class TrackerSwarm {
   readonly lists: Record<IpFamily, PeerList>;
   seeders = 0;
   completed = 0;

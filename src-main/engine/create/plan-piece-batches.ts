@@ -2,7 +2,7 @@
 // pieces and lists the file spans each batch is made of, so that a hash worker can read and
 // hash a batch by itself (HashPool.sha1FilePieces). A piece may span several files; empty
 // files contribute no span. Planning is a cursor over the file list: O(files + batches).
-import type { FileSpan } from '../workers/hash-pool.ts';
+import type { PathSpan } from '../workers/hash-pool.ts';
 
 export interface PlannedFile {
   absolutePath: string;
@@ -14,7 +14,7 @@ export interface PieceBatch {
   firstPiece: number;
   /** Sum of the spans' lengths: piecesPerBatch · pieceLength, or less for the last batch. */
   lengthBytes: number;
-  spans: FileSpan[];
+  spans: PathSpan[];
 }
 
 export interface PlanOptions {
@@ -45,7 +45,7 @@ export function* planPieceBatches(
     const tapered = taper > 0 ? Math.floor(remainingBytes / (taper * pieceLengthBytes)) : maxPieces;
     const pieces = Math.max(1, Math.min(maxPieces, tapered));
     const batchBytes = pieces * pieceLengthBytes;
-    const spans: FileSpan[] = [];
+    const spans: PathSpan[] = [];
     let lengthBytes = 0;
     for (let file = files[fileIndex]; file && lengthBytes < batchBytes; file = files[fileIndex]) {
       const take = Math.min(file.lengthBytes - offsetInFile, batchBytes - lengthBytes);

@@ -10,8 +10,11 @@
 // (A coverage tool that instruments source text would break the embedded copy; V8's does not.)
 import type { Hash } from 'node:crypto';
 
-/** `lengthBytes` bytes of the file at `path` from `offsetBytes`: one part of a piece batch. */
-export interface FileSpan {
+/**
+ * `lengthBytes` bytes of the file at `path` from `offsetBytes`: one part of a piece batch.
+ * (storage/piece-layout.ts has FileSpan: a run inside a torrent's file, by index.)
+ */
+export interface PathSpan {
   path: string;
   offsetBytes: number;
   lengthBytes: number;
@@ -43,7 +46,7 @@ export const READ_CHUNK_BYTES = 512 * 1024;
  * be shorter), reading through `readBuffer`. The spans must start on a piece boundary.
  */
 export function hashFileSpans(
-  spans: readonly FileSpan[],
+  spans: readonly PathSpan[],
   pieceLength: number,
   readBuffer: Uint8Array,
   io: FileSpanIo,

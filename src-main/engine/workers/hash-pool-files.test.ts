@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../../test/support/temp-dir.ts';
-import { HASH_WORKER_SOURCE, HashPool, type FileSpan } from './hash-pool.ts';
+import { HASH_WORKER_SOURCE, HashPool, type PathSpan } from './hash-pool.ts';
 import { expectedPieceHashes } from './piece-hashes-test-support.ts';
 
 let temp: { dir: string; remove(): Promise<void> };
@@ -32,7 +32,7 @@ describe('HashPool.sha1FilePieces', () => {
   it.each([16 * 1024, 512 * 1024, 1024 * 1024, 4 * 1024 * 1024])(
     'hashes spans of several files as one stream (piece length %i)',
     async (pieceLength) => {
-      const spans: FileSpan[] = [
+      const spans: PathSpan[] = [
         { path: at('a'), offsetBytes: 5, lengthBytes: a.length - 5 },
         { path: at('b'), offsetBytes: 0, lengthBytes: 0 },
         { path: at('b'), offsetBytes: 0, lengthBytes: 3 },
@@ -86,7 +86,7 @@ describe('HashPool.sha1FilePieces', () => {
     ${HASH_WORKER_SOURCE}`;
     const one = new HashPool({ size: 1, workerSource: crashing });
     try {
-      const span = (name: string): FileSpan[] => [{ path: at(name), offsetBytes: 0, lengthBytes: 3 }];
+      const span = (name: string): PathSpan[] => [{ path: at(name), offsetBytes: 0, lengthBytes: 3 }];
       const jobs = [span('crash'), span('b'), span('b'), span('crash'), span('b')].map((s) =>
         one.sha1FilePieces(s, 16384),
       );
@@ -124,7 +124,7 @@ describe('HashPool.sha1FilePieces', () => {
 });
 
 describe('HashPool.sha1FilePiecesHere (the same job on the calling thread)', () => {
-  const spans = (): FileSpan[] => [
+  const spans = (): PathSpan[] => [
     { path: at('a'), offsetBytes: 5, lengthBytes: a.length - 5 },
     { path: at('b'), offsetBytes: 0, lengthBytes: 3 },
     { path: at('c'), offsetBytes: 1000, lengthBytes: 1_200_000 },

@@ -16,9 +16,9 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { hashFileSpans, READ_CHUNK_BYTES, type FileSpan, type FileSpanError } from './hash-file-spans.ts';
+import { hashFileSpans, READ_CHUNK_BYTES, type PathSpan, type FileSpanError } from './hash-file-spans.ts';
 
-export type { FileSpan } from './hash-file-spans.ts';
+export type { PathSpan } from './hash-file-spans.ts';
 
 export type HashPoolErrorCode =
   | 'closed'
@@ -98,7 +98,7 @@ interface Job {
   id: number;
   /** Bytes to hash, or null for a file job. */
   data: Uint8Array | null;
-  spans: readonly FileSpan[] | null;
+  spans: readonly PathSpan[] | null;
   pieceLength: number;
   transferList: ArrayBuffer[];
   resolve(digest: Uint8Array): void;
@@ -176,7 +176,7 @@ export class HashPool {
    * start on a piece boundary; only the last piece may be short. A file that cannot be read
    * rejects with code 'file-unreadable', one that ends early with 'file-short'.
    */
-  sha1FilePieces(spans: readonly FileSpan[], pieceLengthBytes: number): Promise<Uint8Array> {
+  sha1FilePieces(spans: readonly PathSpan[], pieceLengthBytes: number): Promise<Uint8Array> {
     const invalid = checkFileJob(spans, pieceLengthBytes);
     if (invalid) return Promise.reject(invalid);
     if (this.closed) return Promise.reject(new HashPoolError('closed', 'hash pool is closed'));
@@ -200,7 +200,7 @@ export class HashPool {
    * errors). For a caller whose thread would otherwise sit idle while the workers hash: the
    * `create` command. Never for the app's thread, which would stall for the whole call.
    */
-  sha1FilePiecesHere(spans: readonly FileSpan[], pieceLengthBytes: number): Uint8Array {
+  sha1FilePiecesHere(spans: readonly PathSpan[], pieceLengthBytes: number): Uint8Array {
     const invalid = checkFileJob(spans, pieceLengthBytes);
     if (invalid) throw invalid;
     this.readBuffer ??= Buffer.allocUnsafeSlow(READ_CHUNK_BYTES);
@@ -319,7 +319,7 @@ export class HashPool {
   }
 }
 
-function checkFileJob(spans: readonly FileSpan[], pieceLengthBytes: number): RangeError | undefined {
+function checkFileJob(spans: readonly PathSpan[], pieceLengthBytes: number): RangeError | undefined {
   if (!Number.isSafeInteger(pieceLengthBytes) || pieceLengthBytes < 1)
     return new RangeError(`piece length must be a positive integer, got ${pieceLengthBytes}`);
   const bad = spans.find(

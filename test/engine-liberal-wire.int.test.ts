@@ -12,7 +12,7 @@ import {
   waitFor,
   writeRandomFile,
 } from './engine-harness.ts';
-import { UdpTrackerClient } from '../src-main/tracker/client/index.ts';
+import { UdpTrackerClient } from '../src-main/tracker/client/udp-tracker-client.ts';
 import { fetchBlockAfterLateBitfield, startLateBitfieldSeeder } from './engine-hostile-peer.ts';
 
 const KiB = 1024;

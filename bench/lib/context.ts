@@ -1,6 +1,5 @@
 // What every figure gets: the options, a scratch folder for this bench run, the payload
 // (made once, on first use), the clients and tools, and a progress log on stderr.
-import path from 'node:path';
 import type { BenchOptions } from './options.ts';
 import type { Payload } from '../../harness/payload.ts';
 import type { PeerClient } from '../../harness/peer-client.ts';
@@ -19,6 +18,3 @@ export interface BenchContext {
   log(message: string): void;
 }
 
-export function figureDir(ctx: BenchContext, ...parts: string[]): string {
-  return path.join(ctx.workDir, ...parts);
-}

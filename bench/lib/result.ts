@@ -55,17 +55,6 @@ export function measurement(
   return { id: `${figure}/${subject}/${metric}`, subject, metric, samples: [], failures: [], ...fields };
 }
 
-/** A row that cannot be measured in this run, with its reason. */
-export function unavailableRow(
-  figure: string,
-  subject: string,
-  metric: string,
-  fields: { label: string; unit: string; better: Better },
-  reason: string,
-): Measurement {
-  return { ...measurement(figure, subject, metric, fields), unavailable: reason };
-}
-
 /** Fills median/min/max from the samples, or `unavailable` when no run counted. */
 export function summarize(m: Measurement): Measurement {
   if (m.unavailable !== undefined) return m;

@@ -14,12 +14,10 @@ import type { EncryptionMode } from '../../src-shared/types/settings.ts';
 export type {
   FileDetail,
   PeerDetail,
-  PeerFlags,
   TorrentState,
   TorrentError,
   TorrentSummary,
   TrackerDetail,
-  TrackerStatus,
 } from '../../src-shared/types/torrent.ts';
 export type { EncryptionMode } from '../../src-shared/types/settings.ts';
 

@@ -5,7 +5,7 @@
 import os from 'node:os';
 import { openSession } from '../engine/session/open-session.ts';
 import { TrackerServer } from '../tracker/server/index.ts';
-import { searchCatalog } from '../tracker/client/index.ts';
+import { searchCatalog } from '../tracker/client/catalog-client.ts';
 import type { ServiceDeps } from './service-types.ts';
 
 /** LAN trackers re-announce every 2 minutes: new peers are found quickly, traffic is tiny. */

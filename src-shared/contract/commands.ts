@@ -95,4 +95,4 @@ export const COMMAND_NAMES = [
 
 // Every command in the map is listed above (a missing one fails to typecheck here).
 type Missing = Exclude<CommandName, (typeof COMMAND_NAMES)[number]>;
-export const _allCommandsListed: Missing extends never ? true : Missing = true;
+const _allCommandsListed: Missing extends never ? true : Missing = true;

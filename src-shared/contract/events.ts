@@ -35,15 +35,4 @@ export interface EventMap {
 
 export type EventName = keyof EventMap;
 
-export const EVENT_NAMES = [
-  'torrents',
-  'detail',
-  'status',
-  'appInfo',
-  'settings',
-  'notification',
-  'error',
-  'shareProgress',
-] as const satisfies readonly EventName[];
-
 export type EventListener<E extends EventName> = (payload: EventMap[E]) => void;

@@ -138,8 +138,6 @@ export const commandSchemas = {
 } as const;
 
 export type CommandSchemas = typeof commandSchemas;
-export type AddSource = z.infer<typeof addSource>;
-
 /** Longest event text carried to the UI (a ban reason, a list of peers). */
 export const MAX_TORRENT_EVENT_MESSAGE = 1024;
 

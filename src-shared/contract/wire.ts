@@ -17,7 +17,6 @@ export const clientFrameSchema = z
   })
   .strict();
 
-export type ClientFrame = z.infer<typeof clientFrameSchema>;
 
 export type ServerFrame =
   | ({ type: 'result'; id: number } & ResultEnvelope)

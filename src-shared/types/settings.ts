@@ -46,5 +46,3 @@ export const ADVERTISE_HOST_PATTERN =
   /^(auto|[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*)$/;
 export const ADVERTISE_HOST_MAX_LENGTH = 253;
 
-/** Settings that only take effect when the engine restarts. */
-export const RESTART_SETTINGS = ['peerPort'] as const satisfies readonly (keyof Settings)[];

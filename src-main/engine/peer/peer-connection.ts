@@ -24,7 +24,7 @@ import type { PeerCloseInfo } from './peer-events.ts';
 import { PeerSender } from './peer-sender.ts';
 import type { SocketReader } from './socket-reader.ts';
 
-export type { PeerCloseCode, PeerCloseInfo, PeerConnectionEvents } from './peer-events.ts';
+export type { PeerCloseInfo } from './peer-events.ts';
 
 export interface PeerConnectionOptions {
   socket: Socket;

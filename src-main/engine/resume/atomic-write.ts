@@ -45,6 +45,3 @@ async function syncFolder(dir: string): Promise<void> {
     // Some filesystems refuse fsync on folders; the data itself is already synced.
   }
 }
-
-/** True for the temp files writeFileAtomic leaves behind if the process dies mid-write. */
-export const isAtomicTempFile = (name: string): boolean => name.startsWith('.') && name.endsWith('.tmp');

@@ -4,6 +4,7 @@ import type { HashPool } from '../workers/hash-pool.ts';
 import type { RateLimiter } from '../rate/token-bucket.ts';
 import type { BanPolicy } from '../ban/ban-policy.ts';
 import type { SlotPolicy } from '../slots/peer-slots.ts';
+import { OPTIMISTIC_INTERVAL_MS, RECHOKE_INTERVAL_MS } from '../choker/decide-chokes.ts';
 import type { EngineEvent, EngineTuning, PieceVerifiedEvent } from '../session-api.ts';
 
 /** Tunables (documented in session-api.ts); tests shorten the intervals. */
@@ -12,8 +13,8 @@ export type TorrentTuning = EngineTuning;
 export const defaultTorrentTuning: TorrentTuning = {
   tickMs: 1000,
   requestTimeoutMs: 30_000,
-  rechokeIntervalMs: 10_000,
-  optimisticIntervalMs: 30_000,
+  rechokeIntervalMs: RECHOKE_INTERVAL_MS,
+  optimisticIntervalMs: OPTIMISTIC_INTERVAL_MS,
   resumeSaveIntervalMs: 30_000,
   maxBufferedBytes: 8 * 1024 * 1024,
   initialQueueDepth: 128,

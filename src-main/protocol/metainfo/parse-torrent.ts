@@ -75,4 +75,4 @@ function optionalText(dict: BDict, key: string): string | undefined {
 }
 
 // BEP 9 metadata from peers is parsed with the same rules.
-export { parseInfoDict, type ParseInfoDictOptions } from './parse-info-dict.ts';
+export { parseInfoDict } from './parse-info-dict.ts';

@@ -23,7 +23,6 @@ export const Action = {
   catalogPublish: 0x5344_0001,
   catalogList: 0x5344_0002,
 } as const;
-export type ActionCode = (typeof Action)[keyof typeof Action];
 
 /**
  * The largest datagram any codec here will decode. BEP 15 sets no limit; 1472 bytes is the

@@ -1,12 +1,3 @@
-// The tracker server for hosts (CLI, daemon, app) and the benchmark: TrackerServer on a
-// socket, TrackerCore to drive in-process.
+// The tracker server for hosts (CLI, daemon, app), tests and the benchmark.
 export { TrackerServer, DEFAULT_TRACKER_PORT } from './tracker-server.ts';
-export type { TrackerServerOptions, ListenOptions, BoundAddress } from './tracker-server.ts';
-export { TrackerCore } from './tracker-core.ts';
-export type {
-  TrackerOptions,
-  TrackerStats,
-  TrackerSnapshot,
-  TrustAnnounceIp,
-  DatagramSource,
-} from './tracker-core.ts';
+export type { TrustAnnounceIp } from './tracker-core.ts';

@@ -9,6 +9,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most integration tests wait on sockets and child processes rather than compute, so
+    // three workers overlap that waiting even on two cores (the default there is one).
+    // No test asserts a speed, and none builds dist/ (npm test builds once before).
+    maxWorkers: 3,
     reporters: ['default'],
   },
 });

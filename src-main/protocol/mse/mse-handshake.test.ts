@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom, randomBytes as seededBytes } from '../wire/wire-test-helpers.ts';
+import { mulberry32 } from '../../../src-shared/util/mulberry32.ts';
+import { randomBytes as seededBytes } from '../wire/wire-test-helpers.ts';
 import { generateKeyPair, req2Hash, sha1, sharedSecret, streamCipher } from './mse-crypto.ts';
 import {
   CRYPTO_PLAINTEXT,
@@ -236,7 +237,7 @@ describe('MSE handshake, malformed input', () => {
   });
 
   it('fuzz: random bytes and mutated handshakes only ever end in MseError or waiting', () => {
-    const random = seededRandom(1313);
+    const random = mulberry32(1313);
     const keysB = generateKeyPair();
     let reachedEnd = 0;
     for (let round = 0; round < 200; round++) {
@@ -281,7 +282,7 @@ describe('MSE handshake, malformed input', () => {
 
 describe('MSE initiator, fuzz', () => {
   it('random answers to step 1 only ever end in MseError or waiting', () => {
-    const random = seededRandom(2929);
+    const random = mulberry32(2929);
     for (let round = 0; round < 100; round++) {
       const a = new MseInitiator({ infoHash, provide: CRYPTO_RC4 | CRYPTO_PLAINTEXT });
       a.start();

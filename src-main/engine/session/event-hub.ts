@@ -14,6 +14,10 @@ export class EventHub extends TypedEmitter<SessionEvents> {
     super.emit(event, ...args);
   }
 
+  override hasListeners(event: keyof SessionEvents): boolean {
+    return super.hasListeners(event);
+  }
+
   close(): void {
     this.removeAllListeners();
   }

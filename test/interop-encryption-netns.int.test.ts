@@ -15,7 +15,7 @@ import { startLocalTracker, type LocalTracker } from './support/local-tracker.ts
 import { createNetnsLink, netnsUnavailable, type NetnsLink } from './support/netns.ts';
 import { buildCliFor, startShare } from './support/swarmdrop-cli.ts';
 import { makeTempDir } from './support/temp-dir.ts';
-import { transmissionRpc, type TransmissionRpc } from './support/transmission-rpc.ts';
+import { transmissionRpc, type TransmissionRpc } from '../harness/transmission-rpc.ts';
 
 const MIB = 1024 * 1024;
 const daemon = requireTool('transmission-daemon', 'transmission-daemon');

@@ -48,10 +48,6 @@ export interface Logger {
 
 const RANK: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
 
-export function isLogLevel(value: string): value is LogLevel {
-  return (LOG_LEVELS as readonly string[]).includes(value);
-}
-
 export function createLogger(sinks: readonly LogSink[], base: LogFields = {}, now = Date.now): Logger {
   let open = true;
   const enabled = (level: LogLevel) => open && sinks.some((s) => RANK[level] <= RANK[s.level]);

@@ -12,7 +12,7 @@ import {
   libtorrentClient,
   libtorrentVersion,
   SYSTEM_PYTHON,
-} from '../bench/lib/clients/libtorrent-client.ts';
+} from '../harness/clients/libtorrent-client.ts';
 import { parseTorrent } from '../src-main/protocol/metainfo/parse-torrent.ts';
 import { cleanupAfterEach, isComplete, sha256File, startEngineEnv, waitFor } from './engine-harness.ts';
 import { repoRoot } from './support/interop-harness.ts';

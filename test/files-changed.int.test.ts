@@ -5,7 +5,7 @@ import { copyFile, mkdir, open as openFile, stat, truncate, utimes } from 'node:
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TrackedChild } from '../bench/lib/tracked-child.ts';
+import type { TrackedChild } from '../harness/tracked-child.ts';
 import type { Session } from '../src-main/engine/session-api.ts';
 import { TrackerServer } from '../src-main/tracker/server/index.ts';
 import {

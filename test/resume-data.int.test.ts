@@ -5,7 +5,7 @@ import { open as openFile, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TrackedChild } from '../bench/lib/tracked-child.ts';
+import type { TrackedChild } from '../harness/tracked-child.ts';
 import { TrackerServer } from '../src-main/tracker/server/index.ts';
 import { cleanupAfterEach, sha256File, startEngineEnv, writeRandomFile } from './engine-harness.ts';
 import {

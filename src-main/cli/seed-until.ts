@@ -1,4 +1,4 @@
-import type { EngineEvent, Session } from '../engine/session-api.ts';
+import type { EngineEvent, Session } from '../service/headless-session.ts';
 
 /**
  * How a seeding command ends: a signal (a clean stop, exit 0) or a fatal error of one of

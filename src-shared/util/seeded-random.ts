@@ -1,18 +1,7 @@
-/**
- * mulberry32: a tiny, fast, seeded PRNG (32-bit state) for tests, fuzzing and benchmarks,
- * where a run must be replayable from its seed. Not for anything secret.
- * Returns floats in [0, 1).
- */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The generator itself lives in mulberry32.ts (one copy); this module adds helpers over it.
+import { mulberry32 } from './mulberry32.ts';
+
+export { mulberry32 };
 
 /** An integer in [0, n) from `rnd`. */
 export const randomInt = (rnd: () => number, n: number): number => Math.floor(rnd() * n);

@@ -18,7 +18,8 @@ import {
   type UtMetadataMessage,
 } from '../../src-main/protocol/wire/ut-metadata.ts';
 import { decodeUtPex, encodeUtPex, type PexMessage } from '../../src-main/protocol/wire/ut-pex.ts';
-import { decodeMessage, encodeMessage, type WireMessage } from '../../src-main/protocol/wire/messages.ts';
+import { encodeMessage, type WireMessage } from '../../src-main/protocol/wire/messages.ts';
+import { decodeMessage } from '../../src-main/protocol/wire/wire-test-helpers.ts';
 import {
   decodeHandshake,
   encodeHandshake,
@@ -33,10 +34,8 @@ import {
   type TrackerResponse,
 } from '../../src-main/protocol/udp-tracker/udp-tracker-packet.ts';
 import { encodeConnectRequest, encodeConnectResponse } from '../../src-main/protocol/udp-tracker/connect.ts';
-import {
-  encodeAnnounceRequest,
-  encodeAnnounceResponse,
-} from '../../src-main/protocol/udp-tracker/announce.ts';
+import { encodeAnnounceRequest } from '../../src-main/protocol/udp-tracker/announce.ts';
+import { encodeAnnounceResponse } from '../../src-main/protocol/udp-tracker/announce-test-support.ts';
 import { encodeScrapeRequest, encodeScrapeResponse } from '../../src-main/protocol/udp-tracker/scrape.ts';
 import { encodeErrorResponse } from '../../src-main/protocol/udp-tracker/error-response.ts';
 import {
@@ -55,7 +54,7 @@ import {
   type CatalogPublishRequest,
   type CatalogPublishResponse,
 } from '../../src-main/protocol/udp-tracker/catalog-publish.ts';
-import type { IpFamily } from '../../src-main/protocol/udp-tracker/ip-address.ts';
+import type { IpFamily } from '../../src-main/protocol/ip-address.ts';
 import {
   parseAnnounceResponse,
   parseScrapeResponse,

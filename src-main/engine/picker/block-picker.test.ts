@@ -364,7 +364,7 @@ describe('BlockPicker pieceLost (a had piece changed on disk)', () => {
     picker.peerHasAll('seed');
     // Not wanted: a seed is not interesting, and nothing is picked from it.
     expect(picker.isInteresting(seed)).toBe(false);
-    expect(picker.pickBlocks(seed, 10)).toEqual([]);
+    expect(pickBlocks(picker, seed, 10)).toEqual([]);
     // A block of it arriving anyway is dropped, not assembled over the user's edit.
     expect(picker.blockReceived('seed', 2, 0, BLOCK)).toBe('dropped');
   });
@@ -375,7 +375,7 @@ describe('BlockPicker pieceLost (a had piece changed on disk)', () => {
     expect(picker.hold(1)).toBe(false);
     picker.peerHasAll('seed');
     const seed = testPeer('seed', Bitfield.full(3));
-    const picked = picker.pickBlocks(seed, 10).map((r) => r.pieceIndex);
+    const picked = pickBlocks(picker, seed, 10).map((r) => r.pieceIndex);
     expect(picked.sort()).toEqual([0, 2]);
     expect(picker.heldCount).toBe(1);
     expect([...Array(3).keys()].map((p) => picker.heldBitfield().get(p))).toEqual([false, true, false]);

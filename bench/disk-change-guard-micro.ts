@@ -1,9 +1,9 @@
 /**
- * Hand-run micro-benchmark (no assertions; figures go to NOTES.md in this folder): what
+ * Hand-run micro-benchmark (no assertions; figures go to src-main/engine/torrent/NOTES.md): what
  * DiskChangeGuard costs on the upload path, against the alternative of hashing every
  * piece before serving it.
  *
- *   npx esbuild src-main/engine/torrent/disk-change-guard-benchmark.ts --bundle --platform=node \
+ *   npx esbuild bench/disk-change-guard-micro.ts --bundle --platform=node \
  *     --format=esm --outfile=/tmp/guard-benchmark.mjs && node /tmp/guard-benchmark.mjs [MiB]
  */
 import { createHash } from 'node:crypto';
@@ -11,10 +11,10 @@ import { statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Bitfield } from '../../../src-shared/util/bitfield.ts';
-import { FileStorage } from '../storage/file-storage.ts';
-import { layoutFromFiles } from '../storage/layout-from-files.ts';
-import { DiskChangeGuard } from './disk-change-guard.ts';
+import { Bitfield } from '../src-shared/util/bitfield.ts';
+import { FileStorage } from '../src-main/engine/storage/file-storage.ts';
+import { layoutFromFiles } from '../src-main/engine/storage/layout-from-files.ts';
+import { DiskChangeGuard } from '../src-main/engine/torrent/disk-change-guard.ts';
 
 const MiB = 2 ** 20;
 const totalMiB = Number(process.argv[2] ?? 256);

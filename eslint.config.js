@@ -5,7 +5,10 @@ import globals from 'globals';
 // Import direction (docs/ARCHITECTURE.md) between layers and folders, and import cycles, are
 // enforced by .dependency-cruiser.mjs (`npm run lint:imports`). Here: who may import electron and node.
 // Only src-main/app may import electron; src-shared and src-renderer never see node.
-const noElectron = { name: 'electron', message: 'Only src-main/app imports electron (docs/ARCHITECTURE.md).' };
+const noElectron = {
+  name: 'electron',
+  message: 'Only src-main/app imports electron (docs/ARCHITECTURE.md).',
+};
 
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'coverage/**'] },

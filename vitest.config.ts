@@ -5,7 +5,12 @@ import { defineConfig } from 'vitest/config';
 // generous time-outs; speed is measured in `npm run bench`, never asserted here.
 export default defineConfig({
   test: {
-    include: ['src-main/**/*.test.ts', 'src-shared/**/*.test.ts', 'src-renderer/**/*.test.{ts,tsx}', 'test/**/*.test.ts'],
+    include: [
+      'src-main/**/*.test.ts',
+      'src-shared/**/*.test.ts',
+      'src-renderer/**/*.test.{ts,tsx}',
+      'test/**/*.test.ts',
+    ],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -6,7 +6,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const entry = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 if (!existsSync(entry)) {
-  console.error('swarmdrop: not built yet — run `npm install` (or `npm run build`) in the project folder first.');
+  console.error(
+    'swarmdrop: not built yet — run `npm install` (or `npm run build`) in the project folder first.',
+  );
   process.exit(1);
 }
 const { main } = await import(pathToFileURL(entry).href);

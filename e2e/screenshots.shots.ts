@@ -21,7 +21,10 @@ const FILES: [string, number][] = [
 ];
 
 const nav = (page: Page, view: 'Transfers' | 'Network' | 'Settings') =>
-  page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: new RegExp(`^${view}`) }).click();
+  page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('button', { name: new RegExp(`^${view}`) })
+    .click();
 
 async function shoot(page: Page, name: string): Promise<void> {
   for (const scheme of ['light', 'dark'] as const) {
@@ -56,7 +59,11 @@ test('screenshots of every view', async ({ launcher }) => {
   const root = await mkdtemp(path.join(tmpdir(), 'swarmdrop-shots-'));
   const open: AppInstance[] = [];
   try {
-    const first = await launcher.launch({ name: 'first-run', dataDir: path.join(root, 'd'), embeddedTracker: 0 });
+    const first = await launcher.launch({
+      name: 'first-run',
+      dataDir: path.join(root, 'd'),
+      embeddedTracker: 0,
+    });
     open.push(first);
     await expect(first.page.getByText('Drop files or folders to share')).toBeVisible();
     await expect(first.page.getByTestId('tracker-address')).toBeVisible();
@@ -67,30 +74,56 @@ test('screenshots of every view', async ({ launcher }) => {
     const tracker = `udp://127.0.0.1:${(await a.appInfo()).embeddedTracker.port}`;
     for (const [name, size] of FILES) {
       await dropRandomFile(a.page.locator('body'), name, size);
-      await expect(a.page.locator('.transfer-row', { hasText: name })).toHaveAttribute('data-state', 'seeding', { timeout: 120_000 });
+      await expect(a.page.locator('.transfer-row', { hasText: name })).toHaveAttribute(
+        'data-state',
+        'seeding',
+        { timeout: 120_000 },
+      );
     }
 
-    const c = await launcher.launch({ name: 'C', dataDir: path.join(root, 'c'), embeddedTracker: 'off', trackers: [tracker] });
+    const c = await launcher.launch({
+      name: 'C',
+      dataDir: path.join(root, 'c'),
+      embeddedTracker: 'off',
+      trackers: [tracker],
+    });
     open.push(c);
     await downloadAll(c.page, [FILES[0]![0], FILES[3]![0]]);
     await nav(c.page, 'Transfers');
     for (const n of [FILES[0]![0], FILES[3]![0]]) {
-      await expect(c.page.locator('.transfer-row', { hasText: n })).toHaveAttribute('data-state', 'seeding', { timeout: 300_000 });
+      await expect(c.page.locator('.transfer-row', { hasText: n })).toHaveAttribute('data-state', 'seeding', {
+        timeout: 300_000,
+      });
     }
     // Slow the seeders so B's transfers are caught mid-way.
     await setUploadLimit(a.page, '1500');
     await setUploadLimit(c.page, '1500');
 
-    const b = await launcher.launch({ name: 'B', dataDir: path.join(root, 'b'), embeddedTracker: 'off', trackers: [tracker] });
+    const b = await launcher.launch({
+      name: 'B',
+      dataDir: path.join(root, 'b'),
+      embeddedTracker: 'off',
+      trackers: [tracker],
+    });
     open.push(b);
-    await b.page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /^Network/ }).click();
+    await b.page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('button', { name: /^Network/ })
+      .click();
     await expect(b.page.locator('tr', { hasText: FILES[1]![0] })).toBeVisible();
     await shoot(b.page, 'network');
-    await downloadAll(b.page, FILES.map(([n]) => n));
+    await downloadAll(
+      b.page,
+      FILES.map(([n]) => n),
+    );
     await nav(b.page, 'Transfers');
     const big = b.page.locator('.transfer-row', { hasText: FILES[0]![0] });
     await expect(big).toHaveAttribute('data-state', 'downloading');
-    await expect.poll(async () => Number(await big.getByRole('progressbar').getAttribute('aria-valuenow')), { timeout: 120_000 }).toBeGreaterThan(25);
+    await expect
+      .poll(async () => Number(await big.getByRole('progressbar').getAttribute('aria-valuenow')), {
+        timeout: 120_000,
+      })
+      .toBeGreaterThan(25);
     await shoot(b.page, 'transfers');
     await big.click();
     await b.page.waitForTimeout(1500);

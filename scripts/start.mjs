@@ -15,7 +15,11 @@ const extraArgs = process.argv.slice(2);
 const WEB = process.env.SWARMDROP_WEB ?? '127.0.0.1:9080';
 const INSTALL_TIMEOUT_MS = 20_000;
 
-if (!existsSync(at('dist/cli/main.js')) || !existsSync(at('dist/renderer/index.html')) || !existsSync(at('dist/app/main.cjs'))) {
+if (
+  !existsSync(at('dist/cli/main.js')) ||
+  !existsSync(at('dist/renderer/index.html')) ||
+  !existsSync(at('dist/app/main.cjs'))
+) {
   const built = spawnSync(process.execPath, [at('scripts/build.mjs')], { stdio: 'inherit' });
   if (built.status !== 0) process.exit(built.status ?? 1);
 }
@@ -39,9 +43,14 @@ function electronBinary() {
 let found = electronBinary();
 if (!found.binary && found.pkgDir && existsSync(path.join(found.pkgDir, 'install.js'))) {
   // One short attempt to fetch the binary (it fails quickly where downloads are blocked).
-  const r = spawnSync(process.execPath, [path.join(found.pkgDir, 'install.js')], { stdio: 'ignore', timeout: INSTALL_TIMEOUT_MS });
+  const r = spawnSync(process.execPath, [path.join(found.pkgDir, 'install.js')], {
+    stdio: 'ignore',
+    timeout: INSTALL_TIMEOUT_MS,
+  });
   found = electronBinary();
-  if (!found.binary) found.reason = r.error?.code === 'ETIMEDOUT' ? 'the binary download timed out' : 'the binary download is blocked';
+  if (!found.binary)
+    found.reason =
+      r.error?.code === 'ETIMEDOUT' ? 'the binary download timed out' : 'the binary download is blocked';
 }
 
 const run = (cmd, args) => {
@@ -55,6 +64,8 @@ const run = (cmd, args) => {
 if (found.binary) {
   run(found.binary, [at('dist/app/main.cjs'), ...extraArgs]);
 } else {
-  console.log(`Electron binary not available (${found.reason}): starting the daemon and web UI instead; open the "web UI on" address it prints.`);
+  console.log(
+    `Electron binary not available (${found.reason}): starting the daemon and web UI instead; open the "web UI on" address it prints.`,
+  );
   run(process.execPath, [at('bin/swarmdrop.mjs'), 'daemon', '--web', WEB, ...extraArgs]);
 }

@@ -8,11 +8,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import {
-  libtorrentClient,
-  libtorrentVersion,
-  SYSTEM_PYTHON,
-} from '../harness/clients/libtorrent-client.ts';
+import { libtorrentClient, libtorrentVersion, SYSTEM_PYTHON } from '../harness/clients/libtorrent-client.ts';
 import { parseTorrent } from '../src-main/protocol/metainfo/parse-torrent.ts';
 import { cleanupAfterEach, isComplete, sha256File, startEngineEnv, waitFor } from './engine-harness.ts';
 import { repoRoot } from './support/interop-harness.ts';

@@ -17,4 +17,3 @@ export interface BenchContext {
   tools: { opentracker?: string; mktorrent?: string; transmissionCreate?: string };
   log(message: string): void;
 }
-

@@ -8,7 +8,13 @@ import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type { BenchContext } from './context.ts';
 import { startOpentracker, type RunningTracker } from './opentracker.ts';
-import { magnetOf, PIECE_LENGTH_BYTES, sha256File, writeTorrent, type Payload } from '../../harness/payload.ts';
+import {
+  magnetOf,
+  PIECE_LENGTH_BYTES,
+  sha256File,
+  writeTorrent,
+  type Payload,
+} from '../../harness/payload.ts';
 import type { PeerClient, RunningPeer } from '../../harness/peer-client.ts';
 import { measurement, type Measurement } from './result.ts';
 

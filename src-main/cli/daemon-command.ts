@@ -48,7 +48,16 @@ export const daemonCommand: CliCommand = {
   async run(argv) {
     let parsed;
     try {
-      parsed = parseArgs({ args: argv, options: { ...HOST_FLAG_OPTIONS, web: { type: 'string' }, 'new-token': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+      parsed = parseArgs({
+        args: argv,
+        options: {
+          ...HOST_FLAG_OPTIONS,
+          web: { type: 'string' },
+          'new-token': { type: 'boolean' },
+          help: { type: 'boolean', short: 'h' },
+        },
+        strict: true,
+      });
     } catch (err) {
       console.error(`${(err as Error).message}\n\n${help}`);
       return 2;
@@ -71,30 +80,48 @@ export const daemonCommand: CliCommand = {
     }
     const rendererDir = findRendererDir();
     if (!existsSync(path.join(rendererDir, 'index.html'))) {
-      console.error(`swarmdrop daemon: the web UI is not built (${rendererDir} is missing); run \`npm run build\` first`);
+      console.error(
+        `swarmdrop daemon: the web UI is not built (${rendererDir} is missing); run \`npm run build\` first`,
+      );
       return 1;
     }
     const dataDir = flags.dataDir ?? defaultDataDir();
     const service = await AppService.open(
-      { host: 'daemon', version: packageJson.version, dataDir, defaultDownloadDir: defaultDownloadDir(flags.dataDir), overrides: flags.overrides, verbose: flags.verbose },
+      {
+        host: 'daemon',
+        version: packageJson.version,
+        dataDir,
+        defaultDownloadDir: defaultDownloadDir(flags.dataDir),
+        overrides: flags.overrides,
+        verbose: flags.verbose,
+      },
       realServiceDeps(),
     );
     let server: WebServer;
     let access;
     try {
       access = await loadAccessToken(dataDir, { renew: parsed.values['new-token'] === true });
-      server = await WebServer.start(service, { host: web.host, port: web.port, rendererDir, token: access.token });
+      server = await WebServer.start(service, {
+        host: web.host,
+        port: web.port,
+        rendererDir,
+        token: access.token,
+      });
     } catch (err) {
       await service.close();
       if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-        console.error(`swarmdrop daemon: port ${web.port} on ${web.host} is already in use; pick another with --web HOST:PORT`);
+        console.error(
+          `swarmdrop daemon: port ${web.port} on ${web.host} is already in use; pick another with --web HOST:PORT`,
+        );
         return 1;
       }
       throw err;
     }
     console.log(`web UI on ${server.url}`);
     for (const url of server.otherUrls()) console.log(`also on ${url}`);
-    console.log(`(the token in this address is kept in ${access.file}; \`swarmdrop daemon --new-token\` replaces it)`);
+    console.log(
+      `(the token in this address is kept in ${access.file}; \`swarmdrop daemon --new-token\` replaces it)`,
+    );
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);

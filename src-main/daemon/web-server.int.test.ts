@@ -395,10 +395,15 @@ describe('the contract over the socket', () => {
       ok: false,
       error: { code: 'bad-request' },
     });
-    expect(await c.call('add', { source: { kind: 'magnet', uri: 'magnet:?xt=urn:btih:zzz' } })).toMatchObject({
-      ok: false,
-      error: { code: 'magnet-bad-info-hash', message: expect.stringContaining('info-hash in that magnet link') },
-    });
+    expect(await c.call('add', { source: { kind: 'magnet', uri: 'magnet:?xt=urn:btih:zzz' } })).toMatchObject(
+      {
+        ok: false,
+        error: {
+          code: 'magnet-bad-info-hash',
+          message: expect.stringContaining('info-hash in that magnet link'),
+        },
+      },
+    );
     expect(await c.call('add', { source: { kind: 'magnet', uri: 'https://example.com/x' } })).toMatchObject({
       ok: false,
       error: { code: 'bad-magnet', message: expect.stringContaining('A magnet link starts with') },

@@ -13,7 +13,16 @@ import os from 'node:os';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { clientFrameSchema, MAX_FRAME_BYTES, type ServerFrame } from '../../src-shared/contract/wire.ts';
 import type { AppService } from '../service/app-service.ts';
-import { contentSecurityPolicy, hostAllowed, isLoopbackHost, requestUrl, socketRefusal, tokenOf, tokenRefusal, type AccessPolicy } from './web-security.ts';
+import {
+  contentSecurityPolicy,
+  hostAllowed,
+  isLoopbackHost,
+  requestUrl,
+  socketRefusal,
+  tokenOf,
+  tokenRefusal,
+  type AccessPolicy,
+} from './web-security.ts';
 import { readStatic } from './static-files.ts';
 
 /** Past this much unsent data a slow tab misses the droppable events (status, detail). */
@@ -40,7 +49,13 @@ export function lanHosts(bindHost: string, interfaces: NodeJS.Dict<os.NetworkInt
   if (bindHost !== '0.0.0.0' && bindHost !== '::') return [];
   return Object.values(interfaces)
     .flat()
-    .filter((i): i is os.NetworkInterfaceInfo => i !== undefined && !i.internal && (bindHost === '::' || i.family === 'IPv4') && !i.address.toLowerCase().startsWith('fe80'))
+    .filter(
+      (i): i is os.NetworkInterfaceInfo =>
+        i !== undefined &&
+        !i.internal &&
+        (bindHost === '::' || i.family === 'IPv4') &&
+        !i.address.toLowerCase().startsWith('fe80'),
+    )
     .map((i) => openableHost(i.address));
 }
 
@@ -62,9 +77,14 @@ export class WebServer {
     this.http.on('upgrade', (req, socket, head) => {
       const url = requestUrl(req);
       const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
-      const refusal = url?.pathname === '/ws' ? socketRefusal(this.policy, req.headers.host, origin, tokenOf(req)) : { status: 404, reason: 'not found' };
+      const refusal =
+        url?.pathname === '/ws'
+          ? socketRefusal(this.policy, req.headers.host, origin, tokenOf(req))
+          : { status: 404, reason: 'not found' };
       if (refusal) {
-        socket.end(`HTTP/1.1 ${refusal.status} ${http.STATUS_CODES[refusal.status]}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${refusal.reason}`);
+        socket.end(
+          `HTTP/1.1 ${refusal.status} ${http.STATUS_CODES[refusal.status]}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${refusal.reason}`,
+        );
         return;
       }
       this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws));
@@ -145,7 +165,12 @@ export class WebServer {
    * token is good: the page asks it when its socket fails, to tell "wrong address" from
    * "daemon away" (a refused upgrade's status is hidden from page scripts).
    */
-  private onApiRequest(req: http.IncomingMessage, res: http.ServerResponse, url: URL, headers: Record<string, string>): void {
+  private onApiRequest(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+    headers: Record<string, string>,
+  ): void {
     const refusal = tokenRefusal(this.policy, tokenOf(req));
     if (refusal) {
       res.writeHead(refusal.status, { ...headers, 'Content-Type': 'text/plain' }).end(refusal.reason);
@@ -176,7 +201,9 @@ export class WebServer {
         ws.close(1008, 'malformed frame');
         return;
       }
-      void conn.invoke(frame.command, frame.request).then((result) => send({ type: 'result', id: frame.id, ...result }));
+      void conn
+        .invoke(frame.command, frame.request)
+        .then((result) => send({ type: 'result', id: frame.id, ...result }));
     });
     ws.on('close', () => conn.close());
     ws.on('error', () => conn.close());

@@ -26,8 +26,26 @@ afterEach(async () => {
 });
 
 const fakeInterfaces = (): NodeJS.Dict<NetworkInterfaceInfo[]> => ({
-  lo: [{ address: '127.0.0.1', family: 'IPv4', internal: true, netmask: '255.0.0.0', mac: '00:00:00:00:00:00', cidr: '127.0.0.1/8' }],
-  eth0: [{ address: ADVERTISED_HOST, family: 'IPv4', internal: false, netmask: '255.255.255.0', mac: '02:00:00:00:00:07', cidr: `${ADVERTISED_HOST}/24` }],
+  lo: [
+    {
+      address: '127.0.0.1',
+      family: 'IPv4',
+      internal: true,
+      netmask: '255.0.0.0',
+      mac: '00:00:00:00:00:00',
+      cidr: '127.0.0.1/8',
+    },
+  ],
+  eth0: [
+    {
+      address: ADVERTISED_HOST,
+      family: 'IPv4',
+      internal: false,
+      netmask: '255.255.255.0',
+      mac: '02:00:00:00:00:07',
+      cidr: `${ADVERTISED_HOST}/24`,
+    },
+  ],
 });
 
 const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^(::ffff:)?127\./.test(host);
@@ -48,7 +66,10 @@ function recordDestinations(): string[] {
   // connect(options | port[, host]), or Node's normalized [options, cb] array from net.connect().
   tcpProto.connect = function (this: net.Socket, ...args: unknown[]) {
     const first: unknown = Array.isArray(args[0]) ? args[0][0] : args[0];
-    const host = typeof first === 'object' && first !== null ? (first as { host?: string; path?: string }).host ?? (first as { path?: string }).path : args[1];
+    const host =
+      typeof first === 'object' && first !== null
+        ? ((first as { host?: string; path?: string }).host ?? (first as { path?: string }).path)
+        : args[1];
     hosts.push(typeof host === 'string' ? host : 'localhost');
     return (connect as (...a: unknown[]) => net.Socket).apply(this, args);
   } as typeof tcpProto.connect;
@@ -106,18 +127,30 @@ describe('embedded tracker, advertised beyond this machine', () => {
     const file$ = await conn.invoke('getTorrentFile', { id });
     if (!file$.ok) throw new Error('no torrent file');
     const { bytesBase64 } = file$.response as CommandResponse<'getTorrentFile'>;
-    expect(parseTorrent(new Uint8Array(Buffer.from(bytesBase64, 'base64'))).announceList).toEqual([[advertised]]);
+    expect(parseTorrent(new Uint8Array(Buffer.from(bytesBase64, 'base64'))).announceList).toEqual([
+      [advertised],
+    ]);
 
     // The detail lists the advertised URL, working: its announces went to the alias.
-    expect(service.session.detail(id).trackers).toEqual([expect.objectContaining({ url: advertised, status: 'working' })]);
+    expect(service.session.detail(id).trackers).toEqual([
+      expect.objectContaining({ url: advertised, status: 'working' }),
+    ]);
     // The tracker (bound to 127.0.0.1 only) saw our announce, with the advertised address
     // as the peer's IP (BEP 15 `IP address`, trusted from loopback): others will dial that.
     const swarm = tracker!.snapshot().swarms.find((s) => s.infoHashHex === id);
-    expect(swarm?.peers).toEqual([expect.objectContaining({ ip: ADVERTISED_HOST, port: service.session.peerPort, seeder: true })]);
+    expect(swarm?.peers).toEqual([
+      expect.objectContaining({ ip: ADVERTISED_HOST, port: service.session.peerPort, seeder: true }),
+    ]);
 
     // A catalog search of our own tracker goes through the alias too, and names the advertised URL.
     const found = await conn.invoke('searchCatalog', { query: 'advertised' });
-    expect(found).toMatchObject({ ok: true, response: { failures: [], entries: [expect.objectContaining({ infoHashHex: id, tracker: advertised })] } });
+    expect(found).toMatchObject({
+      ok: true,
+      response: {
+        failures: [],
+        entries: [expect.objectContaining({ infoHashHex: id, tracker: advertised })],
+      },
+    });
 
     expect(hosts).toContain('127.0.0.1');
     expect(hosts.filter((h) => !isLoopback(h))).toEqual([]);

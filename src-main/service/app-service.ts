@@ -17,7 +17,13 @@ import { defaultSettings, SettingsStore } from './settings-store.ts';
 import { TorrentsBatcher } from './torrents-batcher.ts';
 import { UploadManager } from './upload-manager.ts';
 import { ensurePrivateDir } from './private-dir.ts';
-import { advertisedHost, advertisedTrackerUrl, listensEverywhere, ownTrackerAlias, shareAddresses } from './share-addresses.ts';
+import {
+  advertisedHost,
+  advertisedTrackerUrl,
+  listensEverywhere,
+  ownTrackerAlias,
+  shareAddresses,
+} from './share-addresses.ts';
 import { toContractError, toDetail, toSummary } from './engine-mapping.ts';
 import { openHostLogger, type HostLogger } from './log/logger.ts';
 import { logSession } from './log/session-log.ts';
@@ -74,7 +80,11 @@ export class AppService implements ServiceCore {
     }
   }
 
-  private static async openWith(options: ServiceOptions, deps: ServiceDeps, logger: HostLogger): Promise<AppService> {
+  private static async openWith(
+    options: ServiceOptions,
+    deps: ServiceDeps,
+    logger: HostLogger,
+  ): Promise<AppService> {
     logger.info('starting', { version: options.version, dataDir: options.dataDir, log: logger.filePath });
     const store = new SettingsStore(options.dataDir, defaultSettings(options.defaultDownloadDir));
     const { settings, problem } = await store.load();
@@ -86,7 +96,11 @@ export class AppService implements ServiceCore {
     // The engine reaches our own tracker on loopback whatever URL torrents carry for it;
     // the service is made after the session, so the alias is looked up through this box.
     const own: { alias(url: string): string } = { alias: (url) => url };
-    const host = advertisedHost({ advertiseHost: o.advertiseHost ?? settings.embeddedTracker.advertiseHost, bindHost: o.bindHost ?? '0.0.0.0', interfaces: deps.networkInterfaces() });
+    const host = advertisedHost({
+      advertiseHost: o.advertiseHost ?? settings.embeddedTracker.advertiseHost,
+      bindHost: o.bindHost ?? '0.0.0.0',
+      interfaces: deps.networkInterfaces(),
+    });
     const sessionOptions = {
       dataDir: path.join(options.dataDir, 'engine'),
       downloadDir,
@@ -223,7 +237,12 @@ export class AppService implements ServiceCore {
   trackerAlias(url: string): string {
     const own = this.ownTrackerUrl();
     if (!own || !this.tracker) return url;
-    return ownTrackerAlias({ port: this.tracker.port, bindHost: this.bindHost, advertisedUrl: own, interfaces: this.deps.networkInterfaces() })(url);
+    return ownTrackerAlias({
+      port: this.tracker.port,
+      bindHost: this.bindHost,
+      advertisedUrl: own,
+      interfaces: this.deps.networkInterfaces(),
+    })(url);
   }
 
   /** Announce URLs for new torrents: our own tracker (as advertised) first, then the user's. */
@@ -245,7 +264,14 @@ export class AppService implements ServiceCore {
         // The advertised URL (the one in our torrents) first.
         // Other interfaces' addresses only when the tracker listens on all of them (not with --bind).
         shareAddresses: t
-          ? [...new Set([this.ownTrackerUrl()!, ...(listensEverywhere(this.bindHost) ? shareAddresses(t.port, this.deps.networkInterfaces()) : [])])]
+          ? [
+              ...new Set([
+                this.ownTrackerUrl()!,
+                ...(listensEverywhere(this.bindHost)
+                  ? shareAddresses(t.port, this.deps.networkInterfaces())
+                  : []),
+              ]),
+            ]
           : [],
         error: this.trackerError,
       },
@@ -267,7 +293,9 @@ export class AppService implements ServiceCore {
       up += t.upRateBps;
       peers += t.peers;
     }
-    const recent = [...this.trackerFailures.values()].filter((f) => Date.now() - f.atMs < 2 * TRACKER_ERROR_REPEAT_MS);
+    const recent = [...this.trackerFailures.values()].filter(
+      (f) => Date.now() - f.atMs < 2 * TRACKER_ERROR_REPEAT_MS,
+    );
     const active = list.some((t) => t.state !== 'paused');
     const trackerState: StatusInfo['trackerState'] =
       this.trackerUrls().length === 0 ? 'none' : recent.length > 0 ? 'error' : active ? 'ok' : 'idle';
@@ -283,10 +311,13 @@ export class AppService implements ServiceCore {
   }
 
   /** Applies a partial settings change: persisted, applied live where it can be. */
-  async updateSettings(patch: Partial<Settings>): Promise<{ settings: Settings; restartRequired: (keyof Settings)[] }> {
+  async updateSettings(
+    patch: Partial<Settings>,
+  ): Promise<{ settings: Settings; restartRequired: (keyof Settings)[] }> {
     const next = settingsSchema.parse({ ...this.settings, ...patch });
     const restartRequired: (keyof Settings)[] = [];
-    if (next.peerPort !== this.settings.peerPort && next.peerPort !== this.session.peerPort) restartRequired.push('peerPort');
+    if (next.peerPort !== this.settings.peerPort && next.peerPort !== this.session.peerPort)
+      restartRequired.push('peerPort');
     if (next.downloadDir !== this.settings.downloadDir) {
       await mkdir(next.downloadDir, { recursive: true }).catch((err: unknown) => {
         throw toContractError(err, 'settings');
@@ -295,7 +326,8 @@ export class AppService implements ServiceCore {
     // A new advertised host needs no tracker restart: trackerUrls() and the alias read it
     // live (the announce `ip` sent to our tracker follows at the next start).
     const trackerChanged =
-      next.embeddedTracker.enabled !== this.settings.embeddedTracker.enabled || next.embeddedTracker.port !== this.settings.embeddedTracker.port;
+      next.embeddedTracker.enabled !== this.settings.embeddedTracker.enabled ||
+      next.embeddedTracker.port !== this.settings.embeddedTracker.port;
     await this.store.save(next);
     this.settings = next;
     this.session.setRateLimits(next.rateLimits);
@@ -312,7 +344,13 @@ export class AppService implements ServiceCore {
     const started = await startTrackerFor(this.deps, this.settings, this.options);
     this.tracker = started.tracker;
     this.trackerError = started.error;
-    if (started.error) this.broadcast('error', { code: 'port-in-use', message: started.error, where: 'settings', atMs: Date.now() });
+    if (started.error)
+      this.broadcast('error', {
+        code: 'port-in-use',
+        message: started.error,
+        where: 'settings',
+        atMs: Date.now(),
+      });
   }
 
   connect(sink: EventSink): ServiceConnection {
@@ -369,11 +407,20 @@ async function startTrackerFor(
   if (!enabled) return { tracker: null, error: null };
   const port = typeof o === 'number' ? o : settings.embeddedTracker.port;
   try {
-    return { tracker: await deps.startTracker({ host: options.overrides?.bindHost ?? '0.0.0.0', port }), error: null };
+    return {
+      tracker: await deps.startTracker({ host: options.overrides?.bindHost ?? '0.0.0.0', port }),
+      error: null,
+    };
   } catch (err) {
     if (isPortInUse(err)) {
-      return { tracker: null, error: `The embedded tracker could not start: port ${port} is already used by another program. Pick another port in Settings.` };
+      return {
+        tracker: null,
+        error: `The embedded tracker could not start: port ${port} is already used by another program. Pick another port in Settings.`,
+      };
     }
-    return { tracker: null, error: `The embedded tracker could not start: ${err instanceof Error ? err.message : String(err)}` };
+    return {
+      tracker: null,
+      error: `The embedded tracker could not start: ${err instanceof Error ? err.message : String(err)}`,
+    };
   }
 }

@@ -23,7 +23,10 @@ const notSupported = () => new ContractError('not-supported', ERROR_WORDING['not
 
 export function createHandlers(service: ServiceCore, conn: DetailWatcher): CommandHandlers {
   const session = service.session;
-  const engine = async <T>(context: Parameters<typeof toContractError>[1], run: () => Promise<T> | T): Promise<T> => {
+  const engine = async <T>(
+    context: Parameters<typeof toContractError>[1],
+    run: () => Promise<T> | T,
+  ): Promise<T> => {
     try {
       return await run();
     } catch (err) {
@@ -39,13 +42,30 @@ export function createHandlers(service: ServiceCore, conn: DetailWatcher): Comma
         const now = Date.now();
         if (now - lastMs < SHARE_PROGRESS_EVERY_MS) return;
         lastMs = now;
-        service.broadcast('shareProgress', { key, name: label, hashedBytes: p.hashedBytes, totalBytes: p.totalBytes, done: false });
+        service.broadcast('shareProgress', {
+          key,
+          name: label,
+          hashedBytes: p.hashedBytes,
+          totalBytes: p.totalBytes,
+          done: false,
+        });
       }),
     );
     const summary = session.list().find((t) => t.id === result.id);
     const finalName = summary?.name ?? label;
-    service.broadcast('shareProgress', { key, name: finalName, hashedBytes: summary?.totalBytes ?? 0, totalBytes: summary?.totalBytes ?? 0, done: true });
-    service.broadcast('notification', { kind: 'shared', torrentId: result.id, name: finalName, published: result.published });
+    service.broadcast('shareProgress', {
+      key,
+      name: finalName,
+      hashedBytes: summary?.totalBytes ?? 0,
+      totalBytes: summary?.totalBytes ?? 0,
+      done: true,
+    });
+    service.broadcast('notification', {
+      kind: 'shared',
+      torrentId: result.id,
+      name: finalName,
+      published: result.published,
+    });
     return { id: result.id, name: finalName, magnet: result.magnet, published: result.published };
   };
 
@@ -64,7 +84,10 @@ export function createHandlers(service: ServiceCore, conn: DetailWatcher): Comma
     add: async ({ source, savePath, paused }) => {
       let engineSource: TorrentSource;
       let context: 'magnet' | 'torrent-file' | 'info-hash' = 'info-hash';
-      const options: AddOptions = { savePath: savePath ?? service.downloadDir, trackers: service.trackerUrls() };
+      const options: AddOptions = {
+        savePath: savePath ?? service.downloadDir,
+        trackers: service.trackerUrls(),
+      };
       if (paused) options.paused = true;
       switch (source.kind) {
         case 'magnet': {
@@ -76,13 +99,24 @@ export function createHandlers(service: ServiceCore, conn: DetailWatcher): Comma
         }
         case 'torrent-file':
           context = 'torrent-file';
-          engineSource = { kind: 'metainfo', bytes: new Uint8Array(Buffer.from(source.bytesBase64, 'base64')) };
+          engineSource = {
+            kind: 'metainfo',
+            bytes: new Uint8Array(Buffer.from(source.bytesBase64, 'base64')),
+          };
           break;
         case 'info-hash':
-          engineSource = { kind: 'info-hash', infoHashHex: source.infoHashHex.toLowerCase(), ...(source.name ? { name: source.name } : {}) };
+          engineSource = {
+            kind: 'info-hash',
+            infoHashHex: source.infoHashHex.toLowerCase(),
+            ...(source.name ? { name: source.name } : {}),
+          };
           break;
         case 'catalog':
-          engineSource = { kind: 'info-hash', infoHashHex: source.infoHashHex.toLowerCase(), name: source.name };
+          engineSource = {
+            kind: 'info-hash',
+            infoHashHex: source.infoHashHex.toLowerCase(),
+            name: source.name,
+          };
           options.trackers = [...new Set([source.tracker, ...service.trackerUrls()])];
           break;
       }
@@ -92,9 +126,20 @@ export function createHandlers(service: ServiceCore, conn: DetailWatcher): Comma
     share: ({ paths, name }) => share(paths, name, paths.join('\n')),
 
     // Uploads belong to this connection (upload-manager.ts): staged files go when it closes.
-    uploadBegin: async ({ files, name }) => ({ ...(await engine('share', () => service.uploads.begin(conn, files, name))), chunkBytes: UPLOAD_CHUNK_BYTES }),
+    uploadBegin: async ({ files, name }) => ({
+      ...(await engine('share', () => service.uploads.begin(conn, files, name))),
+      chunkBytes: UPLOAD_CHUNK_BYTES,
+    }),
     uploadChunk: ({ uploadId, fileIndex, offsetBytes, dataBase64 }) =>
-      engine('share', () => service.uploads.chunk(conn, uploadId, fileIndex, offsetBytes, new Uint8Array(Buffer.from(dataBase64, 'base64')))),
+      engine('share', () =>
+        service.uploads.chunk(
+          conn,
+          uploadId,
+          fileIndex,
+          offsetBytes,
+          new Uint8Array(Buffer.from(dataBase64, 'base64')),
+        ),
+      ),
     uploadFinish: async ({ uploadId }) => {
       const staged = await engine('share', () => service.uploads.finish(conn, uploadId));
       return share([staged.path], undefined, uploadId);
@@ -106,11 +151,18 @@ export function createHandlers(service: ServiceCore, conn: DetailWatcher): Comma
 
     pause: async ({ id }) => (await engine('general', () => session.pause(id)), null),
     resume: async ({ id }) => (await engine('general', () => session.resume(id)), null),
-    remove: async ({ id, deleteFiles }) => (await engine('general', () => session.remove(id, { deleteFiles })), null),
+    remove: async ({ id, deleteFiles }) => (
+      await engine('general', () => session.remove(id, { deleteFiles })),
+      null
+    ),
     recheck: async ({ id }) => {
       await engine('general', () => session.recheck(id));
       const s = session.list().find((t) => t.id === id);
-      return { verifiedBytes: s?.verifiedBytes ?? 0, totalBytes: s?.totalBytes ?? 0, complete: (s?.progress ?? 0) >= 1 };
+      return {
+        verifiedBytes: s?.verifiedBytes ?? 0,
+        totalBytes: s?.totalBytes ?? 0,
+        complete: (s?.progress ?? 0) >= 1,
+      };
     },
     getDetail: async ({ id }) => engine('general', () => service.detail(id)),
     watchDetail: async ({ id }) => {
@@ -120,12 +172,17 @@ export function createHandlers(service: ServiceCore, conn: DetailWatcher): Comma
     },
     getTorrentFile: async ({ id }) => {
       const bytes = await engine('general', () => session.torrentFile(id));
-      if (!bytes) throw new ContractError('not-ready', 'The torrent file is not known yet (metadata is still being fetched).');
+      if (!bytes)
+        throw new ContractError(
+          'not-ready',
+          'The torrent file is not known yet (metadata is still being fetched).',
+        );
       const name = session.list().find((t) => t.id === id)?.name ?? id;
       return { fileName: `${name}.torrent`, bytesBase64: Buffer.from(bytes).toString('base64') };
     },
 
-    searchCatalog: async ({ query, trackers }) => searchAll(service, query, trackers ?? service.trackerUrls()),
+    searchCatalog: async ({ query, trackers }) =>
+      searchAll(service, query, trackers ?? service.trackerUrls()),
 
     pickPaths: async (request) => {
       const h = service.options.hostCommands?.pickPaths;
@@ -141,14 +198,22 @@ export function createHandlers(service: ServiceCore, conn: DetailWatcher): Comma
   };
 }
 
-async function searchAll(service: ServiceCore, query: string, trackers: string[]): Promise<CatalogSearchResult> {
+async function searchAll(
+  service: ServiceCore,
+  query: string,
+  trackers: string[],
+): Promise<CatalogSearchResult> {
   const result: CatalogSearchResult = { entries: [], failures: [] };
   const byHash = new Map<string, CatalogEntry>();
   await Promise.all(
     trackers.map(async (tracker) => {
       try {
         // Our own tracker is asked on loopback; entries still name the URL as given.
-        for (const e of await service.deps.searchCatalog(service.trackerAlias(tracker), query, CATALOG_TIMEOUT_MS)) {
+        for (const e of await service.deps.searchCatalog(
+          service.trackerAlias(tracker),
+          query,
+          CATALOG_TIMEOUT_MS,
+        )) {
           const prev = byHash.get(e.infoHashHex);
           // The same torrent on several trackers: keep the listing with the most seeders.
           if (!prev || prev.seeders < e.seeders)
@@ -157,7 +222,11 @@ async function searchAll(service: ServiceCore, query: string, trackers: string[]
       } catch (err) {
         const mapped = toContractError(err, 'tracker');
         const code = mapped.code === 'internal' ? 'tracker-unreachable' : mapped.code;
-        result.failures.push({ tracker, code, message: code === 'tracker-unreachable' ? ERROR_WORDING['tracker-unreachable'] : mapped.message });
+        result.failures.push({
+          tracker,
+          code,
+          message: code === 'tracker-unreachable' ? ERROR_WORDING['tracker-unreachable'] : mapped.message,
+        });
       }
     }),
   );

@@ -22,7 +22,10 @@ export function toDetail(d: Engine.EngineTorrentDetail, events: Ui.TorrentEvent[
     files: d.files satisfies Ui.FileDetail[],
     peers: d.peers satisfies Ui.PeerDetail[],
     trackers: d.trackers satisfies Ui.TrackerDetail[],
-    pieces: { ...pieces, sourcesBase64: encodePieceSources(d.pieces.pieceSources, d.pieces.sourcePeers.length) },
+    pieces: {
+      ...pieces,
+      sourcesBase64: encodePieceSources(d.pieces.pieceSources, d.pieces.sourcePeers.length),
+    },
   } satisfies Ui.TorrentDetail;
 }
 
@@ -42,7 +45,16 @@ export function encodePieceSources(sources: readonly number[], sourceCount: numb
 
 type Context = 'magnet' | 'torrent-file' | 'info-hash' | 'share' | 'settings' | 'tracker' | 'general';
 
-const PROTOCOL_CODES = new Set(['truncated', 'too-large', 'bad-type', 'bad-value', 'bad-path', 'unknown-message', 'bad-magnet', 'bad-torrent']);
+const PROTOCOL_CODES = new Set([
+  'truncated',
+  'too-large',
+  'bad-type',
+  'bad-value',
+  'bad-path',
+  'unknown-message',
+  'bad-magnet',
+  'bad-torrent',
+]);
 
 /** Maps any thrown value to a ContractError in user words; the original text becomes `detail`. */
 export function toContractError(err: unknown, context: Context = 'general'): ContractError {

@@ -6,12 +6,17 @@ describe('--advertise-host', () => {
     expect(hostFlagsFrom({ 'advertise-host': host }).overrides).toEqual({ advertiseHost: host });
   });
 
-  it.each([['udp://192.168.1.20:6969'], ['[2001:db8::5]'], [''], ['a b'], ['x'.repeat(254)]])('refuses %j', (host) => {
-    expect(() => hostFlagsFrom({ 'advertise-host': host })).toThrow(/--advertise-host/);
-  });
+  it.each([['udp://192.168.1.20:6969'], ['[2001:db8::5]'], [''], ['a b'], ['x'.repeat(254)]])(
+    'refuses %j',
+    (host) => {
+      expect(() => hostFlagsFrom({ 'advertise-host': host })).toThrow(/--advertise-host/);
+    },
+  );
 
   it('is read among the Electron app argv, and left out when absent', () => {
-    expect(parseHostFlags(['--advertise-host', '10.0.0.7', '--no-sandbox']).overrides).toEqual({ advertiseHost: '10.0.0.7' });
+    expect(parseHostFlags(['--advertise-host', '10.0.0.7', '--no-sandbox']).overrides).toEqual({
+      advertiseHost: '10.0.0.7',
+    });
     expect(parseHostFlags(['--bind', '127.0.0.1']).overrides).toEqual({ bindHost: '127.0.0.1' });
   });
 });

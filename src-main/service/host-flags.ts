@@ -6,7 +6,12 @@ import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { UsageError } from './usage-error.ts';
 import type { HostOverrides } from './service-types.ts';
-import { ADVERTISE_HOST_MAX_LENGTH, ADVERTISE_HOST_PATTERN, ENCRYPTION_MODES, type EncryptionMode } from '../../src-shared/types/settings.ts';
+import {
+  ADVERTISE_HOST_MAX_LENGTH,
+  ADVERTISE_HOST_PATTERN,
+  ENCRYPTION_MODES,
+  type EncryptionMode,
+} from '../../src-shared/types/settings.ts';
 
 export const HOST_FLAG_OPTIONS = {
   'data-dir': { type: 'string' },
@@ -32,7 +37,8 @@ export const HOST_FLAGS_HELP = `  --data-dir DIR            settings, resume dat
   --encryption MODE         peer encryption (MSE): prefer, require or off (default: a setting, prefer)`;
 
 export function parsePort(value: string, flag: string): number {
-  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new UsageError(`${flag} needs a port number 0-65535, got '${value}'`);
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535)
+    throw new UsageError(`${flag} needs a port number 0-65535, got '${value}'`);
   return Number(value);
 }
 
@@ -64,16 +70,20 @@ export function hostFlagsFrom(values: {
   const overrides: HostOverrides = {};
   if (values['peer-port'] !== undefined) overrides.peerPort = parsePort(values['peer-port'], '--peer-port');
   const et = values['embedded-tracker'];
-  if (et !== undefined) overrides.embeddedTracker = et === 'off' ? 'off' : parsePort(et, '--embedded-tracker');
+  if (et !== undefined)
+    overrides.embeddedTracker = et === 'off' ? 'off' : parsePort(et, '--embedded-tracker');
   if (values.tracker) {
-    for (const t of values.tracker) if (!/^(udp|https?):\/\/[^\s/]+/i.test(t)) throw new UsageError(`--tracker needs udp://host:port or http://host/announce, got '${t}'`);
+    for (const t of values.tracker)
+      if (!/^(udp|https?):\/\/[^\s/]+/i.test(t))
+        throw new UsageError(`--tracker needs udp://host:port or http://host/announce, got '${t}'`);
     overrides.trackers = values.tracker;
   }
   if (values['download-dir'] !== undefined) overrides.downloadDir = path.resolve(values['download-dir']);
   if (values.bind !== undefined) overrides.bindHost = values.bind;
   const ah = values['advertise-host'];
   if (ah !== undefined) {
-    if (ah.length > ADVERTISE_HOST_MAX_LENGTH || !ADVERTISE_HOST_PATTERN.test(ah)) throw new UsageError(`--advertise-host needs an address, a host name or auto, got '${ah}'`);
+    if (ah.length > ADVERTISE_HOST_MAX_LENGTH || !ADVERTISE_HOST_PATTERN.test(ah))
+      throw new UsageError(`--advertise-host needs an address, a host name or auto, got '${ah}'`);
     overrides.advertiseHost = ah;
   }
   if (values.encryption !== undefined) overrides.encryption = parseEncryption(values.encryption);
@@ -86,9 +96,16 @@ export function hostFlagsFrom(values: {
 
 /** For the Electron app, which gets its flags in process.argv among Chromium's. */
 export function parseHostFlags(argv: string[]): HostFlags {
-  const { values } = parseArgs({ args: argv, options: HOST_FLAG_OPTIONS, strict: false, allowPositionals: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: HOST_FLAG_OPTIONS,
+    strict: false,
+    allowPositionals: true,
+  });
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  const tracker = Array.isArray(values.tracker) ? values.tracker.filter((t): t is string => typeof t === 'string') : undefined;
+  const tracker = Array.isArray(values.tracker)
+    ? values.tracker.filter((t): t is string => typeof t === 'string')
+    : undefined;
   return hostFlagsFrom({
     'data-dir': str(values['data-dir']),
     'download-dir': str(values['download-dir']),

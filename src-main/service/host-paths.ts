@@ -9,5 +9,7 @@ import path from 'node:path';
 export { defaultDataDir } from '../engine/default-data-dir.ts';
 
 export function defaultDownloadDir(explicitDataDir: string | undefined, home = os.homedir()): string {
-  return explicitDataDir ? path.join(explicitDataDir, 'downloads') : path.join(home, 'Downloads', 'Swarmdrop');
+  return explicitDataDir
+    ? path.join(explicitDataDir, 'downloads')
+    : path.join(home, 'Downloads', 'Swarmdrop');
 }

@@ -25,9 +25,19 @@ export function realServiceDeps(): ServiceDeps {
         trackerUrl,
         { query, pageSize: 500 },
         // One retransmit inside the time-out (BEP 15 schedule shortened for an interactive search).
-        { baseTimeoutMs: Math.floor(timeoutMs / 3), maxRetransmits: 1, signal: AbortSignal.timeout(timeoutMs) },
+        {
+          baseTimeoutMs: Math.floor(timeoutMs / 3),
+          maxRetransmits: 1,
+          signal: AbortSignal.timeout(timeoutMs),
+        },
       );
-      return page.items.map((i) => ({ infoHashHex: i.infoHashHex, name: i.name, totalBytes: i.totalSizeBytes, seeders: i.seeders, leechers: i.leechers }));
+      return page.items.map((i) => ({
+        infoHashHex: i.infoHashHex,
+        name: i.name,
+        totalBytes: i.totalSizeBytes,
+        seeders: i.seeders,
+        leechers: i.leechers,
+      }));
     },
     networkInterfaces: () => os.networkInterfaces(),
   };

@@ -44,7 +44,11 @@ export class ServiceConnection implements DetailWatcher {
       return { ok: true, response: await handler(valid.request) };
     } catch (err) {
       const payload = toErrorPayload(err);
-      if (payload.code === 'internal') this.service.logger.error(`${command} failed: ${payload.detail ?? payload.message}`, { code: 'internal', command });
+      if (payload.code === 'internal')
+        this.service.logger.error(`${command} failed: ${payload.detail ?? payload.message}`, {
+          code: 'internal',
+          command,
+        });
       return { ok: false, error: payload };
     }
   }

@@ -22,7 +22,10 @@ describe('migrateSettings', () => {
   });
 
   it('drops one invalid field without losing the valid ones', () => {
-    const s = migrateSettings({ version: 1, settings: { theme: 'purple', peerPort: 7000, trackers: ['not a url'] } }, defaults);
+    const s = migrateSettings(
+      { version: 1, settings: { theme: 'purple', peerPort: 7000, trackers: ['not a url'] } },
+      defaults,
+    );
     expect(s.theme).toBe('system');
     expect(s.trackers).toEqual([]);
     expect(s.peerPort).toBe(7000);
@@ -39,29 +42,54 @@ describe('migrateSettings', () => {
   });
 
   it.each([
-    ['a v1 tracker keeps its port and on/off, advertised as auto', { enabled: false, port: 7070 }, { enabled: false, port: 7070, advertiseHost: 'auto' }],
-    ['a v1 tracker object with a bad port falls back to the default', { enabled: false, port: 'x' }, defaults.embeddedTracker],
+    [
+      'a v1 tracker keeps its port and on/off, advertised as auto',
+      { enabled: false, port: 7070 },
+      { enabled: false, port: 7070, advertiseHost: 'auto' },
+    ],
+    [
+      'a v1 tracker object with a bad port falls back to the default',
+      { enabled: false, port: 'x' },
+      defaults.embeddedTracker,
+    ],
     ['no tracker object: the default', undefined, defaults.embeddedTracker],
     ['not an object: the default', 'on', defaults.embeddedTracker],
   ])('v1 → v2: %s', (_label, embeddedTracker, expected) => {
-    const s = migrateSettings({ version: 1, settings: { theme: 'dark', ...(embeddedTracker === undefined ? {} : { embeddedTracker }) } }, defaults);
+    const s = migrateSettings(
+      {
+        version: 1,
+        settings: { theme: 'dark', ...(embeddedTracker === undefined ? {} : { embeddedTracker }) },
+      },
+      defaults,
+    );
     expect(s.embeddedTracker).toEqual(expected);
     expect(s.theme).toBe('dark');
   });
 
   it('v2 keeps an advertised host, and drops one that is not a host', () => {
-    const tracker = (advertiseHost: string) => ({ version: 2, settings: { embeddedTracker: { enabled: true, port: 6969, advertiseHost } } });
-    expect(migrateSettings(tracker('192.168.1.20'), defaults).embeddedTracker.advertiseHost).toBe('192.168.1.20');
+    const tracker = (advertiseHost: string) => ({
+      version: 2,
+      settings: { embeddedTracker: { enabled: true, port: 6969, advertiseHost } },
+    });
+    expect(migrateSettings(tracker('192.168.1.20'), defaults).embeddedTracker.advertiseHost).toBe(
+      '192.168.1.20',
+    );
     expect(migrateSettings(tracker('box.lan'), defaults).embeddedTracker.advertiseHost).toBe('box.lan');
-    expect(migrateSettings(tracker('2001:db8::5'), defaults).embeddedTracker.advertiseHost).toBe('2001:db8::5');
+    expect(migrateSettings(tracker('2001:db8::5'), defaults).embeddedTracker.advertiseHost).toBe(
+      '2001:db8::5',
+    );
     expect(migrateSettings(tracker('udp://x:1/'), defaults).embeddedTracker.advertiseHost).toBe('auto');
   });
 
   it('a v2 file written before encryption existed gets prefer; a stored mode is kept, a bad one dropped', () => {
     expect(migrateSettings({ version: 2, settings: { theme: 'dark' } }, defaults).encryption).toBe('prefer');
-    expect(migrateSettings({ version: 2, settings: { encryption: 'require' } }, defaults).encryption).toBe('require');
+    expect(migrateSettings({ version: 2, settings: { encryption: 'require' } }, defaults).encryption).toBe(
+      'require',
+    );
     expect(migrateSettings({ version: 1, settings: { encryption: 'off' } }, defaults).encryption).toBe('off');
-    expect(migrateSettings({ version: 2, settings: { encryption: 'always' } }, defaults).encryption).toBe('prefer');
+    expect(migrateSettings({ version: 2, settings: { encryption: 'always' } }, defaults).encryption).toBe(
+      'prefer',
+    );
   });
 
   it('refuses files from a newer version, without a version, or not an object', () => {

@@ -71,9 +71,14 @@ export function migrateSettings(
   if (typeof document !== 'object' || document === null) throw new Error('settings file is not an object');
   const doc = document as { version?: unknown; settings?: unknown };
   let version = doc.version;
-  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) throw new Error('settings file has no valid version');
-  if (version > currentVersion) throw new Error(`settings file is version ${version}, newer than this app (${currentVersion})`);
-  let values = typeof doc.settings === 'object' && doc.settings !== null ? (doc.settings as Record<string, unknown>) : {};
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1)
+    throw new Error('settings file has no valid version');
+  if (version > currentVersion)
+    throw new Error(`settings file is version ${version}, newer than this app (${currentVersion})`);
+  let values =
+    typeof doc.settings === 'object' && doc.settings !== null
+      ? (doc.settings as Record<string, unknown>)
+      : {};
   while (version < currentVersion) {
     const step = migrations[version];
     if (!step) throw new Error(`no migration from settings version ${version}`);

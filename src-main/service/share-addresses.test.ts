@@ -1,11 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import type { NetworkInterfaceInfo } from 'node:os';
-import { advertisedHost, advertisedTrackerUrl, localTrackerUrl, ownTrackerAlias, shareAddresses } from './share-addresses.ts';
+import {
+  advertisedHost,
+  advertisedTrackerUrl,
+  localTrackerUrl,
+  ownTrackerAlias,
+  shareAddresses,
+} from './share-addresses.ts';
 
 const v4 = (address: string, internal = false): NetworkInterfaceInfo =>
-  ({ address, family: 'IPv4', internal, netmask: '255.255.255.0', mac: '00:00:00:00:00:00', cidr: null }) as NetworkInterfaceInfo;
+  ({
+    address,
+    family: 'IPv4',
+    internal,
+    netmask: '255.255.255.0',
+    mac: '00:00:00:00:00:00',
+    cidr: null,
+  }) as NetworkInterfaceInfo;
 const v6 = (address: string, internal = false): NetworkInterfaceInfo =>
-  ({ address, family: 'IPv6', internal, netmask: 'ffff::', mac: '00:00:00:00:00:00', cidr: null, scopeid: 0 }) as NetworkInterfaceInfo;
+  ({
+    address,
+    family: 'IPv6',
+    internal,
+    netmask: 'ffff::',
+    mac: '00:00:00:00:00:00',
+    cidr: null,
+    scopeid: 0,
+  }) as NetworkInterfaceInfo;
 
 describe('shareAddresses', () => {
   it('lists non-internal IPv4 first, then global IPv6, skipping loopback and link-local', () => {
@@ -50,7 +71,12 @@ describe('localTrackerUrl', () => {
 });
 
 describe('ownTrackerAlias', () => {
-  const alias = ownTrackerAlias({ port: 6969, bindHost: '0.0.0.0', advertisedUrl: 'udp://box.lan:6969', interfaces: lan });
+  const alias = ownTrackerAlias({
+    port: 6969,
+    bindHost: '0.0.0.0',
+    advertisedUrl: 'udp://box.lan:6969',
+    interfaces: lan,
+  });
   it.each([
     ['the advertised URL', 'udp://box.lan:6969', 'udp://127.0.0.1:6969'],
     ['the advertised URL, other case, with a path', 'UDP://BOX.LAN:6969/announce', 'udp://127.0.0.1:6969'],
@@ -59,7 +85,11 @@ describe('ownTrackerAlias', () => {
     ['loopback itself', 'udp://127.0.0.1:6969', 'udp://127.0.0.1:6969'],
     ['our host, another port: someone else', 'udp://192.0.2.7:6970', 'udp://192.0.2.7:6970'],
     ['another host', 'udp://192.0.2.8:6969', 'udp://192.0.2.8:6969'],
-    ['http on our host and port: not our (UDP) tracker', 'http://192.0.2.7:6969/announce', 'http://192.0.2.7:6969/announce'],
+    [
+      'http on our host and port: not our (UDP) tracker',
+      'http://192.0.2.7:6969/announce',
+      'http://192.0.2.7:6969/announce',
+    ],
     ['not a URL', 'box.lan:6969', 'box.lan:6969'],
   ])('%s', (_label, url, expected) => {
     expect(alias(url)).toBe(expected);

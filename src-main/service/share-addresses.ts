@@ -6,10 +6,7 @@
  */
 import type { NetworkInterfaceInfo } from 'node:os';
 
-export function shareAddresses(
-  port: number,
-  interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>,
-): string[] {
+export function shareAddresses(port: number, interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>): string[] {
   const v4: string[] = [];
   const v6: string[] = [];
   for (const infos of Object.values(interfaces)) {
@@ -52,7 +49,11 @@ export function advertisedTrackerUrl(o: {
 }
 
 /** The host part of `advertisedTrackerUrl` (no brackets). */
-export function advertisedHost(o: { advertiseHost: string; bindHost: string; interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> }): string {
+export function advertisedHost(o: {
+  advertiseHost: string;
+  bindHost: string;
+  interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>;
+}): string {
   return udpHostPort(advertisedTrackerUrl({ ...o, port: 1 }))!.host;
 }
 
@@ -80,7 +81,8 @@ export function ownTrackerAlias(o: {
   const ownHosts = new Set<string>();
   const advertised = udpHostPort(o.advertisedUrl);
   if (advertised) ownHosts.add(advertised.host);
-  for (const infos of Object.values(o.interfaces)) for (const info of infos ?? []) ownHosts.add(info.address.toLowerCase());
+  for (const infos of Object.values(o.interfaces))
+    for (const info of infos ?? []) ownHosts.add(info.address.toLowerCase());
   return (url) => {
     const target = udpHostPort(url);
     return target && target.port === o.port && ownHosts.has(target.host) ? local : url;

@@ -29,7 +29,11 @@ describe('TorrentsBatcher', () => {
   it('coalesces a burst into at most 10 events a second, keeping the latest summary', () => {
     vi.useFakeTimers();
     const events: TorrentsEvent[] = [];
-    const b = new TorrentsBatcher((e) => events.push(e), 10, () => Date.now());
+    const b = new TorrentsBatcher(
+      (e) => events.push(e),
+      10,
+      () => Date.now(),
+    );
     // 1000 changes over one second (one per millisecond) to 3 torrents.
     for (let ms = 0; ms < 1000; ms++) {
       b.change(t(`t${ms % 3}`, ms / 1000));

@@ -30,8 +30,13 @@ describe('validateCommand', () => {
   it('accepts well-formed requests and returns them typed', () => {
     expect(validateCommand('pause', { id: HASH }).request).toEqual({ id: HASH });
     expect(validateCommand('getAppInfo', undefined).request).toEqual({});
-    expect(validateCommand('add', { source: { kind: 'magnet', uri: `magnet:?xt=urn:btih:${HASH}` } }).name).toBe('add');
-    expect(validateCommand('remove', { id: HASH, deleteFiles: true }).request).toEqual({ id: HASH, deleteFiles: true });
+    expect(
+      validateCommand('add', { source: { kind: 'magnet', uri: `magnet:?xt=urn:btih:${HASH}` } }).name,
+    ).toBe('add');
+    expect(validateCommand('remove', { id: HASH, deleteFiles: true }).request).toEqual({
+      id: HASH,
+      deleteFiles: true,
+    });
   });
 
   it.each([

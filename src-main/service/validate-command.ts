@@ -11,8 +11,16 @@ export function isCommandName(name: string): name is CommandName {
   return Object.hasOwn(commandSchemas, name);
 }
 
-export function validateCommand(name: string, request: unknown): { name: CommandName; request: CommandRequest<CommandName> } {
-  if (!isCommandName(name)) throw new ContractError('unknown-command', ERROR_WORDING['unknown-command'], `unknown command '${name.slice(0, 64)}'`);
+export function validateCommand(
+  name: string,
+  request: unknown,
+): { name: CommandName; request: CommandRequest<CommandName> } {
+  if (!isCommandName(name))
+    throw new ContractError(
+      'unknown-command',
+      ERROR_WORDING['unknown-command'],
+      `unknown command '${name.slice(0, 64)}'`,
+    );
   const parsed = commandSchemas[name].safeParse(request ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

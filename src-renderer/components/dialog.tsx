@@ -1,7 +1,17 @@
 import { useEffect, useRef, type ReactElement, type ReactNode } from 'react';
 
 /** A modal dialog: Escape or the backdrop closes it; focus moves into it. */
-export function Dialog({ title, onClose, children, footer }: { title: string; onClose: () => void; children: ReactNode; footer?: ReactNode }): ReactElement {
+export function Dialog({
+  title,
+  onClose,
+  children,
+  footer,
+}: {
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  footer?: ReactNode;
+}): ReactElement {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

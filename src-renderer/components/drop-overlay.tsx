@@ -39,7 +39,10 @@ export function DropOverlay(): ReactElement | null {
       }
       // In Electron the top-level items have paths (folders included); in the browser
       // folders are walked and their files uploaded.
-      const dropped = client.kind === 'electron' ? [...dt.files].map((file) => ({ file, relativePath: [file.name] })) : await collectDropped(dt);
+      const dropped =
+        client.kind === 'electron'
+          ? [...dt.files].map((file) => ({ file, relativePath: [file.name] }))
+          : await collectDropped(dt);
       await actions.share(dropped);
     };
     window.addEventListener('dragenter', onEnter);

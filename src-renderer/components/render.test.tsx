@@ -191,7 +191,11 @@ describe('dialogs', () => {
 describe('a magnet waiting for its info', () => {
   it('says who is asked and for how long, instead of only "Finding info"', () => {
     const html = render(<TransferRow id={ID} />, (s) =>
-      s.setState({ torrents: replaceTorrents([summary(ID, { state: 'fetching-metadata', peers: 0, addedAt: Date.now() - 90_000 })]) }),
+      s.setState({
+        torrents: replaceTorrents([
+          summary(ID, { state: 'fetching-metadata', peers: 0, addedAt: Date.now() - 90_000 }),
+        ]),
+      }),
     );
     expect(html).toContain('looking for peers through its trackers, for 1m 30s');
     expect(html).toContain('Nobody sharing it has been found yet');
@@ -200,7 +204,11 @@ describe('a magnet waiting for its info', () => {
 
   it('counts the peers it asks', () => {
     const html = render(<TransferRow id={ID} />, (s) =>
-      s.setState({ torrents: replaceTorrents([summary(ID, { state: 'fetching-metadata', peers: 2, addedAt: Date.now() - 5_000 })]) }),
+      s.setState({
+        torrents: replaceTorrents([
+          summary(ID, { state: 'fetching-metadata', peers: 2, addedAt: Date.now() - 5_000 }),
+        ]),
+      }),
     );
     expect(html).toContain('asking 2 connected peers');
     expect(html).not.toContain('Nobody sharing it');
@@ -210,7 +218,9 @@ describe('a magnet waiting for its info', () => {
 describe('AccessNeeded', () => {
   it('says plainly which address to open instead of spinning on Connecting…', () => {
     const html = render(<AccessNeeded origin="http://127.0.0.1:9080" />);
-    expect(html).toContain('This page needs the address with its access token, as printed by `swarmdrop daemon`.');
+    expect(html).toContain(
+      'This page needs the address with its access token, as printed by `swarmdrop daemon`.',
+    );
     expect(html).toContain('http://127.0.0.1:9080/?token=…');
     expect(html).not.toContain('Connecting');
   });

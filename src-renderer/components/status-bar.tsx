@@ -3,7 +3,12 @@ import { useApp } from '../app-context.tsx';
 import { formatRate, plural } from '../../src-shared/util/format.ts';
 import { Icon } from './icons.tsx';
 
-const TRACKER_TEXT = { none: 'No tracker', idle: 'Tracker ready', ok: 'Tracker OK', error: 'Tracker not answering' } as const;
+const TRACKER_TEXT = {
+  none: 'No tracker',
+  idle: 'Tracker ready',
+  ok: 'Tracker OK',
+  error: 'Tracker not answering',
+} as const;
 
 export function StatusBar(): ReactElement {
   const status = useApp((s) => s.status);
@@ -16,7 +21,8 @@ export function StatusBar(): ReactElement {
       {connection !== 'open' ? (
         <span className="status-item warn">
           {/* Access refusals are 'unauthorized' (the whole page says so); 'closed' is the daemon ending this page's connection. */}
-          <span className="dot dot-error" /> {connection === 'closed' ? 'Disconnected: reload the page' : 'Connecting to Swarmdrop…'}
+          <span className="dot dot-error" />{' '}
+          {connection === 'closed' ? 'Disconnected: reload the page' : 'Connecting to Swarmdrop…'}
         </span>
       ) : (
         <>
@@ -30,13 +36,16 @@ export function StatusBar(): ReactElement {
             <Icon name="users" size={12} /> {plural(status?.connectedPeers ?? 0, 'peer')}
           </span>
           <span className="status-item" title={trackerError ?? undefined}>
-            <span className={`dot dot-${state === 'ok' ? 'ok' : state === 'error' ? 'error' : 'idle'}`} /> {TRACKER_TEXT[state]}
+            <span className={`dot dot-${state === 'ok' ? 'ok' : state === 'error' ? 'error' : 'idle'}`} />{' '}
+            {TRACKER_TEXT[state]}
             {state === 'error' && trackerError ? `: ${trackerError}` : ''}
           </span>
         </>
       )}
       <span className="spacer" />
-      {info?.embeddedTracker.running && <span className="status-item muted status-extra">Built-in tracker :{info.embeddedTracker.port}</span>}
+      {info?.embeddedTracker.running && (
+        <span className="status-item muted status-extra">Built-in tracker :{info.embeddedTracker.port}</span>
+      )}
       <span className="status-item muted status-extra" title="Port peers connect to">
         Listening on port {status?.listeningPort ?? info?.listeningPort ?? '–'}
       </span>

@@ -16,7 +16,14 @@ export interface VirtualListProps {
   label?: string;
 }
 
-export function VirtualList({ count, rowHeightPx, renderRow, scrollToIndex, className, label }: VirtualListProps): ReactElement {
+export function VirtualList({
+  count,
+  rowHeightPx,
+  renderRow,
+  scrollToIndex,
+  className,
+  label,
+}: VirtualListProps): ReactElement {
   const ref = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(600);
@@ -35,7 +42,8 @@ export function VirtualList({ count, rowHeightPx, renderRow, scrollToIndex, clas
     if (!el || scrollToIndex === undefined || scrollToIndex < 0) return;
     const top = scrollToIndex * rowHeightPx;
     if (top < el.scrollTop) el.scrollTop = top;
-    else if (top + rowHeightPx > el.scrollTop + el.clientHeight) el.scrollTop = top + rowHeightPx - el.clientHeight;
+    else if (top + rowHeightPx > el.scrollTop + el.clientHeight)
+      el.scrollTop = top + rowHeightPx - el.clientHeight;
   }, [scrollToIndex, rowHeightPx]);
 
   const { start, end } = visibleRange(scrollTop, height, rowHeightPx, count);
@@ -48,7 +56,13 @@ export function VirtualList({ count, rowHeightPx, renderRow, scrollToIndex, clas
     );
   }
   return (
-    <div ref={ref} className={`vlist ${className ?? ''}`} role="list" aria-label={label} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
+    <div
+      ref={ref}
+      className={`vlist ${className ?? ''}`}
+      role="list"
+      aria-label={label}
+      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+    >
       <div className="vspacer" style={{ height: count * rowHeightPx }}>
         {rows}
       </div>

@@ -14,7 +14,9 @@ import { formatBytes } from '../../src-shared/util/format.ts';
 
 export const words = (err: unknown): string => {
   const e = err as Partial<ContractError>;
-  return typeof e?.code === 'string' ? describeError(e.code, e.message) : String((err as Error)?.message ?? err);
+  return typeof e?.code === 'string'
+    ? describeError(e.code, e.message)
+    : String((err as Error)?.message ?? err);
 };
 
 function fileToBase64(file: File): Promise<string> {
@@ -71,7 +73,9 @@ export function createActions(store: AppStore, client: RendererClient) {
     togglePause: (id: string) => {
       const t = get().torrents.byId.get(id);
       if (!t) return Promise.resolve();
-      return t.state === 'paused' ? onTorrent(id, () => client.invoke('resume', { id })) : onTorrent(id, () => client.invoke('pause', { id }));
+      return t.state === 'paused'
+        ? onTorrent(id, () => client.invoke('resume', { id }))
+        : onTorrent(id, () => client.invoke('pause', { id }));
     },
     recheck: async (id: string) => {
       set((s) => ({ verifying: { ...s.verifying, [id]: true } }));
@@ -100,7 +104,8 @@ export function createActions(store: AppStore, client: RendererClient) {
       if (get().selectedId === id) await select(null);
       await onTorrent(id, () => client.invoke('remove', { id, deleteFiles }));
     },
-    openDialog: (dialog: NonNullable<ReturnType<AppStore['getState']>['dialog']>) => set({ dialog, addError: null }),
+    openDialog: (dialog: NonNullable<ReturnType<AppStore['getState']>['dialog']>) =>
+      set({ dialog, addError: null }),
     closeDialog: () => set({ dialog: null, addError: null }),
 
     addMagnet: async (uri: string): Promise<boolean> => {
@@ -118,7 +123,9 @@ export function createActions(store: AppStore, client: RendererClient) {
     addTorrentFile: async (file: File) => {
       try {
         const bytesBase64 = await fileToBase64(file);
-        const t = await client.invoke('add', { source: { kind: 'torrent-file', bytesBase64, fileName: file.name } });
+        const t = await client.invoke('add', {
+          source: { kind: 'torrent-file', bytesBase64, fileName: file.name },
+        });
         set({ view: 'transfers' });
         void select(t.id);
       } catch (err) {
@@ -133,9 +140,18 @@ export function createActions(store: AppStore, client: RendererClient) {
       set({ dropError: null, view: 'transfers' });
       try {
         const totalBytes = dropped.reduce((n, d) => n + d.file.size, 0);
-        set((s) => ({ shares: { ...s.shares, [key]: { key, name, hashedBytes: 0, totalBytes, done: false, uploadedBytes: 0 } } }));
+        set((s) => ({
+          shares: {
+            ...s.shares,
+            [key]: { key, name, hashedBytes: 0, totalBytes, done: false, uploadedBytes: 0 },
+          },
+        }));
         const res = await shareDropped(client, dropped, (sent) =>
-          set((s) => (s.shares[key] ? { shares: { ...s.shares, [key]: { ...s.shares[key], uploadedBytes: sent } } } : {})),
+          set((s) =>
+            s.shares[key]
+              ? { shares: { ...s.shares, [key]: { ...s.shares[key], uploadedBytes: sent } } }
+              : {},
+          ),
         );
         void select(res.id);
       } catch (err) {
@@ -182,17 +198,26 @@ export function createActions(store: AppStore, client: RendererClient) {
       set((s) => ({ catalog: { ...s.catalog, rowErrors } }));
       try {
         await client.invoke('add', {
-          source: { kind: 'catalog', infoHashHex: entry.infoHashHex, name: entry.name, tracker: entry.tracker },
+          source: {
+            kind: 'catalog',
+            infoHashHex: entry.infoHashHex,
+            name: entry.name,
+            tracker: entry.tracker,
+          },
           ...(savePath ? { savePath } : {}),
         });
         set((s) => ({ catalog: { ...s.catalog, added: { ...s.catalog.added, [entry.infoHashHex]: true } } }));
       } catch (err) {
-        set((s) => ({ catalog: { ...s.catalog, rowErrors: { ...s.catalog.rowErrors, [entry.infoHashHex]: words(err) } } }));
+        set((s) => ({
+          catalog: { ...s.catalog, rowErrors: { ...s.catalog.rowErrors, [entry.infoHashHex]: words(err) } },
+        }));
       }
     },
 
     /** Saves a settings patch; returns the error in words, or null. */
-    saveSettings: async (patch: Partial<Settings>): Promise<{ error: string | null; restartRequired: string[] }> => {
+    saveSettings: async (
+      patch: Partial<Settings>,
+    ): Promise<{ error: string | null; restartRequired: string[] }> => {
       try {
         const { settings, restartRequired } = await client.invoke('setSettings', patch);
         set({ settings });

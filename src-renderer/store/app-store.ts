@@ -56,7 +56,12 @@ export interface AppState {
   toasts: Toast[];
   catalog: CatalogState;
   /** Which dialog is open. */
-  dialog: { kind: 'magnet' } | { kind: 'remove'; id: string } | { kind: 'shortcuts' } | { kind: 'path-picker' } | null;
+  dialog:
+    | { kind: 'magnet' }
+    | { kind: 'remove'; id: string }
+    | { kind: 'shortcuts' }
+    | { kind: 'path-picker' }
+    | null;
   /** The error of the last add (magnet dialog, open .torrent), shown in that dialog. */
   addError: string | null;
   /** A share (drop/upload) that failed, shown on the drop zone. */

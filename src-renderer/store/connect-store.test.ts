@@ -57,7 +57,11 @@ afterEach(() => vi.useRealTimers());
 
 describe('connectStore', () => {
   it('fetches state on open and applies events', async () => {
-    const s = scriptedClient({ getAppInfo: () => info, getSettings: () => null, getTorrents: () => [summary('a')] });
+    const s = scriptedClient({
+      getAppInfo: () => info,
+      getSettings: () => null,
+      getTorrents: () => [summary('a')],
+    });
     const store = createAppStore();
     const off = connectStore(store, s.client, 60_000);
     expect(store.getState().connection).toBe('connecting');
@@ -146,7 +150,14 @@ describe('actions', () => {
     });
     const store = createAppStore();
     const actions = createActions(store, s.client);
-    const entry = { infoHashHex: 'h', name: 'n', totalBytes: 1, seeders: 1, leechers: 0, tracker: 'udp://127.0.0.1:1' };
+    const entry = {
+      infoHashHex: 'h',
+      name: 'n',
+      totalBytes: 1,
+      seeders: 1,
+      leechers: 0,
+      tracker: 'udp://127.0.0.1:1',
+    };
     await actions.downloadEntry(entry);
     expect(store.getState().catalog.rowErrors.h).toMatch(/disk is full/);
     fail = false;

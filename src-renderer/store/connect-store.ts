@@ -18,7 +18,8 @@ export function connectStore(store: AppStore, client: RendererClient, sampleEver
       ]);
       store.setState({ appInfo, settings, torrents: replaceTorrents(list) });
       const selected = store.getState().selectedId;
-      if (selected && !list.some((t) => t.id === selected)) store.setState({ selectedId: null, detail: null });
+      if (selected && !list.some((t) => t.id === selected))
+        store.setState({ selectedId: null, detail: null });
       const watched = store.getState().selectedId;
       if (watched) await client.invoke('watchDetail', { id: watched });
     } catch {
@@ -37,7 +38,11 @@ export function connectStore(store: AppStore, client: RendererClient, sampleEver
       const torrentErrors = { ...s.torrentErrors };
       // A torrent that left its error state no longer shows the old error.
       for (const t of e.changed) if (t.state !== 'error' && torrentErrors[t.id]) delete torrentErrors[t.id];
-      store.setState({ torrents: next, torrentErrors, ...(removedSelected ? { selectedId: null, detail: null } : {}) });
+      store.setState({
+        torrents: next,
+        torrentErrors,
+        ...(removedSelected ? { selectedId: null, detail: null } : {}),
+      });
     }),
     client.on('detail', (detail) => {
       if (store.getState().selectedId === detail.summary.id) store.setState({ detail });
@@ -54,8 +59,14 @@ export function connectStore(store: AppStore, client: RendererClient, sampleEver
       });
     }),
     client.on('notification', (n) => {
-      if (n.kind === 'download-complete') pushToast(store, { tone: 'success', title: 'Download complete', body: n.name });
-      else pushToast(store, { tone: 'success', title: `Sharing “${n.name}”`, body: n.published ? 'Listed in the tracker’s catalog.' : 'Seeding. (Not listed in a catalog.)' });
+      if (n.kind === 'download-complete')
+        pushToast(store, { tone: 'success', title: 'Download complete', body: n.name });
+      else
+        pushToast(store, {
+          tone: 'success',
+          title: `Sharing “${n.name}”`,
+          body: n.published ? 'Listed in the tracker’s catalog.' : 'Seeding. (Not listed in a catalog.)',
+        });
     }),
     client.on('error', (e) => {
       const words = describeError(e.code, e.message);
@@ -64,7 +75,15 @@ export function connectStore(store: AppStore, client: RendererClient, sampleEver
       } else if (e.where === 'tracker') {
         store.setState({ trackerError: words });
       } else {
-        pushToast(store, { tone: 'error', title: e.where === 'settings' ? 'Settings' : 'Problem', body: e.code === 'internal' || e.code === 'port-in-use' ? e.message : words }, 12_000);
+        pushToast(
+          store,
+          {
+            tone: 'error',
+            title: e.where === 'settings' ? 'Settings' : 'Problem',
+            body: e.code === 'internal' || e.code === 'port-in-use' ? e.message : words,
+          },
+          12_000,
+        );
       }
     }),
   );

@@ -4,7 +4,11 @@ import { applyTorrentsEvent, filterOrder, moveSelection, replaceTorrents } from 
 
 describe('torrents model', () => {
   it('orders newest first, then by name', () => {
-    const s = replaceTorrents([summary('a', { addedAt: 1 }), summary('b', { addedAt: 3 }), summary('c', { addedAt: 3, name: 'aaa' })]);
+    const s = replaceTorrents([
+      summary('a', { addedAt: 1 }),
+      summary('b', { addedAt: 3 }),
+      summary('c', { addedAt: 3, name: 'aaa' }),
+    ]);
     expect(s.order).toEqual(['c', 'b', 'a']);
   });
 

@@ -27,14 +27,18 @@ export async function collectDropped(dt: DataTransfer): Promise<DroppedFile[]> {
 
 async function walk(entry: FileSystemEntry, parents: string[], out: DroppedFile[]): Promise<void> {
   if (entry.isFile) {
-    const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));
+    const file = await new Promise<File>((resolve, reject) =>
+      (entry as FileSystemFileEntry).file(resolve, reject),
+    );
     out.push({ file, relativePath: [...parents, entry.name] });
     return;
   }
   const reader = (entry as FileSystemDirectoryEntry).createReader();
   // readEntries returns batches; an empty batch ends the folder.
   for (;;) {
-    const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
+    const batch = await new Promise<FileSystemEntry[]>((resolve, reject) =>
+      reader.readEntries(resolve, reject),
+    );
     if (batch.length === 0) break;
     for (const child of batch) await walk(child, [...parents, entry.name], out);
   }

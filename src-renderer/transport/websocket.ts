@@ -29,7 +29,10 @@ export interface WebSocketClientOptions {
 }
 
 /** `url` null: the page has no access token, so there is nothing to try. */
-export function createWebSocketClient(url: string | null, options: WebSocketClientOptions = {}): RendererClient {
+export function createWebSocketClient(
+  url: string | null,
+  options: WebSocketClientOptions = {},
+): RendererClient {
   const WebSocketImpl = options.WebSocketImpl ?? WebSocket;
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const connectionListeners = new Set<(s: ConnectionState) => void>();

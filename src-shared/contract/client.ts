@@ -22,5 +22,4 @@ export interface SwarmdropBridge {
 }
 
 export type ResultEnvelope =
-  | { ok: true; response: unknown }
-  | { ok: false; error: { code: string; message: string; detail?: string } };
+  { ok: true; response: unknown } | { ok: false; error: { code: string; message: string; detail?: string } };

@@ -9,7 +9,8 @@ export const ERROR_WORDING = {
   'permission-denied': 'Swarmdrop is not allowed to write there. Choose another folder.',
   'bad-magnet': 'That is not a magnet link. A magnet link starts with "magnet:?".',
   'magnet-no-info-hash': 'That magnet link has no BitTorrent info-hash (the "xt=urn:btih:…" part).',
-  'magnet-bad-info-hash': 'The info-hash in that magnet link is damaged: after "urn:btih:" it needs 40 hexadecimal (or 32 base32) characters.',
+  'magnet-bad-info-hash':
+    'The info-hash in that magnet link is damaged: after "urn:btih:" it needs 40 hexadecimal (or 32 base32) characters.',
   'bad-torrent': 'That file is not a valid .torrent file.',
   'bad-info-hash': 'An info-hash is 40 hexadecimal characters (or 32 base32 characters).',
   'tracker-unreachable': 'The tracker did not answer. Check the address, or whether it is running.',
@@ -17,11 +18,16 @@ export const ERROR_WORDING = {
   'duplicate-torrent': 'That torrent is already in your list.',
   'file-not-found': 'The file or folder was not found.',
   'upload-failed': 'The file could not be uploaded to Swarmdrop.',
-  'upload-bad-name': 'A name in that upload is not allowed (no "..", slashes, device names like NUL, or a trailing dot or space).',
-  'upload-name-too-long': 'A name in that upload is too long (at most 255 bytes per name), or its folders are nested too deep.',
-  'upload-name-clash': 'Two items in that upload have the same name (or a file and a folder do). Rename one and try again.',
-  'upload-too-many-files': 'That upload has more files than Swarmdrop takes at once. Share fewer files, or finish the uploads under way first.',
-  'upload-too-large': 'That upload is larger than Swarmdrop takes at once. Share it in smaller parts, or finish the uploads under way first.',
+  'upload-bad-name':
+    'A name in that upload is not allowed (no "..", slashes, device names like NUL, or a trailing dot or space).',
+  'upload-name-too-long':
+    'A name in that upload is too long (at most 255 bytes per name), or its folders are nested too deep.',
+  'upload-name-clash':
+    'Two items in that upload have the same name (or a file and a folder do). Rename one and try again.',
+  'upload-too-many-files':
+    'That upload has more files than Swarmdrop takes at once. Share fewer files, or finish the uploads under way first.',
+  'upload-too-large':
+    'That upload is larger than Swarmdrop takes at once. Share it in smaller parts, or finish the uploads under way first.',
   'upload-busy': 'Several uploads are already running from this page. Wait for one to finish.',
   'upload-unknown': 'That upload is no longer open (it finished, was cancelled, or its page was closed).',
   'upload-bad-chunk': 'Part of the upload arrived out of order. Try the upload again.',
@@ -31,9 +37,9 @@ export const ERROR_WORDING = {
   'not-supported': 'This is only available in the desktop app.',
   'name-taken': 'Something with that name is already shared. Rename it and try again.',
   'not-ready': 'Swarmdrop is still starting. Try again in a moment.',
-  'disconnected': 'Lost the connection to Swarmdrop. Reconnecting…',
-  'unauthorized': 'This page needs the address with its access token, as printed by `swarmdrop daemon`.',
-  'internal': 'Something went wrong inside Swarmdrop.',
+  disconnected: 'Lost the connection to Swarmdrop. Reconnecting…',
+  unauthorized: 'This page needs the address with its access token, as printed by `swarmdrop daemon`.',
+  internal: 'Something went wrong inside Swarmdrop.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_WORDING;
@@ -70,7 +76,9 @@ export interface ContractErrorPayload {
 
 export function toErrorPayload(err: unknown): ContractErrorPayload {
   if (err instanceof ContractError) {
-    return err.detail === undefined ? { code: err.code, message: err.message } : { code: err.code, message: err.message, detail: err.detail };
+    return err.detail === undefined
+      ? { code: err.code, message: err.message }
+      : { code: err.code, message: err.message, detail: err.detail };
   }
   const message = err instanceof Error ? err.message : String(err);
   return { code: 'internal', message: ERROR_WORDING.internal, detail: message };

@@ -20,12 +20,14 @@ export interface IssueParams {
 const badInfoHash = { errorCode: 'bad-info-hash' } satisfies IssueParams;
 
 /** Hex info-hash, lower or upper case; the service lower-cases it. */
-export const infoHashHex = z
-  .string()
-  .refine((s) => /^[0-9a-fA-F]{40}$/.test(s), { message: 'not a 40-digit hex info-hash', params: badInfoHash });
-const torrentId = z
-  .string()
-  .refine((s) => /^[0-9a-f]{40}$/.test(s), { message: 'not a lower-case 40-digit hex id', params: badInfoHash });
+export const infoHashHex = z.string().refine((s) => /^[0-9a-fA-F]{40}$/.test(s), {
+  message: 'not a 40-digit hex info-hash',
+  params: badInfoHash,
+});
+const torrentId = z.string().refine((s) => /^[0-9a-f]{40}$/.test(s), {
+  message: 'not a lower-case 40-digit hex id',
+  params: badInfoHash,
+});
 const shortText = z.string().min(1).max(1024);
 const filePath = z.string().min(1).max(4096);
 const announceUrl = z
@@ -48,7 +50,10 @@ export const addSource = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('magnet'), uri: z.string().min(1).max(8192) }),
   z.object({
     kind: z.literal('torrent-file'),
-    bytesBase64: z.string().min(1).max(Math.ceil(MAX_TORRENT_FILE_BYTES / 3) * 4),
+    bytesBase64: z
+      .string()
+      .min(1)
+      .max(Math.ceil(MAX_TORRENT_FILE_BYTES / 3) * 4),
     fileName: z.string().max(1024).optional(),
   }),
   z.object({ kind: z.literal('info-hash'), infoHashHex, name: z.string().max(1024).optional() }),
@@ -64,7 +69,10 @@ const settingsShape = z.object({
     .object({
       enabled: z.boolean(),
       port,
-      advertiseHost: z.string().max(ADVERTISE_HOST_MAX_LENGTH).regex(ADVERTISE_HOST_PATTERN, 'an address looks like 192.0.2.20, a host name, or auto'),
+      advertiseHost: z
+        .string()
+        .max(ADVERTISE_HOST_MAX_LENGTH)
+        .regex(ADVERTISE_HOST_PATTERN, 'an address looks like 192.0.2.20, a host name, or auto'),
     })
     .strict(),
   encryption: z.enum(ENCRYPTION_MODES),
@@ -83,7 +91,9 @@ export const commandSchemas = {
   getTorrents: empty,
   getSettings: empty,
   setSettings: settingsShape.partial().strict(),
-  add: z.object({ source: addSource, savePath: filePath.optional(), paused: z.boolean().optional() }).strict(),
+  add: z
+    .object({ source: addSource, savePath: filePath.optional(), paused: z.boolean().optional() })
+    .strict(),
   /** Share files or folders already on the host's disk (Electron, or the daemon's own paths). */
   share: z.object({ paths: z.array(filePath).min(1).max(1000), name: shortText.optional() }).strict(),
   /** Browser upload, step 1: announce the files (relative paths below the drop). */
@@ -124,7 +134,9 @@ export const commandSchemas = {
   /** Push `detail` events for this torrent to this client (null stops). */
   watchDetail: z.object({ id: torrentId.nullable() }).strict(),
   getTorrentFile: byId,
-  searchCatalog: z.object({ query: z.string().max(256), trackers: z.array(announceUrl).max(64).optional() }).strict(),
+  searchCatalog: z
+    .object({ query: z.string().max(256), trackers: z.array(announceUrl).max(64).optional() })
+    .strict(),
   /** Electron only: native pickers. The daemon answers `not-supported`. */
   pickPaths: z.object({ kind: z.enum(['files', 'folder', 'torrent', 'download-dir']) }).strict(),
   /** Electron only: open the torrent's file, or show it in its folder. */
@@ -145,7 +157,11 @@ export const MAX_TORRENT_EVENT_MESSAGE = 1024;
 export const torrentEventSchema = z
   .object({
     atMs: z.number().int().min(0),
-    code: z.string().min(1).max(64).regex(/^[a-z0-9-]+$/),
+    code: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[a-z0-9-]+$/),
     message: z.string().min(1).max(MAX_TORRENT_EVENT_MESSAGE),
   })
   .strict() satisfies z.ZodType<TorrentEvent>;

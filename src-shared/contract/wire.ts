@@ -17,7 +17,5 @@ export const clientFrameSchema = z
   })
   .strict();
 
-
 export type ServerFrame =
-  | ({ type: 'result'; id: number } & ResultEnvelope)
-  | { type: 'event'; event: string; payload: unknown };
+  ({ type: 'result'; id: number } & ResultEnvelope) | { type: 'event'; event: string; payload: unknown };

@@ -22,7 +22,9 @@ export interface AppInfo {
    * Settings a command-line flag overrides for this run (e.g. `--peer-port`): the
    * Settings view says so beside them.
    */
-  overridden: ('peerPort' | 'embeddedTracker' | 'trackers' | 'downloadDir' | 'advertiseHost' | 'encryption')[];
+  overridden: (
+    'peerPort' | 'embeddedTracker' | 'trackers' | 'downloadDir' | 'advertiseHost' | 'encryption'
+  )[];
   /** Trackers new torrents announce to and Network searches: ours first, then the user's. */
   trackers: string[];
   dataDir: string;

@@ -45,4 +45,3 @@ export interface Settings {
 export const ADVERTISE_HOST_PATTERN =
   /^(auto|[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*)$/;
 export const ADVERTISE_HOST_MAX_LENGTH = 253;
-

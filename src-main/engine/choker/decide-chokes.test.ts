@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { decideChokes, type ChokerInput, type ChokerPeer } from './decide-chokes.ts';
 import { mulberry32 } from '../../../src-shared/util/mulberry32.ts';
 
-
 const NOW = 1_000_000;
 const OLD = NOW - 10 * 60_000; // connected long ago
 

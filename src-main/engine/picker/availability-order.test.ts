@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { AvailabilityOrder } from './availability-order.ts';
 import { mulberry32 } from '../../../src-shared/util/mulberry32.ts';
 
-
 function checkInvariants(o: AvailabilityOrder, pieceCount: number, wanted: Set<number>) {
   const seen = new Set<number>();
   for (let i = 0; i < pieceCount; i++) seen.add(o.order[i]!);

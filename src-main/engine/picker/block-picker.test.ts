@@ -155,7 +155,11 @@ describe('BlockPicker order', () => {
     const { picker } = makePicker(10, 2, { randomFirstPieces: 0 });
     const bits = Bitfield.full(10);
     expect(pickBlocks(picker, testPeer('c', bits, { choking: true }), 10)).toEqual([]);
-    const picks = pickBlocks(picker, testPeer('c', bits, { choking: true, allowedFast: new Set([4, 8]) }), 10);
+    const picks = pickBlocks(
+      picker,
+      testPeer('c', bits, { choking: true, allowedFast: new Set([4, 8]) }),
+      10,
+    );
     expect(new Set(picks.map((b) => b.pieceIndex))).toEqual(new Set([4, 8]));
   });
 });

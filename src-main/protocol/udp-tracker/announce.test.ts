@@ -247,14 +247,18 @@ describe('announce (BEP 15)', () => {
     );
     const v6 = encodeCompactPeers([{ host: '2001:db8::2', port: 51413 }], 6);
     const headerHex = '00000001' + '00000009' + '0000003c' + '00000003' + '00000001';
-    expect(hex(encodeAnnounceResponseCompact(header, v4, 4))).toBe(headerHex + '7f0000011ae1' + '0a0102030001');
+    expect(hex(encodeAnnounceResponseCompact(header, v4, 4))).toBe(
+      headerHex + '7f0000011ae1' + '0a0102030001',
+    );
     expect(hex(encodeAnnounceResponseCompact(header, v6, 6))).toBe(
       headerHex + '20010db8000000000000000000000002' + 'c8d5',
     );
     expect(hex(encodeAnnounceResponseCompact(header, new Uint8Array(0), 4))).toBe(headerHex);
     // Uninitialised memory from the allocator is fully overwritten.
     const dirty = (n: number) => new Uint8Array(n).fill(0xee);
-    expect(hex(encodeAnnounceResponseCompact(header, v4, 4, dirty))).toBe(hex(encodeAnnounceResponseCompact(header, v4, 4)));
+    expect(hex(encodeAnnounceResponseCompact(header, v4, 4, dirty))).toBe(
+      hex(encodeAnnounceResponseCompact(header, v4, 4)),
+    );
   });
 
   it('refuses compact peers of the wrong size or a bad header field', () => {

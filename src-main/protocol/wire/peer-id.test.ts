@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { clientNameFromPeerId, generatePeerId } from './peer-id.ts';
 import { mulberry32 } from '../../../src-shared/util/mulberry32.ts';
 
-
 const id = (s: string) => Uint8Array.from(Buffer.from(s.padEnd(20, 'x'), 'latin1'));
 
 describe('peer id (BEP 20)', () => {

@@ -6,7 +6,15 @@ import { CopyButton } from '../../components/copy-button.tsx';
 import { ProgressBar } from '../../components/progress-bar.tsx';
 import { StateBadge } from '../../components/state-badge.tsx';
 import type { TorrentDetail, TrackerDetail } from '../../../src-shared/types/torrent.ts';
-import { formatBytes, formatEta, formatPercent, formatRate, formatRatio, formatRelative, plural } from '../../../src-shared/util/format.ts';
+import {
+  formatBytes,
+  formatEta,
+  formatPercent,
+  formatRate,
+  formatRatio,
+  formatRelative,
+  plural,
+} from '../../../src-shared/util/format.ts';
 import { PieceMap } from '../piece-map/piece-map.tsx';
 import { PeersTable } from '../peers/peers-table.tsx';
 import { SpeedGraph } from '../speed/speed-graph.tsx';
@@ -16,7 +24,9 @@ type Tab = 'overview' | 'files' | 'peers' | 'trackers' | 'events' | 'info';
 
 function Overview({ d }: { d: TorrentDetail }): ReactElement {
   useApp((s) => s.historyTick);
-  const history = useApp((s) => s.history).of(d.summary.id)?.series() ?? { down: [], up: [] };
+  const history = useApp((s) => s.history)
+    .of(d.summary.id)
+    ?.series() ?? { down: [], up: [] };
   const s = d.summary;
   return (
     <div className="overview">
@@ -28,7 +38,10 @@ function Overview({ d }: { d: TorrentDetail }): ReactElement {
         <Stat label="Peers" value={`${plural(s.peers, 'peer')} (${plural(s.seeds, 'seed')})`} />
       </div>
       <h3 className="section-title">
-        Pieces <span className="section-note num">{d.pieces.pieceCount} × {formatBytes(d.pieceLengthBytes)}</span>
+        Pieces{' '}
+        <span className="section-note num">
+          {d.pieces.pieceCount} × {formatBytes(d.pieceLengthBytes)}
+        </span>
       </h3>
       <PieceMap pieces={d.pieces} />
       <h3 className="section-title">Speed</h3>
@@ -47,7 +60,8 @@ function Stat({ label, value }: { label: string; value: string }): ReactElement 
 }
 
 function Files({ d }: { d: TorrentDetail }): ReactElement {
-  if (d.files.length === 0) return <p className="muted pad">The file list arrives with the torrent’s metadata.</p>;
+  if (d.files.length === 0)
+    return <p className="muted pad">The file list arrives with the torrent’s metadata.</p>;
   return (
     <table className="table" aria-label="Files">
       <thead>
@@ -89,7 +103,8 @@ const TRACKER_STATUS: Record<TrackerDetail['status'], string> = {
 
 function Trackers({ d }: { d: TorrentDetail }): ReactElement {
   const now = Date.now();
-  if (d.trackers.length === 0) return <p className="muted pad">No trackers: peers come from other sources only.</p>;
+  if (d.trackers.length === 0)
+    return <p className="muted pad">No trackers: peers come from other sources only.</p>;
   return (
     <table className="table" aria-label="Trackers">
       <thead>
@@ -106,7 +121,10 @@ function Trackers({ d }: { d: TorrentDetail }): ReactElement {
           <tr key={`${t.tier}-${t.url}`}>
             <td className="mono">{t.url}</td>
             <td>
-              <span className={`dot dot-${t.status === 'working' ? 'ok' : t.status === 'error' ? 'error' : 'idle'}`} /> {TRACKER_STATUS[t.status]}
+              <span
+                className={`dot dot-${t.status === 'working' ? 'ok' : t.status === 'error' ? 'error' : 'idle'}`}
+              />{' '}
+              {TRACKER_STATUS[t.status]}
               {t.lastError && <div className="field-error small">{t.lastError}</div>}
             </td>
             <td>{formatRelative(t.lastAnnounceAt, now)}</td>
@@ -198,7 +216,12 @@ export function DetailPanel({ id }: { id: string }): ReactElement {
         <div className="detail-actions">
           {client.kind === 'electron' && (
             <>
-              <Button size="sm" variant="ghost" icon="external" onClick={() => void actions.openPath(id, false)}>
+              <Button
+                size="sm"
+                variant="ghost"
+                icon="external"
+                onClick={() => void actions.openPath(id, false)}
+              >
                 Open
               </Button>
               <Button size="sm" variant="ghost" icon="folder" onClick={() => void actions.openPath(id, true)}>
@@ -216,12 +239,24 @@ export function DetailPanel({ id }: { id: string }): ReactElement {
           >
             {verifying ? 'Verifying…' : 'Verify'}
           </Button>
-          <Button size="sm" variant="ghost" icon="x" aria-label="Close details" onClick={() => void actions.select(null)} />
+          <Button
+            size="sm"
+            variant="ghost"
+            icon="x"
+            aria-label="Close details"
+            onClick={() => void actions.select(null)}
+          />
         </div>
       </header>
       <nav className="tabs" role="tablist">
         {tabs.map(([key, label]) => (
-          <button key={key} role="tab" aria-selected={tab === key} className={`tab${tab === key ? ' active' : ''}`} onClick={() => setTab(key)}>
+          <button
+            key={key}
+            role="tab"
+            aria-selected={tab === key}
+            className={`tab${tab === key ? ' active' : ''}`}
+            onClick={() => setTab(key)}
+          >
             {label}
           </button>
         ))}

@@ -23,10 +23,13 @@ export function TrackerAddress(): ReactElement {
         </p>
         {inUse.length > 0 ? (
           <p className="muted small">
-            What you share is announced to {inUse.length === 1 ? 'this tracker' : 'these trackers'}: <span className="mono">{inUse.join(', ')}</span>
+            What you share is announced to {inUse.length === 1 ? 'this tracker' : 'these trackers'}:{' '}
+            <span className="mono">{inUse.join(', ')}</span>
           </p>
         ) : (
-          <p className="muted small">No tracker is set: add one in Settings so others can find what you share.</p>
+          <p className="muted small">
+            No tracker is set: add one in Settings so others can find what you share.
+          </p>
         )}
       </div>
     );

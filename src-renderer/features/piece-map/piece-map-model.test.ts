@@ -3,7 +3,12 @@ import { Bitfield } from '../../../src-shared/util/bitfield.ts';
 import type { PieceStates } from '../../../src-shared/types/torrent.ts';
 import { buildCells, layoutPieceMap } from './piece-map-model.ts';
 
-function states(count: number, have: number[], downloading: number[] = [], sources: Record<number, number> = {}): PieceStates {
+function states(
+  count: number,
+  have: number[],
+  downloading: number[] = [],
+  sources: Record<number, number> = {},
+): PieceStates {
   const h = new Bitfield(count);
   have.forEach((i) => h.set(i));
   const d = new Bitfield(count);

@@ -22,7 +22,8 @@ export function layoutPieceMap(pieceCount: number, widthPx: number, maxHeightPx:
   for (const cellPx of CELL_SIZES) {
     const cols = Math.floor(w / cellPx);
     const rows = Math.ceil(pieceCount / cols);
-    if (rows * cellPx <= maxHeightPx) return { cellPx, gapPx: cellPx >= 5 ? 1 : 0, cols, rows, piecesPerCell: 1, cellCount: pieceCount };
+    if (rows * cellPx <= maxHeightPx)
+      return { cellPx, gapPx: cellPx >= 5 ? 1 : 0, cols, rows, piecesPerCell: 1, cellCount: pieceCount };
   }
   const cellPx = 4;
   const cols = Math.floor(w / cellPx);
@@ -91,7 +92,16 @@ export function buildCells(pieces: PieceStates, piecesPerCell: number): PieceCel
 
 /** Distinct, readable hues for source peers (same order in the legend). */
 // No green or amber: those mean "have (source unknown)" and "downloading".
-export const SOURCE_COLORS = ['#3b82f6', '#a855f7', '#ec4899', '#06b6d4', '#6366f1', '#f43f5e', '#0ea5e9', '#d946ef'];
+export const SOURCE_COLORS = [
+  '#3b82f6',
+  '#a855f7',
+  '#ec4899',
+  '#06b6d4',
+  '#6366f1',
+  '#f43f5e',
+  '#0ea5e9',
+  '#d946ef',
+];
 
 export function sourceColor(index: number): string {
   return SOURCE_COLORS[index % SOURCE_COLORS.length]!;

@@ -28,7 +28,13 @@ describe('settings form', () => {
   });
 
   it('names the field that is wrong, in words', () => {
-    const r = fromForm({ ...toForm(base), peerPort: '70000', trackers: 'tracker.example', downloadKiBps: 'fast', downloadDir: ' ' });
+    const r = fromForm({
+      ...toForm(base),
+      peerPort: '70000',
+      trackers: 'tracker.example',
+      downloadKiBps: 'fast',
+      downloadDir: ' ',
+    });
     expect(r.settings).toBeNull();
     expect(Object.keys(r.errors).sort()).toEqual(['downloadDir', 'downloadKiBps', 'peerPort', 'trackers']);
     expect(r.errors.trackers).toContain('tracker.example');
@@ -36,8 +42,13 @@ describe('settings form', () => {
 
   it('reads the advertised host: empty is auto, a host is kept, a URL is refused', () => {
     expect(toForm(base).embeddedAdvertiseHost).toBe('');
-    expect(fromForm({ ...toForm(base), embeddedAdvertiseHost: ' 192.168.1.20 ' }).settings?.embeddedTracker.advertiseHost).toBe('192.168.1.20');
-    expect(fromForm({ ...toForm(base), embeddedAdvertiseHost: '' }).settings?.embeddedTracker.advertiseHost).toBe('auto');
+    expect(
+      fromForm({ ...toForm(base), embeddedAdvertiseHost: ' 192.168.1.20 ' }).settings?.embeddedTracker
+        .advertiseHost,
+    ).toBe('192.168.1.20');
+    expect(
+      fromForm({ ...toForm(base), embeddedAdvertiseHost: '' }).settings?.embeddedTracker.advertiseHost,
+    ).toBe('auto');
     const bad = fromForm({ ...toForm(base), embeddedAdvertiseHost: 'udp://192.168.1.20:6969' });
     expect(bad.settings).toBeNull();
     expect(Object.keys(bad.errors)).toEqual(['embeddedAdvertiseHost']);

@@ -2,7 +2,13 @@
  * The settings form's model, pure: settings ↔ the strings in the inputs, and the
  * checks that give each field its own message (errors shown where they happened).
  */
-import { ADVERTISE_HOST_MAX_LENGTH, ADVERTISE_HOST_PATTERN, type EncryptionMode, type Settings, type Theme } from '../../../src-shared/types/settings.ts';
+import {
+  ADVERTISE_HOST_MAX_LENGTH,
+  ADVERTISE_HOST_PATTERN,
+  type EncryptionMode,
+  type Settings,
+  type Theme,
+} from '../../../src-shared/types/settings.ts';
 
 export interface SettingsForm {
   downloadDir: string;
@@ -65,19 +71,28 @@ export function fromForm(f: SettingsForm): { settings: Omit<Settings, never> | n
     .map((t) => t.trim())
     .filter(Boolean);
   const badTracker = trackers.find((t) => !/^(udp|https?):\/\/[^\s/]+/i.test(t));
-  if (badTracker) errors.trackers = `“${badTracker}” is not a tracker address. Use udp://host:port or http://host/announce.`;
+  if (badTracker)
+    errors.trackers = `“${badTracker}” is not a tracker address. Use udp://host:port or http://host/announce.`;
   if (f.downloadDir.trim() === '') errors.downloadDir = 'Choose a folder for downloads.';
   const advertiseHost = f.embeddedAdvertiseHost.trim() || 'auto';
   if (advertiseHost.length > ADVERTISE_HOST_MAX_LENGTH || !ADVERTISE_HOST_PATTERN.test(advertiseHost)) {
-    errors.embeddedAdvertiseHost = 'Enter an address such as 192.0.2.20 or a host name, without udp:// or a port; leave empty for automatic.';
+    errors.embeddedAdvertiseHost =
+      'Enter an address such as 192.0.2.20 or a host name, without udp:// or a port; leave empty for automatic.';
   }
   const settings: Settings = {
     downloadDir: f.downloadDir.trim(),
     peerPort: port(f.peerPort, errors, 'peerPort'),
     trackers: [...new Set(trackers)],
-    embeddedTracker: { enabled: f.embeddedEnabled, port: port(f.embeddedPort, errors, 'embeddedPort'), advertiseHost },
+    embeddedTracker: {
+      enabled: f.embeddedEnabled,
+      port: port(f.embeddedPort, errors, 'embeddedPort'),
+      advertiseHost,
+    },
     encryption: f.encryption,
-    rateLimits: { downloadBps: rate(f.downloadKiBps, errors, 'downloadKiBps'), uploadBps: rate(f.uploadKiBps, errors, 'uploadKiBps') },
+    rateLimits: {
+      downloadBps: rate(f.downloadKiBps, errors, 'downloadKiBps'),
+      uploadBps: rate(f.uploadKiBps, errors, 'uploadKiBps'),
+    },
     theme: f.theme,
     notifyOnComplete: f.notifyOnComplete,
     keepSharingWhenClosed: f.keepSharingWhenClosed,

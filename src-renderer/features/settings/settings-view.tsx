@@ -16,7 +16,17 @@ const ENCRYPTION_HINT: Record<EncryptionMode, string> = {
 };
 const FLAG_HINT = 'Set by a command-line flag for this run; the value here applies when started without it.';
 
-function Field({ label, hint, error, children }: { label: string; hint?: string | undefined; error?: string | undefined; children: ReactNode }): ReactElement {
+function Field({
+  label,
+  hint,
+  error,
+  children,
+}: {
+  label: string;
+  hint?: string | undefined;
+  error?: string | undefined;
+  children: ReactNode;
+}): ReactElement {
   return (
     <label className="field">
       <span className="field-label">{label}</span>
@@ -34,7 +44,15 @@ function Field({ label, hint, error, children }: { label: string; hint?: string 
 
 type Result = { tone: 'ok' | 'error'; text: string } | null;
 
-function SettingsEditor({ settings, result, setResult }: { settings: Settings; result: Result; setResult: (r: Result) => void }): ReactElement {
+function SettingsEditor({
+  settings,
+  result,
+  setResult,
+}: {
+  settings: Settings;
+  result: Result;
+  setResult: (r: Result) => void;
+}): ReactElement {
   const actions = useActions();
   const client = useClient();
   const [form, setForm] = useState<SettingsForm>(() => toForm(settings));
@@ -44,7 +62,8 @@ function SettingsEditor({ settings, result, setResult }: { settings: Settings; r
   // Only the desktop app has a window to close while the engine goes on.
   const isDesktop = useApp((s) => s.appInfo?.host === 'electron');
   const embeddedRunning = useApp((s) => s.appInfo?.embeddedTracker.running ?? false);
-  const flagHint = (key: (typeof overridden)[number], normal?: string) => (overridden.includes(key) ? FLAG_HINT : normal);
+  const flagHint = (key: (typeof overridden)[number], normal?: string) =>
+    overridden.includes(key) ? FLAG_HINT : normal;
   const set = <K extends keyof SettingsForm>(key: K, value: SettingsForm[K]) => {
     setForm((f) => ({ ...f, [key]: value }));
     setResult(null);
@@ -58,9 +77,20 @@ function SettingsEditor({ settings, result, setResult }: { settings: Settings; r
     const r = await actions.saveSettings(parsed.settings);
     setSaving(false);
     if (r.error) setResult({ tone: 'error', text: r.error });
-    else setResult({ tone: 'ok', text: r.restartRequired.length > 0 ? 'Saved. The new peer port is used after Swarmdrop restarts.' : 'Saved.' });
+    else
+      setResult({
+        tone: 'ok',
+        text:
+          r.restartRequired.length > 0
+            ? 'Saved. The new peer port is used after Swarmdrop restarts.'
+            : 'Saved.',
+      });
   };
-  const input = (key: 'downloadDir' | 'peerPort' | 'embeddedPort' | 'embeddedAdvertiseHost' | 'downloadKiBps' | 'uploadKiBps', extra: Record<string, string> = {}) => (
+  const input = (
+    key:
+      'downloadDir' | 'peerPort' | 'embeddedPort' | 'embeddedAdvertiseHost' | 'downloadKiBps' | 'uploadKiBps',
+    extra: Record<string, string> = {},
+  ) => (
     <input
       className={`input${errors[key] ? ' invalid' : ''}`}
       name={key}
@@ -105,7 +135,12 @@ function SettingsEditor({ settings, result, setResult }: { settings: Settings; r
           </Field>
         </div>
         <label className="check">
-          <input type="checkbox" name="notifyOnComplete" checked={form.notifyOnComplete} onChange={(e) => set('notifyOnComplete', e.target.checked)} />
+          <input
+            type="checkbox"
+            name="notifyOnComplete"
+            checked={form.notifyOnComplete}
+            onChange={(e) => set('notifyOnComplete', e.target.checked)}
+          />
           <span>Notify me when a download completes</span>
         </label>
         {isDesktop && (
@@ -123,12 +158,19 @@ function SettingsEditor({ settings, result, setResult }: { settings: Settings; r
 
       <section className="card">
         <h2 className="card-title">Network</h2>
-        <Field label="Peer port" hint={flagHint('peerPort', 'TCP port other peers connect to. Takes effect after a restart.')} error={errors.peerPort}>
+        <Field
+          label="Peer port"
+          hint={flagHint('peerPort', 'TCP port other peers connect to. Takes effect after a restart.')}
+          error={errors.peerPort}
+        >
           {input('peerPort', { inputMode: 'numeric' })}
         </Field>
         <Field
           label="Trackers"
-          hint={flagHint('trackers', 'One address per line, e.g. udp://192.0.2.20:6969. Used for new transfers and for Network search.')}
+          hint={flagHint(
+            'trackers',
+            'One address per line, e.g. udp://192.0.2.20:6969. Used for new transfers and for Network search.',
+          )}
           error={errors.trackers}
         >
           <textarea
@@ -161,13 +203,18 @@ function SettingsEditor({ settings, result, setResult }: { settings: Settings; r
       <section className="card">
         <h2 className="card-title">Built-in tracker</h2>
         <label className="check">
-          <input type="checkbox" name="embeddedEnabled" checked={form.embeddedEnabled} onChange={(e) => set('embeddedEnabled', e.target.checked)} />
+          <input
+            type="checkbox"
+            name="embeddedEnabled"
+            checked={form.embeddedEnabled}
+            onChange={(e) => set('embeddedEnabled', e.target.checked)}
+          />
           <span>Run a tracker so people on your network can find what you share</span>
         </label>
         {overridden.includes('embeddedTracker') && (
           <p className="field-hint" data-testid="tracker-flag-hint">
-            This run: {embeddedRunning ? 'on' : 'off'}, set by a command-line flag. The box above is what applies when Swarmdrop starts without the
-            flag.
+            This run: {embeddedRunning ? 'on' : 'off'}, set by a command-line flag. The box above is what
+            applies when Swarmdrop starts without the flag.
           </p>
         )}
         <Field label="Tracker port (UDP)" hint={flagHint('embeddedTracker')} error={errors.embeddedPort}>
@@ -175,7 +222,10 @@ function SettingsEditor({ settings, result, setResult }: { settings: Settings; r
         </Field>
         <Field
           label="Address in shared links"
-          hint={flagHint('advertiseHost', 'The address other people reach this computer at, written into what you share. Empty = automatic.')}
+          hint={flagHint(
+            'advertiseHost',
+            'The address other people reach this computer at, written into what you share. Empty = automatic.',
+          )}
           error={errors.embeddedAdvertiseHost}
         >
           {input('embeddedAdvertiseHost', { spellCheck: 'false', placeholder: 'automatic' })}
@@ -188,7 +238,13 @@ function SettingsEditor({ settings, result, setResult }: { settings: Settings; r
         <div className="segmented" role="radiogroup" aria-label="Theme">
           {(['system', 'light', 'dark'] as const).map((t) => (
             <label key={t} className={`segment${form.theme === t ? ' active' : ''}`}>
-              <input type="radio" name="theme" value={t} checked={form.theme === t} onChange={() => set('theme', t)} />
+              <input
+                type="radio"
+                name="theme"
+                value={t}
+                checked={form.theme === t}
+                onChange={() => set('theme', t)}
+              />
               {t === 'system' ? 'System' : t === 'light' ? 'Light' : 'Dark'}
             </label>
           ))}
@@ -197,11 +253,19 @@ function SettingsEditor({ settings, result, setResult }: { settings: Settings; r
 
       <div className={`form-footer${dirty ? ' dirty' : ''}`}>
         {result && (
-          <span className={result.tone === 'ok' ? 'ok-text' : 'field-error'} role={result.tone === 'error' ? 'alert' : 'status'}>
-            {result.tone === 'ok' ? <Icon name="check" size={14} /> : <Icon name="alert" size={14} />} {result.text}
+          <span
+            className={result.tone === 'ok' ? 'ok-text' : 'field-error'}
+            role={result.tone === 'error' ? 'alert' : 'status'}
+          >
+            {result.tone === 'ok' ? <Icon name="check" size={14} /> : <Icon name="alert" size={14} />}{' '}
+            {result.text}
           </span>
         )}
-        <Button variant="ghost" disabled={!dirty} onClick={() => (setForm(toForm(settings)), setErrors({}), setResult(null))}>
+        <Button
+          variant="ghost"
+          disabled={!dirty}
+          onClick={() => (setForm(toForm(settings)), setErrors({}), setResult(null))}
+        >
           Revert
         </Button>
         <Button type="submit" variant="primary" disabled={saving || !dirty}>
@@ -225,7 +289,11 @@ export function SettingsView(): ReactElement {
         <h1 className="view-title">Settings</h1>
       </div>
       <div className="settings-scroll">
-        {settings ? <SettingsEditor key={key} settings={settings} result={result} setResult={setResult} /> : <p className="muted pad">Loading…</p>}
+        {settings ? (
+          <SettingsEditor key={key} settings={settings} result={result} setResult={setResult} />
+        ) : (
+          <p className="muted pad">Loading…</p>
+        )}
         {info && (
           <p className="muted small about">
             Swarmdrop {info.version} · data in <span className="mono">{info.dataDir}</span>

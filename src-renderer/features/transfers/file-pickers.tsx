@@ -18,7 +18,11 @@ export function usePickers(): { addFiles: () => void; addFolder: () => void; ope
       if (paths.length > 0) await actions.sharePaths(paths);
     };
     if (client.kind === 'electron') {
-      return { addFiles: () => void native('files')(), addFolder: () => void native('folder')(), openTorrent: () => click(ids.torrent) };
+      return {
+        addFiles: () => void native('files')(),
+        addFolder: () => void native('folder')(),
+        openTorrent: () => click(ids.torrent),
+      };
     }
     // The web UI on the daemon's own machine browses its folders and shares in place;
     // from another machine the browser's file inputs upload copies.
@@ -26,7 +30,11 @@ export function usePickers(): { addFiles: () => void; addFolder: () => void; ope
       const browse = () => actions.openDialog({ kind: 'path-picker' });
       return { addFiles: browse, addFolder: browse, openTorrent: () => click(ids.torrent) };
     }
-    return { addFiles: () => click(ids.files), addFolder: () => click(ids.folder), openTorrent: () => click(ids.torrent) };
+    return {
+      addFiles: () => click(ids.files),
+      addFolder: () => click(ids.folder),
+      openTorrent: () => click(ids.torrent),
+    };
   }, [client, actions]);
 }
 
@@ -43,7 +51,9 @@ export function HiddenFileInputs(): ReactElement {
         id={ids.files}
         type="file"
         multiple
-        onChange={(e) => void actions.share(take(e.currentTarget).map((file) => ({ file, relativePath: [file.name] })))}
+        onChange={(e) =>
+          void actions.share(take(e.currentTarget).map((file) => ({ file, relativePath: [file.name] })))
+        }
       />
       <input
         id={ids.folder}
@@ -52,7 +62,10 @@ export function HiddenFileInputs(): ReactElement {
         ref={(el) => el?.setAttribute('webkitdirectory', '')}
         onChange={(e) =>
           void actions.share(
-            take(e.currentTarget).map((file) => ({ file, relativePath: (file.webkitRelativePath || file.name).split('/').filter(Boolean) })),
+            take(e.currentTarget).map((file) => ({
+              file,
+              relativePath: (file.webkitRelativePath || file.name).split('/').filter(Boolean),
+            })),
           )
         }
       />

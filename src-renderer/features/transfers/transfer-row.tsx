@@ -5,7 +5,14 @@ import { ProgressBar } from '../../components/progress-bar.tsx';
 import { StateBadge } from '../../components/state-badge.tsx';
 import { Icon } from '../../components/icons.tsx';
 import { MetadataWait } from './metadata-wait.tsx';
-import { formatBytes, formatEta, formatPercent, formatRate, formatRatio, plural } from '../../../src-shared/util/format.ts';
+import {
+  formatBytes,
+  formatEta,
+  formatPercent,
+  formatRate,
+  formatRatio,
+  plural,
+} from '../../../src-shared/util/format.ts';
 
 /** One transfer. Subscribes to its own summary only, so other rows' updates skip it. */
 export const TransferRow = memo(function TransferRow({ id }: { id: string }): ReactElement | null {
@@ -55,7 +62,11 @@ export const TransferRow = memo(function TransferRow({ id }: { id: string }): Re
             <MetadataWait t={t} />
           ) : (
             <>
-              <span className="num">{t.totalBytes > 0 ? `${formatBytes(t.verifiedBytes)} of ${formatBytes(t.totalBytes)}` : 'Size unknown yet'}</span>
+              <span className="num">
+                {t.totalBytes > 0
+                  ? `${formatBytes(t.verifiedBytes)} of ${formatBytes(t.totalBytes)}`
+                  : 'Size unknown yet'}
+              </span>
               {t.state === 'downloading' && <span className="num">ETA {formatEta(t.etaSec)}</span>}
             </>
           )}

@@ -40,6 +40,22 @@ export function parseFlags<T extends ParseArgsConfig>(config: T): ReturnType<typ
   try {
     return parseArgs(config);
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    throw new UsageError(usageWords(err as Error & { code?: string }));
   }
+}
+
+/**
+ * Node's parseArgs messages, said the way the rest of the CLI speaks. Its unknown-option
+ * text ends in a quote it never closes and suggests `--` to people who mistyped a flag.
+ */
+function usageWords(err: Error & { code?: string }): string {
+  const flag = /'(-[^']*)'/.exec(err.message)?.[1];
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && flag)
+    return `unknown option ${flag} (see --help for the options)`;
+  const longFlag = /--[\w-]+/.exec(flag ?? '')?.[0] ?? flag;
+  if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && longFlag)
+    return `option ${longFlag} needs a value`;
+  if (err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL')
+    return `unexpected argument (${err.message.replace(/^.*?'([^']*)'.*$/s, '$1')})`;
+  return err.message;
 }

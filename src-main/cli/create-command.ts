@@ -1,7 +1,8 @@
 // `swarmdrop create <path>`: hashes a file or folder into a .torrent (BEP 3) on every core
 // (this thread and a worker per other core), with a progress bar on a terminal and plain
 // periodic lines otherwise.
-import { writeFile } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import { access, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { HashPool, loadCreateTorrent, type CreateProgress } from '../service/headless-session.ts';
@@ -47,6 +48,8 @@ async function run(argv: string[]): Promise<number> {
   if (outputPath === inputPath || outputPath.startsWith(inputPath + path.sep)) {
     throw new Error(`refusing to write the .torrent inside the folder being hashed (${outputPath})`);
   }
+  // Before hashing (which can take minutes): the .torrent must have somewhere to go.
+  await assertWritableFolder(path.dirname(outputPath));
 
   // This thread hashes too (it has nothing else to do), so one worker fewer than cores. They
   // start first: each takes ~20 ms to boot, on the other cores while this thread loads the
@@ -193,4 +196,14 @@ async function progressReporter(): Promise<{ update(p: CreateProgress): void; st
     },
     stop: () => undefined,
   };
+}
+
+/** A clear error, now, when `dir` does not exist or is not a writable folder. */
+async function assertWritableFolder(dir: string): Promise<void> {
+  const info = await stat(dir).catch(() => null);
+  if (!info) throw new Error(`cannot write the .torrent: folder ${dir} does not exist`);
+  if (!info.isDirectory()) throw new Error(`cannot write the .torrent: ${dir} is not a folder`);
+  await access(dir, fsConstants.W_OK).catch(() => {
+    throw new Error(`cannot write the .torrent: folder ${dir} is not writable`);
+  });
 }

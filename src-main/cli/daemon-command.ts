@@ -24,6 +24,7 @@ const help = `usage: swarmdrop daemon [options]
 
 Runs Swarmdrop without a window: the engine, the embedded tracker and the web UI.
 
+options:
   --web HOST:PORT           where the web UI listens (default 127.0.0.1:9080); the
                             printed address carries the access token it needs
   --new-token               replace the access token (addresses printed before stop working)

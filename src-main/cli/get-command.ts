@@ -181,6 +181,7 @@ async function fromCatalog(name: string, trackers: string[], logger: Logger): Pr
       `'${name}' is not a magnet link, info-hash or file; a catalog name needs --tracker udp://…`,
     );
   const items = [];
+  let answered = 0;
   for (const url of udp) {
     try {
       const page = await searchCatalog(
@@ -189,6 +190,7 @@ async function fromCatalog(name: string, trackers: string[], logger: Logger): Pr
         { baseTimeoutMs: 2000, maxRetransmits: 2 },
       );
       items.push(...page.items);
+      answered++;
     } catch (err) {
       logger.warn(`catalog of ${url} unreachable: ${err instanceof Error ? err.message : String(err)}`, {
         code: 'catalog-unreachable',
@@ -200,7 +202,11 @@ async function fromCatalog(name: string, trackers: string[], logger: Logger): Pr
   const folded = items.filter((i) => i.name.toLowerCase() === name.toLowerCase());
   const pick = exact.length > 0 ? exact : folded.length > 0 ? folded : items;
   const unique = [...new Map(pick.map((i) => [i.infoHashHex, i])).values()];
-  if (unique.length === 0) throw new Error(`nothing named '${name}' in the catalog`);
+  if (unique.length === 0) {
+    // With no catalog answering, "nothing named" would be a guess, not a finding.
+    if (answered === 0) throw new Error(`could not look up '${name}': no tracker's catalog answered`);
+    throw new Error(`nothing named '${name}' in the catalog`);
+  }
   if (unique.length > 1) {
     const list = unique
       .slice(0, 10)

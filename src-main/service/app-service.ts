@@ -415,7 +415,12 @@ async function startTrackerFor(
     if (isPortInUse(err)) {
       return {
         tracker: null,
-        error: `The embedded tracker could not start: port ${port} is already used by another program. Pick another port in Settings.`,
+        // Say where the port came from, so the fix is where the user set it.
+        error: `The embedded tracker could not start: port ${port} is already used by another program. ${
+          typeof o === 'number'
+            ? 'Start with another --embedded-tracker PORT (or --embedded-tracker off).'
+            : 'Pick another port in Settings (or start with --embedded-tracker PORT).'
+        }`,
       };
     }
     return {

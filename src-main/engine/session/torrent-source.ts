@@ -33,7 +33,13 @@ export async function resolveSource(source: TorrentSource): Promise<ResolvedSour
           `${source.path} is ${info.size} bytes: too large for a .torrent`,
         );
       }
-      return fromMetainfo(new Uint8Array(await readFile(source.path)));
+      try {
+        return fromMetainfo(new Uint8Array(await readFile(source.path)));
+      } catch (err) {
+        // Name the file: "metainfo must be a dictionary" alone does not say which one.
+        if (err instanceof ProtocolError) throw new ProtocolError(err.code, `${source.path}: ${err.message}`);
+        throw err;
+      }
     }
     case 'metainfo':
       return fromMetainfo(source.bytes);

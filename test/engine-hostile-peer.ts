@@ -75,23 +75,20 @@ async function listenScripted(script: (socket: net.Socket) => WireDecoder): Prom
   };
 }
 
+/** A seeder's opening: our handshake (fast extension on), HAVE ALL, UNCHOKE. */
+function greetAsSeeder(socket: net.Socket, infoHash: Uint8Array, peerId: Uint8Array): void {
+  socket.write(encodeHandshake({ reserved: makeReserved({ fastExtension: true }), infoHash, peerId }));
+  socket.write(encodeMessage({ type: 'have-all' }));
+  socket.write(encodeMessage({ type: 'unchoke' }));
+}
+
 export async function startHostilePeer(infoHash: Uint8Array): Promise<HostilePeer> {
   let blocks = 0;
   const peerId = generatePeerId('-XX0001-');
   const server = await listenScripted(
     (socket) =>
       new WireDecoder({
-        onHandshake: () => {
-          socket.write(
-            encodeHandshake({
-              reserved: makeReserved({ fastExtension: true }),
-              infoHash,
-              peerId,
-            }),
-          );
-          socket.write(encodeMessage({ type: 'have-all' }));
-          socket.write(encodeMessage({ type: 'unchoke' }));
-        },
+        onHandshake: () => greetAsSeeder(socket, infoHash, peerId),
         onMessage: (msg) => {
           if (msg.type !== 'request') return;
           blocks++;
@@ -496,17 +493,7 @@ export async function startOneBadPiecePeer(
   const server = await listenScripted(
     (socket) =>
       new WireDecoder({
-        onHandshake: () => {
-          socket.write(
-            encodeHandshake({
-              reserved: makeReserved({ fastExtension: true }),
-              infoHash,
-              peerId,
-            }),
-          );
-          socket.write(encodeMessage({ type: 'have-all' }));
-          socket.write(encodeMessage({ type: 'unchoke' }));
-        },
+        onHandshake: () => greetAsSeeder(socket, infoHash, peerId),
         onMessage: (msg) => {
           if (msg.type !== 'request') return;
           blocks++;

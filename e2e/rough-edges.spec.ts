@@ -113,6 +113,27 @@ test.describe.serial('rough edges', () => {
     expect(copies.join(',')).not.toContain('in-place.bin');
   });
 
+  test('an invalid setting near the bottom is shown above the sticky Save bar, not under it', async () => {
+    const page = app.page;
+    await page.setViewportSize({ width: 800, height: 600 });
+    await nav(page, 'Settings');
+    await page.locator('input[name="embeddedAdvertiseHost"]').fill('udp://not an address');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    const error = page.locator('.field-error', { hasText: 'Enter an address such as' });
+    await expect(error).toBeInViewport({ ratio: 1 });
+    // Nothing (the sticky Save bar above all) covers the message.
+    const covered = await error.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      const g = globalThis as unknown as { document: { elementFromPoint(x: number, y: number): unknown } };
+      const hit = g.document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      return hit !== el && !(el as unknown as { contains(o: unknown): boolean }).contains(hit);
+    });
+    expect(covered).toBe(false);
+    await page.getByRole('button', { name: 'Revert' }).click();
+    await nav(page, 'Transfers');
+    await page.setViewportSize({ width: 1280, height: 860 });
+  });
+
   test('when the daemon goes away, the page says so and takes no actions until it is back', async () => {
     test.skip(!app.stopHost, 'only the web UI has a host that can go away under it'); // why: Electron hosts itself
     const page = app.page;

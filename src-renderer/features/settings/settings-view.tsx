@@ -72,7 +72,14 @@ function SettingsEditor({
   const save = async () => {
     const parsed = fromForm(form);
     setErrors(parsed.errors);
-    if (!parsed.settings) return;
+    if (!parsed.settings) {
+      // Bring the first invalid field into view and focus: the sticky Save bar must not
+      // hide the error the user has to fix (.settings-scroll keeps room below focus).
+      requestAnimationFrame(() =>
+        document.querySelector<HTMLElement>('.settings-form [aria-invalid="true"]')?.focus(),
+      );
+      return;
+    }
     setSaving(true);
     const r = await actions.saveSettings(parsed.settings);
     setSaving(false);

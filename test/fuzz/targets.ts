@@ -68,6 +68,14 @@ import {
   decodeHttpAnnounceQuery,
   decodeHttpScrapeQuery,
 } from '../../src-main/protocol/http-tracker/http-tracker-request.ts';
+import {
+  CRYPTO_PLAINTEXT,
+  CRYPTO_RC4,
+  isMseError,
+  MseInitiator,
+  MseResponder,
+} from '../../src-main/protocol/mse/mse-handshake.ts';
+import { generateKeyPair, MSE_PRIVATE_KEY_BYTES, req2Hash } from '../../src-main/protocol/mse/mse-crypto.ts';
 import { randomBValue } from './bencode-gen.ts';
 
 /** An error a decoder documents; `code` is what the fuzz report counts. */
@@ -418,6 +426,54 @@ const SETTINGS_DEFAULTS = defaultSettings('/home/u/Downloads');
 const decodeSettings = (bytes: Uint8Array): Settings =>
   parseVersionedJson(text(bytes), (raw) => migrateSettings(raw, SETTINGS_DEFAULTS), 'settings.json');
 
+// ---- MSE (the responder side: what a stranger's first bytes can make us do) ----------
+
+// Fixed keys and no padding, so the seeds are the same every run and replay from disk.
+const MSE_INFO_HASH = bytesOf(20, 0x5a);
+const MSE_REQ2 = req2Hash(MSE_INFO_HASH);
+const mseKeys = {
+  a: generateKeyPair(bytesOf(MSE_PRIVATE_KEY_BYTES, 0x22)),
+  b: generateKeyPair(bytesOf(MSE_PRIVATE_KEY_BYTES, 0x11)),
+};
+const noPadding = (n: number): Uint8Array => new Uint8Array(n);
+
+function mseResponder(): MseResponder {
+  return new MseResponder({
+    keyPair: mseKeys.b,
+    random: noPadding,
+    findInfoHash: (req2) =>
+      Buffer.compare(Buffer.from(req2), Buffer.from(MSE_REQ2)) === 0 ? MSE_INFO_HASH : undefined,
+    allow: CRYPTO_RC4 | CRYPTO_PLAINTEXT,
+  });
+}
+
+/** Everything an initiator sends (steps 1 and 3) against our fixed responder. */
+function mseInitiatorBytes(provide: number, initialPayload?: Uint8Array): Uint8Array {
+  const a = new MseInitiator({
+    keyPair: mseKeys.a,
+    random: noPadding,
+    infoHash: MSE_INFO_HASH,
+    provide,
+    ...(initialPayload ? { initialPayload } : {}),
+  });
+  const step1 = a.start();
+  const reply = mseResponder().receive(step1).send!;
+  return concatBytes(step1, a.receive(reply).send!);
+}
+
+/** What the responder makes of the bytes: what it would send, and the outcome. */
+function decodeMseResponder(bytes: Uint8Array): unknown {
+  const step = mseResponder().receive(bytes);
+  // Bytes that stop before the handshake ends count as refused: a responder left waiting
+  // is what the connection's time-out handles, not an answer.
+  if (!step.done) throw new ProtocolError('truncated', 'MSE handshake incomplete');
+  return {
+    sentBytes: step.send?.length ?? 0,
+    method: step.done?.method ?? null,
+    payloadBytes: step.done?.payload.length ?? 0,
+  };
+}
+
 // ---- the targets ----------------------------------------------------------------------
 
 export const TARGETS: readonly FuzzTarget[] = [
@@ -564,6 +620,18 @@ export const TARGETS: readonly FuzzTarget[] = [
         encodeHandshake(handshake),
         encodeMessage({ type: 'piece', index: 0, begin: 0, block: bytesOf(300, 1) }),
       ),
+    ],
+  },
+  {
+    name: 'mse-responder',
+    what: 'Message Stream Encryption as the answering side: Ya, PadA, req1..3, crypto_provide, PadC, IA (src-main/protocol/mse/mse-handshake.ts)',
+    errors: 'MseError (or ProtocolError truncated: the handshake did not finish)',
+    decode: decodeMseResponder,
+    codecError: (err) => (isMseError(err) ? { name: 'MseError', code: err.code } : protocolError(err)),
+    seeds: () => [
+      mseInitiatorBytes(CRYPTO_RC4 | CRYPTO_PLAINTEXT),
+      mseInitiatorBytes(CRYPTO_RC4, utf8('\x13BitTorrent protocol')),
+      mseInitiatorBytes(CRYPTO_PLAINTEXT),
     ],
   },
   {

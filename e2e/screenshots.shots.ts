@@ -26,11 +26,17 @@ const nav = (page: Page, view: 'Transfers' | 'Network' | 'Settings') =>
     .getByRole('button', { name: new RegExp(`^${view}`) })
     .click();
 
+/** Each view in both themes, at the launch size and at 800×600 (`<name>-<scheme>-800x600.png`). */
 async function shoot(page: Page, name: string): Promise<void> {
+  const full = page.viewportSize();
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await page.waitForTimeout(300);
     await page.screenshot({ path: path.join(OUT, `${name}-${scheme}.png`) });
+    await page.setViewportSize({ width: 800, height: 600 });
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(OUT, `${name}-${scheme}-800x600.png`) });
+    if (full) await page.setViewportSize(full);
   }
 }
 

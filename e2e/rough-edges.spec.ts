@@ -24,7 +24,9 @@ test.describe.serial('rough edges', () => {
   let app: AppInstance;
 
   test.beforeAll(async ({ launcher }) => {
-    test.skip(!launcher.available, ELECTRON_SKIP_LINE); // why: no Electron binary here (download blocked)
+    // Skipped only in the `electron` project, and only where the Electron binary is not
+    // installed (its download is blocked here); the daemon-chromium project always runs.
+    test.skip(!launcher.available, ELECTRON_SKIP_LINE);
     root = await mkdtemp(path.join(tmpdir(), 'swarmdrop-edges-'));
     app = await launcher.launch({
       name: 'edges',
@@ -135,7 +137,9 @@ test.describe.serial('rough edges', () => {
   });
 
   test('when the daemon goes away, the page says so and takes no actions until it is back', async () => {
-    test.skip(!app.stopHost, 'only the web UI has a host that can go away under it'); // why: Electron hosts itself
+    // Skipped in the `electron` project: the app hosts its engine itself, so there is no
+    // separate host process to stop under the page.
+    test.skip(!app.stopHost, 'only the web UI has a host that can go away under it');
     const page = app.page;
     app.stopHost!();
     await expect(page.getByTestId('offline-banner')).toBeVisible({ timeout: 30_000 });

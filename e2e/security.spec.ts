@@ -18,7 +18,7 @@ test.describe.serial('renderer security', () => {
   test.beforeAll(async ({ launcher }) => {
     // Skipped only in the `electron` project, and only where the Electron binary is not
     // installed (its download is blocked here); the daemon-chromium project always runs.
-    test.skip(!launcher.available, ELECTRON_SKIP_LINE); // why: no Electron binary here (download blocked)
+    test.skip(!launcher.available, ELECTRON_SKIP_LINE);
     root = await mkdtemp(path.join(tmpdir(), 'swarmdrop-e2e-sec-'));
     app = await launcher.launch({ name: 'S', dataDir: path.join(root, 's'), embeddedTracker: 'off' });
     await app.appInfo();
@@ -112,7 +112,9 @@ test.describe.serial('renderer security', () => {
   });
 
   test('the page keeps its token out of the address bar', async ({ launcher }) => {
-    test.skip(launcher.host !== 'daemon', 'only the web UI has an access token'); // why: Electron talks over IPC
+    // Skipped in the `electron` project: the app talks to its engine over IPC, which has
+    // no access token.
+    test.skip(launcher.host !== 'daemon', 'only the web UI has an access token');
     expect(app.page.url()).not.toContain('token=');
     // A reload still works: the token lives in the tab's session storage.
     await app.page.reload();
@@ -120,7 +122,9 @@ test.describe.serial('renderer security', () => {
   });
 
   test('a page without its token says which address it needs instead of spinning', async ({ launcher }) => {
-    test.skip(launcher.host !== 'daemon', 'only the web UI has an access token'); // why: Electron talks over IPC
+    // Skipped in the `electron` project: the app talks to its engine over IPC, which has
+    // no access token.
+    test.skip(launcher.host !== 'daemon', 'only the web UI has an access token');
     const origin = new URL(app.page.url()).origin;
     // A new tab has no session storage: as if the address were typed without its token.
     const page = await app.page.context().newPage();
@@ -138,7 +142,7 @@ test.describe.serial('renderer security', () => {
   test('navigation cannot replace the app (Electron)', async ({ launcher }) => {
     // Only the Electron window blocks navigation (will-navigate handler); in the daemon's
     // browser tab navigating away is the browser's business, so there is nothing to test.
-    test.skip(launcher.host !== 'electron', 'a browser tab may navigate; the Electron window may not'); // why: only Electron blocks navigation
+    test.skip(launcher.host !== 'electron', 'a browser tab may navigate; the Electron window may not');
     const before = app.page.url();
     await app.page.evaluate(() => {
       (globalThis as unknown as { location: { href: string } }).location.href = 'file:///etc/hostname';

@@ -37,7 +37,7 @@ test.describe.serial('share on A, download on B', () => {
   test.beforeAll(async ({ launcher }) => {
     // Skipped only in the `electron` project, and only where the Electron binary is not
     // installed (its download is blocked here); the daemon-chromium project always runs.
-    test.skip(!launcher.available, ELECTRON_SKIP_LINE); // why: no Electron binary here (download blocked)
+    test.skip(!launcher.available, ELECTRON_SKIP_LINE);
     root = await mkdtemp(path.join(tmpdir(), 'swarmdrop-e2e-'));
     a = await launcher.launch({ name: 'A', dataDir: path.join(root, 'a'), embeddedTracker: 0 });
     const info = await a.appInfo();

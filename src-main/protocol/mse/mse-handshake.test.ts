@@ -129,7 +129,7 @@ describe('MSE handshake', () => {
     expect(Array.from(head.subarray(8, 12))).toEqual([0, 0, 0, CRYPTO_RC4]); // crypto_select
     const padD = (head[12]! << 8) | head[13]!;
     expect(step4!.length).toBe(14 + padD);
-    // B's payload continues keyB right after PadD.
+    // The responder's payload continues keyB right after PadD.
     decB.discard(padD);
     const fromB = done!.encrypt!.applyCopy(ascii('reply'));
     expect(decB.applyCopy(fromB)).toEqual(ascii('reply'));

@@ -14,8 +14,9 @@
 // in steps 1–2, so each side finds its place by searching: B for HASH('req1', S) within
 // the 512 + 20 bytes after Ya, A for ENCRYPT_B(VC) within the 512 + 8 bytes after Yb.
 // After step 4 the payload is RC4 (keyA one way, keyB the other, continuing the same
-// streams) or plaintext, as crypto_select says. IA (A's first payload bytes, usually the
-// BitTorrent handshake) is always RC4: A sends it before it knows the selection.
+// streams) or plaintext, as crypto_select says. IA (the initiator's first payload bytes,
+// usually the BitTorrent handshake) is always RC4: the initiator sends it before it knows
+// the selection.
 //
 // Every length is bounded before anything is buffered: a peer can make us hold at most
 // the handshake's own maximum (~1.2 KiB plus a 64 KiB IA).
@@ -241,7 +242,7 @@ export class MseInitiator {
     const ia = this.options.initialPayload ?? new Uint8Array(0);
     this.encrypt = streamCipher('keyA', s, infoHash);
     this.decrypt = streamCipher('keyB', s, infoHash);
-    // B's first enciphered bytes are VC: enciphering our own zeros with keyB gives the
+    // The responder's first enciphered bytes are VC: enciphering our own zeros with keyB gives the
     // pattern to look for, and leaves the stream positioned right after it.
     this.encryptedVc = this.decrypt.applyCopy(VC);
     const out = new Uint8Array(HASH_BYTES * 2 + VC_BYTES + 4 + 2 + 2 + ia.length);

@@ -40,14 +40,14 @@ function setup(options: TrackerOptions = {}) {
   return { core, send, connect, announce, advance: (ms: number) => (now += ms) };
 }
 
-const A = { address: '192.0.2.1', port: 40000 };
-const B = { address: '192.0.2.2', port: 40001 };
+const ALICE = { address: '192.0.2.1', port: 40000 };
+const BOB = { address: '192.0.2.2', port: 40001 };
 
 describe('TrackerCore', () => {
   it('answers announce with the configured interval and the sender as the peer', () => {
     const { announce } = setup();
-    announce(A);
-    const r = announce(B, { left: 5 });
+    announce(ALICE);
+    const r = announce(BOB, { left: 5 });
     expect(r).toEqual({
       action: 'announce',
       response: {
@@ -62,11 +62,11 @@ describe('TrackerCore', () => {
 
   it('refuses an id issued to another address, another port, or too long ago', () => {
     const { core, connect, announce, advance } = setup();
-    const idA = connect(A);
-    expect(announce(B, {}, idA)?.action).toBe('error');
-    expect(announce({ ...A, port: A.port + 1 }, {}, idA)?.action).toBe('error');
+    const idA = connect(ALICE);
+    expect(announce(BOB, {}, idA)?.action).toBe('error');
+    expect(announce({ ...ALICE, port: ALICE.port + 1 }, {}, idA)?.action).toBe('error');
     advance(121_000);
-    expect(announce(A, {}, idA)?.action).toBe('error');
+    expect(announce(ALICE, {}, idA)?.action).toBe('error');
     expect(core.stats().rejectedConnectionIds).toBe(3);
     expect(core.snapshot().swarms).toEqual([]);
   });
@@ -81,11 +81,11 @@ describe('TrackerCore', () => {
       query: '',
     });
     expect(shortList.length).toBe(22);
-    expect(core.handle(shortList, A)).toBeNull();
+    expect(core.handle(shortList, ALICE)).toBeNull();
     const bytes = encodeScrapeRequest({ connectionId: 42n, transactionId: 1, infoHashes: [hash(1)] });
-    const refusal = core.handle(bytes, A);
+    const refusal = core.handle(bytes, ALICE);
     expect(refusal?.length).toBeLessThanOrEqual(bytes.length);
-    expect(send(bytes, A)).toEqual({
+    expect(send(bytes, ALICE)).toEqual({
       action: 'error',
       response: { transactionId: 1, message: 'connection id expired' },
     });
@@ -94,7 +94,7 @@ describe('TrackerCore', () => {
 
   it('ignores the IP field from non-loopback senders and believes it from loopback', () => {
     const { core, announce } = setup();
-    announce(A, { ip: '203.0.113.9' });
+    announce(ALICE, { ip: '203.0.113.9' });
     announce({ address: '127.0.0.1', port: 5000 }, { ip: '203.0.113.10', port: 7000 });
     announce({ address: '::ffff:127.0.0.1', port: 5001 }, { port: 7001 });
     expect(core.snapshot().swarms[0]?.peers.map((p) => `${p.ip}:${p.port}`)).toEqual([
@@ -124,42 +124,42 @@ describe('TrackerCore', () => {
 
   it('drops announces for port 0 as malformed', () => {
     const { core, announce } = setup();
-    expect(announce(A, { port: 0 })).toBeNull();
+    expect(announce(ALICE, { port: 0 })).toBeNull();
     expect(core.stats().malformedDropped).toBe(1);
     expect(core.snapshot().swarms).toEqual([]);
   });
 
   it('drops malformed announces without touching state, and answers the next good one', () => {
     const { core, connect, announce } = setup();
-    const id = connect(A);
+    const id = connect(ALICE);
     const good = encodeAnnounceRequest(announceRequestOf(id, hash(3), hash(9), { transactionId: 7 }));
     const badEvent = good.slice();
     badEvent[83] = 9;
     const oversized = new Uint8Array(1473);
     oversized.set(good);
-    for (const bad of [good.subarray(0, 97), badEvent, oversized]) expect(core.handle(bad, A)).toBeNull();
+    for (const bad of [good.subarray(0, 97), badEvent, oversized]) expect(core.handle(bad, ALICE)).toBeNull();
     expect(core.stats().malformedDropped).toBe(3);
     expect(core.snapshot().swarms).toEqual([]);
-    expect(announce(A, { infoHash: hash(3) }, id)?.action).toBe('announce');
+    expect(announce(ALICE, { infoHash: hash(3) }, id)?.action).toBe('announce');
     expect(core.snapshot().swarms.map((s) => s.infoHashHex)).toEqual(['03'.repeat(20)]);
   });
 
   it('keeps its own copy of an info-hash announced in place: the datagram may be reused', () => {
     const { core, connect } = setup();
-    const datagram = encodeAnnounceRequest(announceRequestOf(connect(A), hash(4), hash(9)));
-    expect(core.handle(datagram, A)).not.toBeNull();
+    const datagram = encodeAnnounceRequest(announceRequestOf(connect(ALICE), hash(4), hash(9)));
+    expect(core.handle(datagram, ALICE)).not.toBeNull();
     datagram.fill(0xee, 16, 36); // the receive buffer, overwritten by the next datagram
     expect(core.snapshot().swarms.map((s) => s.infoHashHex)).toEqual(['04'.repeat(20)]);
   });
 
   it('scrapes seeders, completed and leechers', () => {
     const { send, connect, announce } = setup();
-    announce(A, { event: 'started', left: 10 });
-    announce(A, { event: 'completed', left: 0 });
-    announce(B, { left: 10 });
+    announce(ALICE, { event: 'started', left: 10 });
+    announce(ALICE, { event: 'completed', left: 0 });
+    announce(BOB, { left: 10 });
     const r = send(
-      encodeScrapeRequest({ connectionId: connect(B), transactionId: 3, infoHashes: [hash(1), hash(2)] }),
-      B,
+      encodeScrapeRequest({ connectionId: connect(BOB), transactionId: 3, infoHashes: [hash(1), hash(2)] }),
+      BOB,
     );
     expect(r).toEqual({
       action: 'scrape',
@@ -184,27 +184,27 @@ describe('TrackerCore', () => {
         }),
         from,
       );
-    expect(publish(A, 'Before announcing')?.action).toBe('error');
-    announce(B, { left: 5 });
-    expect(publish(B, 'Leecher')?.action).toBe('error');
-    announce(A, { left: 0 });
-    expect(publish(A, 'Holiday Photos')).toEqual({
+    expect(publish(ALICE, 'Before announcing')?.action).toBe('error');
+    announce(BOB, { left: 5 });
+    expect(publish(BOB, 'Leecher')?.action).toBe('error');
+    announce(ALICE, { left: 0 });
+    expect(publish(ALICE, 'Holiday Photos')).toEqual({
       action: 'catalog-publish',
       response: { transactionId: 4, status: 'added' },
     });
-    expect(publish(A, 'Holiday Photos 2')).toEqual({
+    expect(publish(ALICE, 'Holiday Photos 2')).toEqual({
       action: 'catalog-publish',
       response: { transactionId: 4, status: 'updated' },
     });
     const list = send(
       encodeCatalogListRequest({
-        connectionId: connect(B),
+        connectionId: connect(BOB),
         transactionId: 5,
         offset: 0,
         maxEntries: 0,
         query: 'PHOTO',
       }),
-      B,
+      BOB,
     );
     expect(list).toEqual({
       action: 'catalog-list',
@@ -230,15 +230,15 @@ describe('TrackerCore', () => {
 
   it('limits publishes per address', () => {
     const { send, connect, announce } = setup({ publishBurst: 2, publishPerMinute: 1 });
-    announce(A, { left: 0 });
+    announce(ALICE, { left: 0 });
     const results = [1, 2, 3].map(() =>
       send(
         encodeCatalogPublishRequest({
-          connectionId: connect(A),
+          connectionId: connect(ALICE),
           transactionId: 4,
           entry: { infoHash: hash(1), name: 'x', totalSizeBytes: 1, fileCount: 1 },
         }),
-        A,
+        ALICE,
       ),
     );
     expect(results.map((r) => r?.action)).toEqual(['catalog-publish', 'catalog-publish', 'error']);
@@ -250,15 +250,15 @@ describe('TrackerCore', () => {
     const { send, connect, announce } = setup({ publishBurst: 100 });
     // 40 torrents with long names (4–5 fit a datagram), each published by its seeder
     for (let v = 1; v <= 40; v++) {
-      announce(A, { infoHash: hash(v), left: 0 });
+      announce(ALICE, { infoHash: hash(v), left: 0 });
       const name = `file-${String(v).padStart(2, '0')}-${'x'.repeat(200)}`;
       const r = send(
         encodeCatalogPublishRequest({
-          connectionId: connect(A),
+          connectionId: connect(ALICE),
           transactionId: 1,
           entry: { infoHash: hash(v), name, totalSizeBytes: v, fileCount: 1 },
         }),
-        A,
+        ALICE,
       );
       expect(r?.action).toBe('catalog-publish');
     }
@@ -267,13 +267,13 @@ describe('TrackerCore', () => {
     for (let i = 0; i < 40 && offset < 40; i++) {
       const r = send(
         encodeCatalogListRequest({
-          connectionId: connect(B),
+          connectionId: connect(BOB),
           transactionId: 1,
           offset,
           maxEntries: 0,
           query: 'FILE',
         }),
-        B,
+        BOB,
       );
       if (r?.action !== 'catalog-list') throw new Error('no list');
       expect(r.response.totalMatches).toBe(40);
@@ -287,26 +287,26 @@ describe('TrackerCore', () => {
   it('answers a search over several turns of its budget, in arrival order, announces in between at once', () => {
     const { core, connect, announce } = setup({ publishBurst: 1000, searchBudgetPerTurn: 100 });
     for (let v = 1; v <= 250; v++) {
-      announce(A, { infoHash: hash(v), left: 0 });
+      announce(ALICE, { infoHash: hash(v), left: 0 });
       core.handle(
         encodeCatalogPublishRequest({
-          connectionId: connect(A),
+          connectionId: connect(ALICE),
           transactionId: 1,
           entry: { infoHash: hash(v), name: `entry ${v}`, totalSizeBytes: 1, fileCount: 1 },
         }),
-        A,
+        ALICE,
       );
     }
     const search = (transactionId: number, query: string) =>
       core.handle(
         encodeCatalogListRequest({
-          connectionId: connect(B),
+          connectionId: connect(BOB),
           transactionId,
           offset: 0,
           maxEntries: 1,
           query,
         }),
-        B,
+        BOB,
       );
     expect(search(1, 'ENTRY')).toBeNull();
     expect(search(2, 'entry 2')).toBeNull();
@@ -317,7 +317,7 @@ describe('TrackerCore', () => {
         if (r.action === 'catalog-list') answered.push(r.response.transactionId);
       });
     expect(turn()).toBe(true); // 100 of 250 names
-    expect(announce(B, { infoHash: hash(1) })?.action).toBe('announce'); // not behind the search
+    expect(announce(BOB, { infoHash: hash(1) })?.action).toBe('announce'); // not behind the search
     expect(turn()).toBe(true);
     expect(answered).toEqual([]);
     expect(turn()).toBe(true); // the first search is done; the second has begun
@@ -335,13 +335,13 @@ describe('TrackerCore', () => {
     const { core, connect } = setup({ maxQueuedSearches: 2 });
     const list = () =>
       encodeCatalogListRequest({
-        connectionId: connect(B),
+        connectionId: connect(BOB),
         transactionId: 1,
         offset: 0,
         maxEntries: 0,
         query: 'x',
       });
-    for (let i = 0; i < 5; i++) expect(core.handle(list(), B)).toBeNull();
+    for (let i = 0; i < 5; i++) expect(core.handle(list(), BOB)).toBeNull();
     expect(core.stats().searchesDropped).toBe(3);
     let replies = 0;
     while (core.runSearches(() => replies++));

@@ -145,7 +145,7 @@ describe('TrackerServer on loopback', () => {
     // a guessed id
     const guessed = await a.request(announceBytes(idA ^ 0x5a5an));
     expect(guessed?.action).toBe('error');
-    // A's id used from B's address/port (what a spoofer who saw it could try)
+    // The first client's id used from the second client's address/port (what a spoofer who saw it could try)
     expect((await b.request(announceBytes(idA)))?.action).toBe('error');
     // stale: more than two minutes later
     now += 121_000;

@@ -44,7 +44,7 @@ export function advertisedTrackerUrl(o: {
   interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>;
 }): string {
   if (o.advertiseHost !== 'auto') return udpUrl(o.advertiseHost, o.port);
-  if (!WILDCARDS.has(o.bindHost)) return udpUrl(o.bindHost, o.port);
+  if (!listensEverywhere(o.bindHost)) return udpUrl(o.bindHost, o.port);
   return shareAddresses(o.port, o.interfaces)[0]!;
 }
 
@@ -62,7 +62,7 @@ export function advertisedHost(o: {
  * when it listens on every address. Never through the LAN address others use.
  */
 export function localTrackerUrl(port: number, bindHost: string): string {
-  if (!WILDCARDS.has(bindHost)) return udpUrl(bindHost, port);
+  if (!listensEverywhere(bindHost)) return udpUrl(bindHost, port);
   return udpUrl(bindHost === '::' ? '::1' : '127.0.0.1', port);
 }
 

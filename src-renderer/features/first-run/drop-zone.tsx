@@ -4,7 +4,7 @@ import { Button } from '../../components/button.tsx';
 import { CopyButton } from '../../components/copy-button.tsx';
 import { Icon } from '../../components/icons.tsx';
 import { usePickers } from '../transfers/file-pickers.tsx';
-import { pageIsLocal } from '../transfers/path-picker.tsx';
+import { thisPageIsLocal } from '../transfers/path-picker.tsx';
 
 /** The tracker address other people should use, with a copy button. */
 export function TrackerAddress(): ReactElement {
@@ -58,7 +58,7 @@ export function DropZone(): ReactElement {
   // A browser cannot hand over file paths, so the web UI uploads what is dropped.
   const inBrowser = useApp((s) => s.appInfo?.host === 'daemon');
   const shareDir = useApp((s) => s.appInfo?.shareDir ?? 'the data folder');
-  const local = typeof location !== 'undefined' && pageIsLocal(location.hostname);
+  const local = thisPageIsLocal();
   return (
     <div className="first-run">
       <div className="drop-zone" data-testid="drop-zone">

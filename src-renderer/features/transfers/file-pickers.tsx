@@ -4,7 +4,7 @@
  */
 import { useMemo, type ReactElement } from 'react';
 import { useActions, useClient } from '../../app-context.tsx';
-import { pageIsLocal } from './path-picker.tsx';
+import { thisPageIsLocal } from './path-picker.tsx';
 
 const ids = { files: 'pick-files', folder: 'pick-folder', torrent: 'pick-torrent' } as const;
 
@@ -26,7 +26,7 @@ export function usePickers(): { addFiles: () => void; addFolder: () => void; ope
     }
     // The web UI on the daemon's own machine browses its folders and shares in place;
     // from another machine the browser's file inputs upload copies.
-    if (typeof location !== 'undefined' && pageIsLocal(location.hostname)) {
+    if (thisPageIsLocal()) {
       const browse = () => actions.openDialog({ kind: 'path-picker' });
       return { addFiles: browse, addFolder: browse, openTorrent: () => click(ids.torrent) };
     }

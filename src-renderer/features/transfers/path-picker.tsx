@@ -19,9 +19,14 @@ export function joinHostPath(dir: string, name: string): string {
   return dir.endsWith(sep) ? dir + name : dir + sep + name;
 }
 
-/** Whether the page was opened on the daemon's own machine (its paths are ours). */
+/** Whether a page at `hostname` runs on the daemon's own machine (its paths are ours). */
 export function pageIsLocal(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '::1' || hostname === '[::1]' || /^127\./.test(hostname);
+}
+
+/** This page is on the daemon's machine (false where there is no window, e.g. component tests). */
+export function thisPageIsLocal(): boolean {
+  return typeof location !== 'undefined' && pageIsLocal(location.hostname);
 }
 
 export function PathPickerDialog(): ReactElement {

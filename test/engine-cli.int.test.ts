@@ -86,9 +86,9 @@ describe('swarmdrop share / get', () => {
     expect(await exitOf(get, 45_000)).toBe(0);
     const docs = get.allEvents().filter((e) => e.json);
     expect(docs.length).toBe(1);
-    const doc = docs[0]!.json as { infoHash: string; name: string; totalBytes: number; path: string };
+    const doc = docs[0]!.json as { infoHash: string; name: string; sizeBytes: number; path: string };
     expect(doc.name).toBe('holiday photos.tar');
-    expect(doc.totalBytes).toBe(3 * MiB + 5);
+    expect(doc.sizeBytes).toBe(3 * MiB + 5);
     expect(magnetLine.line).toContain(doc.infoHash);
     expect(await sha256File(doc.path)).toBe(await sha256File(source));
     // SIGTERM: announces `stopped`, saves resume data, exits 0.

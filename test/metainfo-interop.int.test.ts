@@ -140,9 +140,9 @@ describe.skipIf(!haveAll)('metainfo interop with mktorrent, transmission-show an
       infoHash: t.hash,
       magnet: expect.stringMatching(new RegExp(`^magnet:\\?xt=urn:btih:${t.hash}&dn=album&tr=`)),
       name: 'album',
-      length: Object.values(layout).reduce((a, b) => a + b, 0),
-      pieceLength: 32_768,
-      pieces: t.pieces,
+      sizeBytes: Object.values(layout).reduce((a, b) => a + b, 0),
+      pieceLengthBytes: 32_768,
+      pieceCount: t.pieces,
     });
     expect(t.paths).toEqual(sortedLayout().map(([p]) => p));
     expect(lt.files).toEqual(sortedLayout());

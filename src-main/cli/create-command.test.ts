@@ -46,9 +46,9 @@ describe('swarmdrop create', () => {
       infoHash: m.infoHashHex,
       magnet: `magnet:?xt=urn:btih:${m.infoHashHex}&dn=share&tr=udp%3A%2F%2F127.0.0.1%3A6969`,
       name: 'share',
-      length: 11,
-      pieceLength: 16384,
-      pieces: 1,
+      sizeBytes: 11,
+      pieceLengthBytes: 16384,
+      pieceCount: 1,
     });
   });
 

@@ -99,9 +99,9 @@ function printSummary(metainfo: Metainfo, outputPath: string, json: boolean): vo
       infoHash: metainfo.infoHashHex,
       magnet,
       name: metainfo.name,
-      length: metainfo.totalLengthBytes,
-      pieceLength: metainfo.pieceLengthBytes,
-      pieces: metainfo.pieceCount,
+      sizeBytes: metainfo.totalLengthBytes,
+      pieceLengthBytes: metainfo.pieceLengthBytes,
+      pieceCount: metainfo.pieceCount,
     };
     console.log(JSON.stringify(summary));
   } else {

@@ -104,7 +104,7 @@ async function run(argv: string[]): Promise<number> {
         JSON.stringify({
           infoHash: done.id,
           name: done.name,
-          totalBytes: done.totalBytes,
+          sizeBytes: done.totalBytes,
           path: target,
           peerPort: session.peerPort,
           // Every piece hashed in this run (false: some were trusted from resume data).

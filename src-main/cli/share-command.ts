@@ -102,7 +102,7 @@ async function run(argv: string[]): Promise<number> {
       const torrents = results.map((r) => ({
         infoHash: r.id,
         name: r.name,
-        totalBytes: r.totalBytes,
+        sizeBytes: r.totalBytes,
         magnet: r.magnet,
         published: r.published,
       }));

@@ -1,7 +1,7 @@
 // Swarmdrop as a benchmark peer, through the built CLI: `swarmdrop get <.torrent|magnet>
 // --out DIR --json` on 127.0.0.1 with an ephemeral port and its own data folder. Given the
 // complete payload folder as --out it verifies the data and seeds; given an empty folder it
-// downloads. Either way it prints one JSON document ({infoHash, name, totalBytes, path,
+// downloads. Either way it prints one JSON document ({infoHash, name, sizeBytes, path,
 // peerPort}) once every piece is verified, then seeds until SIGTERM; `--events` adds JSON
 // lines for the metadata and the first verified piece.
 import { mkdir } from 'node:fs/promises';
@@ -11,7 +11,7 @@ import type { LaunchOptions, PeerClient, RunningPeer } from '../../../harness/pe
 import { TrackedChild, type LineEvent } from '../../../harness/tracked-child.ts';
 
 const isComplete = (e: LineEvent): boolean =>
-  typeof e.json?.infoHash === 'string' && typeof e.json?.totalBytes === 'number';
+  typeof e.json?.infoHash === 'string' && typeof e.json?.sizeBytes === 'number';
 
 export function swarmdropPeer(ctx: BenchContext): PeerClient {
   return {

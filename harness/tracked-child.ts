@@ -101,6 +101,11 @@ export class TrackedChild {
     return this.child.pid;
   }
 
+  /** Whether one of the last 20 lines of stderr contains `text`. */
+  stderrHas(text: string): boolean {
+    return this.stderrTail.some((line) => line.includes(text));
+  }
+
   /** The last lines of stderr, for error messages. */
   stderr(): string {
     return this.stderrTail.slice(-6).join(' | ');

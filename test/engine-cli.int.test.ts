@@ -91,6 +91,12 @@ describe('swarmdrop share / get', () => {
     expect(doc.sizeBytes).toBe(3 * MiB + 5);
     expect(magnetLine.line).toContain(doc.infoHash);
     expect(await sha256File(doc.path)).toBe(await sha256File(source));
+    // The sharer is told someone downloaded, and what they got once they left.
+    await waitUntil(
+      '"left after receiving 3.00 MiB"',
+      () => share.stderrHas('left after receiving 3.00 MiB'),
+      10_000,
+    );
     // SIGTERM: announces `stopped`, saves resume data, exits 0.
     await share.stop();
     expect(await exitOf(share, 10_000)).toBe(0);

@@ -15,12 +15,14 @@ import {
   trackersOf,
 } from './session-flags.ts';
 import { seedUntil } from './seed-until.ts';
+import { watchAudience } from './share-audience.ts';
 import { waitForSignal } from './wait-for-signal.ts';
 
 const help = `usage: swarmdrop share <path>... --tracker udp://HOST:PORT [options]
 
 Shares files or folders in place (nothing is copied): each path becomes one torrent,
-published to the tracker's catalog; its magnet link is printed on one line. Seeds until
+published to the tracker's catalog; its magnet link is printed on one line. Says who
+downloads (one line when a peer starts, has everything, or leaves). Seeds until
 interrupted (Ctrl-C / SIGTERM), then tells the tracker it stopped. Exits 1 when a shared
 file is deleted or shrinks while shared (nothing left to seed). A file edited in place is
 reported (warning files-changed) and its changed pieces are no longer shared.
@@ -117,11 +119,15 @@ async function run(argv: string[]): Promise<number> {
     } else {
       console.error(`swarmdrop share: seeding on port ${session.peerPort}; Ctrl-C to stop`);
     }
+    // Who downloads from us, one line per arrival, completion and departure (stderr, so
+    // --json's one document on stdout stays intact).
+    const stopAudience = watchAudience(session, results, (line) => console.error(`swarmdrop share: ${line}`));
     const end = await seedUntil(
       session,
       results.map((r) => r.id),
       stopped,
     );
+    stopAudience();
     if (end.kind === 'signal') return 0;
     console.error(`swarmdrop share: stopped: ${end.event.message} (${end.event.code})`);
     return 1;

@@ -228,10 +228,24 @@ export interface SessionEvents {
   metadata: (summary: TorrentSummary) => void;
   /** A piece verified: who sent it (for logs and tests; the UI should use `update`). */
   'piece-verified': (event: PieceVerifiedEvent) => void;
+  /** A connected peer went away, with what it exchanged with us (for `share`'s audience lines). */
+  'peer-closed': (event: PeerClosedEvent) => void;
   /** Something recoverable: a tracker failed, a peer was banned, a piece failed its hash. */
   warning: (event: EngineEvent) => void;
   /** A torrent entered its error state (torrentId set), or the session failed (unset). */
   fatal: (event: EngineEvent) => void;
+}
+
+export interface PeerClosedEvent {
+  torrentId: string;
+  /** 'host:port' as in the peer list. */
+  address: string;
+  client: string;
+  /** Payload bytes we sent it / it sent us over this connection. */
+  uploadedBytes: number;
+  downloadedBytes: number;
+  /** Its share of the pieces when it left, 0..1 (0 while the torrent has no metadata). */
+  progress: number;
 }
 
 export interface PieceVerifiedEvent {

@@ -16,6 +16,7 @@ import type { Session, SessionOptions } from '../engine/session-api.ts';
 export type { CreateProgress } from '../engine/create/create-torrent.ts';
 export type {
   EngineEvent,
+  PeerClosedEvent,
   Session,
   SessionOptions,
   ShareResult,

@@ -128,6 +128,7 @@ export class EngineSession implements Session, SessionHost {
       warning: (e) => this.events.emit('warning', e),
       fatal: (e) => this.events.emit('fatal', e),
       pieceVerified: (e) => this.events.emit('piece-verified', e),
+      peerClosed: (e) => this.events.emit('peer-closed', e),
       completed: (id) => this.emitWithSummary('torrent-completed', id),
       metadata: (id) => this.emitWithSummary('metadata', id),
     };

@@ -270,6 +270,14 @@ export class PeerSet implements PeerRouter {
   onClose(peer: TorrentPeer, info: PeerCloseInfo): void {
     peer.detach();
     this.peers.delete(peer.id);
+    this.ctx.peerClosed({
+      torrentId: Buffer.from(this.host.infoHash).toString('hex'),
+      address: peer.address,
+      client: peer.client,
+      uploadedBytes: peer.uploadedBytes,
+      downloadedBytes: peer.downloadedBytes,
+      progress: peer.haves.progress(),
+    });
     const swarm = this.host.swarm;
     const { remoteHost, remotePort } = peer.conn;
     const p = peer.conn.remoteExtensions?.p;

@@ -5,7 +5,7 @@ import type { RateLimiter } from '../rate/token-bucket.ts';
 import type { BanPolicy } from '../ban/ban-policy.ts';
 import type { SlotPolicy } from '../slots/peer-slots.ts';
 import { OPTIMISTIC_INTERVAL_MS, RECHOKE_INTERVAL_MS } from '../choker/decide-chokes.ts';
-import type { EngineEvent, EngineTuning, PieceVerifiedEvent } from '../session-api.ts';
+import type { EngineEvent, EngineTuning, PeerClosedEvent, PieceVerifiedEvent } from '../session-api.ts';
 
 /** Tunables (documented in session-api.ts); tests shorten the intervals. */
 export type TorrentTuning = EngineTuning;
@@ -62,6 +62,7 @@ export interface TorrentContext {
   warning(event: EngineEvent): void;
   fatal(event: EngineEvent): void;
   pieceVerified(event: PieceVerifiedEvent): void;
+  peerClosed(event: PeerClosedEvent): void;
   completed(id: string): void;
   metadata(id: string): void;
 }

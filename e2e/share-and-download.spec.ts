@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
@@ -33,21 +33,32 @@ test.describe.serial('share on A, download on B', () => {
   let bOptions: InstanceOptions;
   let trackerPort = 0;
   let aPeerPort = 0;
+  let opened = '';
 
   test.beforeAll(async ({ launcher }) => {
     // Skipped only in the `electron` project, and only where the Electron binary is not
     // installed (its download is blocked here); the daemon-chromium project always runs.
     test.skip(!launcher.available, ELECTRON_SKIP_LINE);
     root = await mkdtemp(path.join(tmpdir(), 'swarmdrop-e2e-'));
+    opened = path.join(root, 'opened.txt');
     a = await launcher.launch({ name: 'A', dataDir: path.join(root, 'a'), embeddedTracker: 0 });
     const info = await a.appInfo();
     trackerPort = info.embeddedTracker.port!;
     aPeerPort = info.listeningPort;
+    // B's "Open" and "Show in folder" start this stand-in for xdg-open, which writes down
+    // what it was asked to open.
+    const bin = path.join(root, 'bin');
+    await mkdir(bin, { recursive: true });
+    await writeFile(path.join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$@" >> '${opened}'\n`, {
+      mode: 0o755,
+    });
     bOptions = {
       name: 'B',
       dataDir: path.join(root, 'b'),
       embeddedTracker: 'off',
       trackers: [`udp://127.0.0.1:${trackerPort}`],
+      env: { PATH: `${bin}:${process.env.PATH ?? ''}` },
+      grantNotifications: true,
     };
     b = await launcher.launch(bOptions);
   });
@@ -83,7 +94,7 @@ test.describe.serial('share on A, download on B', () => {
     await expect(row.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '100');
   });
 
-  test('B finds it in Network and downloads it from A', async () => {
+  test('B finds it in Network and downloads it from A', async ({ launcher }) => {
     const page = b.page;
     await nav(page, 'Network');
     await page.getByLabel('Search the catalog').fill(FILE_NAME.slice(0, 14));
@@ -96,6 +107,23 @@ test.describe.serial('share on A, download on B', () => {
     await entry.getByRole('button', { name: `Download ${FILE_NAME}` }).click();
     await expect(entry.getByRole('button', { name: 'In Transfers' })).toBeVisible();
 
+    // The person switches to another window while it downloads: the finished download is
+    // then a system notification (the browser's), recorded here as the page creates it.
+    // (A string: this file is type-checked without the DOM's types.) The app shows its
+    // notifications from the main process instead (src-main/app/completion-notifier.ts).
+    const webUi = launcher.host === 'daemon';
+    if (webUi)
+      await page.evaluate(`(() => {
+      const Real = window.Notification;
+      window.shownNotifications = [];
+      window.Notification = class extends Real {
+        constructor(title, options) {
+          window.shownNotifications.push(title + ': ' + (options?.body ?? ''));
+          super(title, options);
+        }
+      };
+      document.hasFocus = () => false;
+    })()`);
     await nav(page, 'Transfers');
     const row = page.locator('.transfer-row', { hasText: FILE_NAME });
     await row.click();
@@ -112,6 +140,34 @@ test.describe.serial('share on A, download on B', () => {
 
     const downloaded = await readFile(path.join(bOptions.dataDir, 'downloads', FILE_NAME));
     expect(downloaded.equals(FILE_BYTES)).toBe(true);
+    if (webUi) {
+      await expect
+        .poll(() =>
+          page.evaluate(() => (globalThis as unknown as { shownNotifications: string[] }).shownNotifications),
+        )
+        .toEqual([`Download complete: ${FILE_NAME}`]);
+      await page.evaluate('document.hasFocus = () => true');
+    }
+  });
+
+  test('on its own machine the web UI opens the download, and shows it in its folder', async ({
+    launcher,
+  }) => {
+    test.skip(
+      launcher.host === 'electron',
+      "the app opens files with Electron's shell (src-main/app/shell.test.ts), not a program on PATH",
+    );
+    const page = b.page;
+    const detail = page.getByRole('complementary', { name: 'Transfer details' });
+    await detail.getByRole('button', { name: 'Open', exact: true }).click();
+    const downloads = path.join(bOptions.dataDir, 'downloads');
+    await expect
+      .poll(() => readFile(opened, 'utf8').catch(() => ''))
+      .toBe(`${path.join(downloads, FILE_NAME)}\n`);
+    await detail.getByRole('button', { name: 'Show in folder' }).click();
+    await expect
+      .poll(() => readFile(opened, 'utf8').catch(() => ''))
+      .toBe(`${path.join(downloads, FILE_NAME)}\n${downloads}\n`);
   });
 
   test('pause and resume', async () => {

@@ -19,6 +19,10 @@ export interface InstanceOptions {
   /** A port (0 = any free one) or 'off'. */
   embeddedTracker: number | 'off';
   trackers?: string[];
+  /** Extra environment for the host process (e.g. a PATH with a stand-in file opener). */
+  env?: Record<string, string>;
+  /** The page may show notifications (the browser's permission, granted up front). */
+  grantNotifications?: boolean;
 }
 
 export interface AppInstance {
@@ -93,13 +97,17 @@ export async function launchDaemon(browser: Browser, options: InstanceOptions): 
     [path.resolve('bin/swarmdrop.mjs'), 'daemon', '--web', '127.0.0.1:0', ...flags(options)],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...options.env },
     },
   );
   const url = await waitForUrl(child, options.name).catch((err: unknown) => {
     child.kill('SIGKILL');
     throw err;
   });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 860 },
+    permissions: options.grantNotifications ? ['notifications'] : [],
+  });
   const page = await context.newPage();
   await page.goto(url);
   return {
@@ -125,6 +133,7 @@ export async function launchElectron(options: InstanceOptions): Promise<AppInsta
   const app: ElectronApplication = await _electron.launch({
     executablePath,
     args: [path.resolve('dist/app/main.cjs'), ...flags(options)],
+    env: { ...process.env, ...options.env } as Record<string, string>,
   });
   const page = await app.firstWindow();
   return {

@@ -15,6 +15,7 @@ import { UsageError, type CliCommand } from './cli-command.ts';
 import { HOST_FLAG_OPTIONS, HOST_FLAGS_HELP, hostFlagsFrom, parsePort } from '../service/host-flags.ts';
 import { defaultDataDir, defaultDownloadDir } from '../service/host-paths.ts';
 import { AppService } from '../service/app-service.ts';
+import { desktopOpenCommand } from '../service/desktop-open.ts';
 import { realServiceDeps } from '../service/real-deps.ts';
 import { loadAccessToken } from '../daemon/access-token.ts';
 import { WebServer } from '../daemon/web-server.ts';
@@ -95,6 +96,7 @@ export const daemonCommand: CliCommand = {
         defaultDownloadDir: defaultDownloadDir(flags.dataDir),
         overrides: flags.overrides,
         verbose: flags.verbose,
+        hostCommands: { openPath: desktopOpenCommand((id) => service.session.detail(id).summary) },
       },
       realServiceDeps(),
     );

@@ -24,6 +24,15 @@ import {
   type AccessPolicy,
 } from './web-security.ts';
 import { readStatic } from './static-files.ts';
+import { isLoopbackIp } from '../protocol/ip-address.ts';
+
+function cameOverLoopback(remoteAddress: string | undefined): boolean {
+  try {
+    return remoteAddress !== undefined && isLoopbackIp(remoteAddress);
+  } catch {
+    return false; // Not an address we can read: treat as remote.
+  }
+}
 
 /** Past this much unsent data a slow tab misses the droppable events (status, detail). */
 const SLOW_CLIENT_BYTES = 4 * 1024 * 1024;
@@ -87,7 +96,9 @@ export class WebServer {
         );
         return;
       }
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws));
+      this.wss.handleUpgrade(req, socket, head, (ws) =>
+        this.onSocket(ws, cameOverLoopback(req.socket.remoteAddress)),
+      );
     });
   }
 
@@ -183,14 +194,18 @@ export class WebServer {
     res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }).end('not found');
   }
 
-  private onSocket(ws: WebSocket): void {
+  /** `fromThisMachine`: the page connected over loopback, so it may open files here. */
+  private onSocket(ws: WebSocket, fromThisMachine: boolean): void {
     const send = (frame: ServerFrame) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
     };
-    const conn = this.service.connect((event, payload) => {
-      if (DROPPABLE.has(event) && ws.bufferedAmount > SLOW_CLIENT_BYTES) return;
-      send({ type: 'event', event, payload });
-    });
+    const conn = this.service.connect(
+      (event, payload) => {
+        if (DROPPABLE.has(event) && ws.bufferedAmount > SLOW_CLIENT_BYTES) return;
+        send({ type: 'event', event, payload });
+      },
+      { onThisMachine: fromThisMachine },
+    );
     ws.on('message', (data, isBinary) => {
       let frame;
       try {

@@ -353,9 +353,10 @@ export class AppService implements ServiceCore {
       });
   }
 
-  connect(sink: EventSink): ServiceConnection {
+  /** `onThisMachine`: false for a page opened from another computer (see DetailWatcher). */
+  connect(sink: EventSink, { onThisMachine = true }: { onThisMachine?: boolean } = {}): ServiceConnection {
     if (this.closed) throw new ContractError('not-ready', ERROR_WORDING['not-ready']);
-    const conn = new ServiceConnection(this, sink, () => this.connections.delete(conn));
+    const conn = new ServiceConnection(this, sink, () => this.connections.delete(conn), onThisMachine);
     this.connections.add(conn);
     return conn;
   }

@@ -192,6 +192,8 @@ export function createHandlers(service: ServiceCore, conn: DetailWatcher): Comma
     openPath: async (request) => {
       const h = service.options.hostCommands?.openPath;
       if (!h) throw notSupported();
+      if (!conn.onThisMachine)
+        throw new ContractError('not-on-this-machine', ERROR_WORDING['not-on-this-machine']);
       return h(request);
     },
     listFolder: async ({ path }) => listFolder(path),

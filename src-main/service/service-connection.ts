@@ -27,6 +27,7 @@ export class ServiceConnection implements DetailWatcher {
     private readonly service: ServiceCore,
     private readonly sink: EventSink,
     private readonly onClose: () => void,
+    readonly onThisMachine: boolean,
   ) {
     this.handlers = createHandlers(service, this);
     // Problems from start-up are news to every new client.

@@ -43,4 +43,10 @@ export interface StartupProblem {
 /** The connection as its command handlers see it: which torrent's detail it receives. */
 export interface DetailWatcher {
   watch(id: string | null): void;
+  /**
+   * The client runs on the engine's own machine (the app's window, or a page opened from
+   * loopback): paths are the same for both, so opening a file for it opens it in front of
+   * the same person. A remote page must never make this machine launch programs.
+   */
+  readonly onThisMachine: boolean;
 }

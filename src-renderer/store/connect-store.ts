@@ -5,9 +5,22 @@
 import { describeError } from '../../src-shared/contract/error-codes.ts';
 import type { RendererClient } from '../transport/renderer-client.ts';
 import { pushToast, type AppStore } from './app-store.ts';
+import {
+  browserNotificationSurface,
+  notifyInBrowser,
+  type NotificationSurface,
+} from './browser-notifications.ts';
 import { applyTorrentsEvent, replaceTorrents } from './torrents-model.ts';
 
-export function connectStore(store: AppStore, client: RendererClient, sampleEveryMs = 1000): () => void {
+export function connectStore(
+  store: AppStore,
+  client: RendererClient,
+  sampleEveryMs = 1000,
+  // The desktop app's main process shows its own; a page served by the daemon uses the browser's.
+  browserNotifications: NotificationSurface | null = client.kind === 'websocket'
+    ? browserNotificationSurface()
+    : null,
+): () => void {
   const offs: (() => void)[] = [];
   const refresh = async () => {
     try {
@@ -59,6 +72,8 @@ export function connectStore(store: AppStore, client: RendererClient, sampleEver
       });
     }),
     client.on('notification', (n) => {
+      if (browserNotifications)
+        notifyInBrowser(browserNotifications, n, store.getState().settings?.notifyOnComplete ?? true);
       if (n.kind === 'download-complete')
         pushToast(store, { tone: 'success', title: 'Download complete', body: n.name });
       else

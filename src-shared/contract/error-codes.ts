@@ -35,6 +35,9 @@ export const ERROR_WORDING = {
   'bad-request': 'Swarmdrop received a request it does not understand.',
   'unknown-command': 'Swarmdrop received a command it does not know.',
   'not-supported': 'This is only available in the desktop app.',
+  'no-file-opener': 'This computer has no program Swarmdrop can open files with.',
+  'not-on-this-machine':
+    'Files can only be opened from a page on the computer where Swarmdrop runs (an address starting with 127.0.0.1 or localhost).',
   'name-taken': 'Something with that name is already shared. Rename it and try again.',
   'not-ready': 'Swarmdrop is still starting. Try again in a moment.',
   disconnected: 'Lost the connection to Swarmdrop. Reconnecting…',

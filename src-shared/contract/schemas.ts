@@ -139,7 +139,10 @@ export const commandSchemas = {
     .strict(),
   /** Electron only: native pickers. The daemon answers `not-supported`. */
   pickPaths: z.object({ kind: z.enum(['files', 'folder', 'torrent', 'download-dir']) }).strict(),
-  /** Electron only: open the torrent's file, or show it in its folder. */
+  /**
+   * Open the torrent's file, or show it in its folder: the app, and the daemon for a page
+   * on its own machine (others get `not-on-this-machine`).
+   */
   openPath: z.object({ id: torrentId, reveal: z.boolean() }).strict(),
   /**
    * A folder of the host's own disk (absolute path; omitted: the home folder), so the web

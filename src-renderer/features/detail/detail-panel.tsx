@@ -19,6 +19,7 @@ import { PieceMap } from '../piece-map/piece-map.tsx';
 import { PeersTable } from '../peers/peers-table.tsx';
 import { SpeedGraph } from '../speed/speed-graph.tsx';
 import { TorrentEvents } from './torrent-events.tsx';
+import { thisPageIsLocal } from '../transfers/path-picker.tsx';
 
 type Tab = 'overview' | 'files' | 'peers' | 'trackers' | 'events' | 'info';
 
@@ -191,6 +192,8 @@ export function DetailPanel({ id }: { id: string }): ReactElement {
   const verifying = useApp((st) => st.verifying[id] === true);
   const actions = useActions();
   const client = useClient();
+  // The daemon opens files too, for a page on its own machine (a remote page is refused).
+  const canOpenFiles = client.kind === 'electron' || thisPageIsLocal();
   const [tab, setTab] = useState<Tab>('overview');
   const tabs: [Tab, string][] = [
     ['overview', 'Overview'],
@@ -214,7 +217,7 @@ export function DetailPanel({ id }: { id: string }): ReactElement {
           )}
         </div>
         <div className="detail-actions">
-          {client.kind === 'electron' && (
+          {canOpenFiles && (
             <>
               <Button
                 size="sm"

@@ -6,6 +6,7 @@ import { ENCRYPTION_MODES, type EncryptionMode, type Settings } from '../../../s
 import type { AppInfo } from '../../../src-shared/types/app-info.ts';
 import { fromForm, toForm, type FormErrors, type SettingsForm } from './settings-form.ts';
 import { TrackerAddress } from '../first-run/drop-zone.tsx';
+import { browserNotificationSurface, type BrowserPermission } from '../../store/browser-notifications.ts';
 
 const NONE: AppInfo['overridden'] = [];
 const ENCRYPTION_HINT: Record<EncryptionMode, string> = {
@@ -15,6 +16,33 @@ const ENCRYPTION_HINT: Record<EncryptionMode, string> = {
   off: 'Plain connections only; encrypted ones are refused.',
 };
 const FLAG_HINT = 'Set by a command-line flag for this run; the value here applies when started without it.';
+
+/** Whether this browser will show the notifications, and the one click that allows them. */
+function BrowserPermissionNote({
+  permission,
+  onAllow,
+}: {
+  permission: BrowserPermission;
+  onAllow: () => void;
+}): ReactElement {
+  return (
+    <div className="field-hint notify-permission" data-testid="notify-permission">
+      {permission === 'granted' && 'This browser shows them while this page is open in the background.'}
+      {permission === 'denied' &&
+        'This browser blocks notifications from this page: allow them in its site settings (the icon left of the address).'}
+      {permission === 'unsupported' &&
+        'This browser cannot show notifications; finished downloads appear in the page.'}
+      {permission === 'default' && (
+        <>
+          This browser asks first.{' '}
+          <Button size="sm" variant="ghost" onClick={onAllow}>
+            Allow notifications
+          </Button>
+        </>
+      )}
+    </div>
+  );
+}
 
 function Field({
   label,
@@ -61,6 +89,8 @@ function SettingsEditor({
   const overridden = useApp((s) => s.appInfo?.overridden ?? NONE);
   // Only the desktop app has a window to close while the engine goes on.
   const isDesktop = useApp((s) => s.appInfo?.host === 'electron');
+  const [browserSurface] = useState(browserNotificationSurface);
+  const [permission, setPermission] = useState<BrowserPermission>(() => browserSurface.permission());
   const embeddedRunning = useApp((s) => s.appInfo?.embeddedTracker.running ?? false);
   const flagHint = (key: (typeof overridden)[number], normal?: string) =>
     overridden.includes(key) ? FLAG_HINT : normal;
@@ -146,10 +176,21 @@ function SettingsEditor({
             type="checkbox"
             name="notifyOnComplete"
             checked={form.notifyOnComplete}
-            onChange={(e) => set('notifyOnComplete', e.target.checked)}
+            onChange={(e) => {
+              set('notifyOnComplete', e.target.checked);
+              // Browsers ask only in answer to a click: this one.
+              if (!isDesktop && e.target.checked && browserSurface.permission() === 'default')
+                void browserSurface.requestPermission().then(setPermission);
+            }}
           />
           <span>Notify me when a download completes</span>
         </label>
+        {!isDesktop && form.notifyOnComplete && (
+          <BrowserPermissionNote
+            permission={permission}
+            onAllow={() => void browserSurface.requestPermission().then(setPermission)}
+          />
+        )}
         {isDesktop && (
           <label className="check">
             <input

@@ -25,6 +25,7 @@ import { TrackedChild } from '../harness/tracked-child.ts';
 import { ceilings } from './figures/ceilings.ts';
 import { create } from './figures/create.ts';
 import { crossSeed } from './figures/cross-seed.ts';
+import { foreignSeeders } from './figures/foreign-seeders.ts';
 import { daemonStart } from './figures/daemon-start.ts';
 import { magnet } from './figures/magnet.ts';
 import { memoryScaling } from './figures/memory-scaling.ts';
@@ -40,6 +41,7 @@ export const FIGURES: Figure[] = [
   transferFigure(4),
   memoryScaling,
   crossSeed,
+  foreignSeeders,
   magnet,
   tracker,
   daemonStart,

@@ -16,6 +16,7 @@ const FIGURE_IDS = [
   'transfer-4to1',
   'memory-scaling',
   'cross-seed',
+  'foreign-seeders',
   'magnet',
   'tracker',
   'daemon-start',

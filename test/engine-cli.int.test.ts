@@ -143,9 +143,42 @@ describe('swarmdrop share / get', () => {
     expect(await exitOf(get, 30_000)).toBe(0);
     const lines = get.allEvents();
     expect(lines.every((e) => e.json)).toBe(true);
-    expect(lines.map((e) => e.json!.event)).toEqual(['metadata', 'first-piece', 'complete']);
+    // 'totals' lines come once a second, so a slow run has some: the moments are in order.
+    expect(lines.map((e) => e.json!.event).filter((e) => e !== 'totals')).toEqual([
+      'metadata',
+      'first-piece',
+      'complete',
+    ]);
     expect(lines[1]!.json!.piece).toEqual(expect.any(Number));
     expect(lines[0]!.json!.name).toBe('e.bin');
+  });
+
+  it('get --events, seeding, reports how much it uploaded in its once-a-second totals', async () => {
+    const { dir, tracker, open } = await startEngineEnv(defer);
+    const source = path.join(dir, 'src', 'up.bin');
+    await writeRandomFile(source, 2 * MiB);
+    const maker = await open('maker');
+    const made = await maker.share([source], { pieceLengthBytes: 64 * 1024, trackers: [tracker.url] });
+    await maker.close();
+    const torrentFile = path.join(dir, 'up.torrent');
+    await writeFile(torrentFile, made.torrentBytes);
+    // The CLI checks the complete file where it is, then seeds it.
+    const seeder = startCli('get --events (seeding)', [
+      'get',
+      torrentFile,
+      '--out',
+      path.join(dir, 'src'),
+      '--events',
+      ...loopbackPeerFlags(path.join(dir, 'cli-data')),
+    ]);
+    await seeder.waitFor((e) => e.json?.event === 'complete', 30_000, 'complete (checked)');
+    const leecher = await open('leecher');
+    await leecher.add({ kind: 'torrent-file', path: torrentFile });
+    await seeder.waitFor(
+      (e) => e.json?.event === 'totals' && e.json.uploadedBytes === 2 * MiB,
+      60_000,
+      'totals with the whole file uploaded',
+    );
   });
 
   it('a leecher killed with SIGKILL resumes without downloading verified pieces again', async () => {

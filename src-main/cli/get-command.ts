@@ -33,7 +33,8 @@ options:
       --recheck           hash every piece already on disk (ignore the last run's resume data)
       --timeout S         give up after S seconds without completing (default: never)
       --events            print progress events as JSON lines on stdout: {"event":"metadata"},
-                          {"event":"first-piece","piece":N}, {"event":"complete"}
+                          {"event":"first-piece","piece":N}, {"event":"complete"}, and once a
+                          second {"event":"totals","verifiedBytes":N,"uploadedBytes":N}
 ${sessionFlagHelp}`;
 
 export const getCommand = cliCommand(
@@ -151,6 +152,20 @@ function printEvents(session: Session): void {
   session.on('metadata', (s) =>
     console.log(JSON.stringify({ event: 'metadata', infoHash: s.id, name: s.name, atMs: Date.now() })),
   );
+  // A seeder's upload, for scripts (and the swarm benchmark) that have no other view of it.
+  const totals = setInterval(() => {
+    for (const t of session.list())
+      console.log(
+        JSON.stringify({
+          event: 'totals',
+          infoHash: t.id,
+          verifiedBytes: t.verifiedBytes,
+          uploadedBytes: t.uploadedBytes,
+          atMs: Date.now(),
+        }),
+      );
+  }, 1000);
+  totals.unref();
   session.on('piece-verified', (e) => {
     if (!firstPiece) return;
     firstPiece = false;

@@ -26,6 +26,7 @@ import { ceilings } from './figures/ceilings.ts';
 import { create } from './figures/create.ts';
 import { crossSeed } from './figures/cross-seed.ts';
 import { foreignSeeders } from './figures/foreign-seeders.ts';
+import { swarmFigure } from './figures/swarm.ts';
 import { daemonStart } from './figures/daemon-start.ts';
 import { magnet } from './figures/magnet.ts';
 import { memoryScaling } from './figures/memory-scaling.ts';
@@ -42,6 +43,7 @@ export const FIGURES: Figure[] = [
   memoryScaling,
   crossSeed,
   foreignSeeders,
+  swarmFigure,
   magnet,
   tracker,
   daemonStart,

@@ -17,6 +17,7 @@ const FIGURE_IDS = [
   'memory-scaling',
   'cross-seed',
   'foreign-seeders',
+  'swarm',
   'magnet',
   'tracker',
   'daemon-start',

@@ -35,6 +35,8 @@ export interface Swarm {
   torrentFile: string;
   magnet: string;
   dir: string;
+  /** The running seeders (complete and announced). */
+  seeders: readonly RunningPeer[];
 }
 
 /** Why `spec` cannot run here, or undefined. */
@@ -77,7 +79,14 @@ export async function withSwarm<T>(
       () => `the tracker does not list ${spec.seeders} seeder(s)`,
     );
     ctx.log(`  ${spec.label}: ${spec.seeders} seeder(s) complete and announced`);
-    return await body({ payload, tracker, torrentFile, magnet: magnetOf(payload, tracker.announceUrl), dir });
+    return await body({
+      payload,
+      tracker,
+      torrentFile,
+      magnet: magnetOf(payload, tracker.announceUrl),
+      dir,
+      seeders,
+    });
   } finally {
     await Promise.all(seeders.map((s) => s.stop()));
     await tracker.stop();

@@ -6,6 +6,7 @@ DHT, LSD, UPnP and NAT-PMP are off, it listens on 127.0.0.1 only and talks to th
 tracker in the .torrent/magnet or to --peer addresses. Prints one JSON object per line:
   {"event":"listening","port":N}  {"event":"seeding"}  {"event":"metadata"}
   {"event":"first-piece"}  {"event":"finished"}  {"event":"error","message":...}
+  {"event":"totals","verifiedBytes":N,"uploadedBytes":N} (once a second)
 and stays alive after `finished` until SIGTERM/SIGINT, so the harness can read its CPU
 and memory from /proc before it exits.
 """
@@ -81,6 +82,7 @@ def main():
     say("listening", port=ses.listen_port())
     seen_first = False
     reported = False
+    next_totals = time.time() + 1
     while not stopping:
         ses.wait_for_alert(200)
         for a in ses.pop_alerts():
@@ -95,6 +97,9 @@ def main():
             elif isinstance(a, (lt.torrent_error_alert, lt.file_error_alert, lt.listen_failed_alert)):
                 say("error", message=a.message())
         st = handle.status()
+        if time.time() >= next_totals:
+            next_totals = time.time() + 1
+            say("totals", verifiedBytes=st.total_wanted_done, uploadedBytes=st.total_payload_upload)
         if not reported and st.is_seeding and st.has_metadata:
             # A seeder whose check found every piece gets no torrent_finished_alert.
             reported = True

@@ -8,6 +8,7 @@ import { parseFlags, UsageError } from './cli-command.ts';
 import { parseSize } from './create-command.ts';
 import type { Logger } from '../service/log/logger.ts';
 import { parseEncryption } from '../service/host-flags.ts';
+import { DEFAULT_MAX_PER_IP } from '../service/headless-session.ts';
 
 export const DEFAULT_PEER_PORT = 6881;
 
@@ -20,6 +21,7 @@ export const sessionFlagOptions = {
   'download-limit': { type: 'string' },
   'upload-limit': { type: 'string' },
   encryption: { type: 'string' },
+  'peers-per-ip': { type: 'string' },
   json: { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
@@ -33,6 +35,8 @@ export const sessionFlagHelp = `  -t, --tracker URL       tracker announce URL (
       --download-limit R  bytes per second, e.g. 512K or 10M (default: unlimited)
       --upload-limit R    bytes per second (default: unlimited)
       --encryption MODE   peer encryption (MSE): prefer (default), require or off
+      --peers-per-ip N    connections from one IP address (default ${DEFAULT_MAX_PER_IP}); raise it for
+                          many clients on one machine
       --json              print one JSON document on stdout
   -v, --verbose           debug lines on stderr (the log in the data folder gets them too)
   -h, --help              show this help`;
@@ -58,6 +62,7 @@ export interface SessionFlags {
   'upload-limit'?: string;
   verbose?: boolean;
   encryption?: string;
+  'peers-per-ip'?: string;
 }
 
 export function trackersOf(flags: SessionFlags): string[] {
@@ -101,6 +106,9 @@ export async function openCliSession(
     },
     ...(flags['announce-ip'] ? { announceHost: flags['announce-ip'] } : {}),
     ...(flags.encryption !== undefined ? { encryption: parseEncryption(flags.encryption) } : {}),
+    ...(flags['peers-per-ip'] !== undefined
+      ? { connections: { perIp: peersPerIpOf(flags['peers-per-ip']) } }
+      : {}),
   };
   const session = await openHeadlessSession(options, {
     anyPortIfTaken: port === undefined,
@@ -113,6 +121,13 @@ export async function openCliSession(
     trackers: options.defaultTrackers,
   });
   return session;
+}
+
+function peersPerIpOf(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 1000)
+    throw new UsageError(`--peers-per-ip must be a whole number from 1 to 1000: ${text}`);
+  return n;
 }
 
 /** The engine's data folder for this command: --data-dir, else the platform's. */

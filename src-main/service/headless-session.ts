@@ -24,6 +24,7 @@ export type {
   TorrentSummary,
 } from '../engine/session-api.ts';
 export { HashPool } from '../engine/workers/hash-pool.ts';
+export { DEFAULT_MAX_PER_IP } from '../engine/slots/peer-slots.ts';
 
 /**
  * Opens the engine for one transfer. With `anyPortIfTaken`, a peer port another program

@@ -35,8 +35,13 @@ export function swarmdropPeer(ctx: BenchContext): PeerClient {
         '--port',
         '0',
         '--json',
-        // JSON lines for the moments the magnet figure times (metadata, first-piece).
+        // JSON lines for the moments the magnet figure times (metadata, first-piece), and
+        // the upload totals the swarm figure reads.
         '--events',
+        // Every peer of the benchmark is 127.0.0.1 (libtorrent's peer script likewise sets
+        // allow_multiple_connections_per_ip).
+        '--peers-per-ip',
+        '64',
       ];
       const child = new TrackedChild(`swarmdrop ${o.seed ? 'seeder' : 'leecher'}`, process.execPath, args, {
         sampleMemory: o.sampleMemory ?? false,

@@ -81,16 +81,26 @@ export const swarmFigure: Figure = {
     let payload: Promise<Payload> | undefined;
     const counts = ctx.options.quick ? [4] : [10, 25];
     const measurements: Measurement[] = [];
-    for (const client of [swarmdropPeer(ctx), ctx.peers.libtorrent]) {
+    const configs: { client: PeerClient; seeder: PeerClient; suffix: string; describe: string }[] = [
+      { client: swarmdropPeer(ctx), seeder: swarmdropPeer(ctx), suffix: '', describe: 'swarmdrop' },
+      {
+        client: swarmdropPeer(ctx),
+        seeder: swarmdropPeer(ctx, { superSeed: true }),
+        suffix: '-super-seed',
+        describe: 'swarmdrop, seeder super-seeding',
+      },
+      { client: ctx.peers.libtorrent, seeder: ctx.peers.libtorrent, suffix: '', describe: 'libtorrent' },
+    ];
+    for (const { client, seeder, suffix, describe } of configs) {
       for (const n of counts) {
         const rows = {
-          totalSec: measurement('swarm', client.name, `total-s-${n}`, {
-            label: `${client.name} 1→${n}: until the last leecher is complete`,
+          totalSec: measurement('swarm', client.name, `total-s-${n}${suffix}`, {
+            label: `${describe} 1→${n}: until the last leecher is complete`,
             unit: 's',
             better: 'lower',
           }),
-          seederShare: measurement('swarm', client.name, `seeder-share-${n}`, {
-            label: `${client.name} 1→${n}: seeder's upload ÷ (N × payload)`,
+          seederShare: measurement('swarm', client.name, `seeder-share-${n}${suffix}`, {
+            label: `${describe} 1→${n}: seeder's upload ÷ (N × payload)`,
             unit: '×',
             better: 'lower',
           }),
@@ -99,9 +109,9 @@ export const swarmFigure: Figure = {
         payload ??= makePayload(path.join(ctx.workDir, 'payload-swarm'), sizeMiB);
         const spec: SwarmSpec = {
           figure: 'swarm',
-          subject: `${client.name}-${n}`,
-          label: `${client.name} 1→${n}`,
-          seeder: client,
+          subject: `${client.name}${suffix}-${n}`,
+          label: `${describe} 1→${n}`,
+          seeder,
           seeders: 1,
           leecher: client,
           payload: await payload,
@@ -126,6 +136,8 @@ export const swarmFigure: Figure = {
         `${sizeMiB} MiB payload, 1 MiB pieces; one seeder process and N leecher processes of the same client, all started at once ` +
           'with one opentracker on 127.0.0.1; a fresh swarm per run; time from the first leecher’s launch to the last one’s ' +
           '"all pieces verified"; every output checked by SHA-256. Leechers keep seeding once complete, as people’s clients do.',
+        'The "-super-seed" rows start the Swarmdrop seeder with --super-seed (BEP 16: each leecher is offered one piece at a time); ' +
+          'libtorrent’s rows use its defaults (no super-seeding).',
         'Seeder share: bytes the seeder uploaded ÷ (N × payload), read from its once-a-second totals; 1.0 means it sent everything ' +
           'to everyone, lower means the leechers fed each other.',
       ],

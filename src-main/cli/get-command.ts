@@ -31,6 +31,7 @@ options:
   -o, --out DIR           download folder (required)
       --no-seed           exit once the download is complete and verified
       --recheck           hash every piece already on disk (ignore the last run's resume data)
+      --super-seed        once complete, seed by offering each peer one piece at a time (BEP 16)
       --timeout S         give up after S seconds without completing (default: never)
       --events            print progress events as JSON lines on stdout: {"event":"metadata"},
                           {"event":"first-piece","piece":N}, {"event":"complete"}, and once a
@@ -49,6 +50,7 @@ function parse(argv: string[]) {
     out: { type: 'string', short: 'o' },
     'no-seed': { type: 'boolean' },
     recheck: { type: 'boolean' },
+    'super-seed': { type: 'boolean' },
     events: { type: 'boolean' },
     timeout: { type: 'string' },
   });
@@ -95,6 +97,7 @@ async function run(argv: string[]): Promise<number> {
       savePath: outDir,
       ...(values.recheck ? { recheck: true } : {}),
     });
+    if (values['super-seed']) session.setSuperSeeding(added.id, true);
     const done = await untilComplete(session, added.id, progress.update, timeoutSec);
     progress.stop();
     if (events) console.log(JSON.stringify({ event: 'complete', infoHash: done.id, atMs: Date.now() }));

@@ -31,6 +31,8 @@ options:
       --torrent-out F     also write the .torrent to F (one path only)
   -l, --piece-length N    piece size, e.g. 256K (default: chosen from the size)
       --no-publish        do not add the torrent to the tracker's catalog
+      --super-seed        offer each peer one piece at a time (BEP 16): the first copies
+                          spread with less upload from here
 ${sessionFlagHelp}`;
 
 export const shareCommand = cliCommand(
@@ -45,6 +47,7 @@ function parse(argv: string[]) {
     'torrent-out': { type: 'string' },
     'piece-length': { type: 'string', short: 'l' },
     'no-publish': { type: 'boolean' },
+    'super-seed': { type: 'boolean' },
   });
 }
 
@@ -91,6 +94,7 @@ async function run(argv: string[]): Promise<number> {
         awaitPublish: !!values.json,
         ...(pieceLengthBytes ? { pieceLengthBytes } : {}),
       });
+      if (values['super-seed']) session.setSuperSeeding(result.id, true);
       const summary = session.list().find((t) => t.id === result.id);
       const name = summary?.name ?? p;
       results.push({ ...result, name: summary?.name ?? '', totalBytes: summary?.totalBytes ?? 0 });

@@ -307,6 +307,12 @@ export interface Session {
   remove(id: string, options?: RemoveOptions): Promise<void>;
   /** Re-hashes every piece from disk; state 'checking' meanwhile. */
   recheck(id: string): Promise<void>;
+  /**
+   * Super-seeding (BEP 16) for an initial seed: peers are offered one piece at a time, so
+   * the first copies spread with less upload. Applies while every piece is here; not saved
+   * across restarts. Turning it off announces every piece to connected peers.
+   */
+  setSuperSeeding(id: string, on: boolean): void;
   list(): TorrentSummary[];
   /** Throws an Error with `code: 'unknown-torrent'` for an unknown id. */
   detail(id: string): EngineTorrentDetail;

@@ -13,7 +13,8 @@ import { TrackedChild, type LineEvent } from '../../../harness/tracked-child.ts'
 const isComplete = (e: LineEvent): boolean =>
   typeof e.json?.infoHash === 'string' && typeof e.json?.sizeBytes === 'number';
 
-export function swarmdropPeer(ctx: BenchContext): PeerClient {
+/** `superSeed`: a seeder started with `--super-seed` (BEP 16). */
+export function swarmdropPeer(ctx: BenchContext, { superSeed = false } = {}): PeerClient {
   return {
     name: 'swarmdrop',
     unavailable: () => ctx.swarmdrop.missing('get'),
@@ -42,6 +43,7 @@ export function swarmdropPeer(ctx: BenchContext): PeerClient {
         // allow_multiple_connections_per_ip).
         '--peers-per-ip',
         '64',
+        ...(superSeed && o.seed ? ['--super-seed'] : []),
       ];
       const child = new TrackedChild(`swarmdrop ${o.seed ? 'seeder' : 'leecher'}`, process.execPath, args, {
         sampleMemory: o.sampleMemory ?? false,

@@ -291,6 +291,10 @@ export class EngineSession implements Session, SessionHost {
     await this.get(id).recheck();
   }
 
+  setSuperSeeding(id: string, on: boolean): void {
+    this.get(id).setSuperSeeding(on);
+  }
+
   async remove(id: string, options: RemoveOptions = { deleteFiles: false }): Promise<void> {
     const t = this.get(id);
     this.torrents.delete(id);

@@ -18,6 +18,7 @@ import { verifiedBytesOf } from './torrent-snapshot.ts';
 import { banKey, isLoopbackHost, peerIdBanKey, type TorrentContext } from './torrent-context.ts';
 import type { TorrentPeer } from './torrent-peer.ts';
 import { Uploader } from './uploader.ts';
+import { SuperSeeding } from './super-seeding.ts';
 
 export interface ActiveTransferOptions {
   ctx: TorrentContext;
@@ -95,6 +96,8 @@ export class ActiveTransfer {
   /** The files as found when the transfer opened: what the guard compares against. */
   private existingAtOpen: Awaited<ReturnType<Storage['existingFiles']>> = [];
   private closed = false;
+  /** BEP 16, when turned on (setSuperSeeding); it acts only while every piece is here. */
+  private superSeeding: SuperSeeding | null = null;
 
   private constructor(
     private readonly o: ActiveTransferOptions,
@@ -246,6 +249,41 @@ export class ActiveTransfer {
     const key = this.banKeyOf(peer.id);
     if (key !== null) peer.refusedPieces = this.refused.get(key) ?? null;
     this.onAvailability(peer);
+    // A peer with nothing may send no BITFIELD at all (BEP 3): it gets its offer now.
+    this.offerNextPiece(peer);
+  }
+
+  /** Super-seeding is on and applies: this side has every piece. */
+  get isSuperSeeding(): boolean {
+    return this.superSeeding !== null && this.picker.isComplete;
+  }
+
+  /**
+   * Turns super-seeding (BEP 16) on or off. Off: each peer hears a HAVE for every piece it
+   * was not offered, so it sees the whole torrent as with a normal seed.
+   */
+  setSuperSeeding(on: boolean): void {
+    if (on === (this.superSeeding !== null)) return;
+    const was = this.superSeeding;
+    this.superSeeding = on ? new SuperSeeding(this.o.metainfo.pieceCount, this.o.ctx.random) : null;
+    if (on) return;
+    if (!was || !this.picker.isComplete) return;
+    for (const p of this.o.peers()) {
+      if (p.conn.isClosed) continue;
+      for (let piece = 0; piece < this.o.metainfo.pieceCount; piece++)
+        if (!was.wasOffered(p.id, piece) && !p.haves.has(piece)) p.conn.sendHave(piece);
+    }
+  }
+
+  /** Super-seeding: the peer's next piece, announced with a HAVE (once per reported offer). */
+  private offerNextPiece(peer: TorrentPeer): void {
+    if (!this.isSuperSeeding || peer.conn.isClosed || this.closed) return;
+    const piece = this.superSeeding!.nextFor(
+      peer.id,
+      (i) => peer.haves.has(i),
+      (i) => this.picker.availability(i),
+    );
+    if (piece !== null) peer.conn.sendHave(piece);
   }
 
   /** Registers what the peer has with the picker (once), then follows its HAVEs. */
@@ -262,6 +300,7 @@ export class ActiveTransfer {
       return;
     }
     this.downloader.onAvailability(peer);
+    this.offerNextPiece(peer);
   }
 
   onHave(peer: TorrentPeer, piece: number): void {
@@ -270,17 +309,23 @@ export class ActiveTransfer {
 
   /** New pieces of a peer (HAVEs, or a late BITFIELD / HAVE ALL merged by PeerHaves). */
   onHaves(peer: TorrentPeer, pieces: readonly number[]): void {
+    // Super-seeding: a reported offer earns the next one (offered below, once counted).
+    let reportedOffer = false;
+    if (this.superSeeding)
+      for (const piece of pieces) reportedOffer ||= this.superSeeding.peerReported(peer.id, piece);
     // Not registered yet: registering now counts its whole bitfield, these pieces included.
     if (!this.counted.has(peer)) return this.onAvailability(peer);
     for (const piece of pieces) {
       this.picker.peerHasPiece(peer.id, piece);
       this.downloader.onHave(peer, piece);
     }
+    if (reportedOffer) this.offerNextPiece(peer);
     if (this.picker.isComplete && peer.haves.isSeed) peer.conn.close('both-seeds', 'both sides are seeds');
   }
 
   detachPeer(peer: TorrentPeer): void {
     this.counted.delete(peer);
+    this.superSeeding?.peerGone(peer.id);
     this.downloader.onPeerGone(peer);
     this.gone.set(peer.id, peer);
     if (this.gone.size > GONE_PEERS_KEPT) this.gone.delete(this.gone.keys().next().value!);

@@ -160,7 +160,13 @@ export class PeerSet implements PeerRouter {
   /** BEP 3: BITFIELD right after the handshake; BEP 6: HAVE ALL / HAVE NONE instead. */
   private sendAvailability(peer: TorrentPeer): void {
     const conn = peer.conn;
-    const have = this.host.transfer()?.have;
+    const transfer = this.host.transfer();
+    if (transfer?.isSuperSeeding) {
+      // BEP 16: we show nothing; ActiveTransfer offers pieces one HAVE at a time.
+      if (conn.fastExtension) conn.sendHaveNone();
+      return;
+    }
+    const have = transfer?.have;
     const count = have?.count() ?? 0;
     if (conn.fastExtension) {
       if (have && count === have.length) conn.sendHaveAll();

@@ -80,6 +80,7 @@ export class Torrent {
   readonly swarm: Swarm;
   private trackers: TrackerLink | null = null;
   private transfer: ActiveTransfer | null = null;
+  private superSeeding = false;
   /** Verified pieces as of the last stop (for snapshots while inactive). */
   private lastHave: Bitfield | null = null;
   private readonly totals: TransferTotals;
@@ -239,6 +240,12 @@ export class Torrent {
   }
 
   /** Re-hashes every piece from disk (user action). */
+  /** BEP 16 (ActiveTransfer.setSuperSeeding); kept here so a re-opened transfer keeps it. */
+  setSuperSeeding(on: boolean): void {
+    this.superSeeding = on;
+    this.transfer?.setSuperSeeding(on);
+  }
+
   async recheck(): Promise<void> {
     if (this.closed || !this.metainfo) return;
     await this.stop('recheck');
@@ -326,6 +333,7 @@ export class Torrent {
       );
       if (transfer.isComplete && this.completedAtMs === null && this.record === undefined)
         this.completedAtMs = this.ctx.now();
+      transfer.setSuperSeeding(this.superSeeding);
       for (const peer of this.peers.values()) this.transfer.attachPeer(peer);
       this.openNetwork();
       await this.saveResume();

@@ -126,6 +126,8 @@ export interface EngineTuning {
   announceRetryBaseMs: number;
   /** UDP tracker first retransmit time-out (BEP 15: 15 000). */
   udpTrackerTimeoutMs: number;
+  /** Least time between two BEP 11 (PEX) messages to one peer. Default 60 000, as libtorrent. */
+  pexIntervalMs: number;
 }
 
 // ---------------------------------------------------------------- adding torrents

@@ -49,7 +49,7 @@ export interface SessionOptions {
   dataDir?: string;
   /** Where downloads go unless `AddOptions.savePath` says otherwise. */
   downloadDir: string;
-  /** Bind address of the peer server. Default '0.0.0.0'. */
+  /** Bind address of the peer server. Default: IPv6 and IPv4 ('::'), IPv4 only without IPv6. */
   peerHost?: string;
   /** Peer server port; 0 = ephemeral (tests). Default 6881. */
   peerPort?: number;

@@ -116,7 +116,8 @@ export class PeerServer {
             : err.code === 'EACCES'
               ? 'permission-denied'
               : 'listen-failed';
-        reject(new PeerServerError(code, `cannot listen on ${host}:${port}: ${err.message}`, err));
+        const where = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+        reject(new PeerServerError(code, `cannot listen on ${where}: ${err.message}`, err));
       };
       this.server.once('error', onError);
       // ipv6Only false: '::' takes IPv4 connections too (as IPv4-mapped addresses).

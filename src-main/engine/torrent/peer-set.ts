@@ -178,14 +178,15 @@ export class PeerSet implements PeerRouter {
    */
   sendPex(): void {
     const m = this.host.metainfo();
-    if (!m || m.private || this.peers.size < 2) return;
+    // Also with one peer left: it may still have to hear that the others dropped.
+    if (!m || m.private) return;
     const nowMs = this.ctx.now();
     let connected: PexEntry[] | null = null;
     for (const peer of this.peers.values()) {
       if (!peer.conn.remoteExtensions?.m.ut_pex || !this.pex.isDue(peer.id, nowMs)) continue;
       connected ??= this.pexEntries();
-      const listen = listenAddressOf(peer);
-      const msg = this.pex.next(peer.id, listen, connected, nowMs);
+      const recipient = { host: peer.conn.remoteHost, listenPort: listenAddressOf(peer)?.port ?? null };
+      const msg = this.pex.next(peer.id, recipient, connected, nowMs);
       // A message that could not be queued is not sent again: the peer is closing.
       if (msg) peer.conn.sendUtPex(msg);
     }

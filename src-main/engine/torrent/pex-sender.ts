@@ -4,6 +4,7 @@
 // interval and at most `maxEntries` per list — the limits libtorrent applies (one message
 // a minute, 50 added / 50 dropped). Entries over the cap wait for the next message. Pure:
 // the caller says who is connected, what time it is, and sends the message.
+import { isLoopbackIp } from '../../protocol/ip-address.ts';
 import type { PeerAddress } from '../../protocol/udp-tracker/compact-peers.ts';
 import type { PexMessage, PexPeer } from '../../protocol/wire/ut-pex.ts';
 
@@ -38,23 +39,25 @@ export class PexSender {
 
   /**
    * The message for `recipientId` now, or null when it is not due or nothing changed for
-   * it. `connected` is every peer others could dial; the recipient's own address
-   * (`recipientAddress`, its listen address when known) is left out. Returning a message
-   * records it as sent: call only when it will go out.
+   * it. `connected` is every peer others could dial. Left out: the recipient itself (its
+   * listen address, when known) and, for a recipient that is not on this machine, loopback
+   * addresses, which would name the recipient's own machine. Returning a message records
+   * it as sent: call only when it will go out.
    */
   next(
     recipientId: string,
-    recipientAddress: PeerAddress | null,
+    recipient: { host: string; listenPort: number | null },
     connected: readonly PexEntry[],
     nowMs: number,
   ): PexMessage | null {
     if (!this.isDue(recipientId, nowMs)) return null;
     const state = this.recipients.get(recipientId) ?? { lastSentAtMs: 0, told: new Map() };
-    const self = recipientAddress ? keyOf(recipientAddress) : null;
+    const self = recipient.listenPort ? keyOf({ host: recipient.host, port: recipient.listenPort }) : null;
+    const remote = !isLoopback(recipient.host);
     const current = new Map<string, PexEntry>();
     for (const p of connected) {
       const key = keyOf(p);
-      if (key !== self) current.set(key, p);
+      if (key !== self && !(remote && isLoopback(p.host))) current.set(key, p);
     }
     const added: PexPeer[] = [];
     for (const [key, p] of current) {
@@ -77,5 +80,13 @@ export class PexSender {
   /** The recipient disconnected: a new connection starts from nothing. */
   forget(recipientId: string): void {
     this.recipients.delete(recipientId);
+  }
+}
+
+function isLoopback(host: string): boolean {
+  try {
+    return isLoopbackIp(host);
+  } catch {
+    return false; // not an IP literal
   }
 }

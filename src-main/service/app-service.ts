@@ -269,7 +269,7 @@ export class AppService implements ServiceCore {
               ...new Set([
                 this.ownTrackerUrl()!,
                 ...(listensEverywhere(this.bindHost)
-                  ? shareAddresses(t.port, this.deps.networkInterfaces())
+                  ? shareAddresses(t.port, this.deps.networkInterfaces(), this.bindHost)
                   : []),
               ]),
             ]

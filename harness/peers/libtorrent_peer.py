@@ -2,11 +2,12 @@
 """One libtorrent peer for `npm run bench`: seeds or downloads one torrent.
 
 Run with Debian's /usr/bin/python3 (python3-libtorrent). Everything stays on loopback:
-DHT, LSD, UPnP and NAT-PMP are off, it listens on 127.0.0.1 only and talks to the one
+DHT, LSD, UPnP and NAT-PMP are off, it listens on 127.0.0.1 (or --listen) and talks to the one
 tracker in the .torrent/magnet or to --peer addresses. Prints one JSON object per line:
   {"event":"listening","port":N}  {"event":"seeding"}  {"event":"metadata"}
   {"event":"first-piece"}  {"event":"finished"}  {"event":"error","message":...}
   {"event":"totals","verifiedBytes":N,"uploadedBytes":N} (once a second)
+  {"event":"peer","address":"host:port","source":N} (with --report-peers)
 and stays alive after `finished` until SIGTERM/SIGINT, so the harness can read its CPU
 and memory from /proc before it exits.
 """
@@ -31,6 +32,14 @@ def main():
     ap.add_argument("--save", required=True, help="folder holding (seed) or receiving (leech) the payload")
     ap.add_argument("--seed", action="store_true", help="the data is complete: check it, then seed")
     ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--listen", default="127.0.0.1", help="address to listen on, e.g. ::1 (default 127.0.0.1)")
+    ap.add_argument("--outgoing-interface", help="address outgoing connections leave from (outgoing_interfaces)")
+    ap.add_argument(
+        "--report-peers",
+        action="store_true",
+        help='print {"event":"peer","address":"host:port","source":N} once per connected peer '
+        "(N: libtorrent's peer_info.source bits, 4 = learned through PEX)",
+    )
     ap.add_argument("--peer", action="append", default=[], help="host:port to connect to directly")
     ap.add_argument(
         "--require-encryption",
@@ -44,7 +53,7 @@ def main():
     signal.signal(signal.SIGINT, lambda *_: stopping.append(1))
 
     settings = {
-        "listen_interfaces": "127.0.0.1:%d" % args.port,
+        "listen_interfaces": ("[%s]:%d" if ":" in args.listen else "%s:%d") % (args.listen, args.port),
         "enable_dht": False,
         "enable_lsd": False,
         "enable_upnp": False,
@@ -59,6 +68,8 @@ def main():
         | lt.alert.category_t.storage_notification
         | lt.alert.category_t.piece_progress_notification,
     }
+    if args.outgoing_interface:
+        settings["outgoing_interfaces"] = args.outgoing_interface
     if args.require_encryption:
         settings.update(
             {
@@ -77,13 +88,21 @@ def main():
     handle = ses.add_torrent(params)
     for peer in args.peer:
         host, port = peer.rsplit(":", 1)
-        handle.connect_peer((host, int(port)))
+        handle.connect_peer((host.strip("[]"), int(port)))
 
     say("listening", port=ses.listen_port())
     seen_first = False
     reported = False
     next_totals = time.time() + 1
+    peers_seen = set()
     while not stopping:
+        if args.report_peers:
+            for p in handle.get_peer_info():
+                host, port = p.ip
+                address = ("[%s]:%d" if ":" in host else "%s:%d") % (host, port)
+                if address not in peers_seen:
+                    peers_seen.add(address)
+                    say("peer", address=address, source=int(p.source))
         ses.wait_for_alert(200)
         for a in ses.pop_alerts():
             if isinstance(a, lt.metadata_received_alert):

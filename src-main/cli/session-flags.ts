@@ -28,7 +28,7 @@ export const sessionFlagOptions = {
 } as const;
 
 export const sessionFlagHelp = `  -t, --tracker URL       tracker announce URL (udp://H:P, http://…); repeatable
-      --host H            address to accept peers on (default 0.0.0.0)
+      --host H            address to accept peers on, IPv4 or IPv6 (default: all, IPv6 and IPv4)
   -p, --port P            peer port (default ${DEFAULT_PEER_PORT}; 0 = any free port)
       --announce-ip H     address to announce to the tracker, if not the one it sees
       --data-dir D        resume data and logs/ (default: ${defaultDataDir()})
@@ -96,7 +96,7 @@ export async function openCliSession(
   const options: SessionOptions = {
     dataDir: cliDataDir(flags),
     downloadDir,
-    peerHost: flags.host ?? '0.0.0.0',
+    ...(flags.host !== undefined ? { peerHost: flags.host } : {}),
     peerPort: port ?? DEFAULT_PEER_PORT,
     defaultTrackers: trackersOf(flags),
     restoreTorrents: false,

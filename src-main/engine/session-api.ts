@@ -49,7 +49,7 @@ export interface SessionOptions {
   dataDir?: string;
   /** Where downloads go unless `AddOptions.savePath` says otherwise. */
   downloadDir: string;
-  /** Bind address of the peer server. Default '0.0.0.0'. */
+  /** Bind address of the peer server. Default: IPv6 and IPv4 ('::'), IPv4 only without IPv6. */
   peerHost?: string;
   /** Peer server port; 0 = ephemeral (tests). Default 6881. */
   peerPort?: number;
@@ -126,6 +126,8 @@ export interface EngineTuning {
   announceRetryBaseMs: number;
   /** UDP tracker first retransmit time-out (BEP 15: 15 000). */
   udpTrackerTimeoutMs: number;
+  /** Least time between two BEP 11 (PEX) messages to one peer. Default 60 000, as libtorrent. */
+  pexIntervalMs: number;
 }
 
 // ---------------------------------------------------------------- adding torrents

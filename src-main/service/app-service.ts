@@ -104,7 +104,8 @@ export class AppService implements ServiceCore {
     const sessionOptions = {
       dataDir: path.join(options.dataDir, 'engine'),
       downloadDir,
-      peerHost: o.bindHost ?? '0.0.0.0',
+      // Unset: the peer server takes IPv6 and IPv4 peers alike (PeerServer's default).
+      ...(o.bindHost !== undefined ? { peerHost: o.bindHost } : {}),
       peerPort,
       defaultTrackers: [],
       rateLimits: settings.rateLimits,
@@ -268,7 +269,7 @@ export class AppService implements ServiceCore {
               ...new Set([
                 this.ownTrackerUrl()!,
                 ...(listensEverywhere(this.bindHost)
-                  ? shareAddresses(t.port, this.deps.networkInterfaces())
+                  ? shareAddresses(t.port, this.deps.networkInterfaces(), this.bindHost)
                   : []),
               ]),
             ]

@@ -39,6 +39,17 @@ describe('shareAddresses', () => {
     ).toEqual(['udp://192.168.1.20:6969', 'udp://10.0.0.7:6969', 'udp://[2001:db8::5]:6969']);
   });
 
+  it('leaves IPv6 addresses out when the tracker listens on 0.0.0.0 (IPv4 only)', () => {
+    expect(
+      shareAddresses(
+        6969,
+        { eth0: [v6('2001:db8::5'), v4('192.168.1.20')], eth1: [v6('2001:db8::6')] },
+        '0.0.0.0',
+      ),
+    ).toEqual(['udp://192.168.1.20:6969']);
+    expect(shareAddresses(6969, { eth0: [v6('2001:db8::5')] }, '0.0.0.0')).toEqual(['udp://127.0.0.1:6969']);
+  });
+
   it('falls back to loopback when the machine has no external interface', () => {
     expect(shareAddresses(7000, { lo: [v4('127.0.0.1', true)] })).toEqual(['udp://127.0.0.1:7000']);
   });
@@ -55,6 +66,20 @@ describe('advertisedTrackerUrl', () => {
     ['auto, listening on :: : the first network address', 'auto', '::', lan, 'udp://192.0.2.7:6969'],
     ['a set host wins over everything', 'box.lan', '127.0.0.1', lan, 'udp://box.lan:6969'],
     ['a set IPv6 host is bracketed', '2001:db8::9', '0.0.0.0', lan, 'udp://[2001:db8::9]:6969'],
+    [
+      'auto, on 0.0.0.0 with IPv6 only: loopback, not an address it cannot serve',
+      'auto',
+      '0.0.0.0',
+      { eth0: [v6('2001:db8::5')] },
+      'udp://127.0.0.1:6969',
+    ],
+    [
+      'auto, on :: with IPv6 only: the IPv6 address',
+      'auto',
+      '::',
+      { eth0: [v6('2001:db8::5')] },
+      'udp://[2001:db8::5]:6969',
+    ],
   ])('%s', (_label, advertiseHost, bindHost, interfaces, expected) => {
     expect(advertisedTrackerUrl({ port: 6969, advertiseHost, bindHost, interfaces })).toBe(expected);
   });

@@ -1,19 +1,26 @@
 /**
  * The embedded tracker's addresses to give other people: one `udp://ip:port` per
- * non-internal interface, computed at run time (DESIGN: no hard-coded addresses). IPv4
- * first (what people type), link-local IPv6 left out (needs a zone id to be usable).
+ * non-internal interface, computed at run time (no hard-coded addresses). IPv4
+ * first (what people type), link-local IPv6 left out (needs a zone id to be usable), and
+ * IPv6 only when the tracker listens on IPv6 (`bindHost` '::'; '0.0.0.0' is IPv4 only).
  * With no external interface, loopback, so the screen still shows something true.
  */
 import type { NetworkInterfaceInfo } from 'node:os';
 
-export function shareAddresses(port: number, interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>): string[] {
+export function shareAddresses(
+  port: number,
+  interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>,
+  bindHost = '::',
+): string[] {
   const v4: string[] = [];
   const v6: string[] = [];
+  const withIpv6 = bindHost !== '0.0.0.0';
   for (const infos of Object.values(interfaces)) {
     for (const info of infos ?? []) {
       if (info.internal) continue;
       if (info.family === 'IPv4') v4.push(`udp://${info.address}:${port}`);
-      else if (!info.address.toLowerCase().startsWith('fe80:')) v6.push(`udp://[${info.address}]:${port}`);
+      else if (withIpv6 && !info.address.toLowerCase().startsWith('fe80:'))
+        v6.push(`udp://[${info.address}]:${port}`);
     }
   }
   const all = [...new Set([...v4, ...v6])];
@@ -45,7 +52,7 @@ export function advertisedTrackerUrl(o: {
 }): string {
   if (o.advertiseHost !== 'auto') return udpUrl(o.advertiseHost, o.port);
   if (!listensEverywhere(o.bindHost)) return udpUrl(o.bindHost, o.port);
-  return shareAddresses(o.port, o.interfaces)[0]!;
+  return shareAddresses(o.port, o.interfaces, o.bindHost)[0]!;
 }
 
 /** The host part of `advertisedTrackerUrl` (no brackets). */

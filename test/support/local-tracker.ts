@@ -37,7 +37,7 @@ export async function startLocalTracker(intervalSec = 5, host = '127.0.0.1'): Pr
   };
   return {
     port,
-    announceUrl: `udp://${host}:${port}/announce`,
+    announceUrl: `udp://${host.includes(':') ? `[${host}]` : host}:${port}/announce`,
     peers,
     async waitForPeers(infoHashHex, match, timeoutMs, what) {
       const deadline = Date.now() + timeoutMs;

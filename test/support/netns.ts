@@ -69,3 +69,55 @@ export function createNetnsLink(prefix = 'mse'): NetnsLink {
     remove,
   };
 }
+
+/**
+ * Like `createNetnsLink`, but the link carries IPv6 only: unique local addresses
+ * fd00:76:N::1 (this side) and fd00:76:N::2 (inside), no IPv4 on it. `nodad` makes the
+ * addresses usable at once instead of after duplicate address detection.
+ */
+export function createNetnsLink6(prefix = 'v6p'): NetnsLink {
+  const n = 1 + Math.floor(Math.random() * 250);
+  const suffix = `${n}${Math.random().toString(36).slice(2, 6)}`;
+  const name = `${prefix}-${suffix}`;
+  const outsideDev = `${prefix}o${suffix}`.slice(0, 15);
+  const insideDev = `${prefix}i${suffix}`.slice(0, 15);
+  const net = `fd00:76:${n.toString(16)}`;
+  const outsideIp = `${net}::1`;
+  const insideIp = `${net}::2`;
+  const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let removed = false;
+  const remove = () => {
+    if (removed) return;
+    removed = true;
+    try {
+      ip('link', 'del', outsideDev);
+    } catch {
+      // already gone with the namespace
+    }
+    try {
+      ip('netns', 'del', name);
+    } catch {
+      // never created
+    }
+  };
+  try {
+    ip('netns', 'add', name);
+    ip('link', 'add', outsideDev, 'type', 'veth', 'peer', 'name', insideDev);
+    ip('link', 'set', insideDev, 'netns', name);
+    ip('-6', 'addr', 'add', `${outsideIp}/64`, 'dev', outsideDev, 'nodad');
+    ip('link', 'set', outsideDev, 'up');
+    ip('netns', 'exec', name, 'ip', '-6', 'addr', 'add', `${insideIp}/64`, 'dev', insideDev, 'nodad');
+    ip('netns', 'exec', name, 'ip', 'link', 'set', insideDev, 'up');
+    ip('netns', 'exec', name, 'ip', 'link', 'set', 'lo', 'up');
+  } catch (err) {
+    remove();
+    throw err;
+  }
+  return {
+    name,
+    outsideIp,
+    insideIp,
+    wrap: (command, args) => ({ command: 'ip', args: ['netns', 'exec', name, command, ...args] }),
+    remove,
+  };
+}

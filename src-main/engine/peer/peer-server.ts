@@ -22,7 +22,10 @@ import { PeerConnection, type PeerConnectionOptions } from './peer-connection.ts
 export type PeerAcceptor = (conn: PeerConnection, remote: Handshake) => void;
 
 export interface PeerServerOptions {
-  /** Bind address. Default '0.0.0.0'. */
+  /**
+   * Bind address. Default: every address, IPv6 and IPv4 ('::' dual-stack), or every IPv4
+   * address ('0.0.0.0') where the system has no IPv6.
+   */
   host?: string;
   /** Port; 0 picks a free one (see `port`). Default 6881. */
   port?: number;
@@ -91,9 +94,20 @@ export class PeerServer {
     return server;
   }
 
-  private bind(): Promise<void> {
-    const host = this.options.host ?? '0.0.0.0';
+  private async bind(): Promise<void> {
     const port = this.options.port ?? 6881;
+    if (this.options.host !== undefined) return this.bindTo(this.options.host, port);
+    try {
+      await this.bindTo('::', port);
+    } catch (err) {
+      // No IPv6 here (disabled in the kernel or in this network namespace): IPv4 only.
+      const cause = err instanceof PeerServerError ? (err.cause as NodeJS.ErrnoException) : undefined;
+      if (cause?.code !== 'EAFNOSUPPORT' && cause?.code !== 'EADDRNOTAVAIL') throw err;
+      await this.bindTo('0.0.0.0', port);
+    }
+  }
+
+  private bindTo(host: string, port: number): Promise<void> {
     return new Promise((resolve, reject) => {
       const onError = (err: NodeJS.ErrnoException) => {
         const code: PeerServerErrorCode =
@@ -102,10 +116,12 @@ export class PeerServer {
             : err.code === 'EACCES'
               ? 'permission-denied'
               : 'listen-failed';
-        reject(new PeerServerError(code, `cannot listen on ${host}:${port}: ${err.message}`, err));
+        const where = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+        reject(new PeerServerError(code, `cannot listen on ${where}: ${err.message}`, err));
       };
       this.server.once('error', onError);
-      this.server.listen({ host, port }, () => {
+      // ipv6Only false: '::' takes IPv4 connections too (as IPv4-mapped addresses).
+      this.server.listen({ host, port, ipv6Only: false }, () => {
         this.server.off('error', onError);
         this.server.on('error', (err) => this.options.onError?.(err));
         resolve();

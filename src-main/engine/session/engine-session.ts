@@ -137,7 +137,7 @@ export class EngineSession implements Session, SessionHost {
   /** Binds the peer server and restores saved torrents. */
   async open(): Promise<void> {
     this.server = await PeerServer.listen({
-      host: this.options.peerHost ?? '0.0.0.0',
+      ...(this.options.peerHost !== undefined ? { host: this.options.peerHost } : {}),
       port: this.options.peerPort ?? 6881,
       lookup: (infoHash) => {
         const torrent = this.torrents.get(Buffer.from(infoHash).toString('hex'));

@@ -43,6 +43,11 @@ describe('parseHostPort', () => {
     ['127.0.0.1:0', null],
     ['127.0.0.1:70000', null],
     ['::1:80', null],
+    ['[FD00:0:0::1]:6881', { host: 'fd00::1', port: 6881 }],
+    ['[::ffff:192.0.2.1]:7', { host: '192.0.2.1', port: 7 }],
+    ['[127.0.0.1]:7', null],
+    ['[host.example]:7', null],
+    ['[fd00::1]:0', null],
     ['nohost', null],
   ])('%s', (text, want) => expect(parseHostPort(text)).toEqual(want));
 });

@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import { ipFamily, normalizeIp, parseIpv6 } from '../../protocol/ip-address.ts';
 import { parseInfoHash, parseMagnet } from '../../protocol/magnet.ts';
 import { MAX_TORRENT_FILE_BYTES, type Metainfo } from '../../protocol/metainfo/metainfo-types.ts';
 import { parseTorrent } from '../../protocol/metainfo/parse-torrent.ts';
@@ -82,11 +83,24 @@ function fromMetainfo(bytes: Uint8Array): ResolvedSource {
   };
 }
 
-/** 'host:port' or '[v6]:port' (magnet x.pe); null when malformed. */
+/**
+ * 'host:port' or '[v6]:port' (magnet x.pe); null when malformed. IP literals come back in
+ * one spelling (normalizeIp), so `[FD00:0::1]` and `[fd00::1]` are the same candidate.
+ */
 export function parseHostPort(text: string): PeerCandidate | null {
-  const m = /^\[([^\]]+)\]:(\d+)$/.exec(text) ?? /^([^:]+):(\d+)$/.exec(text);
+  const v6 = /^\[([^\]]+)\]:(\d+)$/.exec(text);
+  const m = v6 ?? /^([^:]+):(\d+)$/.exec(text);
   if (!m) return null;
   const port = Number(m[2]);
   if (!Number.isInteger(port) || port < 1 || port > 0xffff) return null;
-  return { host: m[1]!, port };
+  const host = m[1]!;
+  if (v6) {
+    try {
+      parseIpv6(host); // throws unless the brackets hold IPv6 text
+      return { host: normalizeIp(host), port };
+    } catch {
+      return null; // brackets hold an IPv6 address or nothing
+    }
+  }
+  return { host: ipFamily(host) === 4 ? normalizeIp(host) : host, port };
 }

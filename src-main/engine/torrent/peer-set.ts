@@ -1,13 +1,16 @@
 import type { Metainfo } from '../../protocol/metainfo/metainfo-types.ts';
+import { parseIpv4, parseIpv6 } from '../../protocol/ip-address.ts';
+import { LOCAL_EXTENSION_IDS } from '../../protocol/wire/extension-handshake.ts';
 import { makeReserved, type Handshake } from '../../protocol/wire/handshake.ts';
 import type { BlockRef } from '../../protocol/wire/messages.ts';
 import type { UtMetadataMessage } from '../../protocol/wire/ut-metadata.ts';
-import type { PexMessage } from '../../protocol/wire/ut-pex.ts';
+import { PexFlags, type PexMessage } from '../../protocol/wire/ut-pex.ts';
 import type { PeerCloseInfo, PeerConnection } from '../peer/peer-connection.ts';
 import { admitPeer, peersToDrop, type SlotPeer } from '../slots/peer-slots.ts';
 import type { ActiveTransfer } from './active-transfer.ts';
 import type { MetadataExchange } from './metadata-exchange.ts';
 import { wirePeer, type PeerRouter } from './peer-wiring.ts';
+import { PexSender, type PexEntry } from './pex-sender.ts';
 import type { Swarm } from './swarm.ts';
 import type { TorrentContext } from './torrent-context.ts';
 import { TorrentPeer } from './torrent-peer.ts';
@@ -35,11 +38,14 @@ export class PeerSet implements PeerRouter {
   private readonly peers = new Map<string, TorrentPeer>();
   private nextIndex = 0;
   private closed = false;
+  private readonly pex: PexSender;
 
   constructor(
     private readonly ctx: TorrentContext,
     private readonly host: PeerSetHost,
-  ) {}
+  ) {
+    this.pex = new PexSender(ctx.tuning.pexIntervalMs);
+  }
 
   get size(): number {
     return this.peers.size;
@@ -144,17 +150,63 @@ export class PeerSet implements PeerRouter {
     this.sendAvailability(peer);
     if (conn.extensionProtocol) {
       const size = this.host.metadata.sizeBytes;
+      const yourIp = compactIp(conn.remoteHost);
       conn.sendExtensionHandshake({
+        // BEP 27: a private torrent does not offer PEX (ut_pex left out of `m`).
+        m: this.isPrivate() ? { ut_metadata: LOCAL_EXTENSION_IDS.ut_metadata } : { ...LOCAL_EXTENSION_IDS },
         v: 'Swarmdrop 0.1.0',
         p: this.ctx.peerPort(),
         reqq: MAX_QUEUED_REQUESTS,
         ...(size !== undefined ? { metadataSizeBytes: size } : {}),
+        ...(yourIp ? { yourIp } : {}),
       });
     }
     conn.start();
     if (conn.isClosed) return;
     this.host.transfer()?.attachPeer(peer);
     this.host.changed();
+  }
+
+  private isPrivate(): boolean {
+    return this.host.metainfo()?.private === true;
+  }
+
+  /**
+   * Periodic: a BEP 11 message to each peer that takes ut_pex and is due one (PexSender
+   * keeps the once-a-minute and 50-entry limits). Only once the metadata says the torrent
+   * is not private (BEP 27: private torrents never exchange peers).
+   */
+  sendPex(): void {
+    const m = this.host.metainfo();
+    // Also with one peer left: it may still have to hear that the others dropped.
+    if (!m || m.private) return;
+    const nowMs = this.ctx.now();
+    let connected: PexEntry[] | null = null;
+    for (const peer of this.peers.values()) {
+      if (!peer.conn.remoteExtensions?.m.ut_pex || !this.pex.isDue(peer.id, nowMs)) continue;
+      connected ??= this.pexEntries();
+      const recipient = { host: peer.conn.remoteHost, listenPort: listenAddressOf(peer)?.port ?? null };
+      const msg = this.pex.next(peer.id, recipient, connected, nowMs);
+      // A message that could not be queued is not sent again: the peer is closing.
+      if (msg) peer.conn.sendUtPex(msg);
+    }
+  }
+
+  /** Every connected peer others could dial (its listen address is known), with BEP 11 flags. */
+  private pexEntries(): PexEntry[] {
+    const out: PexEntry[] = [];
+    for (const peer of this.peers.values()) {
+      const listen = listenAddressOf(peer);
+      if (!listen) continue;
+      const conn = peer.conn;
+      let flags = 0;
+      if (conn.encryption === 'rc4') flags |= PexFlags.prefersEncryption;
+      if (peer.haves.isSeed || conn.remoteExtensions?.uploadOnly) flags |= PexFlags.seedOrUploadOnly;
+      // We reached it by dialing, so others can too. (supportsUtp stays 0 until uTP exists.)
+      if (conn.direction === 'outgoing') flags |= PexFlags.reachable;
+      out.push({ host: listen.host, port: listen.port, flags });
+    }
+    return out;
   }
 
   /** BEP 3: BITFIELD right after the handshake; BEP 6: HAVE ALL / HAVE NONE instead. */
@@ -266,7 +318,7 @@ export class PeerSet implements PeerRouter {
 
   onPex(_peer: TorrentPeer, msg: PexMessage): void {
     // BEP 27: private torrents take peers from their trackers only.
-    if (!this.host.metainfo()?.private) this.host.swarm.addCandidates(msg.added);
+    if (!this.isPrivate()) this.host.swarm.addCandidates(msg.added);
   }
 
   onDrain(peer: TorrentPeer): void {
@@ -276,6 +328,7 @@ export class PeerSet implements PeerRouter {
   onClose(peer: TorrentPeer, info: PeerCloseInfo): void {
     peer.detach();
     this.peers.delete(peer.id);
+    this.pex.forget(peer.id);
     this.ctx.peerClosed({
       torrentId: Buffer.from(this.host.infoHash).toString('hex'),
       address: peer.address,
@@ -298,5 +351,21 @@ export class PeerSet implements PeerRouter {
     this.host.metadata.request(this.peers.values());
     this.host.transfer()?.detachPeer(peer);
     this.host.changed();
+  }
+}
+
+/** Where a peer accepts connections: the address we dialed, or an incoming peer's BEP 10 `p`. */
+function listenAddressOf(peer: TorrentPeer): { host: string; port: number } | null {
+  const conn = peer.conn;
+  const port = conn.direction === 'outgoing' ? conn.remotePort : conn.remoteExtensions?.p;
+  return port ? { host: conn.remoteHost, port } : null;
+}
+
+/** BEP 10 `yourip`: the peer's address as we see it, 4 or 16 bytes; null if not an IP. */
+function compactIp(host: string): Uint8Array | null {
+  try {
+    return host.includes(':') ? parseIpv6(host) : parseIpv4(host);
+  } catch {
+    return null;
   }
 }

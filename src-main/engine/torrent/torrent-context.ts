@@ -5,6 +5,7 @@ import type { RateLimiter } from '../rate/token-bucket.ts';
 import type { BanPolicy } from '../ban/ban-policy.ts';
 import type { SlotPolicy } from '../slots/peer-slots.ts';
 import { OPTIMISTIC_INTERVAL_MS, RECHOKE_INTERVAL_MS } from '../choker/decide-chokes.ts';
+import { PEX_INTERVAL_MS } from './pex-sender.ts';
 import type { EngineEvent, EngineTuning, PeerClosedEvent, PieceVerifiedEvent } from '../session-api.ts';
 
 /** Tunables (documented in session-api.ts); tests shorten the intervals. */
@@ -25,6 +26,7 @@ export const defaultTorrentTuning: TorrentTuning = {
   announceMinIntervalSec: 10,
   announceRetryBaseMs: 30_000,
   udpTrackerTimeoutMs: 15_000,
+  pexIntervalMs: PEX_INTERVAL_MS,
 };
 
 /** What a torrent gets from its session (shared parts, limits, event sinks). */

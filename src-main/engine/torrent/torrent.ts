@@ -467,6 +467,7 @@ export class Torrent {
     if (this.closed) return;
     this.metadata.tick(this.peers.values());
     this.peers.enforceSlots();
+    this.peers.sendPex();
     this.transfer?.tick();
     this.swarm.connectMore();
     const nowMs = this.ctx.now();

@@ -36,6 +36,17 @@ describe('ut_pex (BEP 11)', () => {
     expect(decodeUtPex(encodeUtPex(msg))).toEqual(msg);
   });
 
+  it('a full message as PexSender sends it (50 added and 50 dropped per family) decodes', () => {
+    const v4 = (i: number) => ({ host: `10.1.${i >> 8}.${i & 0xff}`, port: 1000 + i });
+    const v6 = (i: number) => ({ host: `fd00::${(i + 1).toString(16)}`, port: 2000 + i });
+    const n = Array.from({ length: 50 }, (_, i) => i);
+    const msg = {
+      added: [...n.map((i) => ({ ...v4(i), flags: i & 0x1f })), ...n.map((i) => ({ ...v6(i), flags: 0x10 }))],
+      dropped: [...n.map((i) => v4(i + 50)), ...n.map((i) => v6(i + 50))],
+    };
+    expect(decodeUtPex(encodeUtPex(msg))).toEqual(msg);
+  });
+
   it('defaults flags to 0 when added.f is missing or short', () => {
     expect(
       decodeUtPex(bencode({ added: hex('7f0000010001' + '7f0000020002'), 'added.f': Uint8Array.of(2) })),

@@ -168,6 +168,26 @@ describe('UdpTrackerClient on loopback', () => {
     expect(r.peers).toEqual([{ host: '::1', port: 20_001 }]);
   });
 
+  it('a dual-stack tracker on :: answers IPv4 clients with IPv4 peers and IPv6 clients with IPv6 peers', async () => {
+    const { port } = await startServer({}, '::');
+    const v4 = `udp://127.0.0.1:${port}/announce`;
+    const v6 = `udp://[::1]:${port}/announce`;
+    await client(v4).announce(params(1));
+    await client(v6).announce(params(2));
+    // Same swarm, each family answered in its own compact form (6 / 18 bytes per peer).
+    expect((await client(v4).announce(params(3))).peers).toEqual([{ host: '127.0.0.1', port: 20_001 }]);
+    expect((await client(v6).announce(params(4))).peers).toEqual([{ host: '::1', port: 20_002 }]);
+    expect((await client(v4).scrape([hash(1)]))[0]).toMatchObject({ seeders: 4 });
+  });
+
+  it('announces with an IPv6 announce address over UDP by leaving BEP 15’s IPv4-only IP field empty', async () => {
+    const { port } = await startServer({}, '::1');
+    const url = `udp://[::1]:${port}/announce`;
+    await client(url).announce(params(1, { ip: 'fd00::5' }));
+    const r = await client(url).announce(params(2));
+    expect(r.peers).toEqual([{ host: '::1', port: 20_001 }]);
+  });
+
   it('publishes to and searches the catalog', async () => {
     const { port } = await startServer({ publishBurst: 100 });
     const url = `udp://127.0.0.1:${port}`;

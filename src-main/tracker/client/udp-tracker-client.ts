@@ -17,7 +17,7 @@ import {
   type CatalogPublishStatus,
 } from '../../protocol/udp-tracker/catalog-publish.ts';
 import { encodeConnectRequest } from '../../protocol/udp-tracker/connect.ts';
-import { normalizeIp, type IpFamily } from '../../protocol/ip-address.ts';
+import { ipFamily, normalizeIp, type IpFamily } from '../../protocol/ip-address.ts';
 import { encodeScrapeRequest, MAX_SCRAPE_HASHES } from '../../protocol/udp-tracker/scrape.ts';
 import {
   decodeTrackerResponse,
@@ -97,7 +97,9 @@ export class UdpTrackerClient implements TrackerClient {
           left: params.left,
           uploaded: params.uploaded,
           event: params.event,
-          ip: params.ip ?? null,
+          // BEP 15's `IP address` field holds IPv4 only: an IPv6 (or host name) announce
+          // address cannot be carried, and the tracker takes the datagram's source instead.
+          ip: params.ip !== undefined && ipFamily(params.ip) === 4 ? params.ip : null,
           key: params.key ?? 0,
           numWant: params.numWant ?? -1,
           port: params.port,

@@ -1,6 +1,7 @@
 // The tracker's HTTP face on loopback, driven by our real HTTP tracker client (fetch) and
 // the UDP client: one swarm table, one set of limits, two protocols on one port number.
 import { afterEach, describe, expect, it } from 'vitest';
+import { bdecode } from '../../protocol/bencode.ts';
 import { HttpTrackerClient } from '../client/http-tracker-client.ts';
 import type { AnnounceParams } from '../client/tracker-client-api.ts';
 import { UdpTrackerClient } from '../client/udp-tracker-client.ts';
@@ -90,6 +91,31 @@ describe('TrackerServer HTTP face', () => {
     const full = await fetch(`${base}/scrape`);
     expect(await full.text()).toMatch(/failure reason/); // no full scrape
     expect(server.stats().internalErrors).toBe(0);
+  });
+
+  it('dual-stack on ::, answers an IPv6 announce with BEP 7 peers6 and an IPv4 one with peers', async () => {
+    const server = new TrackerServer({ intervalSec: 15, http: true });
+    const { port } = await server.listen({ host: '::', port: 0 });
+    closers.push(() => server.close());
+    const v4 = new HttpTrackerClient(`http://127.0.0.1:${port}/announce`);
+    const v6 = new HttpTrackerClient(`http://[::1]:${port}/announce`);
+    closers.push(
+      () => v4.close(),
+      () => v6.close(),
+    );
+    await v4.announce(params(3, { port: 6004 }));
+    await v6.announce(params(3, { port: 6006 }));
+    expect((await v4.announce(params(3, { port: 6014 }))).peers).toEqual([{ host: '127.0.0.1', port: 6004 }]);
+    expect((await v6.announce(params(3, { port: 6016 }))).peers).toEqual([{ host: '::1', port: 6006 }]);
+    // The reply itself: 18-byte entries under `peers6`, and no IPv4 list.
+    const escaped = [...hash(3)].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
+    const res = await fetch(
+      `http://[::1]:${port}/announce?info_hash=${escaped}&peer_id=${'%ee'.repeat(20)}&port=6026&uploaded=0&downloaded=0&left=1&compact=1`,
+    );
+    const body = bdecode(new Uint8Array(await res.arrayBuffer())) as Record<string, unknown>;
+    expect((body.peers6 as Uint8Array).length % 18).toBe(0);
+    expect((body.peers6 as Uint8Array).length / 18).toBe(2);
+    expect(body.peers ?? new Uint8Array(0)).toHaveLength(0);
   });
 
   it('with any port asked for, UDP and TCP get the same number; close frees both', async () => {

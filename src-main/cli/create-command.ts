@@ -1,4 +1,5 @@
-// `swarmdrop create <path>`: hashes a file or folder into a .torrent (BEP 3) on every core
+// `swarmdrop create <path>...`: hashes a file or folder (or several, as one torrent named with
+// --name) into a .torrent (BEP 3) on every core
 // (this thread and a worker per other core), with a progress bar on a terminal and plain
 // periodic lines otherwise.
 import { constants as fsConstants } from 'node:fs';
@@ -10,9 +11,11 @@ import { formatMagnet } from '../protocol/magnet.ts';
 import type { Metainfo } from '../protocol/metainfo/metainfo-types.ts';
 import { cliCommand, parseFlags, UsageError } from './cli-command.ts';
 
-const help = `usage: swarmdrop create <path> [options]
+const help = `usage: swarmdrop create <path>... [options]
 
-Creates a .torrent for a file or a folder (every file below it, sorted by path).
+Creates a .torrent for a file or a folder (every file below it, sorted by path). Several
+paths make one torrent named with --name (required then): files at its top level under
+their own names, folders with what is in them; two paths with the same name are refused.
 
 options:
   -o, --output FILE       where to write the .torrent (default: ./<name>.torrent)
@@ -20,9 +23,12 @@ options:
                           or separate URLs of one tier with commas
   -l, --piece-length N    piece size in bytes, a power of two ≥ 16384; suffixes K and M
                           (KiB, MiB) are accepted, e.g. 256K (default: ~1000–2000 pieces)
-  -n, --name NAME         torrent name (default: the file's or folder's name)
+  -n, --name NAME         torrent name (default: the file's or folder's name; required
+                          with several paths)
   -p, --private           set the private flag (BEP 27: no DHT or peer exchange)
   -c, --comment TEXT      comment stored in the .torrent
+  -w, --web-seed URL      web seed (BEP 19 url-list): an http(s) URL serving the same
+                          files; repeatable
       --json              print {infoHash, magnet, name, length, pieceLength, pieces} as JSON
   -h, --help              show this help`;
 
@@ -37,16 +43,20 @@ async function run(argv: string[]): Promise<number> {
     console.log(help);
     return 0;
   }
-  if (positionals.length !== 1)
-    throw new UsageError(positionals.length === 0 ? 'missing <path>' : 'give exactly one <path>');
-  const inputPath = path.resolve(positionals[0]!);
+  if (positionals.length === 0) throw new UsageError('missing <path>');
+  if (positionals.length > 1 && !values.name)
+    throw new UsageError('several paths make one torrent: give it a name with --name NAME');
+  const inputPaths = positionals.map((p) => path.resolve(p));
   const announceList = (values.tracker ?? []).map(parseTier).filter((tier) => tier.length > 0);
+  const webSeeds = (values['web-seed'] ?? []).map(parseWebSeed);
   const pieceLengthBytes =
     values['piece-length'] === undefined ? undefined : parseSize(values['piece-length']);
-  const name = values.name ?? path.basename(inputPath);
+  const name = values.name ?? path.basename(inputPaths[0]!);
   const outputPath = path.resolve(values.output ?? `${name}.torrent`);
-  if (outputPath === inputPath || outputPath.startsWith(inputPath + path.sep)) {
-    throw new Error(`refusing to write the .torrent inside the folder being hashed (${outputPath})`);
+  for (const inputPath of inputPaths) {
+    if (outputPath === inputPath || outputPath.startsWith(inputPath + path.sep)) {
+      throw new Error(`refusing to write the .torrent inside the folder being hashed (${outputPath})`);
+    }
   }
   // Before hashing (which can take minutes): the .torrent must have somewhere to go.
   await assertWritableFolder(path.dirname(outputPath));
@@ -62,9 +72,10 @@ async function run(argv: string[]): Promise<number> {
     let result;
     try {
       result = await createTorrent(
-        inputPath,
+        inputPaths.length === 1 ? inputPaths[0]! : inputPaths,
         {
           ...(values.name !== undefined ? { name: values.name } : {}),
+          ...(webSeeds.length > 0 ? { webSeeds } : {}),
           ...(pieceLengthBytes !== undefined ? { pieceLengthBytes } : {}),
           ...(values.comment !== undefined ? { comment: values.comment } : {}),
           announceList,
@@ -125,6 +136,7 @@ function parse(argv: string[]) {
       name: { type: 'string', short: 'n' },
       private: { type: 'boolean', short: 'p' },
       comment: { type: 'string', short: 'c' },
+      'web-seed': { type: 'string', short: 'w', multiple: true },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -148,6 +160,20 @@ function parseTier(value: string): string[] {
         throw new UsageError(`tracker URL must be udp://, http:// or https://: ${url}`);
       return url;
     });
+}
+
+/** One --web-seed value (BEP 19): an absolute http:// or https:// URL. */
+export function parseWebSeed(value: string): string {
+  const url = value.trim();
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || !parsed.host)
+    throw new UsageError(`web seed must be an http:// or https:// URL: ${value}`);
+  return url;
 }
 
 /** "262144", "256K", "256KiB", "4M", "4MiB" → bytes. */

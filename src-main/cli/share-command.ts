@@ -1,10 +1,11 @@
-// `swarmdrop share <path>...`: hashes each file or folder into a torrent, publishes it to
-// the tracker's catalog, prints its magnet link, and seeds until SIGINT/SIGTERM.
+// `swarmdrop share <path>...`: hashes each file or folder into a torrent (or all of them into
+// one, with --name), publishes it to the tracker's catalog, prints its magnet link, and
+// seeds until SIGINT/SIGTERM.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ShareResult } from '../service/headless-session.ts';
 import { cliCommand, UsageError } from './cli-command.ts';
-import { parseSize } from './create-command.ts';
+import { parseSize, parseWebSeed } from './create-command.ts';
 import { logSession } from '../service/log/session-log.ts';
 import { openCliLog } from './cli-log.ts';
 import {
@@ -21,15 +22,21 @@ import { waitForSignal } from './wait-for-signal.ts';
 const help = `usage: swarmdrop share <path>... --tracker udp://HOST:PORT [options]
 
 Shares files or folders in place (nothing is copied): each path becomes one torrent,
-published to the tracker's catalog; its magnet link is printed on one line. Says who
-downloads (one line when a peer starts, has everything, or leaves). Seeds until
+published to the tracker's catalog; its magnet link is printed on one line. With --name,
+all the paths become one torrent of that name instead (files at its top level, folders
+with what is in them; two paths with the same name are refused). Says who downloads
+(one line when a peer starts, has everything, or leaves). Seeds until
 interrupted (Ctrl-C / SIGTERM), then tells the tracker it stopped. Exits 1 when a shared
 file is deleted or shrinks while shared (nothing left to seed). A file edited in place is
 reported (warning files-changed) and its changed pieces are no longer shared.
 
 options:
-      --torrent-out F     also write the .torrent to F (one path only)
+  -n, --name NAME         share all the paths as one torrent called NAME
+      --torrent-out F     also write the .torrent to F (one torrent only)
   -l, --piece-length N    piece size, e.g. 256K (default: chosen from the size)
+      --private           set the private flag (BEP 27: no DHT or peer exchange)
+  -c, --comment TEXT      comment stored in the .torrent
+  -w, --web-seed URL      web seed (BEP 19 url-list), an http(s) URL; repeatable
       --no-publish        do not add the torrent to the tracker's catalog
       --super-seed        offer each peer one piece at a time (BEP 16): the first copies
                           spread with less upload from here
@@ -44,8 +51,12 @@ export const shareCommand = cliCommand(
 
 function parse(argv: string[]) {
   return parseSessionFlags(argv, {
+    name: { type: 'string', short: 'n' },
     'torrent-out': { type: 'string' },
     'piece-length': { type: 'string', short: 'l' },
+    private: { type: 'boolean' },
+    comment: { type: 'string', short: 'c' },
+    'web-seed': { type: 'string', short: 'w', multiple: true },
     'no-publish': { type: 'boolean' },
     'super-seed': { type: 'boolean' },
   });
@@ -63,7 +74,13 @@ async function run(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length === 0) throw new UsageError('missing <path>');
-  if (values['torrent-out'] && positionals.length > 1) throw new UsageError('--torrent-out takes one <path>');
+  const name = values.name?.trim();
+  if (values.name !== undefined && !name) throw new UsageError('--name needs a non-empty name');
+  if (values['torrent-out'] && positionals.length > 1 && !name)
+    throw new UsageError('--torrent-out takes one <path> (or several with --name: one torrent)');
+  const webSeeds = (values['web-seed'] ?? []).map(parseWebSeed);
+  // With --name every path goes into one torrent; without, each path is a torrent of its own.
+  const groups = name ? [positionals.map((p) => path.resolve(p))] : positionals.map((p) => [path.resolve(p)]);
   const trackers = trackersOf(values);
   if (trackers.length === 0)
     console.error('swarmdrop share: no --tracker: peers must be given the magnet link with an address');
@@ -84,8 +101,12 @@ async function run(argv: string[]): Promise<number> {
   try {
     const results: (ShareResult & { name: string; totalBytes: number })[] = [];
     const publishing = !values['no-publish'] && trackers.length > 0;
-    for (const p of positionals) {
-      const result = await session.share([path.resolve(p)], {
+    for (const paths of groups) {
+      const result = await session.share(paths, {
+        ...(name ? { name } : {}),
+        ...(values.private ? { private: true } : {}),
+        ...(values.comment ? { comment: values.comment } : {}),
+        ...(webSeeds.length > 0 ? { webSeeds } : {}),
         trackers,
         publish: !values['no-publish'],
         // The magnet is printed at once; the catalog's answer is reported when it comes
@@ -96,13 +117,13 @@ async function run(argv: string[]): Promise<number> {
       });
       if (values['super-seed']) session.setSuperSeeding(result.id, true);
       const summary = session.list().find((t) => t.id === result.id);
-      const name = summary?.name ?? p;
+      const shownName = summary?.name ?? paths.join(', ');
       results.push({ ...result, name: summary?.name ?? '', totalBytes: summary?.totalBytes ?? 0 });
       if (values['torrent-out']) await writeFile(values['torrent-out'], result.torrentBytes);
       if (!values.json) {
         console.log(result.magnet);
-        if (publishing) void result.publication.then((ok) => reportPublication(name, ok));
-      } else if (publishing && !result.published) reportPublication(name, false);
+        if (publishing) void result.publication.then((ok) => reportPublication(shownName, ok));
+      } else if (publishing && !result.published) reportPublication(shownName, false);
     }
     if (values.json) {
       const torrents = results.map((r) => ({

@@ -156,14 +156,17 @@ export interface ShareOptions {
   /** Announce URLs written into the torrent; default: the session's defaultTrackers. */
   trackers?: string[];
   /**
-   * Ignored today: the torrent is named after the shared file or folder, because seeding
-   * in place needs the name to match what is on disk (kept for multi-root shares).
+   * Name of a share made from several paths (required then: 'name-required'). Ignored for
+   * one path: the torrent is named after the shared file or folder, because seeding it in
+   * place needs the name to match what is on disk.
    */
   name?: string;
   /** Piece length; default: chosen from the total size (createTorrent's rule). */
   pieceLengthBytes?: number;
   comment?: string;
   private?: boolean;
+  /** BEP 19 web seeds (`url-list`): HTTP(S) URLs serving the same files. */
+  webSeeds?: string[];
   /** Publish to the tracker's catalog; default SessionOptions.publishOnShare. */
   publish?: boolean;
   /**
@@ -295,9 +298,10 @@ export interface Session {
   add(source: TorrentSource, options?: AddOptions): Promise<TorrentSummary>;
   /**
    * Hashes a file or folder into a torrent, seeds it in place (nothing is copied) and
-   * publishes it to each UDP tracker's catalog. Exactly one path today: several paths
-   * reject with code 'unsupported' (multi-root torrents are not built yet). Sharing the same
-   * content again returns the existing torrent.
+   * publishes it to each UDP tracker's catalog. Several paths make one multi-file torrent
+   * named `options.name` (required then), each file seeded from where it is; two paths with
+   * the same base name reject with 'name-clash'. Sharing the same content again returns the
+   * existing torrent.
    */
   share(
     paths: string[],

@@ -778,12 +778,22 @@ export const TARGETS: readonly FuzzTarget[] = [
   },
   {
     name: 'resume-record',
-    what: 'resume records (JSON, v0–v2): parseVersionedJson + migrateResume (src-main/engine/resume/)',
+    what: 'resume records (JSON, v0–v3): parseVersionedJson + migrateResume (src-main/engine/resume/)',
     errors: 'VersionedDataError',
     decode: (b) => parseVersionedJson(text(b), migrateResume, 'resume'),
     codecError: versionedDataError,
     encode: (r: ResumeRecord) => utf8(JSON.stringify(r)),
     seeds: () => [
+      utf8(
+        JSON.stringify({
+          ...resumeV2,
+          version: 3,
+          roots: [
+            { name: 'a.bin', path: '/home/u/a.bin' },
+            { name: 'photos', path: '/srv/photos' },
+          ],
+        }),
+      ),
       utf8(JSON.stringify(resumeV2)),
       utf8(JSON.stringify({ ...resumeV1Fields, version: 1 })),
       utf8(JSON.stringify(resumeV0, null, 2)),

@@ -33,7 +33,16 @@ export interface CollectedInput {
 export class CreateInputError extends Error {
   override readonly name = 'CreateInputError';
   constructor(
-    readonly code: 'not-found' | 'unreadable' | 'empty' | 'bad-name' | 'not-a-file' | 'changed',
+    readonly code:
+      | 'not-found'
+      | 'unreadable'
+      | 'empty'
+      | 'bad-name'
+      | 'not-a-file'
+      | 'changed'
+      // Several paths: two of them have the same base name, or no name was given.
+      | 'name-clash'
+      | 'name-required',
     message: string,
   ) {
     super(message);

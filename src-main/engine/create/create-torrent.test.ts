@@ -278,3 +278,103 @@ describe('createTorrent hashing on the calling thread too', () => {
     );
   });
 });
+
+describe('createTorrent from several paths', () => {
+  afterEach(() => expect(pool.pendingCount).toBe(0));
+
+  /** a.bin and b.txt in one folder, album/ (with a subfolder) in another. */
+  async function scattered() {
+    const dir = await fresh();
+    const files = {
+      'x/a.bin': randomBytes(KiB16 + 17),
+      'y/album/cd1/01.flac': randomBytes(2 * KiB16 + 3),
+      'y/album/z.jpg': randomBytes(999),
+      'x/b.txt': randomBytes(5),
+    };
+    for (const [rel, data] of Object.entries(files)) {
+      await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
+      await writeFile(path.join(dir, rel), data);
+    }
+    const inputs = ['x/a.bin', 'y/album', 'x/b.txt'].map((p) => path.join(dir, p));
+    return { dir, files, inputs };
+  }
+
+  it('makes one multi-file torrent: files at the top under their names, folders with their structure', async () => {
+    const { files, inputs } = await scattered();
+    const { metainfo, roots } = await createTorrent(inputs, {
+      name: 'pack',
+      pieceLengthBytes: KiB16,
+      hashPool: pool,
+    });
+    expect(metainfo.name).toBe('pack');
+    expect(metainfo.multiFile).toBe(true);
+    // Sorted byte-wise as one folder would be, whatever order the paths came in.
+    expect(metainfo.files.map((f) => f.path.join('/'))).toEqual([
+      'a.bin',
+      'album/cd1/01.flac',
+      'album/z.jpg',
+      'b.txt',
+    ]);
+    const payload = Buffer.concat([
+      files['x/a.bin'],
+      files['y/album/cd1/01.flac'],
+      files['y/album/z.jpg'],
+      files['x/b.txt'],
+    ]);
+    expect(metainfo.pieceHashes).toEqual(expectedPieceHashes(payload, KiB16));
+    expect(roots).toEqual([
+      { name: 'a.bin', path: inputs[0] },
+      { name: 'album', path: inputs[1] },
+      { name: 'b.txt', path: inputs[2] },
+    ]);
+  });
+
+  it('gives the same info-hash as the same files arranged in one folder', async () => {
+    const { dir, files, inputs } = await scattered();
+    const pack = path.join(dir, 'arranged', 'pack');
+    for (const [rel, data] of Object.entries(files)) {
+      const inPack = path.join(pack, rel.slice(2));
+      await mkdir(path.dirname(inPack), { recursive: true });
+      await writeFile(inPack, data);
+    }
+    const options = { pieceLengthBytes: KiB16, hashPool: pool, creationDate: null };
+    const several = await createTorrent(inputs, { ...options, name: 'pack' });
+    const folder = await createTorrent(pack, options);
+    expect(several.metainfo.infoHashHex).toBe(folder.metainfo.infoHashHex);
+    expect(folder.roots).toBeUndefined();
+  });
+
+  it('refuses two paths with the same base name, naming both', async () => {
+    const { dir, inputs } = await scattered();
+    await mkdir(path.join(dir, 'z'));
+    const other = path.join(dir, 'z', 'a.bin');
+    await writeFile(other, 'other');
+    await expect(createTorrent([inputs[0]!, other], { name: 'pack', hashPool: pool })).rejects.toSatisfy(
+      (err: unknown) =>
+        err instanceof CreateInputError &&
+        err.code === 'name-clash' &&
+        err.message.includes(inputs[0]!) &&
+        err.message.includes(other),
+    );
+  });
+
+  it('refuses several paths without a name, and an unsafe name', async () => {
+    const { inputs } = await scattered();
+    await expect(createTorrent(inputs, { hashPool: pool })).rejects.toSatisfy(
+      (err: unknown) => err instanceof CreateInputError && err.code === 'name-required',
+    );
+    for (const name of ['..', 'a/b', ''])
+      await expect(createTorrent(inputs, { name, hashPool: pool })).rejects.toSatisfy(
+        (err: unknown) => err instanceof CreateInputError && ['bad-name', 'name-required'].includes(err.code),
+      );
+  });
+
+  it('writes web seeds (BEP 19) outside the info dict: the info-hash does not change', async () => {
+    const { inputs } = await scattered();
+    const options = { name: 'pack', pieceLengthBytes: KiB16, hashPool: pool, creationDate: null };
+    const plain = await createTorrent(inputs, options);
+    const seeded = await createTorrent(inputs, { ...options, webSeeds: ['http://127.0.0.1:8080/pack/'] });
+    expect(seeded.metainfo.webSeeds).toEqual(['http://127.0.0.1:8080/pack/']);
+    expect(seeded.metainfo.infoHashHex).toBe(plain.metainfo.infoHashHex);
+  });
+});

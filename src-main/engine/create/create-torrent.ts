@@ -14,11 +14,14 @@ import type { Metainfo } from '../../protocol/metainfo/metainfo-types.ts';
 import { parseTorrent } from '../../protocol/metainfo/parse-torrent.ts';
 import { getHashPool, HashPoolError, type HashPool } from '../workers/hash-pool.ts';
 import { choosePieceLength, validatePieceLength } from './choose-piece-length.ts';
+import { pathComponentProblem } from '../../protocol/metainfo/sanitize-path.ts';
+import type { SourceRoot } from '../storage/source-roots.ts';
 import { collectFiles, CreateInputError, type CollectedFile, type SkippedEntry } from './collect-files.ts';
+import { collectRoots } from './collect-roots.ts';
 import { planPieceBatches, type PieceBatch } from './plan-piece-batches.ts';
 
 export interface CreateTorrentOptions {
-  /** Torrent name (default: the file's or folder's base name). */
+  /** Torrent name (default: the file's or folder's base name; required for several paths). */
   name?: string;
   /** Power of two ≥ 16 KiB (default: chosen for ~1000–2000 pieces). */
   pieceLengthBytes?: number;
@@ -26,6 +29,8 @@ export interface CreateTorrentOptions {
   announceList?: string[][];
   private?: boolean;
   comment?: string;
+  /** BEP 19 web seeds (`url-list`). */
+  webSeeds?: readonly string[];
   /** Seconds since the epoch (default now); null leaves it out. */
   creationDate?: number | null;
   /** Default: the shared pool from getHashPool(). */
@@ -49,6 +54,8 @@ export interface CreateTorrentResult {
   torrentBytes: Uint8Array;
   /** Entries of the folder that were left out (symlinks leaving it, special files). */
   skipped: SkippedEntry[];
+  /** Made from several paths: where each top-level entry is read from (seeding in place). */
+  roots?: SourceRoot[];
 }
 
 /**
@@ -73,15 +80,29 @@ const JOBS_PER_WORKER_WHILE_HASHING_HERE = 2;
 /** Files stat'ed at once when checking that nothing changed. */
 const STAT_CONCURRENCY = 32;
 
+/**
+ * `inputPath`: a file or folder, or several (one multi-file torrent whose top-level entries
+ * are their base names; `options.name` is then required).
+ */
 export async function createTorrent(
-  inputPath: string,
+  inputPath: string | readonly string[],
   options: CreateTorrentOptions = {},
   onProgress?: (progress: CreateProgress) => void,
 ): Promise<CreateTorrentResult> {
-  const input = await collectFiles(inputPath);
+  const paths = typeof inputPath === 'string' ? [inputPath] : inputPath;
+  if (paths.length === 0) throw new CreateInputError('not-found', 'no file or folder given');
+  if (paths.length > 1 && !options.name)
+    throw new CreateInputError('name-required', 'several files or folders need a name for the torrent');
+  if (options.name !== undefined) {
+    const problem = pathComponentProblem(options.name);
+    if (problem)
+      throw new CreateInputError('bad-name', `torrent name ${JSON.stringify(options.name)} has ${problem}`);
+  }
+  const several = paths.length > 1 ? await collectRoots(paths) : undefined;
+  const input = several ?? (await collectFiles(paths[0]!));
   const totalBytes = input.files.reduce((sum, f) => sum + f.lengthBytes, 0);
   if (totalBytes === 0)
-    throw new CreateInputError('empty', `${inputPath} holds no data (every file is empty)`);
+    throw new CreateInputError('empty', `${paths.join(', ')} holds no data (every file is empty)`);
   const pieceLengthBytes =
     options.pieceLengthBytes === undefined
       ? choosePieceLength(totalBytes)
@@ -97,12 +118,18 @@ export async function createTorrent(
     announceList: options.announceList ?? [],
     private: options.private ?? false,
     ...(options.comment ? { comment: options.comment } : {}),
+    ...(options.webSeeds?.length ? { webSeeds: options.webSeeds } : {}),
     ...(options.creationDate === null
       ? {}
       : { creationDate: options.creationDate ?? Math.floor(Date.now() / 1000) }),
   });
   // Parsing our own output checks it with the same rules a peer would apply.
-  return { metainfo: parseTorrent(torrentBytes), torrentBytes, skipped: input.skipped };
+  return {
+    metainfo: parseTorrent(torrentBytes),
+    torrentBytes,
+    skipped: input.skipped,
+    ...(several ? { roots: several.roots } : {}),
+  };
 }
 
 async function hashPayload(

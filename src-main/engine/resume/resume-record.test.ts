@@ -6,6 +6,7 @@ import {
   verifiedBitfield,
   type ResumeRecord,
   type ResumeRecordV1,
+  type ResumeRecordV2,
 } from './resume-record.ts';
 import { isVersionedDataError } from './versioned-json-store.ts';
 
@@ -34,10 +35,22 @@ const v1: ResumeRecordV1 = {
   completedAtMs: 1_700_000_100_000,
 };
 
-const v2: ResumeRecord = {
+const v2: ResumeRecordV2 = {
   ...v1,
   version: 2,
   trackers: [['udp://tracker.example:6969', 'http://backup.example/announce'], ['udp://10.0.0.2:6969']],
+};
+
+const v3: ResumeRecord = { ...v2, version: 3 };
+
+/** A torrent shared from several paths: where each top-level entry is seeded from. */
+const v3Roots: ResumeRecord = {
+  ...v3,
+  name: 'pack',
+  roots: [
+    { name: 'a.bin', path: '/home/u/a.bin' },
+    { name: 'photos', path: '/srv/photos' },
+  ],
 };
 
 // The pre-release shape: no version, seconds, `have`, [size, mtime] pairs, `paused`.
@@ -61,15 +74,25 @@ const v0 = {
 const json = (x: unknown): unknown => JSON.parse(JSON.stringify(x));
 
 describe('migrateResume', () => {
-  it('the current version (v2) passes through unchanged (and survives a JSON round trip)', () => {
-    expect(RESUME_VERSION).toBe(2);
-    expect(migrateResume(json(v2))).toEqual(v2);
+  it('the current version (v3) passes through unchanged (and survives a JSON round trip)', () => {
+    expect(RESUME_VERSION).toBe(3);
+    expect(migrateResume(json(v3))).toEqual(v3);
+  });
+
+  it('v3 with the roots of a share made from several paths round-trips', () => {
+    expect(migrateResume(json(v3Roots))).toEqual(v3Roots);
+  });
+
+  it('v2 → v3: the same fields, no roots (files under savePath/name)', () => {
+    const migrated = migrateResume(json(v2));
+    expect(migrated).toEqual(v3);
+    expect('roots' in migrated).toBe(false);
   });
 
   it('v2 with heldPieces (pieces whose file was edited while shared) round-trips', () => {
     const held = new Bitfield(10);
     held.set(4);
-    const record = { ...v2, heldPieces: held.toBase64() };
+    const record = { ...v3, heldPieces: held.toBase64() };
     expect(migrateResume(json(record))).toEqual(record);
   });
 
@@ -90,14 +113,14 @@ describe('migrateResume', () => {
   });
 
   it.each([
-    ['v1 → v2: the same fields, no trackers known', v1],
-    ['v1 with a stray trackers field → v2 with none', { ...v1, trackers: 'junk' }],
+    ['v1 → v3: the same fields, no trackers known', v1],
+    ['v1 with a stray trackers field → v3 with none', { ...v1, trackers: 'junk' }],
   ])('%s', (_label, raw) => {
-    expect(migrateResume(json(raw))).toEqual({ ...v1, version: 2, trackers: [] });
+    expect(migrateResume(json(raw))).toEqual({ ...v1, version: 3, trackers: [] });
   });
 
-  it('v0 → v2: seconds to ms, paused to state, pairs to stamps, hash lower-cased, no trackers', () => {
-    expect(migrateResume(v0)).toEqual({ ...v1, version: 2, trackers: [] });
+  it('v0 → v3: seconds to ms, paused to state, pairs to stamps, hash lower-cased, no trackers', () => {
+    expect(migrateResume(v0)).toEqual({ ...v1, version: 3, trackers: [] });
     const active = { ...v0, paused: false, completedAt: undefined };
     const migrated = migrateResume(JSON.parse(JSON.stringify(active)));
     expect(migrated.state).toBe('active');
@@ -110,7 +133,21 @@ describe('migrateResume', () => {
   });
 
   it.each([
-    ['newer version', { ...v2, version: 3 }, 'unsupported-version'],
+    ['newer version', { ...v3, version: 4 }, 'unsupported-version'],
+    ['v3 empty roots', { ...v3, roots: [] }, 'invalid'],
+    ['v3 root without a path', { ...v3, roots: [{ name: 'a.bin' }] }, 'invalid'],
+    [
+      'v3 two roots with one name',
+      {
+        ...v3,
+        roots: [
+          { name: 'a.bin', path: '/x/a.bin' },
+          { name: 'a.bin', path: '/y/a.bin' },
+        ],
+      },
+      'invalid',
+    ],
+    ['v2 carrying roots is still v2 (roots checked as v3 fields)', { ...v2, roots: 'junk' }, 'invalid'],
     ['negative version', { ...v1, version: -1 }, 'unsupported-version'],
     ['string version', { ...v1, version: '1' }, 'invalid'],
     ['not an object', [v1], 'invalid'],

@@ -13,15 +13,31 @@
  *    Optional `heldPieces` (added within v2: a record without it holds nothing, and an
  *    older v2 reader drops it): pieces whose files were edited while shared, kept out of
  *    downloading until the user rechecks.
+ *  - v3: optional `roots`, for a torrent shared from several paths: where each top-level
+ *    entry of the torrent lives on disk. A new version rather than a field within v2: a
+ *    v2 reader would drop it and look for the files under `savePath/<name>`, find nothing
+ *    and start downloading there; a v2 build now refuses the record instead. A v2 record
+ *    migrates unchanged (no roots: its files are under `savePath/<name>`).
  */
 import { z } from 'zod';
 import { Bitfield } from '../../../src-shared/util/bitfield.ts';
+import type { SourceRoot } from '../storage/source-roots.ts';
 import type { FileStamp } from '../storage/storage.ts';
 import { VersionedDataError } from './versioned-json-store.ts';
 
-export const RESUME_VERSION = 2;
+export const RESUME_VERSION = 3;
 
 /** The current record. */
+export interface ResumeRecordV3 extends Omit<ResumeRecordV2, 'version'> {
+  version: 3;
+  /**
+   * Shared from several paths (storage/source-roots.ts): each top-level entry of the torrent
+   * and the absolute path it is seeded from. Absent for every other torrent.
+   */
+  roots?: SourceRoot[];
+}
+
+/** The v2 record (still read, migrated to v3). */
 export interface ResumeRecordV2 extends Omit<ResumeRecordV1, 'version'> {
   version: 2;
   /**
@@ -57,7 +73,7 @@ export interface ResumeRecordV1 {
   completedAtMs?: number;
 }
 
-export type ResumeRecord = ResumeRecordV2;
+export type ResumeRecord = ResumeRecordV3;
 
 const count = z.number().int().nonnegative();
 const time = z.number().nonnegative();
@@ -81,10 +97,19 @@ const recordFields = {
   completedAtMs: time.optional(),
 };
 
-const v2Schema = z
+/** Bounded like the trackers: a share is made from as many paths as a user picks by hand. */
+const MAX_ROOTS = 4096;
+
+const v3Schema = z
   .object({
     ...recordFields,
-    version: z.literal(2),
+    version: z.literal(3),
+    roots: z
+      .array(z.object({ name: z.string().min(1).max(255), path: z.string().min(1).max(4096) }))
+      .min(1)
+      .max(MAX_ROOTS)
+      .refine((roots) => new Set(roots.map((r) => r.name)).size === roots.length, 'two roots share a name')
+      .optional(),
     trackers: z
       .array(z.array(announceUrl).min(1))
       .refine((tiers) => tiers.flat().length <= MAX_TRACKER_URLS, `more than ${MAX_TRACKER_URLS} trackers`),
@@ -141,6 +166,11 @@ function fromV1(v1: unknown): unknown {
   return { ...(v1 as object), version: 2, trackers: [] };
 }
 
+/** v2 → v3: no roots (every v2 torrent lives under `savePath/<name>`). */
+function fromV2(v2: unknown): unknown {
+  return { ...(v2 as object), version: 3 };
+}
+
 /** Any known version → the current record. Throws VersionedDataError. */
 export function migrateResume(raw: unknown): ResumeRecord {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -153,13 +183,16 @@ export function migrateResume(raw: unknown): ResumeRecord {
   let current: unknown = raw;
   switch (version) {
     case 0:
-      current = fromV1(fromV0(parse(v0Schema, raw, 0)));
+      current = fromV2(fromV1(fromV0(parse(v0Schema, raw, 0))));
       break;
     case 1:
-      // Fields are checked once, against the v2 schema, after the step.
-      current = fromV1(raw);
+      // Fields are checked once, against the current schema, after the steps.
+      current = fromV2(fromV1(raw));
       break;
     case 2:
+      current = fromV2(raw);
+      break;
+    case 3:
       break;
     default:
       throw new VersionedDataError(
@@ -167,7 +200,7 @@ export function migrateResume(raw: unknown): ResumeRecord {
         `resume version ${version} (this build reads up to ${RESUME_VERSION})`,
       );
   }
-  return parse(v2Schema, current, RESUME_VERSION) as ResumeRecord;
+  return parse(v3Schema, current, RESUME_VERSION) as ResumeRecord;
 }
 
 function parse<S extends z.ZodType>(schema: S, raw: unknown, version: number): z.infer<S> {

@@ -8,7 +8,7 @@ import { isVersionedDataError } from './versioned-json-store.ts';
 
 const hash = (n: number) => n.toString(16).padStart(40, '0');
 const record = (n: number, extra: Partial<ResumeRecord> = {}): ResumeRecord => ({
-  version: 2,
+  version: 3,
   infoHashHex: hash(n),
   name: `t${n}`,
   savePath: '/srv/data',

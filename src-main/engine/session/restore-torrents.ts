@@ -38,6 +38,7 @@ export async function restoreTorrents(session: SessionHost, store: ResumeStore):
       displayName: record.name,
       extraTrackers: [],
       savePath: record.savePath,
+      ...(record.roots ? { roots: record.roots } : {}),
       record,
       paused: record.state === 'paused',
     });

@@ -5,6 +5,7 @@ import { createTorrent } from '../create/create-torrent.ts';
 import type { ShareOptions, ShareProgress, ShareResult } from '../session-api.ts';
 import type { Torrent } from '../torrent/torrent.ts';
 import { EngineError } from '../engine-error.ts';
+import { commonParentOf } from '../storage/source-roots.ts';
 import type { SessionHost } from './session-host.ts';
 
 /**
@@ -12,6 +13,8 @@ import type { SessionHost } from './session-host.ts';
  * off-thread), seed it in place (savePath = its parent folder: nothing is copied), and
  * publish it to each UDP tracker's catalog once that tracker has seen us as a seeder
  * (the catalog only accepts entries from an address that seeds them).
+ * Several paths make one multi-file torrent named `options.name`, seeded from where each
+ * path is (storage/source-roots.ts); its savePath is only where the UI says it lives.
  */
 export async function shareTorrent(
   session: SessionHost,
@@ -19,20 +22,17 @@ export async function shareTorrent(
   options: ShareOptions,
   onProgress?: (p: ShareProgress) => void,
 ): Promise<ShareResult> {
-  if (paths.length !== 1) {
-    // Not yet: several paths in one torrent need a storage that maps files to arbitrary
-    // absolute paths; FileStorage keeps every file under savePath/name.
-    throw new EngineError(
-      'unsupported',
-      'share one file or folder at a time (put several files in a folder to share them together)',
-    );
-  }
-  const input = path.resolve(paths[0]!);
+  if (paths.length === 0) throw new EngineError('not-found', 'nothing to share: no file or folder given');
+  if (paths.length > 1 && !options.name?.trim())
+    throw new EngineError('name-required', 'sharing several files or folders needs a name for the share');
+  const inputs = paths.map((p) => path.resolve(p));
   const trackers = options.trackers ?? session.options.defaultTrackers ?? [];
   const { hashPool, resumeStore } = session.internals;
-  const { metainfo, torrentBytes } = await createTorrent(
-    input,
+  const { metainfo, torrentBytes, roots } = await createTorrent(
+    inputs.length === 1 ? inputs[0]! : inputs,
     {
+      ...(inputs.length > 1 ? { name: options.name!.trim() } : {}),
+      ...(options.webSeeds?.length ? { webSeeds: options.webSeeds } : {}),
       announceList: trackers.map((url) => [url]),
       ...(options.pieceLengthBytes ? { pieceLengthBytes: options.pieceLengthBytes } : {}),
       ...(options.private ? { private: true } : {}),
@@ -51,7 +51,8 @@ export async function shareTorrent(
       metainfo,
       torrentBytes,
       extraTrackers: [],
-      savePath: path.dirname(input),
+      savePath: roots ? commonParentOf(roots) : path.dirname(inputs[0]!),
+      ...(roots ? { roots } : {}),
       trustedComplete: true,
       paused: false,
     });

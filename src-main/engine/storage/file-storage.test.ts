@@ -7,6 +7,7 @@ import { FileHandlePool } from './file-handle-pool.ts';
 import { FileStorage, confine } from './file-storage.ts';
 import { layoutFromFiles } from './layout-from-files.ts';
 import { relativePathOf } from './piece-layout.ts';
+import { pathUnderRoots, type SourceRoot } from './source-roots.ts';
 import { defineStorageContract, expectSameBytes, payloadBytes, writeAllPieces } from './storage-contract.ts';
 import { isStorageError, type StorageLayout } from './storage.ts';
 
@@ -34,6 +35,44 @@ defineStorageContract('FileStorage', async (layout, initialFiles) => {
     readFile: async (i) => {
       try {
         return new Uint8Array(await readFile(path.join(temp.dir, ...relativePathOf(layout, i))));
+      } catch {
+        return undefined;
+      }
+    },
+    cleanup: temp.remove,
+  };
+});
+
+/**
+ * Each top-level entry of a multi-file layout in a folder of its own, as when one torrent is
+ * shared from several paths (source-roots.ts); single-file layouts stay under savePath.
+ */
+function scatteredRoots(base: string, layout: StorageLayout): SourceRoot[] | undefined {
+  if (!layout.multiFile) return undefined;
+  const names = [...new Set(layout.files.map((f) => f.path[0]!))];
+  return names.map((name, i) => ({ name, path: path.join(base, `root-${i}`, name) }));
+}
+
+const pathOnDisk = (savePath: string, layout: StorageLayout, roots: SourceRoot[] | undefined, i: number) =>
+  roots ? pathUnderRoots(roots, layout.files[i]!.path) : path.join(savePath, ...relativePathOf(layout, i));
+
+defineStorageContract('FileStorage over several roots', async (layout, initialFiles) => {
+  const temp = await makeTempDir('swarmdrop-storage-roots-');
+  const savePath = path.join(temp.dir, 'save');
+  await mkdir(savePath);
+  const roots = scatteredRoots(temp.dir, layout);
+  for (const [i, bytes] of (initialFiles ?? []).entries()) {
+    if (!bytes) continue;
+    const filePath = pathOnDisk(savePath, layout, roots, i);
+    await mkdir(path.dirname(filePath), { recursive: true });
+    await writeFile(filePath, bytes);
+  }
+  const storage = new FileStorage({ savePath, layout, pool, ...(roots ? { roots } : {}) });
+  return {
+    storage,
+    readFile: async (i) => {
+      try {
+        return new Uint8Array(await readFile(pathOnDisk(savePath, layout, roots, i)));
       } catch {
         return undefined;
       }
@@ -258,3 +297,37 @@ async function writeAllPiecesOne(storage: FileStorage, payload: Uint8Array, inde
   const end = Math.min(start + storage.layout.pieceLengthBytes, storage.layout.totalLengthBytes);
   await storage.writePiece(index, payload.slice(start, end));
 }
+
+describe('FileStorage over several roots', () => {
+  it('deleteFiles removes the shared files and emptied shared folders, never the folders they were in', async () => {
+    const temp = await makeTempDir('swarmdrop-storage-roots-');
+    try {
+      const layout = layoutFromFiles(
+        'pack',
+        [
+          { path: ['a.bin'], lengthBytes: 10 },
+          { path: ['album', 'cd1', '01.flac'], lengthBytes: 20 },
+        ],
+        16 * 1024,
+      );
+      const roots = [
+        { name: 'a.bin', path: path.join(temp.dir, 'x', 'a.bin') },
+        { name: 'album', path: path.join(temp.dir, 'y', 'album') },
+      ];
+      await mkdir(path.join(temp.dir, 'x'));
+      await writeFile(roots[0]!.path, new Uint8Array(10));
+      await mkdir(path.join(roots[1]!.path, 'cd1'), { recursive: true });
+      await writeFile(path.join(roots[1]!.path, 'cd1', '01.flac'), new Uint8Array(20));
+      await writeFile(path.join(temp.dir, 'x', 'keep.txt'), 'not shared');
+      const storage = new FileStorage({ savePath: temp.dir, layout, pool, roots });
+      expect(storage.filePaths).toEqual([roots[0]!.path, path.join(roots[1]!.path, 'cd1', '01.flac')]);
+      await storage.deleteFiles();
+      expect(existsSync(roots[0]!.path)).toBe(false);
+      expect(existsSync(roots[1]!.path)).toBe(false);
+      expect(await readdir(path.join(temp.dir, 'x'))).toEqual(['keep.txt']);
+      expect(existsSync(path.join(temp.dir, 'y'))).toBe(true);
+    } finally {
+      await temp.remove();
+    }
+  });
+});

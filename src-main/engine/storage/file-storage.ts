@@ -20,6 +20,7 @@ import { FileHandlePool } from './file-handle-pool.ts';
 import { mapLimit } from './map-limit.ts';
 import { pieceLengthOf, pieceSpans, relativePathOf, type FileSpan } from './piece-layout.ts';
 import { SerialByKey } from './serial-by-key.ts';
+import { pathUnderRoots, type SourceRoot } from './source-roots.ts';
 import { toStorageError } from './storage-errors.ts';
 import {
   StorageError,
@@ -36,6 +37,11 @@ export interface FileStorageOptions {
   layout: StorageLayout;
   /** Shared across the session's torrents; default: one process-wide pool of 64 handles. */
   pool?: FileHandlePool;
+  /**
+   * A torrent shared from several paths: each top-level entry lives at its own absolute
+   * path (source-roots.ts) instead of below `savePath/<name>`. Only for multi-file layouts.
+   */
+  roots?: readonly SourceRoot[];
 }
 
 /** Parallel stats/creations while opening a torrent of many files. */
@@ -53,6 +59,8 @@ export class FileStorage implements Storage {
   readonly savePath: string;
   /** Absolute path of every torrent file, in torrent order. */
   readonly filePaths: readonly string[];
+  /** Per file: the folder its emptied parents are removed up to (never itself, never above). */
+  private readonly cleanupStops: readonly string[];
   /** Per file: a BEP 47 padding file (attr "p"), which lives nowhere on disk. */
   private readonly padding: readonly boolean[];
   private readonly pool: FileHandlePool;
@@ -62,12 +70,19 @@ export class FileStorage implements Storage {
   private opened: Promise<void> | undefined;
   private isClosed = false;
 
-  /** Throws StorageError 'path-escape' when a torrent path would leave savePath. */
+  /** Throws StorageError 'path-escape' when a torrent path would leave savePath (or its root). */
   constructor(options: FileStorageOptions) {
     this.layout = options.layout;
     this.savePath = path.resolve(options.savePath);
     this.pool = options.pool ?? sharedFileHandlePool();
-    this.filePaths = this.layout.files.map((_, i) => confine(this.savePath, relativePathOf(this.layout, i)));
+    const roots = options.roots && options.roots.length > 0 && this.layout.multiFile ? options.roots : null;
+    this.filePaths = this.layout.files.map((file, i) =>
+      roots ? pathUnderRoots(roots, file.path) : confine(this.savePath, relativePathOf(this.layout, i)),
+    );
+    this.cleanupStops = this.layout.files.map((file) => {
+      const root = roots?.find((r) => r.name === file.path[0]);
+      return root ? path.dirname(path.resolve(root.path)) : this.savePath;
+    });
     this.padding = this.layout.files.map((f) => f.padding === true);
   }
 
@@ -181,6 +196,7 @@ export class FileStorage implements Storage {
   async deleteFiles(): Promise<void> {
     await this.close();
     const realPaths = this.realPaths;
+    const stops = this.cleanupStops.filter((_, i) => !this.padding[i]);
     await mapLimit(realPaths, FILE_OPEN_CONCURRENCY, async (filePath) => {
       try {
         await rm(filePath, { force: true });
@@ -189,14 +205,11 @@ export class FileStorage implements Storage {
       }
     });
     // Folders of the layout, deepest first; rmdir refuses non-empty ones, so anything the
-    // user put there survives. Never savePath itself.
+    // user put there survives. Never savePath itself (nor a shared root's parent folder).
     const folders = new Set<string>();
-    for (const filePath of realPaths) {
-      for (
-        let dir = path.dirname(filePath);
-        dir !== this.savePath && isInside(this.savePath, dir);
-        dir = path.dirname(dir)
-      ) {
+    for (const [i, filePath] of realPaths.entries()) {
+      const stop = stops[i]!;
+      for (let dir = path.dirname(filePath); dir !== stop && isInside(stop, dir); dir = path.dirname(dir)) {
         folders.add(dir);
       }
     }

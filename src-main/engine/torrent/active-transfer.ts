@@ -8,6 +8,7 @@ import type { ResumeRecord } from '../resume/resume-record.ts';
 import { FileStorage } from '../storage/file-storage.ts';
 import { ensureFreeSpace } from '../storage/free-space.ts';
 import { relativePathOf } from '../storage/piece-layout.ts';
+import type { SourceRoot } from '../storage/source-roots.ts';
 import { StorageError, type ChangeStamp, type FileStamp, type Storage } from '../storage/storage.ts';
 import { DiskChangeGuard } from './disk-change-guard.ts';
 import { Downloader } from './downloader.ts';
@@ -25,6 +26,8 @@ export interface ActiveTransferOptions {
   torrent: string;
   metainfo: Metainfo;
   savePath: string;
+  /** Shared from several paths: where each top-level entry lives (storage/source-roots.ts). */
+  roots?: readonly SourceRoot[] | undefined;
   record: ResumeRecord | undefined;
   trustedComplete: boolean;
   full: boolean;
@@ -175,7 +178,7 @@ export class ActiveTransfer {
 
   /** Checks the files (resume data or hashing), opens storage and builds the parts. */
   static async open(o: ActiveTransferOptions): Promise<ActiveTransfer> {
-    const storage = ActiveTransfer.storageFor(o.ctx, o.metainfo, o.savePath);
+    const storage = ActiveTransfer.storageFor(o.ctx, o.metainfo, o.savePath, o.roots);
     let resumedPieces = 0;
     try {
       const have = o.trustedComplete
@@ -206,8 +209,13 @@ export class ActiveTransfer {
     }
   }
 
-  static storageFor(ctx: TorrentContext, metainfo: Metainfo, savePath: string): Storage {
-    return new FileStorage({ savePath, layout: metainfo });
+  static storageFor(
+    ctx: TorrentContext,
+    metainfo: Metainfo,
+    savePath: string,
+    roots?: readonly SourceRoot[],
+  ): Storage {
+    return new FileStorage({ savePath, layout: metainfo, ...(roots ? { roots } : {}) });
   }
 
   get have(): Bitfield {

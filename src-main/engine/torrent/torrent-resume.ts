@@ -1,11 +1,14 @@
 import { Bitfield } from '../../../src-shared/util/bitfield.ts';
 import type { ResumeRecord } from '../resume/resume-record.ts';
+import type { SourceRoot } from '../storage/source-roots.ts';
 import type { FileStamp } from '../storage/storage.ts';
 
 export interface ResumeInput {
   id: string;
   name: string;
   savePath: string;
+  /** Shared from several paths (ResumeRecord.roots); null for every other torrent. */
+  roots: readonly SourceRoot[] | null;
   addedAtMs: number;
   paused: boolean;
   /** 0 while a magnet has no metadata. */
@@ -27,7 +30,7 @@ export interface ResumeInput {
 export function buildResumeRecord(t: ResumeInput): ResumeRecord {
   const have = t.have && t.have.length === t.pieceCount ? t.have : new Bitfield(t.pieceCount);
   const record: ResumeRecord = {
-    version: 2,
+    version: 3,
     infoHashHex: t.id,
     name: t.name,
     savePath: t.savePath,
@@ -40,6 +43,7 @@ export function buildResumeRecord(t: ResumeInput): ResumeRecord {
     downloadedBytes: t.downloadedBytes,
     trackers: t.trackers.filter((tier) => tier.length > 0).map((tier) => [...tier]),
   };
+  if (t.roots && t.roots.length > 0) record.roots = t.roots.map((r) => ({ name: r.name, path: r.path }));
   if (t.completedAtMs !== null) record.completedAtMs = t.completedAtMs;
   if (t.held && t.held.length === t.pieceCount && t.held.count() > 0) record.heldPieces = t.held.toBase64();
   return record;

@@ -11,6 +11,7 @@ import { ActiveTransfer } from './active-transfer.ts';
 import { checkStoredPieces } from './piece-check.ts';
 import { buildResumeRecord } from './torrent-resume.ts';
 import type { FileStamp } from '../storage/storage.ts';
+import type { SourceRoot } from '../storage/source-roots.ts';
 import { MetadataExchange } from './metadata-exchange.ts';
 import { PieceSources } from './piece-sources.ts';
 import { PeerSet } from './peer-set.ts';
@@ -37,6 +38,8 @@ export interface TorrentInit {
   /** Extra announce URLs (user's, magnet `tr`, session defaults), one tier each. */
   extraTrackers: string[];
   savePath: string;
+  /** Shared from several paths: where each top-level entry lives (storage/source-roots.ts). */
+  roots?: SourceRoot[];
   /** Previous run's resume data. */
   record?: ResumeRecord;
   /** We just hashed these files ourselves (share): every piece is trusted. */
@@ -63,6 +66,7 @@ export class Torrent {
   private torrentBytes: Uint8Array | null;
   private readonly displayName: string;
   readonly savePath: string;
+  private readonly roots: SourceRoot[] | undefined;
   private readonly extraTrackers: string[];
   /** Tiers the previous run used (resume data): a magnet's `tr=`, the user's. */
   private readonly savedTiers: string[][];
@@ -112,6 +116,7 @@ export class Torrent {
     this.displayName =
       safeDisplayName(init.displayName) ?? safeDisplayName(init.record?.name) ?? init.infoHashHex;
     this.savePath = init.savePath;
+    this.roots = init.roots ?? init.record?.roots;
     this.extraTrackers = init.extraTrackers;
     this.savedTiers = init.record?.trackers ?? [];
     this.record = init.recheck ? undefined : init.record;
@@ -256,7 +261,7 @@ export class Torrent {
     if (this.userPaused) {
       // Paused stays paused: hash what is on disk, remember it, start nothing.
       this.setState('checking');
-      const storage = ActiveTransfer.storageFor(this.ctx, this.metainfo, this.savePath);
+      const storage = ActiveTransfer.storageFor(this.ctx, this.metainfo, this.savePath, this.roots);
       ({ have: this.lastHave, stamps: this.pausedStamps } = await checkStoredPieces(
         this.metainfo,
         storage,
@@ -285,7 +290,7 @@ export class Torrent {
   async deleteFiles(): Promise<void> {
     const storage =
       this.transfer?.storage ??
-      (this.metainfo ? ActiveTransfer.storageFor(this.ctx, this.metainfo, this.savePath) : null);
+      (this.metainfo ? ActiveTransfer.storageFor(this.ctx, this.metainfo, this.savePath, this.roots) : null);
     await storage?.deleteFiles();
   }
 
@@ -298,6 +303,7 @@ export class Torrent {
         torrent: this.id,
         metainfo,
         savePath: this.savePath,
+        roots: this.roots,
         record: this.record,
         trustedComplete: this.trustedComplete,
         full,
@@ -556,6 +562,7 @@ export class Torrent {
       id: this.id,
       name: this.name,
       savePath: this.savePath,
+      roots: this.roots ?? null,
       addedAtMs: this.addedAtMs,
       paused: this.userPaused,
       pieceCount: this.metainfo?.pieceCount ?? 0,

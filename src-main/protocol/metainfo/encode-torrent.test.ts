@@ -24,6 +24,7 @@ const multi: TorrentInput = {
   comment: 'holiday',
   creationDate: 1_700_000_000,
   private: true,
+  webSeeds: ['http://127.0.0.1:8080/photos/', 'https://127.0.0.1:8443/mirror/'],
 };
 
 describe('encodeTorrent', () => {
@@ -40,6 +41,7 @@ describe('encodeTorrent', () => {
       createdBy: CREATED_BY,
       creationDate: 1_700_000_000,
       announceList: multi.announceList,
+      webSeeds: multi.webSeeds,
     });
     expect(m.files.map((f) => [f.path, f.lengthBytes, f.offsetBytes])).toEqual([
       [['2024', 'a.jpg'], 2 * KiB16, 0],

@@ -1,4 +1,4 @@
-// Writes a .torrent (BEP 3 metainfo; BEP 12 announce-list; BEP 27 private flag). The info
+// Writes a .torrent (BEP 3 metainfo; BEP 12 announce-list; BEP 19 url-list; BEP 27 private flag). The info
 // dict holds exactly what mktorrent and Transmission write (name, piece length, pieces,
 // length or files, private when set), so the same content and piece length give the same
 // info-hash as theirs. Keys are sorted by bencode() (../bencode.ts), as BEP 3 requires.
@@ -28,6 +28,8 @@ export interface TorrentInput extends TorrentInfoInput {
   createdBy?: string | null;
   /** Seconds since the Unix epoch; omitted when undefined. */
   creationDate?: number;
+  /** BEP 19 web seeds, written as `url-list` (outside the info dict: the info-hash is unchanged). */
+  webSeeds?: readonly string[];
 }
 
 /** The bencoded info dict alone (what the info-hash covers). */
@@ -52,6 +54,8 @@ export function encodeTorrent(input: TorrentInput): Uint8Array {
       throw new ProtocolError('bad-value', 'creation date must be an integer');
     root['creation date'] = input.creationDate;
   }
+  const webSeeds = (input.webSeeds ?? []).filter((url) => url.length > 0);
+  if (webSeeds.length > 0) root['url-list'] = webSeeds;
   return bencode(root);
 }
 

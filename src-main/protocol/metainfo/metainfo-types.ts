@@ -43,6 +43,8 @@ export interface Metainfo {
   createdBy?: string;
   /** Seconds since the Unix epoch, as stored in the file. */
   creationDate?: number;
+  /** BEP 19 `url-list`: HTTP(S) URLs serving the same files; absent when there are none. */
+  webSeeds?: string[];
 }
 
 /** SHA-1 digest length in bytes (BEP 3: `pieces` is a multiple of this). */

@@ -22,6 +22,7 @@ export interface MetainfoExtras {
   comment?: string;
   createdBy?: string;
   creationDate?: number;
+  webSeeds?: string[];
 }
 
 export interface ParseInfoDictOptions extends MetainfoExtras {
@@ -121,6 +122,7 @@ export function metainfoFromInfo(
   if (extras.comment !== undefined) metainfo.comment = extras.comment;
   if (extras.createdBy !== undefined) metainfo.createdBy = extras.createdBy;
   if (extras.creationDate !== undefined) metainfo.creationDate = extras.creationDate;
+  if (extras.webSeeds !== undefined) metainfo.webSeeds = extras.webSeeds;
   return metainfo;
 }
 

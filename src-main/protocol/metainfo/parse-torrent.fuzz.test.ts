@@ -21,6 +21,7 @@ const seeds = [
     announceList: [['udp://127.0.0.1:6969'], ['http://127.0.0.1:1/a']],
     comment: 'fuzz',
     creationDate: 1,
+    webSeeds: ['http://127.0.0.1:1/w/', 'https://127.0.0.1:2/x'],
     private: true,
   }),
   encodeTorrent({

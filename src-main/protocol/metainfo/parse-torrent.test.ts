@@ -71,6 +71,44 @@ describe('parseTorrent', () => {
     );
   });
 
+  describe('BEP 19 url-list (web seeds)', () => {
+    const withUrlList = (urlList: unknown) =>
+      parseTorrent(torrentOf({ info: singleInfo(), 'url-list': urlList }));
+
+    it('reads one URL given as a string', () => {
+      expect(withUrlList('http://127.0.0.1:8080/a.bin').webSeeds).toEqual(['http://127.0.0.1:8080/a.bin']);
+    });
+
+    it('reads a list, dropping duplicates, non-strings and non-HTTP URLs', () => {
+      expect(
+        withUrlList([
+          'http://127.0.0.1/x',
+          5,
+          'ftp://127.0.0.1/y',
+          'http://127.0.0.1/x',
+          ' https://[::1]/z ',
+          ['l'],
+        ]).webSeeds,
+      ).toEqual(['http://127.0.0.1/x', 'https://[::1]/z']);
+    });
+
+    it.each([
+      ['an integer', 7],
+      ['a dictionary', { a: 1 }],
+      ['an empty list', []],
+      ['only unusable entries', ['', 'not a url', 3]],
+    ])('ignores a url-list that is %s (the torrent stays usable)', (_label, urlList) => {
+      const m = withUrlList(urlList);
+      expect(m.name).toBe('a.bin');
+      expect('webSeeds' in m).toBe(false);
+    });
+
+    it('keeps at most 64 web seeds', () => {
+      const many = Array.from({ length: 100 }, (_, i) => `http://127.0.0.1/${i}`);
+      expect(withUrlList(many).webSeeds).toHaveLength(64);
+    });
+  });
+
   describe('BEP 47 file attributes', () => {
     it.each([
       [undefined, {}],

@@ -1,4 +1,4 @@
-// Parses a .torrent file (BEP 3 metainfo, BEP 12 announce-list). The info-hash is SHA-1
+// Parses a .torrent file (BEP 3 metainfo, BEP 12 announce-list, BEP 19 url-list). The info-hash is SHA-1
 // over the info dict's bytes exactly as they appear in the file: we locate that span with a
 // strict scan instead of re-encoding, so non-canonical torrents keep their true hash.
 import { asDict, bdecode, type BDict, type BValue } from '../bencode.ts';
@@ -36,7 +36,29 @@ function extrasOf(root: BDict): MetainfoExtras {
   if (createdBy !== undefined) extras.createdBy = createdBy;
   const date = root['creation date'];
   if (typeof date === 'number' && Number.isSafeInteger(date)) extras.creationDate = date;
+  const webSeeds = parseUrlList(root);
+  if (webSeeds.length > 0) extras.webSeeds = webSeeds;
   return extras;
+}
+
+/** Most web seeds kept from one .torrent (they are only listed, never fetched from today). */
+const MAX_WEB_SEEDS = 64;
+
+/**
+ * BEP 19: `url-list` is one URL or a list of them. Only http(s) URLs are kept, without
+ * duplicates; anything else is ignored like the other optional fields.
+ */
+function parseUrlList(root: BDict): string[] {
+  const value = root['url-list'];
+  const items = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  const urls: string[] = [];
+  for (const item of items) {
+    if (!(item instanceof Uint8Array)) continue;
+    const text = utf8.decode(item).trim();
+    if (/^https?:\/\/\S+$/i.test(text) && !urls.includes(text)) urls.push(text);
+    if (urls.length === MAX_WEB_SEEDS) break;
+  }
+  return urls;
 }
 
 /**

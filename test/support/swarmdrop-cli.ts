@@ -150,7 +150,13 @@ export interface RunningShare {
 export async function startShare(
   cli: BuiltCli,
   paths: string[],
-  o: CliPeerOptions & { torrentOut?: string; pieceLength?: string; timeoutMs?: number },
+  o: CliPeerOptions & {
+    torrentOut?: string;
+    pieceLength?: string;
+    timeoutMs?: number;
+    /** More `share` flags, e.g. `['--name', 'pack']`. */
+    extraArgs?: string[];
+  },
 ): Promise<RunningShare> {
   const args = [
     'share',
@@ -161,7 +167,7 @@ export async function startShare(
     ...encryptionFlags(o),
   ];
   if (o.torrentOut) args.push('--torrent-out', o.torrentOut);
-  args.push('--piece-length', o.pieceLength ?? '256K');
+  args.push('--piece-length', o.pieceLength ?? '256K', ...(o.extraArgs ?? []));
   const child = spawnCli(cli, 'swarmdrop share', args);
   try {
     const line = await child.waitFor(

@@ -60,7 +60,9 @@ describe('swarmdrop create', () => {
 
   it.each([
     [[], /missing <path>/],
-    [['a', 'b'], /exactly one/],
+    [['a', 'b'], /several paths make one torrent: give it a name with --name/],
+    [['x', '-w', 'ftp://127.0.0.1/x'], /web seed must be an http:\/\/ or https:\/\/ URL/],
+    [['x', '-w', 'not a url'], /web seed must be/],
     [['x', '--bogus'], /bogus/],
     [['x', '-t', 'not a url'], /not a tracker URL/],
     [['x', '-t', 'ftp://127.0.0.1/'], /udp:\/\//],

@@ -3,11 +3,12 @@
 import { createHash } from 'node:crypto';
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../test/support/temp-dir.ts';
 import type { EventName } from '../../src-shared/contract/events.ts';
+import { parseTorrent } from '../protocol/metainfo/parse-torrent.ts';
 import { AppService } from './app-service.ts';
 import { realServiceDeps } from './real-deps.ts';
 import type { HostOverrides } from './service-types.ts';
@@ -184,5 +185,99 @@ describe('AppService add: `__proto__` keys in a .torrent', () => {
       paused: true,
     });
     expect(r).toMatchObject({ ok: true, response: { id: infoHashHex, name: 'proto.bin' } });
+  });
+});
+
+describe('AppService share: several paths and the Options', () => {
+  it('shares several paths as one named torrent that is private, with a comment, a web seed and an extra tracker', async () => {
+    const { service, dir } = await open({ peerPort: 0, embeddedTracker: 'off' });
+    const a = path.join(dir, 'x', 'a.bin');
+    const b = path.join(dir, 'y', 'b.txt');
+    await mkdir(path.dirname(a), { recursive: true });
+    await mkdir(path.dirname(b), { recursive: true });
+    await writeFile(a, 'a'.repeat(70_000));
+    await writeFile(b, 'b'.repeat(100));
+    const conn = service.connect(() => undefined);
+    const r = await conn.invoke('share', {
+      paths: [a, b],
+      name: ' Holiday pack ',
+      options: {
+        pieceLengthBytes: 32 * 1024,
+        private: true,
+        comment: 'for the family',
+        trackers: ['', 'http://127.0.0.1:1/announce'],
+        webSeeds: ['http://127.0.0.1:8080/holiday/'],
+      },
+    });
+    expect(r).toMatchObject({ ok: true, response: { name: 'Holiday pack', published: false } });
+    const id = (r as { response: { id: string } }).response.id;
+    const file = await conn.invoke('getTorrentFile', { id });
+    const m = parseTorrent(
+      Buffer.from((file as { response: { bytesBase64: string } }).response.bytesBase64, 'base64'),
+    );
+    expect(m).toMatchObject({
+      name: 'Holiday pack',
+      multiFile: true,
+      private: true,
+      comment: 'for the family',
+      pieceLengthBytes: 32 * 1024,
+      webSeeds: ['http://127.0.0.1:8080/holiday/'],
+    });
+    expect(m.files.map((f) => f.path.join('/'))).toEqual(['a.bin', 'b.txt']);
+    expect(m.announceList.flat()).toContain('http://127.0.0.1:1/announce');
+  });
+
+  it.each([
+    ['several paths without a name', { name: undefined, options: {} }, 'share-name-required'],
+    ['a name with a slash', { name: 'a/b', options: {} }, 'share-bad-name'],
+    [
+      'a piece size that is not a power of two',
+      { name: 'p', options: { pieceLengthBytes: 100_000 } },
+      'bad-piece-size',
+    ],
+    ['a piece size under 16 KiB', { name: 'p', options: { pieceLengthBytes: 8192 } }, 'bad-piece-size'],
+    ['an ftp web seed', { name: 'p', options: { webSeeds: ['ftp://127.0.0.1/x'] } }, 'bad-web-seed'],
+    [
+      'a tracker that is not a URL',
+      { name: 'p', options: { trackers: ['tracker please'] } },
+      'bad-tracker-url',
+    ],
+    [
+      'a udp tracker without a port',
+      { name: 'p', options: { trackers: ['udp://127.0.0.1'] } },
+      'bad-tracker-url',
+    ],
+    [
+      'a comment over 4096 characters',
+      { name: 'p', options: { comment: 'c'.repeat(4097) } },
+      'comment-too-long',
+    ],
+  ])('refuses %s with its own code, sharing nothing', async (_label, request, code) => {
+    const { service, dir } = await open({ peerPort: 0, embeddedTracker: 'off' });
+    const a = path.join(dir, 'a.bin');
+    const b = path.join(dir, 'b.bin');
+    await writeFile(a, 'a');
+    await writeFile(b, 'b');
+    const conn = service.connect(() => undefined);
+    const r = await conn.invoke('share', {
+      paths: [a, b],
+      ...(request.name !== undefined ? { name: request.name } : {}),
+      options: request.options,
+    });
+    expect(r).toMatchObject({ ok: false, error: { code } });
+    expect(service.session.list()).toEqual([]);
+  });
+
+  it('refuses two items with the same name in one share, in words', async () => {
+    const { service, dir } = await open({ peerPort: 0, embeddedTracker: 'off' });
+    const one = path.join(dir, 'x', 'same.bin');
+    const two = path.join(dir, 'y', 'same.bin');
+    await mkdir(path.dirname(one), { recursive: true });
+    await mkdir(path.dirname(two), { recursive: true });
+    await writeFile(one, '1');
+    await writeFile(two, '2');
+    const conn = service.connect(() => undefined);
+    const r = await conn.invoke('share', { paths: [one, two], name: 'pack' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'share-name-clash' } });
   });
 });

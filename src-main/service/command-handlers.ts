@@ -12,6 +12,7 @@ import { ContractError, ERROR_WORDING } from '../../src-shared/contract/error-co
 import { UPLOAD_CHUNK_BYTES } from '../../src-shared/contract/schemas.ts';
 import { safeDisplayName } from '../protocol/display-name.ts';
 import { toContractError, toSummary } from './engine-mapping.ts';
+import { checkShareName, toShareOptions, type ShareOptionsRequest } from './share-options.ts';
 import type { DetailWatcher, ServiceCore } from './service-core.ts';
 
 const CATALOG_TIMEOUT_MS = 5000;
@@ -34,11 +35,19 @@ export function createHandlers(service: ServiceCore, conn: DetailWatcher): Comma
     }
   };
 
-  const share = async (paths: string[], name: string | undefined, key: string): Promise<ShareResponse> => {
+  const share = async (
+    paths: string[],
+    requestedName: string | undefined,
+    key: string,
+    requestedOptions?: ShareOptionsRequest,
+  ): Promise<ShareResponse> => {
     let lastMs = 0;
+    // Checked before any hashing: a bad option or a missing name fails at once, in words.
+    const name = checkShareName(requestedName, paths.length);
+    const options = toShareOptions(requestedOptions, service.trackerUrls());
     const label = name ?? paths[0]!.split(/[\\/]/).pop() ?? 'share';
     const result = await engine('share', () =>
-      session.share(paths, { trackers: service.trackerUrls(), ...(name ? { name } : {}) }, (p) => {
+      session.share(paths, { ...options, ...(name ? { name } : {}) }, (p) => {
         const now = Date.now();
         if (now - lastMs < SHARE_PROGRESS_EVERY_MS) return;
         lastMs = now;
@@ -123,7 +132,7 @@ export function createHandlers(service: ServiceCore, conn: DetailWatcher): Comma
       return toSummary(await engine(context, () => session.add(engineSource, options)));
     },
 
-    share: ({ paths, name }) => share(paths, name, paths.join('\n')),
+    share: ({ paths, name, options }) => share(paths, name, paths.join('\n'), options),
 
     // Uploads belong to this connection (upload-manager.ts): staged files go when it closes.
     uploadBegin: async ({ files, name }) => ({
@@ -140,9 +149,11 @@ export function createHandlers(service: ServiceCore, conn: DetailWatcher): Comma
           new Uint8Array(Buffer.from(dataBase64, 'base64')),
         ),
       ),
-    uploadFinish: async ({ uploadId }) => {
+    uploadFinish: async ({ uploadId, options }) => {
+      // Before the files move: a bad option leaves the upload as it was, to retry.
+      toShareOptions(options, service.trackerUrls());
       const staged = await engine('share', () => service.uploads.finish(conn, uploadId));
-      return share([staged.path], undefined, uploadId);
+      return share([staged.path], undefined, uploadId, options);
     },
     uploadCancel: async ({ uploadId }) => {
       await service.uploads.cancel(conn, uploadId);

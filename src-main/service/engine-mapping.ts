@@ -82,6 +82,17 @@ export function toContractError(err: unknown, context: Context = 'general'): Con
     case 'already-added':
     case 'duplicate':
       return as('duplicate-torrent');
+    // createTorrent's and the engine's answers to a share of several paths.
+    case 'name-required':
+      return as('share-name-required');
+    case 'name-clash':
+      return as('share-name-clash');
+    case 'not-found':
+      if (context === 'share') return as('file-not-found');
+      break;
+    case 'bad-name':
+      if (context === 'share') return as('share-bad-name');
+      break;
     case 'tracker-failed':
     case 'tracker-timeout':
     case 'ETIMEDOUT':

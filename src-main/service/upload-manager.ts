@@ -152,11 +152,12 @@ export class UploadManager {
     const tops = new Set(files.map((f) => f.relativePath[0]!));
     const single = files.length === 1 && files[0]!.relativePath.length === 1;
     // One file → share the file; one dropped folder → share the folder; several loose
-    // items → gather them in a folder named after the drop.
+    // items → gather them in a folder with the name the user confirmed (the app asks), or
+    // else one that says what is in it.
     const rootName =
       single || tops.size === 1
         ? files[0]!.relativePath[0]!
-        : (name ?? `Shared ${new Date().toISOString().slice(0, 10)}`);
+        : name?.trim() || `${files[0]!.relativePath[0]!} and ${tops.size - 1} more`;
     if (!isSafeName(rootName))
       throw fail('upload-bad-name', `unsafe name ${JSON.stringify(rootName).slice(0, 300)}`);
     if (!segmentFits(rootName))

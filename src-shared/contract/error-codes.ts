@@ -39,6 +39,15 @@ export const ERROR_WORDING = {
   'not-on-this-machine':
     'Files can only be opened from a page on the computer where Swarmdrop runs (an address starting with 127.0.0.1 or localhost).',
   'name-taken': 'Something with that name is already shared. Rename it and try again.',
+  'share-name-required': 'Several files or folders become one share: give it a name.',
+  'share-bad-name':
+    'That name cannot be a share\'s name (no slashes, "..", device names like NUL, or a trailing dot or space; at most 255 bytes).',
+  'share-name-clash':
+    'Two of the chosen items have the same name, so they cannot sit side by side in one share. Rename one, or share them separately.',
+  'bad-piece-size': 'The piece size must be a power of two between 16 KiB and 64 MiB (or Automatic).',
+  'bad-tracker-url': 'A tracker address looks like udp://host:port or http://host/announce.',
+  'bad-web-seed': 'A web seed is an http:// or https:// address serving the same files.',
+  'comment-too-long': 'That comment is too long (at most 4096 characters).',
   'not-ready': 'Swarmdrop is still starting. Try again in a moment.',
   disconnected: 'Lost the connection to Swarmdrop. Reconnecting…',
   unauthorized: 'This page needs the address with its access token, as printed by `swarmdrop daemon`.',

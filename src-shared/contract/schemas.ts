@@ -83,6 +83,27 @@ const settingsShape = z.object({
 });
 export const settingsSchema = settingsShape.strict();
 
+/**
+ * How a share's torrent is made (the share dialog's Options; the CLI's create/share flags).
+ * Loose here on purpose: the service checks each field and names what is wrong
+ * (src-main/service/share-options.ts), which a schema issue could only call a bad request.
+ */
+export const shareOptionsSchema = z
+  .object({
+    /** Absent: chosen from the total size. */
+    pieceLengthBytes: z.number().optional(),
+    private: z.boolean().optional(),
+    comment: z
+      .string()
+      .max(64 * 1024)
+      .optional(),
+    /** Announce URLs added after the app's own trackers. */
+    trackers: z.array(z.string().max(4096)).max(256).optional(),
+    /** BEP 19 web seeds (http/https). */
+    webSeeds: z.array(z.string().max(4096)).max(256).optional(),
+  })
+  .strict();
+
 const empty = z.object({}).strict();
 const byId = z.object({ id: torrentId }).strict();
 
@@ -95,7 +116,14 @@ export const commandSchemas = {
     .object({ source: addSource, savePath: filePath.optional(), paused: z.boolean().optional() })
     .strict(),
   /** Share files or folders already on the host's disk (Electron, or the daemon's own paths). */
-  share: z.object({ paths: z.array(filePath).min(1).max(1000), name: shortText.optional() }).strict(),
+  share: z
+    .object({
+      paths: z.array(filePath).min(1).max(1000),
+      /** Required for several paths: the one torrent they become is named this. */
+      name: shortText.optional(),
+      options: shareOptionsSchema.optional(),
+    })
+    .strict(),
   /** Browser upload, step 1: announce the files (relative paths below the drop). */
   uploadBegin: z
     .object({
@@ -124,7 +152,9 @@ export const commandSchemas = {
     })
     .strict(),
   /** Step 3: move the files into the share folder and share them. */
-  uploadFinish: z.object({ uploadId: z.string().min(1).max(64) }).strict(),
+  uploadFinish: z
+    .object({ uploadId: z.string().min(1).max(64), options: shareOptionsSchema.optional() })
+    .strict(),
   uploadCancel: z.object({ uploadId: z.string().min(1).max(64) }).strict(),
   pause: byId,
   resume: byId,

@@ -11,6 +11,7 @@ import { SettingsView } from './features/settings/settings-view.tsx';
 import { MagnetDialog, RemoveDialog, ShortcutsDialog } from './features/transfers/dialogs.tsx';
 import { HiddenFileInputs, usePickers } from './features/transfers/file-pickers.tsx';
 import { PathPickerDialog } from './features/transfers/path-picker.tsx';
+import { ShareDialog } from './features/transfers/share-dialog.tsx';
 import { useShortcuts } from './features/transfers/use-shortcuts.ts';
 
 /** Applies the theme setting; "system" follows the OS and its changes. */
@@ -34,6 +35,7 @@ function Dialogs(): ReactElement | null {
   if (dialog.kind === 'magnet') return <MagnetDialog />;
   if (dialog.kind === 'remove') return <RemoveDialog id={dialog.id} />;
   if (dialog.kind === 'path-picker') return <PathPickerDialog />;
+  if (dialog.kind === 'share') return <ShareDialog pending={dialog.pending} />;
   return <ShortcutsDialog />;
 }
 

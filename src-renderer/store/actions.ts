@@ -7,7 +7,12 @@ import { describeError } from '../../src-shared/contract/error-codes.ts';
 import type { Settings } from '../../src-shared/types/settings.ts';
 import type { CatalogEntry } from '../../src-shared/types/catalog.ts';
 import type { RendererClient } from '../transport/renderer-client.ts';
-import { shareDropped, type DroppedFile } from '../transport/file-upload.ts';
+import {
+  shareDropped,
+  topLevelCount,
+  type DroppedFile,
+  type ShareChoices,
+} from '../transport/file-upload.ts';
 import { pushToast, type AppStore, type View } from './app-store.ts';
 import { moveSelection, filterOrder } from './torrents-model.ts';
 import { formatBytes } from '../../src-shared/util/format.ts';
@@ -133,10 +138,19 @@ export function createActions(store: AppStore, client: RendererClient) {
       }
     },
 
-    share: async (dropped: DroppedFile[]) => {
+    /**
+     * Shares what was dropped or picked in the browser. Several top-level items become one
+     * share: without `choices.name` the share dialog opens first to ask for it.
+     */
+    share: async (dropped: DroppedFile[], choices?: ShareChoices) => {
       if (dropped.length === 0) return;
+      if (topLevelCount(dropped) > 1 && !choices?.name) {
+        set({ dialog: { kind: 'share', pending: { kind: 'dropped', dropped } }, addError: null });
+        return;
+      }
       const key = `upload-${Date.now()}`;
-      const name = dropped.length === 1 ? dropped[0]!.file.name : `${dropped.length} files`;
+      const name =
+        choices?.name ?? (dropped.length === 1 ? dropped[0]!.file.name : `${dropped.length} files`);
       set({ dropError: null, view: 'transfers' });
       try {
         const totalBytes = dropped.reduce((n, d) => n + d.file.size, 0);
@@ -146,12 +160,16 @@ export function createActions(store: AppStore, client: RendererClient) {
             [key]: { key, name, hashedBytes: 0, totalBytes, done: false, uploadedBytes: 0 },
           },
         }));
-        const res = await shareDropped(client, dropped, (sent) =>
-          set((s) =>
-            s.shares[key]
-              ? { shares: { ...s.shares, [key]: { ...s.shares[key], uploadedBytes: sent } } }
-              : {},
-          ),
+        const res = await shareDropped(
+          client,
+          dropped,
+          (sent) =>
+            set((s) =>
+              s.shares[key]
+                ? { shares: { ...s.shares, [key]: { ...s.shares[key], uploadedBytes: sent } } }
+                : {},
+            ),
+          choices,
         );
         void select(res.id);
       } catch (err) {
@@ -164,10 +182,21 @@ export function createActions(store: AppStore, client: RendererClient) {
         });
       }
     },
-    sharePaths: async (paths: string[]) => {
+    /** Shares files in place; several paths without `choices.name` open the share dialog first. */
+    sharePaths: async (picked: string[], choices?: ShareChoices) => {
+      const paths = [...new Set(picked)];
+      if (paths.length === 0) return;
+      if (paths.length > 1 && !choices?.name) {
+        set({ dialog: { kind: 'share', pending: { kind: 'paths', paths } }, addError: null });
+        return;
+      }
       set({ dropError: null });
       try {
-        const res = await client.invoke('share', { paths });
+        const res = await client.invoke('share', {
+          paths,
+          ...(choices?.name ? { name: choices.name } : {}),
+          ...(choices?.options ? { options: choices.options } : {}),
+        });
         void select(res.id);
       } catch (err) {
         set({ dropError: words(err) });

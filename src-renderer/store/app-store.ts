@@ -10,6 +10,10 @@ import type { Settings } from '../../src-shared/types/settings.ts';
 import type { TorrentDetail } from '../../src-shared/types/torrent.ts';
 import type { ShareProgressEvent } from '../../src-shared/contract/events.ts';
 import type { ConnectionState } from '../transport/renderer-client.ts';
+import type { DroppedFile } from '../transport/file-upload.ts';
+
+/** Several items the user chose to share, waiting for the share dialog (name, Options). */
+export type PendingShare = { kind: 'paths'; paths: string[] } | { kind: 'dropped'; dropped: DroppedFile[] };
 import { emptyTorrents, type TorrentsState } from './torrents-model.ts';
 import { SpeedHistory } from './speed-history.ts';
 
@@ -61,6 +65,7 @@ export interface AppState {
     | { kind: 'remove'; id: string }
     | { kind: 'shortcuts' }
     | { kind: 'path-picker' }
+    | { kind: 'share'; pending: PendingShare }
     | null;
   /** The error of the last add (magnet dialog, open .torrent), shown in that dialog. */
   addError: string | null;

@@ -3,7 +3,21 @@
  * shared in place. In the browser it has none: the bytes are uploaded in 1 MiB chunks
  * into the daemon's share folder (uploadBegin/Chunk/Finish), which then shares them.
  */
-import type { ShareResponse } from '../../src-shared/contract/commands.ts';
+import type { CommandRequest, ShareResponse } from '../../src-shared/contract/commands.ts';
+
+/** The share dialog's Options, as the contract carries them. */
+export type ShareOptions = NonNullable<CommandRequest<'share'>['options']>;
+
+/** The name several items are shared under and the Options; both optional. */
+export interface ShareChoices {
+  name?: string;
+  options?: ShareOptions;
+}
+
+/** How many top-level items a drop holds (a dropped folder is one). */
+export function topLevelCount(dropped: readonly DroppedFile[]): number {
+  return new Set(dropped.map((d) => d.relativePath[0])).size;
+}
 import type { RendererClient } from './renderer-client.ts';
 
 export interface DroppedFile {
@@ -60,15 +74,21 @@ export async function shareDropped(
   client: RendererClient,
   dropped: DroppedFile[],
   onProgress?: (sentBytes: number, totalBytes: number) => void,
+  choices: ShareChoices = {},
 ): Promise<ShareResponse> {
+  const { name, options } = choices;
   const paths = dropped.map((d) => client.pathForFile(d.file));
   if (paths.length > 0 && paths.every((p): p is string => p !== null)) {
     // Electron: the top-level items the user dropped (a folder's files share its root).
-    return client.invoke('share', { paths: [...new Set(paths)] });
+    return client.invoke('share', {
+      paths: [...new Set(paths)],
+      ...(name ? { name } : {}),
+      ...(options ? { options } : {}),
+    });
   }
   const files = dropped.map((d) => ({ relativePath: d.relativePath, sizeBytes: d.file.size }));
   const totalBytes = files.reduce((n, f) => n + f.sizeBytes, 0);
-  const { uploadId, chunkBytes } = await client.invoke('uploadBegin', { files });
+  const { uploadId, chunkBytes } = await client.invoke('uploadBegin', { files, ...(name ? { name } : {}) });
   let sent = 0;
   try {
     for (let i = 0; i < dropped.length; i++) {
@@ -80,7 +100,7 @@ export async function shareDropped(
         onProgress?.(sent, totalBytes);
       }
     }
-    return await client.invoke('uploadFinish', { uploadId });
+    return await client.invoke('uploadFinish', { uploadId, ...(options ? { options } : {}) });
   } catch (err) {
     await client.invoke('uploadCancel', { uploadId }).catch(() => undefined);
     throw err;

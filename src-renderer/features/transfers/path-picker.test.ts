@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { joinHostPath, pageIsLocal } from './path-picker.tsx';
+import { joinHostPath, nextSelection, pageIsLocal } from './path-picker.tsx';
 
 describe('path picker helpers', () => {
   it('joins with the separator the host uses', () => {
@@ -20,5 +20,22 @@ describe('path picker helpers', () => {
       false,
       false,
     ]);
+  });
+});
+
+describe('nextSelection (picking several entries)', () => {
+  const names = ['a', 'b', 'c', 'd'];
+  const plain = { toggle: false, range: false };
+  it('a plain click picks one entry alone', () => {
+    expect(nextSelection(['a', 'b'], names, 'c', plain)).toEqual(['c']);
+  });
+  it('Ctrl/Cmd-click adds an entry, or takes it out again', () => {
+    expect(nextSelection(['a'], names, 'c', { toggle: true, range: false })).toEqual(['a', 'c']);
+    expect(nextSelection(['a', 'c'], names, 'a', { toggle: true, range: false })).toEqual(['c']);
+  });
+  it('Shift-click adds the entries between the last pick and this one', () => {
+    expect(nextSelection(['b'], names, 'd', { toggle: false, range: true })).toEqual(['b', 'c', 'd']);
+    expect(nextSelection(['d'], names, 'b', { toggle: false, range: true })).toEqual(['d', 'b', 'c']);
+    expect(nextSelection([], names, 'b', { toggle: false, range: true })).toEqual(['b']);
   });
 });

@@ -29,17 +29,36 @@ export function thisPageIsLocal(): boolean {
   return typeof location !== 'undefined' && pageIsLocal(location.hostname);
 }
 
+/**
+ * The selection after a click on `name`: Ctrl/Cmd toggles it in the selection, Shift
+ * extends from the last selected entry, a plain click picks it alone.
+ */
+export function nextSelection(
+  selected: readonly string[],
+  names: readonly string[],
+  name: string,
+  keys: { toggle: boolean; range: boolean },
+): string[] {
+  if (keys.toggle) return selected.includes(name) ? selected.filter((n) => n !== name) : [...selected, name];
+  const anchor = selected.at(-1);
+  if (keys.range && anchor !== undefined) {
+    const [from, to] = [names.indexOf(anchor), names.indexOf(name)].sort((a, b) => a - b);
+    if (from! >= 0) return [...new Set([...selected, ...names.slice(from, to! + 1)])];
+  }
+  return [name];
+}
+
 export function PathPickerDialog(): ReactElement {
   const client = useClient();
   const actions = useActions();
   const [listing, setListing] = useState<FolderListing | null>(null);
-  const [selected, setSelected] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
   const open = async (folder?: string) => {
     try {
       const next = await client.invoke('listFolder', folder === undefined ? {} : { path: folder });
       setListing(next);
-      setSelected(null);
+      setSelected([]);
       setError(null);
     } catch (err) {
       setError(words(err));
@@ -49,10 +68,12 @@ export function PathPickerDialog(): ReactElement {
     void open();
     // First show only: later folders are the user's clicks.
   }, []);
-  const share = (fullPath: string) => {
-    actions.closeDialog();
-    void actions.sharePaths([fullPath]);
+  // Several paths go on to the share dialog (name, Options), which replaces this one.
+  const share = (...fullPaths: string[]) => {
+    if (fullPaths.length === 1) actions.closeDialog();
+    void actions.sharePaths(fullPaths);
   };
+  const names = listing?.entries.map((e) => e.name) ?? [];
   const folderName = listing ? (listing.path.split(/[\\/]/).filter(Boolean).pop() ?? listing.path) : '';
   return (
     <Dialog
@@ -60,7 +81,9 @@ export function PathPickerDialog(): ReactElement {
       onClose={actions.closeDialog}
       footer={
         <>
-          <span className="muted small picker-note">Shared where it is: nothing is copied.</span>
+          <span className="muted small picker-note">
+            Shared where it is: nothing is copied. Ctrl-click picks several.
+          </span>
           <Button variant="ghost" onClick={actions.closeDialog}>
             Cancel
           </Button>
@@ -72,10 +95,14 @@ export function PathPickerDialog(): ReactElement {
           <Button
             variant="primary"
             icon="upload"
-            disabled={!listing || selected === null}
-            onClick={() => listing && selected && share(joinHostPath(listing.path, selected))}
+            disabled={!listing || selected.length === 0}
+            onClick={() => listing && share(...selected.map((n) => joinHostPath(listing.path, n)))}
           >
-            {selected ? `Share “${selected}”` : 'Share'}
+            {selected.length === 1
+              ? `Share “${selected[0]}”`
+              : selected.length > 1
+                ? `Share ${selected.length} items…`
+                : 'Share'}
           </Button>
         </>
       }
@@ -99,15 +126,27 @@ export function PathPickerDialog(): ReactElement {
           {error}
         </p>
       )}
-      <ul className="picker-list" role="listbox" aria-label={`Contents of ${folderName}`}>
+      <ul
+        className="picker-list"
+        role="listbox"
+        aria-multiselectable="true"
+        aria-label={`Contents of ${folderName}`}
+      >
         {listing?.entries.map((e) => (
           <li
             key={e.name}
             role="option"
             aria-label={e.name}
-            aria-selected={selected === e.name}
-            className={`picker-row${selected === e.name ? ' selected' : ''}`}
-            onClick={() => setSelected(e.name)}
+            aria-selected={selected.includes(e.name)}
+            className={`picker-row${selected.includes(e.name) ? ' selected' : ''}`}
+            onClick={(ev) =>
+              setSelected(
+                nextSelection(selected, names, e.name, {
+                  toggle: ev.ctrlKey || ev.metaKey,
+                  range: ev.shiftKey,
+                }),
+              )
+            }
             onDoubleClick={() =>
               e.kind === 'folder'
                 ? void open(joinHostPath(listing.path, e.name))

@@ -8,31 +8,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Locator, Page } from '@playwright/test';
+import type { Locator } from '@playwright/test';
 import { parseTorrent } from '../src-main/protocol/metainfo/parse-torrent.ts';
 import { test, expect, ELECTRON_SKIP_LINE } from './support/fixtures.ts';
 import type { AppInstance } from './support/app-instance.ts';
+import { browseTo } from './support/path-picker.ts';
 
 // A loopback port nothing listens on: a tracker that never answers (no catalog to wait for).
 const TRACKER = 'udp://127.0.0.1:9';
-
-/** Opens "Add files" (the host's folders) and walks to `folder`, waiting for each listing. */
-async function browseTo(page: Page, folder: string): Promise<Locator> {
-  await page.getByRole('button', { name: 'Add files' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Share from this computer' });
-  const shownPath = dialog.getByTestId('picker-path');
-  await expect(shownPath).not.toHaveText('…');
-  while ((await shownPath.textContent()) !== '/') {
-    const before = await shownPath.textContent();
-    await dialog.getByRole('button', { name: 'Up one folder' }).click();
-    await expect(shownPath).not.toHaveText(before ?? '');
-  }
-  for (const part of folder.split('/').filter(Boolean)) {
-    await dialog.getByRole('button', { name: `Open ${part}`, exact: true }).click();
-    await expect(shownPath).toHaveText(new RegExp(`/${part}$`));
-  }
-  return dialog;
-}
 
 /** Drops `names` (small random files) on `target` in one drag, as a user dropping several files. */
 async function dropFiles(target: Locator, names: string[]): Promise<void> {

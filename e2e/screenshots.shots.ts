@@ -4,13 +4,15 @@
  * downloads from both with the seeders' upload limited so the shots catch transfers
  * mid-way, the piece map coloured by the two sources.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect } from './support/fixtures.ts';
 import type { AppInstance } from './support/app-instance.ts';
 import { dropRandomFile } from './support/drop-file.ts';
+import { browseTo } from './support/path-picker.ts';
 
 const OUT = path.resolve('docs/screenshots');
 const FILES: [string, number][] = [
@@ -142,6 +144,50 @@ test('screenshots of every view', async ({ launcher }) => {
     await shoot(b.page, 'settings');
   } finally {
     for (const i of open.reverse()) await i.close();
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+// On its own: `npx playwright test --config e2e/screenshots.config.ts -g "share dialog"`
+// renders only share-dialog-*.png.
+test('screenshots of the share dialog (several items as one, with Options)', async ({ launcher }) => {
+  await mkdir(OUT, { recursive: true });
+  const root = await mkdtemp(path.join(tmpdir(), 'swarmdrop-shots-share-'));
+  let app: AppInstance | undefined;
+  try {
+    const folder = path.join(root, 'Holiday photos 2026');
+    await mkdir(path.join(folder, 'Beach'), { recursive: true });
+    for (const [rel, size] of [
+      ['Beach/IMG_0412.jpg', 400_000],
+      ['Beach/IMG_0413.jpg', 380_000],
+      ['Sunset timelapse.mp4', 2_000_000],
+      ['Route notes.txt', 2_000],
+      ['Budget.ods', 20_000],
+    ] as const)
+      await writeFile(path.join(folder, rel), randomBytes(size));
+    app = await launcher.launch({ name: 'share', dataDir: path.join(root, 'd'), embeddedTracker: 0 });
+    const page = app.page;
+    await dropRandomFile(page.locator('body'), FILES[2]![0], FILES[2]![1]);
+    await expect(page.locator('.transfer-row', { hasText: FILES[2]![0] })).toHaveAttribute(
+      'data-state',
+      'seeding',
+      { timeout: 120_000 },
+    );
+    // Its "Sharing …" toast would sit over the dialog's footer at 800×600.
+    await expect(page.getByRole('button', { name: 'Dismiss' }).first()).toBeVisible();
+    for (const close of await page.getByRole('button', { name: 'Dismiss' }).all()) await close.click();
+    const picker = await browseTo(page, folder);
+    await picker.getByRole('option', { name: 'Beach' }).click();
+    await picker.getByRole('option', { name: 'Route notes.txt' }).click({ modifiers: ['Control'] });
+    await picker.getByRole('option', { name: 'Sunset timelapse.mp4' }).click({ modifiers: ['Control'] });
+    await picker.getByRole('button', { name: 'Share 3 items…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Share 3 items as one' });
+    await expect(dialog.locator('input[name="shareName"]')).toHaveValue('Holiday photos 2026');
+    await dialog.getByText('Options', { exact: true }).click();
+    await dialog.locator('input[name="comment"]').fill('Photos and the timelapse from the coast trip');
+    await shoot(page, 'share-dialog');
+  } finally {
+    await app?.close();
     await rm(root, { recursive: true, force: true });
   }
 });

@@ -124,4 +124,34 @@ test.describe.serial('several items shared as one', () => {
     await expect(row).toHaveAttribute('data-state', 'seeding', { timeout: 60_000 });
     await expect(page.locator('.transfer-row', { hasText: /Shared \d{4}-\d{2}-\d{2}/ })).toHaveCount(0);
   });
+
+  test('one item picked with "Options…" is shared under its own name, private and with a comment', async () => {
+    const page = app.page;
+    const folder = path.join(root, 'one-with-options');
+    await mkdir(folder, { recursive: true });
+    await writeFile(path.join(folder, 'solo.bin'), randomBytes(50_000));
+    const picker = await browseTo(page, folder);
+    await picker.getByRole('option', { name: 'solo.bin' }).click();
+    if (process.env.SWARMDROP_E2E_PICKER_SHOT)
+      await page.screenshot({ path: process.env.SWARMDROP_E2E_PICKER_SHOT });
+    await picker.getByRole('button', { name: 'Options…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Share “solo.bin”' });
+    // One item needs no name: it is the item's own.
+    await expect(dialog.locator('input[name="shareName"]')).toHaveCount(0);
+    await dialog.getByLabel('Private (peers only through trackers)').check();
+    await dialog.locator('input[name="comment"]').fill('just one');
+    await dialog.getByRole('button', { name: 'Share', exact: true }).click();
+    const row = page.locator('.transfer-row', { hasText: 'solo.bin' });
+    await expect(row).toHaveAttribute('data-state', 'seeding', { timeout: 60_000 });
+    const torrents = path.join(root, 'd', 'engine', 'torrents');
+    const files = (await readdir(torrents)).filter((f) => f.endsWith('.torrent'));
+    const metainfos = await Promise.all(
+      files.map(async (f) => parseTorrent(await readFile(path.join(torrents, f)))),
+    );
+    expect(metainfos.find((x) => x.name === 'solo.bin')).toMatchObject({
+      multiFile: false,
+      private: true,
+      comment: 'just one',
+    });
+  });
 });

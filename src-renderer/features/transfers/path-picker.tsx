@@ -81,9 +81,6 @@ export function PathPickerDialog(): ReactElement {
       onClose={actions.closeDialog}
       footer={
         <>
-          <span className="muted small picker-note">
-            Shared where it is: nothing is copied. Ctrl-click picks several.
-          </span>
           <Button variant="ghost" onClick={actions.closeDialog}>
             Cancel
           </Button>
@@ -92,6 +89,19 @@ export function PathPickerDialog(): ReactElement {
               {`Share this folder`}
             </Button>
           )}
+          <Button
+            disabled={!listing || selected.length === 0}
+            title="Piece size, private, comment, trackers, web seeds"
+            onClick={() =>
+              listing &&
+              actions.openDialog({
+                kind: 'share',
+                pending: { kind: 'paths', paths: selected.map((n) => joinHostPath(listing.path, n)) },
+              })
+            }
+          >
+            Options…
+          </Button>
           <Button
             variant="primary"
             icon="upload"
@@ -176,6 +186,9 @@ export function PathPickerDialog(): ReactElement {
           <li className="muted small pad">This folder is empty.</li>
         )}
       </ul>
+      <p className="muted small picker-note">
+        Shared where it is: nothing is copied. Ctrl-click or Shift-click picks several, shared as one.
+      </p>
       {listing?.truncated && (
         <p className="muted small">Only the first {listing.entries.length} entries are listed.</p>
       )}

@@ -1,8 +1,9 @@
 /**
  * Several files or folders become one share: this dialog asks for its name (pre-filled by
  * suggestShareName) and, under Options, how the torrent is made: piece size, private,
- * comment, extra trackers, web seeds (BEP 19). The service checks every field again and
- * names what is wrong (src-main/service/share-options.ts).
+ * comment, extra trackers, web seeds (BEP 19). For one item (the picker's "Options…") there
+ * is no name to ask: a share of one item is named after it, and the Options are open. The
+ * service checks every field again and names what is wrong (src-main/service/share-options.ts).
  */
 import { useState, type ReactElement } from 'react';
 import { useActions } from '../../app-context.tsx';
@@ -49,6 +50,7 @@ function badUrl(list: string[], schemes: string[]): string | null {
 export function ShareDialog({ pending }: { pending: PendingShare }): ReactElement {
   const actions = useActions();
   const items = itemsOf(pending);
+  const several = items.length > 1;
   const [name, setName] = useState(() => suggestShareName(items));
   const [pieceBytes, setPieceBytes] = useState<number | null>(null);
   const [isPrivate, setPrivate] = useState(false);
@@ -58,7 +60,7 @@ export function ShareDialog({ pending }: { pending: PendingShare }): ReactElemen
   const [error, setError] = useState<string | null>(null);
 
   const submit = () => {
-    const problem = shareNameProblem(name);
+    const problem = several ? shareNameProblem(name) : null;
     if (problem) return setError(problem);
     const trackerList = lines(trackers);
     const seedList = lines(webSeeds);
@@ -74,7 +76,10 @@ export function ShareDialog({ pending }: { pending: PendingShare }): ReactElemen
       ...(trackerList.length > 0 ? { trackers: trackerList } : {}),
       ...(seedList.length > 0 ? { webSeeds: seedList } : {}),
     };
-    const choices = { name: name.trim(), ...(Object.keys(options).length > 0 ? { options } : {}) };
+    const choices = {
+      ...(several ? { name: name.trim() } : {}),
+      ...(Object.keys(options).length > 0 ? { options } : {}),
+    };
     actions.closeDialog();
     if (pending.kind === 'paths') void actions.sharePaths(pending.paths, choices);
     else void actions.share(pending.dropped, choices);
@@ -84,14 +89,14 @@ export function ShareDialog({ pending }: { pending: PendingShare }): ReactElemen
   const more = items.length - shown.length;
   return (
     <Dialog
-      title={`Share ${items.length} items as one`}
+      title={several ? `Share ${items.length} items as one` : `Share “${baseName(items[0] ?? '')}”`}
       onClose={actions.closeDialog}
       footer={
         <>
           <Button variant="ghost" onClick={actions.closeDialog}>
             Cancel
           </Button>
-          <Button variant="primary" icon="upload" disabled={name.trim() === ''} onClick={submit}>
+          <Button variant="primary" icon="upload" disabled={several && name.trim() === ''} onClick={submit}>
             Share
           </Button>
         </>
@@ -106,35 +111,37 @@ export function ShareDialog({ pending }: { pending: PendingShare }): ReactElemen
         }}
       >
         <p className="muted small share-items" title={items.join('\n')}>
-          {shown.join(', ')}
+          {several ? shown.join(', ') : items[0]}
           {more > 0 ? ` and ${more} more` : ''}
         </p>
-        <label className="field">
-          <span className="field-label">Name</span>
-          <input
-            className={`input${error && shareNameProblem(name) ? ' invalid' : ''}`}
-            name="shareName"
-            value={name}
-            maxLength={255}
-            spellCheck={false}
-            onChange={(e) => {
-              setName(e.target.value);
-              setError(null);
-            }}
-            // The form has several fields and no submit button of its own (the Dialog's
-            // footer holds it), so Enter would not submit it by itself.
-            onKeyDown={(e) => {
-              if (e.key === 'Enter') {
-                e.preventDefault();
-                submit();
-              }
-            }}
-          />
-          <span className="field-hint">
-            Others see this name in their Network list; their download is a folder of this name.
-          </span>
-        </label>
-        <details className="share-options">
+        {several && (
+          <label className="field">
+            <span className="field-label">Name</span>
+            <input
+              className={`input${error && shareNameProblem(name) ? ' invalid' : ''}`}
+              name="shareName"
+              value={name}
+              maxLength={255}
+              spellCheck={false}
+              onChange={(e) => {
+                setName(e.target.value);
+                setError(null);
+              }}
+              // The form has several fields and no submit button of its own (the Dialog's
+              // footer holds it), so Enter would not submit it by itself.
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') {
+                  e.preventDefault();
+                  submit();
+                }
+              }}
+            />
+            <span className="field-hint">
+              Others see this name in their Network list; their download is a folder of this name.
+            </span>
+          </label>
+        )}
+        <details className="share-options" open={!several}>
           <summary>Options</summary>
           <div className="share-options-grid">
             <label className="field">

@@ -1,8 +1,8 @@
 // One torrent from several paths (`swarmdrop share a.bin album/ b.txt --name pack`), checked
 // by real clients: libtorrent downloads it and gets every file byte for byte under pack/,
-// libtorrent and transmission-show read the same file list, libtorrent's own create_torrent
-// over the same files arranged under pack/ gives the same info-hash, and the resume record
-// keeps where each top-level entry lives.
+// libtorrent and transmission-show read the same info-hash and file list, libtorrent's own
+// create_torrent and mktorrent over the same files arranged under pack/ give the same
+// info-hash, and the resume record keeps where each top-level entry lives.
 import { execFile } from 'node:child_process';
 import { cp, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -22,8 +22,9 @@ import { buildCliFor, startShare } from './support/swarmdrop-cli.ts';
 
 const run = promisify(execFile);
 const transmissionShow = requireTool('transmission-show', 'transmission-cli');
+const mktorrent = requireTool('mktorrent', 'mktorrent');
 const python = requireTool(SYSTEM_PYTHON, 'python3-libtorrent');
-const cli = await buildCliFor(Boolean(transmissionShow && python), 'share');
+const cli = await buildCliFor(Boolean(transmissionShow && mktorrent && python), 'share');
 const PIECE = 32 * 1024;
 
 /** What libtorrent reads from a .torrent: v1 info-hash and each file's path and size. */
@@ -63,13 +64,15 @@ print(lt.torrent_info(ct.generate()).info_hashes().v1)`;
   return stdout.trim();
 }
 
-/** transmission-show's file list, in torrent order. */
-async function transmissionPaths(file: string): Promise<string[]> {
+/** transmission-show's info-hash and file list, in torrent order. */
+async function transmissionReads(file: string): Promise<{ hash: string | undefined; paths: string[] }> {
   const { stdout } = await run(transmissionShow!, [file], { timeout: 30_000 });
-  return (stdout.split(/^FILES$/m)[1] ?? '')
+  const hash = /^\s*Hash(?: v1)?: ([0-9a-f]{40})$/m.exec(stdout)?.[1];
+  const paths = (stdout.split(/^FILES$/m)[1] ?? '')
     .split('\n')
     .map((line) => /^\s+(.*) \([^)]*\)$/.exec(line)?.[1])
     .filter((p): p is string => p !== undefined);
+  return { hash, paths };
 }
 
 // Skipped only where the Debian tools are missing and CI is not set (requireTool prints
@@ -112,13 +115,18 @@ describe.skipIf(!cli)('one share from several paths, checked by libtorrent and T
     expect(lt.files).toEqual(
       expectedFiles.map((p) => [p, pack.files.find((f) => f.relativePath === p)!.lengthBytes]),
     );
-    expect(await transmissionPaths(torrentOut)).toEqual(expectedFiles);
+    expect(await transmissionReads(torrentOut)).toEqual({ hash: share.infoHashHex, paths: expectedFiles });
 
     // The same files arranged under pack/ by hand, hashed by libtorrent itself.
     const arranged = await h.folder('arranged');
     await mkdir(path.join(arranged, 'pack'));
     for (const p of [a, album, b]) await cp(p.root, path.join(arranged, 'pack', p.name), { recursive: true });
     expect(await libtorrentCreates(arranged, 'pack', PIECE)).toBe(share.infoHashHex);
+    const mk = path.join(h.dir, 'mk-pack.torrent');
+    await run(mktorrent!, ['-l', String(Math.log2(PIECE)), '-o', mk, path.join(arranged, 'pack')], {
+      timeout: 30_000,
+    });
+    expect(await torrentInfoHashHex(mk)).toBe(share.infoHashHex);
 
     await h.tracker.waitForPeers(
       share.infoHashHex,

@@ -87,6 +87,13 @@ test.describe.serial('several items shared as one', () => {
     await dialog.getByLabel('Private (peers only through trackers)').check();
     await dialog.locator('input[name="comment"]').fill('for the family');
     await dialog.locator('textarea[name="webSeeds"]').fill('http://127.0.0.1:8080/beach/');
+    // At the window's minimum size, with the Options open, the dialog still fits: its body
+    // scrolls, the Share button stays on screen.
+    const full = page.viewportSize();
+    await page.setViewportSize({ width: 760, height: 480 });
+    await expect(dialog.getByRole('button', { name: 'Share', exact: true })).toBeInViewport({ ratio: 1 });
+    await expect(dialog.getByRole('heading', { name: 'Share 3 items as one' })).toBeInViewport({ ratio: 1 });
+    if (full) await page.setViewportSize(full);
     await dialog.getByRole('button', { name: 'Share', exact: true }).click();
     await expect(dialog).toBeHidden();
 

@@ -79,6 +79,9 @@ async function run(argv: string[]): Promise<number> {
   if (values['torrent-out'] && positionals.length > 1 && !name)
     throw new UsageError('--torrent-out takes one <path> (or several with --name: one torrent)');
   const webSeeds = (values['web-seed'] ?? []).map(parseWebSeed);
+  if (name && positionals.length === 1)
+    // Seeding in place needs the torrent's name to be the file's or folder's own.
+    console.error(`swarmdrop share: --name is for several paths; one path is shared under its own name`);
   // With --name every path goes into one torrent; without, each path is a torrent of its own.
   const groups = name ? [positionals.map((p) => path.resolve(p))] : positionals.map((p) => [path.resolve(p)]);
   const trackers = trackersOf(values);

@@ -123,6 +123,17 @@ describe('UploadManager', () => {
     expect((await mgr.finish(me, uploadId)).path).toBe(path.join(shareDir, 'Holiday'));
   });
 
+  it("without a name, gathers loose items under the first one's name and a count, never a date", async () => {
+    const { mgr, shareDir } = await setup();
+    const { uploadId } = await mgr.begin(me, [
+      { relativePath: ['song.flac'], sizeBytes: 1 },
+      { relativePath: ['art', 'cover.jpg'], sizeBytes: 1 },
+      { relativePath: ['lyrics.txt'], sizeBytes: 1 },
+    ]);
+    for (const i of [0, 1, 2]) await mgr.chunk(me, uploadId, i, 0, bytes('x'));
+    expect((await mgr.finish(me, uploadId)).path).toBe(path.join(shareDir, 'song.flac and 2 more'));
+  });
+
   it('never overwrites: a second upload of the same name gets "(2)"', async () => {
     const { mgr, shareDir } = await setup();
     await mkdir(shareDir, { recursive: true });

@@ -13,20 +13,27 @@ export interface CollectedRoots extends CollectedInput {
 
 export async function collectRoots(inputPaths: readonly string[]): Promise<CollectedRoots> {
   const roots: SourceRoot[] = [];
-  const givenAs = new Map<string, string>();
+  /** Lower-cased base name → the path given first with it. */
+  const givenAs = new Map<string, { name: string; path: string }>();
   const files: CollectedFile[] = [];
   const skipped: CollectedInput['skipped'] = [];
   for (const inputPath of inputPaths) {
     const input = await collectFiles(inputPath);
     const name = input.baseName;
-    const earlier = givenAs.get(name);
+    // Case-insensitive: on Windows and macOS a download could not hold both side by side.
+    const key = name.toLowerCase();
+    const earlier = givenAs.get(key);
     if (earlier !== undefined) {
+      const how =
+        earlier.name === name
+          ? `would both be "${name}"`
+          : `are "${earlier.name}" and "${name}", one name on Windows and macOS,`;
       throw new CreateInputError(
         'name-clash',
-        `${earlier} and ${inputPath} would both be "${name}" in the torrent; rename one or put them in folders`,
+        `${earlier.path} and ${inputPath} ${how} in the torrent; rename one or put them in folders`,
       );
     }
-    givenAs.set(name, inputPath);
+    givenAs.set(key, { name, path: inputPath });
     roots.push({ name, path: path.resolve(inputPath) });
     for (const f of input.files) files.push(input.multiFile ? { ...f, path: [name, ...f.path] } : f);
     for (const s of input.skipped) skipped.push({ ...s, path: `${name}/${s.path}` });

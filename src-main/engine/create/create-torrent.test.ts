@@ -358,6 +358,17 @@ describe('createTorrent from several paths', () => {
     );
   });
 
+  it('refuses two paths whose names differ only in case (one name on Windows and macOS)', async () => {
+    const { dir, inputs } = await scattered();
+    await mkdir(path.join(dir, 'z'));
+    const other = path.join(dir, 'z', 'A.BIN');
+    await writeFile(other, 'other');
+    await expect(createTorrent([inputs[0]!, other], { name: 'pack', hashPool: pool })).rejects.toSatisfy(
+      (err: unknown) =>
+        err instanceof CreateInputError && err.code === 'name-clash' && err.message.includes('"A.BIN"'),
+    );
+  });
+
   it('refuses several paths without a name, and an unsafe name', async () => {
     const { inputs } = await scattered();
     await expect(createTorrent(inputs, { hashPool: pool })).rejects.toSatisfy(

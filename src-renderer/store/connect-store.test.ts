@@ -128,6 +128,36 @@ describe('actions', () => {
     expect(store.getState().dialog).toEqual({ kind: 'magnet' });
   });
 
+  it('several paths open the share dialog first; the confirmed name and Options go to the host', async () => {
+    const s = scriptedClient({
+      share: () => ({ id: 'ab'.repeat(20), name: 'pack', magnet: 'm', published: false }),
+    });
+    const store = createAppStore();
+    const actions = createActions(store, s.client);
+    await actions.sharePaths(['/h/x/a.bin', '/h/x/b.txt', '/h/x/a.bin']);
+    expect(s.calls).toEqual([]);
+    expect(store.getState().dialog).toEqual({
+      kind: 'share',
+      pending: { kind: 'paths', paths: ['/h/x/a.bin', '/h/x/b.txt'] },
+    });
+    await actions.sharePaths(['/h/x/a.bin', '/h/x/b.txt'], { name: 'pack', options: { private: true } });
+    // (Selecting the new share afterwards asks for its detail: not part of this.)
+    expect(s.calls.filter(([c]) => c === 'share')).toEqual([
+      ['share', { paths: ['/h/x/a.bin', '/h/x/b.txt'], name: 'pack', options: { private: true } }],
+    ]);
+  });
+
+  it('one path is shared at once, without the dialog', async () => {
+    const s = scriptedClient({
+      share: () => ({ id: 'ab'.repeat(20), name: 'a.bin', magnet: 'm', published: false }),
+    });
+    const store = createAppStore();
+    const actions = createActions(store, s.client);
+    await actions.sharePaths(['/h/x/a.bin']);
+    expect(s.calls.filter(([c]) => c === 'share')).toEqual([['share', { paths: ['/h/x/a.bin'] }]]);
+    expect(store.getState().dialog).toBeNull();
+  });
+
   it('pause failures land on the torrent row', async () => {
     const s = scriptedClient({
       pause: () => {

@@ -132,6 +132,7 @@ const torrentSeeds = (): Uint8Array[] => [
     comment: 'fuzz',
     creationDate: 1,
     private: true,
+    webSeeds: ['http://127.0.0.1:8080/dir/', 'https://[::1]/m/'],
   }),
   encodeTorrent({
     name: 'one.bin',
@@ -158,6 +159,7 @@ function metainfoMeaning(m: Metainfo): unknown {
     multiFile: m.multiFile,
     files: m.files.map((f) => ({ path: f.path, lengthBytes: f.lengthBytes })),
     private: m.private,
+    webSeeds: m.webSeeds ?? [],
   };
 }
 
@@ -170,6 +172,7 @@ const encodeMetainfo = (m: Metainfo): Uint8Array =>
     files: m.files,
     private: m.private,
     announceList: m.announceList,
+    ...(m.webSeeds ? { webSeeds: m.webSeeds } : {}),
     createdBy: null,
   });
 

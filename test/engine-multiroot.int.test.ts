@@ -43,6 +43,8 @@ describe('a share made from several paths', () => {
     const shared = await seeder.share(paths, { name: 'pack', pieceLengthBytes: 32 * KiB });
     const summary = await waitFor(seeder, shared.id, isComplete, 10_000, 'seeding');
     expect(summary.name).toBe('pack');
+    // There is no <savePath>/pack: "Open" and "Show in folder" use the folder holding the roots.
+    expect(summary.contentPath).toBe(dir);
     const leecher = await open('leecher');
     await leecher.add({ kind: 'magnet', uri: shared.magnet });
     await waitFor(leecher, shared.id, isComplete, 30_000, 'download');

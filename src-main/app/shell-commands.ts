@@ -16,7 +16,7 @@ export interface ShellSurface {
 }
 
 /** Where a torrent's files are: its save folder and name (the service knows both). */
-export type TransferLocation = (id: string) => { savePath: string; name: string };
+export type TransferLocation = (id: string) => { savePath: string; name: string; contentPath?: string };
 
 export type ShellCommands = Pick<CommandHandlers, 'pickPaths' | 'openPath'>;
 
@@ -38,7 +38,7 @@ export function shellCommands(surface: ShellSurface, locate: TransferLocation): 
     },
     async openPath({ id, reveal }) {
       const where = locate(id);
-      const target = path.join(where.savePath, where.name);
+      const target = where.contentPath ?? path.join(where.savePath, where.name);
       if (reveal) surface.showItemInFolder(target);
       else {
         const problem = await surface.openPath(target);

@@ -46,8 +46,8 @@ function launch(inv: DesktopInvocation): Promise<void> {
   });
 }
 
-/** Where a torrent's files are: its save folder and name. */
-export type TransferLocation = (id: string) => { savePath: string; name: string };
+/** Where a torrent's files are: its save folder and name, or contentPath when set. */
+export type TransferLocation = (id: string) => { savePath: string; name: string; contentPath?: string };
 
 export function desktopOpenCommand(
   locate: TransferLocation,
@@ -55,7 +55,7 @@ export function desktopOpenCommand(
 ): CommandHandlers['openPath'] {
   return async ({ id, reveal }) => {
     const where = locate(id);
-    const target = path.join(where.savePath, where.name);
+    const target = where.contentPath ?? path.join(where.savePath, where.name);
     let isFolder: boolean;
     try {
       isFolder = (await stat(target)).isDirectory();

@@ -57,6 +57,11 @@ export interface TorrentSummary {
   /** uploadedBytes / max(verifiedBytes, 1). */
   ratio: number;
   savePath: string;
+  /**
+   * Set when the files are not at savePath/name: a share of several paths, whose entries
+   * stay where they were shared from; this is the folder that holds them.
+   */
+  contentPath?: string;
   addedAt: number;
   completedAt: number | null;
   error?: TorrentError;

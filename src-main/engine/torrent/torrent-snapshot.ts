@@ -32,6 +32,8 @@ export interface SnapshotSource {
   upRateBps: number;
   peers: Iterable<TorrentPeer>;
   savePath: string;
+  /** See TorrentSummary.contentPath. */
+  contentPath?: string;
   addedAtMs: number;
   completedAtMs: number | null;
   trackers: AnnounceStatus[];
@@ -88,6 +90,7 @@ export function buildSummary(s: SnapshotSource): TorrentSummary {
     addedAt: s.addedAtMs,
     completedAt: s.completedAtMs,
   };
+  if (s.contentPath !== undefined) summary.contentPath = s.contentPath;
   if (s.error) summary.error = s.error;
   if (s.resumedPieces > 0) summary.resumedPieces = s.resumedPieces;
   return summary;

@@ -519,6 +519,8 @@ export class Torrent {
       upRateBps: this.totals.upRate.bytesPerSecond(),
       peers: [...this.peers.values()],
       savePath: this.savePath,
+      // Several roots: savePath is the folder that holds them (there is no savePath/name).
+      ...(this.roots ? { contentPath: this.savePath } : {}),
       addedAtMs: this.addedAtMs,
       completedAtMs: this.completedAtMs,
       trackers: this.trackers?.statuses() ?? TrackerLink.idleStatuses(this.announceList()),

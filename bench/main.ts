@@ -196,6 +196,9 @@ function findRepoRoot(): string {
   return process.cwd();
 }
 
+// Every Swarmdrop the bench starts inherits this: no public DHT router is contacted; the
+// DHT figure gives its own local bootstrap node.
+process.env.SWARMDROP_DHT_BOOTSTRAP ??= '';
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {

@@ -110,6 +110,10 @@ export class AppService implements ServiceCore {
       defaultTrackers: [],
       rateLimits: settings.rateLimits,
       encryption: o.encryption ?? settings.encryption,
+      dht: {
+        enabled: o.dhtEnabled ?? settings.dhtEnabled,
+        bootstrap: o.dhtBootstrap ?? settings.dhtBootstrap,
+      },
       publishOnShare: true,
       trackerAlias: (url: string) => own.alias(url),
       // Announced over loopback, we would be listed as 127.0.0.1 to everyone: tell our
@@ -308,6 +312,7 @@ export class AppService implements ServiceCore {
       torrentCount: list.length,
       trackerState,
       trackerError: recent[0]?.message ?? null,
+      dhtNodes: this.session.dhtStatus()?.nodes ?? null,
     };
   }
 
@@ -319,6 +324,8 @@ export class AppService implements ServiceCore {
     const restartRequired: (keyof Settings)[] = [];
     if (next.peerPort !== this.settings.peerPort && next.peerPort !== this.session.peerPort)
       restartRequired.push('peerPort');
+    if (next.dhtEnabled !== this.settings.dhtEnabled) restartRequired.push('dhtEnabled');
+    if (next.dhtBootstrap.join() !== this.settings.dhtBootstrap.join()) restartRequired.push('dhtBootstrap');
     if (next.downloadDir !== this.settings.downloadDir) {
       await mkdir(next.downloadDir, { recursive: true }).catch((err: unknown) => {
         throw toContractError(err, 'settings');
@@ -396,6 +403,7 @@ function overriddenSettings(o: NonNullable<ServiceOptions['overrides']>): AppInf
   if (o.downloadDir !== undefined) out.push('downloadDir');
   if (o.advertiseHost !== undefined) out.push('advertiseHost');
   if (o.encryption !== undefined) out.push('encryption');
+  if (o.dhtEnabled !== undefined || o.dhtBootstrap !== undefined) out.push('dht');
   return out;
 }
 

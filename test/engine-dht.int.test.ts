@@ -1,5 +1,6 @@
 // Mainline DHT (BEP 5) between real sessions on 127.0.0.1: a small DHT whose only
 // bootstrap node is a bittorrent-dht node started here (never a public router), no tracker.
+import { createSocket } from 'node:dgram';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Client as DhtClient } from 'bittorrent-dht';
@@ -128,6 +129,19 @@ describe('Mainline DHT (BEP 5) between sessions', () => {
     await waitFor(leecher, added.id, isComplete, 30_000, 'the download from x.pe');
     await until(() => (leecher.dhtStatus()?.nodes ?? 0) > 0, "the seeder's DHT node at the leecher");
     await until(() => (seeder.dhtStatus()?.nodes ?? 0) > 0, "the leecher's DHT node at the seeder");
+  });
+
+  it('a DHT port another program holds moves the DHT to a free port instead of failing the session', async () => {
+    const { open } = await setup();
+    const holder = createSocket('udp4');
+    await new Promise<void>((resolve) => holder.bind(0, '127.0.0.1', resolve));
+    defer(() => new Promise<void>((resolve) => holder.close(() => resolve())));
+    const taken = holder.address().port;
+    const s = await open('moved', { dht: { enabled: true, bootstrap: [], port: taken } });
+    const status = s.dhtStatus();
+    expect(status).not.toBeNull();
+    expect(status?.port).not.toBe(taken);
+    expect(status?.port).toBeGreaterThan(0);
   });
 
   it('with DHT off the session runs no DHT node', async () => {

@@ -7,7 +7,6 @@ import { openHeadlessSession, type Session, type SessionOptions } from '../servi
 import { parseFlags, UsageError } from './cli-command.ts';
 import { parseSize } from './create-command.ts';
 import type { Logger } from '../service/log/logger.ts';
-import { parseEncryption } from '../service/host-flags.ts';
 import { DEFAULT_MAX_PER_IP } from '../service/headless-session.ts';
 import { dhtBootstrapFromEnv, parseDhtBootstrap, parseEncryption } from '../service/host-flags.ts';
 import { defaultSettings } from '../service/settings-store.ts';

@@ -116,6 +116,9 @@ export interface DhtStatus {
   nodes: number;
   /** UDP port the node listens on. */
   port: number;
+  /** KRPC bytes received and sent since the session opened (UDP payloads). */
+  receivedBytes: number;
+  sentBytes: number;
 }
 
 /** Engine tunables (milliseconds, bytes, blocks). */

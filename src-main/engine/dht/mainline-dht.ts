@@ -21,7 +21,7 @@ export interface MainlineDhtOptions {
   onWarning(code: string, message: string): void;
 }
 
-/** A lookup that stops waiting for the bootstrap after this (it may have no answer at all). */
+/** A lookup stops waiting for a first node after this (the bootstrap may never answer). */
 const READY_WAIT_MS = 30_000;
 
 export class MainlineDht implements DhtNode {
@@ -46,13 +46,21 @@ export class MainlineDht implements DhtNode {
     // 'warning' is every stray or late datagram from the internet: not worth a line each.
     this.client.on('warning', () => undefined);
     this.client.on('error', (err: Error) => o.onWarning('dht-error', err.message));
+    // A lookup needs somewhere to start: the first node that answers (or a saved one) is
+    // enough, since lookups run in parallel and report peers as they come. Waiting for the
+    // whole bootstrap instead costs a 2 s time-out per dead node it tried.
     this.ready = new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, READY_WAIT_MS);
-      timer.unref?.();
-      this.client.once('ready', () => {
+      if (this.client.nodes.count() > 0) return resolve();
+      const done = () => {
         clearTimeout(timer);
+        this.client.off('ready', done);
+        this.client.off('node', done);
         resolve();
-      });
+      };
+      const timer = setTimeout(done, READY_WAIT_MS);
+      timer.unref?.();
+      this.client.once('ready', done);
+      this.client.once('node', done);
     });
     this.client.listen(o.udp.port);
   }

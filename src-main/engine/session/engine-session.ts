@@ -168,7 +168,9 @@ export class EngineSession implements Session, SessionHost {
 
   dhtStatus(): DhtStatus | null {
     const node = this.dht?.node;
-    return node ? { nodes: node.nodeCount(), port: node.port } : null;
+    if (!node) return null;
+    const { receivedBytes, sentBytes } = node.traffic();
+    return { nodes: node.nodeCount(), port: node.port, receivedBytes, sentBytes };
   }
 
   get peerPort(): number {

@@ -36,7 +36,11 @@ export function StatusBar(): ReactElement {
             <Icon name="users" size={12} /> {plural(status?.connectedPeers ?? 0, 'peer')}
           </span>
           {status && status.dhtNodes !== null && (
-            <span className="status-item" title="Nodes in the DHT routing table" data-testid="dht-nodes">
+            <span
+              className="status-item status-extra"
+              title="Nodes in the DHT routing table"
+              data-testid="dht-nodes"
+            >
               DHT: {plural(status.dhtNodes, 'node')}
             </span>
           )}

@@ -14,6 +14,7 @@ import type { Settings } from '../../src-shared/types/settings.ts';
 import { ContractError, ERROR_WORDING } from '../../src-shared/contract/error-codes.ts';
 import { settingsSchema } from '../../src-shared/contract/schemas.ts';
 import { defaultSettings, SettingsStore } from './settings-store.ts';
+import { dhtBootstrapFromEnv } from './host-flags.ts';
 import { TorrentsBatcher } from './torrents-batcher.ts';
 import { UploadManager } from './upload-manager.ts';
 import { ensurePrivateDir } from './private-dir.ts';
@@ -112,7 +113,9 @@ export class AppService implements ServiceCore {
       encryption: o.encryption ?? settings.encryption,
       dht: {
         enabled: o.dhtEnabled ?? settings.dhtEnabled,
-        bootstrap: o.dhtBootstrap ?? settings.dhtBootstrap,
+        // The environment variable is read here too, not only by the hosts' flag parsing,
+        // so a service opened in-process (tests) never reaches the settings' public routers.
+        bootstrap: o.dhtBootstrap ?? dhtBootstrapFromEnv(process.env) ?? settings.dhtBootstrap,
       },
       publishOnShare: true,
       trackerAlias: (url: string) => own.alias(url),

@@ -98,6 +98,9 @@ def main():
                 "dht_prefer_verified_node_ids": False,
                 "dht_ignore_dark_internet": False,
                 "dht_enforce_node_id": False,
+                # A torrent added before libtorrent's DHT is up is looked up only at the
+                # next announce round (900 s by default): keep rounds short on loopback.
+                "dht_announce_interval": 5,
             }
         )
     ses = lt.session(settings)

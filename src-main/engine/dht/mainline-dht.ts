@@ -29,6 +29,8 @@ export class MainlineDht implements DhtNode {
   private readonly peerListeners = new Map<string, Set<(peers: DhtPeer[]) => void>>();
   private readonly ready: Promise<void>;
   private closing: Promise<void> | null = null;
+  /** Lookups and announces in flight: a destroyed library never calls them back, close() does. */
+  private readonly inFlight = new Set<() => void>();
 
   constructor(private readonly o: MainlineDhtOptions) {
     this.client = new Client({
@@ -93,14 +95,25 @@ export class MainlineDht implements DhtNode {
     try {
       // The lookup fills the library's table of the closest nodes and their tokens, which
       // the announce right after uses (announce_peer needs a token from get_peers).
-      await new Promise<void>((resolve) => this.client.lookup(hash, () => resolve()));
-      if (!this.closing)
-        await new Promise<void>((resolve) => this.client.announce(hash, peerPort, () => resolve()));
+      await this.settle((done) => this.client.lookup(hash, done));
+      if (!this.closing) await this.settle((done) => this.client.announce(hash, peerPort, done));
     } finally {
       listeners.delete(listener);
       if (listeners.size === 0) this.peerListeners.delete(key);
     }
     return found;
+  }
+
+  /** Runs one library call and resolves when it calls back, or when the node closes. */
+  private settle(call: (done: () => void) => void): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        this.inFlight.delete(done);
+        resolve();
+      };
+      this.inFlight.add(done);
+      call(done);
+    });
   }
 
   addNode(host: string, port: number): void {
@@ -124,7 +137,10 @@ export class MainlineDht implements DhtNode {
   }
 
   close(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve) => this.client.destroy(() => resolve()));
+    this.closing ??= new Promise<void>((resolve) => {
+      for (const done of [...this.inFlight]) done();
+      this.client.destroy(() => resolve());
+    });
     return this.closing;
   }
 }

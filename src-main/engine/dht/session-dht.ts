@@ -4,6 +4,7 @@
  * few minutes and at close. Opening never fails the session: a DHT that cannot start is a
  * warning and the engine runs without it.
  */
+import { isIPv6 } from 'node:net';
 import { isVersionedDataError } from '../resume/versioned-json-store.ts';
 import type { DhtNode } from './dht-node.ts';
 import { DhtStateStore } from './dht-state-store.ts';
@@ -12,7 +13,7 @@ import { UdpPort } from './udp-port.ts';
 
 export interface SessionDhtOptions {
   dataDir: string;
-  /** Address of the peer server; the DHT binds its IPv4 counterpart (BEP 5 is IPv4). */
+  /** Address of the peer server; the DHT binds its IPv4 counterpart (see NOTES.md). */
   host: string;
   /** The peer port number, or the port asked for. */
   port: number;
@@ -39,7 +40,8 @@ export class SessionDht {
   }
 
   static async open(o: SessionDhtOptions): Promise<SessionDht | null> {
-    const host = o.host === '::' ? '0.0.0.0' : o.host;
+    // BEP 5 as the library speaks it is IPv4: an IPv6 peer address gets its IPv4 twin.
+    const host = isIPv6(o.host) ? (o.host === '::1' ? '127.0.0.1' : '0.0.0.0') : o.host;
     let udp: UdpPort;
     try {
       udp = await UdpPort.bind({ host, port: o.port });

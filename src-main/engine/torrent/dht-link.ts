@@ -21,8 +21,6 @@ export class DhtLink {
   private emptyStreak = 0;
   private closed = false;
   private running = false;
-  lastAnnounceAtMs: number | null = null;
-  lastPeerCount: number | null = null;
 
   constructor(
     private readonly dht: DhtNode,
@@ -43,8 +41,6 @@ export class DhtLink {
     });
     this.running = false;
     if (this.closed) return;
-    this.lastAnnounceAtMs = Date.now();
-    this.lastPeerCount = found;
     this.emptyStreak = found > 0 ? 0 : this.emptyStreak + 1;
     this.o.onAnnounced(found);
     this.timer = setTimeout(

@@ -18,6 +18,10 @@ export default defineConfig({
     // three workers overlap that waiting even on two cores (the default there is one).
     // No test asserts a speed, and none builds dist/ (npm test builds once before).
     maxWorkers: 3,
+    // No test may reach the public DHT routers of the settings' defaults: every CLI, daemon
+    // and service a test starts (children inherit this) joins no DHT node unless the test
+    // names its own local ones with --dht-bootstrap.
+    env: { SWARMDROP_DHT_BOOTSTRAP: '' },
     reporters: ['default'],
   },
 });

@@ -3,7 +3,7 @@
 // is a module in bench/figures/; a figure whose Swarmdrop part does not exist yet reports
 // it as unavailable with the reason instead of a number.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
@@ -175,7 +175,8 @@ async function main(argv: string[]): Promise<number> {
   await writeOut(path.resolve(repoRoot, jsonFile), `${JSON.stringify(report, null, 2)}\n`);
   log(`\nraw results: ${jsonFile}`);
   if (options.markdownFile) {
-    await writeOut(path.resolve(repoRoot, options.markdownFile), markdown(report));
+    const file = path.resolve(repoRoot, options.markdownFile);
+    await writeOut(file, markdown(report) + handRunSection(file));
     log(`report: ${options.markdownFile}`);
   }
   return 0;
@@ -196,6 +197,20 @@ function findRepoRoot(): string {
   return process.cwd();
 }
 
+/**
+ * The part of docs/BENCHMARKS.md from HAND_RUN_MARKER on: figures measured by hand-run
+ * scripts (bench/dht-micro.ts), which a bench run does not measure and must not drop.
+ */
+const HAND_RUN_MARKER = '<!-- hand-run figures: kept as they are by npm run bench -->';
+function handRunSection(file: string): string {
+  const old = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const at = old.indexOf(HAND_RUN_MARKER);
+  return at < 0 ? '' : `\n${old.slice(at)}`;
+}
+
+// Every Swarmdrop the bench starts inherits this: no public DHT router is contacted; the
+// DHT figure gives its own local bootstrap node.
+process.env.SWARMDROP_DHT_BOOTSTRAP ??= '';
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {

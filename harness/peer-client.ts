@@ -29,6 +29,11 @@ export interface LaunchOptions {
    * preferred).
    */
   encryption?: 'require' | 'prefer';
+  /**
+   * `host:port` of local DHT nodes: the peer runs a DHT joined through these only
+   * (libtorrent). Unset: no DHT.
+   */
+  dhtBootstrap?: string[];
 }
 
 export interface RunningPeer {

@@ -35,6 +35,7 @@ export function libtorrentClient(repoRoot: string): PeerClient {
       if (o.magnet) args.push('--magnet', o.magnet);
       if (o.seed) args.push('--seed');
       if (o.encryption === 'require') args.push('--require-encryption');
+      for (const node of o.dhtBootstrap ?? []) args.push('--dht-bootstrap', node);
       const child = new TrackedChild(`libtorrent ${o.seed ? 'seeder' : 'leecher'}`, SYSTEM_PYTHON, args, {
         sampleMemory: o.sampleMemory ?? false,
       });

@@ -2,8 +2,9 @@
 """One libtorrent peer for `npm run bench`: seeds or downloads one torrent.
 
 Run with Debian's /usr/bin/python3 (python3-libtorrent). Everything stays on loopback:
-DHT, LSD, UPnP and NAT-PMP are off, it listens on 127.0.0.1 (or --listen) and talks to the one
-tracker in the .torrent/magnet or to --peer addresses. Prints one JSON object per line:
+DHT (unless --dht-bootstrap names a local node), LSD, UPnP and NAT-PMP are off, it listens
+on 127.0.0.1 (or --listen) and talks to the one tracker in the .torrent/magnet or to
+--peer addresses. Prints one JSON object per line:
   {"event":"listening","port":N}  {"event":"seeding"}  {"event":"metadata"}
   {"event":"first-piece"}  {"event":"finished"}  {"event":"error","message":...}
   {"event":"totals","verifiedBytes":N,"uploadedBytes":N} (once a second)
@@ -46,6 +47,12 @@ def main():
         action="store_true",
         help="MSE with RC4 only, in and out (pe_forced, allowed_enc_level rc4)",
     )
+    ap.add_argument(
+        "--dht-bootstrap",
+        action="append",
+        default=[],
+        help="host:port of a local DHT node: turns the DHT on, joined through it only",
+    )
     args = ap.parse_args()
 
     stopping = []
@@ -77,6 +84,23 @@ def main():
                 "in_enc_policy": int(lt.enc_policy.forced),
                 "allowed_enc_level": int(lt.enc_level.rc4),
                 "prefer_rc4": True,
+            }
+        )
+    if args.dht_bootstrap:
+        settings.update(
+            {
+                "enable_dht": True,
+                "dht_bootstrap_nodes": ",".join(args.dht_bootstrap),
+                # Every node of a test's DHT is 127.0.0.1 on its own port, which these
+                # settings (meant for the internet) would refuse or merge.
+                "dht_restrict_routing_ips": False,
+                "dht_restrict_search_ips": False,
+                "dht_prefer_verified_node_ids": False,
+                "dht_ignore_dark_internet": False,
+                "dht_enforce_node_id": False,
+                # A torrent added before libtorrent's DHT is up is looked up only at the
+                # next announce round (900 s by default): keep rounds short on loopback.
+                "dht_announce_interval": 5,
             }
         )
     ses = lt.session(settings)

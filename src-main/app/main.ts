@@ -131,7 +131,7 @@ async function start(dataDir: string): Promise<void> {
 }
 
 // One instance per data folder: `--data-dir` makes a separate instance (tests run two).
-const launchFlags = parseHostFlags(process.argv.slice(1));
+const launchFlags = parseHostFlags(process.argv.slice(1), process.env);
 if (launchFlags.dataDir) app.setPath('userData', launchFlags.dataDir);
 
 const quitGate = installQuitGate({

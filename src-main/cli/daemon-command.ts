@@ -72,7 +72,7 @@ export const daemonCommand: CliCommand = {
     let flags;
     try {
       web = parseWebAddress(parsed.values.web ?? '127.0.0.1:9080');
-      flags = hostFlagsFrom(parsed.values);
+      flags = hostFlagsFrom(parsed.values, process.env);
     } catch (err) {
       if (err instanceof UsageError) {
         console.error(`${err.message}\n\n${help}`);

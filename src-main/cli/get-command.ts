@@ -23,6 +23,8 @@ const help = `usage: swarmdrop get <magnet | info-hash | file.torrent | name> --
 
 Downloads a torrent into DIR from every peer at once, verifies every piece (SHA-1),
 then keeps seeding until interrupted. A name is looked up in the tracker's catalog.
+Peers come from the trackers and, for a torrent that is not private, from the DHT
+(BEP 5): a magnet with no tracker needs nothing else.
 What an earlier run into DIR completed is resumed without hashing it again, as long as
 the files' size and modification time are unchanged; it is then reported as
 "complete (resumed)" rather than "verified". --recheck hashes everything on disk instead.
@@ -89,7 +91,11 @@ async function run(argv: string[]): Promise<number> {
   // With --json, stdout carries exactly one document: progress goes to stderr.
   const events = values.events ?? false;
   // With --json or --events, stdout carries JSON only: progress goes to stderr.
-  const progress = transferProgress(json || events || process.stderr.isTTY ? process.stderr : process.stdout);
+  const progress = transferProgress(
+    json || events || process.stderr.isTTY ? process.stderr : process.stdout,
+    process.stderr,
+    () => session.dhtStatus()?.nodes ?? null,
+  );
   log.setPrinter((line) => progress.log(line));
   try {
     if (events) printEvents(session);

@@ -7,8 +7,9 @@ import { openHeadlessSession, type Session, type SessionOptions } from '../servi
 import { parseFlags, UsageError } from './cli-command.ts';
 import { parseSize } from './create-command.ts';
 import type { Logger } from '../service/log/logger.ts';
-import { parseEncryption } from '../service/host-flags.ts';
 import { DEFAULT_MAX_PER_IP } from '../service/headless-session.ts';
+import { dhtBootstrapFromEnv, parseDhtBootstrap, parseEncryption } from '../service/host-flags.ts';
+import { defaultSettings } from '../service/settings-store.ts';
 
 export const DEFAULT_PEER_PORT = 6881;
 
@@ -22,6 +23,8 @@ export const sessionFlagOptions = {
   'upload-limit': { type: 'string' },
   encryption: { type: 'string' },
   'peers-per-ip': { type: 'string' },
+  'dht-bootstrap': { type: 'string', multiple: true },
+  'no-dht': { type: 'boolean' },
   json: { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
@@ -37,6 +40,9 @@ export const sessionFlagHelp = `  -t, --tracker URL       tracker announce URL (
       --encryption MODE   peer encryption (MSE): prefer (default), require or off
       --peers-per-ip N    connections from one IP address (default ${DEFAULT_MAX_PER_IP}); raise it for
                           many clients on one machine
+      --dht-bootstrap H:P a DHT node to join through (repeatable; default: the app's setting,
+                          or SWARMDROP_DHT_BOOTSTRAP, comma-separated, empty for none)
+      --no-dht            no DHT (BEP 5); then peers come from trackers and magnet x.pe only
       --json              print one JSON document on stdout
   -v, --verbose           debug lines on stderr (the log in the data folder gets them too)
   -h, --help              show this help`;
@@ -63,6 +69,16 @@ export interface SessionFlags {
   verbose?: boolean;
   encryption?: string;
   'peers-per-ip'?: string;
+  'dht-bootstrap'?: string[];
+  'no-dht'?: boolean;
+}
+
+/** The DHT for this command: --no-dht, --dht-bootstrap, SWARMDROP_DHT_BOOTSTRAP, else the settings' default nodes. */
+export function dhtOf(flags: SessionFlags): { enabled: boolean; bootstrap: string[] } {
+  const bootstrap = flags['dht-bootstrap']
+    ? parseDhtBootstrap(flags['dht-bootstrap'])
+    : (dhtBootstrapFromEnv() ?? defaultSettings('').dhtBootstrap);
+  return { enabled: !flags['no-dht'], bootstrap };
 }
 
 export function trackersOf(flags: SessionFlags): string[] {
@@ -99,6 +115,7 @@ export async function openCliSession(
     ...(flags.host !== undefined ? { peerHost: flags.host } : {}),
     peerPort: port ?? DEFAULT_PEER_PORT,
     defaultTrackers: trackersOf(flags),
+    dht: dhtOf(flags),
     restoreTorrents: false,
     rateLimits: {
       downloadBps: flags['download-limit'] ? parseSize(flags['download-limit']) : 0,
@@ -119,6 +136,7 @@ export async function openCliSession(
     dataDir: options.dataDir,
     downloadDir,
     trackers: options.defaultTrackers,
+    dhtPort: session.dhtStatus()?.port ?? null,
   });
   return session;
 }

@@ -19,14 +19,15 @@ import { seedUntil } from './seed-until.ts';
 import { watchAudience } from './share-audience.ts';
 import { waitForSignal } from './wait-for-signal.ts';
 
-const help = `usage: swarmdrop share <path>... --tracker udp://HOST:PORT [options]
+const help = `usage: swarmdrop share <path>... [--tracker udp://HOST:PORT] [options]
 
 Shares files or folders in place (nothing is copied): each path becomes one torrent,
 published to the tracker's catalog; its magnet link is printed on one line. With --name,
 all the paths become one torrent of that name instead (files at its top level, folders
 with what is in them; two paths with the same name are refused). Says who downloads
 (one line when a peer starts, has everything, or leaves). Seeds until
-interrupted (Ctrl-C / SIGTERM), then tells the tracker it stopped. Exits 1 when a shared
+interrupted (Ctrl-C / SIGTERM), then tells the tracker it stopped. With no --tracker the
+torrent is found through the DHT (BEP 5) unless --no-dht. Exits 1 when a shared
 file is deleted or shrinks while shared (nothing left to seed). A file edited in place is
 reported (warning files-changed) and its changed pieces are no longer shared.
 
@@ -85,8 +86,10 @@ async function run(argv: string[]): Promise<number> {
   // With --name every path goes into one torrent; without, each path is a torrent of its own.
   const groups = name ? [positionals.map((p) => path.resolve(p))] : positionals.map((p) => [path.resolve(p)]);
   const trackers = trackersOf(values);
-  if (trackers.length === 0)
-    console.error('swarmdrop share: no --tracker: peers must be given the magnet link with an address');
+  if (trackers.length === 0 && values['no-dht'])
+    console.error(
+      'swarmdrop share: no --tracker and --no-dht: peers must be given the magnet link with an address',
+    );
   const pieceLengthBytes = values['piece-length'] ? parseSize(values['piece-length']) : undefined;
   const { logger } = openCliLog('share', { dataDir: cliDataDir(values), verbose: values.verbose ?? false });
   logger.debug('share', { paths: positionals, log: logger.filePath });

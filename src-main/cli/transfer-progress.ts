@@ -19,13 +19,19 @@ export interface ProgressView {
 export function transferProgress(
   out: NodeJS.WriteStream,
   logOut: NodeJS.WriteStream = process.stderr,
+  /** Nodes in the DHT routing table, null when the DHT is off (not shown then). */
+  dhtNodes: () => number | null = () => null,
 ): ProgressView {
+  const dhtText = () => {
+    const n = dhtNodes();
+    return n === null ? '' : ` | DHT ${n} node${n === 1 ? '' : 's'}`;
+  };
   const writeLog = (line: string) => void logOut.write(`${line}\n`);
   if (out.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
         stream: out,
-        format: '{name} [{bar}] {percentage}% | {done}/{all} | {rate} | {peers} peers | ETA {eta}',
+        format: '{name} [{bar}] {percentage}% | {done}/{all} | {rate} | {peers} peers{dht} | ETA {eta}',
         hideCursor: true,
         fps: 5,
         // Redraw even when nothing changed: a line printed by `log` wiped the bar.
@@ -44,6 +50,7 @@ export function transferProgress(
           all: formatBytes(s.totalBytes),
           rate: formatRate(s.downRateBps),
           peers: s.peers,
+          dht: dhtText(),
           eta: formatEta(s.etaSec),
         };
         const total = Math.max(1, s.totalBytes);
@@ -79,7 +86,7 @@ export function transferProgress(
       const pct = (s.progress * 100).toFixed(1);
       out.write(
         `${s.state}: ${pct}% ${formatBytes(s.verifiedBytes)}/${formatBytes(s.totalBytes)} ` +
-          `${formatRate(s.downRateBps)} down, ${formatRate(s.upRateBps)} up, ${s.peers} peers (${s.seeds} seeds)\n`,
+          `${formatRate(s.downRateBps)} down, ${formatRate(s.upRateBps)} up, ${s.peers} peers (${s.seeds} seeds)${dhtText().replace(' |', ',')}\n`,
       );
     },
     log: writeLog,

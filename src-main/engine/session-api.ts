@@ -88,6 +88,37 @@ export interface SessionOptions {
   peerIdPrefix?: string;
   /** Engine internals; tests shorten intervals. Defaults suit real use. */
   tuning?: Partial<EngineTuning>;
+  /**
+   * Mainline DHT (BEP 5): find peers of non-private torrents with no tracker, and announce
+   * ours. Off when unset or `enabled` is false.
+   */
+  dht?: DhtOptions;
+}
+
+export interface DhtOptions {
+  enabled: boolean;
+  /**
+   * Nodes to join the DHT through when the saved routing table is empty or stale,
+   * `host:port` each (a setting; the engine has none built in). May be empty: the node
+   * then learns of others from peers (BEP 5 PORT) and from the saved table.
+   */
+  bootstrap: string[];
+  /**
+   * UDP port of the DHT node. Default: the peer port number (shared with other UDP
+   * protocols, engine/dht/NOTES.md); when that is taken, any free port, with a warning.
+   */
+  port?: number;
+}
+
+/** The DHT as the status bar shows it. */
+export interface DhtStatus {
+  /** Nodes in the routing table. */
+  nodes: number;
+  /** UDP port the node listens on. */
+  port: number;
+  /** KRPC bytes received and sent since the session opened (UDP payloads). */
+  receivedBytes: number;
+  sentBytes: number;
 }
 
 /** Engine tunables (milliseconds, bytes, blocks). */
@@ -128,6 +159,10 @@ export interface EngineTuning {
   udpTrackerTimeoutMs: number;
   /** Least time between two BEP 11 (PEX) messages to one peer. Default 60 000, as libtorrent. */
   pexIntervalMs: number;
+  /** DHT re-announce once peers were found (libtorrent's 15 min). */
+  dhtAnnounceIntervalMs: number;
+  /** First DHT retry after a lookup found no peer, doubling up to the interval. Default 30 000. */
+  dhtRetryBaseMs: number;
 }
 
 // ---------------------------------------------------------------- adding torrents
@@ -325,6 +360,8 @@ export interface Session {
   /** The .torrent bytes, once metadata is known (null before). */
   torrentFile(id: string): Uint8Array | null;
   setRateLimits(limits: Partial<RateLimits>): void;
+  /** The DHT node's status; null when DHT is off. */
+  dhtStatus(): DhtStatus | null;
   /** Encryption for connections made or accepted from now on (open ones keep theirs). */
   setEncryption(mode: EncryptionMode): void;
   /** Subscribes; returns the unsubscribe function. */

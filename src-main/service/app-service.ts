@@ -14,6 +14,7 @@ import type { Settings } from '../../src-shared/types/settings.ts';
 import { ContractError, ERROR_WORDING } from '../../src-shared/contract/error-codes.ts';
 import { settingsSchema } from '../../src-shared/contract/schemas.ts';
 import { defaultSettings, SettingsStore } from './settings-store.ts';
+import { dhtBootstrapFromEnv } from './host-flags.ts';
 import { TorrentsBatcher } from './torrents-batcher.ts';
 import { UploadManager } from './upload-manager.ts';
 import { ensurePrivateDir } from './private-dir.ts';
@@ -110,6 +111,12 @@ export class AppService implements ServiceCore {
       defaultTrackers: [],
       rateLimits: settings.rateLimits,
       encryption: o.encryption ?? settings.encryption,
+      dht: {
+        enabled: o.dhtEnabled ?? settings.dhtEnabled,
+        // The environment variable is read here too, not only by the hosts' flag parsing,
+        // so a service opened in-process (tests) never reaches the settings' public routers.
+        bootstrap: o.dhtBootstrap ?? dhtBootstrapFromEnv(process.env) ?? settings.dhtBootstrap,
+      },
       publishOnShare: true,
       trackerAlias: (url: string) => own.alias(url),
       // Announced over loopback, we would be listed as 127.0.0.1 to everyone: tell our
@@ -308,6 +315,7 @@ export class AppService implements ServiceCore {
       torrentCount: list.length,
       trackerState,
       trackerError: recent[0]?.message ?? null,
+      dhtNodes: this.session.dhtStatus()?.nodes ?? null,
     };
   }
 
@@ -319,6 +327,8 @@ export class AppService implements ServiceCore {
     const restartRequired: (keyof Settings)[] = [];
     if (next.peerPort !== this.settings.peerPort && next.peerPort !== this.session.peerPort)
       restartRequired.push('peerPort');
+    if (next.dhtEnabled !== this.settings.dhtEnabled) restartRequired.push('dhtEnabled');
+    if (next.dhtBootstrap.join() !== this.settings.dhtBootstrap.join()) restartRequired.push('dhtBootstrap');
     if (next.downloadDir !== this.settings.downloadDir) {
       await mkdir(next.downloadDir, { recursive: true }).catch((err: unknown) => {
         throw toContractError(err, 'settings');
@@ -396,6 +406,7 @@ function overriddenSettings(o: NonNullable<ServiceOptions['overrides']>): AppInf
   if (o.downloadDir !== undefined) out.push('downloadDir');
   if (o.advertiseHost !== undefined) out.push('advertiseHost');
   if (o.encryption !== undefined) out.push('encryption');
+  if (o.dhtEnabled !== undefined || o.dhtBootstrap !== undefined) out.push('dht');
   return out;
 }
 

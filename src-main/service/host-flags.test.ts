@@ -31,3 +31,33 @@ describe('--encryption', () => {
     expect(() => hostFlagsFrom({ encryption: mode })).toThrow(/--encryption needs prefer, require or off/);
   });
 });
+
+describe('--dht-bootstrap and --no-dht', () => {
+  it('reads repeated and comma-separated nodes, once each', () => {
+    expect(
+      parseHostFlags(['--dht-bootstrap', '127.0.0.1:6881,[::1]:6882', '--dht-bootstrap', '127.0.0.1:6881'])
+        .overrides,
+    ).toEqual({ dhtBootstrap: ['127.0.0.1:6881', '[::1]:6882'] });
+  });
+
+  it('refuses a node without a port, with a usage error naming the flag', () => {
+    expect(() => hostFlagsFrom({ 'dht-bootstrap': ['dht.example.org'] })).toThrow(
+      /--dht-bootstrap needs HOST:PORT, got 'dht.example.org'/,
+    );
+  });
+
+  it('--no-dht turns the DHT off for the run', () => {
+    expect(parseHostFlags(['--no-dht']).overrides).toEqual({ dhtEnabled: false });
+  });
+
+  it('SWARMDROP_DHT_BOOTSTRAP replaces the setting when no flag does (empty: no node)', () => {
+    expect(parseHostFlags([], { SWARMDROP_DHT_BOOTSTRAP: '' }).overrides).toEqual({ dhtBootstrap: [] });
+    expect(parseHostFlags([], { SWARMDROP_DHT_BOOTSTRAP: '127.0.0.1:1' }).overrides).toEqual({
+      dhtBootstrap: ['127.0.0.1:1'],
+    });
+    expect(
+      parseHostFlags(['--dht-bootstrap', '127.0.0.2:2'], { SWARMDROP_DHT_BOOTSTRAP: '127.0.0.1:1' })
+        .overrides,
+    ).toEqual({ dhtBootstrap: ['127.0.0.2:2'] });
+  });
+});

@@ -10,6 +10,7 @@ import {
   ADVERTISE_HOST_MAX_LENGTH,
   ADVERTISE_HOST_PATTERN,
   ENCRYPTION_MODES,
+  isDhtNodeAddress,
   type EncryptionMode,
 } from '../../src-shared/types/settings.ts';
 
@@ -23,6 +24,8 @@ export const HOST_FLAG_OPTIONS = {
   'advertise-host': { type: 'string' },
   verbose: { type: 'boolean' },
   encryption: { type: 'string' },
+  'dht-bootstrap': { type: 'string', multiple: true },
+  'no-dht': { type: 'boolean' },
 } as const;
 
 export const HOST_FLAGS_HELP = `  --data-dir DIR            settings, resume data and uploads (default: the platform's app data folder)
@@ -34,7 +37,34 @@ export const HOST_FLAGS_HELP = `  --data-dir DIR            settings, resume dat
   --advertise-host H|auto   host written into shared torrents for the built-in tracker (default: a
                             setting, auto = the --bind address, else this machine's first address)
   --verbose                 debug lines on stderr and in DIR/logs/ (warnings and more are logged there anyway)
-  --encryption MODE         peer encryption (MSE): prefer, require or off (default: a setting, prefer)`;
+  --encryption MODE         peer encryption (MSE): prefer, require or off (default: a setting, prefer)
+  --dht-bootstrap HOST:PORT a DHT node to join through (repeatable; default: a setting, or
+                            SWARMDROP_DHT_BOOTSTRAP, comma-separated, empty for none)
+  --no-dht                  no DHT this run (default: a setting, on)`;
+
+/** The environment variable that replaces the DHT bootstrap setting (tests: empty = none). */
+export const DHT_BOOTSTRAP_ENV = 'SWARMDROP_DHT_BOOTSTRAP';
+
+/** `--dht-bootstrap` values (each may be comma-separated): host:port each. */
+export function parseDhtBootstrap(values: readonly string[], flag = '--dht-bootstrap'): string[] {
+  const nodes = values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
+  for (const n of nodes)
+    if (!isDhtNodeAddress(n)) throw new UsageError(`${flag} needs HOST:PORT, got '${n}'`);
+  return [...new Set(nodes)];
+}
+
+/**
+ * The DHT bootstrap nodes for this run when no flag names them: SWARMDROP_DHT_BOOTSTRAP
+ * when set (empty = none; the test suites set it so no test reaches a public router),
+ * else undefined (the setting).
+ */
+export function dhtBootstrapFromEnv(env: NodeJS.ProcessEnv = process.env): string[] | undefined {
+  const value = env[DHT_BOOTSTRAP_ENV];
+  return value === undefined ? undefined : parseDhtBootstrap([value], DHT_BOOTSTRAP_ENV);
+}
 
 export function parsePort(value: string, flag: string): number {
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65535)
@@ -56,17 +86,23 @@ export interface HostFlags {
   verbose: boolean;
 }
 
-export function hostFlagsFrom(values: {
-  'data-dir'?: string;
-  'download-dir'?: string;
-  'embedded-tracker'?: string;
-  'peer-port'?: string;
-  tracker?: string[];
-  bind?: string;
-  'advertise-host'?: string;
-  verbose?: boolean;
-  encryption?: string;
-}): HostFlags {
+export function hostFlagsFrom(
+  values: {
+    'data-dir'?: string;
+    'download-dir'?: string;
+    'embedded-tracker'?: string;
+    'peer-port'?: string;
+    tracker?: string[];
+    bind?: string;
+    'advertise-host'?: string;
+    verbose?: boolean;
+    encryption?: string;
+    'dht-bootstrap'?: string[];
+    'no-dht'?: boolean;
+  },
+  /** Where SWARMDROP_DHT_BOOTSTRAP is read (the hosts pass process.env). */
+  env: NodeJS.ProcessEnv = {},
+): HostFlags {
   const overrides: HostOverrides = {};
   if (values['peer-port'] !== undefined) overrides.peerPort = parsePort(values['peer-port'], '--peer-port');
   const et = values['embedded-tracker'];
@@ -87,6 +123,11 @@ export function hostFlagsFrom(values: {
     overrides.advertiseHost = ah;
   }
   if (values.encryption !== undefined) overrides.encryption = parseEncryption(values.encryption);
+  if (values['no-dht']) overrides.dhtEnabled = false;
+  const dhtBootstrap = values['dht-bootstrap']
+    ? parseDhtBootstrap(values['dht-bootstrap'])
+    : dhtBootstrapFromEnv(env);
+  if (dhtBootstrap) overrides.dhtBootstrap = dhtBootstrap;
   return {
     dataDir: values['data-dir'] === undefined ? undefined : path.resolve(values['data-dir']),
     overrides,
@@ -95,7 +136,7 @@ export function hostFlagsFrom(values: {
 }
 
 /** For the Electron app, which gets its flags in process.argv among Chromium's. */
-export function parseHostFlags(argv: string[]): HostFlags {
+export function parseHostFlags(argv: string[], env: NodeJS.ProcessEnv = {}): HostFlags {
   const { values } = parseArgs({
     args: argv,
     options: HOST_FLAG_OPTIONS,
@@ -106,15 +147,23 @@ export function parseHostFlags(argv: string[]): HostFlags {
   const tracker = Array.isArray(values.tracker)
     ? values.tracker.filter((t): t is string => typeof t === 'string')
     : undefined;
-  return hostFlagsFrom({
-    'data-dir': str(values['data-dir']),
-    'download-dir': str(values['download-dir']),
-    'embedded-tracker': str(values['embedded-tracker']),
-    'peer-port': str(values['peer-port']),
-    ...(tracker ? { tracker } : {}),
-    bind: str(values.bind),
-    'advertise-host': str(values['advertise-host']),
-    verbose: values.verbose === true,
-    encryption: str(values.encryption),
-  });
+  const dhtBootstrap = Array.isArray(values['dht-bootstrap'])
+    ? values['dht-bootstrap'].filter((t): t is string => typeof t === 'string')
+    : undefined;
+  return hostFlagsFrom(
+    {
+      ...(dhtBootstrap ? { 'dht-bootstrap': dhtBootstrap } : {}),
+      'no-dht': values['no-dht'] === true,
+      'data-dir': str(values['data-dir']),
+      'download-dir': str(values['download-dir']),
+      'embedded-tracker': str(values['embedded-tracker']),
+      'peer-port': str(values['peer-port']),
+      ...(tracker ? { tracker } : {}),
+      bind: str(values.bind),
+      'advertise-host': str(values['advertise-host']),
+      verbose: values.verbose === true,
+      encryption: str(values.encryption),
+    },
+    env,
+  );
 }

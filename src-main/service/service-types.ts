@@ -39,6 +39,10 @@ export interface HostOverrides {
   advertiseHost?: string;
   /** Peer connection encryption for this run. */
   encryption?: EncryptionMode;
+  /** `--no-dht`: no DHT this run. */
+  dhtEnabled?: boolean;
+  /** `--dht-bootstrap` (or SWARMDROP_DHT_BOOTSTRAP): bootstrap nodes for this run. */
+  dhtBootstrap?: string[];
 }
 
 export interface ServiceOptions {

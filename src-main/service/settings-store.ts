@@ -31,8 +31,22 @@ export function defaultSettings(downloadDir: string): Settings {
     theme: 'system',
     notifyOnComplete: true,
     keepSharingWhenClosed: true,
+    dhtEnabled: true,
+    dhtBootstrap: [...PUBLIC_DHT_BOOTSTRAP],
   };
 }
+
+/**
+ * The DHT routers clients commonly start from (libtorrent's and Transmission's defaults).
+ * Only the settings' default: the engine has none, and tests and benchmarks always give
+ * their own local nodes (or none).
+ */
+const PUBLIC_DHT_BOOTSTRAP = [
+  'router.bittorrent.com:6881',
+  'router.utorrent.com:6881',
+  'dht.transmissionbt.com:6881',
+  'dht.libtorrent.org:25401',
+] as const;
 
 type Migration = (old: Record<string, unknown>) => Record<string, unknown>;
 
@@ -42,7 +56,8 @@ type Migration = (old: Record<string, unknown>) => Record<string, unknown>;
  *  - 1 → 2: `embeddedTracker.advertiseHost` ('auto'). Without the step the v1 object
  *    would fail the v2 schema and the user's tracker port and on/off would be lost.
  * A new top-level field with a default needs no step: `migrateSettings` fills missing
- * fields from the defaults (`encryption` arrived that way, still version 2).
+ * fields from the defaults (`encryption`, `dhtEnabled` and `dhtBootstrap` arrived that way,
+ * still version 2).
  */
 export const MIGRATIONS: Record<number, Migration> = {
   1: (old) => {

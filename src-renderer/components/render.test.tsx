@@ -152,6 +152,7 @@ describe('StatusBar', () => {
           torrentCount: 2,
           trackerState: 'error',
           trackerError: null,
+          dhtNodes: 1,
         },
         trackerError: 'The tracker did not answer.',
       }),
@@ -160,6 +161,26 @@ describe('StatusBar', () => {
     expect(html).toContain('4 peers');
     expect(html).toContain('Tracker not answering: The tracker did not answer.');
     expect(html).toContain('Listening on port 6881');
+    expect(html).toContain('DHT: 1 node');
+  });
+
+  it('shows no DHT item when the DHT is off', () => {
+    const html = render(<StatusBar />, (s) =>
+      s.setState({
+        connection: 'open',
+        status: {
+          downRateBps: 0,
+          upRateBps: 0,
+          connectedPeers: 0,
+          listeningPort: 6881,
+          torrentCount: 0,
+          trackerState: 'none',
+          trackerError: null,
+          dhtNodes: null,
+        },
+      }),
+    );
+    expect(html).not.toContain('DHT');
   });
 
   it('says when the connection is lost', () => {

@@ -35,6 +35,15 @@ export function StatusBar(): ReactElement {
           <span className="status-item" title="Connected peers">
             <Icon name="users" size={12} /> {plural(status?.connectedPeers ?? 0, 'peer')}
           </span>
+          {status && status.dhtNodes !== null && (
+            <span
+              className="status-item status-extra"
+              title="Nodes in the DHT routing table"
+              data-testid="dht-nodes"
+            >
+              DHT: {plural(status.dhtNodes, 'node')}
+            </span>
+          )}
           <span className="status-item" title={trackerError ?? undefined}>
             <span className={`dot dot-${state === 'ok' ? 'ok' : state === 'error' ? 'error' : 'idle'}`} />{' '}
             {TRACKER_TEXT[state]}

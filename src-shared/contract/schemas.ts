@@ -4,7 +4,12 @@
  * request types are inferred from them so the two can never drift apart.
  */
 import { z } from 'zod';
-import { ADVERTISE_HOST_MAX_LENGTH, ADVERTISE_HOST_PATTERN, ENCRYPTION_MODES } from '../types/settings.ts';
+import {
+  ADVERTISE_HOST_MAX_LENGTH,
+  ADVERTISE_HOST_PATTERN,
+  ENCRYPTION_MODES,
+  isDhtNodeAddress,
+} from '../types/settings.ts';
 import type { TorrentEvent } from '../types/torrent.ts';
 
 /**
@@ -80,6 +85,15 @@ const settingsShape = z.object({
   theme: z.enum(['system', 'light', 'dark']),
   notifyOnComplete: z.boolean(),
   keepSharingWhenClosed: z.boolean(),
+  dhtEnabled: z.boolean(),
+  dhtBootstrap: z
+    .array(
+      z.string().refine(isDhtNodeAddress, {
+        message: 'a DHT node looks like host:port, e.g. dht.example.org:6881',
+        params: { ownWording: true } satisfies IssueParams,
+      }),
+    )
+    .max(32),
 });
 export const settingsSchema = settingsShape.strict();
 

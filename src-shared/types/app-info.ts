@@ -23,7 +23,7 @@ export interface AppInfo {
    * Settings view says so beside them.
    */
   overridden: (
-    'peerPort' | 'embeddedTracker' | 'trackers' | 'downloadDir' | 'advertiseHost' | 'encryption'
+    'peerPort' | 'embeddedTracker' | 'trackers' | 'downloadDir' | 'advertiseHost' | 'encryption' | 'dht'
   )[];
   /** Trackers new torrents announce to and Network searches: ours first, then the user's. */
   trackers: string[];
@@ -46,4 +46,6 @@ export interface StatusInfo {
    */
   trackerState: 'none' | 'idle' | 'ok' | 'error';
   trackerError: string | null;
+  /** Nodes in the DHT routing table; null when the DHT is off. */
+  dhtNodes: number | null;
 }

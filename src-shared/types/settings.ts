@@ -36,6 +36,20 @@ export interface Settings {
   notifyOnComplete: boolean;
   /** Desktop app: closing the window hides it and sharing goes on from the tray. */
   keepSharingWhenClosed: boolean;
+  /** Mainline DHT (BEP 5): find peers with no tracker; applies after a restart. */
+  dhtEnabled: boolean;
+  /** DHT nodes to join through, `host:port` each; applies after a restart. */
+  dhtBootstrap: string[];
+}
+
+/** `host:port` of a DHT bootstrap node: a host name or IPv4 address, or [IPv6]. */
+export const DHT_NODE_PATTERN =
+  /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*):([0-9]{1,5})$/;
+
+/** Whether `text` is a usable `host:port` for a DHT bootstrap node (port 1–65535). */
+export function isDhtNodeAddress(text: string): boolean {
+  const m = text.length <= 260 ? DHT_NODE_PATTERN.exec(text) : null;
+  return !!m && Number(m[1]) >= 1 && Number(m[1]) <= 65535;
 }
 
 /**

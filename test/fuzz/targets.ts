@@ -65,6 +65,11 @@ import { migrateResume, type ResumeRecord } from '../../src-main/engine/resume/r
 import { defaultSettings, migrateSettings, SETTINGS_VERSION } from '../../src-main/service/settings-store.ts';
 import type { Settings } from '../../src-shared/types/settings.ts';
 import {
+  dhtStateDocument,
+  migrateDhtState,
+  type DhtState,
+} from '../../src-main/engine/dht/dht-state-store.ts';
+import {
   decodeHttpAnnounceQuery,
   decodeHttpScrapeQuery,
 } from '../../src-main/protocol/http-tracker/http-tracker-request.ts';
@@ -828,6 +833,28 @@ export const TARGETS: readonly FuzzTarget[] = [
         utf8('{"version":2,"settings":{"__proto__":{"peerPort":1},"peerPort":6882}}'),
       ];
     },
+  },
+  {
+    name: 'dht-state',
+    what: 'the saved DHT routing table (JSON): parseVersionedJson + migrateDhtState (src-main/engine/dht/)',
+    errors: 'VersionedDataError',
+    decode: (b) => parseVersionedJson(text(b), migrateDhtState, 'dht'),
+    codecError: versionedDataError,
+    encode: (state: DhtState) => utf8(JSON.stringify(dhtStateDocument(state))),
+    seeds: () => [
+      utf8(
+        JSON.stringify({
+          version: 1,
+          nodeId: 'ab'.repeat(20),
+          nodes: [
+            { host: '127.0.0.1', port: 6881, id: '01'.repeat(20) },
+            { host: '192.0.2.7', port: 51413, id: 'fe'.repeat(20) },
+          ],
+        }),
+      ),
+      utf8('{"version":1,"nodeId":"' + '0'.repeat(40) + '","nodes":[]}'),
+      utf8('{"version":1,"nodeId":"' + 'f'.repeat(40) + '","nodes":[{"host":"::1","port":1},7,null]}'),
+    ],
   },
 ];
 

@@ -10,6 +10,7 @@ import {
 import {
   supportsExtensionProtocol,
   supportsFastExtension,
+  supportsDht,
   type Handshake,
 } from '../../protocol/wire/handshake.ts';
 import {
@@ -76,6 +77,16 @@ export abstract class PeerSender extends TypedEmitter<PeerConnectionEvents> {
       !!this.remoteHandshake &&
       supportsFastExtension(this.localHandshake.reserved) &&
       supportsFastExtension(this.remoteHandshake.reserved)
+    );
+  }
+
+  /** BEP 5: both handshakes set the DHT bit, so each side may send PORT. */
+  get dhtSupported(): boolean {
+    return (
+      !!this.localHandshake &&
+      !!this.remoteHandshake &&
+      supportsDht(this.localHandshake.reserved) &&
+      supportsDht(this.remoteHandshake.reserved)
     );
   }
 

@@ -10,10 +10,12 @@ import { TokenBucket } from '../rate/token-bucket.ts';
 import { ResumeStore } from '../resume/resume-store.ts';
 import { isVersionedDataError } from '../resume/versioned-json-store.ts';
 import { HashPool } from '../workers/hash-pool.ts';
+import { SessionDht } from '../dht/session-dht.ts';
 import { defaultDataDir } from '../default-data-dir.ts';
 import type {
   AddOptions,
   ConnectionLimits,
+  DhtStatus,
   EncryptionMode,
   RateLimits,
   RemoveOptions,
@@ -75,6 +77,7 @@ export class EngineSession implements Session, SessionHost {
   private readonly resumeStore: ResumeStore;
   private readonly dialer: Dialer;
   private server: PeerServer | null = null;
+  private dht: SessionDht | null = null;
   private closing: Promise<void> | null = null;
   /** Once a second: torrents whose shown rates moved without traffic (decay) get updated. */
   private readonly rateSweep: ReturnType<typeof setInterval>;
@@ -113,6 +116,7 @@ export class EngineSession implements Session, SessionHost {
       hashPool: this.hashPool,
       resumeStore: this.resumeStore,
       dialer: this.dialer,
+      dht: () => this.dht?.node ?? null,
       tuning,
       maxPeersPerTorrent: () => this.limits.perTorrent,
       slotPolicy: () => defaultSlotPolicy(this.limits.perTorrent, this.limits.perIp),
@@ -150,7 +154,23 @@ export class EngineSession implements Session, SessionHost {
       maxPendingPerIp: 2 * this.limits.perIp,
       onError: (err) => this.events.emit('warning', { code: 'peer-server', message: err.message }),
     });
+    if (this.options.dht?.enabled) {
+      this.dht = await SessionDht.open({
+        dataDir: this.resumeStore.dataDir,
+        host: this.options.peerHost ?? '0.0.0.0',
+        port: this.options.dht.port ?? this.server.port,
+        bootstrap: this.options.dht.bootstrap,
+        warning: (code, message) => this.events.emit('warning', { code, message }),
+      });
+    }
     if (this.options.restoreTorrents ?? true) await restoreTorrents(this, this.resumeStore);
+  }
+
+  dhtStatus(): DhtStatus | null {
+    const node = this.dht?.node;
+    if (!node) return null;
+    const { receivedBytes, sentBytes } = node.traffic();
+    return { nodes: node.nodeCount(), port: node.port, receivedBytes, sentBytes };
   }
 
   get peerPort(): number {
@@ -349,6 +369,7 @@ export class EngineSession implements Session, SessionHost {
       this.torrents.clear();
       clearInterval(this.rateSweep);
       this.dialer.close();
+      await this.dht?.close();
       await this.server?.close();
       this.batcher.close();
       await this.hashPool.close();

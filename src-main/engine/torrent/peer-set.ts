@@ -59,10 +59,14 @@ export class PeerSet implements PeerRouter {
     return this.peers.get(id);
   }
 
-  /** Our handshake: BEP 10 extension protocol and BEP 6 fast extension. */
+  /**
+   * Our handshake: BEP 10 extension protocol, BEP 6 fast extension, and BEP 5 DHT while
+   * the session runs a DHT node (never for a private torrent, BEP 27).
+   */
   handshake(): Handshake {
+    const dht = this.ctx.dht() !== null && !this.host.metainfo()?.private;
     return {
-      reserved: makeReserved({ extensionProtocol: true, fastExtension: true }),
+      reserved: makeReserved({ extensionProtocol: true, fastExtension: true, dht }),
       infoHash: this.host.infoHash,
       peerId: this.ctx.peerId,
     };
@@ -161,6 +165,9 @@ export class PeerSet implements PeerRouter {
         ...(yourIp ? { yourIp } : {}),
       });
     }
+    // BEP 5: both set the DHT bit, so tell the peer where our DHT node listens.
+    const dht = this.ctx.dht();
+    if (dht && conn.dhtSupported) conn.sendPort(dht.port);
     conn.start();
     if (conn.isClosed) return;
     this.host.transfer()?.attachPeer(peer);
@@ -319,6 +326,11 @@ export class PeerSet implements PeerRouter {
   onPex(_peer: TorrentPeer, msg: PexMessage): void {
     // BEP 27: private torrents take peers from their trackers only.
     if (!this.isPrivate()) this.host.swarm.addCandidates(msg.added);
+  }
+
+  onPort(peer: TorrentPeer, port: number): void {
+    // Only from a peer that set the bit itself (a PORT without it is ignored, as libtorrent does).
+    if (port > 0 && peer.conn.dhtSupported) this.ctx.dht()?.addNode(peer.conn.remoteHost, port);
   }
 
   onDrain(peer: TorrentPeer): void {

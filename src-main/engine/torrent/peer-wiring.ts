@@ -23,6 +23,8 @@ export interface PeerRouter {
   onExtensionHandshake(peer: TorrentPeer): void;
   onUtMetadata(peer: TorrentPeer, msg: UtMetadataMessage): void;
   onPex(peer: TorrentPeer, msg: PexMessage): void;
+  /** BEP 5 PORT: the peer's DHT node listens on this UDP port. */
+  onPort(peer: TorrentPeer, port: number): void;
   onDrain(peer: TorrentPeer): void;
   onClose(peer: TorrentPeer, info: PeerCloseInfo): void;
 }
@@ -68,6 +70,7 @@ export function wirePeer(peer: TorrentPeer, router: PeerRouter): void {
   t(conn.on('extension-handshake', () => router.onExtensionHandshake(peer)));
   t(conn.on('ut-metadata', (m) => router.onUtMetadata(peer, m)));
   t(conn.on('ut-pex', (m) => router.onPex(peer, m)));
+  t(conn.on('port', (m) => router.onPort(peer, m.port)));
   t(conn.on('drain', () => router.onDrain(peer)));
   t(conn.on('close', (info) => router.onClose(peer, info)));
 }

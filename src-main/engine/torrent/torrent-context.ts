@@ -1,3 +1,4 @@
+import type { DhtNode } from '../dht/dht-node.ts';
 import type { Dialer } from '../peer/dialer.ts';
 import type { ResumeStore } from '../resume/resume-store.ts';
 import type { HashPool } from '../workers/hash-pool.ts';
@@ -27,6 +28,8 @@ export const defaultTorrentTuning: TorrentTuning = {
   announceRetryBaseMs: 30_000,
   udpTrackerTimeoutMs: 15_000,
   pexIntervalMs: PEX_INTERVAL_MS,
+  dhtAnnounceIntervalMs: 15 * 60_000,
+  dhtRetryBaseMs: 30_000,
 };
 
 /** What a torrent gets from its session (shared parts, limits, event sinks). */
@@ -39,6 +42,8 @@ export interface TorrentContext {
   readonly hashPool: HashPool;
   readonly resumeStore: ResumeStore;
   readonly dialer: Dialer;
+  /** The session's DHT node; null when DHT is off (or not yet open). */
+  dht(): DhtNode | null;
   readonly tuning: TorrentTuning;
   /** Connections per torrent and upload slots. */
   maxPeersPerTorrent(): number;

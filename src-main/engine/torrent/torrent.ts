@@ -18,6 +18,7 @@ import { PeerSet } from './peer-set.ts';
 import { Swarm, type PeerCandidate } from './swarm.ts';
 import type { TorrentContext } from './torrent-context.ts';
 import { TrackerLink } from './tracker-link.ts';
+import { DhtLink } from './dht-link.ts';
 import { announceTiers, mergeTiers, torrentFileFromInfo } from './torrent-file.ts';
 import {
   buildDetail,
@@ -83,6 +84,7 @@ export class Torrent {
   readonly metadata: MetadataExchange;
   readonly swarm: Swarm;
   private trackers: TrackerLink | null = null;
+  private dhtLink: DhtLink | null = null;
   private transfer: ActiveTransfer | null = null;
   private superSeeding = false;
   /** Verified pieces as of the last stop (for snapshots while inactive). */
@@ -372,12 +374,33 @@ export class Torrent {
       });
     }
     this.trackers.start();
+    this.openDht();
     if (this.initialPeers.length > 0) this.swarm.addCandidates(this.initialPeers);
     this.swarm.connectMore();
   }
 
+  /** BEP 5 announcing while the network is open; never for a private torrent (BEP 27). */
+  private openDht(): void {
+    const dht = this.ctx.dht();
+    if (!dht || this.metainfo?.private) return;
+    this.dhtLink ??= new DhtLink(dht, {
+      infoHash: this.infoHash,
+      peerPort: () => this.ctx.peerPort(),
+      isPrivate: () => this.metainfo?.private ?? false,
+      onPeers: (peers) => this.swarm.addCandidates(peers),
+      onAnnounced: () => this.ctx.changed(this.id),
+      schedule: {
+        intervalMs: this.ctx.tuning.dhtAnnounceIntervalMs,
+        retryBaseMs: this.ctx.tuning.dhtRetryBaseMs,
+      },
+    });
+    this.dhtLink.start();
+  }
+
   private async stop(reason: string, sendStopped = true): Promise<void> {
     this.generation++;
+    this.dhtLink?.close();
+    this.dhtLink = null;
     this.swarm.close();
     this.peers.closeAll(reason);
     const trackers = this.trackers;

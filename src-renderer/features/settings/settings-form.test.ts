@@ -12,6 +12,8 @@ const base: Settings = {
   notifyOnComplete: true,
   keepSharingWhenClosed: true,
   encryption: 'prefer',
+  dhtEnabled: true,
+  dhtBootstrap: ['dht.example.org:6881', '[2001:db8::1]:6881'],
 };
 
 describe('settings form', () => {
@@ -25,6 +27,15 @@ describe('settings form', () => {
   it('reads trackers one per line, dropping blanks and duplicates', () => {
     const r = fromForm({ ...toForm(base), trackers: 'udp://a:1\n\n  udp://a:1\nhttp://b/announce' });
     expect(r.settings?.trackers).toEqual(['udp://a:1', 'http://b/announce']);
+  });
+
+  it('reads DHT bootstrap nodes one per line and refuses one without a port', () => {
+    const r = fromForm({ ...toForm(base), dhtBootstrap: 'a.example:1\n\n a.example:1\n127.0.0.1:6881' });
+    expect(r.settings?.dhtBootstrap).toEqual(['a.example:1', '127.0.0.1:6881']);
+    const bad = fromForm({ ...toForm(base), dhtBootstrap: 'dht.example.org' });
+    expect(bad.settings).toBeNull();
+    expect(bad.errors.dhtBootstrap).toContain('dht.example.org');
+    expect(fromForm({ ...toForm(base), dhtBootstrap: 'h:70000' }).errors.dhtBootstrap).toBeDefined();
   });
 
   it('names the field that is wrong, in words', () => {

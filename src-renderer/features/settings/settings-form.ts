@@ -5,6 +5,7 @@
 import {
   ADVERTISE_HOST_MAX_LENGTH,
   ADVERTISE_HOST_PATTERN,
+  isDhtNodeAddress,
   type EncryptionMode,
   type Settings,
   type Theme,
@@ -24,6 +25,9 @@ export interface SettingsForm {
   theme: Theme;
   notifyOnComplete: boolean;
   keepSharingWhenClosed: boolean;
+  dhtEnabled: boolean;
+  /** One `host:port` per line. */
+  dhtBootstrap: string;
 }
 
 export type FormErrors = Partial<Record<keyof SettingsForm, string>>;
@@ -42,6 +46,8 @@ export function toForm(s: Settings): SettingsForm {
     theme: s.theme,
     notifyOnComplete: s.notifyOnComplete,
     keepSharingWhenClosed: s.keepSharingWhenClosed,
+    dhtEnabled: s.dhtEnabled,
+    dhtBootstrap: s.dhtBootstrap.join('\n'),
   };
 }
 
@@ -73,6 +79,14 @@ export function fromForm(f: SettingsForm): { settings: Omit<Settings, never> | n
   const badTracker = trackers.find((t) => !/^(udp|https?):\/\/[^\s/]+/i.test(t));
   if (badTracker)
     errors.trackers = `“${badTracker}” is not a tracker address. Use udp://host:port or http://host/announce.`;
+  const dhtBootstrap = f.dhtBootstrap
+    .split(/\s+/)
+    .map((t) => t.trim())
+    .filter(Boolean);
+  const badNode = dhtBootstrap.find((t) => !isDhtNodeAddress(t));
+  if (badNode)
+    errors.dhtBootstrap = `“${badNode}” is not a DHT node address. Use host:port, e.g. dht.example.org:6881.`;
+  else if (dhtBootstrap.length > 32) errors.dhtBootstrap = 'At most 32 bootstrap nodes.';
   if (f.downloadDir.trim() === '') errors.downloadDir = 'Choose a folder for downloads.';
   const advertiseHost = f.embeddedAdvertiseHost.trim() || 'auto';
   if (advertiseHost.length > ADVERTISE_HOST_MAX_LENGTH || !ADVERTISE_HOST_PATTERN.test(advertiseHost)) {
@@ -96,6 +110,8 @@ export function fromForm(f: SettingsForm): { settings: Omit<Settings, never> | n
     theme: f.theme,
     notifyOnComplete: f.notifyOnComplete,
     keepSharingWhenClosed: f.keepSharingWhenClosed,
+    dhtEnabled: f.dhtEnabled,
+    dhtBootstrap: [...new Set(dhtBootstrap)],
   };
   return Object.keys(errors).length > 0 ? { settings: null, errors } : { settings, errors };
 }

@@ -119,7 +119,9 @@ function SettingsEditor({
         tone: 'ok',
         text:
           r.restartRequired.length > 0
-            ? 'Saved. The new peer port is used after Swarmdrop restarts.'
+            ? r.restartRequired.includes('peerPort')
+              ? 'Saved. The new peer port is used after Swarmdrop restarts.'
+              : 'Saved. The DHT change applies after Swarmdrop restarts.'
             : 'Saved.',
       });
   };
@@ -245,6 +247,34 @@ function SettingsEditor({
             <option value="require">Require encrypted</option>
             <option value="off">Off</option>
           </select>
+        </Field>
+        <label className="check">
+          <input
+            type="checkbox"
+            name="dhtEnabled"
+            checked={form.dhtEnabled}
+            onChange={(e) => set('dhtEnabled', e.target.checked)}
+          />
+          <span>Find peers through the DHT, with no tracker (not for private torrents)</span>
+        </label>
+        <Field
+          label="DHT bootstrap nodes"
+          hint={flagHint(
+            'dht',
+            'One host:port per line: the nodes Swarmdrop joins the DHT through when it knows no other. Takes effect after a restart.',
+          )}
+          error={errors.dhtBootstrap}
+        >
+          <textarea
+            className={`input mono${errors.dhtBootstrap ? ' invalid' : ''}`}
+            name="dhtBootstrap"
+            rows={3}
+            value={form.dhtBootstrap}
+            spellCheck={false}
+            aria-invalid={errors.dhtBootstrap !== undefined}
+            onChange={(e) => set('dhtBootstrap', e.target.value)}
+            placeholder="host:6881"
+          />
         </Field>
       </section>
 

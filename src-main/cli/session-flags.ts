@@ -22,6 +22,8 @@ export const sessionFlagOptions = {
   'upload-limit': { type: 'string' },
   encryption: { type: 'string' },
   'peers-per-ip': { type: 'string' },
+  'no-lsd': { type: 'boolean' },
+  'lan-interface': { type: 'string' },
   json: { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
@@ -37,6 +39,10 @@ export const sessionFlagHelp = `  -t, --tracker URL       tracker announce URL (
       --encryption MODE   peer encryption (MSE): prefer (default), require or off
       --peers-per-ip N    connections from one IP address (default ${DEFAULT_MAX_PER_IP}); raise it for
                           many clients on one machine
+      --no-lsd            no Local Service Discovery (BEP 14) on the LAN
+      --lan-interface A   address of the interface for LSD and the LAN catalog, or all
+                          (default: all; the --host address when it is one address;
+                          none when --host is loopback, unless given here)
       --json              print one JSON document on stdout
   -v, --verbose           debug lines on stderr (the log in the data folder gets them too)
   -h, --help              show this help`;
@@ -63,6 +69,17 @@ export interface SessionFlags {
   verbose?: boolean;
   encryption?: string;
   'peers-per-ip'?: string;
+  'no-lsd'?: boolean;
+  'lan-interface'?: string;
+}
+
+/** `--lan-interface`: all, or an IP address of this machine. */
+export function lanInterfaceOf(flags: { 'lan-interface'?: string }): string | undefined {
+  const value = flags['lan-interface'];
+  if (value === undefined) return undefined;
+  if (value !== 'all' && !/^[0-9a-fA-F.:]+$/.test(value))
+    throw new UsageError(`--lan-interface needs an IP address or all, got '${value}'`);
+  return value;
 }
 
 export function trackersOf(flags: SessionFlags): string[] {
@@ -109,6 +126,12 @@ export async function openCliSession(
     ...(flags['peers-per-ip'] !== undefined
       ? { connections: { perIp: peersPerIpOf(flags['peers-per-ip']) } }
       : {}),
+    // LSD and the LAN catalog (ours listed while we seed); lan-link.ts picks the interface.
+    lan: {
+      lsd: !flags['no-lsd'],
+      nearby: true,
+      ...(lanInterfaceOf(flags) ? { interfaceAddress: lanInterfaceOf(flags) } : {}),
+    },
   };
   const session = await openHeadlessSession(options, {
     anyPortIfTaken: port === undefined,

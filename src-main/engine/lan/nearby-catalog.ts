@@ -5,7 +5,7 @@
  *
  * - Every `announceIntervalMs` (30 s) and whenever the list changes, the whole list goes
  *   out in pages (one datagram each); a `query` makes everyone answer at once (with a
- *   little random delay, at most one answer a second), so a new listener has the list in
+ *   little random delay, at most one answer per half second), so a new listener has the list in
  *   well under a second instead of waiting for the next round.
  * - A machine not heard from for `expireAfterMs` (3 rounds and a bit) is dropped; a clean
  *   stop sends `bye`, which drops it at once.
@@ -30,7 +30,7 @@ const MAX_MACHINES = 256;
 const INCOMING_PER_SECOND = 200;
 const INCOMING_BURST = 400;
 /** Answers to queries: not sooner than this after the last full announce. */
-const MIN_ANSWER_SPACING_MS = 1000;
+const MIN_ANSWER_SPACING_MS = 500;
 const ANSWER_JITTER_MS = 250;
 const CHECK_INTERVAL_MS = 1000;
 

@@ -25,6 +25,7 @@ import type {
   ShareProgress,
   ShareResult,
   EngineTorrentDetail,
+  NearbyShare,
   TorrentSource,
   TorrentSummary,
 } from '../session-api.ts';
@@ -39,6 +40,7 @@ import {
 } from '../torrent/torrent-context.ts';
 import { EngineError } from '../engine-error.ts';
 import { EventHub } from './event-hub.ts';
+import { LanLink } from './lan-link.ts';
 import { restoreTorrents } from './restore-torrents.ts';
 import type { SessionHost, SessionInternals } from './session-host.ts';
 import { shareTorrent } from './share-torrent.ts';
@@ -75,6 +77,7 @@ export class EngineSession implements Session, SessionHost {
   private readonly resumeStore: ResumeStore;
   private readonly dialer: Dialer;
   private server: PeerServer | null = null;
+  private lan: LanLink | null = null;
   private closing: Promise<void> | null = null;
   /** Once a second: torrents whose shown rates moved without traffic (decay) get updated. */
   private readonly rateSweep: ReturnType<typeof setInterval>;
@@ -151,6 +154,33 @@ export class EngineSession implements Session, SessionHost {
       onError: (err) => this.events.emit('warning', { code: 'peer-server', message: err.message }),
     });
     if (this.options.restoreTorrents ?? true) await restoreTorrents(this, this.resumeStore);
+    const lan = this.options.lan;
+    if (lan && (lan.lsd || lan.nearby)) {
+      this.lan = await LanLink.open(lan, {
+        torrents: () => this.torrents.values(),
+        torrent: (id) => this.torrents.get(id),
+        peerPort: () => this.peerPort,
+        peerHost: this.options.peerHost ?? '0.0.0.0',
+        warning: (code, message) => this.events.emit('warning', { code, message }),
+        nearbyChanged: (shares) => this.events.emit('nearby', shares),
+      });
+    }
+  }
+
+  nearby(): NearbyShare[] {
+    return this.lan?.nearby() ?? [];
+  }
+
+  queryNearby(): void {
+    this.lan?.queryNearby();
+  }
+
+  async setUnlisted(id: string, unlisted: boolean): Promise<void> {
+    const t = this.get(id);
+    if (t.unlisted === unlisted) return;
+    t.unlisted = unlisted;
+    this.batcher.markDirty(id);
+    await t.saveResume();
   }
 
   get peerPort(): number {
@@ -285,6 +315,7 @@ export class EngineSession implements Session, SessionHost {
 
   async resume(id: string): Promise<void> {
     await this.get(id).resume();
+    this.lan?.torrentStarted(id);
   }
 
   async recheck(id: string): Promise<void> {
@@ -343,6 +374,7 @@ export class EngineSession implements Session, SessionHost {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.lifetime.abort();
+      await this.lan?.close();
       await Promise.all(
         [...this.torrents.values()].map((t) => t.close({ sendStopped: true, saveResume: true })),
       );

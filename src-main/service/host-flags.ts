@@ -10,6 +10,7 @@ import {
   ADVERTISE_HOST_MAX_LENGTH,
   ADVERTISE_HOST_PATTERN,
   ENCRYPTION_MODES,
+  LAN_INTERFACE_PATTERN,
   type EncryptionMode,
 } from '../../src-shared/types/settings.ts';
 
@@ -23,6 +24,8 @@ export const HOST_FLAG_OPTIONS = {
   'advertise-host': { type: 'string' },
   verbose: { type: 'boolean' },
   encryption: { type: 'string' },
+  'no-lsd': { type: 'boolean' },
+  'lan-interface': { type: 'string' },
 } as const;
 
 export const HOST_FLAGS_HELP = `  --data-dir DIR            settings, resume data and uploads (default: the platform's app data folder)
@@ -34,7 +37,10 @@ export const HOST_FLAGS_HELP = `  --data-dir DIR            settings, resume dat
   --advertise-host H|auto   host written into shared torrents for the built-in tracker (default: a
                             setting, auto = the --bind address, else this machine's first address)
   --verbose                 debug lines on stderr and in DIR/logs/ (warnings and more are logged there anyway)
-  --encryption MODE         peer encryption (MSE): prefer, require or off (default: a setting, prefer)`;
+  --encryption MODE         peer encryption (MSE): prefer, require or off (default: a setting, prefer)
+  --no-lsd                  no Local Service Discovery (BEP 14) this run (default: a setting, on)
+  --lan-interface A|all     address of the interface for LSD and the LAN catalog (default: a
+                            setting, auto = all, or the --bind address; none when that is loopback)`;
 
 export function parsePort(value: string, flag: string): number {
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65535)
@@ -66,6 +72,8 @@ export function hostFlagsFrom(values: {
   'advertise-host'?: string;
   verbose?: boolean;
   encryption?: string;
+  'no-lsd'?: boolean;
+  'lan-interface'?: string;
 }): HostFlags {
   const overrides: HostOverrides = {};
   if (values['peer-port'] !== undefined) overrides.peerPort = parsePort(values['peer-port'], '--peer-port');
@@ -87,6 +95,13 @@ export function hostFlagsFrom(values: {
     overrides.advertiseHost = ah;
   }
   if (values.encryption !== undefined) overrides.encryption = parseEncryption(values.encryption);
+  if (values['no-lsd']) overrides.lsd = false;
+  const lanInterface = values['lan-interface'];
+  if (lanInterface !== undefined) {
+    if (!LAN_INTERFACE_PATTERN.test(lanInterface) || lanInterface === 'auto')
+      throw new UsageError(`--lan-interface needs an IP address or all, got '${lanInterface}'`);
+    overrides.lanInterface = lanInterface;
+  }
   return {
     dataDir: values['data-dir'] === undefined ? undefined : path.resolve(values['data-dir']),
     overrides,
@@ -116,5 +131,7 @@ export function parseHostFlags(argv: string[]): HostFlags {
     'advertise-host': str(values['advertise-host']),
     verbose: values.verbose === true,
     encryption: str(values.encryption),
+    'no-lsd': values['no-lsd'] === true,
+    'lan-interface': str(values['lan-interface']),
   });
 }

@@ -39,6 +39,10 @@ export interface HostOverrides {
   advertiseHost?: string;
   /** Peer connection encryption for this run. */
   encryption?: EncryptionMode;
+  /** `--no-lsd`: no Local Service Discovery this run. */
+  lsd?: boolean;
+  /** `--lan-interface`: where LSD and the LAN catalog run ('all' or an address). */
+  lanInterface?: string;
 }
 
 export interface ServiceOptions {

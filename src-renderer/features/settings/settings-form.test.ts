@@ -12,6 +12,16 @@ const base: Settings = {
   notifyOnComplete: true,
   keepSharingWhenClosed: true,
   encryption: 'prefer',
+  lan: {
+    lsd: true,
+    nearby: true,
+    listShares: false,
+    interfaceAddress: 'auto',
+    lsdIpv4Group: '239.192.152.143',
+    lsdIpv6Group: 'ff15::efc0:988f',
+    lsdPort: 6771,
+    nearbyPort: 6772,
+  },
 };
 
 describe('settings form', () => {

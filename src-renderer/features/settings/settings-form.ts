@@ -5,7 +5,9 @@
 import {
   ADVERTISE_HOST_MAX_LENGTH,
   ADVERTISE_HOST_PATTERN,
+  LAN_INTERFACE_PATTERN,
   type EncryptionMode,
+  type LanSettings,
   type Settings,
   type Theme,
 } from '../../../src-shared/types/settings.ts';
@@ -24,6 +26,15 @@ export interface SettingsForm {
   theme: Theme;
   notifyOnComplete: boolean;
   keepSharingWhenClosed: boolean;
+  lanLsd: boolean;
+  lanNearby: boolean;
+  lanListShares: boolean;
+  /** Empty = 'auto'. */
+  lanInterface: string;
+  lanLsdPort: string;
+  lanNearbyPort: string;
+  /** Not edited in the form; kept as they are. */
+  lanGroups: Pick<LanSettings, 'lsdIpv4Group' | 'lsdIpv6Group'>;
 }
 
 export type FormErrors = Partial<Record<keyof SettingsForm, string>>;
@@ -42,6 +53,13 @@ export function toForm(s: Settings): SettingsForm {
     theme: s.theme,
     notifyOnComplete: s.notifyOnComplete,
     keepSharingWhenClosed: s.keepSharingWhenClosed,
+    lanLsd: s.lan.lsd,
+    lanNearby: s.lan.nearby,
+    lanListShares: s.lan.listShares,
+    lanInterface: s.lan.interfaceAddress === 'auto' ? '' : s.lan.interfaceAddress,
+    lanLsdPort: String(s.lan.lsdPort),
+    lanNearbyPort: String(s.lan.nearbyPort),
+    lanGroups: { lsdIpv4Group: s.lan.lsdIpv4Group, lsdIpv6Group: s.lan.lsdIpv6Group },
   };
 }
 
@@ -79,6 +97,10 @@ export function fromForm(f: SettingsForm): { settings: Omit<Settings, never> | n
     errors.embeddedAdvertiseHost =
       'Enter an address such as 192.0.2.20 or a host name, without udp:// or a port; leave empty for automatic.';
   }
+  const lanInterface = f.lanInterface.trim() || 'auto';
+  if (!LAN_INTERFACE_PATTERN.test(lanInterface))
+    errors.lanInterface =
+      'Enter an address of this computer such as 192.0.2.20, or all; leave empty for automatic.';
   const settings: Settings = {
     downloadDir: f.downloadDir.trim(),
     peerPort: port(f.peerPort, errors, 'peerPort'),
@@ -96,6 +118,15 @@ export function fromForm(f: SettingsForm): { settings: Omit<Settings, never> | n
     theme: f.theme,
     notifyOnComplete: f.notifyOnComplete,
     keepSharingWhenClosed: f.keepSharingWhenClosed,
+    lan: {
+      lsd: f.lanLsd,
+      nearby: f.lanNearby,
+      listShares: f.lanListShares,
+      interfaceAddress: lanInterface,
+      ...f.lanGroups,
+      lsdPort: port(f.lanLsdPort, errors, 'lanLsdPort'),
+      nearbyPort: port(f.lanNearbyPort, errors, 'lanNearbyPort'),
+    },
   };
   return Object.keys(errors).length > 0 ? { settings: null, errors } : { settings, errors };
 }

@@ -87,6 +87,24 @@ test.describe.serial('Nearby: a share on A, listed and downloaded on B without a
     expect(downloaded.equals(FILE_BYTES)).toBe(true);
   });
 
+  test("A marks its share unlisted: it leaves B's Nearby list, and comes back when listed again", async () => {
+    const nearby = b.page.getByRole('region', { name: 'Nearby' });
+    await nav(b.page, 'Network');
+    const entry = nearby.locator('tr', { hasText: FILE_NAME });
+    await expect(entry).toBeVisible();
+    await a.page.locator('.transfer-row', { hasText: FILE_NAME }).click();
+    const detail = a.page.getByRole('complementary', { name: 'Transfer details' });
+    await detail.getByRole('tab', { name: 'Info' }).click();
+    const listed = detail.locator('input[name="listed"]');
+    // The box shows what the host holds: it changes once the host has applied the click.
+    await listed.click();
+    await expect(listed).not.toBeChecked();
+    await expect(entry).toHaveCount(0, { timeout: 30_000 });
+    await listed.click();
+    await expect(listed).toBeChecked();
+    await expect(entry).toBeVisible({ timeout: 30_000 });
+  });
+
   test("A's share leaves B's Nearby list when A stops", async () => {
     const page = b.page;
     await nav(page, 'Network');

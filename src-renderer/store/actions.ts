@@ -75,6 +75,8 @@ export function createActions(store: AppStore, client: RendererClient) {
       void select(moveSelection(filterOrder(s.torrents, s.filter), s.selectedId, delta));
     },
     pause: (id: string) => onTorrent(id, () => client.invoke('pause', { id })),
+    setUnlisted: (id: string, unlisted: boolean) =>
+      onTorrent(id, () => client.invoke('setUnlisted', { id, unlisted })),
     resume: (id: string) => onTorrent(id, () => client.invoke('resume', { id })),
     togglePause: (id: string) => {
       const t = get().torrents.byId.get(id);

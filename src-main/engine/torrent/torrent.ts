@@ -514,6 +514,7 @@ export class Torrent {
       name: this.name,
       state: this.state,
       ...(this.error ? { error: this.error } : {}),
+      unlisted: this.unlisted,
       metainfo: this.metainfo,
       picker: t?.picker ?? null,
       have: t?.have ?? this.lastHave,
@@ -540,7 +541,6 @@ export class Torrent {
 
   summary(): TorrentSummary {
     const summary = buildSummary(this.snapshotSource());
-    if (this.unlisted) summary.unlisted = true;
     this.shownRatesKey = `${summary.downRateBps}/${summary.upRateBps}`;
     return summary;
   }

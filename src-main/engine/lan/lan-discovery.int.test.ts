@@ -58,8 +58,7 @@ describe('LSD on loopback multicast', () => {
     closers.push(() => a.close());
     const b = await open(2222, [HASH_A, HASH_B], heardByB);
     closers.push(() => b.close());
-    a.forget(HASH_A);
-    a.announceDue();
+    a.announceSoon(HASH_A);
     await until(() => heardByA.length >= 2 && heardByB.length >= 1, 'both announces');
     expect(new Set(heardByA)).toEqual(new Set([`${HASH_A}@127.0.0.1:2222`, `${HASH_B}@127.0.0.1:2222`]));
     expect(new Set(heardByB)).toEqual(new Set([`${HASH_A}@127.0.0.1:1111`]));

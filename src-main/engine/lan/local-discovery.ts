@@ -20,6 +20,8 @@ const INCOMING_PER_SECOND = 20;
 const INCOMING_BURST = 50;
 /** How often due announces are looked for (a started torrent waits at most this long). */
 const CHECK_INTERVAL_MS = 1000;
+/** A torrent just added or resumed is announced this soon. */
+const SOON_MS = 50;
 
 export interface LocalDiscoveryOptions extends Pick<
   MulticastChannelOptions,
@@ -43,6 +45,7 @@ export class LocalDiscovery {
   private readonly now: () => number;
   private readonly intervalMs: number;
   private timer: ReturnType<typeof setInterval> | null = null;
+  private soon: ReturnType<typeof setTimeout> | null = null;
   /** Datagrams sent and others' announces heard (logs and the bench). */
   announcesSent = 0;
   announcesHeard = 0;
@@ -90,9 +93,18 @@ export class LocalDiscovery {
     return due.length;
   }
 
-  /** Announce `infoHashHex` again at the next check (a torrent was resumed). */
-  forget(infoHashHex: string): void {
+  /**
+   * A torrent was added or resumed: announce it in a moment (torrents added together go
+   * in one datagram), not at the next check, since a new download waits on it.
+   */
+  announceSoon(infoHashHex: string): void {
     this.lastAnnouncedMs.delete(infoHashHex);
+    if (this.soon || !this.timer) return;
+    this.soon = setTimeout(() => {
+      this.soon = null;
+      this.announceDue();
+    }, SOON_MS);
+    this.soon.unref?.();
   }
 
   private onDatagram(bytes: Uint8Array, host: string): void {
@@ -111,7 +123,9 @@ export class LocalDiscovery {
 
   close(): void {
     if (this.timer) clearInterval(this.timer);
+    if (this.soon) clearTimeout(this.soon);
     this.timer = null;
+    this.soon = null;
     this.channel?.close();
   }
 }

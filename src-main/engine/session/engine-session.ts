@@ -274,6 +274,7 @@ export class EngineSession implements Session, SessionHost {
     const torrent = new Torrent(this.ctx, { ...init, extraTrackers: [...init.extraTrackers, ...defaults] });
     this.torrents.set(torrent.id, torrent);
     torrent.start();
+    this.lan?.torrentStarted(torrent.id);
     this.events.emit('torrent-added', torrent.summary());
     return torrent;
   }

@@ -95,9 +95,9 @@ export class LanLink {
     this.catalog?.query();
   }
 
-  /** A torrent started or resumed: announce it at the next LSD check. */
+  /** A torrent was added or resumed: announce it on LSD now. */
   torrentStarted(id: string): void {
-    this.lsd?.forget(id);
+    this.lsd?.announceSoon(id);
   }
 
   async close(): Promise<void> {

@@ -23,7 +23,7 @@ export const NEARBY_VERSION = 1;
 export const MAX_NEARBY_MESSAGE_BYTES = 1200;
 export const MAX_NEARBY_WHO_BYTES = 64;
 export const MAX_NEARBY_NAME_BYTES = 120;
-/** Pages per share list: with short names about 30 shares fit a page, so ~2000 shares. */
+/** Pages per share list: 16 shares with 30-byte names fit a page, so about 1000 shares (engine/lan/NOTES.md). */
 export const MAX_NEARBY_PAGES = 64;
 export const MAX_NEARBY_SHARES_PER_PAGE = 40;
 /** Sizes up to 2^53 − 1 bytes (8 PiB) are exact in a JS number. */

@@ -122,6 +122,24 @@ describe.skipIf(!cli)('LAN discovery with no tracker (namespaces on a bridge)', 
     await expectSamePayload(payload, out);
   });
 
+  it('a name nobody on the LAN shares is an error in words, after asking the LAN', async () => {
+    const [, b] = lan.machines as [LanMachine, LanMachine];
+    const argv = b.wrap(process.execPath, [
+      built.script,
+      'get',
+      'no-such-share',
+      '--out',
+      path.join(temp.dir, 'nothing'),
+      ...cliArgs(b, 'nothing'),
+    ]);
+    const failed = await run(argv.command, argv.args, { timeout: 60_000 }).then(
+      () => null,
+      (err: { code?: number; stderr?: string }) => err,
+    );
+    expect(failed?.code).toBe(1);
+    expect(failed?.stderr).toMatch(/nothing named 'no-such-share' on the LAN/);
+  });
+
   it('finds the peers of an info-hash by LSD alone (no catalog, no tracker, no magnet peers)', async () => {
     const [a, b] = lan.machines as [LanMachine, LanMachine];
     const payload = await makeSingleFilePayload(path.join(temp.dir, 'lsd-files'), 'lsd-only.bin', 2 * MIB);

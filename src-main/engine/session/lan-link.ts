@@ -15,6 +15,9 @@ import type { Torrent } from '../torrent/torrent.ts';
 /** The LAN catalog's default port: its own, so LSD-only clients never see its datagrams. */
 export const NEARBY_PORT = 6772;
 
+/** What LAN discovery reads of a torrent. */
+export type LanTorrent = Pick<Torrent, 'id' | 'name' | 'state' | 'metainfo' | 'unlisted' | 'isPaused'>;
+
 export interface LanLinkHost {
   torrents(): Iterable<Torrent>;
   torrent(id: string): Torrent | undefined;
@@ -28,7 +31,17 @@ export interface LanLinkHost {
 const ACTIVE_STATES = new Set(['fetching-metadata', 'downloading', 'seeding', 'files-changed']);
 
 /** BEP 27: a private torrent's peers come from its tracker only: never LSD, never the LAN catalog. */
-const isPrivate = (t: Torrent) => t.metainfo?.private === true;
+const isPrivate = (t: LanTorrent) => t.metainfo?.private === true;
+
+/** Info-hashes LSD announces: active torrents, private ones never. */
+export function lsdAnnounceable(torrents: Iterable<LanTorrent>): string[] {
+  return [...torrents].filter((t) => !isPrivate(t) && ACTIVE_STATES.has(t.state)).map((t) => t.id);
+}
+
+/** Whether a peer LSD heard of goes to this torrent's swarm. */
+export function takesLsdPeers<T extends LanTorrent>(t: T | undefined): t is T {
+  return t !== undefined && !isPrivate(t) && !t.isPaused;
+}
 
 /**
  * Where LAN discovery runs unless told (LanOptions.interfaceAddress): every interface
@@ -58,11 +71,10 @@ export class LanLink {
           port: options.lsdPort ?? LSD_PORT,
           interfaceAddress,
           peerPort: host.peerPort,
-          announceable: () =>
-            [...host.torrents()].filter((t) => !isPrivate(t) && ACTIVE_STATES.has(t.state)).map((t) => t.id),
+          announceable: () => lsdAnnounceable(host.torrents()),
           onPeer: (hash, peer) => {
             const t = host.torrent(hash);
-            if (t && !isPrivate(t) && !t.isPaused) t.swarm.addCandidates([peer]);
+            if (takesLsdPeers(t)) t.swarm.addCandidates([peer]);
           },
           warning: host.warning,
           ...(options.lsdAnnounceIntervalMs ? { announceIntervalMs: options.lsdAnnounceIntervalMs } : {}),
@@ -107,7 +119,7 @@ export class LanLink {
 }
 
 /** What we list: complete, seeding, not private, not unlisted. */
-function listedShares(torrents: Iterable<Torrent>): AdvertisedShare[] {
+export function listedShares(torrents: Iterable<LanTorrent>): AdvertisedShare[] {
   const out: AdvertisedShare[] = [];
   for (const t of torrents) {
     if (t.unlisted || isPrivate(t)) continue;

@@ -101,7 +101,7 @@ export class NearbyCatalog {
     return nearby;
   }
 
-  /** Others' shares, newest machine first within a name; ours are never in it. */
+  /** Others' shares, machine by machine, page by page; ours are never in it. */
   list(): NearbyShare[] {
     const out: NearbyShare[] = [];
     for (const m of this.machines.values()) {

@@ -9,6 +9,7 @@
 import type { PieceStates, TorrentDetail, TorrentSummary } from '../../src-shared/types/torrent.ts';
 import type { EncryptionMode } from '../../src-shared/types/settings.ts';
 import type { NearbyShare } from '../../src-shared/types/nearby.ts';
+import type { LanStatus } from '../../src-shared/types/app-info.ts';
 
 // A torrent's summary and its per-file, per-peer and per-tracker detail are the same shape
 // in the engine and the UI contract: defined once, in src-shared (imports point that way).
@@ -22,6 +23,7 @@ export type {
 } from '../../src-shared/types/torrent.ts';
 export type { EncryptionMode } from '../../src-shared/types/settings.ts';
 export type { NearbyShare } from '../../src-shared/types/nearby.ts';
+export type { LanStatus } from '../../src-shared/types/app-info.ts';
 
 // ---------------------------------------------------------------- options
 
@@ -375,6 +377,8 @@ export interface Session {
   setEncryption(mode: EncryptionMode): void;
   /** What other Swarmdrops on the LAN share (empty when the LAN catalog is off). */
   nearby(): NearbyShare[];
+  /** Which LAN discovery runs, and where (LanOptions, after the interface rule). */
+  lanStatus(): LanStatus;
   /** Asks the LAN to announce its shares now (answers arrive as `nearby` events). */
   queryNearby(): void;
   /** Keeps a torrent out of catalogs, or lists it again (ShareOptions.unlisted). */

@@ -283,6 +283,7 @@ export class AppService implements ServiceCore {
       dataDir: this.options.dataDir,
       downloadDir: this.downloadDir,
       shareDir: this.shareDir,
+      lan: this.session.lanStatus(),
     };
   }
 

@@ -26,6 +26,7 @@ import type {
   ShareResult,
   EngineTorrentDetail,
   NearbyShare,
+  LanStatus,
   TorrentSource,
   TorrentSummary,
 } from '../session-api.ts';
@@ -169,6 +170,10 @@ export class EngineSession implements Session, SessionHost {
 
   nearby(): NearbyShare[] {
     return this.lan?.nearby() ?? [];
+  }
+
+  lanStatus(): LanStatus {
+    return this.lan?.status() ?? { lsd: false, nearby: false, interfaceAddress: null };
   }
 
   queryNearby(): void {

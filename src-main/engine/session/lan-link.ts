@@ -9,7 +9,7 @@ import { LSD_IPV4_GROUP, LSD_IPV6_GROUP, LSD_PORT } from '../../protocol/lan/lsd
 import type { NearbyShare as AdvertisedShare } from '../../protocol/lan/nearby-message.ts';
 import { LocalDiscovery } from '../lan/local-discovery.ts';
 import { NearbyCatalog } from '../lan/nearby-catalog.ts';
-import type { LanOptions, NearbyShare } from '../session-api.ts';
+import type { LanOptions, LanStatus, NearbyShare } from '../session-api.ts';
 import type { Torrent } from '../torrent/torrent.ts';
 
 /** The LAN catalog's default port: its own, so LSD-only clients never see its datagrams. */
@@ -59,11 +59,20 @@ export class LanLink {
   private constructor(
     private readonly lsd: LocalDiscovery | null,
     private readonly catalog: NearbyCatalog | null,
+    private readonly interfaceAddress: string | null,
   ) {}
+
+  status(): LanStatus {
+    return {
+      lsd: this.lsd !== null,
+      nearby: this.catalog !== null,
+      interfaceAddress: this.lsd || this.catalog ? this.interfaceAddress : null,
+    };
+  }
 
   static async open(options: LanOptions, host: LanLinkHost): Promise<LanLink> {
     const interfaceAddress = lanInterfaceFor(options, host.peerHost);
-    if (interfaceAddress === null) return new LanLink(null, null);
+    if (interfaceAddress === null) return new LanLink(null, null, null);
     const lsd = options.lsd
       ? await LocalDiscovery.open({
           ipv4Group: options.lsdIpv4Group ?? LSD_IPV4_GROUP,
@@ -96,7 +105,7 @@ export class LanLink {
         ...(options.nearbyAnnounceIntervalMs ? { announceIntervalMs: options.nearbyAnnounceIntervalMs } : {}),
       });
     }
-    return new LanLink(lsd, catalog);
+    return new LanLink(lsd, catalog, interfaceAddress);
   }
 
   nearby(): NearbyShare[] {

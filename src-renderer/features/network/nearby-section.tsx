@@ -53,6 +53,8 @@ export function NearbySection({ query }: { query: string }): ReactElement | null
   const actions = useActions();
   const shares = useApp((s) => s.nearby);
   const enabled = useApp((s) => s.settings?.lan.nearby ?? true);
+  // Running = the host listens to the LAN catalog this run (off when it listens on loopback).
+  const running = useApp((s) => s.appInfo?.lan?.nearby ?? true);
   const entries = nearbyEntries(shares, query);
   if (!enabled) return null;
   return (
@@ -70,7 +72,13 @@ export function NearbySection({ query }: { query: string }): ReactElement | null
           Refresh
         </Button>
       </div>
-      {entries.length === 0 ? (
+      {!running ? (
+        <p className="muted small nearby-empty">
+          Not looking on the local network this run: Swarmdrop accepts peers on this computer only (a loopback
+          address), or the setting was turned on and applies after a restart. Settings → Local network chooses
+          the interface.
+        </p>
+      ) : entries.length === 0 ? (
         <p className="muted small nearby-empty">
           {shares.length === 0
             ? 'Nothing shared by other Swarmdrops on your local network right now. New shares appear here by themselves.'

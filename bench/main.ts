@@ -28,6 +28,7 @@ import { crossSeed } from './figures/cross-seed.ts';
 import { foreignSeeders } from './figures/foreign-seeders.ts';
 import { swarmFigure } from './figures/swarm.ts';
 import { daemonStart } from './figures/daemon-start.ts';
+import { lanDiscovery } from './figures/lan-discovery.ts';
 import { magnet } from './figures/magnet.ts';
 import { memoryScaling } from './figures/memory-scaling.ts';
 import { tracker } from './figures/tracker.ts';
@@ -48,6 +49,7 @@ export const FIGURES: Figure[] = [
   tracker,
   daemonStart,
   uiSpeed,
+  lanDiscovery,
 ];
 
 async function main(argv: string[]): Promise<number> {

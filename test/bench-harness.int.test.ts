@@ -22,6 +22,7 @@ const FIGURE_IDS = [
   'tracker',
   'daemon-start',
   'ui-speed',
+  'lan-discovery',
 ];
 
 interface Row {

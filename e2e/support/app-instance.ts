@@ -23,6 +23,11 @@ export interface InstanceOptions {
   env?: Record<string, string>;
   /** The page may show notifications (the browser's permission, granted up front). */
   grantNotifications?: boolean;
+  /**
+   * `--lan-interface`: LSD and the LAN catalog on this interface (127.0.0.1 keeps them
+   * on this machine). Unset: off, since instances listen on loopback.
+   */
+  lanInterface?: string;
 }
 
 export interface AppInstance {
@@ -50,6 +55,7 @@ function flags(o: InstanceOptions): string[] {
     '--advertise-host',
     '127.0.0.1',
     ...(o.trackers ?? []).flatMap((t) => ['--tracker', t]),
+    ...(o.lanInterface ? ['--lan-interface', o.lanInterface] : []),
   ];
 }
 

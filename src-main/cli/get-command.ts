@@ -11,20 +11,26 @@ import { logSession } from '../service/log/session-log.ts';
 import { openCliLog } from './cli-log.ts';
 import {
   cliDataDir,
+  lanInterfaceOf,
   openCliSession,
   parseSessionFlags,
   sessionFlagHelp,
   trackersOf,
+  type SessionFlags,
 } from './session-flags.ts';
+import { formatMagnet } from '../protocol/magnet.ts';
+import { lanInterfaceFor, listNearby } from '../service/nearby-listing.ts';
 import { waitForSignal } from './wait-for-signal.ts';
 import { transferProgress } from './transfer-progress.ts';
 
 const help = `usage: swarmdrop get <magnet | info-hash | file.torrent | name> --out DIR [options]
 
 Downloads a torrent into DIR from every peer at once, verifies every piece (SHA-1),
-then keeps seeding until interrupted. A name is looked up in the tracker's catalog.
-Peers come from the trackers and, for a torrent that is not private, from the DHT
-(BEP 5): a magnet with no tracker needs nothing else.
+then keeps seeding until interrupted. A name is looked up in the tracker's catalog, or
+without --tracker in the LAN catalog (what Swarmdrops on the same LAN share). Peers come
+from the trackers, from Local Service Discovery on the LAN (BEP 14) unless --no-lsd, and,
+for a torrent that is not private, from the DHT (BEP 5) unless --no-dht: a magnet with no
+tracker needs nothing else.
 What an earlier run into DIR completed is resumed without hashing it again, as long as
 the files' size and modification time are unchanged; it is then reported as
 "complete (resumed)" rather than "verified". --recheck hashes everything on disk instead.
@@ -78,7 +84,7 @@ async function run(argv: string[]): Promise<number> {
   let session: Session;
   let source: TorrentSource;
   try {
-    source = await sourceOf(positionals[0]!, trackers, logger);
+    source = await sourceOf(positionals[0]!, trackers, logger, values);
     logger.debug('source', { kind: source.kind });
     session = await openCliSession(values, outDir, logger);
   } catch (err) {
@@ -185,7 +191,12 @@ function printEvents(session: Session): void {
 }
 
 /** Magnet, bare info-hash, a .torrent path, or else a name to look up in the catalog. */
-async function sourceOf(arg: string, trackers: string[], logger: Logger): Promise<TorrentSource> {
+async function sourceOf(
+  arg: string,
+  trackers: string[],
+  logger: Logger,
+  flags: SessionFlags,
+): Promise<TorrentSource> {
   if (/^magnet:\?/i.test(arg)) return { kind: 'magnet', uri: arg };
   if (/^[0-9a-f]{40}$/i.test(arg) || /^[a-z2-7]{32}$/i.test(arg))
     return { kind: 'info-hash', infoHashHex: arg };
@@ -195,7 +206,38 @@ async function sourceOf(arg: string, trackers: string[], logger: Logger): Promis
   );
   if (isFile) return { kind: 'torrent-file', path: path.resolve(arg) };
   if (arg.endsWith('.torrent')) throw new Error(`no such file: ${arg}`);
+  if (!trackers.some((t) => t.toLowerCase().startsWith('udp://'))) return fromLan(arg, flags);
   return fromCatalog(arg, trackers, logger);
+}
+
+/** A name in the LAN catalog: a magnet with every machine that shares it as `x.pe`. */
+async function fromLan(name: string, flags: SessionFlags): Promise<TorrentSource> {
+  const where = lanInterfaceFor(
+    lanInterfaceOf(flags) ? { interfaceAddress: lanInterfaceOf(flags)! } : {},
+    flags.host ?? '0.0.0.0',
+  );
+  if (where === null)
+    throw new UsageError(
+      `'${name}' is not a magnet link, info-hash or file; a name is looked up in a catalog: give --tracker udp://… or --lan-interface (the LAN catalog is off with a loopback --host)`,
+    );
+  const shares = await listNearby({ interfaceAddress: where });
+  const exact = shares.filter((s) => s.name === name);
+  const pick = exact.length > 0 ? exact : shares.filter((s) => s.name.toLowerCase() === name.toLowerCase());
+  const hashes = [...new Set(pick.map((s) => s.infoHashHex))];
+  if (hashes.length === 0)
+    throw new Error(
+      shares.length === 0
+        ? `nothing named '${name}' on the LAN (no Swarmdrop there answered; 'swarmdrop list' shows what is shared)`
+        : `nothing named '${name}' on the LAN ('swarmdrop list' shows the ${shares.length} shares there)`,
+    );
+  if (hashes.length > 1)
+    throw new Error(
+      `'${name}' matches ${hashes.length} shares on the LAN: ${hashes.join(', ')}; give the info-hash`,
+    );
+  const peers = pick.map((s) =>
+    s.host.includes(':') ? `[${s.host}]:${s.peerPort}` : `${s.host}:${s.peerPort}`,
+  );
+  return { kind: 'magnet', uri: formatMagnet({ infoHashHex: hashes[0]!, name, trackers: [], peers }) };
 }
 
 async function fromCatalog(name: string, trackers: string[], logger: Logger): Promise<TorrentSource> {

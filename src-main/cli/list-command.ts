@@ -1,19 +1,27 @@
 // `swarmdrop list --tracker udp://H:P`: prints a tracker's catalog (the Swarmdrop
 // extension of BEP 15, docs/PROTOCOL.md), optionally filtered by a name substring.
+// Without --tracker: what the Swarmdrops on the same LAN share (the LAN catalog).
 import { safeDisplayName } from '../protocol/display-name.ts';
 import { formatMagnet } from '../protocol/magnet.ts';
 import { formatBytes } from '../../src-shared/util/format.ts';
 import { listCatalog } from '../tracker/client/catalog-client.ts';
 import { trackerScheme } from '../tracker/client/tracker-url.ts';
 import { cliCommand, parseFlags, UsageError } from './cli-command.ts';
+import { listNearby, NEARBY_LISTEN_MS } from '../service/nearby-listing.ts';
+import { lanInterfaceOf } from './session-flags.ts';
+import type { NearbyShare } from '../../src-shared/types/nearby.ts';
 
-const help = `usage: swarmdrop list --tracker udp://HOST:PORT [options]
+const help = `usage: swarmdrop list [--tracker udp://HOST:PORT] [options]
 
 Lists what a Swarmdrop tracker's catalog offers: name, size, seeders, leechers,
-info-hash and a magnet link for each entry.
+info-hash and a magnet link for each entry. Without --tracker, lists what the
+Swarmdrops on the same LAN share (the LAN catalog): name, size, info-hash and who
+shares it; it asks them to announce and listens for ${NEARBY_LISTEN_MS / 1000} s (--wait).
 
 options:
-  -t, --tracker URL       the tracker (udp://host:port), required
+  -t, --tracker URL       the tracker (udp://host:port)
+      --wait S            LAN catalog: seconds to listen (default ${NEARBY_LISTEN_MS / 1000})
+      --lan-interface A   LAN catalog: address of the interface to listen on, or all (default)
   -s, --search TEXT       only names containing TEXT (case-insensitive)
       --limit N           at most N entries (default 1000)
       --timeout S         seconds to wait for the first answer; retried twice with
@@ -32,6 +40,8 @@ function parse(argv: string[]) {
       search: { type: 'string', short: 's' },
       limit: { type: 'string' },
       timeout: { type: 'string' },
+      wait: { type: 'string' },
+      'lan-interface': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -45,7 +55,7 @@ async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const tracker = values.tracker;
-  if (!tracker) throw new UsageError('--tracker is required');
+  if (!tracker) return listLan(values);
   if (trackerScheme(tracker) !== 'udp')
     throw new UsageError('--tracker must be a udp:// URL (the catalog is a UDP extension)');
   const limit = Number(values.limit ?? 1000);
@@ -87,5 +97,53 @@ async function run(argv: string[]): Promise<number> {
     console.log(`  ${r.magnet}`);
   }
   console.log(`${rows.length} of ${totalMatches} entries`);
+  return 0;
+}
+
+async function listLan(values: {
+  search?: string;
+  wait?: string;
+  json?: boolean;
+  'lan-interface'?: string;
+}): Promise<number> {
+  const waitSec = Number(values.wait ?? NEARBY_LISTEN_MS / 1000);
+  if (!(waitSec > 0)) throw new UsageError('--wait must be a positive number of seconds');
+  const problems: string[] = [];
+  const all = await listNearby({
+    interfaceAddress: lanInterfaceOf(values) ?? 'all',
+    listenMs: waitSec * 1000,
+    onWarning: (_code, message) => problems.push(message),
+  });
+  for (const p of problems) console.error(`swarmdrop list: ${p}`);
+  const query = (values.search ?? '').toLowerCase();
+  const rows = all
+    .filter((s) => s.name.toLowerCase().includes(query))
+    .map((s: NearbyShare) => ({
+      name: s.name,
+      infoHash: s.infoHashHex,
+      sizeBytes: s.totalBytes,
+      who: s.who,
+      peer: s.host.includes(':') ? `[${s.host}]:${s.peerPort}` : `${s.host}:${s.peerPort}`,
+      magnet: formatMagnet({
+        infoHashHex: s.infoHashHex,
+        name: s.name,
+        trackers: [],
+        peers: [s.host.includes(':') ? `[${s.host}]:${s.peerPort}` : `${s.host}:${s.peerPort}`],
+      }),
+    }));
+  if (values.json) {
+    console.log(JSON.stringify(rows, null, 2));
+    return 0;
+  }
+  if (rows.length === 0) {
+    console.log(query ? `nothing on the LAN matches '${values.search}'` : 'nothing shared on the LAN');
+    return 0;
+  }
+  // Names were made display-safe when decoded (protocol/lan/nearby-message.ts).
+  for (const r of rows) {
+    console.log(r.name);
+    console.log(`  ${formatBytes(r.sizeBytes)}, shared by ${r.who} (${r.peer})  ${r.infoHash}`);
+  }
+  console.log(`${rows.length} on the LAN`);
   return 0;
 }

@@ -25,6 +25,8 @@ export const sessionFlagOptions = {
   'peers-per-ip': { type: 'string' },
   'dht-bootstrap': { type: 'string', multiple: true },
   'no-dht': { type: 'boolean' },
+  'no-lsd': { type: 'boolean' },
+  'lan-interface': { type: 'string' },
   json: { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
@@ -43,6 +45,10 @@ export const sessionFlagHelp = `  -t, --tracker URL       tracker announce URL (
       --dht-bootstrap H:P a DHT node to join through (repeatable; default: the app's setting,
                           or SWARMDROP_DHT_BOOTSTRAP, comma-separated, empty for none)
       --no-dht            no DHT (BEP 5); then peers come from trackers and magnet x.pe only
+      --no-lsd            no Local Service Discovery (BEP 14) on the LAN
+      --lan-interface A   address of the interface for LSD and the LAN catalog, or all
+                          (default: all; the --host address when it is one address;
+                          none when --host is loopback, unless given here)
       --json              print one JSON document on stdout
   -v, --verbose           debug lines on stderr (the log in the data folder gets them too)
   -h, --help              show this help`;
@@ -71,6 +77,8 @@ export interface SessionFlags {
   'peers-per-ip'?: string;
   'dht-bootstrap'?: string[];
   'no-dht'?: boolean;
+  'no-lsd'?: boolean;
+  'lan-interface'?: string;
 }
 
 /** The DHT for this command: --no-dht, --dht-bootstrap, SWARMDROP_DHT_BOOTSTRAP, else the settings' default nodes. */
@@ -79,6 +87,15 @@ export function dhtOf(flags: SessionFlags): { enabled: boolean; bootstrap: strin
     ? parseDhtBootstrap(flags['dht-bootstrap'])
     : (dhtBootstrapFromEnv() ?? defaultSettings('').dhtBootstrap);
   return { enabled: !flags['no-dht'], bootstrap };
+}
+
+/** `--lan-interface`: all, or an IP address of this machine. */
+export function lanInterfaceOf(flags: { 'lan-interface'?: string }): string | undefined {
+  const value = flags['lan-interface'];
+  if (value === undefined) return undefined;
+  if (value !== 'all' && !/^[0-9a-fA-F.:]+$/.test(value))
+    throw new UsageError(`--lan-interface needs an IP address or all, got '${value}'`);
+  return value;
 }
 
 export function trackersOf(flags: SessionFlags): string[] {
@@ -126,6 +143,12 @@ export async function openCliSession(
     ...(flags['peers-per-ip'] !== undefined
       ? { connections: { perIp: peersPerIpOf(flags['peers-per-ip']) } }
       : {}),
+    // LSD and the LAN catalog (ours listed while we seed); lan-link.ts picks the interface.
+    lan: {
+      lsd: !flags['no-lsd'],
+      nearby: true,
+      ...(lanInterfaceOf(flags) ? { interfaceAddress: lanInterfaceOf(flags) } : {}),
+    },
   };
   const session = await openHeadlessSession(options, {
     anyPortIfTaken: port === undefined,

@@ -22,12 +22,14 @@ import { waitForSignal } from './wait-for-signal.ts';
 const help = `usage: swarmdrop share <path>... [--tracker udp://HOST:PORT] [options]
 
 Shares files or folders in place (nothing is copied): each path becomes one torrent,
-published to the tracker's catalog; its magnet link is printed on one line. With --name,
-all the paths become one torrent of that name instead (files at its top level, folders
-with what is in them; two paths with the same name are refused). Says who downloads
-(one line when a peer starts, has everything, or leaves). Seeds until
-interrupted (Ctrl-C / SIGTERM), then tells the tracker it stopped. With no --tracker the
-torrent is found through the DHT (BEP 5) unless --no-dht. Exits 1 when a shared
+published to the tracker's catalog and listed in the LAN catalog, where 'swarmdrop
+list' on the same LAN sees it; peers find it through the DHT (BEP 5) unless --no-dht,
+and on the LAN by Local Service Discovery (BEP 14), so no tracker is needed. Its magnet
+link is printed on one line. With --name, all the paths become one torrent of that name
+instead (files at its top level, folders with what is in them; two paths with the same
+name are refused). Says who downloads (one line when a peer starts, has everything, or
+leaves). Seeds until interrupted (Ctrl-C / SIGTERM), then tells the tracker it stopped.
+Exits 1 when a shared
 file is deleted or shrinks while shared (nothing left to seed). A file edited in place is
 reported (warning files-changed) and its changed pieces are no longer shared.
 
@@ -41,6 +43,8 @@ options:
       --no-publish        do not add the torrent to the tracker's catalog
       --super-seed        offer each peer one piece at a time (BEP 16): the first copies
                           spread with less upload from here
+      --unlisted          keep it out of every catalog (the LAN's and trackers'):
+                          only people given the magnet link find it
 ${sessionFlagHelp}`;
 
 export const shareCommand = cliCommand(
@@ -60,6 +64,7 @@ function parse(argv: string[]) {
     'web-seed': { type: 'string', short: 'w', multiple: true },
     'no-publish': { type: 'boolean' },
     'super-seed': { type: 'boolean' },
+    unlisted: { type: 'boolean' },
   });
 }
 
@@ -86,9 +91,13 @@ async function run(argv: string[]): Promise<number> {
   // With --name every path goes into one torrent; without, each path is a torrent of its own.
   const groups = name ? [positionals.map((p) => path.resolve(p))] : positionals.map((p) => [path.resolve(p)]);
   const trackers = trackersOf(values);
-  if (trackers.length === 0 && values['no-dht'])
+  if (trackers.length === 0)
     console.error(
-      'swarmdrop share: no --tracker and --no-dht: peers must be given the magnet link with an address',
+      values['no-dht'] && values['no-lsd'] && values.unlisted
+        ? 'swarmdrop share: no --tracker, --no-dht, --no-lsd and --unlisted: peers must be given the magnet link with an address'
+        : values['no-dht']
+          ? 'swarmdrop share: no --tracker and --no-dht: found on the LAN only (LSD and the LAN catalog)'
+          : 'swarmdrop share: no --tracker: found through the DHT and on the LAN',
     );
   const pieceLengthBytes = values['piece-length'] ? parseSize(values['piece-length']) : undefined;
   const { logger } = openCliLog('share', { dataDir: cliDataDir(values), verbose: values.verbose ?? false });
@@ -106,7 +115,7 @@ async function run(argv: string[]): Promise<number> {
   const stopLogging = logSession(session, logger, { fatalLogger: logger.fileOnly });
   try {
     const results: (ShareResult & { name: string; totalBytes: number })[] = [];
-    const publishing = !values['no-publish'] && trackers.length > 0;
+    const publishing = !values['no-publish'] && !values.unlisted && trackers.length > 0;
     for (const paths of groups) {
       const result = await session.share(paths, {
         ...(name ? { name } : {}),
@@ -114,7 +123,8 @@ async function run(argv: string[]): Promise<number> {
         ...(values.comment ? { comment: values.comment } : {}),
         ...(webSeeds.length > 0 ? { webSeeds } : {}),
         trackers,
-        publish: !values['no-publish'],
+        publish: !values['no-publish'] && !values.unlisted,
+        ...(values.unlisted ? { unlisted: true } : {}),
         // The magnet is printed at once; the catalog's answer is reported when it comes
         // (a tracker without the catalog extension only answers with its time-out).
         // --json prints one document, so it waits for the answer to put it in.

@@ -8,6 +8,8 @@
  */
 import type { PieceStates, TorrentDetail, TorrentSummary } from '../../src-shared/types/torrent.ts';
 import type { EncryptionMode } from '../../src-shared/types/settings.ts';
+import type { NearbyShare } from '../../src-shared/types/nearby.ts';
+import type { LanStatus } from '../../src-shared/types/app-info.ts';
 
 // A torrent's summary and its per-file, per-peer and per-tracker detail are the same shape
 // in the engine and the UI contract: defined once, in src-shared (imports point that way).
@@ -20,6 +22,8 @@ export type {
   TrackerDetail,
 } from '../../src-shared/types/torrent.ts';
 export type { EncryptionMode } from '../../src-shared/types/settings.ts';
+export type { NearbyShare } from '../../src-shared/types/nearby.ts';
+export type { LanStatus } from '../../src-shared/types/app-info.ts';
 
 // ---------------------------------------------------------------- options
 
@@ -93,6 +97,8 @@ export interface SessionOptions {
    * ours. Off when unset or `enabled` is false.
    */
   dht?: DhtOptions;
+  /** Finding peers and shares on the LAN (LSD, the LAN catalog). Default: all off. */
+  lan?: LanOptions;
 }
 
 export interface DhtOptions {
@@ -119,6 +125,41 @@ export interface DhtStatus {
   /** KRPC bytes received and sent since the session opened (UDP payloads). */
   receivedBytes: number;
   sentBytes: number;
+}
+
+/**
+ * LAN discovery: BEP 14 Local Service Discovery and the LAN catalog ("Nearby",
+ * docs/PROTOCOL.md). Off unless asked for: hosts turn them on from their settings, and
+ * tests that open sessions never multicast by accident.
+ */
+export interface LanOptions {
+  /** BEP 14 announces of every active, non-private torrent; peers heard join its swarm. */
+  lsd?: boolean;
+  /** Listen to the LAN catalog (Session.nearby()). */
+  nearby?: boolean;
+  /** Advertise our listed shares in the LAN catalog (needs `nearby`). Default true. */
+  advertiseShares?: boolean;
+  /** Our name in the LAN catalog. Default: the host name. */
+  who?: string;
+  /**
+   * The interface multicast goes out on and is joined on: 'all' (every non-loopback
+   * interface) or one local address (127.0.0.1: loopback multicast, this machine only).
+   * Default: 'all' when the peer server listens everywhere, its address when it listens
+   * on one, and off when that address is loopback (nobody on the LAN could dial it).
+   */
+  interfaceAddress?: string;
+  /** BEP 14 group and port (defaults 239.192.152.143, ff15::efc0:988f, 6771). */
+  lsdIpv4Group?: string;
+  lsdIpv6Group?: string;
+  lsdPort?: number;
+  /** LAN catalog groups and port (defaults: the LSD groups, port 6772). */
+  nearbyIpv4Group?: string;
+  nearbyIpv6Group?: string;
+  nearbyPort?: number;
+  /** BEP 14 re-announce interval per torrent. Default 5 minutes. */
+  lsdAnnounceIntervalMs?: number;
+  /** LAN catalog re-announce interval. Default 30 s. */
+  nearbyAnnounceIntervalMs?: number;
 }
 
 /** Engine tunables (milliseconds, bytes, blocks). */
@@ -205,6 +246,11 @@ export interface ShareOptions {
   /** Publish to the tracker's catalog; default SessionOptions.publishOnShare. */
   publish?: boolean;
   /**
+   * Keep the share out of catalogs: not advertised on the LAN ("Nearby") nor published
+   * to trackers' catalogs; reachable by its magnet. Saved with the torrent. Default false.
+   */
+  unlisted?: boolean;
+  /**
    * Wait for the catalog before resolving (default true). With false, share() resolves as
    * soon as the torrent seeds and the catalog's answer comes through `publication`: a
    * tracker without the catalog extension takes its whole time-out to say nothing.
@@ -274,6 +320,8 @@ export interface SessionEvents {
   warning: (event: EngineEvent) => void;
   /** A torrent entered its error state (torrentId set), or the session failed (unset). */
   fatal: (event: EngineEvent) => void;
+  /** The LAN catalog changed: what other Swarmdrops on the LAN share now. */
+  nearby: (shares: NearbyShare[]) => void;
 }
 
 export interface PeerClosedEvent {
@@ -364,6 +412,14 @@ export interface Session {
   dhtStatus(): DhtStatus | null;
   /** Encryption for connections made or accepted from now on (open ones keep theirs). */
   setEncryption(mode: EncryptionMode): void;
+  /** What other Swarmdrops on the LAN share (empty when the LAN catalog is off). */
+  nearby(): NearbyShare[];
+  /** Which LAN discovery runs, and where (LanOptions, after the interface rule). */
+  lanStatus(): LanStatus;
+  /** Asks the LAN to announce its shares now (answers arrive as `nearby` events). */
+  queryNearby(): void;
+  /** Keeps a torrent out of catalogs, or lists it again (ShareOptions.unlisted). */
+  setUnlisted(id: string, unlisted: boolean): Promise<void>;
   /** Subscribes; returns the unsubscribe function. */
   on<E extends SessionEventName>(event: E, listener: SessionEvents[E]): () => void;
   /** Announces `stopped`, saves resume data, closes sockets and workers. Idempotent. */

@@ -7,7 +7,7 @@
 import { mkdir } from 'node:fs/promises';
 import { isIPv4 } from 'node:net';
 import path from 'node:path';
-import type { Session, TorrentSummary as EngineSummary } from '../engine/session-api.ts';
+import type { LanOptions, Session, TorrentSummary as EngineSummary } from '../engine/session-api.ts';
 import type { EventMap, EventName } from '../../src-shared/contract/events.ts';
 import type { AppInfo, StatusInfo } from '../../src-shared/types/app-info.ts';
 import type { Settings } from '../../src-shared/types/settings.ts';
@@ -32,7 +32,7 @@ import { TorrentEvents } from './torrent-events.ts';
 import type { TorrentDetail } from '../../src-shared/types/torrent.ts';
 import { ServiceConnection, type EventSink } from './service-connection.ts';
 import type { ServiceCore, StartupProblem } from './service-core.ts';
-import type { EmbeddedTracker, ServiceDeps, ServiceOptions } from './service-types.ts';
+import type { EmbeddedTracker, HostOverrides, ServiceDeps, ServiceOptions } from './service-types.ts';
 
 const TRACKER_ERROR_REPEAT_MS = 60_000;
 
@@ -119,6 +119,7 @@ export class AppService implements ServiceCore {
       },
       publishOnShare: true,
       trackerAlias: (url: string) => own.alias(url),
+      lan: lanOptions(settings, o),
       // Announced over loopback, we would be listed as 127.0.0.1 to everyone: tell our
       // tracker the advertised address instead (BEP 15 `IP address`, IPv4 only; our
       // tracker trusts it from loopback, others ignore it).
@@ -189,6 +190,7 @@ export class AppService implements ServiceCore {
         this.torrentEvents.forget(id);
       }),
       s.on('torrent-completed', (t) => this.onCompleted(t)),
+      s.on('nearby', (shares) => this.broadcast('nearby', shares)),
       s.on('fatal', (e) => {
         const mapped = toContractError(e);
         this.broadcast('error', {
@@ -288,6 +290,7 @@ export class AppService implements ServiceCore {
       dataDir: this.options.dataDir,
       downloadDir: this.downloadDir,
       shareDir: this.shareDir,
+      lan: this.session.lanStatus(),
     };
   }
 
@@ -329,6 +332,7 @@ export class AppService implements ServiceCore {
       restartRequired.push('peerPort');
     if (next.dhtEnabled !== this.settings.dhtEnabled) restartRequired.push('dhtEnabled');
     if (next.dhtBootstrap.join() !== this.settings.dhtBootstrap.join()) restartRequired.push('dhtBootstrap');
+    if (JSON.stringify(next.lan) !== JSON.stringify(this.settings.lan)) restartRequired.push('lan');
     if (next.downloadDir !== this.settings.downloadDir) {
       await mkdir(next.downloadDir, { recursive: true }).catch((err: unknown) => {
         throw toContractError(err, 'settings');
@@ -390,6 +394,22 @@ export class AppService implements ServiceCore {
     this.logger.info('stopped');
     this.logger.close();
   }
+}
+
+/** The engine's LAN discovery from the settings and this run's flags. */
+function lanOptions(settings: Settings, o: HostOverrides): LanOptions {
+  const lan = settings.lan;
+  const where = o.lanInterface ?? lan.interfaceAddress;
+  return {
+    lsd: o.lsd ?? lan.lsd,
+    nearby: lan.nearby || lan.listShares,
+    advertiseShares: lan.listShares,
+    ...(where !== 'auto' ? { interfaceAddress: where } : {}),
+    lsdIpv4Group: lan.lsdIpv4Group,
+    lsdIpv6Group: lan.lsdIpv6Group,
+    lsdPort: lan.lsdPort,
+    nearbyPort: lan.nearbyPort,
+  };
 }
 
 /** The OS's EADDRINUSE, or the engine's peer-server 'port-in-use'. */

@@ -11,6 +11,7 @@ import type { AddOptions, TorrentSource } from '../engine/session-api.ts';
 import { ContractError, ERROR_WORDING } from '../../src-shared/contract/error-codes.ts';
 import { UPLOAD_CHUNK_BYTES } from '../../src-shared/contract/schemas.ts';
 import { safeDisplayName } from '../protocol/display-name.ts';
+import { formatMagnet } from '../protocol/magnet.ts';
 import { toContractError, toSummary } from './engine-mapping.ts';
 import { checkShareName, toShareOptions, type ShareOptionsRequest } from './share-options.ts';
 import type { DetailWatcher, ServiceCore } from './service-core.ts';
@@ -40,6 +41,7 @@ export function createHandlers(service: ServiceCore, conn: DetailWatcher): Comma
     requestedName: string | undefined,
     key: string,
     requestedOptions?: ShareOptionsRequest,
+    unlisted = false,
   ): Promise<ShareResponse> => {
     let lastMs = 0;
     // Checked before any hashing: a bad option or a missing name fails at once, in words.
@@ -47,18 +49,22 @@ export function createHandlers(service: ServiceCore, conn: DetailWatcher): Comma
     const options = toShareOptions(requestedOptions, service.trackerUrls());
     const label = name ?? paths[0]!.split(/[\\/]/).pop() ?? 'share';
     const result = await engine('share', () =>
-      session.share(paths, { ...options, ...(name ? { name } : {}) }, (p) => {
-        const now = Date.now();
-        if (now - lastMs < SHARE_PROGRESS_EVERY_MS) return;
-        lastMs = now;
-        service.broadcast('shareProgress', {
-          key,
-          name: label,
-          hashedBytes: p.hashedBytes,
-          totalBytes: p.totalBytes,
-          done: false,
-        });
-      }),
+      session.share(
+        paths,
+        { ...options, ...(name ? { name } : {}), ...(unlisted ? { unlisted } : {}) },
+        (p) => {
+          const now = Date.now();
+          if (now - lastMs < SHARE_PROGRESS_EVERY_MS) return;
+          lastMs = now;
+          service.broadcast('shareProgress', {
+            key,
+            name: label,
+            hashedBytes: p.hashedBytes,
+            totalBytes: p.totalBytes,
+            done: false,
+          });
+        },
+      ),
     );
     const summary = session.list().find((t) => t.id === result.id);
     const finalName = summary?.name ?? label;
@@ -128,11 +134,31 @@ export function createHandlers(service: ServiceCore, conn: DetailWatcher): Comma
           };
           options.trackers = [...new Set([source.tracker, ...service.trackerUrls()])];
           break;
+        case 'nearby':
+          // The machines that listed it are dialed at once (x.pe); LSD finds any others.
+          engineSource = {
+            kind: 'magnet',
+            uri: formatMagnet({
+              infoHashHex: source.infoHashHex.toLowerCase(),
+              name: source.name,
+              trackers: [],
+              peers: source.peers.map((p) =>
+                p.host.includes(':') ? `[${p.host}]:${p.port}` : `${p.host}:${p.port}`,
+              ),
+            }),
+          };
+          break;
       }
       return toSummary(await engine(context, () => session.add(engineSource, options)));
     },
 
-    share: ({ paths, name, options }) => share(paths, name, paths.join('\n'), options),
+    share: ({ paths, name, options, unlisted }) => share(paths, name, paths.join('\n'), options, unlisted),
+    setUnlisted: async ({ id, unlisted }) => (
+      await engine('general', () => session.setUnlisted(id, unlisted)),
+      null
+    ),
+    getNearby: async () => session.nearby(),
+    refreshNearby: async () => (session.queryNearby(), null),
 
     // Uploads belong to this connection (upload-manager.ts): staged files go when it closes.
     uploadBegin: async ({ files, name }) => ({

@@ -61,3 +61,25 @@ describe('--dht-bootstrap and --no-dht', () => {
     ).toEqual({ dhtBootstrap: ['127.0.0.2:2'] });
   });
 });
+
+describe('--no-lsd and --lan-interface', () => {
+  it('turn LSD off and pick the interface for this run', () => {
+    expect(hostFlagsFrom({ 'no-lsd': true, 'lan-interface': '127.0.0.1' }).overrides).toEqual({
+      lsd: false,
+      lanInterface: '127.0.0.1',
+    });
+    expect(hostFlagsFrom({ 'lan-interface': 'all' }).overrides).toEqual({ lanInterface: 'all' });
+    expect(hostFlagsFrom({}).overrides).toEqual({});
+    expect(parseHostFlags(['--no-lsd', '--lan-interface', '::1']).overrides).toEqual({
+      lsd: false,
+      lanInterface: '::1',
+    });
+  });
+
+  it('refuse an interface that is not an address or all', () => {
+    expect(() => hostFlagsFrom({ 'lan-interface': 'eth0' })).toThrow(
+      /--lan-interface needs an IP address or all/,
+    );
+    expect(() => hostFlagsFrom({ 'lan-interface': 'auto' })).toThrow(/--lan-interface/);
+  });
+});

@@ -11,6 +11,7 @@ import {
   ADVERTISE_HOST_PATTERN,
   ENCRYPTION_MODES,
   isDhtNodeAddress,
+  LAN_INTERFACE_PATTERN,
   type EncryptionMode,
 } from '../../src-shared/types/settings.ts';
 
@@ -26,6 +27,8 @@ export const HOST_FLAG_OPTIONS = {
   encryption: { type: 'string' },
   'dht-bootstrap': { type: 'string', multiple: true },
   'no-dht': { type: 'boolean' },
+  'no-lsd': { type: 'boolean' },
+  'lan-interface': { type: 'string' },
 } as const;
 
 export const HOST_FLAGS_HELP = `  --data-dir DIR            settings, resume data and uploads (default: the platform's app data folder)
@@ -40,7 +43,10 @@ export const HOST_FLAGS_HELP = `  --data-dir DIR            settings, resume dat
   --encryption MODE         peer encryption (MSE): prefer, require or off (default: a setting, prefer)
   --dht-bootstrap HOST:PORT a DHT node to join through (repeatable; default: a setting, or
                             SWARMDROP_DHT_BOOTSTRAP, comma-separated, empty for none)
-  --no-dht                  no DHT this run (default: a setting, on)`;
+  --no-dht                  no DHT this run (default: a setting, on)
+  --no-lsd                  no Local Service Discovery (BEP 14) this run (default: a setting, on)
+  --lan-interface A|all     address of the interface for LSD and the LAN catalog (default: a
+                            setting, auto = all, or the --bind address; none when that is loopback)`;
 
 /** The environment variable that replaces the DHT bootstrap setting (tests: empty = none). */
 export const DHT_BOOTSTRAP_ENV = 'SWARMDROP_DHT_BOOTSTRAP';
@@ -99,6 +105,8 @@ export function hostFlagsFrom(
     encryption?: string;
     'dht-bootstrap'?: string[];
     'no-dht'?: boolean;
+    'no-lsd'?: boolean;
+    'lan-interface'?: string;
   },
   /** Where SWARMDROP_DHT_BOOTSTRAP is read (the hosts pass process.env). */
   env: NodeJS.ProcessEnv = {},
@@ -128,6 +136,13 @@ export function hostFlagsFrom(
     ? parseDhtBootstrap(values['dht-bootstrap'])
     : dhtBootstrapFromEnv(env);
   if (dhtBootstrap) overrides.dhtBootstrap = dhtBootstrap;
+  if (values['no-lsd']) overrides.lsd = false;
+  const lanInterface = values['lan-interface'];
+  if (lanInterface !== undefined) {
+    if (!LAN_INTERFACE_PATTERN.test(lanInterface) || lanInterface === 'auto')
+      throw new UsageError(`--lan-interface needs an IP address or all, got '${lanInterface}'`);
+    overrides.lanInterface = lanInterface;
+  }
   return {
     dataDir: values['data-dir'] === undefined ? undefined : path.resolve(values['data-dir']),
     overrides,
@@ -163,6 +178,8 @@ export function parseHostFlags(argv: string[], env: NodeJS.ProcessEnv = {}): Hos
       'advertise-host': str(values['advertise-host']),
       verbose: values.verbose === true,
       encryption: str(values.encryption),
+      'no-lsd': values['no-lsd'] === true,
+      'lan-interface': str(values['lan-interface']),
     },
     env,
   );

@@ -43,6 +43,10 @@ export interface HostOverrides {
   dhtEnabled?: boolean;
   /** `--dht-bootstrap` (or SWARMDROP_DHT_BOOTSTRAP): bootstrap nodes for this run. */
   dhtBootstrap?: string[];
+  /** `--no-lsd`: no Local Service Discovery this run. */
+  lsd?: boolean;
+  /** `--lan-interface`: where LSD and the LAN catalog run ('all' or an address). */
+  lanInterface?: string;
 }
 
 export interface ServiceOptions {

@@ -92,6 +92,24 @@ describe('migrateSettings', () => {
     );
   });
 
+  it('a file from before LAN discovery gets it on (BEP 14 group and port); a stored choice is kept, a bad one dropped', () => {
+    const before = migrateSettings({ version: 2, settings: { theme: 'dark' } }, defaults).lan;
+    expect(before).toEqual({
+      lsd: true,
+      nearby: true,
+      listShares: true,
+      interfaceAddress: 'auto',
+      lsdIpv4Group: '239.192.152.143',
+      lsdIpv6Group: 'ff15::efc0:988f',
+      lsdPort: 6771,
+      nearbyPort: 6772,
+    });
+    const off = { ...before, lsd: false, listShares: false, interfaceAddress: '192.0.2.7' };
+    expect(migrateSettings({ version: 2, settings: { lan: off } }, defaults).lan).toEqual(off);
+    const bad = { ...before, lsdIpv4Group: '10.0.0.1' };
+    expect(migrateSettings({ version: 2, settings: { lan: bad } }, defaults).lan).toEqual(before);
+  });
+
   it('refuses files from a newer version, without a version, or not an object', () => {
     expect(() => migrateSettings({ version: SETTINGS_VERSION + 1, settings: {} }, defaults)).toThrow(/newer/);
     expect(() => migrateSettings({ settings: {} }, defaults)).toThrow(/version/);

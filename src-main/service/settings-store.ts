@@ -10,6 +10,8 @@ import path from 'node:path';
 import { isVersionedDataError, VersionedJsonStore } from '../engine/resume/versioned-json-store.ts';
 import { settingsSchema } from '../../src-shared/contract/schemas.ts';
 import type { Settings } from '../../src-shared/types/settings.ts';
+import { LSD_IPV4_GROUP, LSD_IPV6_GROUP, LSD_PORT } from '../protocol/lan/lsd-message.ts';
+import { NEARBY_PORT } from '../engine/session/lan-link.ts';
 
 export const SETTINGS_VERSION = 2;
 const SETTINGS_KEY = 'settings';
@@ -33,6 +35,16 @@ export function defaultSettings(downloadDir: string): Settings {
     keepSharingWhenClosed: true,
     dhtEnabled: true,
     dhtBootstrap: [...PUBLIC_DHT_BOOTSTRAP],
+    lan: {
+      lsd: true,
+      nearby: true,
+      listShares: true,
+      interfaceAddress: 'auto',
+      lsdIpv4Group: LSD_IPV4_GROUP,
+      lsdIpv6Group: LSD_IPV6_GROUP,
+      lsdPort: LSD_PORT,
+      nearbyPort: NEARBY_PORT,
+    },
   };
 }
 

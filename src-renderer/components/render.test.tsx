@@ -13,6 +13,7 @@ import { DropZone } from '../features/first-run/drop-zone.tsx';
 import { StatusBar } from './status-bar.tsx';
 import { RemoveDialog, ShortcutsDialog } from '../features/transfers/dialogs.tsx';
 import { AccessNeeded } from './access-needed.tsx';
+import { NearbySection } from '../features/network/nearby-section.tsx';
 import type { ReactElement } from 'react';
 
 const client: RendererClient = {
@@ -244,5 +245,44 @@ describe('AccessNeeded', () => {
     );
     expect(html).toContain('http://127.0.0.1:9080/?token=…');
     expect(html).not.toContain('Connecting');
+  });
+});
+
+describe('NearbySection (Network tab)', () => {
+  const appInfo = (nearby: boolean): AppState['appInfo'] => ({
+    version: '0.1.0',
+    host: 'daemon',
+    listeningPort: 6881,
+    embeddedTracker: { running: false, port: null, shareAddresses: [], error: null },
+    overridden: [],
+    trackers: [],
+    dataDir: '/d',
+    downloadDir: '/d/dl',
+    shareDir: '/d/shared',
+    lan: { lsd: nearby, nearby, interfaceAddress: nearby ? 'all' : null },
+  });
+  const share = (who: string, host: string) => ({
+    infoHashHex: 'ab'.repeat(20),
+    name: 'holiday photos',
+    totalBytes: 3 * 1024 * 1024,
+    who,
+    host,
+    peerPort: 6881,
+  });
+
+  it('lists a share once with every machine that has it, and a Download button', () => {
+    const html = render(<NearbySection query="" />, (s) =>
+      s.setState({ appInfo: appInfo(true), nearby: [share('alice', '10.0.0.1'), share('bob', '10.0.0.2')] }),
+    );
+    expect(html).toContain('holiday photos');
+    expect(html).toContain('alice, bob');
+    expect(html).toContain('3.00 MiB');
+    expect(html).toContain('aria-label="Download holiday photos"');
+  });
+
+  it('says it is not looking on the LAN when the host does not listen to it', () => {
+    const html = render(<NearbySection query="" />, (s) => s.setState({ appInfo: appInfo(false) }));
+    expect(html).toContain('Not looking on the local network this run');
+    expect(html).not.toContain('Nothing shared by other Swarmdrops');
   });
 });

@@ -6,6 +6,7 @@ import type { ContractError } from '../../src-shared/contract/error-codes.ts';
 import { describeError } from '../../src-shared/contract/error-codes.ts';
 import type { Settings } from '../../src-shared/types/settings.ts';
 import type { CatalogEntry } from '../../src-shared/types/catalog.ts';
+import type { NearbyEntry } from './nearby-model.ts';
 import type { RendererClient } from '../transport/renderer-client.ts';
 import {
   shareDropped,
@@ -74,6 +75,8 @@ export function createActions(store: AppStore, client: RendererClient) {
       void select(moveSelection(filterOrder(s.torrents, s.filter), s.selectedId, delta));
     },
     pause: (id: string) => onTorrent(id, () => client.invoke('pause', { id })),
+    setUnlisted: (id: string, unlisted: boolean) =>
+      onTorrent(id, () => client.invoke('setUnlisted', { id, unlisted })),
     resume: (id: string) => onTorrent(id, () => client.invoke('resume', { id })),
     togglePause: (id: string) => {
       const t = get().torrents.byId.get(id);
@@ -219,6 +222,34 @@ export function createActions(store: AppStore, client: RendererClient) {
         set((s) => ({ catalog: { ...s.catalog, loading: false, result } }));
       } catch (err) {
         set((s) => ({ catalog: { ...s.catalog, loading: false, error: words(err) } }));
+      }
+    },
+    refreshNearby: async () => {
+      try {
+        await client.invoke('refreshNearby', {});
+      } catch {
+        // The list still updates as machines announce on their own.
+      }
+    },
+    /** Downloads a share of the LAN catalog from every machine that lists it. */
+    downloadNearby: async (entry: NearbyEntry) => {
+      const rowErrors = { ...get().catalog.rowErrors };
+      delete rowErrors[entry.infoHashHex];
+      set((s) => ({ catalog: { ...s.catalog, rowErrors } }));
+      try {
+        await client.invoke('add', {
+          source: {
+            kind: 'nearby',
+            infoHashHex: entry.infoHashHex,
+            name: entry.name,
+            peers: entry.peers.slice(0, 64),
+          },
+        });
+        set((s) => ({ catalog: { ...s.catalog, added: { ...s.catalog.added, [entry.infoHashHex]: true } } }));
+      } catch (err) {
+        set((s) => ({
+          catalog: { ...s.catalog, rowErrors: { ...s.catalog.rowErrors, [entry.infoHashHex]: words(err) } },
+        }));
       }
     },
     downloadEntry: async (entry: CatalogEntry, savePath?: string) => {

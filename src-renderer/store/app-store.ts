@@ -6,6 +6,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { AppInfo, StatusInfo } from '../../src-shared/types/app-info.ts';
 import type { CatalogSearchResult } from '../../src-shared/types/catalog.ts';
+import type { NearbyShare } from '../../src-shared/types/nearby.ts';
 import type { Settings } from '../../src-shared/types/settings.ts';
 import type { TorrentDetail } from '../../src-shared/types/torrent.ts';
 import type { ShareProgressEvent } from '../../src-shared/contract/events.ts';
@@ -59,6 +60,8 @@ export interface AppState {
   trackerError: string | null;
   toasts: Toast[];
   catalog: CatalogState;
+  /** What other Swarmdrops on the LAN share (the LAN catalog), live. */
+  nearby: NearbyShare[];
   /** Which dialog is open. */
   dialog:
     | { kind: 'magnet' }
@@ -94,6 +97,7 @@ export function initialState(): AppState {
     trackerError: null,
     toasts: [],
     catalog: { query: '', loading: false, result: null, error: null, added: {}, rowErrors: {} },
+    nearby: [],
     dialog: null,
     addError: null,
     dropError: null,

@@ -56,6 +56,29 @@ const info = {
 afterEach(() => vi.useRealTimers());
 
 describe('connectStore', () => {
+  it('keeps the Nearby list from open and from each nearby event', async () => {
+    const share = {
+      infoHashHex: 'aa'.repeat(20),
+      name: 'photos',
+      totalBytes: 5,
+      who: 'alice',
+      host: '10.0.0.1',
+      peerPort: 6881,
+    };
+    const s = scriptedClient({
+      getAppInfo: () => info,
+      getSettings: () => null,
+      getTorrents: () => [],
+      getNearby: () => [share],
+    });
+    const store = createAppStore();
+    connectStore(store, s.client, 60_000);
+    s.open();
+    await vi.waitFor(() => expect(store.getState().nearby).toEqual([share]));
+    s.emit('nearby', []);
+    expect(store.getState().nearby).toEqual([]);
+  });
+
   it('fetches state on open and applies events', async () => {
     const s = scriptedClient({
       getAppInfo: () => info,

@@ -24,12 +24,14 @@ export function connectStore(
   const offs: (() => void)[] = [];
   const refresh = async () => {
     try {
-      const [appInfo, settings, list] = await Promise.all([
+      const [appInfo, settings, list, nearby] = await Promise.all([
         client.invoke('getAppInfo', {}),
         client.invoke('getSettings', {}),
         client.invoke('getTorrents', {}),
+        // The Nearby list is an extra: a host that cannot give it still shows the rest.
+        client.invoke('getNearby', {}).catch(() => []),
       ]);
-      store.setState({ appInfo, settings, torrents: replaceTorrents(list) });
+      store.setState({ appInfo, settings, torrents: replaceTorrents(list), nearby });
       const selected = store.getState().selectedId;
       if (selected && !list.some((t) => t.id === selected))
         store.setState({ selectedId: null, detail: null });
@@ -63,6 +65,7 @@ export function connectStore(
     client.on('status', (status) => store.setState({ status, trackerError: status.trackerError })),
     client.on('appInfo', (appInfo) => store.setState({ appInfo })),
     client.on('settings', (settings) => store.setState({ settings })),
+    client.on('nearby', (nearby) => store.setState({ nearby })),
     client.on('shareProgress', (p) => {
       store.setState((s) => {
         const shares = { ...s.shares };

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { CommandSchemas } from './schemas.ts';
 import type { AppInfo } from '../types/app-info.ts';
 import type { CatalogSearchResult } from '../types/catalog.ts';
+import type { NearbyShare } from '../types/nearby.ts';
 import type { Settings } from '../types/settings.ts';
 import type { TorrentDetail, TorrentSummary } from '../types/torrent.ts';
 
@@ -25,6 +26,9 @@ interface Responses {
   setSettings: { settings: Settings; restartRequired: (keyof Settings)[] };
   add: TorrentSummary;
   share: ShareResponse;
+  setUnlisted: null;
+  getNearby: NearbyShare[];
+  refreshNearby: null;
   uploadBegin: { uploadId: string; chunkBytes: number };
   uploadChunk: { receivedBytes: number };
   uploadFinish: ShareResponse;
@@ -76,6 +80,9 @@ export const COMMAND_NAMES = [
   'setSettings',
   'add',
   'share',
+  'setUnlisted',
+  'getNearby',
+  'refreshNearby',
   'uploadBegin',
   'uploadChunk',
   'uploadFinish',

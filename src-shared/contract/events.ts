@@ -3,6 +3,7 @@ import type { AppInfo, StatusInfo } from '../types/app-info.ts';
 import type { AppErrorEvent, AppNotification } from '../types/notification.ts';
 import type { Settings } from '../types/settings.ts';
 import type { TorrentDetail, TorrentSummary } from '../types/torrent.ts';
+import type { NearbyShare } from '../types/nearby.ts';
 
 export interface TorrentsEvent {
   /** Torrents added or changed since the last batch (whole summaries). */
@@ -31,6 +32,8 @@ export interface EventMap {
   notification: AppNotification;
   error: AppErrorEvent;
   shareProgress: ShareProgressEvent;
+  /** The LAN catalog changed: everything other Swarmdrops on the LAN share now. */
+  nearby: NearbyShare[];
 }
 
 export type EventName = keyof EventMap;

@@ -9,6 +9,7 @@ import {
   ADVERTISE_HOST_PATTERN,
   ENCRYPTION_MODES,
   isDhtNodeAddress,
+  LAN_INTERFACE_PATTERN,
 } from '../types/settings.ts';
 import type { TorrentEvent } from '../types/torrent.ts';
 
@@ -64,6 +65,16 @@ export const addSource = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('info-hash'), infoHashHex, name: z.string().max(1024).optional() }),
   /** A catalog entry from searchCatalog: the info-hash plus the tracker that listed it. */
   z.object({ kind: z.literal('catalog'), infoHashHex, name: z.string().max(1024), tracker: announceUrl }),
+  /** A share of the LAN catalog (getNearby): the info-hash plus the machines that share it. */
+  z.object({
+    kind: z.literal('nearby'),
+    infoHashHex,
+    name: z.string().max(1024),
+    peers: z
+      .array(z.object({ host: z.string().min(1).max(64), port: port.min(1) }).strict())
+      .min(1)
+      .max(64),
+  }),
 ]);
 
 const settingsShape = z.object({
@@ -94,6 +105,24 @@ const settingsShape = z.object({
       }),
     )
     .max(32),
+  lan: z
+    .object({
+      lsd: z.boolean(),
+      nearby: z.boolean(),
+      listShares: z.boolean(),
+      interfaceAddress: z
+        .string()
+        .max(64)
+        .regex(LAN_INTERFACE_PATTERN, 'an interface is auto, all, or an address like 192.0.2.20'),
+      lsdIpv4Group: z.string().regex(/^2(2[4-9]|3[0-9])(\.[0-9]{1,3}){3}$/, 'an IPv4 multicast address'),
+      lsdIpv6Group: z
+        .string()
+        .max(64)
+        .regex(/^ff[0-9a-fA-F:]+$/, 'an IPv6 multicast address'),
+      lsdPort: port.min(1),
+      nearbyPort: port.min(1),
+    })
+    .strict(),
 });
 export const settingsSchema = settingsShape.strict();
 
@@ -136,8 +165,16 @@ export const commandSchemas = {
       /** Required for several paths: the one torrent they become is named this. */
       name: shortText.optional(),
       options: shareOptionsSchema.optional(),
+      /** Keep it out of catalogs (the LAN's and trackers'): reachable by its magnet only. */
+      unlisted: z.boolean().optional(),
     })
     .strict(),
+  /** Keep a torrent out of catalogs (the LAN's and trackers'), or list it again. */
+  setUnlisted: z.object({ id: torrentId, unlisted: z.boolean() }).strict(),
+  /** What other Swarmdrops on the LAN share now (the LAN catalog). */
+  getNearby: empty,
+  /** Ask the LAN to announce now; answers arrive as `nearby` events. */
+  refreshNearby: empty,
   /** Browser upload, step 1: announce the files (relative paths below the drop). */
   uploadBegin: z
     .object({

@@ -31,6 +31,16 @@ export interface AppInfo {
   downloadDir: string;
   /** Where files uploaded from the browser are stored before being shared. */
   shareDir: string;
+  /** LAN discovery as it runs now (settings `lan`, flags, the peer address). */
+  lan?: LanStatus;
+}
+
+export interface LanStatus {
+  lsd: boolean;
+  /** The LAN catalog is listened to (the Nearby list can fill). */
+  nearby: boolean;
+  /** 'all' or the address whose interface is used; null when LAN discovery is off. */
+  interfaceAddress: string | null;
 }
 
 /** Session-wide totals for the status bar, pushed about once a second. */

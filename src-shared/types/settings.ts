@@ -40,6 +40,8 @@ export interface Settings {
   dhtEnabled: boolean;
   /** DHT nodes to join through, `host:port` each; applies after a restart. */
   dhtBootstrap: string[];
+  /** Finding peers and shares on the LAN; applies after a restart. */
+  lan: LanSettings;
 }
 
 /** `host:port` of a DHT bootstrap node: a host name or IPv4 address, or [IPv6]. */
@@ -51,6 +53,31 @@ export function isDhtNodeAddress(text: string): boolean {
   const m = text.length <= 260 ? DHT_NODE_PATTERN.exec(text) : null;
   return !!m && Number(m[1]) >= 1 && Number(m[1]) <= 65535;
 }
+
+/** LSD (BEP 14) and the LAN catalog ("Nearby", docs/PROTOCOL.md). */
+export interface LanSettings {
+  /** Local Service Discovery: announce our torrents on the LAN, take peers from others'. */
+  lsd: boolean;
+  /** Show what other Swarmdrops on the LAN share (the Network tab's Nearby list). */
+  nearby: boolean;
+  /** "List my shares on the LAN": advertise our shares (not those marked unlisted). */
+  listShares: boolean;
+  /**
+   * The interface LSD and the LAN catalog use: 'auto' (every interface, or the peer
+   * server's address when it listens on one; none when that is loopback), 'all', or an
+   * address of this machine.
+   */
+  interfaceAddress: string;
+  /** BEP 14 multicast groups and port. */
+  lsdIpv4Group: string;
+  lsdIpv6Group: string;
+  lsdPort: number;
+  /** The LAN catalog's port (on the same groups). */
+  nearbyPort: number;
+}
+
+/** 'auto', 'all' or an IP address: what `lan.interfaceAddress` accepts. */
+export const LAN_INTERFACE_PATTERN = /^(auto|all|[0-9]{1,3}(\.[0-9]{1,3}){3}|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*)$/;
 
 /**
  * 'auto', an IPv4 or IPv6 address (no brackets) or a host name: what

@@ -71,6 +71,8 @@ export interface TorrentSummary {
    * piece was hashed in this run (downloaded, checked, or after a recheck).
    */
   resumedPieces?: number;
+  /** Kept out of catalogs (the LAN's and trackers'): reachable by its magnet only. */
+  unlisted?: boolean;
 }
 
 export interface FileDetail {

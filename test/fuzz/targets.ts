@@ -18,6 +18,16 @@ import {
   type UtMetadataMessage,
 } from '../../src-main/protocol/wire/ut-metadata.ts';
 import { decodeUtPex, encodeUtPex, type PexMessage } from '../../src-main/protocol/wire/ut-pex.ts';
+import {
+  decodeLsdAnnounce,
+  encodeLsdAnnounce,
+  type LsdAnnounce,
+} from '../../src-main/protocol/lan/lsd-message.ts';
+import {
+  decodeNearbyMessage,
+  encodeNearbyMessage,
+  type NearbyMessage,
+} from '../../src-main/protocol/lan/nearby-message.ts';
 import { encodeMessage, type WireMessage } from '../../src-main/protocol/wire/messages.ts';
 import { decodeMessage } from '../../src-main/protocol/wire/wire-test-helpers.ts';
 import {
@@ -605,6 +615,52 @@ export const TARGETS: readonly FuzzTarget[] = [
         dropped: [{ host: 'fe80::9', port: 2 }],
       }),
       encodeUtPex({ added: [], dropped: [] }),
+    ],
+  },
+  {
+    name: 'lsd',
+    what: 'BEP 14 BT-SEARCH datagrams: decodeLsdAnnounce (src-main/protocol/lan/lsd-message.ts)',
+    errors: 'ProtocolError',
+    decode: (b) => decodeLsdAnnounce(b),
+    codecError: protocolError,
+    encode: (m: LsdAnnounce) => encodeLsdAnnounce(m),
+    seeds: () => [
+      encodeLsdAnnounce({
+        host: '239.192.152.143:6771',
+        port: 6881,
+        infoHashes: ['aa'.repeat(20)],
+        cookie: 'c0ffee',
+      }),
+      encodeLsdAnnounce({
+        host: '[ff15::efc0:988f]:6771',
+        port: 51413,
+        infoHashes: ['0123456789abcdef0123456789abcdef01234567', 'bb'.repeat(20)],
+      }),
+    ],
+  },
+  {
+    name: 'nearby',
+    what: 'LAN catalog datagrams: decodeNearbyMessage (src-main/protocol/lan/nearby-message.ts)',
+    errors: 'ProtocolError',
+    decode: (b) => decodeNearbyMessage(b),
+    codecError: protocolError,
+    encode: (m: NearbyMessage) => encodeNearbyMessage(m),
+    seeds: () => [
+      encodeNearbyMessage({
+        type: 'announce',
+        instanceId: '0102030405060708',
+        who: 'alice-laptop',
+        peerPort: 6881,
+        revision: 2,
+        page: 0,
+        pageCount: 2,
+        shares: [
+          { infoHashHex: 'aa'.repeat(20), name: 'holiday photos é', totalBytes: 123456789 },
+          { infoHashHex: 'bb'.repeat(20), name: 'x', totalBytes: 0 },
+        ],
+      }),
+      encodeNearbyMessage({ type: 'query', instanceId: 'ffeeddccbbaa9988' }),
+      encodeNearbyMessage({ type: 'bye', instanceId: 'ffeeddccbbaa9988' }),
     ],
   },
   {

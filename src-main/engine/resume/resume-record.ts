@@ -18,6 +18,8 @@
  *    v2 reader would drop it and look for the files under `savePath/<name>`, find nothing
  *    and start downloading there; a v2 build now refuses the record instead. A v2 record
  *    migrates unchanged (no roots: its files are under `savePath/<name>`).
+ *    Optional `unlisted` (added within v3, absent = listed): the share stays out of
+ *    catalogs (the LAN's and trackers'); a reader without it drops it and lists the share.
  */
 import { z } from 'zod';
 import { Bitfield } from '../../../src-shared/util/bitfield.ts';
@@ -50,6 +52,8 @@ export interface ResumeRecordV2 extends Omit<ResumeRecordV1, 'version'> {
    * bitfield of `pieceCount` bits, base64): not downloaded over the edit until a recheck.
    */
   heldPieces?: string;
+  /** Not advertised in the LAN catalog ("Nearby"); absent = listed. */
+  unlisted?: boolean;
 }
 
 /** The v1 record (still read, migrated to v2). */
@@ -114,6 +118,7 @@ const v3Schema = z
       .array(z.array(announceUrl).min(1))
       .refine((tiers) => tiers.flat().length <= MAX_TRACKER_URLS, `more than ${MAX_TRACKER_URLS} trackers`),
     heldPieces: z.string().optional(),
+    unlisted: z.boolean().optional(),
   })
   .superRefine((record, ctx) => {
     for (const key of ['verifiedPieces', 'heldPieces'] as const) {

@@ -27,6 +27,8 @@ import type {
   ShareProgress,
   ShareResult,
   EngineTorrentDetail,
+  NearbyShare,
+  LanStatus,
   TorrentSource,
   TorrentSummary,
 } from '../session-api.ts';
@@ -41,6 +43,7 @@ import {
 } from '../torrent/torrent-context.ts';
 import { EngineError } from '../engine-error.ts';
 import { EventHub } from './event-hub.ts';
+import { LanLink } from './lan-link.ts';
 import { restoreTorrents } from './restore-torrents.ts';
 import type { SessionHost, SessionInternals } from './session-host.ts';
 import { shareTorrent } from './share-torrent.ts';
@@ -78,6 +81,7 @@ export class EngineSession implements Session, SessionHost {
   private readonly dialer: Dialer;
   private server: PeerServer | null = null;
   private dht: SessionDht | null = null;
+  private lan: LanLink | null = null;
   private closing: Promise<void> | null = null;
   /** Once a second: torrents whose shown rates moved without traffic (decay) get updated. */
   private readonly rateSweep: ReturnType<typeof setInterval>;
@@ -164,6 +168,37 @@ export class EngineSession implements Session, SessionHost {
       });
     }
     if (this.options.restoreTorrents ?? true) await restoreTorrents(this, this.resumeStore);
+    const lan = this.options.lan;
+    if (lan && (lan.lsd || lan.nearby)) {
+      this.lan = await LanLink.open(lan, {
+        torrents: () => this.torrents.values(),
+        torrent: (id) => this.torrents.get(id),
+        peerPort: () => this.peerPort,
+        peerHost: this.options.peerHost ?? '0.0.0.0',
+        warning: (code, message) => this.events.emit('warning', { code, message }),
+        nearbyChanged: (shares) => this.events.emit('nearby', shares),
+      });
+    }
+  }
+
+  nearby(): NearbyShare[] {
+    return this.lan?.nearby() ?? [];
+  }
+
+  lanStatus(): LanStatus {
+    return this.lan?.status() ?? { lsd: false, nearby: false, interfaceAddress: null };
+  }
+
+  queryNearby(): void {
+    this.lan?.queryNearby();
+  }
+
+  async setUnlisted(id: string, unlisted: boolean): Promise<void> {
+    const t = this.get(id);
+    if (t.unlisted === unlisted) return;
+    t.unlisted = unlisted;
+    this.batcher.markDirty(id);
+    await t.saveResume();
   }
 
   dhtStatus(): DhtStatus | null {
@@ -264,6 +299,7 @@ export class EngineSession implements Session, SessionHost {
     const torrent = new Torrent(this.ctx, { ...init, extraTrackers: [...init.extraTrackers, ...defaults] });
     this.torrents.set(torrent.id, torrent);
     torrent.start();
+    this.lan?.torrentStarted(torrent.id);
     this.events.emit('torrent-added', torrent.summary());
     return torrent;
   }
@@ -305,6 +341,7 @@ export class EngineSession implements Session, SessionHost {
 
   async resume(id: string): Promise<void> {
     await this.get(id).resume();
+    this.lan?.torrentStarted(id);
   }
 
   async recheck(id: string): Promise<void> {
@@ -363,6 +400,7 @@ export class EngineSession implements Session, SessionHost {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.lifetime.abort();
+      await this.lan?.close();
       await Promise.all(
         [...this.torrents.values()].map((t) => t.close({ sendStopped: true, saveResume: true })),
       );

@@ -55,6 +55,7 @@ export async function shareTorrent(
       ...(roots ? { roots } : {}),
       trustedComplete: true,
       paused: false,
+      ...(options.unlisted ? { unlisted: true } : {}),
     });
     // Seeding (and watching the files for changes) before the magnet goes out: an edit
     // made as soon as `share` answers is then noticed.
@@ -62,7 +63,9 @@ export async function shareTorrent(
   } else if (torrent.isPaused) {
     await torrent.resume();
   }
-  const publish = options.publish ?? session.options.publishOnShare ?? true;
+  if (options.unlisted !== undefined) torrent.unlisted = options.unlisted;
+  // Unlisted: reachable by its magnet only, so not in a tracker's catalog either.
+  const publish = options.publish ?? (!torrent.unlisted && (session.options.publishOnShare ?? true));
   const publication = publish
     ? publishEverywhere(session, torrent, trackers).catch((err: unknown) => {
         session.ctx.warning({

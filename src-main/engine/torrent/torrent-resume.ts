@@ -24,6 +24,8 @@ export interface ResumeInput {
   trackers: string[][];
   /** Pieces held because their file changed on disk (ResumeRecord.heldPieces); null = none. */
   held: Bitfield | null;
+  /** Kept out of the LAN catalog (ResumeRecord.unlisted). */
+  unlisted: boolean;
 }
 
 /** The resume record (current version) for a torrent's state. */
@@ -46,5 +48,6 @@ export function buildResumeRecord(t: ResumeInput): ResumeRecord {
   if (t.roots && t.roots.length > 0) record.roots = t.roots.map((r) => ({ name: r.name, path: r.path }));
   if (t.completedAtMs !== null) record.completedAtMs = t.completedAtMs;
   if (t.held && t.held.length === t.pieceCount && t.held.count() > 0) record.heldPieces = t.held.toBase64();
+  if (t.unlisted) record.unlisted = true;
   return record;
 }

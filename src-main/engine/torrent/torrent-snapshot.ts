@@ -43,6 +43,8 @@ export interface SnapshotSource {
   pieceSources: PieceSources;
   /** See TorrentSummary.resumedPieces. */
   resumedPieces: number;
+  /** See TorrentSummary.unlisted. */
+  unlisted: boolean;
   snubbed(peer: TorrentPeer): boolean;
   outstanding(peer: TorrentPeer): number;
 }
@@ -93,6 +95,7 @@ export function buildSummary(s: SnapshotSource): TorrentSummary {
   if (s.contentPath !== undefined) summary.contentPath = s.contentPath;
   if (s.error) summary.error = s.error;
   if (s.resumedPieces > 0) summary.resumedPieces = s.resumedPieces;
+  if (s.unlisted) summary.unlisted = true;
   return summary;
 }
 

@@ -50,6 +50,8 @@ export interface TorrentInit {
   paused: boolean;
   /** Peers to try directly (magnet x.pe). */
   initialPeers?: PeerCandidate[];
+  /** Kept out of the LAN catalog (default: the record's choice, else listed). */
+  unlisted?: boolean;
 }
 
 /**
@@ -96,6 +98,8 @@ export class Torrent {
   private generation = 0;
   private closed = false;
   private readonly initialPeers: PeerCandidate[];
+  /** Kept out of the LAN catalog ("Nearby"); saved in the resume record. */
+  unlisted: boolean;
   /**
    * Pieces held because their file was edited while shared, as of the last stop (resume
    * data keeps them, so no restart downloads over the edit); cleared by a recheck.
@@ -132,6 +136,7 @@ export class Torrent {
       ctx.now,
     );
     this.initialPeers = init.initialPeers ?? [];
+    this.unlisted = init.unlisted ?? init.record?.unlisted ?? false;
     if (this.metainfo) this.pieceSources.reset(this.metainfo.pieceCount);
     if (this.record?.heldPieces && this.record.pieceCount === this.metainfo?.pieceCount)
       this.held = Bitfield.fromBase64(this.record.pieceCount, this.record.heldPieces);
@@ -532,6 +537,7 @@ export class Torrent {
       name: this.name,
       state: this.state,
       ...(this.error ? { error: this.error } : {}),
+      unlisted: this.unlisted,
       metainfo: this.metainfo,
       picker: t?.picker ?? null,
       have: t?.have ?? this.lastHave,
@@ -598,6 +604,7 @@ export class Torrent {
       completedAtMs: this.completedAtMs,
       trackers: this.announceList(),
       held: this.transfer?.picker.heldBitfield() ?? this.held,
+      unlisted: this.unlisted,
     });
   }
 

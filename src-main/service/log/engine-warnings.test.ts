@@ -61,6 +61,16 @@ describe('engine warnings in user words', () => {
     expect(describeWarning({ code: 'bad-metadata', message: 'bad', peer: 'p:1' }).level).toBe('info');
   });
 
+  it('a machine with no usable LAN interface is logged below the user level; a list cut short is a warning', () => {
+    expect(describeWarning({ code: 'lan-no-interface', message: 'no usable interface' }).level).toBe('info');
+    expect(describeWarning({ code: 'lan-send-failed', message: 'x' }).level).toBe('info');
+    expect(describeWarning({ code: 'nearby-list-truncated', message: '12 shares left out' })).toEqual({
+      level: 'warn',
+      text: '12 shares left out',
+      torrentEvent: false,
+    });
+  });
+
   it('an unknown code is still logged, at warn, with the engine message; __proto__ is just unknown', () => {
     expect(describeWarning({ code: 'brand-new', message: 'something new' })).toEqual({
       level: 'warn',

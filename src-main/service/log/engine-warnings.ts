@@ -71,6 +71,14 @@ const WARNING_RULES: Readonly<Record<string, WarningRule>> = {
     text: (e) => `closing files failed: ${e.message}`,
   },
   'peer-server': { level: 'warn', torrentEvent: false, text: (e) => `peer server: ${e.message}` },
+  // LAN discovery (engine/lan/NOTES.md). A machine with no usable interface (offline, or
+  // an interface without multicast) still runs: worth a log line, not a warning each start.
+  'lan-no-interface': { level: 'info', torrentEvent: false, text: (e) => e.message },
+  'lan-join-failed': { level: 'info', torrentEvent: false, text: (e) => e.message },
+  // An interface that went away between two announces: the next round tries again.
+  'lan-send-failed': { level: 'info', torrentEvent: false, text: (e) => e.message },
+  'lan-bind-failed': { level: 'warn', torrentEvent: false, text: (e) => e.message },
+  'nearby-list-truncated': { level: 'warn', torrentEvent: false, text: (e) => e.message },
   // A peer that sends a bad info dict is its own problem: we ask another one.
   'bad-metadata': {
     level: 'info',

@@ -141,8 +141,26 @@ function Trackers({ d }: { d: TorrentDetail }): ReactElement {
 }
 
 function Info({ d }: { d: TorrentDetail }): ReactElement {
+  const actions = useActions();
+  const listed = !d.summary.unlisted;
   return (
     <dl className="info-list">
+      <dt>Listed</dt>
+      <dd>
+        <label className="check">
+          <input
+            type="checkbox"
+            name="listed"
+            checked={listed}
+            onChange={(e) => void actions.setUnlisted(d.summary.id, !e.target.checked)}
+          />
+          <span>
+            {listed
+              ? 'Shown to others: Nearby on the local network, and trackers’ catalogs'
+              : 'Unlisted: only people with the magnet link find it'}
+          </span>
+        </label>
+      </dd>
       <dt>Info-hash</dt>
       <dd className="mono">
         {d.infoHashHex} <CopyButton text={d.infoHashHex} />

@@ -1,10 +1,11 @@
-/** The catalog of the configured trackers: search by name, Download. */
+/** Nearby (the LAN catalog) and the catalog of the configured trackers: search by name, Download. */
 import { useEffect, useState, type ReactElement } from 'react';
 import { useActions, useApp, useClient } from '../../app-context.tsx';
 import { Button } from '../../components/button.tsx';
 import { Icon } from '../../components/icons.tsx';
 import type { CatalogEntry } from '../../../src-shared/types/catalog.ts';
 import { formatBytes } from '../../../src-shared/util/format.ts';
+import { NearbySection } from './nearby-section.tsx';
 
 function EntryRow({ e }: { e: CatalogEntry }): ReactElement {
   const actions = useActions();
@@ -74,6 +75,7 @@ export function NetworkView(): ReactElement {
   const [query, setQuery] = useState(catalog.query);
   useEffect(() => {
     if (catalog.result === null && !catalog.loading) void actions.searchCatalog('');
+    void actions.refreshNearby();
     // Only on first show: later searches are the user's.
   }, []);
   const entries = catalog.result?.entries ?? [];
@@ -92,7 +94,7 @@ export function NetworkView(): ReactElement {
             <Icon name="search" size={14} />
             <input
               className="input"
-              placeholder="Search files shared on your trackers"
+              placeholder="Search files shared nearby and on your trackers"
               value={query}
               onChange={(e) => setQuery(e.target.value)}
               aria-label="Search the catalog"
@@ -103,6 +105,10 @@ export function NetworkView(): ReactElement {
           </Button>
         </form>
       </div>
+      <NearbySection query={catalog.query} />
+      <h2 className="section-title trackers-title">
+        <Icon name="globe" size={14} /> On your trackers
+      </h2>
       {catalog.error && (
         <div className="banner banner-error" role="alert">
           <Icon name="alert" size={16} /> {catalog.error}

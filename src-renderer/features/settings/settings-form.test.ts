@@ -14,6 +14,16 @@ const base: Settings = {
   encryption: 'prefer',
   dhtEnabled: true,
   dhtBootstrap: ['dht.example.org:6881', '[2001:db8::1]:6881'],
+  lan: {
+    lsd: true,
+    nearby: true,
+    listShares: false,
+    interfaceAddress: 'auto',
+    lsdIpv4Group: '239.192.152.143',
+    lsdIpv6Group: 'ff15::efc0:988f',
+    lsdPort: 6771,
+    nearbyPort: 6772,
+  },
 };
 
 describe('settings form', () => {

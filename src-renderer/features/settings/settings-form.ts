@@ -6,7 +6,9 @@ import {
   ADVERTISE_HOST_MAX_LENGTH,
   ADVERTISE_HOST_PATTERN,
   isDhtNodeAddress,
+  LAN_INTERFACE_PATTERN,
   type EncryptionMode,
+  type LanSettings,
   type Settings,
   type Theme,
 } from '../../../src-shared/types/settings.ts';
@@ -28,6 +30,15 @@ export interface SettingsForm {
   dhtEnabled: boolean;
   /** One `host:port` per line. */
   dhtBootstrap: string;
+  lanLsd: boolean;
+  lanNearby: boolean;
+  lanListShares: boolean;
+  /** Empty = 'auto'. */
+  lanInterface: string;
+  lanLsdPort: string;
+  lanNearbyPort: string;
+  /** Not edited in the form; kept as they are. */
+  lanGroups: Pick<LanSettings, 'lsdIpv4Group' | 'lsdIpv6Group'>;
 }
 
 export type FormErrors = Partial<Record<keyof SettingsForm, string>>;
@@ -48,6 +59,13 @@ export function toForm(s: Settings): SettingsForm {
     keepSharingWhenClosed: s.keepSharingWhenClosed,
     dhtEnabled: s.dhtEnabled,
     dhtBootstrap: s.dhtBootstrap.join('\n'),
+    lanLsd: s.lan.lsd,
+    lanNearby: s.lan.nearby,
+    lanListShares: s.lan.listShares,
+    lanInterface: s.lan.interfaceAddress === 'auto' ? '' : s.lan.interfaceAddress,
+    lanLsdPort: String(s.lan.lsdPort),
+    lanNearbyPort: String(s.lan.nearbyPort),
+    lanGroups: { lsdIpv4Group: s.lan.lsdIpv4Group, lsdIpv6Group: s.lan.lsdIpv6Group },
   };
 }
 
@@ -93,6 +111,10 @@ export function fromForm(f: SettingsForm): { settings: Omit<Settings, never> | n
     errors.embeddedAdvertiseHost =
       'Enter an address such as 192.0.2.20 or a host name, without udp:// or a port; leave empty for automatic.';
   }
+  const lanInterface = f.lanInterface.trim() || 'auto';
+  if (!LAN_INTERFACE_PATTERN.test(lanInterface))
+    errors.lanInterface =
+      'Enter an address of this computer such as 192.0.2.20, or all; leave empty for automatic.';
   const settings: Settings = {
     downloadDir: f.downloadDir.trim(),
     peerPort: port(f.peerPort, errors, 'peerPort'),
@@ -112,6 +134,15 @@ export function fromForm(f: SettingsForm): { settings: Omit<Settings, never> | n
     keepSharingWhenClosed: f.keepSharingWhenClosed,
     dhtEnabled: f.dhtEnabled,
     dhtBootstrap: [...new Set(dhtBootstrap)],
+    lan: {
+      lsd: f.lanLsd,
+      nearby: f.lanNearby,
+      listShares: f.lanListShares,
+      interfaceAddress: lanInterface,
+      ...f.lanGroups,
+      lsdPort: port(f.lanLsdPort, errors, 'lanLsdPort'),
+      nearbyPort: port(f.lanNearbyPort, errors, 'lanNearbyPort'),
+    },
   };
   return Object.keys(errors).length > 0 ? { settings: null, errors } : { settings, errors };
 }

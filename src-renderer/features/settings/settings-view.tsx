@@ -127,7 +127,15 @@ function SettingsEditor({
   };
   const input = (
     key:
-      'downloadDir' | 'peerPort' | 'embeddedPort' | 'embeddedAdvertiseHost' | 'downloadKiBps' | 'uploadKiBps',
+      | 'downloadDir'
+      | 'peerPort'
+      | 'embeddedPort'
+      | 'embeddedAdvertiseHost'
+      | 'downloadKiBps'
+      | 'uploadKiBps'
+      | 'lanInterface'
+      | 'lanLsdPort'
+      | 'lanNearbyPort',
     extra: Record<string, string> = {},
   ) => (
     <input
@@ -276,6 +284,52 @@ function SettingsEditor({
             placeholder="host:6881"
           />
         </Field>
+      </section>
+
+      <section className="card">
+        <h2 className="card-title">Local network</h2>
+        <label className="check">
+          <input
+            type="checkbox"
+            name="lanListShares"
+            checked={form.lanListShares}
+            onChange={(e) => set('lanListShares', e.target.checked)}
+          />
+          <span>List my shares on the local network (except those marked unlisted)</span>
+        </label>
+        <label className="check">
+          <input
+            type="checkbox"
+            name="lanNearby"
+            checked={form.lanNearby}
+            onChange={(e) => set('lanNearby', e.target.checked)}
+          />
+          <span>Show what others on the local network share (Network → Nearby)</span>
+        </label>
+        <label className="check">
+          <input
+            type="checkbox"
+            name="lanLsd"
+            checked={form.lanLsd}
+            onChange={(e) => set('lanLsd', e.target.checked)}
+          />
+          <span>Find peers on the local network (Local Service Discovery)</span>
+        </label>
+        <Field
+          label="Network interface"
+          hint="The address of the interface to use, or all. Empty = automatic. These take effect after a restart."
+          error={errors.lanInterface}
+        >
+          {input('lanInterface', { spellCheck: 'false', placeholder: 'automatic' })}
+        </Field>
+        <div className="grid-2">
+          <Field label="LSD port (UDP)" error={errors.lanLsdPort}>
+            {input('lanLsdPort', { inputMode: 'numeric' })}
+          </Field>
+          <Field label="Nearby port (UDP)" error={errors.lanNearbyPort}>
+            {input('lanNearbyPort', { inputMode: 'numeric' })}
+          </Field>
+        </div>
       </section>
 
       <section className="card">

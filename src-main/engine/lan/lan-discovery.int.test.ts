@@ -1,0 +1,180 @@
+// LSD and the LAN catalog over real sockets, kept on this machine by loopback multicast
+// (interface 127.0.0.1): the namespace LAN test (test/lan-discovery-netns.int.test.ts)
+// does the same across machines.
+import dgram from 'node:dgram';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LSD_IPV4_GROUP, LSD_IPV6_GROUP, encodeLsdAnnounce } from '../../protocol/lan/lsd-message.ts';
+import { encodeNearbyMessage } from '../../protocol/lan/nearby-message.ts';
+import { LocalDiscovery } from './local-discovery.ts';
+import { NearbyCatalog } from './nearby-catalog.ts';
+
+const closers: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of closers.splice(0).reverse()) await c();
+});
+
+function freeUdpPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = dgram.createSocket('udp4');
+    s.bind(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const until = async (check: () => boolean, what: string, timeoutMs = 10_000) => {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+const HASH_A = 'aa'.repeat(20);
+const HASH_B = 'bb'.repeat(20);
+const channel = (port: number) => ({
+  ipv4Group: LSD_IPV4_GROUP,
+  ipv6Group: LSD_IPV6_GROUP,
+  port,
+  interfaceAddress: '127.0.0.1',
+});
+
+describe('LSD on loopback multicast', () => {
+  it('hands each announced info-hash to the peer sink and ignores its own announces', async () => {
+    const port = await freeUdpPort();
+    const heardByA: string[] = [];
+    const heardByB: string[] = [];
+    const warnings: string[] = [];
+    const open = (peerPort: number, hashes: string[], heard: string[]) =>
+      LocalDiscovery.open({
+        ...channel(port),
+        peerPort: () => peerPort,
+        announceable: () => hashes,
+        onPeer: (hash, peer) => heard.push(`${hash}@${peer.host}:${peer.port}`),
+        warning: (code) => warnings.push(code),
+      });
+    const a = await open(1111, [HASH_A], heardByA);
+    closers.push(() => a.close());
+    const b = await open(2222, [HASH_A, HASH_B], heardByB);
+    closers.push(() => b.close());
+    a.announceSoon(HASH_A);
+    await until(() => heardByA.length >= 2 && heardByB.length >= 1, 'both announces');
+    expect(new Set(heardByA)).toEqual(new Set([`${HASH_A}@127.0.0.1:2222`, `${HASH_B}@127.0.0.1:2222`]));
+    expect(new Set(heardByB)).toEqual(new Set([`${HASH_A}@127.0.0.1:1111`]));
+    expect(warnings).toEqual([]);
+  });
+
+  it('announces a torrent at most once per interval', async () => {
+    const port = await freeUdpPort();
+    const lsd = await LocalDiscovery.open({
+      ...channel(port),
+      peerPort: () => 1,
+      announceable: () => [HASH_A],
+      onPeer: () => undefined,
+      warning: () => undefined,
+    });
+    closers.push(() => lsd.close());
+    const sent = lsd.announcesSent;
+    expect(lsd.announceDue()).toBe(0);
+    expect(lsd.announcesSent).toBe(sent);
+  });
+
+  it('drops garbage and foreign datagrams on the port without a warning', async () => {
+    const port = await freeUdpPort();
+    const heard: string[] = [];
+    const warnings: string[] = [];
+    const lsd = await LocalDiscovery.open({
+      ...channel(port),
+      peerPort: () => 1,
+      announceable: () => [],
+      onPeer: (hash) => heard.push(hash),
+      warning: (code) => warnings.push(code),
+    });
+    closers.push(() => lsd.close());
+    const sender = dgram.createSocket('udp4');
+    closers.push(() => sender.close());
+    const send = (bytes: Uint8Array) => new Promise((r) => sender.send(bytes, port, '127.0.0.1', r));
+    await send(new TextEncoder().encode('GET / HTTP/1.1\r\n\r\n'));
+    await send(new Uint8Array(5000));
+    await send(encodeLsdAnnounce({ host: '', port: 9, infoHashes: [HASH_B] }));
+    await until(() => heard.length === 1, 'the one valid announce');
+    expect(heard).toEqual([HASH_B]);
+    expect(warnings).toEqual([]);
+  });
+});
+
+describe('Nearby on loopback multicast', () => {
+  it('lists what another instance advertises, answers a query at once, and forgets it on bye', async () => {
+    const port = await freeUdpPort();
+    let shares = [{ infoHashHex: HASH_A, name: 'holiday photos', totalBytes: 1234 }];
+    const seen: number[] = [];
+    // A long round: anything the listener learns quickly came from the query's answer.
+    const advertiser = await NearbyCatalog.open({
+      ...channel(port),
+      who: 'alice',
+      peerPort: () => 7000,
+      shares: () => shares,
+      onChange: () => undefined,
+      warning: () => undefined,
+      announceIntervalMs: 600_000,
+    });
+    closers.push(() => advertiser.close());
+    const listener = await NearbyCatalog.open({
+      ...channel(port),
+      who: 'bob',
+      peerPort: () => 7001,
+      shares: () => null,
+      onChange: () => seen.push(Date.now()),
+      warning: () => undefined,
+      announceIntervalMs: 600_000,
+    });
+    closers.push(() => listener.close());
+    await until(() => listener.list().length === 1, 'the advertised share');
+    expect(listener.list()).toEqual([
+      {
+        infoHashHex: HASH_A,
+        name: 'holiday photos',
+        totalBytes: 1234,
+        who: 'alice',
+        host: '127.0.0.1',
+        peerPort: 7000,
+      },
+    ]);
+    expect(advertiser.list()).toEqual([]); // the listener advertises nothing
+    shares = [...shares, { infoHashHex: HASH_B, name: 'notes', totalBytes: 5 }];
+    await until(() => listener.list().length === 2, 'the changed list');
+    await advertiser.close();
+    await until(() => listener.list().length === 0, 'the goodbye');
+  });
+
+  it('drops a machine that stops announcing without a goodbye', async () => {
+    const port = await freeUdpPort();
+    const listener = await NearbyCatalog.open({
+      ...channel(port),
+      who: 'bob',
+      peerPort: () => 7001,
+      shares: () => null,
+      onChange: () => undefined,
+      warning: () => undefined,
+      expireAfterMs: 1500,
+    });
+    closers.push(() => listener.close());
+    // One announce from a machine that then vanishes (a crash, a cable pulled): no bye.
+    const sender = dgram.createSocket('udp4');
+    closers.push(() => sender.close());
+    const announce = encodeNearbyMessage({
+      type: 'announce',
+      instanceId: '0102030405060708',
+      who: 'gone',
+      peerPort: 7000,
+      revision: 1,
+      page: 0,
+      pageCount: 1,
+      shares: [{ infoHashHex: HASH_A, name: 'x', totalBytes: 1 }],
+    });
+    await new Promise((r) => sender.send(announce, port, '127.0.0.1', r));
+    await until(() => listener.list().length === 1, 'the share');
+    await until(() => listener.list().length === 0, 'the expiry', 15_000);
+  });
+});

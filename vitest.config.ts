@@ -18,6 +18,10 @@ export default defineConfig({
     // three workers overlap that waiting even on two cores (the default there is one).
     // No test asserts a speed, and none builds dist/ (npm test builds once before).
     maxWorkers: 3,
+    // No test talks to this machine's router: port mapping is off in every CLI, daemon and
+    // service a test starts (they inherit this), except where a test turns it on against
+    // its own miniupnpd in a network namespace.
+    env: { SWARMDROP_PORT_MAPPING: 'off' },
     reporters: ['default'],
   },
 });

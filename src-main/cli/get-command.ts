@@ -18,6 +18,7 @@ import {
 } from './session-flags.ts';
 import { waitForSignal } from './wait-for-signal.ts';
 import { transferProgress } from './transfer-progress.ts';
+import { reportPortMapping } from './report-port-mapping.ts';
 
 const help = `usage: swarmdrop get <magnet | info-hash | file.torrent | name> --out DIR [options]
 
@@ -91,6 +92,7 @@ async function run(argv: string[]): Promise<number> {
   // With --json or --events, stdout carries JSON only: progress goes to stderr.
   const progress = transferProgress(json || events || process.stderr.isTTY ? process.stderr : process.stdout);
   log.setPrinter((line) => progress.log(line));
+  const stopReporting = reportPortMapping(session, 'get', (line) => progress.log(line));
   try {
     if (events) printEvents(session);
     const added = await session.add(source, {
@@ -111,6 +113,7 @@ async function run(argv: string[]): Promise<number> {
           sizeBytes: done.totalBytes,
           path: target,
           peerPort: session.peerPort,
+          portMapping: session.portMapping(),
           // Every piece hashed in this run (false: some were trusted from resume data).
           verified: resumedPieces === 0,
           resumedPieces,
@@ -129,6 +132,7 @@ async function run(argv: string[]): Promise<number> {
     progress.stop();
     log.setPrinter(null);
     await session.close();
+    stopReporting();
     stopLogging();
     logger.close();
   }

@@ -7,7 +7,7 @@ import { openHeadlessSession, type Session, type SessionOptions } from '../servi
 import { parseFlags, UsageError } from './cli-command.ts';
 import { parseSize } from './create-command.ts';
 import type { Logger } from '../service/log/logger.ts';
-import { parseEncryption } from '../service/host-flags.ts';
+import { parseEncryption, parseNatGateway, portMappingOffInEnvironment } from '../service/host-flags.ts';
 import { DEFAULT_MAX_PER_IP } from '../service/headless-session.ts';
 
 export const DEFAULT_PEER_PORT = 6881;
@@ -22,6 +22,8 @@ export const sessionFlagOptions = {
   'upload-limit': { type: 'string' },
   encryption: { type: 'string' },
   'peers-per-ip': { type: 'string' },
+  'no-port-mapping': { type: 'boolean' },
+  'nat-gateway': { type: 'string' },
   json: { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
@@ -37,6 +39,10 @@ export const sessionFlagHelp = `  -t, --tracker URL       tracker announce URL (
       --encryption MODE   peer encryption (MSE): prefer (default), require or off
       --peers-per-ip N    connections from one IP address (default ${DEFAULT_MAX_PER_IP}); raise it for
                           many clients on one machine
+      --no-port-mapping   do not ask the router (UPnP / NAT-PMP) to forward the peer port
+                          (SWARMDROP_PORT_MAPPING=off in the environment does the same)
+      --nat-gateway G     the router to ask: an IPv4 address (NAT-PMP) or a UPnP
+                          description URL (default: discover it)
       --json              print one JSON document on stdout
   -v, --verbose           debug lines on stderr (the log in the data folder gets them too)
   -h, --help              show this help`;
@@ -63,6 +69,8 @@ export interface SessionFlags {
   verbose?: boolean;
   encryption?: string;
   'peers-per-ip'?: string;
+  'no-port-mapping'?: boolean;
+  'nat-gateway'?: string;
 }
 
 export function trackersOf(flags: SessionFlags): string[] {
@@ -109,6 +117,13 @@ export async function openCliSession(
     ...(flags['peers-per-ip'] !== undefined
       ? { connections: { perIp: peersPerIpOf(flags['peers-per-ip']) } }
       : {}),
+    ...(flags['no-port-mapping'] === true || portMappingOffInEnvironment()
+      ? {}
+      : {
+          portMapping: {
+            ...(flags['nat-gateway'] !== undefined ? { gateway: parseNatGateway(flags['nat-gateway']) } : {}),
+          },
+        }),
   };
   const session = await openHeadlessSession(options, {
     anyPortIfTaken: port === undefined,

@@ -17,6 +17,7 @@ import {
 } from './session-flags.ts';
 import { seedUntil } from './seed-until.ts';
 import { watchAudience } from './share-audience.ts';
+import { reportPortMapping } from './report-port-mapping.ts';
 import { waitForSignal } from './wait-for-signal.ts';
 
 const help = `usage: swarmdrop share <path>... --tracker udp://HOST:PORT [options]
@@ -101,6 +102,7 @@ async function run(argv: string[]): Promise<number> {
   // Warnings (hash failures, bans, changed files…) are printed by the log. A fatal error
   // ends `share` with one line of its own (seedUntil below), so the log keeps it in the file.
   const stopLogging = logSession(session, logger, { fatalLogger: logger.fileOnly });
+  const stopReporting = reportPortMapping(session, 'share');
   try {
     const results: (ShareResult & { name: string; totalBytes: number })[] = [];
     const publishing = !values['no-publish'] && trackers.length > 0;
@@ -139,6 +141,7 @@ async function run(argv: string[]): Promise<number> {
       console.log(
         JSON.stringify({
           peerPort: session.peerPort,
+          portMapping: session.portMapping(),
           magnet: torrents[0]!.magnet,
           infoHash: torrents[0]!.infoHash,
           torrents,
@@ -165,6 +168,7 @@ async function run(argv: string[]): Promise<number> {
     throw err;
   } finally {
     await session.close();
+    stopReporting();
     stopLogging();
     logger.close();
   }

@@ -8,6 +8,7 @@
  */
 import type { PieceStates, TorrentDetail, TorrentSummary } from '../../src-shared/types/torrent.ts';
 import type { EncryptionMode } from '../../src-shared/types/settings.ts';
+import type { PortMappingStatus } from '../../src-shared/types/port-mapping.ts';
 
 // A torrent's summary and its per-file, per-peer and per-tracker detail are the same shape
 // in the engine and the UI contract: defined once, in src-shared (imports point that way).
@@ -20,6 +21,7 @@ export type {
   TrackerDetail,
 } from '../../src-shared/types/torrent.ts';
 export type { EncryptionMode } from '../../src-shared/types/settings.ts';
+export type { PortMappingStatus } from '../../src-shared/types/port-mapping.ts';
 
 // ---------------------------------------------------------------- options
 
@@ -88,6 +90,29 @@ export interface SessionOptions {
   peerIdPrefix?: string;
   /** Engine internals; tests shorten intervals. Defaults suit real use. */
   tuning?: Partial<EngineTuning>;
+  /**
+   * Map the peer port (TCP and UDP) on the router by UPnP IGD or NAT-PMP while the session
+   * runs, and remove the mapping on close (engine/portmap/NOTES.md). Unset: no mapping,
+   * and nothing is sent to any router (hosts set it from the user's setting).
+   */
+  portMapping?: PortMappingOptions;
+}
+
+export interface PortMappingOptions {
+  /**
+   * The router to use instead of discovering one: an IPv4 address (NAT-PMP) or the
+   * http:// URL of a UPnP device description. Empty or unset: discover (SSDP for UPnP,
+   * the default route's gateway for NAT-PMP).
+   */
+  gateway?: string;
+  /** Lease asked for, seconds. Default 3600. */
+  leaseSec?: number;
+  /** Renew this long after each mapping. Default half the lease. */
+  renewAfterMs?: number;
+  /** How long to look for a router before saying none answered. Default 3000. */
+  searchTimeoutMs?: number;
+  /** Look for a router again this long after none answered or one refused. Default 300 000. */
+  retryAfterMs?: number;
 }
 
 /** Engine tunables (milliseconds, bytes, blocks). */
@@ -239,6 +264,8 @@ export interface SessionEvents {
   warning: (event: EngineEvent) => void;
   /** A torrent entered its error state (torrentId set), or the session failed (unset). */
   fatal: (event: EngineEvent) => void;
+  /** The port mapping's state or reachability changed. */
+  'port-mapping': (status: PortMappingStatus) => void;
 }
 
 export interface PeerClosedEvent {
@@ -327,6 +354,8 @@ export interface Session {
   setRateLimits(limits: Partial<RateLimits>): void;
   /** Encryption for connections made or accepted from now on (open ones keep theirs). */
   setEncryption(mode: EncryptionMode): void;
+  /** The router's port mapping and whether we are reachable from outside ('off' when not asked). */
+  portMapping(): PortMappingStatus;
   /** Subscribes; returns the unsubscribe function. */
   on<E extends SessionEventName>(event: E, listener: SessionEvents[E]): () => void;
   /** Announces `stopped`, saves resume data, closes sockets and workers. Idempotent. */

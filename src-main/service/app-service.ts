@@ -11,6 +11,8 @@ import type { Session, TorrentSummary as EngineSummary } from '../engine/session
 import type { EventMap, EventName } from '../../src-shared/contract/events.ts';
 import type { AppInfo, StatusInfo } from '../../src-shared/types/app-info.ts';
 import type { Settings } from '../../src-shared/types/settings.ts';
+import { describeReachability } from '../../src-shared/types/port-mapping.ts';
+import { portMappingOffInEnvironment } from './host-flags.ts';
 import { ContractError, ERROR_WORDING } from '../../src-shared/contract/error-codes.ts';
 import { settingsSchema } from '../../src-shared/contract/schemas.ts';
 import { defaultSettings, SettingsStore } from './settings-store.ts';
@@ -116,6 +118,9 @@ export class AppService implements ServiceCore {
       // tracker the advertised address instead (BEP 15 `IP address`, IPv4 only; our
       // tracker trusts it from loopback, others ignore it).
       ...(tracker.tracker && isIPv4(host) && !host.startsWith('127.') ? { announceHost: host } : {}),
+      ...((o.portMapping ?? settings.portMapping.enabled) && !portMappingOffInEnvironment()
+        ? { portMapping: { gateway: o.natGateway ?? settings.portMapping.gateway } }
+        : {}),
     };
     let session: Session;
     let portProblem: string | null = null;
@@ -182,6 +187,7 @@ export class AppService implements ServiceCore {
         this.torrentEvents.forget(id);
       }),
       s.on('torrent-completed', (t) => this.onCompleted(t)),
+      s.on('port-mapping', (m) => this.logger.info(describeReachability(m), { portMapping: m.state })),
       s.on('fatal', (e) => {
         const mapped = toContractError(e);
         this.broadcast('error', {
@@ -308,6 +314,7 @@ export class AppService implements ServiceCore {
       torrentCount: list.length,
       trackerState,
       trackerError: recent[0]?.message ?? null,
+      portMapping: this.session.portMapping(),
     };
   }
 
@@ -319,6 +326,8 @@ export class AppService implements ServiceCore {
     const restartRequired: (keyof Settings)[] = [];
     if (next.peerPort !== this.settings.peerPort && next.peerPort !== this.session.peerPort)
       restartRequired.push('peerPort');
+    if (JSON.stringify(next.portMapping) !== JSON.stringify(this.settings.portMapping))
+      restartRequired.push('portMapping');
     if (next.downloadDir !== this.settings.downloadDir) {
       await mkdir(next.downloadDir, { recursive: true }).catch((err: unknown) => {
         throw toContractError(err, 'settings');
@@ -396,6 +405,7 @@ function overriddenSettings(o: NonNullable<ServiceOptions['overrides']>): AppInf
   if (o.downloadDir !== undefined) out.push('downloadDir');
   if (o.advertiseHost !== undefined) out.push('advertiseHost');
   if (o.encryption !== undefined) out.push('encryption');
+  if (o.portMapping !== undefined || o.natGateway !== undefined) out.push('portMapping');
   return out;
 }
 

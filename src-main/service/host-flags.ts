@@ -10,6 +10,8 @@ import {
   ADVERTISE_HOST_MAX_LENGTH,
   ADVERTISE_HOST_PATTERN,
   ENCRYPTION_MODES,
+  NAT_GATEWAY_MAX_LENGTH,
+  NAT_GATEWAY_PATTERN,
   type EncryptionMode,
 } from '../../src-shared/types/settings.ts';
 
@@ -23,6 +25,8 @@ export const HOST_FLAG_OPTIONS = {
   'advertise-host': { type: 'string' },
   verbose: { type: 'boolean' },
   encryption: { type: 'string' },
+  'no-port-mapping': { type: 'boolean' },
+  'nat-gateway': { type: 'string' },
 } as const;
 
 export const HOST_FLAGS_HELP = `  --data-dir DIR            settings, resume data and uploads (default: the platform's app data folder)
@@ -34,12 +38,34 @@ export const HOST_FLAGS_HELP = `  --data-dir DIR            settings, resume dat
   --advertise-host H|auto   host written into shared torrents for the built-in tracker (default: a
                             setting, auto = the --bind address, else this machine's first address)
   --verbose                 debug lines on stderr and in DIR/logs/ (warnings and more are logged there anyway)
-  --encryption MODE         peer encryption (MSE): prefer, require or off (default: a setting, prefer)`;
+  --encryption MODE         peer encryption (MSE): prefer, require or off (default: a setting, prefer)
+  --no-port-mapping         do not ask the router (UPnP / NAT-PMP) to forward the peer port (default: a
+                            setting, on; SWARMDROP_PORT_MAPPING=off in the environment does the same)
+  --nat-gateway G           the router to ask: an IPv4 address (NAT-PMP) or a UPnP description URL
+                            (default: a setting, empty = discover it)`;
 
 export function parsePort(value: string, flag: string): number {
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65535)
     throw new UsageError(`${flag} needs a port number 0-65535, got '${value}'`);
   return Number(value);
+}
+
+/** `--nat-gateway`: an IPv4 address or an http(s) URL. */
+export function parseNatGateway(value: string): string {
+  if (value === '' || value.length > NAT_GATEWAY_MAX_LENGTH || !NAT_GATEWAY_PATTERN.test(value))
+    throw new UsageError(
+      `--nat-gateway needs a router address (192.168.1.1) or a UPnP description URL (http://…), got '${value}'`,
+    );
+  return value;
+}
+
+/**
+ * SWARMDROP_PORT_MAPPING=off in the environment turns port mapping off whatever the
+ * settings and flags say: the test suites and the bench set it, so nothing they start
+ * ever talks to this machine's real router.
+ */
+export function portMappingOffInEnvironment(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.SWARMDROP_PORT_MAPPING === 'off';
 }
 
 /** `--encryption`: one of prefer, require, off. */
@@ -66,6 +92,8 @@ export function hostFlagsFrom(values: {
   'advertise-host'?: string;
   verbose?: boolean;
   encryption?: string;
+  'no-port-mapping'?: boolean;
+  'nat-gateway'?: string;
 }): HostFlags {
   const overrides: HostOverrides = {};
   if (values['peer-port'] !== undefined) overrides.peerPort = parsePort(values['peer-port'], '--peer-port');
@@ -87,6 +115,8 @@ export function hostFlagsFrom(values: {
     overrides.advertiseHost = ah;
   }
   if (values.encryption !== undefined) overrides.encryption = parseEncryption(values.encryption);
+  if (values['no-port-mapping'] === true) overrides.portMapping = false;
+  if (values['nat-gateway'] !== undefined) overrides.natGateway = parseNatGateway(values['nat-gateway']);
   return {
     dataDir: values['data-dir'] === undefined ? undefined : path.resolve(values['data-dir']),
     overrides,
@@ -116,5 +146,7 @@ export function parseHostFlags(argv: string[]): HostFlags {
     'advertise-host': str(values['advertise-host']),
     verbose: values.verbose === true,
     encryption: str(values.encryption),
+    'no-port-mapping': values['no-port-mapping'] === true,
+    'nat-gateway': str(values['nat-gateway']),
   });
 }

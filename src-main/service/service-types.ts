@@ -39,6 +39,10 @@ export interface HostOverrides {
   advertiseHost?: string;
   /** Peer connection encryption for this run. */
   encryption?: EncryptionMode;
+  /** --no-port-mapping (false) or the SWARMDROP_PORT_MAPPING=off environment (false). */
+  portMapping?: boolean;
+  /** --nat-gateway: the router to map the port on, instead of discovering one. */
+  natGateway?: string;
 }
 
 export interface ServiceOptions {

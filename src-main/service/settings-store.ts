@@ -31,6 +31,7 @@ export function defaultSettings(downloadDir: string): Settings {
     theme: 'system',
     notifyOnComplete: true,
     keepSharingWhenClosed: true,
+    portMapping: { enabled: true, gateway: '' },
   };
 }
 

@@ -152,6 +152,16 @@ describe('StatusBar', () => {
           torrentCount: 2,
           trackerState: 'error',
           trackerError: null,
+          portMapping: {
+            state: 'mapped',
+            reachable: 'mapped',
+            method: 'upnp',
+            gateway: '192.168.1.1',
+            externalAddress: '203.0.113.5',
+            externalPort: 6881,
+            renewedAtMs: 0,
+            error: null,
+          },
         },
         trackerError: 'The tracker did not answer.',
       }),
@@ -160,6 +170,36 @@ describe('StatusBar', () => {
     expect(html).toContain('4 peers');
     expect(html).toContain('Tracker not answering: The tracker did not answer.');
     expect(html).toContain('Listening on port 6881');
+    expect(html).toContain('Port mapped (not yet seen from outside) · 203.0.113.5:6881');
+  });
+
+  it('says "reachable from outside" only once an outside peer came in', () => {
+    const html = render(<StatusBar />, (s) =>
+      s.setState({
+        connection: 'open',
+        status: {
+          downRateBps: 0,
+          upRateBps: 0,
+          connectedPeers: 1,
+          listeningPort: 6881,
+          torrentCount: 1,
+          trackerState: 'ok',
+          trackerError: null,
+          portMapping: {
+            state: 'mapped',
+            reachable: 'yes',
+            method: 'natpmp',
+            gateway: '192.168.1.1',
+            externalAddress: '203.0.113.5',
+            externalPort: 6881,
+            renewedAtMs: 0,
+            error: null,
+          },
+        },
+      }),
+    );
+    expect(html).toContain('Reachable from outside · 203.0.113.5:6881');
+    expect(html).not.toContain('Port mapped');
   });
 
   it('says when the connection is lost', () => {

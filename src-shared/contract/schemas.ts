@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ADVERTISE_HOST_MAX_LENGTH, ADVERTISE_HOST_PATTERN, ENCRYPTION_MODES } from '../types/settings.ts';
+import { NAT_GATEWAY_MAX_LENGTH, NAT_GATEWAY_PATTERN } from '../types/settings.ts';
 import type { TorrentEvent } from '../types/torrent.ts';
 
 /**
@@ -80,6 +81,18 @@ const settingsShape = z.object({
   theme: z.enum(['system', 'light', 'dark']),
   notifyOnComplete: z.boolean(),
   keepSharingWhenClosed: z.boolean(),
+  portMapping: z
+    .object({
+      enabled: z.boolean(),
+      gateway: z
+        .string()
+        .max(NAT_GATEWAY_MAX_LENGTH)
+        .regex(
+          NAT_GATEWAY_PATTERN,
+          'a router looks like 192.168.1.1 or http://192.168.1.1:5000/rootDesc.xml, or leave it empty',
+        ),
+    })
+    .strict(),
 });
 export const settingsSchema = settingsShape.strict();
 

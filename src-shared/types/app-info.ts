@@ -1,3 +1,5 @@
+import type { PortMappingStatus } from './port-mapping.ts';
+
 /** Facts about the running host, for the first-run screen and the status bar. */
 export interface AppInfo {
   version: string;
@@ -23,7 +25,13 @@ export interface AppInfo {
    * Settings view says so beside them.
    */
   overridden: (
-    'peerPort' | 'embeddedTracker' | 'trackers' | 'downloadDir' | 'advertiseHost' | 'encryption'
+    | 'peerPort'
+    | 'embeddedTracker'
+    | 'trackers'
+    | 'downloadDir'
+    | 'advertiseHost'
+    | 'encryption'
+    | 'portMapping'
   )[];
   /** Trackers new torrents announce to and Network searches: ours first, then the user's. */
   trackers: string[];
@@ -46,4 +54,6 @@ export interface StatusInfo {
    */
   trackerState: 'none' | 'idle' | 'ok' | 'error';
   trackerError: string | null;
+  /** The router's port mapping and whether peers outside the LAN can reach us. */
+  portMapping: PortMappingStatus;
 }

@@ -36,6 +36,13 @@ export interface Settings {
   notifyOnComplete: boolean;
   /** Desktop app: closing the window hides it and sharing goes on from the tray. */
   keepSharingWhenClosed: boolean;
+  /**
+   * Ask the router (UPnP IGD or NAT-PMP) to forward the peer port while running, so peers
+   * outside the LAN can connect; removed at exit. `gateway`: '' = discover the router, or
+   * an IPv4 address (NAT-PMP) or the http:// URL of a UPnP device description.
+   * Applies after a restart.
+   */
+  portMapping: { enabled: boolean; gateway: string };
 }
 
 /**
@@ -45,3 +52,8 @@ export interface Settings {
 export const ADVERTISE_HOST_PATTERN =
   /^(auto|[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*)$/;
 export const ADVERTISE_HOST_MAX_LENGTH = 253;
+
+/** What `portMapping.gateway` and `--nat-gateway` accept: '', an IPv4 address, or an http(s) URL. */
+export const NAT_GATEWAY_PATTERN =
+  /^(|(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}|https?:\/\/[^\s/]+(\/\S*)?)$/i;
+export const NAT_GATEWAY_MAX_LENGTH = 2048;

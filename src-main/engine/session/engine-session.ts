@@ -44,6 +44,8 @@ import type { SessionHost, SessionInternals } from './session-host.ts';
 import { shareTorrent } from './share-torrent.ts';
 import { resolveSource } from './torrent-source.ts';
 import { UpdateBatcher } from './update-batcher.ts';
+import { PortMapper } from '../portmap/port-mapper.ts';
+import { PORT_MAPPING_OFF, type PortMappingStatus } from '../../../src-shared/types/port-mapping.ts';
 
 const DEFAULT_LIMITS: ConnectionLimits = {
   perTorrent: 50,
@@ -75,6 +77,7 @@ export class EngineSession implements Session, SessionHost {
   private readonly resumeStore: ResumeStore;
   private readonly dialer: Dialer;
   private server: PeerServer | null = null;
+  private portMapper: PortMapper | null = null;
   private closing: Promise<void> | null = null;
   /** Once a second: torrents whose shown rates moved without traffic (decay) get updated. */
   private readonly rateSweep: ReturnType<typeof setInterval>;
@@ -141,7 +144,13 @@ export class EngineSession implements Session, SessionHost {
       port: this.options.peerPort ?? 6881,
       lookup: (infoHash) => {
         const torrent = this.torrents.get(Buffer.from(infoHash).toString('hex'));
-        return torrent ? (conn) => torrent.accept(conn) : undefined;
+        return torrent
+          ? (conn) => {
+              // A handshake for one of our torrents from outside the LAN: proof we are reachable.
+              this.portMapper?.noteInbound(conn.remoteHost);
+              torrent.accept(conn);
+            }
+          : undefined;
       },
       maxConnections: this.limits.global,
       encryption: this.dialer.encryption,
@@ -150,7 +159,27 @@ export class EngineSession implements Session, SessionHost {
       maxPendingPerIp: 2 * this.limits.perIp,
       onError: (err) => this.events.emit('warning', { code: 'peer-server', message: err.message }),
     });
+    await this.startPortMapping();
     if (this.options.restoreTorrents ?? true) await restoreTorrents(this, this.resumeStore);
+  }
+
+  /** Starts mapping the bound peer port in the background (nothing waits for the router). */
+  private async startPortMapping(): Promise<void> {
+    const options = this.options.portMapping;
+    if (!options) return;
+    // Loaded only when asked for: the library and its XML parser are not needed otherwise.
+    const { libraryGatewayFinder } = await import('../portmap/nat-library.ts');
+    if (this.closing) return;
+    this.portMapper = new PortMapper({
+      finder: libraryGatewayFinder(),
+      ...options,
+      onChange: (status) => this.events.emit('port-mapping', status),
+    });
+    this.portMapper.start(this.peerPort);
+  }
+
+  portMapping(): PortMappingStatus {
+    return this.portMapper?.status() ?? PORT_MAPPING_OFF;
   }
 
   get peerPort(): number {
@@ -343,9 +372,11 @@ export class EngineSession implements Session, SessionHost {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.lifetime.abort();
-      await Promise.all(
-        [...this.torrents.values()].map((t) => t.close({ sendStopped: true, saveResume: true })),
-      );
+      await Promise.all([
+        ...[...this.torrents.values()].map((t) => t.close({ sendStopped: true, saveResume: true })),
+        // Remove the router's mapping while the torrents say goodbye to their trackers.
+        this.portMapper?.close(),
+      ]);
       this.torrents.clear();
       clearInterval(this.rateSweep);
       this.dialer.close();

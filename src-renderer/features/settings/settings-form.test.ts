@@ -12,6 +12,7 @@ const base: Settings = {
   notifyOnComplete: true,
   keepSharingWhenClosed: true,
   encryption: 'prefer',
+  portMapping: { enabled: true, gateway: '' },
 };
 
 describe('settings form', () => {

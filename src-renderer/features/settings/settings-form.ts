@@ -5,6 +5,8 @@
 import {
   ADVERTISE_HOST_MAX_LENGTH,
   ADVERTISE_HOST_PATTERN,
+  NAT_GATEWAY_MAX_LENGTH,
+  NAT_GATEWAY_PATTERN,
   type EncryptionMode,
   type Settings,
   type Theme,
@@ -24,6 +26,9 @@ export interface SettingsForm {
   theme: Theme;
   notifyOnComplete: boolean;
   keepSharingWhenClosed: boolean;
+  portMappingEnabled: boolean;
+  /** Empty = discover the router. */
+  portMappingGateway: string;
 }
 
 export type FormErrors = Partial<Record<keyof SettingsForm, string>>;
@@ -42,6 +47,8 @@ export function toForm(s: Settings): SettingsForm {
     theme: s.theme,
     notifyOnComplete: s.notifyOnComplete,
     keepSharingWhenClosed: s.keepSharingWhenClosed,
+    portMappingEnabled: s.portMapping.enabled,
+    portMappingGateway: s.portMapping.gateway,
   };
 }
 
@@ -79,6 +86,11 @@ export function fromForm(f: SettingsForm): { settings: Omit<Settings, never> | n
     errors.embeddedAdvertiseHost =
       'Enter an address such as 192.0.2.20 or a host name, without udp:// or a port; leave empty for automatic.';
   }
+  const gateway = f.portMappingGateway.trim();
+  if (gateway.length > NAT_GATEWAY_MAX_LENGTH || !NAT_GATEWAY_PATTERN.test(gateway)) {
+    errors.portMappingGateway =
+      'Enter the router’s address (192.168.1.1) or its UPnP description URL (http://…); leave empty to find it.';
+  }
   const settings: Settings = {
     downloadDir: f.downloadDir.trim(),
     peerPort: port(f.peerPort, errors, 'peerPort'),
@@ -96,6 +108,7 @@ export function fromForm(f: SettingsForm): { settings: Omit<Settings, never> | n
     theme: f.theme,
     notifyOnComplete: f.notifyOnComplete,
     keepSharingWhenClosed: f.keepSharingWhenClosed,
+    portMapping: { enabled: f.portMappingEnabled, gateway },
   };
   return Object.keys(errors).length > 0 ? { settings: null, errors } : { settings, errors };
 }

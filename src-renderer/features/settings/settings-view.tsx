@@ -125,7 +125,13 @@ function SettingsEditor({
   };
   const input = (
     key:
-      'downloadDir' | 'peerPort' | 'embeddedPort' | 'embeddedAdvertiseHost' | 'downloadKiBps' | 'uploadKiBps',
+      | 'downloadDir'
+      | 'peerPort'
+      | 'embeddedPort'
+      | 'embeddedAdvertiseHost'
+      | 'downloadKiBps'
+      | 'uploadKiBps'
+      | 'portMappingGateway',
     extra: Record<string, string> = {},
   ) => (
     <input
@@ -245,6 +251,27 @@ function SettingsEditor({
             <option value="require">Require encrypted</option>
             <option value="off">Off</option>
           </select>
+        </Field>
+        <label className="check">
+          <input
+            type="checkbox"
+            name="portMappingEnabled"
+            checked={form.portMappingEnabled}
+            onChange={(e) => set('portMappingEnabled', e.target.checked)}
+          />
+          <span>
+            Port mapping: ask the router (UPnP or NAT-PMP) to let peers outside your network connect
+          </span>
+        </label>
+        <Field
+          label="Router for port mapping"
+          hint={flagHint(
+            'portMapping',
+            'Empty = find it. Or the router’s address (NAT-PMP) or its UPnP description URL. Takes effect after a restart.',
+          )}
+          error={errors.portMappingGateway}
+        >
+          {input('portMappingGateway', { spellCheck: 'false', placeholder: 'find automatically' })}
         </Field>
       </section>
 

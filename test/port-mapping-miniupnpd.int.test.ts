@@ -12,7 +12,12 @@ import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TrackedChild } from '../harness/tracked-child.ts';
 import { repoRoot } from './support/interop-harness.ts';
-import { createNatRouter, natRouterUnavailable, type NatRouter } from './support/nat-router.ts';
+import {
+  createNatRouter,
+  natRouterUnavailable,
+  UPNP_HTTP_PORT,
+  type NatRouter,
+} from './support/nat-router.ts';
 import { buildCliFor } from './support/swarmdrop-cli.ts';
 import { makeTempDir } from './support/temp-dir.ts';
 
@@ -203,6 +208,43 @@ describe.skipIf(!cli)('port mapping: miniupnpd as the router in a network namesp
     expect(mappedToUs()).toEqual([`TCP:${PEER_PORT}`, `UDP:${PEER_PORT}`]);
     expect(await child.stop()).toBe(0);
     expect(mappedToUs()).toEqual([]);
+  });
+
+  it('--nat-gateway with a UPnP description URL uses that device', async () => {
+    await router.startMiniupnpd({ upnp: true, natPmp: false });
+    const child = share('named-upnp', [
+      '--nat-gateway',
+      `http://${router.routerLanIp}:${UPNP_HTTP_PORT}/rootDesc.xml`,
+    ]);
+    await child.waitFor(/port mapped by the router via UPnP/, 30_000);
+    expect(mappedToUs()).toEqual([`TCP:${PEER_PORT}`, `UDP:${PEER_PORT}`]);
+    expect(await child.stop()).toBe(0);
+    expect(mappedToUs()).toEqual([]);
+  });
+
+  it('`daemon` maps the peer port while it runs and removes the mapping when it stops', async () => {
+    await router.startMiniupnpd({ upnp: true, natPmp: true });
+    // The daemon as users run it: the built CLI and web UI (dist/, `node scripts/build.mjs`).
+    const w = router.wrap(router.lanNs, process.execPath, [
+      path.join(repoRoot, 'bin/swarmdrop.mjs'),
+      'daemon',
+      '--web',
+      '127.0.0.1:0',
+      '--embedded-tracker',
+      'off',
+      '--peer-port',
+      String(PEER_PORT),
+      '--data-dir',
+      path.join(temp.dir, 'daemon-data'),
+    ]);
+    const daemon = new Watched(w.command, w.args);
+    running.push(daemon);
+    await daemon.waitFor(/web UI on http/, 30_000);
+    await until(() => mappedToUs().length === 2, 30_000, 'mapping by the daemon');
+    expect(mappedToUs()).toEqual([`TCP:${PEER_PORT}`, `UDP:${PEER_PORT}`]);
+    expect(await daemon.stop()).toBe(0);
+    expect(mappedToUs()).toEqual([]);
+    expect(router.dnatRules()).toEqual([]);
   });
 
   it('--no-port-mapping asks the router nothing', async () => {

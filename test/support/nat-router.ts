@@ -17,6 +17,8 @@ import path from 'node:path';
 import { findTool } from './external-tool.ts';
 
 export const MINIUPNPD = '/usr/sbin/miniupnpd';
+/** miniupnpd's HTTP port (its device description is http://<router>:<port>/rootDesc.xml). */
+export const UPNP_HTTP_PORT = 5000;
 
 export interface NatRouterOptions {
   upnp: boolean;
@@ -182,7 +184,7 @@ export function createNatRouter(): NatRouter {
         [
           `ext_ifname=${rWanDev}`,
           `listening_ip=${rLanDev}`,
-          'http_port=0',
+          `http_port=${UPNP_HTTP_PORT}`,
           `enable_upnp=${upnp ? 'yes' : 'no'}`,
           `enable_natpmp=${natPmp ? 'yes' : 'no'}`,
           'secure_mode=yes',

@@ -11,6 +11,7 @@ import { summary } from '../store/test-fixtures.ts';
 import { TransferRow } from '../features/transfers/transfer-row.tsx';
 import { DropZone } from '../features/first-run/drop-zone.tsx';
 import { StatusBar } from './status-bar.tsx';
+import { ReachabilityLine } from '../features/network/reachability-line.tsx';
 import { RemoveDialog, ShortcutsDialog } from '../features/transfers/dialogs.tsx';
 import { AccessNeeded } from './access-needed.tsx';
 import type { ReactElement } from 'react';
@@ -263,5 +264,61 @@ describe('AccessNeeded', () => {
     );
     expect(html).toContain('http://127.0.0.1:9080/?token=…');
     expect(html).not.toContain('Connecting');
+  });
+});
+
+describe('ReachabilityLine (Network)', () => {
+  const status = {
+    downRateBps: 0,
+    upRateBps: 0,
+    connectedPeers: 0,
+    listeningPort: 6881,
+    torrentCount: 0,
+    trackerState: 'none' as const,
+    trackerError: null,
+  };
+  it('says "probably" with the outside address while only the router vouches for the port', () => {
+    const html = render(<ReachabilityLine />, (s) =>
+      s.setState({
+        status: {
+          ...status,
+          portMapping: {
+            state: 'mapped',
+            reachable: 'mapped',
+            method: 'natpmp',
+            gateway: '192.168.1.1',
+            externalAddress: '203.0.113.5',
+            externalPort: 6881,
+            renewedAtMs: 0,
+            error: null,
+          },
+        },
+      }),
+    );
+    expect(html).toContain('Reachable from outside: probably');
+    expect(html).toContain('NAT-PMP');
+    expect(html).toContain('203.0.113.5:6881');
+  });
+
+  it('says "unknown" and why when no router answered', () => {
+    const html = render(<ReachabilityLine />, (s) =>
+      s.setState({
+        status: {
+          ...status,
+          portMapping: {
+            state: 'no-gateway',
+            reachable: 'unknown',
+            method: null,
+            gateway: null,
+            externalAddress: null,
+            externalPort: null,
+            renewedAtMs: null,
+            error: 'no router answered for UPnP or NAT-PMP',
+          },
+        },
+      }),
+    );
+    expect(html).toContain('Reachable from outside: unknown — no router answered for UPnP or NAT-PMP.');
+    expect(html).not.toContain('Outside address');
   });
 });

@@ -5,6 +5,7 @@ import { Button } from '../../components/button.tsx';
 import { Icon } from '../../components/icons.tsx';
 import type { CatalogEntry } from '../../../src-shared/types/catalog.ts';
 import { formatBytes } from '../../../src-shared/util/format.ts';
+import { ReachabilityLine } from './reachability-line.tsx';
 
 function EntryRow({ e }: { e: CatalogEntry }): ReactElement {
   const actions = useActions();
@@ -103,6 +104,7 @@ export function NetworkView(): ReactElement {
           </Button>
         </form>
       </div>
+      <ReachabilityLine />
       {catalog.error && (
         <div className="banner banner-error" role="alert">
           <Icon name="alert" size={16} /> {catalog.error}

@@ -171,7 +171,9 @@ describe('StatusBar', () => {
     expect(html).toContain('4 peers');
     expect(html).toContain('Tracker not answering: The tracker did not answer.');
     expect(html).toContain('Listening on port 6881');
-    expect(html).toContain('Port mapped (not yet seen from outside) · 203.0.113.5:6881');
+    expect(html).toContain('Port mapped · 203.0.113.5:6881');
+    // The tooltip says what "mapped" does not prove.
+    expect(html).toContain('no outside peer seen yet');
   });
 
   it('says "reachable from outside" only once an outside peer came in', () => {

@@ -7,9 +7,9 @@ import { describeReachability, type PortMappingStatus } from '../../src-shared/t
 /** "Reachable: yes" is said only when an outside peer came in; a mapping alone is "port mapped". */
 const REACHABLE_TEXT: Record<PortMappingStatus['reachable'], string> = {
   yes: 'Reachable from outside',
-  mapped: 'Port mapped (not yet seen from outside)',
+  mapped: 'Port mapped',
   no: 'Not reachable from outside',
-  unknown: 'Reachable from outside: unknown',
+  unknown: 'Reachability unknown',
 };
 
 const TRACKER_TEXT = {

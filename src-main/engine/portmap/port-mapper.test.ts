@@ -12,12 +12,20 @@ class ScriptedGateway implements NatGateway {
   constructor(
     readonly method: 'upnp' | 'natpmp',
     readonly host: string,
-    private readonly script: { refuse?: boolean; givePort?: number; silent?: boolean } = {},
+    private readonly script: {
+      refuse?: boolean;
+      givePort?: number;
+      silent?: boolean;
+      /** Refuse (or never answer) requests for this protocol only. */
+      refuseProtocol?: 'tcp' | 'udp';
+      hangProtocol?: 'tcp' | 'udp';
+    } = {},
   ) {}
   async map(r: MapRequest, signal: AbortSignal) {
     this.maps.push(r);
-    if (this.script.refuse) throw new Error('Not Authorized/Refused');
-    if (this.script.silent)
+    if (this.script.refuse || this.script.refuseProtocol === r.protocol)
+      throw new Error('Not Authorized/Refused');
+    if (this.script.silent || this.script.hangProtocol === r.protocol)
       await new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
     return { externalPort: this.script.givePort ?? r.externalPort, externalAddress: '20.0.0.1' };
   }
@@ -107,6 +115,27 @@ describe('PortMapper', () => {
     expect(gw.unmaps.sort()).toEqual(['tcp:6881:6881', 'udp:6881:6881']);
     expect(gw.closed).toBe(true);
     expect(m.status().state).toBe('off');
+  });
+
+  it('closing while a request is in flight still removes both mappings (the router may have made it)', async () => {
+    const gw = new ScriptedGateway('upnp', '192.168.77.1', { hangProtocol: 'udp' });
+    const { m } = mapper(finder({ discoverUpnp: async () => gw }), { requestTimeoutMs: 60_000 });
+    m.start(6881);
+    await until(() => gw.maps.some((r) => r.protocol === 'udp'));
+    expect(m.status().state).not.toBe('mapped');
+    await m.close();
+    expect(gw.unmaps.sort()).toEqual(['tcp:6881:6881', 'udp:6881:6881']);
+    expect(gw.closed).toBe(true);
+  });
+
+  it('leaves nothing mapped when the router maps TCP but refuses UDP', async () => {
+    const gw = new ScriptedGateway('natpmp', '192.168.77.1', { refuseProtocol: 'udp' });
+    const { m } = mapper(finder({ natPmpAt: () => gw, defaultGateway: async () => '192.168.77.1' }));
+    m.start(6881);
+    await until(() => m.status().state === 'failed');
+    expect(gw.unmaps.sort()).toEqual(['tcp:6881:6881', 'udp:6881:6881']);
+    expect(m.status().reachable).toBe('no');
+    await m.close();
   });
 
   it('says "unknown" within the search time-out when no router answers', async () => {

@@ -49,6 +49,12 @@ export class PortMapper {
   private gateway: NatGateway | null = null;
   private internalPort = 0;
   private externalPort: number | null = null;
+  /**
+   * The external port of mappings that may stand on the router: set before a request is
+   * sent, since an aborted or timed-out request may still have been carried out.
+   * close() removes them even when the mapping never reported success.
+   */
+  private mayStand: number | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private running: Promise<void> = Promise.resolve();
   private readonly lifetime = new AbortController();
@@ -131,6 +137,7 @@ export class PortMapper {
       let externalAddress: string | null = null;
       let externalPort = this.externalPort ?? this.internalPort;
       for (const protocol of PROTOCOLS) {
+        this.mayStand = externalPort;
         const got = await gateway.map(
           {
             protocol,
@@ -144,6 +151,7 @@ export class PortMapper {
         );
         // UDP asks for the port TCP got: peers learn one port number for both.
         externalPort = got.externalPort;
+        this.mayStand = externalPort;
         externalAddress ??= got.externalAddress;
       }
       externalAddress ??= await gateway
@@ -169,6 +177,8 @@ export class PortMapper {
       // another network by then).
       this.gateway = null;
       this.externalPort = null;
+      // One protocol may be mapped when the other was refused: leave nothing behind.
+      await this.removeMappings(gateway);
       await gateway.close();
       this.set({
         ...PORT_MAPPING_OFF,
@@ -206,26 +216,35 @@ export class PortMapper {
     }
   }
 
-  /** Stops renewing and removes both mappings from the router. Idempotent. */
+  /** Removes both protocols' mappings that may stand; failures are ignored. */
+  private async removeMappings(gateway: NatGateway): Promise<void> {
+    const port = this.mayStand;
+    this.mayStand = null;
+    if (port === null) return;
+    await Promise.allSettled(
+      PROTOCOLS.map((p) =>
+        gateway.unmap(p, this.internalPort, port, AbortSignal.timeout(this.o.requestTimeoutMs)),
+      ),
+    );
+  }
+
+  /**
+   * Stops renewing and removes both mappings from the router, including one whose request
+   * was still in flight (the router may have carried it out). Idempotent.
+   */
   close(): Promise<void> {
     this.closing ??= (async () => {
       if (this.timer) clearTimeout(this.timer);
       this.timer = null;
-      const mapped = this.statusValue.state === 'mapped';
-      // Let an in-flight pass end first (its requests see the abort below only after).
+      // Ends the pass in flight (its requests are aborted), then cleans up after it.
       this.lifetime.abort();
       await this.running;
       const gateway = this.gateway;
       this.gateway = null;
-      if (gateway && mapped && this.externalPort !== null) {
-        const port = this.externalPort;
-        await Promise.allSettled(
-          PROTOCOLS.map((p) =>
-            gateway.unmap(p, this.internalPort, port, AbortSignal.timeout(this.o.requestTimeoutMs)),
-          ),
-        );
+      if (gateway) {
+        await this.removeMappings(gateway);
+        await gateway.close();
       }
-      await gateway?.close();
       this.statusValue = PORT_MAPPING_OFF;
     })();
     return this.closing;

@@ -45,6 +45,7 @@ import { shareTorrent } from './share-torrent.ts';
 import { resolveSource } from './torrent-source.ts';
 import { UpdateBatcher } from './update-batcher.ts';
 import { PortMapper } from '../portmap/port-mapper.ts';
+import type { NatGatewayFinder } from '../portmap/nat-gateway.ts';
 import { PORT_MAPPING_OFF, type PortMappingStatus } from '../../../src-shared/types/port-mapping.ts';
 
 const DEFAULT_LIMITS: ConnectionLimits = {
@@ -78,6 +79,8 @@ export class EngineSession implements Session, SessionHost {
   private readonly dialer: Dialer;
   private server: PeerServer | null = null;
   private portMapper: PortMapper | null = null;
+  /** Why port mapping could not start, when it was asked for and could not. */
+  private portMappingProblem: PortMappingStatus | null = null;
   private closing: Promise<void> | null = null;
   /** Once a second: torrents whose shown rates moved without traffic (decay) get updated. */
   private readonly rateSweep: ReturnType<typeof setInterval>;
@@ -163,15 +166,26 @@ export class EngineSession implements Session, SessionHost {
     if (this.options.restoreTorrents ?? true) await restoreTorrents(this, this.resumeStore);
   }
 
-  /** Starts mapping the bound peer port in the background (nothing waits for the router). */
+  /**
+   * Starts mapping the bound peer port in the background (nothing waits for the router).
+   * A library that cannot load costs the mapping, never the session.
+   */
   private async startPortMapping(): Promise<void> {
     const options = this.options.portMapping;
     if (!options) return;
-    // Loaded only when asked for: the library and its XML parser are not needed otherwise.
-    const { libraryGatewayFinder } = await import('../portmap/nat-library.ts');
+    let finder: NatGatewayFinder;
+    try {
+      // Loaded only when asked for: the library and its XML parser are not needed otherwise.
+      finder = (await import('../portmap/nat-library.ts')).libraryGatewayFinder();
+    } catch (err) {
+      const message = `port mapping unavailable: ${err instanceof Error ? err.message : String(err)}`;
+      this.portMappingProblem = { ...PORT_MAPPING_OFF, state: 'failed', error: message };
+      this.events.emit('warning', { code: 'port-mapping-unavailable', message });
+      return;
+    }
     if (this.closing) return;
     this.portMapper = new PortMapper({
-      finder: libraryGatewayFinder(),
+      finder,
       ...options,
       onChange: (status) => this.events.emit('port-mapping', status),
     });
@@ -179,7 +193,7 @@ export class EngineSession implements Session, SessionHost {
   }
 
   portMapping(): PortMappingStatus {
-    return this.portMapper?.status() ?? PORT_MAPPING_OFF;
+    return this.portMapper?.status() ?? this.portMappingProblem ?? PORT_MAPPING_OFF;
   }
 
   get peerPort(): number {

@@ -16,7 +16,8 @@ export type PortMappingState = 'off' | 'searching' | 'mapped' | 'no-gateway' | '
  * 'yes': a peer from a public address completed a handshake on our peer port (proved).
  * 'mapped': the router holds a mapping for our port, but no outside peer has come in yet
  * (likely reachable, not proved: a second NAT or a firewall upstream can still block it).
- * 'no': a router answered and refused the mapping, and this machine has no public address.
+ * 'no': a router answered and refused the mapping, or mapped it while its own outside
+ * address is private (another NAT in front of it: `error` says so).
  * 'unknown': no router answered, mapping is off, or the search is still running.
  */
 export type Reachability = 'yes' | 'mapped' | 'no' | 'unknown';

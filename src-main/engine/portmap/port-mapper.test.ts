@@ -16,6 +16,8 @@ class ScriptedGateway implements NatGateway {
       refuse?: boolean;
       givePort?: number;
       silent?: boolean;
+      /** The router's own outside address (default a public one). */
+      outside?: string;
       /** Refuse (or never answer) requests for this protocol only. */
       refuseProtocol?: 'tcp' | 'udp';
       hangProtocol?: 'tcp' | 'udp';
@@ -27,7 +29,10 @@ class ScriptedGateway implements NatGateway {
       throw new Error('Not Authorized/Refused');
     if (this.script.silent || this.script.hangProtocol === r.protocol)
       await new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
-    return { externalPort: this.script.givePort ?? r.externalPort, externalAddress: '20.0.0.1' };
+    return {
+      externalPort: this.script.givePort ?? r.externalPort,
+      externalAddress: this.script.outside ?? '20.0.0.1',
+    };
   }
   async unmap(protocol: string, internalPort: number, externalPort: number) {
     this.unmaps.push(`${protocol}:${internalPort}:${externalPort}`);
@@ -164,6 +169,19 @@ describe('PortMapper', () => {
     expect(m.status()).toMatchObject({ reachable: 'no', method: 'upnp' });
     expect(m.status().error).toMatch(/Refused/);
     await until(() => asked >= 2);
+    await m.close();
+  });
+
+  it('says "no" when the router is itself behind another NAT (its outside address is private)', async () => {
+    const gw = new ScriptedGateway('upnp', '192.168.77.1', { outside: '100.64.3.4' });
+    const { m } = mapper(finder({ discoverUpnp: async () => gw }));
+    m.start(6881);
+    await until(() => m.status().state === 'mapped');
+    expect(m.status()).toMatchObject({ reachable: 'no', externalAddress: '100.64.3.4' });
+    expect(m.status().error).toMatch(/another NAT/);
+    // A peer from the internet coming in anyway proves otherwise.
+    m.noteInbound('20.0.0.2');
+    expect(m.status()).toMatchObject({ reachable: 'yes', error: null });
     await m.close();
   });
 

@@ -92,7 +92,7 @@ export class PortMapper {
   noteInbound(remoteHost: string): void {
     const s = this.statusValue;
     if (s.state === 'mapped' && s.reachable !== 'yes' && isPublicAddress(remoteHost))
-      this.set({ ...s, reachable: 'yes' });
+      this.set({ ...s, reachable: 'yes', error: null });
   }
 
   private set(next: PortMappingStatus): void {
@@ -160,15 +160,20 @@ export class PortMapper {
       this.externalPort = externalPort;
       const prev = this.statusValue;
       const same = prev.state === 'mapped' && prev.externalPort === externalPort;
+      // A router whose own outside address is private sits behind another NAT (the
+      // provider's, RFC 6598, or a second router): its mapping alone does not let anyone in.
+      const behindAnotherNat = externalAddress !== null && !isPublicAddress(externalAddress);
       this.set({
         state: 'mapped',
-        reachable: same && prev.reachable === 'yes' ? 'yes' : 'mapped',
+        reachable: same && prev.reachable === 'yes' ? 'yes' : behindAnotherNat ? 'no' : 'mapped',
         method: gateway.method,
         gateway: gateway.host,
         externalAddress,
         externalPort,
         renewedAtMs: this.o.now(),
-        error: null,
+        error: behindAnotherNat
+          ? `the router's outside address ${externalAddress} is private: another NAT is in front of it`
+          : null,
       });
       this.schedule(this.o.renewAfterMs ?? (this.o.leaseSec * 1000) / 2);
     } catch (err) {

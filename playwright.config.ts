@@ -4,6 +4,9 @@ import { defineConfig } from '@playwright/test';
 // Chromium (this machine's browsers cannot be downloaded), and the Electron app through
 // Playwright's _electron when its binary is installed (skipped, and said so, otherwise).
 // Needs `node scripts/build.mjs` first (npm test does it).
+// No daemon a UI test starts asks this machine's router to map a port (they inherit this).
+process.env.SWARMDROP_PORT_MAPPING = 'off';
+
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '*.spec.ts',

@@ -20,8 +20,10 @@ export default defineConfig({
     maxWorkers: 3,
     // No test may reach the public DHT routers of the settings' defaults: every CLI, daemon
     // and service a test starts (children inherit this) joins no DHT node unless the test
-    // names its own local ones with --dht-bootstrap.
-    env: { SWARMDROP_DHT_BOOTSTRAP: '' },
+    // names its own local ones with --dht-bootstrap. Nor does any test talk to this
+    // machine's router: port mapping is off, except where a test turns it on against its own
+    // miniupnpd in a network namespace.
+    env: { SWARMDROP_DHT_BOOTSTRAP: '', SWARMDROP_PORT_MAPPING: 'off' },
     reporters: ['default'],
   },
 });

@@ -36,6 +36,9 @@ import { transferFigure } from './figures/transfer.ts';
 import { uiSpeed } from './figures/ui-speed.ts';
 import { serveTracker } from './tracker-server-child.ts';
 
+// Loopback only: no Swarmdrop the bench starts asks this machine's router to map a port.
+process.env.SWARMDROP_PORT_MAPPING = 'off';
+
 export const FIGURES: Figure[] = [
   ceilings,
   create,

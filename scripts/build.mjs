@@ -50,10 +50,15 @@ entry('src-main/cli/main.ts', 'dist/cli/main.js', {
 entry('bench/main.ts', 'dist/bench/main.js', { format: 'esm', banner: esmBanner });
 // Electron: the main process bundles its dependencies except electron itself; the sandboxed
 // preload must be a single CommonJS file.
+// ESM dependencies bundled into it keep working where they use import.meta.url (the
+// SSDP library behind port mapping calls createRequire(import.meta.url), which esbuild
+// would leave as createRequire(undefined) in CommonJS): it becomes this file's URL.
 entry('src-main/app/main.ts', 'dist/app/main.cjs', {
   format: 'cjs',
   packages: undefined,
   external: ['electron'],
+  define: { 'import.meta.url': '__swarmdropImportMetaUrl' },
+  banner: { js: "const __swarmdropImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 entry('src-main/app/preload.ts', 'dist/app/preload.cjs', {
   format: 'cjs',

@@ -120,16 +120,19 @@ export const daemonCommand: CliCommand = {
       }
       throw err;
     }
+    // Listen for the stop signal before saying we are ready: a SIGTERM sent the moment the
+    // address appears must still close the service (and remove the router's port mapping).
+    const stopped = new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
     console.log(`web UI on ${server.url}`);
     for (const url of server.otherUrls()) console.log(`also on ${url}`);
     console.log(
       `(the token in this address is kept in ${access.file}; \`swarmdrop daemon --new-token\` replaces it)`,
     );
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    await stopped;
     await server.close();
     await service.close();
     return 0;

@@ -22,6 +22,7 @@ import { formatMagnet } from '../protocol/magnet.ts';
 import { lanInterfaceFor, listNearby } from '../service/nearby-listing.ts';
 import { waitForSignal } from './wait-for-signal.ts';
 import { transferProgress } from './transfer-progress.ts';
+import { reportPortMapping } from './report-port-mapping.ts';
 
 const help = `usage: swarmdrop get <magnet | info-hash | file.torrent | name> --out DIR [options]
 
@@ -103,6 +104,7 @@ async function run(argv: string[]): Promise<number> {
     () => session.dhtStatus()?.nodes ?? null,
   );
   log.setPrinter((line) => progress.log(line));
+  const stopReporting = reportPortMapping(session, 'get', (line) => progress.log(line));
   try {
     if (events) printEvents(session);
     const added = await session.add(source, {
@@ -123,6 +125,7 @@ async function run(argv: string[]): Promise<number> {
           sizeBytes: done.totalBytes,
           path: target,
           peerPort: session.peerPort,
+          portMapping: session.portMapping(),
           // Every piece hashed in this run (false: some were trusted from resume data).
           verified: resumedPieces === 0,
           resumedPieces,
@@ -141,6 +144,7 @@ async function run(argv: string[]): Promise<number> {
     progress.stop();
     log.setPrinter(null);
     await session.close();
+    stopReporting();
     stopLogging();
     logger.close();
   }

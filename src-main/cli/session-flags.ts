@@ -8,7 +8,13 @@ import { parseFlags, UsageError } from './cli-command.ts';
 import { parseSize } from './create-command.ts';
 import type { Logger } from '../service/log/logger.ts';
 import { DEFAULT_MAX_PER_IP } from '../service/headless-session.ts';
-import { dhtBootstrapFromEnv, parseDhtBootstrap, parseEncryption } from '../service/host-flags.ts';
+import {
+  dhtBootstrapFromEnv,
+  parseDhtBootstrap,
+  parseEncryption,
+  parseNatGateway,
+  portMappingOffInEnvironment,
+} from '../service/host-flags.ts';
 import { defaultSettings } from '../service/settings-store.ts';
 
 export const DEFAULT_PEER_PORT = 6881;
@@ -27,6 +33,8 @@ export const sessionFlagOptions = {
   'no-dht': { type: 'boolean' },
   'no-lsd': { type: 'boolean' },
   'lan-interface': { type: 'string' },
+  'no-port-mapping': { type: 'boolean' },
+  'nat-gateway': { type: 'string' },
   json: { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
@@ -49,6 +57,10 @@ export const sessionFlagHelp = `  -t, --tracker URL       tracker announce URL (
       --lan-interface A   address of the interface for LSD and the LAN catalog, or all
                           (default: all; the --host address when it is one address;
                           none when --host is loopback, unless given here)
+      --no-port-mapping   do not ask the router (UPnP / NAT-PMP) to forward the peer port
+                          (SWARMDROP_PORT_MAPPING=off in the environment does the same)
+      --nat-gateway G     the router to ask: an IPv4 address (NAT-PMP) or a UPnP
+                          description URL (default: discover it)
       --json              print one JSON document on stdout
   -v, --verbose           debug lines on stderr (the log in the data folder gets them too)
   -h, --help              show this help`;
@@ -79,6 +91,8 @@ export interface SessionFlags {
   'no-dht'?: boolean;
   'no-lsd'?: boolean;
   'lan-interface'?: string;
+  'no-port-mapping'?: boolean;
+  'nat-gateway'?: string;
 }
 
 /** The DHT for this command: --no-dht, --dht-bootstrap, SWARMDROP_DHT_BOOTSTRAP, else the settings' default nodes. */
@@ -149,6 +163,13 @@ export async function openCliSession(
       nearby: true,
       ...(lanInterfaceOf(flags) ? { interfaceAddress: lanInterfaceOf(flags) } : {}),
     },
+    ...(flags['no-port-mapping'] === true || portMappingOffInEnvironment()
+      ? {}
+      : {
+          portMapping: {
+            ...(flags['nat-gateway'] !== undefined ? { gateway: parseNatGateway(flags['nat-gateway']) } : {}),
+          },
+        }),
   };
   const session = await openHeadlessSession(options, {
     anyPortIfTaken: port === undefined,

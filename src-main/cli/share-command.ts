@@ -17,6 +17,7 @@ import {
 } from './session-flags.ts';
 import { seedUntil } from './seed-until.ts';
 import { watchAudience } from './share-audience.ts';
+import { reportPortMapping } from './report-port-mapping.ts';
 import { waitForSignal } from './wait-for-signal.ts';
 
 const help = `usage: swarmdrop share <path>... [--tracker udp://HOST:PORT] [options]
@@ -113,6 +114,7 @@ async function run(argv: string[]): Promise<number> {
   // Warnings (hash failures, bans, changed files…) are printed by the log. A fatal error
   // ends `share` with one line of its own (seedUntil below), so the log keeps it in the file.
   const stopLogging = logSession(session, logger, { fatalLogger: logger.fileOnly });
+  const stopReporting = reportPortMapping(session, 'share');
   try {
     const results: (ShareResult & { name: string; totalBytes: number })[] = [];
     const publishing = !values['no-publish'] && !values.unlisted && trackers.length > 0;
@@ -152,6 +154,7 @@ async function run(argv: string[]): Promise<number> {
       console.log(
         JSON.stringify({
           peerPort: session.peerPort,
+          portMapping: session.portMapping(),
           magnet: torrents[0]!.magnet,
           infoHash: torrents[0]!.infoHash,
           torrents,
@@ -178,6 +181,7 @@ async function run(argv: string[]): Promise<number> {
     throw err;
   } finally {
     await session.close();
+    stopReporting();
     stopLogging();
     logger.close();
   }

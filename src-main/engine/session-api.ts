@@ -10,6 +10,7 @@ import type { PieceStates, TorrentDetail, TorrentSummary } from '../../src-share
 import type { EncryptionMode } from '../../src-shared/types/settings.ts';
 import type { NearbyShare } from '../../src-shared/types/nearby.ts';
 import type { LanStatus } from '../../src-shared/types/app-info.ts';
+import type { PortMappingStatus } from '../../src-shared/types/port-mapping.ts';
 
 // A torrent's summary and its per-file, per-peer and per-tracker detail are the same shape
 // in the engine and the UI contract: defined once, in src-shared (imports point that way).
@@ -24,6 +25,7 @@ export type {
 export type { EncryptionMode } from '../../src-shared/types/settings.ts';
 export type { NearbyShare } from '../../src-shared/types/nearby.ts';
 export type { LanStatus } from '../../src-shared/types/app-info.ts';
+export type { PortMappingStatus } from '../../src-shared/types/port-mapping.ts';
 
 // ---------------------------------------------------------------- options
 
@@ -99,6 +101,12 @@ export interface SessionOptions {
   dht?: DhtOptions;
   /** Finding peers and shares on the LAN (LSD, the LAN catalog). Default: all off. */
   lan?: LanOptions;
+  /**
+   * Map the peer port (TCP and UDP) on the router by UPnP IGD or NAT-PMP while the session
+   * runs, and remove the mapping on close (engine/portmap/NOTES.md). Unset: no mapping,
+   * and nothing is sent to any router (hosts set it from the user's setting).
+   */
+  portMapping?: PortMappingOptions;
 }
 
 export interface DhtOptions {
@@ -160,6 +168,23 @@ export interface LanOptions {
   lsdAnnounceIntervalMs?: number;
   /** LAN catalog re-announce interval. Default 30 s. */
   nearbyAnnounceIntervalMs?: number;
+}
+
+export interface PortMappingOptions {
+  /**
+   * The router to use instead of discovering one: an IPv4 address (NAT-PMP) or the
+   * http:// URL of a UPnP device description. Empty or unset: discover (SSDP for UPnP,
+   * the default route's gateway for NAT-PMP).
+   */
+  gateway?: string;
+  /** Lease asked for, seconds. Default 3600. */
+  leaseSec?: number;
+  /** Renew this long after each mapping. Default half the lease. */
+  renewAfterMs?: number;
+  /** How long to look for a router before saying none answered. Default 3000. */
+  searchTimeoutMs?: number;
+  /** Look for a router again this long after none answered or one refused. Default 300 000. */
+  retryAfterMs?: number;
 }
 
 /** Engine tunables (milliseconds, bytes, blocks). */
@@ -322,6 +347,8 @@ export interface SessionEvents {
   fatal: (event: EngineEvent) => void;
   /** The LAN catalog changed: what other Swarmdrops on the LAN share now. */
   nearby: (shares: NearbyShare[]) => void;
+  /** The port mapping's state or reachability changed. */
+  'port-mapping': (status: PortMappingStatus) => void;
 }
 
 export interface PeerClosedEvent {
@@ -420,6 +447,8 @@ export interface Session {
   queryNearby(): void;
   /** Keeps a torrent out of catalogs, or lists it again (ShareOptions.unlisted). */
   setUnlisted(id: string, unlisted: boolean): Promise<void>;
+  /** The router's port mapping and whether we are reachable from outside ('off' when not asked). */
+  portMapping(): PortMappingStatus;
   /** Subscribes; returns the unsubscribe function. */
   on<E extends SessionEventName>(event: E, listener: SessionEvents[E]): () => void;
   /** Announces `stopped`, saves resume data, closes sockets and workers. Idempotent. */

@@ -11,6 +11,8 @@ import type { LanOptions, Session, TorrentSummary as EngineSummary } from '../en
 import type { EventMap, EventName } from '../../src-shared/contract/events.ts';
 import type { AppInfo, StatusInfo } from '../../src-shared/types/app-info.ts';
 import type { Settings } from '../../src-shared/types/settings.ts';
+import { describeReachability } from '../../src-shared/types/port-mapping.ts';
+import { portMappingOffInEnvironment } from './host-flags.ts';
 import { ContractError, ERROR_WORDING } from '../../src-shared/contract/error-codes.ts';
 import { settingsSchema } from '../../src-shared/contract/schemas.ts';
 import { defaultSettings, SettingsStore } from './settings-store.ts';
@@ -124,6 +126,9 @@ export class AppService implements ServiceCore {
       // tracker the advertised address instead (BEP 15 `IP address`, IPv4 only; our
       // tracker trusts it from loopback, others ignore it).
       ...(tracker.tracker && isIPv4(host) && !host.startsWith('127.') ? { announceHost: host } : {}),
+      ...((o.portMapping ?? settings.portMapping.enabled) && !portMappingOffInEnvironment()
+        ? { portMapping: { gateway: o.natGateway ?? settings.portMapping.gateway } }
+        : {}),
     };
     let session: Session;
     let portProblem: string | null = null;
@@ -191,6 +196,7 @@ export class AppService implements ServiceCore {
       }),
       s.on('torrent-completed', (t) => this.onCompleted(t)),
       s.on('nearby', (shares) => this.broadcast('nearby', shares)),
+      s.on('port-mapping', (m) => this.logger.info(describeReachability(m), { portMapping: m.state })),
       s.on('fatal', (e) => {
         const mapped = toContractError(e);
         this.broadcast('error', {
@@ -319,6 +325,7 @@ export class AppService implements ServiceCore {
       trackerState,
       trackerError: recent[0]?.message ?? null,
       dhtNodes: this.session.dhtStatus()?.nodes ?? null,
+      portMapping: this.session.portMapping(),
     };
   }
 
@@ -333,6 +340,8 @@ export class AppService implements ServiceCore {
     if (next.dhtEnabled !== this.settings.dhtEnabled) restartRequired.push('dhtEnabled');
     if (next.dhtBootstrap.join() !== this.settings.dhtBootstrap.join()) restartRequired.push('dhtBootstrap');
     if (JSON.stringify(next.lan) !== JSON.stringify(this.settings.lan)) restartRequired.push('lan');
+    if (JSON.stringify(next.portMapping) !== JSON.stringify(this.settings.portMapping))
+      restartRequired.push('portMapping');
     if (next.downloadDir !== this.settings.downloadDir) {
       await mkdir(next.downloadDir, { recursive: true }).catch((err: unknown) => {
         throw toContractError(err, 'settings');
@@ -427,6 +436,7 @@ function overriddenSettings(o: NonNullable<ServiceOptions['overrides']>): AppInf
   if (o.advertiseHost !== undefined) out.push('advertiseHost');
   if (o.encryption !== undefined) out.push('encryption');
   if (o.dhtEnabled !== undefined || o.dhtBootstrap !== undefined) out.push('dht');
+  if (o.portMapping !== undefined || o.natGateway !== undefined) out.push('portMapping');
   return out;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hostFlagsFrom, parseHostFlags } from './host-flags.ts';
+import { hostFlagsFrom, parseHostFlags, portMappingOffInEnvironment } from './host-flags.ts';
 
 describe('--advertise-host', () => {
   it.each([['auto'], ['192.168.1.20'], ['box.lan'], ['2001:db8::5']])('accepts %s', (host) => {
@@ -81,5 +81,32 @@ describe('--no-lsd and --lan-interface', () => {
       /--lan-interface needs an IP address or all/,
     );
     expect(() => hostFlagsFrom({ 'lan-interface': 'auto' })).toThrow(/--lan-interface/);
+  });
+});
+
+describe('--no-port-mapping and --nat-gateway', () => {
+  it('turns port mapping off for this run only when given', () => {
+    expect(parseHostFlags(['--no-port-mapping']).overrides).toEqual({ portMapping: false });
+    expect(parseHostFlags([]).overrides).toEqual({});
+  });
+
+  it.each([['192.168.1.1'], ['http://192.168.1.1:5000/rootDesc.xml'], ['https://router.lan/desc.xml']])(
+    'accepts the router %s',
+    (gateway) => {
+      expect(hostFlagsFrom({ 'nat-gateway': gateway }).overrides).toEqual({ natGateway: gateway });
+    },
+  );
+
+  it.each([[''], ['256.1.1.1'], ['router.lan'], ['udp://192.168.1.1'], ['http://'], ['192.168.1.1:5351']])(
+    'refuses %j with a usage error naming the flag',
+    (gateway) => {
+      expect(() => hostFlagsFrom({ 'nat-gateway': gateway })).toThrow(/--nat-gateway needs/);
+    },
+  );
+
+  it('SWARMDROP_PORT_MAPPING=off in the environment turns it off, nothing else does', () => {
+    expect(portMappingOffInEnvironment({ SWARMDROP_PORT_MAPPING: 'off' })).toBe(true);
+    expect(portMappingOffInEnvironment({ SWARMDROP_PORT_MAPPING: 'on' })).toBe(false);
+    expect(portMappingOffInEnvironment({})).toBe(false);
   });
 });

@@ -12,6 +12,8 @@ import {
   ENCRYPTION_MODES,
   isDhtNodeAddress,
   LAN_INTERFACE_PATTERN,
+  NAT_GATEWAY_MAX_LENGTH,
+  NAT_GATEWAY_PATTERN,
   type EncryptionMode,
 } from '../../src-shared/types/settings.ts';
 
@@ -29,6 +31,8 @@ export const HOST_FLAG_OPTIONS = {
   'no-dht': { type: 'boolean' },
   'no-lsd': { type: 'boolean' },
   'lan-interface': { type: 'string' },
+  'no-port-mapping': { type: 'boolean' },
+  'nat-gateway': { type: 'string' },
 } as const;
 
 export const HOST_FLAGS_HELP = `  --data-dir DIR            settings, resume data and uploads (default: the platform's app data folder)
@@ -46,7 +50,11 @@ export const HOST_FLAGS_HELP = `  --data-dir DIR            settings, resume dat
   --no-dht                  no DHT this run (default: a setting, on)
   --no-lsd                  no Local Service Discovery (BEP 14) this run (default: a setting, on)
   --lan-interface A|all     address of the interface for LSD and the LAN catalog (default: a
-                            setting, auto = all, or the --bind address; none when that is loopback)`;
+                            setting, auto = all, or the --bind address; none when that is loopback)
+  --no-port-mapping         do not ask the router (UPnP / NAT-PMP) to forward the peer port (default: a
+                            setting, on; SWARMDROP_PORT_MAPPING=off in the environment does the same)
+  --nat-gateway G           the router to ask: an IPv4 address (NAT-PMP) or a UPnP description URL
+                            (default: a setting, empty = discover it)`;
 
 /** The environment variable that replaces the DHT bootstrap setting (tests: empty = none). */
 export const DHT_BOOTSTRAP_ENV = 'SWARMDROP_DHT_BOOTSTRAP';
@@ -78,6 +86,24 @@ export function parsePort(value: string, flag: string): number {
   return Number(value);
 }
 
+/** `--nat-gateway`: an IPv4 address or an http(s) URL. */
+export function parseNatGateway(value: string): string {
+  if (value === '' || value.length > NAT_GATEWAY_MAX_LENGTH || !NAT_GATEWAY_PATTERN.test(value))
+    throw new UsageError(
+      `--nat-gateway needs a router address (192.168.1.1) or a UPnP description URL (http://…), got '${value}'`,
+    );
+  return value;
+}
+
+/**
+ * SWARMDROP_PORT_MAPPING=off in the environment turns port mapping off whatever the
+ * settings and flags say: the test suites and the bench set it, so nothing they start
+ * ever talks to this machine's real router.
+ */
+export function portMappingOffInEnvironment(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.SWARMDROP_PORT_MAPPING === 'off';
+}
+
 /** `--encryption`: one of prefer, require, off. */
 export function parseEncryption(value: string): EncryptionMode {
   const mode = ENCRYPTION_MODES.find((m) => m === value);
@@ -107,6 +133,8 @@ export function hostFlagsFrom(
     'no-dht'?: boolean;
     'no-lsd'?: boolean;
     'lan-interface'?: string;
+    'no-port-mapping'?: boolean;
+    'nat-gateway'?: string;
   },
   /** Where SWARMDROP_DHT_BOOTSTRAP is read (the hosts pass process.env). */
   env: NodeJS.ProcessEnv = {},
@@ -143,6 +171,8 @@ export function hostFlagsFrom(
       throw new UsageError(`--lan-interface needs an IP address or all, got '${lanInterface}'`);
     overrides.lanInterface = lanInterface;
   }
+  if (values['no-port-mapping'] === true) overrides.portMapping = false;
+  if (values['nat-gateway'] !== undefined) overrides.natGateway = parseNatGateway(values['nat-gateway']);
   return {
     dataDir: values['data-dir'] === undefined ? undefined : path.resolve(values['data-dir']),
     overrides,
@@ -180,6 +210,8 @@ export function parseHostFlags(argv: string[], env: NodeJS.ProcessEnv = {}): Hos
       encryption: str(values.encryption),
       'no-lsd': values['no-lsd'] === true,
       'lan-interface': str(values['lan-interface']),
+      'no-port-mapping': values['no-port-mapping'] === true,
+      'nat-gateway': str(values['nat-gateway']),
     },
     env,
   );

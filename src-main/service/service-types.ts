@@ -47,6 +47,10 @@ export interface HostOverrides {
   lsd?: boolean;
   /** `--lan-interface`: where LSD and the LAN catalog run ('all' or an address). */
   lanInterface?: string;
+  /** --no-port-mapping (false) or the SWARMDROP_PORT_MAPPING=off environment (false). */
+  portMapping?: boolean;
+  /** --nat-gateway: the router to map the port on, instead of discovering one. */
+  natGateway?: string;
 }
 
 export interface ServiceOptions {

@@ -21,6 +21,27 @@ describe('migrateSettings', () => {
     expect(s).toEqual({ ...defaults, theme: 'dark', peerPort: 7000 });
   });
 
+  it('turns port mapping on for settings saved before it existed, keeping the rest', () => {
+    const saved = { ...defaults, peerPort: 7000 } as Partial<typeof defaults>;
+    delete saved.portMapping;
+    const s = migrateSettings({ version: SETTINGS_VERSION, settings: saved }, defaults);
+    expect(s.portMapping).toEqual({ enabled: true, gateway: '' });
+    expect(s.peerPort).toBe(7000);
+  });
+
+  it('keeps a saved router and drops one that is not an address or URL', () => {
+    const keep = migrateSettings(
+      { version: SETTINGS_VERSION, settings: { portMapping: { enabled: false, gateway: '192.168.1.1' } } },
+      defaults,
+    );
+    expect(keep.portMapping).toEqual({ enabled: false, gateway: '192.168.1.1' });
+    const bad = migrateSettings(
+      { version: SETTINGS_VERSION, settings: { portMapping: { enabled: false, gateway: 'my router' } } },
+      defaults,
+    );
+    expect(bad.portMapping).toEqual(defaults.portMapping);
+  });
+
   it('drops one invalid field without losing the valid ones', () => {
     const s = migrateSettings(
       { version: 1, settings: { theme: 'purple', peerPort: 7000, trackers: ['not a url'] } },

@@ -45,6 +45,7 @@ export function defaultSettings(downloadDir: string): Settings {
       lsdPort: LSD_PORT,
       nearbyPort: NEARBY_PORT,
     },
+    portMapping: { enabled: true, gateway: '' },
   };
 }
 

@@ -11,6 +11,8 @@ import { summary } from '../store/test-fixtures.ts';
 import { TransferRow } from '../features/transfers/transfer-row.tsx';
 import { DropZone } from '../features/first-run/drop-zone.tsx';
 import { StatusBar } from './status-bar.tsx';
+import { ReachabilityLine } from '../features/network/reachability-line.tsx';
+import { PORT_MAPPING_OFF } from '../../src-shared/types/port-mapping.ts';
 import { RemoveDialog, ShortcutsDialog } from '../features/transfers/dialogs.tsx';
 import { AccessNeeded } from './access-needed.tsx';
 import { NearbySection } from '../features/network/nearby-section.tsx';
@@ -154,6 +156,7 @@ describe('StatusBar', () => {
           trackerState: 'error',
           trackerError: null,
           dhtNodes: 1,
+          portMapping: PORT_MAPPING_OFF,
         },
         trackerError: 'The tracker did not answer.',
       }),
@@ -178,10 +181,72 @@ describe('StatusBar', () => {
           trackerState: 'none',
           trackerError: null,
           dhtNodes: null,
+          portMapping: PORT_MAPPING_OFF,
         },
       }),
     );
     expect(html).not.toContain('DHT');
+  });
+
+  it('says "Port mapped" with the outside address while no outside peer came in yet', () => {
+    const html = render(<StatusBar />, (s) =>
+      s.setState({
+        connection: 'open',
+        status: {
+          downRateBps: 0,
+          upRateBps: 0,
+          connectedPeers: 0,
+          listeningPort: 6881,
+          torrentCount: 0,
+          trackerState: 'none',
+          trackerError: null,
+          dhtNodes: null,
+          portMapping: {
+            state: 'mapped',
+            reachable: 'mapped',
+            method: 'upnp',
+            gateway: '192.168.1.1',
+            externalAddress: '203.0.113.5',
+            externalPort: 6881,
+            renewedAtMs: 0,
+            error: null,
+          },
+        },
+      }),
+    );
+    expect(html).toContain('Port mapped · 203.0.113.5:6881');
+    // The tooltip says what "mapped" does not prove.
+    expect(html).toContain('no outside peer seen yet');
+  });
+
+  it('says "reachable from outside" only once an outside peer came in', () => {
+    const html = render(<StatusBar />, (s) =>
+      s.setState({
+        connection: 'open',
+        status: {
+          downRateBps: 0,
+          upRateBps: 0,
+          connectedPeers: 1,
+          listeningPort: 6881,
+          torrentCount: 1,
+          trackerState: 'ok',
+          trackerError: null,
+          dhtNodes: null,
+          portMapping: {
+            state: 'mapped',
+            reachable: 'yes',
+            method: 'natpmp',
+            gateway: '192.168.1.1',
+            externalAddress: '203.0.113.5',
+            externalPort: 6881,
+            renewedAtMs: 0,
+            error: null,
+          },
+        },
+      }),
+    );
+    expect(html).toContain('Reachable from outside · 203.0.113.5:6881');
+    expect(html).not.toContain('Port mapped');
   });
 
   it('says when the connection is lost', () => {
@@ -284,5 +349,62 @@ describe('NearbySection (Network tab)', () => {
     const html = render(<NearbySection query="" />, (s) => s.setState({ appInfo: appInfo(false) }));
     expect(html).toContain('Not looking on the local network this run');
     expect(html).not.toContain('Nothing shared by other Swarmdrops');
+  });
+});
+
+describe('ReachabilityLine (Network)', () => {
+  const status = {
+    downRateBps: 0,
+    upRateBps: 0,
+    connectedPeers: 0,
+    listeningPort: 6881,
+    torrentCount: 0,
+    trackerState: 'none' as const,
+    trackerError: null,
+    dhtNodes: null,
+  };
+  it('says "probably" with the outside address while only the router vouches for the port', () => {
+    const html = render(<ReachabilityLine />, (s) =>
+      s.setState({
+        status: {
+          ...status,
+          portMapping: {
+            state: 'mapped',
+            reachable: 'mapped',
+            method: 'natpmp',
+            gateway: '192.168.1.1',
+            externalAddress: '203.0.113.5',
+            externalPort: 6881,
+            renewedAtMs: 0,
+            error: null,
+          },
+        },
+      }),
+    );
+    expect(html).toContain('Reachable from outside: probably');
+    expect(html).toContain('NAT-PMP');
+    expect(html).toContain('203.0.113.5:6881');
+  });
+
+  it('says "unknown" and why when no router answered', () => {
+    const html = render(<ReachabilityLine />, (s) =>
+      s.setState({
+        status: {
+          ...status,
+          portMapping: {
+            state: 'no-gateway',
+            reachable: 'unknown',
+            method: null,
+            gateway: null,
+            externalAddress: null,
+            externalPort: null,
+            renewedAtMs: null,
+            error: 'no router answered for UPnP or NAT-PMP',
+          },
+        },
+      }),
+    );
+    expect(html).toContain('Reachable from outside: unknown — no router answered for UPnP or NAT-PMP.');
+    expect(html).not.toContain('Outside address');
   });
 });

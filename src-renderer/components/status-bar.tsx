@@ -2,6 +2,15 @@ import type { ReactElement } from 'react';
 import { useApp } from '../app-context.tsx';
 import { formatRate, plural } from '../../src-shared/util/format.ts';
 import { Icon } from './icons.tsx';
+import { describeReachability, type PortMappingStatus } from '../../src-shared/types/port-mapping.ts';
+
+/** "Reachable: yes" is said only when an outside peer came in; a mapping alone is "port mapped". */
+const REACHABLE_TEXT: Record<PortMappingStatus['reachable'], string> = {
+  yes: 'Reachable from outside',
+  mapped: 'Port mapped',
+  no: 'Not reachable from outside',
+  unknown: 'Reachability unknown',
+};
 
 const TRACKER_TEXT = {
   none: 'No tracker',
@@ -49,6 +58,29 @@ export function StatusBar(): ReactElement {
             {TRACKER_TEXT[state]}
             {state === 'error' && trackerError ? `: ${trackerError}` : ''}
           </span>
+          {status?.portMapping && status.portMapping.state !== 'off' && (
+            <span
+              className="status-item"
+              data-testid="reachability"
+              title={describeReachability(status.portMapping)}
+            >
+              <span
+                className={`dot dot-${
+                  status.portMapping.reachable === 'yes'
+                    ? 'ok'
+                    : status.portMapping.reachable === 'no'
+                      ? 'error'
+                      : 'idle'
+                }`}
+              />{' '}
+              {REACHABLE_TEXT[status.portMapping.reachable]}
+              {status.portMapping.externalAddress
+                ? ` · ${status.portMapping.externalAddress}${
+                    status.portMapping.externalPort ? `:${status.portMapping.externalPort}` : ''
+                  }`
+                : ''}
+            </span>
+          )}
         </>
       )}
       <span className="spacer" />

@@ -10,6 +10,8 @@ import {
   ENCRYPTION_MODES,
   isDhtNodeAddress,
   LAN_INTERFACE_PATTERN,
+  NAT_GATEWAY_MAX_LENGTH,
+  NAT_GATEWAY_PATTERN,
 } from '../types/settings.ts';
 import type { TorrentEvent } from '../types/torrent.ts';
 
@@ -121,6 +123,18 @@ const settingsShape = z.object({
         .regex(/^ff[0-9a-fA-F:]+$/, 'an IPv6 multicast address'),
       lsdPort: port.min(1),
       nearbyPort: port.min(1),
+    })
+    .strict(),
+  portMapping: z
+    .object({
+      enabled: z.boolean(),
+      gateway: z
+        .string()
+        .max(NAT_GATEWAY_MAX_LENGTH)
+        .regex(
+          NAT_GATEWAY_PATTERN,
+          'a router looks like 192.168.1.1 or http://192.168.1.1:5000/rootDesc.xml, or leave it empty',
+        ),
     })
     .strict(),
 });

@@ -1,3 +1,5 @@
+import type { PortMappingStatus } from './port-mapping.ts';
+
 /** Facts about the running host, for the first-run screen and the status bar. */
 export interface AppInfo {
   version: string;
@@ -23,7 +25,14 @@ export interface AppInfo {
    * Settings view says so beside them.
    */
   overridden: (
-    'peerPort' | 'embeddedTracker' | 'trackers' | 'downloadDir' | 'advertiseHost' | 'encryption' | 'dht'
+    | 'peerPort'
+    | 'embeddedTracker'
+    | 'trackers'
+    | 'downloadDir'
+    | 'advertiseHost'
+    | 'encryption'
+    | 'dht'
+    | 'portMapping'
   )[];
   /** Trackers new torrents announce to and Network searches: ours first, then the user's. */
   trackers: string[];
@@ -58,4 +67,6 @@ export interface StatusInfo {
   trackerError: string | null;
   /** Nodes in the DHT routing table; null when the DHT is off. */
   dhtNodes: number | null;
+  /** The router's port mapping and whether peers outside the LAN can reach us. */
+  portMapping: PortMappingStatus;
 }

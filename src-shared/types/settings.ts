@@ -42,6 +42,13 @@ export interface Settings {
   dhtBootstrap: string[];
   /** Finding peers and shares on the LAN; applies after a restart. */
   lan: LanSettings;
+  /**
+   * Ask the router (UPnP IGD or NAT-PMP) to forward the peer port while running, so peers
+   * outside the LAN can connect; removed at exit. `gateway`: '' = discover the router, or
+   * an IPv4 address (NAT-PMP) or the http:// URL of a UPnP device description.
+   * Applies after a restart.
+   */
+  portMapping: { enabled: boolean; gateway: string };
 }
 
 /** `host:port` of a DHT bootstrap node: a host name or IPv4 address, or [IPv6]. */
@@ -86,3 +93,8 @@ export const LAN_INTERFACE_PATTERN = /^(auto|all|[0-9]{1,3}(\.[0-9]{1,3}){3}|[0-
 export const ADVERTISE_HOST_PATTERN =
   /^(auto|[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*)$/;
 export const ADVERTISE_HOST_MAX_LENGTH = 253;
+
+/** What `portMapping.gateway` and `--nat-gateway` accept: '', an IPv4 address, or an http(s) URL. */
+export const NAT_GATEWAY_PATTERN =
+  /^(|(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}|https?:\/\/[^\s/]+(\/\S*)?)$/i;
+export const NAT_GATEWAY_MAX_LENGTH = 2048;

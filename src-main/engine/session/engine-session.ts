@@ -49,6 +49,9 @@ import type { SessionHost, SessionInternals } from './session-host.ts';
 import { shareTorrent } from './share-torrent.ts';
 import { resolveSource } from './torrent-source.ts';
 import { UpdateBatcher } from './update-batcher.ts';
+import { PortMapper } from '../portmap/port-mapper.ts';
+import type { NatGatewayFinder } from '../portmap/nat-gateway.ts';
+import { PORT_MAPPING_OFF, type PortMappingStatus } from '../../../src-shared/types/port-mapping.ts';
 
 const DEFAULT_LIMITS: ConnectionLimits = {
   perTorrent: 50,
@@ -82,6 +85,9 @@ export class EngineSession implements Session, SessionHost {
   private server: PeerServer | null = null;
   private dht: SessionDht | null = null;
   private lan: LanLink | null = null;
+  private portMapper: PortMapper | null = null;
+  /** Why port mapping could not start, when it was asked for and could not. */
+  private portMappingProblem: PortMappingStatus | null = null;
   private closing: Promise<void> | null = null;
   /** Once a second: torrents whose shown rates moved without traffic (decay) get updated. */
   private readonly rateSweep: ReturnType<typeof setInterval>;
@@ -149,7 +155,13 @@ export class EngineSession implements Session, SessionHost {
       port: this.options.peerPort ?? 6881,
       lookup: (infoHash) => {
         const torrent = this.torrents.get(Buffer.from(infoHash).toString('hex'));
-        return torrent ? (conn) => torrent.accept(conn) : undefined;
+        return torrent
+          ? (conn) => {
+              // A handshake for one of our torrents from outside the LAN: proof we are reachable.
+              this.portMapper?.noteInbound(conn.remoteHost);
+              torrent.accept(conn);
+            }
+          : undefined;
       },
       maxConnections: this.limits.global,
       encryption: this.dialer.encryption,
@@ -167,6 +179,7 @@ export class EngineSession implements Session, SessionHost {
         warning: (code, message) => this.events.emit('warning', { code, message }),
       });
     }
+    await this.startPortMapping();
     if (this.options.restoreTorrents ?? true) await restoreTorrents(this, this.resumeStore);
     const lan = this.options.lan;
     if (lan && (lan.lsd || lan.nearby)) {
@@ -206,6 +219,36 @@ export class EngineSession implements Session, SessionHost {
     if (!node) return null;
     const { receivedBytes, sentBytes } = node.traffic();
     return { nodes: node.nodeCount(), port: node.port, receivedBytes, sentBytes };
+  }
+
+  /**
+   * Starts mapping the bound peer port in the background (nothing waits for the router).
+   * A library that cannot load costs the mapping, never the session.
+   */
+  private async startPortMapping(): Promise<void> {
+    const options = this.options.portMapping;
+    if (!options) return;
+    let finder: NatGatewayFinder;
+    try {
+      // Loaded only when asked for: the library and its XML parser are not needed otherwise.
+      finder = (await import('../portmap/nat-library.ts')).libraryGatewayFinder();
+    } catch (err) {
+      const message = `port mapping unavailable: ${err instanceof Error ? err.message : String(err)}`;
+      this.portMappingProblem = { ...PORT_MAPPING_OFF, state: 'failed', error: message };
+      this.events.emit('warning', { code: 'port-mapping-unavailable', message });
+      return;
+    }
+    if (this.closing) return;
+    this.portMapper = new PortMapper({
+      finder,
+      ...options,
+      onChange: (status) => this.events.emit('port-mapping', status),
+    });
+    this.portMapper.start(this.peerPort);
+  }
+
+  portMapping(): PortMappingStatus {
+    return this.portMapper?.status() ?? this.portMappingProblem ?? PORT_MAPPING_OFF;
   }
 
   get peerPort(): number {
@@ -401,9 +444,11 @@ export class EngineSession implements Session, SessionHost {
     this.closing ??= (async () => {
       this.lifetime.abort();
       await this.lan?.close();
-      await Promise.all(
-        [...this.torrents.values()].map((t) => t.close({ sendStopped: true, saveResume: true })),
-      );
+      await Promise.all([
+        ...[...this.torrents.values()].map((t) => t.close({ sendStopped: true, saveResume: true })),
+        // Remove the router's mapping while the torrents say goodbye to their trackers.
+        this.portMapper?.close(),
+      ]);
       this.torrents.clear();
       clearInterval(this.rateSweep);
       this.dialer.close();

@@ -6,6 +6,7 @@ import { Icon } from '../../components/icons.tsx';
 import type { CatalogEntry } from '../../../src-shared/types/catalog.ts';
 import { formatBytes } from '../../../src-shared/util/format.ts';
 import { NearbySection } from './nearby-section.tsx';
+import { ReachabilityLine } from './reachability-line.tsx';
 
 function EntryRow({ e }: { e: CatalogEntry }): ReactElement {
   const actions = useActions();
@@ -105,6 +106,7 @@ export function NetworkView(): ReactElement {
           </Button>
         </form>
       </div>
+      <ReachabilityLine />
       <NearbySection query={catalog.query} />
       <h2 className="section-title trackers-title">
         <Icon name="globe" size={14} /> On your trackers

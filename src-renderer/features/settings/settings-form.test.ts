@@ -24,6 +24,7 @@ const base: Settings = {
     lsdPort: 6771,
     nearbyPort: 6772,
   },
+  portMapping: { enabled: true, gateway: '' },
 };
 
 describe('settings form', () => {

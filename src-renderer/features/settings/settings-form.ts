@@ -7,6 +7,8 @@ import {
   ADVERTISE_HOST_PATTERN,
   isDhtNodeAddress,
   LAN_INTERFACE_PATTERN,
+  NAT_GATEWAY_MAX_LENGTH,
+  NAT_GATEWAY_PATTERN,
   type EncryptionMode,
   type LanSettings,
   type Settings,
@@ -39,6 +41,9 @@ export interface SettingsForm {
   lanNearbyPort: string;
   /** Not edited in the form; kept as they are. */
   lanGroups: Pick<LanSettings, 'lsdIpv4Group' | 'lsdIpv6Group'>;
+  portMappingEnabled: boolean;
+  /** Empty = discover the router. */
+  portMappingGateway: string;
 }
 
 export type FormErrors = Partial<Record<keyof SettingsForm, string>>;
@@ -66,6 +71,8 @@ export function toForm(s: Settings): SettingsForm {
     lanLsdPort: String(s.lan.lsdPort),
     lanNearbyPort: String(s.lan.nearbyPort),
     lanGroups: { lsdIpv4Group: s.lan.lsdIpv4Group, lsdIpv6Group: s.lan.lsdIpv6Group },
+    portMappingEnabled: s.portMapping.enabled,
+    portMappingGateway: s.portMapping.gateway,
   };
 }
 
@@ -115,6 +122,11 @@ export function fromForm(f: SettingsForm): { settings: Omit<Settings, never> | n
   if (!LAN_INTERFACE_PATTERN.test(lanInterface))
     errors.lanInterface =
       'Enter an address of this computer such as 192.0.2.20, or all; leave empty for automatic.';
+  const gateway = f.portMappingGateway.trim();
+  if (gateway.length > NAT_GATEWAY_MAX_LENGTH || !NAT_GATEWAY_PATTERN.test(gateway)) {
+    errors.portMappingGateway =
+      'Enter the router’s address (192.168.1.1) or its UPnP description URL (http://…); leave empty to find it.';
+  }
   const settings: Settings = {
     downloadDir: f.downloadDir.trim(),
     peerPort: port(f.peerPort, errors, 'peerPort'),
@@ -143,6 +155,7 @@ export function fromForm(f: SettingsForm): { settings: Omit<Settings, never> | n
       lsdPort: port(f.lanLsdPort, errors, 'lanLsdPort'),
       nearbyPort: port(f.lanNearbyPort, errors, 'lanNearbyPort'),
     },
+    portMapping: { enabled: f.portMappingEnabled, gateway },
   };
   return Object.keys(errors).length > 0 ? { settings: null, errors } : { settings, errors };
 }

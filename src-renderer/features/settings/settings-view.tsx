@@ -135,7 +135,8 @@ function SettingsEditor({
       | 'uploadKiBps'
       | 'lanInterface'
       | 'lanLsdPort'
-      | 'lanNearbyPort',
+      | 'lanNearbyPort'
+      | 'portMappingGateway',
     extra: Record<string, string> = {},
   ) => (
     <input
@@ -283,6 +284,27 @@ function SettingsEditor({
             onChange={(e) => set('dhtBootstrap', e.target.value)}
             placeholder="host:6881"
           />
+        </Field>
+        <label className="check">
+          <input
+            type="checkbox"
+            name="portMappingEnabled"
+            checked={form.portMappingEnabled}
+            onChange={(e) => set('portMappingEnabled', e.target.checked)}
+          />
+          <span>
+            Port mapping: ask the router (UPnP or NAT-PMP) to let peers outside your network connect
+          </span>
+        </label>
+        <Field
+          label="Router for port mapping"
+          hint={flagHint(
+            'portMapping',
+            'Empty = find it. Or the router’s address (NAT-PMP) or its UPnP description URL. Takes effect after a restart.',
+          )}
+          error={errors.portMappingGateway}
+        >
+          {input('portMappingGateway', { spellCheck: 'false', placeholder: 'find automatically' })}
         </Field>
       </section>
 

@@ -86,7 +86,7 @@ async function run(argv: string[]): Promise<number> {
         `swarmdrop tracker: ${values.http ? 'udp or tcp' : 'udp'} port ${port}${host ? ` on ${host}` : ''} is already in use`,
       );
     else if (code === 'EADDRNOTAVAIL')
-      console.error(`swarmdrop tracker: ${host} is not an address of this machine`);
+      console.error(`swarmdrop tracker: ${host ?? '::'} is not an address of this machine`);
     else if (code === 'EACCES') console.error(`swarmdrop tracker: not allowed to bind udp port ${port}`);
     else
       console.error(

@@ -167,7 +167,13 @@ describe('TrackerServer HTTP face', () => {
 
   it('caps TCP connections per address: a flood from 127.0.0.2 is cut at the cap and 127.0.0.1 is still answered', async () => {
     const cap = 16;
-    const { server, port, http } = await startServer({ httpConnectionsPerIp: cap, httpIdleTimeoutMs: 1500 });
+    // Room for 20 connections in all: without the per-address cap, the flood's 40 would
+    // take every one and 127.0.0.1 would be turned away.
+    const { server, port, http } = await startServer({
+      httpConnectionsPerIp: cap,
+      httpIdleTimeoutMs: 1500,
+      httpMaxConnections: cap + 4,
+    });
     const flood = 40;
     const sockets: net.Socket[] = [];
     closers.push(() => sockets.forEach((s) => s.destroy()));

@@ -47,6 +47,8 @@ export interface TrackerServerOptions extends TrackerOptions {
   httpConnectionsPerIp?: number;
   /** HTTP face: a connection silent this long is closed. Default 10 s. */
   httpIdleTimeoutMs?: number;
+  /** HTTP face: TCP connections open at once, from everyone. Default 1 000. */
+  httpMaxConnections?: number;
 }
 
 /** Bounds on the HTTP face: a tracker request is one short GET. */
@@ -120,6 +122,7 @@ export class TrackerServer {
   private http: Server | undefined;
   private readonly httpConnectionsPerIp: number;
   private readonly httpIdleTimeoutMs: number;
+  private readonly httpMaxConnections: number;
   /** Open HTTP connections per address key (see connectionKey). */
   private readonly httpOpen = new Map<string, number>();
   private httpRefused = 0;
@@ -134,6 +137,7 @@ export class TrackerServer {
     this.httpEnabled = options.http ?? false;
     this.httpConnectionsPerIp = options.httpConnectionsPerIp ?? HTTP_CONNECTIONS_PER_IP;
     this.httpIdleTimeoutMs = options.httpIdleTimeoutMs ?? HTTP_IDLE_TIMEOUT_MS;
+    this.httpMaxConnections = options.httpMaxConnections ?? HTTP_MAX_CONNECTIONS;
   }
 
   get intervalSec(): number {
@@ -187,7 +191,7 @@ export class TrackerServer {
       (req, res) => this.onHttp(req, res),
     );
     server.headersTimeout = HTTP_REQUEST_TIMEOUT_MS;
-    server.maxConnections = HTTP_MAX_CONNECTIONS;
+    server.maxConnections = this.httpMaxConnections;
     // Node checks request and header time-outs only every 30 s; an idle socket time-out
     // closes a connection that sends nothing (or stops half-way) on time.
     server.timeout = this.httpIdleTimeoutMs;

@@ -21,14 +21,15 @@ describe.skipIf(noNetns)('swarmdrop tracker, default listen address, in a namesp
   beforeAll(() => {
     requireBuild('dist/cli/main.js');
     link = createNetnsLink('v6t');
+    // Through /proc rather than sysctl(8): iproute2 is the only package this needs.
     for (const key of ['all', 'default', 'lo'])
       execFileSync('ip', [
         'netns',
         'exec',
         link.name,
-        'sysctl',
-        '-qw',
-        `net.ipv6.conf.${key}.disable_ipv6=1`,
+        'sh',
+        '-c',
+        `echo 1 > /proc/sys/net/ipv6/conf/${key}/disable_ipv6`,
       ]);
   });
   afterAll(async () => {

@@ -1,15 +1,26 @@
 // BEP 11 peer exchange between real sessions on loopback: a peer that knows one address
 // learns the rest of the swarm from it and downloads from peers it was never told about;
 // and the messages themselves, read off the wire by a hand-made peer.
+import { createHash } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PieceVerifiedEvent } from '../src-main/engine/session-api.ts';
-import { encodeExtensionHandshake } from '../src-main/protocol/wire/extension-handshake.ts';
+import { bencode } from '../src-main/protocol/bencode.ts';
+import {
+  decodeExtensionHandshake,
+  encodeExtensionHandshake,
+  LOCAL_EXTENSION_IDS,
+} from '../src-main/protocol/wire/extension-handshake.ts';
 import { encodeHandshake, makeReserved } from '../src-main/protocol/wire/handshake.ts';
 import { encodeMessage } from '../src-main/protocol/wire/messages.ts';
 import { generatePeerId } from '../src-main/protocol/wire/peer-id.ts';
-import { decodeUtPex, PexFlags, type PexMessage } from '../src-main/protocol/wire/ut-pex.ts';
+import { decodeUtPex, encodeUtPex, PexFlags, type PexMessage } from '../src-main/protocol/wire/ut-pex.ts';
+import {
+  decodeUtMetadata,
+  encodeUtMetadata,
+  METADATA_PIECE_BYTES,
+} from '../src-main/protocol/wire/ut-metadata.ts';
 import { WireDecoder } from '../src-main/protocol/wire/wire-decoder.ts';
 import {
   cleanupAfterEach,
@@ -79,6 +90,53 @@ describe('peer exchange (BEP 11)', () => {
     expect(senders).toEqual(new Set([`127.0.0.1:${a.peerPort}`]));
     expect(c.detail(id).peers.map((p) => p.address)).not.toContain(`127.0.0.1:${b.peerPort}`);
   }, 90_000);
+
+  /**
+   * A magnet whose only peer is a hand-made one that hands out the info dict (private or
+   * not) and sends a PEX message naming a decoy listener twice: before the metadata (right
+   * after our extension handshake) and once the metadata is served.
+   */
+  async function magnetFromPexPeer(opts: { private: boolean }) {
+    const { dir } = await startEngineEnv(defer);
+    const decoy = await countingListener();
+    defer(() => decoy.close());
+    const info = bencode({
+      length: 50_000,
+      name: 'pex-before-metadata.bin',
+      'piece length': 16384,
+      pieces: new Uint8Array(20 * 4),
+      ...(opts.private ? { private: 1 } : {}),
+    });
+    const peer = await startPexMetadataPeer(info, { host: '127.0.0.1', port: decoy.port });
+    defer(() => peer.close());
+    const infoHashHex = createHash('sha1').update(info).digest('hex');
+    const c = await openTestSession(dir, 'c', { defaultTrackers: [], tuning: { pexIntervalMs: 200 } });
+    defer(() => c.close());
+    await c.add({ kind: 'magnet', uri: `magnet:?xt=urn:btih:${infoHashHex}&x.pe=127.0.0.1:${peer.port}` });
+    await waitFor(c, infoHashHex, (s) => s.state !== 'fetching-metadata', 20_000, 'the metadata');
+    // The PEX sent with the metadata has been read by now or soon: give a dial time to happen.
+    await new Promise((r) => setTimeout(r, 1500));
+    return { decoy, peer };
+  }
+
+  it('a private torrent added by magnet neither takes nor offers PEX before its metadata shows it private, nor after', async () => {
+    const { decoy, peer } = await magnetFromPexPeer({ private: true });
+    expect(peer.pexSent()).toBe(2);
+    expect(decoy.connections()).toBe(0);
+    // Our extension handshakes: ut_pex never offered, not before the metadata, not after.
+    expect(peer.handshakes().length).toBeGreaterThanOrEqual(1);
+    expect(peer.handshakes().every((m) => !m.ut_pex)).toBe(true);
+    expect(peer.pexReceived()).toBe(0);
+  }, 40_000);
+
+  it('a public torrent added by magnet takes PEX only once its metadata is known, and offers ut_pex then', async () => {
+    const { decoy, peer } = await magnetFromPexPeer({ private: false });
+    // Dialed from the second message only (the first came before the metadata: not taken).
+    await expect.poll(() => decoy.connections(), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+    const offered = peer.handshakes();
+    expect(offered[0]?.ut_pex ?? 0).toBe(0);
+    expect(offered.slice(1).some((m) => m.ut_pex === LOCAL_EXTENSION_IDS.ut_pex)).toBe(true);
+  }, 40_000);
 
   it('on the wire: added with flags, then dropped when the peer leaves, one message per interval at most', async () => {
     const { dir, open } = await startEngineEnv(defer);
@@ -153,5 +211,118 @@ function pexListener(port: number, infoHashHex: string) {
       }
     },
     close: () => socket.destroy(),
+  };
+}
+
+/** A TCP listener on 127.0.0.1 that only counts the connections it receives. */
+async function countingListener() {
+  let count = 0;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    count++;
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    connections: () => count,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * A peer that has only the info dict `infoBytes` and serves it over BEP 9, advertising
+ * ut_pex as id 7. On our extension handshake it sends a ut_pex message naming `decoy`
+ * (to our well-known id, whatever we offered) and again along with the metadata. It
+ * records the `m` of every extension handshake we send and counts our ut_pex messages.
+ */
+async function startPexMetadataPeer(infoBytes: Uint8Array, decoy: { host: string; port: number }) {
+  const infoHash = new Uint8Array(createHash('sha1').update(infoBytes).digest());
+  const handshakes: Record<string, number>[] = [];
+  let pexSent = 0;
+  let pexReceived = 0;
+  const sockets = new Set<net.Socket>();
+  const sendPex = (socket: net.Socket) => {
+    pexSent++;
+    const payload = encodeUtPex({ added: [{ ...decoy, flags: PexFlags.reachable }], dropped: [] });
+    socket.write(encodeMessage({ type: 'extended', extId: LOCAL_EXTENSION_IDS.ut_pex, payload }));
+  };
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    let theirMetadataId = 0;
+    let servedPex = false;
+    const decoder = new WireDecoder(
+      {
+        onHandshake: () => {
+          socket.write(
+            encodeHandshake({
+              reserved: makeReserved({ extensionProtocol: true }),
+              infoHash,
+              peerId: generatePeerId('-XX0001-'),
+            }),
+          );
+          const payload = encodeExtensionHandshake({
+            m: { ut_metadata: 3, ut_pex: 7 },
+            metadataSizeBytes: infoBytes.length,
+          });
+          socket.write(encodeMessage({ type: 'extended', extId: 0, payload }));
+        },
+        onMessage: (msg) => {
+          if (msg.type !== 'extended') return;
+          if (msg.extId === 7) return void pexReceived++;
+          if (msg.extId === 0) {
+            const m = decodeExtensionHandshake(msg.payload).m;
+            handshakes.push(m);
+            theirMetadataId ||= m.ut_metadata ?? 0;
+            if (handshakes.length === 1) sendPex(socket);
+            return;
+          }
+          const m = decodeUtMetadata(msg.payload);
+          if (m.type !== 'request' || !theirMetadataId) return;
+          const data = infoBytes.subarray(
+            m.piece * METADATA_PIECE_BYTES,
+            (m.piece + 1) * METADATA_PIECE_BYTES,
+          );
+          const payload = encodeUtMetadata({
+            type: 'data',
+            piece: m.piece,
+            totalSizeBytes: infoBytes.length,
+            data,
+          });
+          socket.write(encodeMessage({ type: 'extended', extId: theirMetadataId, payload }));
+          if (!servedPex) {
+            servedPex = true;
+            // Read after the metadata piece: by then the torrent knows whether it is private.
+            setTimeout(() => sendPex(socket), 300);
+          }
+        },
+      },
+      { fastExtension: false },
+    );
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        decoder.push(chunk);
+      } catch {
+        socket.destroy();
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    handshakes: () => handshakes,
+    pexSent: () => pexSent,
+    pexReceived: () => pexReceived,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }

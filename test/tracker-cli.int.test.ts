@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishToCatalog } from '../src-main/tracker/client/catalog-client.ts';
+import { HttpTrackerClient } from '../src-main/tracker/client/http-tracker-client.ts';
 import { UdpTrackerClient } from '../src-main/tracker/client/udp-tracker-client.ts';
 import { requireBuild } from './support/prebuilt.ts';
 
@@ -159,6 +160,41 @@ describe('swarmdrop tracker + swarmdrop list', () => {
     } finally {
       first.child.kill('SIGINT');
       expect(await first.exited).toBe(0);
+    }
+  });
+
+  it('with no --host, listens on IPv6 and IPv4 (UDP and --http): answers 127.0.0.1 and ::1 in their own family', async () => {
+    const t = await startTracker(['--port', '0', '--stats-interval', '0', '--http']);
+    try {
+      expect(t.url).toMatch(/^udp:\/\/\[::\]:\d+$/);
+      const port = Number(new URL(t.url).port);
+      const params = (peerPort: number) => ({
+        infoHash: new Uint8Array(20).fill(0x6a),
+        peerId: new Uint8Array(20).fill(0x6b),
+        port: peerPort,
+        uploaded: 0,
+        downloaded: 0,
+        left: 1,
+        event: 'started' as const,
+        numWant: 10,
+      });
+      const v4 = new UdpTrackerClient(`udp://127.0.0.1:${port}`, { baseTimeoutMs: 1000 });
+      const v6 = new UdpTrackerClient(`udp://[::1]:${port}`, { baseTimeoutMs: 1000 });
+      const http4 = new HttpTrackerClient(`http://127.0.0.1:${port}/announce`);
+      const http6 = new HttpTrackerClient(`http://[::1]:${port}/announce`);
+      clients.push(v4, v6);
+      try {
+        await v4.announce(params(7001));
+        await v6.announce(params(7002));
+        expect((await http4.announce(params(7003))).peers).toEqual([{ host: '127.0.0.1', port: 7001 }]);
+        expect((await http6.announce(params(7004))).peers).toEqual([{ host: '::1', port: 7002 }]);
+      } finally {
+        http4.close();
+        http6.close();
+      }
+    } finally {
+      t.child.kill('SIGINT');
+      expect(await t.exited).toBe(0);
     }
   });
 

@@ -11,7 +11,8 @@ const help = `usage: swarmdrop tracker [options]
 Runs a UDP BitTorrent tracker (BEP 15) with the Swarmdrop catalog (docs/PROTOCOL.md).
 
 options:
-      --host H              bind address (default 0.0.0.0; '::' for IPv6 and IPv4)
+      --host H              bind address (default: every address, IPv6 and IPv4; 0.0.0.0
+                            where the system has no IPv6)
       --port P              UDP port (default ${DEFAULT_TRACKER_PORT}; 0 = any free port)
       --interval S          announce interval in seconds (default 1800; e.g. 15 on a LAN
                             or in tests); peers silent for 2 intervals are dropped
@@ -60,7 +61,7 @@ async function run(argv: string[]): Promise<number> {
     console.log(help);
     return 0;
   }
-  const host = values.host ?? '0.0.0.0';
+  const host = values.host;
   const port = integer(values.port, 'port', 0, 65535) ?? DEFAULT_TRACKER_PORT;
   const trust = values['trust-ip'] ?? 'loopback';
   if (trust !== 'never' && trust !== 'loopback' && trust !== 'always')
@@ -82,12 +83,15 @@ async function run(argv: string[]): Promise<number> {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE')
       console.error(
-        `swarmdrop tracker: ${values.http ? 'udp or tcp' : 'udp'} port ${port} on ${host} is already in use`,
+        `swarmdrop tracker: ${values.http ? 'udp or tcp' : 'udp'} port ${port}${host ? ` on ${host}` : ''} is already in use`,
       );
     else if (code === 'EADDRNOTAVAIL')
-      console.error(`swarmdrop tracker: ${host} is not an address of this machine`);
+      console.error(`swarmdrop tracker: ${host ?? '::'} is not an address of this machine`);
     else if (code === 'EACCES') console.error(`swarmdrop tracker: not allowed to bind udp port ${port}`);
-    else console.error(`swarmdrop tracker: cannot listen on ${host}:${port}: ${(err as Error).message}`);
+    else
+      console.error(
+        `swarmdrop tracker: cannot listen on port ${port}${host ? ` of ${host}` : ''}: ${(err as Error).message}`,
+      );
     return 1;
   }
   const shownHost = bound.family === 6 ? `[${bound.host}]` : bound.host;

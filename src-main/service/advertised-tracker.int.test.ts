@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../test/support/temp-dir.ts';
 import { parseMagnet } from '../protocol/magnet.ts';
 import { parseTorrent } from '../protocol/metainfo/parse-torrent.ts';
+import { UdpTrackerClient } from '../tracker/client/udp-tracker-client.ts';
 import { TrackerServer } from '../tracker/server/index.ts';
 import { AppService } from './app-service.ts';
 import { realServiceDeps } from './real-deps.ts';
@@ -47,6 +48,26 @@ const fakeInterfaces = (): NodeJS.Dict<NetworkInterfaceInfo[]> => ({
     },
   ],
 });
+
+const IPV6_HOST = '2001:db8::7';
+
+/** fakeInterfaces plus a global IPv6 address (2001:db8::/32 is for documentation). */
+const withIpv6Interfaces = (): NodeJS.Dict<NetworkInterfaceInfo[]> => {
+  const all = fakeInterfaces();
+  all.eth0 = [
+    ...(all.eth0 ?? []),
+    {
+      address: IPV6_HOST,
+      family: 'IPv6',
+      internal: false,
+      netmask: 'ffff:ffff:ffff:ffff::',
+      mac: '02:00:00:00:00:07',
+      cidr: `${IPV6_HOST}/64`,
+      scopeid: 0,
+    },
+  ];
+  return all;
+};
 
 const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^(::ffff:)?127\./.test(host);
 
@@ -94,7 +115,7 @@ describe('embedded tracker, advertised beyond this machine', () => {
         const server = new TrackerServer({ intervalSec: 120 });
         const bound = await server.listen({ host, port });
         tracker = server;
-        return { port: bound.port, close: () => server.close() };
+        return { port: bound.port, host: bound.host, close: () => server.close() };
       },
     };
     const service = await AppService.open(
@@ -174,5 +195,97 @@ describe('embedded tracker, advertised beyond this machine', () => {
     const port = service.appInfo().embeddedTracker.port!;
     // 192.0.2.7 is an interface of this (pretend) machine, but the tracker is not bound to it.
     expect(service.appInfo().embeddedTracker.shareAddresses).toEqual([`udp://127.0.0.1:${port}`]);
+  }, 30_000);
+
+  it('with no --bind, the tracker listens on IPv6 too: the first screen lists the IPv6 address, and our engine announces over 127.0.0.1 as an IPv4 peer', async () => {
+    const hosts = recordDestinations();
+    const t = await makeTempDir();
+    cleanups.push(() => t.remove());
+    let tracker: TrackerServer | undefined;
+    const deps: ServiceDeps = {
+      ...realServiceDeps(),
+      networkInterfaces: withIpv6Interfaces,
+      async startTracker({ host, port }) {
+        const server = new TrackerServer({ intervalSec: 120 });
+        const bound = await server.listen({ host, port });
+        tracker = server;
+        return { port: bound.port, host: bound.host, close: () => server.close() };
+      },
+    };
+    const service = await AppService.open(
+      {
+        host: 'daemon',
+        version: 'test',
+        dataDir: t.dir,
+        defaultDownloadDir: path.join(t.dir, 'downloads'),
+        overrides: { peerPort: 0, embeddedTracker: 0 },
+        log: () => undefined,
+      },
+      deps,
+    );
+    cleanups.push(() => service.close());
+    expect(tracker!.address()).toMatchObject({ host: '::' });
+    const port = service.appInfo().embeddedTracker.port!;
+    const advertised = `udp://${ADVERTISED_HOST}:${port}`;
+    expect(service.appInfo().embeddedTracker.shareAddresses).toEqual([
+      advertised,
+      `udp://[${IPV6_HOST}]:${port}`,
+    ]);
+
+    const file = path.join(t.dir, 'dual-stack-notes.txt');
+    await writeFile(file, 'z'.repeat(40_000));
+    const conn = service.connect(() => undefined);
+    const shared = await conn.invoke('share', { paths: [file] });
+    if (!shared.ok) throw new Error(`share failed: ${JSON.stringify(shared)}`);
+    const { id } = shared.response as CommandResponse<'share'>;
+    expect(service.session.detail(id).trackers).toEqual([
+      expect.objectContaining({ url: advertised, status: 'working' }),
+    ]);
+    // Reached over IPv4 loopback (seen by the '::' socket as ::ffff:127.0.0.1) and taken as
+    // an IPv4 announce: the advertised IPv4 address, trusted from loopback, is what it lists.
+    const swarm = tracker!.snapshot().swarms.find((s) => s.infoHashHex === id);
+    expect(swarm?.peers).toEqual([
+      expect.objectContaining({ ip: ADVERTISED_HOST, port: service.session.peerPort, seeder: true }),
+    ]);
+    // Another IPv4 client on this machine gets that peer back in the IPv4 list.
+    const client = new UdpTrackerClient(`udp://127.0.0.1:${port}`, { baseTimeoutMs: 1000 });
+    cleanups.push(() => client.close());
+    const answer = await client.announce({
+      infoHash: new Uint8Array(Buffer.from(id, 'hex')),
+      peerId: new Uint8Array(20).fill(0x61),
+      port: 6301,
+      uploaded: 0,
+      downloaded: 0,
+      left: 1,
+      event: 'started',
+      numWant: 10,
+    });
+    expect(answer.peers).toEqual([{ host: ADVERTISED_HOST, port: service.session.peerPort }]);
+    expect(hosts).toContain('127.0.0.1');
+    expect(hosts).not.toContain('::1');
+    expect(hosts.filter((h) => !isLoopback(h))).toEqual([]);
+  }, 30_000);
+
+  it('with --bind 0.0.0.0 (IPv4 only), the first screen leaves IPv6 addresses out', async () => {
+    const t = await makeTempDir();
+    cleanups.push(() => t.remove());
+    const service = await AppService.open(
+      {
+        host: 'daemon',
+        version: 'test',
+        dataDir: t.dir,
+        defaultDownloadDir: path.join(t.dir, 'downloads'),
+        overrides: { peerPort: 0, embeddedTracker: 0, bindHost: '0.0.0.0' },
+        log: () => undefined,
+      },
+      { ...realServiceDeps(), networkInterfaces: withIpv6Interfaces },
+    );
+    cleanups.push(() => service.close());
+    const port = service.appInfo().embeddedTracker.port!;
+    // The tracker is really not reachable over IPv6: ::1 gets no answer.
+    const v6 = new UdpTrackerClient(`udp://[::1]:${port}`, { baseTimeoutMs: 300, maxRetransmits: 0 });
+    cleanups.push(() => v6.close());
+    await expect(v6.scrape([new Uint8Array(20)])).rejects.toMatchObject({ name: 'TrackerError' });
+    expect(service.appInfo().embeddedTracker.shareAddresses).toEqual([`udp://${ADVERTISED_HOST}:${port}`]);
   }, 30_000);
 });

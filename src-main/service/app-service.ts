@@ -101,7 +101,7 @@ export class AppService implements ServiceCore {
     const own: { alias(url: string): string } = { alias: (url) => url };
     const host = advertisedHost({
       advertiseHost: o.advertiseHost ?? settings.embeddedTracker.advertiseHost,
-      bindHost: o.bindHost ?? '0.0.0.0',
+      bindHost: tracker.tracker?.host ?? o.bindHost ?? '0.0.0.0',
       interfaces: deps.networkInterfaces(),
     });
     const sessionOptions = {
@@ -231,8 +231,12 @@ export class AppService implements ServiceCore {
     this.broadcast('notification', { kind: 'download-complete', torrentId: t.id, name: t.name });
   }
 
+  /**
+   * Where the embedded tracker listens, as bound: '::' only when IPv6 clients can reach it,
+   * so IPv6 addresses are offered only then (share-addresses.ts).
+   */
   private get bindHost(): string {
-    return this.options.overrides?.bindHost ?? '0.0.0.0';
+    return this.tracker?.host ?? this.options.overrides?.bindHost ?? '0.0.0.0';
   }
 
   /**
@@ -451,7 +455,8 @@ async function startTrackerFor(
   const port = typeof o === 'number' ? o : settings.embeddedTracker.port;
   try {
     return {
-      tracker: await deps.startTracker({ host: options.overrides?.bindHost ?? '0.0.0.0', port }),
+      // No --bind: the tracker's default, every address (IPv6 and IPv4 where there is IPv6).
+      tracker: await deps.startTracker({ host: options.overrides?.bindHost, port }),
       error: null,
     };
   } catch (err) {

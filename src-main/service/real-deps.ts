@@ -17,7 +17,7 @@ export function realServiceDeps(): ServiceDeps {
     async startTracker({ host, port }) {
       const server = new TrackerServer({ intervalSec: EMBEDDED_INTERVAL_SEC });
       const bound = await server.listen({ host, port });
-      return { port: bound.port, close: () => server.close() };
+      return { port: bound.port, host: bound.host, close: () => server.close() };
     },
     async searchCatalog(trackerUrl, query, timeoutMs) {
       if (!trackerUrl.toLowerCase().startsWith('udp://')) return [];

@@ -6,6 +6,8 @@ import type { EncryptionMode } from '../../src-shared/types/settings.ts';
 
 export interface EmbeddedTracker {
   readonly port: number;
+  /** The address it listens on: '::' (IPv6 and IPv4), '0.0.0.0' (IPv4 only) or one address. */
+  readonly host: string;
   close(): Promise<void>;
 }
 
@@ -20,7 +22,8 @@ export interface TrackerCatalogEntry {
 export interface ServiceDeps {
   openSession: OpenSession;
   /** Starts the embedded tracker (tracker/server TrackerServer); rejects with EADDRINUSE when taken. */
-  startTracker(options: { host: string; port: number }): Promise<EmbeddedTracker>;
+  /** `host` undefined: every address, IPv6 and IPv4 where the system has IPv6. */
+  startTracker(options: { host?: string; port: number }): Promise<EmbeddedTracker>;
   /** Searches one tracker's catalog (docs/PROTOCOL.md catalog extension). */
   searchCatalog(trackerUrl: string, query: string, timeoutMs: number): Promise<TrackerCatalogEntry[]>;
   networkInterfaces(): NodeJS.Dict<NetworkInterfaceInfo[]>;

@@ -88,7 +88,7 @@ describe('advertisedTrackerUrl', () => {
 describe('localTrackerUrl', () => {
   it.each([
     ['0.0.0.0', 'udp://127.0.0.1:7000'],
-    ['::', 'udp://[::1]:7000'],
+    ['::', 'udp://127.0.0.1:7000'],
     ['10.0.0.3', 'udp://10.0.0.3:7000'],
   ])('listening on %s: %s', (bindHost, expected) => {
     expect(localTrackerUrl(7000, bindHost)).toBe(expected);

@@ -65,12 +65,15 @@ export function advertisedHost(o: {
 }
 
 /**
- * Where this machine reaches its own embedded tracker: the listen address, or loopback
- * when it listens on every address. Never through the LAN address others use.
+ * Where this machine reaches its own embedded tracker: the listen address, or IPv4
+ * loopback when it listens on every address ('::' is dual-stack, so 127.0.0.1 reaches it
+ * too). Never through the LAN address others use. IPv4, not ::1: a tracker answers in the
+ * family the announce came in (BEP 15, BEP 7), and the peers of a LAN are IPv4 peers; BEP
+ * 15's `IP address` field that names our advertised address is IPv4 as well.
  */
 export function localTrackerUrl(port: number, bindHost: string): string {
   if (!listensEverywhere(bindHost)) return udpUrl(bindHost, port);
-  return udpUrl(bindHost === '::' ? '::1' : '127.0.0.1', port);
+  return udpUrl('127.0.0.1', port);
 }
 
 /**

@@ -156,8 +156,9 @@ export class PeerSet implements PeerRouter {
       const size = this.host.metadata.sizeBytes;
       const yourIp = compactIp(conn.remoteHost);
       conn.sendExtensionHandshake({
-        // BEP 27: a private torrent does not offer PEX (ut_pex left out of `m`).
-        m: this.isPrivate() ? { ut_metadata: LOCAL_EXTENSION_IDS.ut_metadata } : { ...LOCAL_EXTENSION_IDS },
+        // BEP 27: a private torrent does not offer PEX (ut_pex left out of `m`), nor does
+        // a magnet whose metadata has not come yet; see offerPex.
+        m: this.pexAllowed() ? { ...LOCAL_EXTENSION_IDS } : { ut_metadata: LOCAL_EXTENSION_IDS.ut_metadata },
         v: 'Swarmdrop 0.1.0',
         p: this.ctx.peerPort(),
         reqq: MAX_QUEUED_REQUESTS,
@@ -174,8 +175,26 @@ export class PeerSet implements PeerRouter {
     this.host.changed();
   }
 
-  private isPrivate(): boolean {
-    return this.host.metainfo()?.private === true;
+  /**
+   * Whether peers are exchanged (BEP 11): only once the metadata is known and says the
+   * torrent is not private. BEP 27 forbids PEX for private torrents, and a magnet cannot
+   * tell until its info dict arrives, so until then it neither offers, sends nor takes PEX.
+   */
+  private pexAllowed(): boolean {
+    const m = this.host.metainfo();
+    return m !== null && !m.private;
+  }
+
+  /**
+   * The metadata arrived: if the torrent is not private, offer ut_pex to the peers that
+   * met us before (BEP 10: a later handshake enables an extension on a live connection).
+   */
+  offerPex(): void {
+    if (!this.pexAllowed()) return;
+    for (const peer of this.peers.values()) {
+      if (peer.conn.extensionProtocol)
+        peer.conn.sendExtensionHandshake({ m: { ut_pex: LOCAL_EXTENSION_IDS.ut_pex } });
+    }
   }
 
   /**
@@ -184,9 +203,8 @@ export class PeerSet implements PeerRouter {
    * is not private (BEP 27: private torrents never exchange peers).
    */
   sendPex(): void {
-    const m = this.host.metainfo();
     // Also with one peer left: it may still have to hear that the others dropped.
-    if (!m || m.private) return;
+    if (!this.pexAllowed()) return;
     const nowMs = this.ctx.now();
     let connected: PexEntry[] | null = null;
     for (const peer of this.peers.values()) {
@@ -324,8 +342,9 @@ export class PeerSet implements PeerRouter {
   }
 
   onPex(_peer: TorrentPeer, msg: PexMessage): void {
-    // BEP 27: private torrents take peers from their trackers only.
-    if (!this.isPrivate()) this.host.swarm.addCandidates(msg.added);
+    // BEP 27: private torrents take peers from their trackers only; a magnet waits for its
+    // metadata to know (pexAllowed).
+    if (this.pexAllowed()) this.host.swarm.addCandidates(msg.added);
   }
 
   onPort(peer: TorrentPeer, port: number): void {

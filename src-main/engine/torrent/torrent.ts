@@ -449,6 +449,7 @@ export class Torrent {
     this.metainfo = metainfo;
     this.pieceSources.reset(metainfo.pieceCount);
     this.peers.setPieceCount(metainfo.pieceCount);
+    this.peers.offerPex();
     void this.ctx.resumeStore
       .saveMetadata(this.id, { kind: 'info', bytes: metainfo.infoBytes })
       .catch((err: unknown) =>

@@ -1,5 +1,6 @@
 // The tracker's HTTP face on loopback, driven by our real HTTP tracker client (fetch) and
 // the UDP client: one swarm table, one set of limits, two protocols on one port number.
+import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bdecode } from '../../protocol/bencode.ts';
 import { HttpTrackerClient } from '../client/http-tracker-client.ts';
@@ -125,4 +126,96 @@ describe('TrackerServer HTTP face', () => {
     closers.push(() => again.close());
     expect((await again.listen({ host: '127.0.0.1', port })).port).toBe(port);
   });
+
+  it('listens on IPv6 and IPv4 by default: ::ffff:127.0.0.1 is an IPv4 peer and gets the IPv4 swarm, ::1 the IPv6 one', async () => {
+    const server = new TrackerServer({ intervalSec: 15, http: true });
+    const bound = await server.listen({ port: 0 });
+    closers.push(() => server.close());
+    expect(bound).toMatchObject({ host: '::', family: 6 });
+    const { port } = bound;
+    const udp4 = new UdpTrackerClient(`udp://127.0.0.1:${port}`, { baseTimeoutMs: 1000 });
+    const udp6 = new UdpTrackerClient(`udp://[::1]:${port}`, { baseTimeoutMs: 1000 });
+    const http4 = new HttpTrackerClient(`http://127.0.0.1:${port}/announce`);
+    const http6 = new HttpTrackerClient(`http://[::1]:${port}/announce`);
+    closers.push(
+      () => udp4.close(),
+      () => udp6.close(),
+      () => http4.close(),
+      () => http6.close(),
+    );
+    await udp4.announce(params(5, { port: 6101 }));
+    await udp6.announce(params(5, { port: 6102 }));
+    // The IPv4 sender arrived on the dual-stack socket as ::ffff:127.0.0.1: it is listed as
+    // plain 127.0.0.1, an IPv4 peer, never under its mapped spelling.
+    const swarm = server.snapshot().swarms.find((s) => s.peers.length === 2);
+    expect(swarm?.peers.map((p) => p.ip).sort()).toEqual(['127.0.0.1', '::1']);
+    // Each family gets its own swarm half back, over UDP and over HTTP.
+    expect((await udp4.announce(params(5, { port: 6103 }))).peers).toEqual([
+      { host: '127.0.0.1', port: 6101 },
+    ]);
+    expect((await udp6.announce(params(5, { port: 6104 }))).peers).toEqual([{ host: '::1', port: 6102 }]);
+    expect((await http4.announce(params(5, { port: 6105 }))).peers.map((p) => p.host)).toEqual([
+      '127.0.0.1',
+      '127.0.0.1',
+    ]);
+    expect((await http6.announce(params(5, { port: 6106 }))).peers.map((p) => p.host)).toEqual([
+      '::1',
+      '::1',
+    ]);
+    expect(server.stats().internalErrors).toBe(0);
+  });
+
+  it('caps TCP connections per address: a flood from 127.0.0.2 is cut at the cap and 127.0.0.1 is still answered', async () => {
+    const cap = 16;
+    // Room for 20 connections in all: without the per-address cap, the flood's 40 would
+    // take every one and 127.0.0.1 would be turned away.
+    const { server, port, http } = await startServer({
+      httpConnectionsPerIp: cap,
+      httpIdleTimeoutMs: 1500,
+      httpMaxConnections: cap + 4,
+    });
+    const flood = 40;
+    const sockets: net.Socket[] = [];
+    closers.push(() => sockets.forEach((s) => s.destroy()));
+    const closedBy = (s: net.Socket) => new Promise<void>((resolve) => s.once('close', () => resolve()));
+    const closings: Promise<void>[] = [];
+    await Promise.all(
+      Array.from({ length: flood }, () => {
+        const s = net.connect({ host: '127.0.0.1', port, localAddress: '127.0.0.2' });
+        s.on('error', () => undefined); // a refused socket may see ECONNRESET
+        sockets.push(s);
+        closings.push(closedBy(s));
+        return new Promise<void>((resolve) =>
+          s.once('connect', () => resolve()).once('close', () => resolve()),
+        );
+      }),
+    );
+    // Everything over the cap is closed by the tracker at once (the rest sent nothing yet).
+    await expect.poll(() => sockets.filter((s) => s.closed).length, { timeout: 10_000 }).toBe(flood - cap);
+    expect(server.stats().httpConnectionsRefused).toBe(flood - cap);
+
+    // Another address is served while the flood holds its 16.
+    const other = new HttpTrackerClient(http);
+    closers.push(() => other.close());
+    expect(await other.announce(params(7, { port: 6201 }))).toMatchObject({ leechers: 1 });
+
+    // The 16 idle connections are closed after the idle time-out, which frees the address.
+    await Promise.all(closings);
+    // A new connection from the flooding address is answered again.
+    const late = net.connect({ host: '127.0.0.1', port, localAddress: '127.0.0.2' });
+    sockets.push(late);
+    const reply = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      late.on('error', reject);
+      late.on('data', (d: Buffer) => (text += d.toString('latin1')));
+      late.on('close', () => resolve(text));
+      late.on('connect', () =>
+        late.end(
+          `GET /scrape?info_hash=${'%07'.repeat(20)} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n`,
+        ),
+      );
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 200 /);
+    expect(server.stats().httpConnectionsRefused).toBe(flood - cap);
+  }, 30_000);
 });

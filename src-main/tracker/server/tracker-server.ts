@@ -18,7 +18,9 @@ import {
 } from 'node:http';
 import { lookup as dnsLookup, type LookupOneOptions } from 'node:dns';
 import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
+import { isIP, type Socket as TcpSocket } from 'node:net';
+import { ipFamily, normalizeIp } from '../../protocol/ip-address.ts';
+import { networkPrefix } from './network-prefix.ts';
 import { TrackerCore, type TrackerOptions, type TrackerSnapshot, type TrackerStats } from './tracker-core.ts';
 
 export interface TrackerServerOptions extends TrackerOptions {
@@ -38,6 +40,15 @@ export interface TrackerServerOptions extends TrackerOptions {
    * number, from the same swarms with the same limits. Default false.
    */
   http?: boolean;
+  /**
+   * HTTP face: TCP connections one address (IPv4) or one /64 (IPv6) may hold open at once;
+   * more are closed on arrival. Default 16.
+   */
+  httpConnectionsPerIp?: number;
+  /** HTTP face: a connection silent this long is closed. Default 10 s. */
+  httpIdleTimeoutMs?: number;
+  /** HTTP face: TCP connections open at once, from everyone. Default 1 000. */
+  httpMaxConnections?: number;
 }
 
 /** Bounds on the HTTP face: a tracker request is one short GET. */
@@ -45,11 +56,22 @@ const HTTP_MAX_HEADER_BYTES = 8 * 1024;
 const HTTP_REQUEST_TIMEOUT_MS = 10_000;
 const HTTP_KEEP_ALIVE_MS = 5_000;
 const HTTP_MAX_CONNECTIONS = 1_000;
+/**
+ * One host must not take the whole HTTP face: without a per-address bound, 1 000 idle
+ * sockets from one address shut everyone else out (the UDP side meters per address too).
+ * A client needs one connection per announce; 16 leaves room for NAT'd neighbours.
+ */
+const HTTP_CONNECTIONS_PER_IP = 16;
+const HTTP_IDLE_TIMEOUT_MS = 10_000;
 /** Attempts at a port free for both UDP and TCP when asked for any port (port 0). */
 const PORT_ATTEMPTS = 8;
 
 export interface ListenOptions {
-  /** Bind address or host name. Default '0.0.0.0'; '::' for dual-stack IPv6 + IPv4. */
+  /**
+   * Bind address or host name. Default: every address, IPv6 and IPv4 ('::' dual-stack: an
+   * IPv4 client is seen as ::ffff:a.b.c.d, which TrackerCore reads as IPv4), or every IPv4
+   * address ('0.0.0.0') where the system has no IPv6.
+   */
   host?: string;
   /** UDP port; 0 picks a free one. Default 6969. */
   port?: number;
@@ -98,6 +120,12 @@ export class TrackerServer {
   private socketErrors = 0;
   private readonly httpEnabled: boolean;
   private http: Server | undefined;
+  private readonly httpConnectionsPerIp: number;
+  private readonly httpIdleTimeoutMs: number;
+  private readonly httpMaxConnections: number;
+  /** Open HTTP connections per address key (see connectionKey). */
+  private readonly httpOpen = new Map<string, number>();
+  private httpRefused = 0;
   /** The pending turn of catalog searches (see TrackerCore.runSearches). */
   private searchTurn: ReturnType<typeof setImmediate> | undefined;
 
@@ -107,6 +135,9 @@ export class TrackerServer {
     this.recvBufferBytes = options.recvBufferBytes ?? DEFAULT_SOCKET_BUFFER_BYTES;
     this.sendBufferBytes = options.sendBufferBytes ?? DEFAULT_SOCKET_BUFFER_BYTES;
     this.httpEnabled = options.http ?? false;
+    this.httpConnectionsPerIp = options.httpConnectionsPerIp ?? HTTP_CONNECTIONS_PER_IP;
+    this.httpIdleTimeoutMs = options.httpIdleTimeoutMs ?? HTTP_IDLE_TIMEOUT_MS;
+    this.httpMaxConnections = options.httpMaxConnections ?? HTTP_MAX_CONNECTIONS;
   }
 
   get intervalSec(): number {
@@ -119,9 +150,22 @@ export class TrackerServer {
    */
   async listen(options: ListenOptions = {}): Promise<BoundAddress> {
     if (this.socket || this.closing) throw new Error('tracker server already started');
-    const host = options.host ?? '0.0.0.0';
     const port = options.port ?? DEFAULT_TRACKER_PORT;
-    const ip = isIP(host) ? host : (await lookup(host)).address;
+    if (options.host !== undefined) {
+      const ip = isIP(options.host) ? options.host : (await lookup(options.host)).address;
+      return this.listenOn(ip, port);
+    }
+    try {
+      return await this.listenOn('::', port);
+    } catch (err) {
+      // No IPv6 here (disabled in the kernel or in this network namespace): IPv4 only.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EAFNOSUPPORT' && code !== 'EADDRNOTAVAIL') throw err;
+      return this.listenOn('0.0.0.0', port);
+    }
+  }
+
+  private async listenOn(ip: string, port: number): Promise<BoundAddress> {
     for (let attempt = 1; ; attempt++) {
       const bound = await this.listenUdp(ip, port);
       if (!this.httpEnabled) return bound;
@@ -147,10 +191,16 @@ export class TrackerServer {
       (req, res) => this.onHttp(req, res),
     );
     server.headersTimeout = HTTP_REQUEST_TIMEOUT_MS;
-    server.maxConnections = HTTP_MAX_CONNECTIONS;
+    server.maxConnections = this.httpMaxConnections;
+    // Node checks request and header time-outs only every 30 s; an idle socket time-out
+    // closes a connection that sends nothing (or stops half-way) on time.
+    server.timeout = this.httpIdleTimeoutMs;
+    // Runs after http's own listener, in the same tick: nothing has been read yet.
+    server.on('connection', (socket) => this.admitHttp(socket));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen({ host: ip, port, exclusive: true }, () => {
+      // ipv6Only false: '::' takes IPv4 connections too, as on the UDP side.
+      server.listen({ host: ip, port, exclusive: true, ipv6Only: false }, () => {
         server.off('error', reject);
         resolve();
       });
@@ -159,6 +209,24 @@ export class TrackerServer {
     server.on('error', () => this.socketErrors++);
     server.on('clientError', (_err, socket) => socket.destroy());
     this.http = server;
+  }
+
+  /** Counts a new TCP connection against its address; closes it when the address is over its cap. */
+  private admitHttp(socket: TcpSocket): void {
+    const key = connectionKey(socket.remoteAddress);
+    if (key === undefined) return void socket.destroy();
+    const open = this.httpOpen.get(key) ?? 0;
+    if (open >= this.httpConnectionsPerIp) {
+      this.httpRefused++;
+      socket.destroy();
+      return;
+    }
+    this.httpOpen.set(key, open + 1);
+    socket.once('close', () => {
+      const left = (this.httpOpen.get(key) ?? 1) - 1;
+      if (left > 0) this.httpOpen.set(key, left);
+      else this.httpOpen.delete(key);
+    });
   }
 
   /** One HTTP request: GET …/announce or …/scrape (BEP 48's naming); anything else is 404. */
@@ -192,7 +260,12 @@ export class TrackerServer {
 
   private async listenUdp(ip: string, port: number): Promise<BoundAddress> {
     const family = isIP(ip) === 6 ? 6 : 4;
-    const socket = createSocket({ type: family === 6 ? 'udp6' : 'udp4', lookup: literalLookup() });
+    // ipv6Only false: '::' takes IPv4 datagrams too, whatever the system's bindv6only says.
+    const socket = createSocket({
+      type: family === 6 ? 'udp6' : 'udp4',
+      ipv6Only: false,
+      lookup: literalLookup(),
+    });
     this.socket = socket;
     await new Promise<void>((resolve, reject) => {
       const onError = (err: Error) => {
@@ -277,9 +350,16 @@ export class TrackerServer {
     this.core.sweep();
   }
 
-  /** `socketErrors`: errors the socket emitted (failed reply sends are not counted). */
-  stats(): TrackerStats & { socketErrors: number } {
-    return { ...this.core.stats(), socketErrors: this.socketErrors };
+  /**
+   * `socketErrors`: errors the socket emitted (failed reply sends are not counted);
+   * `httpConnectionsRefused`: TCP connections closed on arrival by the per-address cap.
+   */
+  stats(): TrackerStats & { socketErrors: number; httpConnectionsRefused: number } {
+    return {
+      ...this.core.stats(),
+      socketErrors: this.socketErrors,
+      httpConnectionsRefused: this.httpRefused,
+    };
   }
 
   /** Every swarm, peer and catalog entry, in a stable order. */
@@ -308,5 +388,19 @@ export class TrackerServer {
       socket.close(() => void closeHttp.then(resolve));
     });
     return this.closing;
+  }
+}
+
+/**
+ * Whose quota a TCP connection counts against: its IPv4 address, or its IPv6 /64 (one host
+ * is usually handed a whole /64: counted per address, it could open the cap from each).
+ */
+function connectionKey(remote: string | undefined): string | undefined {
+  if (remote === undefined) return undefined;
+  try {
+    const ip = normalizeIp(remote);
+    return ipFamily(ip) === 6 ? networkPrefix(ip, 6) : ip;
+  } catch {
+    return undefined;
   }
 }

@@ -27,7 +27,10 @@ export const FAST_TUNING: Partial<EngineTuning> = {
 };
 
 export async function startTracker(): Promise<{ url: string; server: TrackerServer }> {
-  const server = new TrackerServer({ intervalSec: 1 });
+  // Announces every second, so tests move fast; peers (and the catalog entries of their
+  // shares) are kept 30 s, so a process slowed down by a loaded machine is not forgotten
+  // between two announces.
+  const server = new TrackerServer({ intervalSec: 1, peerTtlSec: 30 });
   const { port } = await server.listen({ host: '127.0.0.1', port: 0 });
   return { url: `udp://127.0.0.1:${port}`, server };
 }

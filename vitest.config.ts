@@ -23,7 +23,8 @@ export default defineConfig({
     // names its own local ones with --dht-bootstrap. Nor does any test talk to this
     // machine's router: port mapping is off, except where a test turns it on against its own
     // miniupnpd in a network namespace.
-    env: { SWARMDROP_DHT_BOOTSTRAP: '', SWARMDROP_PORT_MAPPING: 'off' },
+    // LAN discovery multicasts on loopback only (a test with its own namespaces clears it).
+    env: { SWARMDROP_DHT_BOOTSTRAP: '', SWARMDROP_PORT_MAPPING: 'off', SWARMDROP_LAN_INTERFACE: '127.0.0.1' },
     reporters: ['default'],
   },
 });

@@ -38,6 +38,8 @@ import { serveTracker } from './tracker-server-child.ts';
 
 // Loopback only: no Swarmdrop the bench starts asks this machine's router to map a port.
 process.env.SWARMDROP_PORT_MAPPING = 'off';
+// LAN discovery multicasts on loopback only: nothing the bench starts reaches the LAN.
+process.env.SWARMDROP_LAN_INTERFACE ??= '127.0.0.1';
 
 export const FIGURES: Figure[] = [
   ceilings,

@@ -56,7 +56,8 @@ describe.skipIf(!cli)('LAN discovery with no tracker (namespaces on a bridge)', 
   function spawnIn(machine: LanMachine, name: string, command: string, args: string[]): TrackedChild {
     const argv = machine.wrap(command, args);
     const child = new TrackedChild(name, argv.command, argv.args, {
-      env: { ...process.env, SWARMDROP_DEBUG: '1' },
+      // Inside the namespaces' own LAN: every interface (the suite's loopback-only setting cleared).
+      env: { ...process.env, SWARMDROP_DEBUG: '1', SWARMDROP_LAN_INTERFACE: '' },
     });
     running.push(child);
     return child;

@@ -10,6 +10,7 @@ import type { Logger } from '../service/log/logger.ts';
 import { DEFAULT_MAX_PER_IP } from '../service/headless-session.ts';
 import {
   dhtBootstrapFromEnv,
+  lanInterfaceFromEnv,
   parseDhtBootstrap,
   parseEncryption,
   parseNatGateway,
@@ -161,7 +162,9 @@ export async function openCliSession(
     lan: {
       lsd: !flags['no-lsd'],
       nearby: true,
-      ...(lanInterfaceOf(flags) ? { interfaceAddress: lanInterfaceOf(flags) } : {}),
+      ...((lanInterfaceOf(flags) ?? lanInterfaceFromEnv())
+        ? { interfaceAddress: lanInterfaceOf(flags) ?? lanInterfaceFromEnv() }
+        : {}),
     },
     ...(flags['no-port-mapping'] === true || portMappingOffInEnvironment()
       ? {}

@@ -12,7 +12,7 @@ import type { EventMap, EventName } from '../../src-shared/contract/events.ts';
 import type { AppInfo, StatusInfo } from '../../src-shared/types/app-info.ts';
 import type { Settings } from '../../src-shared/types/settings.ts';
 import { describeReachability } from '../../src-shared/types/port-mapping.ts';
-import { portMappingOffInEnvironment } from './host-flags.ts';
+import { lanInterfaceFromEnv, portMappingOffInEnvironment } from './host-flags.ts';
 import { ContractError, ERROR_WORDING } from '../../src-shared/contract/error-codes.ts';
 import { settingsSchema } from '../../src-shared/contract/schemas.ts';
 import { defaultSettings, SettingsStore } from './settings-store.ts';
@@ -412,7 +412,7 @@ export class AppService implements ServiceCore {
 /** The engine's LAN discovery from the settings and this run's flags. */
 function lanOptions(settings: Settings, o: HostOverrides): LanOptions {
   const lan = settings.lan;
-  const where = o.lanInterface ?? lan.interfaceAddress;
+  const where = o.lanInterface ?? lanInterfaceFromEnv() ?? lan.interfaceAddress;
   return {
     lsd: o.lsd ?? lan.lsd,
     nearby: lan.nearby || lan.listShares,

@@ -104,6 +104,20 @@ export function portMappingOffInEnvironment(env: NodeJS.ProcessEnv = process.env
   return env.SWARMDROP_PORT_MAPPING === 'off';
 }
 
+/**
+ * SWARMDROP_LAN_INTERFACE in the environment: the interface LSD and the LAN catalog use
+ * when no `--lan-interface` names one (an address of this machine, or all). The test
+ * suites and the bench set 127.0.0.1, so no multicast they cause leaves this machine;
+ * a test that builds its own LAN of network namespaces clears it.
+ */
+export function lanInterfaceFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const value = env.SWARMDROP_LAN_INTERFACE;
+  if (value === undefined || value === '') return undefined;
+  if (!LAN_INTERFACE_PATTERN.test(value) || value === 'auto')
+    throw new UsageError(`SWARMDROP_LAN_INTERFACE needs an IP address or all, got '${value}'`);
+  return value;
+}
+
 /** `--encryption`: one of prefer, require, off. */
 export function parseEncryption(value: string): EncryptionMode {
   const mode = ENCRYPTION_MODES.find((m) => m === value);

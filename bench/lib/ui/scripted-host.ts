@@ -114,6 +114,7 @@ export function installScriptedHost(args: { torrents: number; pieces: number }):
     trackers: [],
     embeddedTracker: { enabled: false, port: 6969, advertiseHost: 'auto' },
     encryption: 'prefer',
+    utp: true,
     rateLimits: { downloadBps: 0, uploadBps: 0 },
     theme: 'dark',
     notifyOnComplete: false,

@@ -34,6 +34,8 @@ export interface LaunchOptions {
    * (libtorrent). Unset: no DHT.
    */
   dhtBootstrap?: string[];
+  /** 'utp-only': uTP in and out and TCP off (libtorrent only). Default: the benchmark's (TCP). */
+  transport?: 'utp-only';
 }
 
 export interface RunningPeer {

@@ -90,6 +90,7 @@ export function installScriptedHost(args: { torrents: number; pieces: number }):
           snubbed: false,
           incoming: false,
           encrypted: false,
+          utp: false,
           optimistic: false,
         },
       })),

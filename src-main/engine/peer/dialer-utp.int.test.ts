@@ -61,7 +61,7 @@ async function haveBothWays(a: PeerConnection, b: PeerConnection): Promise<void>
 }
 
 describe('dialing over uTP', () => {
-  it.each(['off', 'require'] as const)(
+  it.each(['off', 'prefer', 'require'] as const)(
     'a peer answering uTP is reached over uTP (encryption %s)',
     async (mode) => {
       const { server, accepted } = await serve(mode, true);
@@ -69,7 +69,7 @@ describe('dialing over uTP', () => {
       const conn = await d.dial({ host: '127.0.0.1', port: server.port, handshake: makeHandshake(7) });
       cleanup.push(() => conn.close());
       expect(conn.transport).toBe('utp');
-      expect(conn.encryption).toBe(mode === 'require' ? 'rc4' : 'none');
+      expect(conn.encryption).toBe({ off: 'none', prefer: 'plaintext', require: 'rc4' }[mode]);
       await waitFor(() => accepted.length === 1);
       expect(accepted[0]!.transport).toBe('utp');
       await haveBothWays(conn, accepted[0]!);

@@ -142,7 +142,14 @@ describe('uTP connection over loopback', () => {
 async function lossyRelay(target: number, dropEvery: number, delayEvery: number) {
   const relay = dgram.createSocket('udp4');
   await new Promise<void>((r) => relay.bind(0, '127.0.0.1', () => r()));
-  cleanup.push(() => new Promise<void>((r) => relay.close(() => r())));
+  let open = true;
+  cleanup.push(
+    () =>
+      new Promise<void>((r) => {
+        open = false;
+        relay.close(() => r());
+      }),
+  );
   let client: dgram.RemoteInfo | null = null;
   let data = 0;
   const stats = { dropped: 0, delayed: 0 };
@@ -159,7 +166,7 @@ async function lossyRelay(target: number, dropEvery: number, delayEvery: number)
       }
       if (data % delayEvery === 0) {
         stats.delayed++;
-        setTimeout(() => relay.send(msg, to.port, '127.0.0.1'), 30);
+        setTimeout(() => open && relay.send(msg, to.port, '127.0.0.1'), 30);
         return;
       }
     }

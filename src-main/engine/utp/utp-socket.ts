@@ -70,7 +70,8 @@ export class UtpSocket implements UtpTransport {
   private readonly socket: dgram.Socket;
   private readonly dualStack: boolean;
   private readonly byKey = new Map<number, UtpConnection | UtpConnection[]>();
-  private readonly flushQueue = new Set<UtpConnection>();
+  private flushQueue = new Set<UtpConnection>();
+  private flushSpare = new Set<UtpConnection>();
   private flushScheduled = false;
   private readonly header = emptyUtpHeader();
   private readonly timer: NodeJS.Timeout;
@@ -301,8 +302,13 @@ export class UtpSocket implements UtpTransport {
 
   private readonly flush = (): void => {
     this.flushScheduled = false;
-    for (const conn of this.flushQueue) conn.flushAcks();
-    this.flushQueue.clear();
+    // Swap first: a flush may write (a write callback can write again), and what it
+    // queues belongs to the next flush, not to a set being cleared behind it.
+    const batch = this.flushQueue;
+    this.flushQueue = this.flushSpare;
+    this.flushSpare = batch;
+    for (const conn of batch) conn.flushAcks();
+    batch.clear();
   };
 
   release(conn: UtpConnection): void {
@@ -315,6 +321,7 @@ export class UtpSocket implements UtpTransport {
       else this.byKey.set(key, rest.length === 1 ? rest[0]! : rest);
     }
     this.flushQueue.delete(conn);
+    this.flushSpare.delete(conn);
   }
 
   nowMs(): number {

@@ -267,7 +267,7 @@ export class EngineSession implements Session, SessionHost {
     if (!this.utp) {
       try {
         const utp = await UtpSocket.bind({
-          host: this.options.peerHost ?? '0.0.0.0',
+          host: this.options.peerHost ?? this.server.host,
           port: this.server.port,
           maxConnections: this.limits.global,
         });

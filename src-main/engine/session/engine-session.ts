@@ -175,16 +175,16 @@ export class EngineSession implements Session, SessionHost {
       maxPendingPerIp: 2 * this.limits.perIp,
       onError: (err) => this.events.emit('warning', { code: 'peer-server', message: err.message }),
     });
-    // uTP before the DHT: both want the peer port number over UDP, and until they share one
-    // socket (UtpSocket.onOtherDatagram takes 'd' datagrams; the DHT's UdpPort would have to
-    // accept a socket it does not own) the DHT is the one that moves to another port
-    // ('dht-port-taken'), which BEP 5's PORT message tells peers about.
+    // uTP before the DHT: both want the peer port number over UDP. Until one socket serves
+    // both (UtpSocket routes 'd' datagrams to onOtherDatagram; the DHT's UdpPort routes the
+    // rest to its onOtherDatagram — one of them has to own the socket), the DHT takes a
+    // port of its own while uTP holds the peer port's.
     if (this.utpWanted) await this.startUtp();
     if (this.options.dht?.enabled) {
       this.dht = await SessionDht.open({
         dataDir: this.resumeStore.dataDir,
         host: this.options.peerHost ?? '0.0.0.0',
-        port: this.options.dht.port ?? this.server.port,
+        port: this.options.dht.port ?? (this.utp ? 0 : this.server.port),
         bootstrap: this.options.dht.bootstrap,
         warning: (code, message) => this.events.emit('warning', { code, message }),
       });

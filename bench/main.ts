@@ -34,6 +34,7 @@ import { memoryScaling } from './figures/memory-scaling.ts';
 import { tracker } from './figures/tracker.ts';
 import { transferFigure } from './figures/transfer.ts';
 import { uiSpeed } from './figures/ui-speed.ts';
+import { utpLoopback } from './figures/utp-loopback.ts';
 import { serveTracker } from './tracker-server-child.ts';
 
 // Loopback only: no Swarmdrop the bench starts asks this machine's router to map a port.
@@ -55,6 +56,7 @@ export const FIGURES: Figure[] = [
   daemonStart,
   uiSpeed,
   lanDiscovery,
+  utpLoopback,
 ];
 
 async function main(argv: string[]): Promise<number> {

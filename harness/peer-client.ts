@@ -34,6 +34,12 @@ export interface LaunchOptions {
    * (libtorrent). Unset: no DHT.
    */
   dhtBootstrap?: string[];
+  /**
+   * 'utp-only': uTP in and out, TCP off (libtorrent). 'tcp-only': uTP off (Swarmdrop
+   * `--no-utp`; libtorrent's benchmark default anyway). Default: the client's benchmark
+   * setting (libtorrent TCP only, Swarmdrop both).
+   */
+  transport?: 'utp-only' | 'tcp-only';
 }
 
 export interface RunningPeer {

@@ -36,6 +36,7 @@ export function libtorrentClient(repoRoot: string): PeerClient {
       if (o.seed) args.push('--seed');
       if (o.encryption === 'require') args.push('--require-encryption');
       for (const node of o.dhtBootstrap ?? []) args.push('--dht-bootstrap', node);
+      if (o.transport === 'utp-only') args.push('--utp-only');
       const child = new TrackedChild(`libtorrent ${o.seed ? 'seeder' : 'leecher'}`, SYSTEM_PYTHON, args, {
         sampleMemory: o.sampleMemory ?? false,
       });

@@ -53,6 +53,11 @@ def main():
         default=[],
         help="host:port of a local DHT node: turns the DHT on, joined through it only",
     )
+    ap.add_argument(
+        "--utp-only",
+        action="store_true",
+        help="uTP (BEP 29) in and out, TCP off both ways (interop tests of our uTP)",
+    )
     args = ap.parse_args()
 
     stopping = []
@@ -77,6 +82,15 @@ def main():
     }
     if args.outgoing_interface:
         settings["outgoing_interfaces"] = args.outgoing_interface
+    if args.utp_only:
+        settings.update(
+            {
+                "enable_incoming_utp": True,
+                "enable_outgoing_utp": True,
+                "enable_incoming_tcp": False,
+                "enable_outgoing_tcp": False,
+            }
+        )
     if args.require_encryption:
         settings.update(
             {

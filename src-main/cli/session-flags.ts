@@ -36,6 +36,7 @@ export const sessionFlagOptions = {
   'lan-interface': { type: 'string' },
   'no-port-mapping': { type: 'boolean' },
   'nat-gateway': { type: 'string' },
+  'no-utp': { type: 'boolean' },
   json: { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
@@ -62,6 +63,7 @@ export const sessionFlagHelp = `  -t, --tracker URL       tracker announce URL (
                           (SWARMDROP_PORT_MAPPING=off in the environment does the same)
       --nat-gateway G     the router to ask: an IPv4 address (NAT-PMP) or a UPnP
                           description URL (default: discover it)
+      --no-utp            TCP only: no uTP (BEP 29) on the peer port over UDP
       --json              print one JSON document on stdout
   -v, --verbose           debug lines on stderr (the log in the data folder gets them too)
   -h, --help              show this help`;
@@ -94,6 +96,7 @@ export interface SessionFlags {
   'lan-interface'?: string;
   'no-port-mapping'?: boolean;
   'nat-gateway'?: string;
+  'no-utp'?: boolean;
 }
 
 /** The DHT for this command: --no-dht, --dht-bootstrap, SWARMDROP_DHT_BOOTSTRAP, else the settings' default nodes. */
@@ -173,6 +176,7 @@ export async function openCliSession(
             ...(flags['nat-gateway'] !== undefined ? { gateway: parseNatGateway(flags['nat-gateway']) } : {}),
           },
         }),
+    ...(flags['no-utp'] ? { utp: false } : {}),
   };
   const session = await openHeadlessSession(options, {
     anyPortIfTaken: port === undefined,

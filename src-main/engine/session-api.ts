@@ -83,6 +83,12 @@ export interface SessionOptions {
    * ways; 'off' is plaintext only. Default 'prefer'.
    */
   encryption?: EncryptionMode;
+  /**
+   * uTP (BEP 29) on the peer port number over UDP: accept uTP connections and dial uTP
+   * first, TCP after a head start (docs/PROTOCOL.md). Default true. If the UDP port cannot
+   * be bound the session runs on TCP alone and says so with a 'utp-unavailable' warning.
+   */
+  utp?: boolean;
   /** `share()` publishes the torrent to the tracker's catalog. Default true. */
   publishOnShare?: boolean;
   /**
@@ -449,6 +455,8 @@ export interface Session {
   setUnlisted(id: string, unlisted: boolean): Promise<void>;
   /** The router's port mapping and whether we are reachable from outside ('off' when not asked). */
   portMapping(): PortMappingStatus;
+  /** Turns uTP on or off for connections made or accepted from now on (open ones stay). */
+  setUtp(enabled: boolean): Promise<void>;
   /** Subscribes; returns the unsubscribe function. */
   on<E extends SessionEventName>(event: E, listener: SessionEvents[E]): () => void;
   /** Announces `stopped`, saves resume data, closes sockets and workers. Idempotent. */

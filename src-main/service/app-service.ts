@@ -119,6 +119,7 @@ export class AppService implements ServiceCore {
         // so a service opened in-process (tests) never reaches the settings' public routers.
         bootstrap: o.dhtBootstrap ?? dhtBootstrapFromEnv(process.env) ?? settings.dhtBootstrap,
       },
+      utp: o.utp ?? settings.utp,
       publishOnShare: true,
       trackerAlias: (url: string) => own.alias(url),
       lan: lanOptions(settings, o),
@@ -360,6 +361,7 @@ export class AppService implements ServiceCore {
     this.settings = next;
     this.session.setRateLimits(next.rateLimits);
     if (this.options.overrides?.encryption === undefined) this.session.setEncryption(next.encryption);
+    if (this.options.overrides?.utp === undefined) await this.session.setUtp(next.utp);
     if (trackerChanged && this.options.overrides?.embeddedTracker === undefined) await this.restartTracker();
     this.broadcast('settings', next);
     this.broadcast('appInfo', this.appInfo());
@@ -441,6 +443,7 @@ function overriddenSettings(o: NonNullable<ServiceOptions['overrides']>): AppInf
   if (o.encryption !== undefined) out.push('encryption');
   if (o.dhtEnabled !== undefined || o.dhtBootstrap !== undefined) out.push('dht');
   if (o.portMapping !== undefined || o.natGateway !== undefined) out.push('portMapping');
+  if (o.utp !== undefined) out.push('utp');
   return out;
 }
 

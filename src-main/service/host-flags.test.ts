@@ -110,3 +110,15 @@ describe('--no-port-mapping and --nat-gateway', () => {
     expect(portMappingOffInEnvironment({})).toBe(false);
   });
 });
+
+describe('--no-utp / --utp', () => {
+  it('--no-utp turns uTP off for the run, --utp on, neither leaves the setting alone', () => {
+    expect(parseHostFlags(['--no-utp']).overrides).toEqual({ utp: false });
+    expect(parseHostFlags(['--utp']).overrides).toEqual({ utp: true });
+    expect(parseHostFlags([]).overrides).toEqual({});
+  });
+
+  it('both at once is a usage error', () => {
+    expect(() => parseHostFlags(['--utp', '--no-utp'])).toThrow(/contradict/);
+  });
+});

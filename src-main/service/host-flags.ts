@@ -33,6 +33,8 @@ export const HOST_FLAG_OPTIONS = {
   'lan-interface': { type: 'string' },
   'no-port-mapping': { type: 'boolean' },
   'nat-gateway': { type: 'string' },
+  utp: { type: 'boolean' },
+  'no-utp': { type: 'boolean' },
 } as const;
 
 export const HOST_FLAGS_HELP = `  --data-dir DIR            settings, resume data and uploads (default: the platform's app data folder)
@@ -54,7 +56,8 @@ export const HOST_FLAGS_HELP = `  --data-dir DIR            settings, resume dat
   --no-port-mapping         do not ask the router (UPnP / NAT-PMP) to forward the peer port (default: a
                             setting, on; SWARMDROP_PORT_MAPPING=off in the environment does the same)
   --nat-gateway G           the router to ask: an IPv4 address (NAT-PMP) or a UPnP description URL
-                            (default: a setting, empty = discover it)`;
+                            (default: a setting, empty = discover it)
+  --no-utp, --utp           uTP (BEP 29) on the peer port over UDP off or on (default: a setting, on)`;
 
 /** The environment variable that replaces the DHT bootstrap setting (tests: empty = none). */
 export const DHT_BOOTSTRAP_ENV = 'SWARMDROP_DHT_BOOTSTRAP';
@@ -149,6 +152,8 @@ export function hostFlagsFrom(
     'lan-interface'?: string;
     'no-port-mapping'?: boolean;
     'nat-gateway'?: string;
+    utp?: boolean;
+    'no-utp'?: boolean;
   },
   /** Where SWARMDROP_DHT_BOOTSTRAP is read (the hosts pass process.env). */
   env: NodeJS.ProcessEnv = {},
@@ -187,6 +192,9 @@ export function hostFlagsFrom(
   }
   if (values['no-port-mapping'] === true) overrides.portMapping = false;
   if (values['nat-gateway'] !== undefined) overrides.natGateway = parseNatGateway(values['nat-gateway']);
+  if (values.utp && values['no-utp']) throw new UsageError('--utp and --no-utp contradict each other');
+  if (values.utp) overrides.utp = true;
+  if (values['no-utp']) overrides.utp = false;
   return {
     dataDir: values['data-dir'] === undefined ? undefined : path.resolve(values['data-dir']),
     overrides,
@@ -226,6 +234,8 @@ export function parseHostFlags(argv: string[], env: NodeJS.ProcessEnv = {}): Hos
       'lan-interface': str(values['lan-interface']),
       'no-port-mapping': values['no-port-mapping'] === true,
       'nat-gateway': str(values['nat-gateway']),
+      utp: values.utp === true,
+      'no-utp': values['no-utp'] === true,
     },
     env,
   );

@@ -54,6 +54,8 @@ export interface HostOverrides {
   portMapping?: boolean;
   /** --nat-gateway: the router to map the port on, instead of discovering one. */
   natGateway?: string;
+  /** uTP on (true) or off (false) for this run. */
+  utp?: boolean;
 }
 
 export interface ServiceOptions {

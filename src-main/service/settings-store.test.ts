@@ -131,6 +131,12 @@ describe('migrateSettings', () => {
     expect(migrateSettings({ version: 2, settings: { lan: bad } }, defaults).lan).toEqual(before);
   });
 
+  it('a v2 file written before uTP existed gets uTP on; a stored off is kept, a bad value dropped', () => {
+    expect(migrateSettings({ version: 2, settings: { theme: 'dark' } }, defaults).utp).toBe(true);
+    expect(migrateSettings({ version: 2, settings: { utp: false } }, defaults).utp).toBe(false);
+    expect(migrateSettings({ version: 2, settings: { utp: 'no' } }, defaults).utp).toBe(true);
+  });
+
   it('refuses files from a newer version, without a version, or not an object', () => {
     expect(() => migrateSettings({ version: SETTINGS_VERSION + 1, settings: {} }, defaults)).toThrow(/newer/);
     expect(() => migrateSettings({ settings: {} }, defaults)).toThrow(/version/);

@@ -29,6 +29,7 @@ export function defaultSettings(downloadDir: string): Settings {
     trackers: [],
     embeddedTracker: { enabled: true, port: 6969, advertiseHost: 'auto' },
     encryption: 'prefer',
+    utp: true,
     rateLimits: { downloadBps: 0, uploadBps: 0 },
     theme: 'system',
     notifyOnComplete: true,
@@ -71,6 +72,7 @@ type Migration = (old: Record<string, unknown>) => Record<string, unknown>;
  * A new top-level field with a default needs no step: `migrateSettings` fills missing
  * fields from the defaults (`encryption`, `dhtEnabled` and `dhtBootstrap` arrived that way,
  * still version 2).
+ * fields from the defaults (`encryption` and `utp` arrived that way, still version 2).
  */
 export const MIGRATIONS: Record<number, Migration> = {
   1: (old) => {

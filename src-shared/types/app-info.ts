@@ -33,6 +33,7 @@ export interface AppInfo {
     | 'encryption'
     | 'dht'
     | 'portMapping'
+    | 'utp'
   )[];
   /** Trackers new torrents announce to and Network searches: ours first, then the user's. */
   trackers: string[];

@@ -29,6 +29,8 @@ export interface Settings {
   };
   /** Peer connection encryption (MSE); applies to new connections at once. */
   encryption: EncryptionMode;
+  /** uTP (BEP 29) besides TCP on the peer port; applies to new connections at once. */
+  utp: boolean;
   /** Bytes per second; 0 = unlimited. */
   rateLimits: { downloadBps: number; uploadBps: number };
   theme: Theme;

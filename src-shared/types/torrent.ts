@@ -99,6 +99,8 @@ export interface PeerFlags {
   incoming: boolean;
   /** The payload stream is RC4 (Message Stream Encryption); false for plaintext, MSE-obfuscated handshake included. */
   encrypted: boolean;
+  /** Carried by uTP (BEP 29) rather than TCP. */
+  utp: boolean;
   /** Unchoked by the optimistic slot. */
   optimistic: boolean;
 }

@@ -91,6 +91,12 @@ import {
   MseResponder,
 } from '../../src-main/protocol/mse/mse-handshake.ts';
 import { generateKeyPair, MSE_PRIVATE_KEY_BYTES, req2Hash } from '../../src-main/protocol/mse/mse-crypto.ts';
+import {
+  decodeUtpPacket,
+  encodeUtpPacket,
+  type UtpPacket,
+  type UtpPacketType,
+} from '../../src-main/protocol/utp/utp-header.ts';
 import { randomBValue } from './bencode-gen.ts';
 
 /** An error a decoder documents; `code` is what the fuzz report counts. */
@@ -492,6 +498,38 @@ function decodeMseResponder(bytes: Uint8Array): unknown {
   };
 }
 
+// ---- uTP ------------------------------------------------------------------------------
+
+function utpPacket(type: UtpPacketType, sack: Uint8Array | null, payload: Uint8Array): UtpPacket {
+  return {
+    type,
+    connectionId: 0x1234,
+    timestampUs: 0xfffffff0,
+    timestampDiffUs: 100_000,
+    windowBytes: 1 << 20,
+    seqNr: 0xfffe,
+    ackNr: 1,
+    sack,
+    payload,
+  };
+}
+
+function randomUtpPacket(rnd: () => number): UtpPacket {
+  const int = (n: number) => Math.floor(rnd() * n);
+  const bytes = (n: number) => Uint8Array.from({ length: n }, () => int(256));
+  return {
+    type: int(5) as UtpPacketType,
+    connectionId: int(0x10000),
+    timestampUs: int(2 ** 32),
+    timestampDiffUs: int(2 ** 32),
+    windowBytes: int(2 ** 32),
+    seqNr: int(0x10000),
+    ackNr: int(0x10000),
+    sack: rnd() < 0.5 ? null : bytes(4 * (1 + int(8))),
+    payload: bytes(int(40)),
+  };
+}
+
 // ---- the targets ----------------------------------------------------------------------
 
 export const TARGETS: readonly FuzzTarget[] = [
@@ -706,6 +744,40 @@ export const TARGETS: readonly FuzzTarget[] = [
     codecError: protocolError,
     encode: (h: Handshake) => encodeHandshake(h),
     seeds: () => [encodeHandshake(handshake), encodeHandshake({ ...handshake, reserved: bytesOf(8, 0) })],
+  },
+  {
+    name: 'utp-packet',
+    what: 'BEP 29 uTP packets: decodeUtpPacket (src-main/protocol/utp/utp-header.ts)',
+    errors: 'ProtocolError',
+    decode: (b) => decodeUtpPacket(b),
+    codecError: protocolError,
+    encode: (p: UtpPacket) => encodeUtpPacket(p),
+    generate: randomUtpPacket,
+    seeds: () => [
+      encodeUtpPacket(utpPacket(4, null, new Uint8Array(0))),
+      encodeUtpPacket(utpPacket(2, Uint8Array.of(0b1011, 0, 0, 0x80), new Uint8Array(0))),
+      encodeUtpPacket(utpPacket(0, null, bytesOf(60, 0x13))),
+      encodeUtpPacket(utpPacket(1, bytesOf(32, 0xff), new Uint8Array(0))),
+      // an unknown extension (2, 8 bytes) in front of a selective ack, then payload
+      Uint8Array.from([
+        0x01,
+        2,
+        0x12,
+        0x34,
+        ...bytesOf(16, 7),
+        1,
+        8,
+        ...bytesOf(8, 0),
+        0,
+        4,
+        1,
+        2,
+        3,
+        4,
+        0x13,
+        0x13,
+      ]),
+    ],
   },
   {
     name: 'udp-tracker-request',

@@ -30,6 +30,8 @@ const clientLabel: Record<InteropClient, string> = {
 interface EncryptionChoice {
   clientEncryption?: 'require' | 'prefer';
   cliEncryption?: 'prefer' | 'require' | 'off';
+  /** The client's transports (LaunchOptions.transport): 'utp-only' proves our uTP path. */
+  clientTransport?: 'utp-only';
 }
 
 function cliEncryption(o: EncryptionChoice): { encryption?: 'prefer' | 'require' | 'off' } {
@@ -85,6 +87,7 @@ export async function clientDownloadsFromShare(
     saveDir: out,
     seed: false,
     ...(o.clientEncryption ? { encryption: o.clientEncryption } : {}),
+    ...(o.clientTransport ? { transport: o.clientTransport } : {}),
   });
   await explained(leech.waitFinished(50_000), share.child);
   await expectSamePayload(o.payload, out);
@@ -115,6 +118,7 @@ export async function getDownloadsFromClient(
     saveDir: o.payload.parentDir,
     seed: true,
     ...(o.clientEncryption ? { encryption: o.clientEncryption } : {}),
+    ...(o.clientTransport ? { transport: o.clientTransport } : {}),
   });
   await seed.waitSeeding(20_000);
   await h.tracker.waitForPeers(

@@ -44,6 +44,7 @@ export function swarmdropPeer(ctx: BenchContext, { superSeed = false } = {}): Pe
         '--peers-per-ip',
         '64',
         ...(superSeed && o.seed ? ['--super-seed'] : []),
+        ...(o.transport === 'tcp-only' ? ['--no-utp'] : []),
       ];
       const child = new TrackedChild(`swarmdrop ${o.seed ? 'seeder' : 'leecher'}`, process.execPath, args, {
         sampleMemory: o.sampleMemory ?? false,

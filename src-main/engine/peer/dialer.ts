@@ -5,6 +5,12 @@
 // turned out to be ourselves (same peer id in the handshake). With encryption on, the
 // dial starts with Message Stream Encryption (encryption.ts); in 'prefer' mode a peer
 // that fails it is dialed again in plaintext at once and remembered as plaintext-only.
+//
+// With a uTP socket (engine/utp), a dial tries uTP first and TCP `utpHeadStartMs` later
+// (at once when uTP fails sooner): the first transport to connect carries the MSE and
+// BitTorrent handshakes, the other attempt is closed before it sends a byte. Racing whole
+// handshakes instead would hand the peer two handshakes from one peer id; its duplicate
+// check may keep the one we close, and both ends would lose the peer.
 import net from 'node:net';
 import type { Handshake } from '../../protocol/wire/handshake.ts';
 import {
@@ -14,7 +20,9 @@ import {
   type NegotiationError,
 } from './encryption.ts';
 import { PeerConnection, type PeerConnectionOptions } from './peer-connection.ts';
+import type { PeerSocket, PeerTransport } from './peer-socket.ts';
 import { SocketReader } from './socket-reader.ts';
+import type { UtpSocket } from '../utp/utp-socket.ts';
 
 export interface DialRequest {
   host: string;
@@ -64,7 +72,14 @@ export interface DialerOptions {
   backoffMaxMs?: number;
   isBanned?: (host: string, port: number) => boolean;
   /** Per-connection options (time-outs, limits, clock). */
-  connection?: Omit<PeerConnectionOptions, 'socket' | 'direction' | 'reader' | 'cipher' | 'encryption'>;
+  connection?: Omit<
+    PeerConnectionOptions,
+    'socket' | 'direction' | 'reader' | 'cipher' | 'encryption' | 'transport'
+  >;
+  /** uTP socket to dial over as well as TCP (see the file comment); none: TCP only. */
+  utp?: UtpSocket | null;
+  /** How long uTP has to connect before TCP is tried too. Default 500 ms. */
+  utpHeadStartMs?: number;
   /** Message Stream Encryption for outgoing connections (see encryption.ts). Default 'off'. */
   encryption?: EncryptionMode;
   /** Time for the MSE exchange before it counts as failed. Default 10 s. */
@@ -75,8 +90,8 @@ export interface DialerOptions {
 const MAX_PLAINTEXT_ONLY = 4096;
 
 interface DialEntry {
-  /** The socket of the current try (null before the first connect). */
-  socket: net.Socket | null;
+  /** The sockets of the current try (one per transport racing; empty before the first). */
+  sockets: Set<PeerSocket>;
   conn: PeerConnection | null;
   torrentKey: string;
 }
@@ -101,10 +116,13 @@ export class Dialer {
   private closed = false;
   /** Encryption for dials started from now on. */
   encryption: EncryptionMode;
+  /** uTP socket for dials started from now on (null: TCP only). */
+  utp: UtpSocket | null;
 
   constructor(private readonly options: DialerOptions = {}) {
     this.now = options.now ?? Date.now;
     this.encryption = options.encryption ?? 'off';
+    this.utp = options.utp ?? null;
   }
 
   /** Dials in progress. */
@@ -156,7 +174,7 @@ export class Dialer {
 
     const key = addressKey(req.host, req.port);
     this.count(torrentKey, +1);
-    const entry: DialEntry = { socket: null, conn: null, torrentKey };
+    const entry: DialEntry = { sockets: new Set(), conn: null, torrentKey };
     this.dialing.set(key, entry);
     return this.attempt(req, key, entry, this.encryptionFor(key)).then(
       (conn) => {
@@ -220,9 +238,6 @@ export class Dialer {
         reject(new DialError('closed', `not dialing ${key}: dialer closed`));
         return;
       }
-      const reader = new SocketReader();
-      const socket = net.connect({ host: req.host, port: req.port, noDelay: true, onread: reader.onread });
-      entry.socket = socket;
       entry.conn = null;
       let settled = false;
       const finish = (err: DialError | null, conn?: PeerConnection) => {
@@ -231,8 +246,11 @@ export class Dialer {
         clearTimeout(timer);
         if (err) {
           entry.conn?.close('dial-failed', err.message);
-          socket.on('error', () => {});
-          socket.destroy();
+          for (const s of entry.sockets) {
+            s.on('error', () => {});
+            s.destroy();
+          }
+          entry.sockets.clear();
           reject(err);
         } else resolve(conn!);
       };
@@ -240,42 +258,144 @@ export class Dialer {
         () => finish(new DialError('connect-timeout', `connect to ${key} timed out`)),
         this.options.connectTimeoutMs ?? 10_000,
       );
-      const onConnectError = (err: Error) =>
-        finish(new DialError(this.closed ? 'closed' : 'connect-failed', `connect to ${key}: ${err.message}`));
-      socket.once('error', onConnectError);
-      socket.once('connect', () => {
-        clearTimeout(timer);
-        if (settled) return;
-        socket.off('error', onConnectError);
-        if (mode === 'off') {
-          this.handshake(req, key, socket, reader, null, finish);
-          return;
-        }
-        negotiateOutgoing(
-          socket,
-          {
-            infoHash: req.handshake.infoHash,
-            mode,
-            reader,
-            ...(this.options.encryptionTimeoutMs ? { timeoutMs: this.options.encryptionTimeoutMs } : {}),
-          },
-          (err: NegotiationError | null, stream?: NegotiatedStream) => {
-            if (err) {
-              const code: DialErrorCode = this.closed ? 'closed' : 'encryption-failed';
-              finish(new DialError(code, `MSE with ${key} failed: ${err.code} ${err.message}`));
-            } else this.handshake(req, key, socket, reader, stream!, finish);
-          },
-        );
-      });
+      this.connectTransports(
+        req,
+        key,
+        entry,
+        () => settled,
+        (err, socket, reader, transport) => {
+          if (settled) return;
+          if (err) {
+            finish(err);
+            return;
+          }
+          clearTimeout(timer);
+          this.afterConnect(req, key, socket!, reader, transport!, mode, finish);
+        },
+      );
     });
+  }
+
+  /**
+   * Connects over TCP, or races uTP (first) and TCP (after the head start): calls back once
+   * with the first transport connected, the others closed, or with the error of the last
+   * one to fail.
+   */
+  private connectTransports(
+    req: DialRequest,
+    key: string,
+    entry: DialEntry,
+    abandoned: () => boolean,
+    done: (
+      err: DialError | null,
+      socket?: PeerSocket,
+      reader?: SocketReader,
+      transport?: PeerTransport,
+    ) => void,
+  ): void {
+    const utp = this.utp;
+    let pending = 0;
+    let decided = false;
+    let headStart: NodeJS.Timeout | null = null;
+    let lastError: DialError | null = null;
+    let tcpError: DialError | null = null;
+    const start = (transport: PeerTransport) => {
+      if (decided || this.closed || abandoned()) return;
+      pending++;
+      const reader = transport === 'tcp' ? new SocketReader() : undefined;
+      const socket: PeerSocket =
+        transport === 'tcp'
+          ? net.connect({ host: req.host, port: req.port, noDelay: true, onread: reader!.onread })
+          : utp!.connect(req.host, req.port);
+      entry.sockets.add(socket);
+      const onError = (err: Error) => {
+        socket.on('error', () => {});
+        socket.destroy();
+        entry.sockets.delete(socket);
+        pending--;
+        lastError = new DialError(
+          this.closed ? 'closed' : 'connect-failed',
+          `${transport} connect to ${key}: ${err.message}`,
+        );
+        if (transport === 'tcp') tcpError = lastError;
+        if (transport === 'utp' && headStart) {
+          // uTP failed before its head start ran out: TCP at once.
+          clearTimeout(headStart);
+          headStart = null;
+          start('tcp');
+        }
+        if (pending === 0 && !decided && !headStart) {
+          decided = true;
+          // TCP's error says more (refused, unreachable) than uTP's silence.
+          done(tcpError ?? lastError!);
+        }
+      };
+      socket.once('error', onError);
+      socket.once('connect', () => {
+        socket.off('error', onError);
+        if (decided) return;
+        decided = true;
+        if (headStart) clearTimeout(headStart);
+        headStart = null;
+        for (const other of entry.sockets) {
+          if (other === socket) continue;
+          other.on('error', () => {});
+          other.destroy();
+          entry.sockets.delete(other);
+        }
+        done(null, socket, reader, transport);
+      });
+    };
+    if (!utp) {
+      start('tcp');
+      return;
+    }
+    start('utp');
+    headStart = setTimeout(() => {
+      headStart = null;
+      start('tcp');
+    }, this.options.utpHeadStartMs ?? 500);
+    headStart.unref?.();
+  }
+
+  /** The transport is up: MSE when asked, then the BitTorrent handshake. */
+  private afterConnect(
+    req: DialRequest,
+    key: string,
+    socket: PeerSocket,
+    reader: SocketReader | undefined,
+    transport: PeerTransport,
+    mode: EncryptionMode,
+    finish: (err: DialError | null, conn?: PeerConnection) => void,
+  ): void {
+    if (mode === 'off') {
+      this.handshake(req, key, socket, reader, null, transport, finish);
+      return;
+    }
+    negotiateOutgoing(
+      socket,
+      {
+        infoHash: req.handshake.infoHash,
+        mode,
+        reader,
+        ...(this.options.encryptionTimeoutMs ? { timeoutMs: this.options.encryptionTimeoutMs } : {}),
+      },
+      (err: NegotiationError | null, stream?: NegotiatedStream) => {
+        if (err) {
+          const code: DialErrorCode = this.closed ? 'closed' : 'encryption-failed';
+          finish(new DialError(code, `MSE with ${key} failed: ${err.code} ${err.message}`));
+        } else this.handshake(req, key, socket, reader, stream!, transport, finish);
+      },
+    );
   }
 
   private handshake(
     req: DialRequest,
     key: string,
-    socket: net.Socket,
-    reader: SocketReader,
+    socket: PeerSocket,
+    reader: SocketReader | undefined,
     stream: NegotiatedStream | null,
+    transport: PeerTransport,
     finish: (err: DialError | null, conn?: PeerConnection) => void,
   ): void {
     const entry = this.dialing.get(key);
@@ -283,7 +403,8 @@ export class Dialer {
       ...this.options.connection,
       socket,
       direction: 'outgoing',
-      reader,
+      ...(reader ? { reader } : {}),
+      transport,
       cipher: stream?.cipher ?? null,
       encryption: stream?.encryption ?? 'none',
     });
@@ -317,9 +438,9 @@ export class Dialer {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const { socket, conn } of [...this.dialing.values()]) {
+    for (const { sockets, conn } of [...this.dialing.values()]) {
       if (conn) conn.close('dial-aborted', 'dialer closed');
-      else socket?.destroy(new Error('dialer closed'));
+      else for (const socket of [...sockets]) socket.destroy(new Error('dialer closed'));
     }
   }
 }

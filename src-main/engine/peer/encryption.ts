@@ -7,7 +7,7 @@
 // Callbacks, not promises: the result is delivered synchronously from the read that
 // finished the handshake, so the PeerConnection takes over the socket before any later
 // read can arrive.
-import type { Socket } from 'node:net';
+import type { PeerSocket } from './peer-socket.ts';
 import {
   CRYPTO_PLAINTEXT,
   CRYPTO_RC4,
@@ -67,7 +67,7 @@ interface Hooks {
 }
 
 /** Reads through `reader` when the socket was opened with one, else 'data' events. */
-function socketHooks(socket: Socket, reader: SocketReader | undefined): Hooks {
+function socketHooks(socket: PeerSocket, reader: SocketReader | undefined): Hooks {
   return {
     listen(sink) {
       if (reader) {
@@ -87,7 +87,7 @@ function socketHooks(socket: Socket, reader: SocketReader | undefined): Hooks {
  * and guarantees `done` is called once, after every listener is gone.
  */
 function drive(
-  socket: Socket,
+  socket: PeerSocket,
   reader: SocketReader | undefined,
   timeoutMs: number,
   done: NegotiationCallback,
@@ -131,7 +131,7 @@ function drive(
   });
 }
 
-function write(socket: Socket, step: MseStep): void {
+function write(socket: PeerSocket, step: MseStep): void {
   if (step.send && step.send.length > 0) socket.write(step.send);
 }
 
@@ -158,7 +158,7 @@ export interface OutgoingNegotiation {
  * the socket (and, for 'prefer', may dial again in plaintext).
  */
 export function negotiateOutgoing(
-  socket: Socket,
+  socket: PeerSocket,
   options: OutgoingNegotiation,
   done: NegotiationCallback,
 ): void {
@@ -189,7 +189,7 @@ export interface IncomingNegotiation {
  * anything but a plain handshake.)
  */
 export function negotiateIncoming(
-  socket: Socket,
+  socket: PeerSocket,
   options: IncomingNegotiation,
   done: NegotiationCallback,
 ): void {

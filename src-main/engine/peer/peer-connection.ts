@@ -7,7 +7,7 @@
 // the decoder holds further messages until the owner has attached its listeners and
 // calls `start()`. Any ProtocolError closes this connection only, with `code`
 // 'protocol-error' and the codec's `protocolCode`.
-import type { Socket } from 'node:net';
+import type { PeerSocket, PeerTransport } from './peer-socket.ts';
 import { isProtocolError } from '../../protocol/protocol-error.ts';
 import { normalizeIp } from '../../protocol/ip-address.ts';
 import { decodeExtensionHandshake, LOCAL_EXTENSION_IDS } from '../../protocol/wire/extension-handshake.ts';
@@ -27,7 +27,7 @@ import type { SocketReader } from './socket-reader.ts';
 export type { PeerCloseInfo } from './peer-events.ts';
 
 export interface PeerConnectionOptions {
-  socket: Socket;
+  socket: PeerSocket;
   direction: 'outgoing' | 'incoming';
   /** Injected clock (ms); default Date.now. Drives the timers and the rate meters. */
   now?: () => number;
@@ -53,6 +53,8 @@ export interface PeerConnectionOptions {
   cipher?: PeerCipher | null;
   /** What MSE negotiated, for display: 'none' for a plain BitTorrent connection (default). */
   encryption?: 'rc4' | 'plaintext' | 'none';
+  /** What carries the connection, for display. Default 'tcp'. */
+  transport?: PeerTransport;
 }
 
 export class PeerConnection extends PeerSender {
@@ -62,6 +64,7 @@ export class PeerConnection extends PeerSender {
   readonly remotePort: number;
   readonly downloadRate: RateMeter;
   readonly encryption: 'rc4' | 'plaintext' | 'none';
+  readonly transport: PeerTransport;
 
   /** BEP 3: the peer starts choking us and not interested. */
   peerChoking = true;
@@ -94,6 +97,7 @@ export class PeerConnection extends PeerSender {
     super(options.socket, now);
     this.direction = options.direction;
     this.encryption = options.encryption ?? 'none';
+    this.transport = options.transport ?? 'tcp';
     this.cipher = options.cipher?.encrypt ?? null;
     this.decipher = options.cipher?.decrypt ?? null;
     this.keepAliveIntervalMs = options.keepAliveIntervalMs ?? 60_000;

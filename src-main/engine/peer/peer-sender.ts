@@ -1,6 +1,6 @@
 // The sending half of a PeerConnection: typed send methods, our choke/interest state,
 // upload accounting and back-pressure. Split out so each file reads on its own.
-import type { Socket } from 'node:net';
+import type { PeerSocket } from './peer-socket.ts';
 import type { BlockRefBatch } from '../../protocol/wire/block-ref-batch.ts';
 import {
   encodeExtensionHandshake,
@@ -60,7 +60,7 @@ export abstract class PeerSender extends TypedEmitter<PeerConnectionEvents> {
   protected cipher: Rc4 | null = null;
 
   protected constructor(
-    protected readonly socket: Socket,
+    protected readonly socket: PeerSocket,
     protected readonly now: () => number,
   ) {
     super();

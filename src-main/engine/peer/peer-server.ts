@@ -6,6 +6,8 @@
 // With encryption on, each socket is first sniffed: a plain handshake goes straight on,
 // anything else is answered as Message Stream Encryption (encryption.ts), whose skey
 // lookup finds the torrent among `infoHashes()`.
+// Connections that peers open over uTP (engine/utp, on the same port number over UDP) take
+// the same path once `acceptUtp` is given the socket.
 import net from 'node:net';
 import { req2Hash } from '../../protocol/mse/mse-crypto.ts';
 import { normalizeIp } from '../../protocol/ip-address.ts';
@@ -13,6 +15,8 @@ import type { Handshake } from '../../protocol/wire/handshake.ts';
 import { bytesEqual } from '../../protocol/wire/wire-bytes.ts';
 import { negotiateIncoming, type EncryptionMode, type NegotiatedStream } from './encryption.ts';
 import { PeerConnection, type PeerConnectionOptions } from './peer-connection.ts';
+import type { PeerSocket, PeerTransport } from './peer-socket.ts';
+import type { UtpSocket } from '../utp/utp-socket.ts';
 
 /**
  * Takes over a routed connection. It must attach its listeners, then call
@@ -38,7 +42,10 @@ export interface PeerServerOptions {
   /** Extra session-wide check, e.g. the global connection limit. */
   canAccept?: () => boolean;
   /** Per-connection options (time-outs, limits, clock). */
-  connection?: Omit<PeerConnectionOptions, 'socket' | 'direction' | 'reader' | 'cipher' | 'encryption'>;
+  connection?: Omit<
+    PeerConnectionOptions,
+    'socket' | 'direction' | 'reader' | 'cipher' | 'encryption' | 'transport'
+  >;
   /**
    * Message Stream Encryption for incoming connections: 'prefer' accepts plain and MSE,
    * 'require' MSE (RC4) only, 'off' plain only. Default 'off'.
@@ -71,7 +78,8 @@ export class PeerServer {
   private readonly pending = new Set<PeerConnection>();
   private readonly pendingPerIp = new Map<string, number>();
   /** Sockets still in the MSE exchange (or being sniffed), before a PeerConnection exists. */
-  private readonly negotiating = new Set<net.Socket>();
+  private readonly negotiating = new Set<PeerSocket>();
+  private utp: UtpSocket | null = null;
   /** HASH('req2', info-hash) per hex info-hash, computed once per torrent. */
   private readonly req2ByInfoHash = new Map<string, Uint8Array>();
   private closed = false;
@@ -84,7 +92,14 @@ export class PeerServer {
     this.maxConnections = options.maxConnections ?? 200;
     this.maxPendingPerIp = options.maxPendingPerIp ?? 16;
     this.encryption = options.encryption ?? 'off';
-    this.server = net.createServer({ noDelay: true }, (socket) => this.handleSocket(socket));
+    this.server = net.createServer({ noDelay: true }, (socket) => this.handleSocket(socket, 'tcp'));
+  }
+
+  /** Takes incoming uTP connections from `utp` from now on (null: stop taking them). */
+  acceptUtp(utp: UtpSocket | null): void {
+    if (this.utp) this.utp.onConnection = null;
+    this.utp = utp;
+    if (utp) utp.onConnection = (conn) => this.handleSocket(conn, 'utp');
   }
 
   /** Starts listening; rejects with PeerServerError (code 'port-in-use', …). */
@@ -145,7 +160,7 @@ export class PeerServer {
     return this.connections.size + this.negotiating.size;
   }
 
-  private handleSocket(socket: net.Socket): void {
+  private handleSocket(socket: PeerSocket, transport: PeerTransport): void {
     if (this.closed || this.connections.size >= this.maxConnections || this.options.canAccept?.() === false) {
       socket.on('error', () => {});
       socket.destroy();
@@ -170,7 +185,7 @@ export class PeerServer {
     };
     const mode = this.encryption;
     if (mode === 'off') {
-      this.adopt(socket, null, settle);
+      this.adopt(socket, null, transport, settle);
       return;
     }
     this.negotiating.add(socket);
@@ -186,7 +201,7 @@ export class PeerServer {
         if (err || this.closed) {
           settle();
           socket.destroy();
-        } else this.adopt(socket, stream!, settle);
+        } else this.adopt(socket, stream!, transport, settle);
       },
     );
   }
@@ -210,10 +225,16 @@ export class PeerServer {
    * Wraps a socket (plain, or after MSE) in a PeerConnection and routes its handshake;
    * `settle` frees the host's pending slot (once).
    */
-  private adopt(socket: net.Socket, stream: NegotiatedStream | null, settle: () => void): void {
+  private adopt(
+    socket: PeerSocket,
+    stream: NegotiatedStream | null,
+    transport: PeerTransport,
+    settle: () => void,
+  ): void {
     const conn = new PeerConnection({
       ...this.options.connection,
       socket,
+      transport,
       direction: 'incoming',
       cipher: stream?.cipher ?? null,
       encryption: stream?.encryption ?? 'none',
@@ -253,6 +274,7 @@ export class PeerServer {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.acceptUtp(null);
     for (const conn of [...this.pending]) conn.close('server-closed', 'peer server closed');
     for (const socket of [...this.negotiating]) socket.destroy();
     // net.Server's close callback waits for every accepted socket, including routed
@@ -263,7 +285,7 @@ export class PeerServer {
 }
 
 /** The socket's remote address as PeerConnection reports it (IPv4-mapped IPv6 as IPv4). */
-function remoteHostOf(socket: net.Socket): string {
+function remoteHostOf(socket: PeerSocket): string {
   const address = socket.remoteAddress ?? '';
   try {
     return normalizeIp(address);

@@ -5,6 +5,7 @@ import { parseTorrent } from '../../protocol/metainfo/parse-torrent.ts';
 import { BanPolicy } from '../ban/ban-policy.ts';
 import { Dialer } from '../peer/dialer.ts';
 import { PeerServer } from '../peer/peer-server.ts';
+import { UtpSocket } from '../utp/utp-socket.ts';
 import { generatePeerId, DEFAULT_PEER_ID_PREFIX } from '../../protocol/wire/peer-id.ts';
 import { TokenBucket } from '../rate/token-bucket.ts';
 import { ResumeStore } from '../resume/resume-store.ts';
@@ -88,6 +89,9 @@ export class EngineSession implements Session, SessionHost {
   private portMapper: PortMapper | null = null;
   /** Why port mapping could not start, when it was asked for and could not. */
   private portMappingProblem: PortMappingStatus | null = null;
+  /** uTP on the peer port number (UDP); null when off or not bindable. */
+  private utp: UtpSocket | null = null;
+  private utpWanted: boolean;
   private closing: Promise<void> | null = null;
   /** Once a second: torrents whose shown rates moved without traffic (decay) get updated. */
   private readonly rateSweep: ReturnType<typeof setInterval>;
@@ -101,6 +105,7 @@ export class EngineSession implements Session, SessionHost {
     this.peerIdHex = Buffer.from(this.peerId).toString('hex');
     this.downloadDir = path.resolve(options.downloadDir);
     this.limits = { ...DEFAULT_LIMITS, ...options.connections };
+    this.utpWanted = options.utp ?? true;
     this.resumeStore = new ResumeStore({ dataDir: path.resolve(options.dataDir ?? defaultDataDir()) });
     this.setRateLimits(options.rateLimits ?? {});
     this.dialer = new Dialer({
@@ -170,11 +175,16 @@ export class EngineSession implements Session, SessionHost {
       maxPendingPerIp: 2 * this.limits.perIp,
       onError: (err) => this.events.emit('warning', { code: 'peer-server', message: err.message }),
     });
+    // uTP before the DHT: both want the peer port number over UDP. Until one socket serves
+    // both (UtpSocket routes 'd' datagrams to onOtherDatagram; the DHT's UdpPort routes the
+    // rest to its onOtherDatagram — one of them has to own the socket), the DHT takes a
+    // port of its own while uTP holds the peer port's.
+    if (this.utpWanted) await this.startUtp();
     if (this.options.dht?.enabled) {
       this.dht = await SessionDht.open({
         dataDir: this.resumeStore.dataDir,
         host: this.options.peerHost ?? '0.0.0.0',
-        port: this.options.dht.port ?? this.server.port,
+        port: this.options.dht.port ?? (this.utp ? 0 : this.server.port),
         bootstrap: this.options.dht.bootstrap,
         warning: (code, message) => this.events.emit('warning', { code, message }),
       });
@@ -249,6 +259,52 @@ export class EngineSession implements Session, SessionHost {
 
   portMapping(): PortMappingStatus {
     return this.portMapper?.status() ?? this.portMappingProblem ?? PORT_MAPPING_OFF;
+  }
+
+  /** Binds uTP on the TCP peer port's number; a failure leaves the session on TCP alone. */
+  private async startUtp(): Promise<void> {
+    if (!this.server) return;
+    if (!this.utp) {
+      try {
+        const utp = await UtpSocket.bind({
+          host: this.options.peerHost ?? this.server.host,
+          port: this.server.port,
+          maxConnections: this.limits.global,
+        });
+        utp.onError = (err) => this.events.emit('warning', { code: 'utp', message: err.message });
+        if (this.closing || this.utp) {
+          await utp.close();
+          return;
+        }
+        this.utp = utp;
+      } catch (err) {
+        this.events.emit('warning', {
+          code: 'utp-unavailable',
+          message: `uTP off for this run: ${err instanceof Error ? err.message : String(err)}`,
+        });
+        return;
+      }
+    }
+    if (!this.utpWanted) return;
+    this.server.acceptUtp(this.utp);
+    this.dialer.utp = this.utp;
+  }
+
+  async setUtp(enabled: boolean): Promise<void> {
+    this.utpWanted = enabled;
+    if (enabled) {
+      await this.startUtp();
+      return;
+    }
+    // New dials use TCP alone and incoming SYNs are refused; connections already open over
+    // uTP keep running on the bound socket, which closes with the session.
+    this.dialer.utp = null;
+    this.server?.acceptUtp(null);
+  }
+
+  /** Whether uTP is bound and in use for new connections. */
+  get utpActive(): boolean {
+    return this.utpWanted && this.utp !== null;
   }
 
   get peerPort(): number {
@@ -454,6 +510,7 @@ export class EngineSession implements Session, SessionHost {
       this.dialer.close();
       await this.dht?.close();
       await this.server?.close();
+      await this.utp?.close();
       this.batcher.close();
       await this.hashPool.close();
       this.events.close();

@@ -148,6 +148,7 @@ export function buildPeers(s: SnapshotSource): PeerDetail[] {
         snubbed: s.snubbed(p),
         incoming: c.direction === 'incoming',
         encrypted: c.encryption === 'rc4',
+        utp: c.transport === 'utp',
         optimistic: p.optimistic,
       },
     });

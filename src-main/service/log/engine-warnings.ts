@@ -79,6 +79,9 @@ const WARNING_RULES: Readonly<Record<string, WarningRule>> = {
   'lan-send-failed': { level: 'info', torrentEvent: false, text: (e) => e.message },
   'lan-bind-failed': { level: 'warn', torrentEvent: false, text: (e) => e.message },
   'nearby-list-truncated': { level: 'warn', torrentEvent: false, text: (e) => e.message },
+  // The UDP peer port could not be bound: peers still reach us over TCP.
+  'utp-unavailable': { level: 'warn', torrentEvent: false, text: (e) => e.message },
+  utp: { level: 'warn', torrentEvent: false, text: (e) => `uTP socket: ${e.message}` },
   // A peer that sends a bad info dict is its own problem: we ask another one.
   'bad-metadata': {
     level: 'info',

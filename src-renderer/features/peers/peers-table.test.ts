@@ -12,6 +12,7 @@ const flags = (f: Partial<PeerDetail['flags']>): PeerDetail =>
       snubbed: false,
       incoming: false,
       encrypted: false,
+      utp: false,
       optimistic: false,
       ...f,
     },
@@ -22,6 +23,10 @@ describe('peer flags in words', () => {
     expect(
       flagsText(flags({ incoming: true, amChoking: false, peerInterested: true, peerChoking: true })),
     ).toBe('incoming · uploading to them');
+  });
+
+  it('a peer over uTP says so after the direction', () => {
+    expect(flagsText(flags({ utp: true }))).toBe('outgoing · uTP');
   });
 
   it('a leecher says whether the peer lets it download', () => {

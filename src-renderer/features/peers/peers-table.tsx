@@ -12,6 +12,7 @@ export function flagsText(p: PeerDetail): string {
   const theirSide = f.amInterested ? (f.peerChoking ? 'choked by them' : 'downloading from them') : '';
   return [
     f.incoming ? 'incoming' : 'outgoing',
+    f.utp ? 'uTP' : '',
     f.amChoking ? '' : f.peerInterested ? 'uploading to them' : 'unchoked',
     theirSide,
     f.snubbed ? 'snubbed' : '',

@@ -25,6 +25,7 @@ const base: Settings = {
     nearbyPort: 6772,
   },
   portMapping: { enabled: true, gateway: '' },
+  utp: true,
 };
 
 describe('settings form', () => {

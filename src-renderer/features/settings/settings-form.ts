@@ -26,6 +26,7 @@ export interface SettingsForm {
   downloadKiBps: string;
   uploadKiBps: string;
   encryption: EncryptionMode;
+  utp: boolean;
   theme: Theme;
   notifyOnComplete: boolean;
   keepSharingWhenClosed: boolean;
@@ -59,6 +60,7 @@ export function toForm(s: Settings): SettingsForm {
     downloadKiBps: s.rateLimits.downloadBps === 0 ? '' : String(Math.round(s.rateLimits.downloadBps / 1024)),
     uploadKiBps: s.rateLimits.uploadBps === 0 ? '' : String(Math.round(s.rateLimits.uploadBps / 1024)),
     encryption: s.encryption,
+    utp: s.utp,
     theme: s.theme,
     notifyOnComplete: s.notifyOnComplete,
     keepSharingWhenClosed: s.keepSharingWhenClosed,
@@ -137,6 +139,7 @@ export function fromForm(f: SettingsForm): { settings: Omit<Settings, never> | n
       advertiseHost,
     },
     encryption: f.encryption,
+    utp: f.utp,
     rateLimits: {
       downloadBps: rate(f.downloadKiBps, errors, 'downloadKiBps'),
       uploadBps: rate(f.uploadKiBps, errors, 'uploadKiBps'),

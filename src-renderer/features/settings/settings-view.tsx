@@ -260,6 +260,20 @@ function SettingsEditor({
         <label className="check">
           <input
             type="checkbox"
+            name="utp"
+            checked={form.utp}
+            onChange={(e) => set('utp', e.target.checked)}
+          />
+          <span>Use uTP as well as TCP (most other clients try it first)</span>
+        </label>
+        {overridden.includes('utp') && (
+          <p className="field-hint" data-testid="utp-flag-hint">
+            {FLAG_HINT}
+          </p>
+        )}
+        <label className="check">
+          <input
+            type="checkbox"
             name="dhtEnabled"
             checked={form.dhtEnabled}
             onChange={(e) => set('dhtEnabled', e.target.checked)}

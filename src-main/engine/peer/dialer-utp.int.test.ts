@@ -1,0 +1,104 @@
+// Our dialer and peer server over uTP on real loopback sockets: the dial goes over uTP
+// when the peer answers it, falls back to TCP when it does not, and MSE (RC4) runs over
+// uTP as over TCP.
+import dgram from 'node:dgram';
+import { afterEach, describe, expect, it } from 'vitest';
+import { UtpSocket } from '../utp/utp-socket.ts';
+import { Dialer } from './dialer.ts';
+import type { EncryptionMode } from './encryption.ts';
+import type { PeerConnection } from './peer-connection.ts';
+import { PeerServer } from './peer-server.ts';
+import { makeHandshake, waitFor } from './peer-test-support.ts';
+
+const cleanup: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+async function serve(encryption: EncryptionMode, withUtp: boolean) {
+  const ours = makeHandshake(7);
+  const accepted: PeerConnection[] = [];
+  const server = await PeerServer.listen({
+    host: '127.0.0.1',
+    port: 0,
+    encryption,
+    infoHashes: () => [ours.infoHash],
+    lookup: () => (conn) => {
+      accepted.push(conn);
+      cleanup.push(() => conn.close());
+      conn.sendHandshake(ours);
+      if (!conn.isClosed) conn.start();
+    },
+  });
+  cleanup.push(() => server.close());
+  if (withUtp) {
+    const utp = await UtpSocket.bind({ host: '127.0.0.1', port: server.port });
+    cleanup.push(() => utp.close());
+    server.acceptUtp(utp);
+  }
+  return { server, accepted };
+}
+
+async function utpDialer(encryption: EncryptionMode, headStartMs = 2000): Promise<Dialer> {
+  const utp = await UtpSocket.bind({ host: '127.0.0.1', port: 0 });
+  cleanup.push(() => utp.close());
+  const d = new Dialer({ encryption, utp, utpHeadStartMs: headStartMs });
+  cleanup.push(() => d.close());
+  return d;
+}
+
+/** A have message each way proves the stream carries the wire after the handshake. */
+async function haveBothWays(a: PeerConnection, b: PeerConnection): Promise<void> {
+  const gotA: number[] = [];
+  const gotB: number[] = [];
+  a.on('message', (m) => m.type === 'have' && gotA.push(m.index));
+  b.on('message', (m) => m.type === 'have' && gotB.push(m.index));
+  a.start();
+  a.sendHave(3);
+  b.sendHave(5);
+  await waitFor(() => gotA.length === 1 && gotB.length === 1, 10_000, 'have both ways');
+  expect([gotA, gotB]).toEqual([[5], [3]]);
+}
+
+describe('dialing over uTP', () => {
+  it.each(['off', 'prefer', 'require'] as const)(
+    'a peer answering uTP is reached over uTP (encryption %s)',
+    async (mode) => {
+      const { server, accepted } = await serve(mode, true);
+      const d = await utpDialer(mode);
+      const conn = await d.dial({ host: '127.0.0.1', port: server.port, handshake: makeHandshake(7) });
+      cleanup.push(() => conn.close());
+      expect(conn.transport).toBe('utp');
+      expect(conn.encryption).toBe({ off: 'none', prefer: 'plaintext', require: 'rc4' }[mode]);
+      await waitFor(() => accepted.length === 1);
+      expect(accepted[0]!.transport).toBe('utp');
+      await haveBothWays(conn, accepted[0]!);
+    },
+  );
+
+  it('a peer without uTP is reached over TCP once the head start runs out', async () => {
+    const { server, accepted } = await serve('prefer', false);
+    // Something else holds the UDP port and ignores uTP: no RESET, only silence.
+    const silent = dgram.createSocket('udp4');
+    await new Promise<void>((r) => silent.bind(server.port, '127.0.0.1', () => r()));
+    cleanup.push(() => new Promise<void>((r) => silent.close(() => r())));
+    const d = await utpDialer('prefer', 200);
+    const conn = await d.dial({ host: '127.0.0.1', port: server.port, handshake: makeHandshake(7) });
+    cleanup.push(() => conn.close());
+    expect(conn.transport).toBe('tcp');
+    await waitFor(() => accepted.length === 1);
+    await haveBothWays(conn, accepted[0]!);
+  });
+
+  it('a uTP RESET sends the dial to TCP at once, before the head start ends', async () => {
+    const { server, accepted } = await serve('off', false);
+    // A uTP socket that takes no connections answers the SYN with RESET.
+    const refusing = await UtpSocket.bind({ host: '127.0.0.1', port: server.port });
+    cleanup.push(() => refusing.close());
+    const d = await utpDialer('off', 60_000);
+    const conn = await d.dial({ host: '127.0.0.1', port: server.port, handshake: makeHandshake(7) });
+    cleanup.push(() => conn.close());
+    expect(conn.transport).toBe('tcp');
+    await waitFor(() => accepted.length === 1);
+  });
+});

@@ -1,0 +1,12 @@
+// What the peer wire needs from a transport: a net.Socket (TCP) or a uTP connection
+// (engine/utp/utp-connection.ts) — an ordered byte stream with the remote address.
+import type { Duplex } from 'node:stream';
+
+export type PeerSocket = Duplex & {
+  readonly remoteAddress?: string | undefined;
+  readonly remotePort?: number | undefined;
+  setNoDelay(noDelay?: boolean): unknown;
+};
+
+/** Which transport carries a peer connection. */
+export type PeerTransport = 'tcp' | 'utp';

@@ -1,0 +1,194 @@
+// uTP over real UDP sockets on 127.0.0.1: ordered delivery both ways, FIN and RESET, the
+// datagram routing on the shared port, and recovery through a relay that loses,
+// reorders and delays datagrams (real sockets on both sides of it).
+import crypto from 'node:crypto';
+import dgram from 'node:dgram';
+import { afterEach, describe, expect, it } from 'vitest';
+import { UTP_ST_DATA, decodeUtpPacket } from '../../protocol/utp/utp-header.ts';
+import { waitFor } from '../peer/peer-test-support.ts';
+import { UtpError, type UtpConnection } from './utp-connection.ts';
+import { UtpSocket } from './utp-socket.ts';
+
+const cleanup: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+async function bind(): Promise<UtpSocket> {
+  const s = await UtpSocket.bind({ host: '127.0.0.1', port: 0 });
+  cleanup.push(() => s.close());
+  return s;
+}
+
+const connected = (conn: UtpConnection) =>
+  new Promise<void>((resolve, reject) => {
+    conn.once('connect', resolve);
+    conn.once('error', reject);
+  });
+
+/** Everything `conn` receives until 'end'. */
+const readAll = (conn: UtpConnection) =>
+  new Promise<Buffer>((resolve, reject) => {
+    const parts: Buffer[] = [];
+    conn.on('data', (d: Buffer) => parts.push(Buffer.from(d)));
+    conn.once('end', () => resolve(Buffer.concat(parts)));
+    conn.once('error', reject);
+  });
+
+/** Writes `data` in 16 KiB chunks honouring back-pressure. */
+async function writeChunks(conn: UtpConnection, data: Uint8Array): Promise<void> {
+  for (let i = 0; i < data.length; i += 16384) {
+    if (!conn.write(data.subarray(i, i + 16384))) await new Promise((r) => conn.once('drain', r));
+  }
+}
+
+/** Writes `data`, then ends. */
+async function writeAll(conn: UtpConnection, data: Uint8Array): Promise<void> {
+  await writeChunks(conn, data);
+  conn.end();
+}
+
+/** The first `n` bytes `conn` receives. */
+const readBytes = (conn: UtpConnection, n: number) =>
+  new Promise<Buffer>((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let got = 0;
+    conn.on('data', (d: Buffer) => {
+      parts.push(Buffer.from(d));
+      got += d.length;
+      if (got >= n) resolve(Buffer.concat(parts));
+    });
+    conn.once('error', reject);
+  });
+
+/** Accepted connections of `s`, in order. */
+function accepted(s: UtpSocket): UtpConnection[] {
+  const list: UtpConnection[] = [];
+  s.onConnection = (conn) => list.push(conn);
+  return list;
+}
+
+describe('uTP connection over loopback', () => {
+  it('carries bytes in order both ways at once, then a FIN closes both ends', async () => {
+    const [a, b] = [await bind(), await bind()];
+    const incoming = accepted(b);
+    const dialed = a.connect('127.0.0.1', b.port);
+    await connected(dialed);
+    await waitFor(() => incoming.length === 1, 5000, 'accepted connection');
+    const there = incoming[0]!;
+    expect([there.remoteAddress, there.remotePort]).toEqual(['127.0.0.1', a.port]);
+    const up = crypto.randomBytes(3 * 1024 * 1024 + 7);
+    const down = crypto.randomBytes(1024 * 1024 + 3);
+    const [gotThere, gotHere] = await Promise.all([
+      readBytes(there, up.length),
+      readBytes(dialed, down.length),
+      writeChunks(dialed, up),
+      writeChunks(there, down),
+    ]);
+    expect(gotThere.equals(up)).toBe(true);
+    expect(gotHere.equals(down)).toBe(true);
+    // As on a socket without half-open: the end that gets a FIN ends its side too.
+    const ended = new Promise((resolve) => there.once('end', resolve));
+    dialed.end();
+    await ended;
+    await waitFor(() => dialed.destroyed && there.destroyed, 10_000, 'both ends closed');
+    expect(a.connectionCount + b.connectionCount).toBe(0);
+  });
+
+  it('a SYN to a socket that takes no connections is refused with ECONNREFUSED', async () => {
+    const [a, b] = [await bind(), await bind()];
+    const conn = a.connect('127.0.0.1', b.port);
+    const err = await connected(conn).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(UtpError);
+    expect((err as UtpError).code).toBe('ECONNREFUSED');
+  });
+
+  it('destroying one end resets the other with ECONNRESET', async () => {
+    const [a, b] = [await bind(), await bind()];
+    const incoming = accepted(b);
+    const dialed = a.connect('127.0.0.1', b.port);
+    await connected(dialed);
+    await waitFor(() => incoming.length === 1);
+    const errors: string[] = [];
+    incoming[0]!.on('error', (e: UtpError) => errors.push(e.code));
+    dialed.destroy();
+    await waitFor(() => incoming[0]!.destroyed, 5000, 'reset');
+    expect(errors).toEqual(['ECONNRESET']);
+  });
+
+  it('routes bencoded datagrams to onOtherDatagram and drops and counts the rest', async () => {
+    const s = await bind();
+    const other: string[] = [];
+    s.onOtherDatagram = (msg) => other.push(msg.toString());
+    const raw = dgram.createSocket('udp4');
+    cleanup.push(() => new Promise<void>((r) => raw.close(() => r())));
+    const send = (b: Uint8Array) => new Promise<void>((r) => raw.send(b, s.port, '127.0.0.1', () => r()));
+    await send(Buffer.from('d1:ad2:id20:abcdefghij0123456789e1:q4:ping1:t2:aa1:y1:qe'));
+    await send(Buffer.from('hello, not a protocol'));
+    await send(Buffer.from([0x51, ...new Array(19).fill(0)])); // type 5: not uTP
+    await waitFor(() => s.counters.other + s.counters.dropped === 3, 5000, 'three datagrams');
+    expect(other).toEqual(['d1:ad2:id20:abcdefghij0123456789e1:q4:ping1:t2:aa1:y1:qe']);
+    expect(s.counters.dropped).toBe(2);
+  });
+});
+
+/**
+ * A UDP relay between two uTP sockets that loses every `dropEvery`-th data packet (each
+ * direction) and holds every `delayEvery`-th one back 30 ms (so it arrives out of order).
+ */
+async function lossyRelay(target: number, dropEvery: number, delayEvery: number) {
+  const relay = dgram.createSocket('udp4');
+  await new Promise<void>((r) => relay.bind(0, '127.0.0.1', () => r()));
+  let open = true;
+  cleanup.push(
+    () =>
+      new Promise<void>((r) => {
+        open = false;
+        relay.close(() => r());
+      }),
+  );
+  let client: dgram.RemoteInfo | null = null;
+  let data = 0;
+  const stats = { dropped: 0, delayed: 0 };
+  relay.on('message', (msg, rinfo) => {
+    const fromTarget = rinfo.port === target;
+    if (!fromTarget) client = rinfo;
+    const to = fromTarget ? client : { port: target };
+    if (!to) return;
+    if (decodeUtpPacket(msg).type === UTP_ST_DATA) {
+      data++;
+      if (data % dropEvery === 0) {
+        stats.dropped++;
+        return;
+      }
+      if (data % delayEvery === 0) {
+        stats.delayed++;
+        setTimeout(() => open && relay.send(msg, to.port, '127.0.0.1'), 30);
+        return;
+      }
+    }
+    relay.send(msg, to.port, '127.0.0.1');
+  });
+  return { port: relay.address().port, stats };
+}
+
+describe('uTP recovers from loss and reordering', () => {
+  it('delivers every byte in order through a relay that drops 1 in 23 and delays 1 in 17 data packets', async () => {
+    const [a, b] = [await bind(), await bind()];
+    const incoming = accepted(b);
+    const relay = await lossyRelay(b.port, 23, 17);
+    const dialed = a.connect('127.0.0.1', relay.port);
+    await connected(dialed);
+    await waitFor(() => incoming.length === 1);
+    const data = crypto.randomBytes(2 * 1024 * 1024);
+    const [got] = await Promise.all([readAll(incoming[0]!), writeAll(dialed, data)]);
+    expect(got.equals(data)).toBe(true);
+    expect(relay.stats.dropped).toBeGreaterThan(10);
+    expect(relay.stats.delayed).toBeGreaterThan(10);
+    // Every loss was made good by a resend (fast retransmit, selective ack or time-out).
+    expect(dialed.resentPackets).toBeGreaterThanOrEqual(relay.stats.dropped);
+  }, 60_000);
+});

@@ -1,0 +1,356 @@
+// The UDP socket on the peer port, and the one owner of its datagrams. Each datagram is
+// routed by its first bytes: a bencoded dict ('d', a DHT message) goes to
+// `onOtherDatagram` when someone plugged it in, a valid uTP header (type 0–4, version 1)
+// to the uTP connection with that id from that address, anything else is dropped and
+// counted. New uTP connections from peers (a SYN) go to `onConnection`.
+//
+// Connections are found by (connection id, port, address) without building a string per
+// datagram: the map key is the number id·65536 + port, and the address is compared last.
+// One timer ticks every connection (time-outs, keep-alives); acks and data written in one
+// turn of the event loop go out together at its end (setImmediate).
+import dgram from 'node:dgram';
+import { isIP } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import {
+  decodeUtpHeader,
+  emptyUtpHeader,
+  looksLikeUtp,
+  UTP_HEADER_BYTES,
+  UTP_ST_RESET,
+  UTP_ST_STATE,
+  UTP_ST_SYN,
+  writeUtpHeader,
+} from '../../protocol/utp/utp-header.ts';
+import { isProtocolError } from '../../protocol/protocol-error.ts';
+import { UtpConnection, UtpError, type UtpTransport } from './utp-connection.ts';
+import { seqAdd } from './utp-seq.ts';
+
+export interface UtpSocketOptions {
+  /** Bind address; default '0.0.0.0'. An IPv6 address binds a dual-stack socket. */
+  host?: string;
+  /** Port; 0 picks one. The peer server binds the same number over TCP. */
+  port: number;
+  /** Payload bytes per packet. Default 1400 (fits a 1500-byte path with IP/UDP headers). */
+  payloadBytes?: number;
+  /** Per-connection receive buffer (our advertised window). Default 1 MiB. */
+  receiveBufferBytes?: number;
+  /** Incoming connections open at once (beyond that a SYN is answered with RESET). Default 200. */
+  maxConnections?: number;
+  /** Tick of the time-out timer. Default 100 ms. */
+  tickMs?: number;
+}
+
+export type UtpSocketErrorCode = 'port-in-use' | 'permission-denied' | 'listen-failed';
+
+export class UtpSocketError extends Error {
+  override readonly name = 'UtpSocketError';
+  constructor(
+    readonly code: UtpSocketErrorCode,
+    message: string,
+    cause?: unknown,
+  ) {
+    super(message, { cause });
+  }
+}
+
+/** Datagrams routed elsewhere or dropped, by reason (shown in tests and diagnostics). */
+export interface UtpSocketCounters {
+  utpPackets: number;
+  /** Datagrams handed to `onOtherDatagram` (the DHT). */
+  other: number;
+  /** Neither uTP nor claimed by anyone. */
+  dropped: number;
+  /** uTP headers that failed to decode, or named no connection. */
+  strayUtp: number;
+}
+
+const SEND_BUFFER_BYTES = 4 * 1024 * 1024;
+
+export class UtpSocket implements UtpTransport {
+  private readonly socket: dgram.Socket;
+  private readonly dualStack: boolean;
+  private readonly byKey = new Map<number, UtpConnection | UtpConnection[]>();
+  private flushQueue = new Set<UtpConnection>();
+  private flushSpare = new Set<UtpConnection>();
+  private flushScheduled = false;
+  private readonly header = emptyUtpHeader();
+  private readonly timer: NodeJS.Timeout;
+  private closed = false;
+  private incoming = 0;
+  readonly counters: UtpSocketCounters = { utpPackets: 0, other: 0, dropped: 0, strayUtp: 0 };
+  readonly payloadBytes: number;
+  private readonly receiveBufferBytes: number;
+  private readonly maxConnections: number;
+
+  /** A peer opened a uTP connection to us; the handler owns it from now on. */
+  onConnection: ((conn: UtpConnection) => void) | null = null;
+  /** Datagrams that are not uTP and start with 'd' (bencoded dict): the DHT plugs in here. */
+  onOtherDatagram: ((msg: Buffer, rinfo: dgram.RemoteInfo) => void) | null = null;
+  /** Errors after binding (rare: the socket died). */
+  onError: ((err: Error) => void) | null = null;
+
+  private constructor(private readonly options: UtpSocketOptions) {
+    const host = options.host ?? '0.0.0.0';
+    this.dualStack = isIP(host) === 6;
+    this.socket = dgram.createSocket({
+      type: this.dualStack ? 'udp6' : 'udp4',
+      ipv6Only: false,
+      recvBufferSize: SEND_BUFFER_BYTES,
+      sendBufferSize: SEND_BUFFER_BYTES,
+    });
+    this.payloadBytes = options.payloadBytes ?? 1400;
+    this.receiveBufferBytes = options.receiveBufferBytes ?? 1024 * 1024;
+    this.maxConnections = options.maxConnections ?? 200;
+    this.socket.on('message', (msg, rinfo) => this.handleDatagram(msg, rinfo));
+    this.timer = setInterval(() => this.tick(), options.tickMs ?? 100);
+    this.timer.unref();
+  }
+
+  /** Binds; rejects with UtpSocketError ('port-in-use', …). */
+  static async bind(options: UtpSocketOptions): Promise<UtpSocket> {
+    const s = new UtpSocket(options);
+    try {
+      await s.listen();
+    } catch (err) {
+      clearInterval(s.timer);
+      throw err;
+    }
+    return s;
+  }
+
+  private listen(): Promise<void> {
+    const host = this.options.host ?? '0.0.0.0';
+    return new Promise((resolve, reject) => {
+      const onError = (err: NodeJS.ErrnoException) => {
+        const code: UtpSocketErrorCode =
+          err.code === 'EADDRINUSE'
+            ? 'port-in-use'
+            : err.code === 'EACCES'
+              ? 'permission-denied'
+              : 'listen-failed';
+        reject(new UtpSocketError(code, `cannot bind UDP ${host}:${this.options.port}: ${err.message}`, err));
+      };
+      this.socket.once('error', onError);
+      this.socket.bind({ address: host, port: this.options.port, exclusive: true }, () => {
+        this.socket.off('error', onError);
+        this.socket.on('error', (err) => this.onError?.(err));
+        resolve();
+      });
+    });
+  }
+
+  get port(): number {
+    return this.socket.address().port;
+  }
+
+  /** Open connections (both directions). */
+  get connectionCount(): number {
+    let n = 0;
+    for (const v of this.byKey.values()) n += Array.isArray(v) ? v.length : 1;
+    return n;
+  }
+
+  /** The raw socket's send, for a plugged-in DHT sharing the port. */
+  sendDatagram(msg: Uint8Array, port: number, host: string): void {
+    if (!this.closed) this.send(msg, msg.length, port, host);
+  }
+
+  // ------------------------------------------------------------ dialing
+
+  /**
+   * Opens a uTP connection. As with net.connect, it emits 'connect' once the peer answered
+   * the SYN, or 'error' (UtpError, code ECONNREFUSED / ETIMEDOUT / EUTPCLOSED).
+   */
+  connect(host: string, port: number): UtpConnection {
+    let recvId = randomId();
+    for (let i = 0; i < 64 && this.find(recvId, port, host); i++) recvId = randomId();
+    const conn = this.create(host, port, recvId, (recvId + 1) & 0xffff, 'syn-sent', randomId());
+    if (this.closed) {
+      process.nextTick(() => conn.destroy(new UtpError('EUTPCLOSED', 'uTP socket closed')));
+    } else conn.startConnect();
+    return conn;
+  }
+
+  private create(
+    host: string,
+    port: number,
+    recvId: number,
+    sendId: number,
+    state: 'syn-sent' | 'connected',
+    initialSeq: number,
+  ): UtpConnection {
+    const conn = new UtpConnection(
+      {
+        transport: this,
+        remoteAddress: host,
+        remotePort: port,
+        recvId,
+        sendId,
+        payloadBytes: this.payloadBytes,
+        receiveBufferBytes: this.receiveBufferBytes,
+        writableHighWaterMark: 256 * 1024,
+      },
+      state,
+      initialSeq,
+    );
+    const key = recvId * 65536 + port;
+    const existing = this.byKey.get(key);
+    if (!existing) this.byKey.set(key, conn);
+    else if (Array.isArray(existing)) existing.push(conn);
+    else this.byKey.set(key, [existing, conn]);
+    return conn;
+  }
+
+  private find(recvId: number, port: number, host: string): UtpConnection | undefined {
+    const v = this.byKey.get(recvId * 65536 + port);
+    if (!v) return undefined;
+    if (!Array.isArray(v)) return v.remoteAddress === host ? v : undefined;
+    for (const c of v) if (c.remoteAddress === host) return c;
+    return undefined;
+  }
+
+  // ------------------------------------------------------------ receiving
+
+  private handleDatagram(msg: Buffer, rinfo: dgram.RemoteInfo): void {
+    if (this.closed) return;
+    if (!looksLikeUtp(msg)) {
+      if (msg.length > 0 && msg[0] === 0x64 && this.onOtherDatagram) {
+        this.counters.other++;
+        this.onOtherDatagram(msg, rinfo);
+      } else this.counters.dropped++;
+      return;
+    }
+    const h = this.header;
+    try {
+      decodeUtpHeader(msg, h);
+    } catch (err) {
+      if (!isProtocolError(err)) throw err;
+      this.counters.strayUtp++;
+      return;
+    }
+    this.counters.utpPackets++;
+    const host = this.dualStack ? unmapIpv4(rinfo.address) : rinfo.address;
+    const now = this.nowMs();
+    if (h.type === UTP_ST_SYN) {
+      this.handleSyn(host, rinfo.port, now);
+      return;
+    }
+    const conn = this.find(h.connectionId, rinfo.port, host);
+    if (conn) {
+      conn.receive(h, msg, now);
+      return;
+    }
+    this.counters.strayUtp++;
+    // Tell the sender the connection is gone, so it stops at once (never answer a RESET or an ack).
+    if (h.type !== UTP_ST_RESET && h.type !== UTP_ST_STATE)
+      this.sendReset(h.connectionId, h.seqNr, host, rinfo.port);
+  }
+
+  private handleSyn(host: string, port: number, now: number): void {
+    const h = this.header;
+    const recvId = (h.connectionId + 1) & 0xffff;
+    const existing = this.find(recvId, port, host);
+    if (existing) {
+      existing.repeatSynAck();
+      return;
+    }
+    if (!this.onConnection || this.incoming >= this.maxConnections) {
+      this.sendReset(h.connectionId, h.seqNr, host, port);
+      return;
+    }
+    const conn = this.create(host, port, recvId, h.connectionId, 'connected', randomId());
+    this.incoming++;
+    conn.once('close', () => this.incoming--);
+    conn.acceptSyn(h.seqNr, h, now);
+    this.onConnection(conn);
+  }
+
+  private sendReset(connectionId: number, seqNr: number, host: string, port: number): void {
+    const packet = Buffer.allocUnsafe(UTP_HEADER_BYTES);
+    writeUtpHeader(packet, 0, {
+      type: UTP_ST_RESET,
+      connectionId,
+      timestampUs: 0,
+      timestampDiffUs: 0,
+      windowBytes: 0,
+      seqNr: randomId(),
+      ackNr: seqAdd(seqNr, 0),
+    });
+    this.send(packet, packet.length, port, host);
+  }
+
+  // ------------------------------------------------------------ transport for connections
+
+  send(packet: Uint8Array, length: number, port: number, host: string): void {
+    if (this.closed) return;
+    const to = this.dualStack && isIP(host) === 4 ? `::ffff:${host}` : host;
+    this.socket.send(packet, 0, length, port, to, (err) => {
+      // A full send buffer or an unreachable peer loses the datagram; the uTP timers resend.
+      if (err && !this.closed) this.sendErrors++;
+    });
+  }
+
+  /** Datagrams the kernel refused (counted; uTP recovers them as losses). */
+  sendErrors = 0;
+
+  wantFlush(conn: UtpConnection): void {
+    this.flushQueue.add(conn);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(this.flush);
+  }
+
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    // Swap first: a flush may write (a write callback can write again), and what it
+    // queues belongs to the next flush, not to a set being cleared behind it.
+    const batch = this.flushQueue;
+    this.flushQueue = this.flushSpare;
+    this.flushSpare = batch;
+    for (const conn of batch) conn.flushAcks();
+    batch.clear();
+  };
+
+  release(conn: UtpConnection): void {
+    const key = conn.recvId * 65536 + conn.remotePort;
+    const v = this.byKey.get(key);
+    if (v === conn) this.byKey.delete(key);
+    else if (Array.isArray(v)) {
+      const rest = v.filter((c) => c !== conn);
+      if (rest.length === 0) this.byKey.delete(key);
+      else this.byKey.set(key, rest.length === 1 ? rest[0]! : rest);
+    }
+    this.flushQueue.delete(conn);
+    this.flushSpare.delete(conn);
+  }
+
+  nowMs(): number {
+    return performance.now();
+  }
+
+  private tick(): void {
+    const now = this.nowMs();
+    for (const v of this.byKey.values()) {
+      if (Array.isArray(v)) for (const c of [...v]) c.tick(now);
+      else v.tick(now);
+    }
+  }
+
+  /** Closes every connection and the socket. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    for (const v of [...this.byKey.values()]) {
+      for (const c of Array.isArray(v) ? [...v] : [v]) c.destroy();
+    }
+    this.closed = true;
+    clearInterval(this.timer);
+    await new Promise<void>((resolve) => this.socket.close(() => resolve()));
+  }
+}
+
+const randomId = (): number => Math.floor(Math.random() * 65536);
+
+/** '::ffff:1.2.3.4' → '1.2.3.4' (a dual-stack socket reports IPv4 peers that way). */
+function unmapIpv4(address: string): string {
+  return address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
+}

@@ -6,7 +6,12 @@
  * Conventions: ids are the lower-case hex info-hash (40 chars); byte counts are numbers
  * (safe integers up to 8 PiB); times are epoch milliseconds; rates are bytes per second.
  */
-import type { PieceStates, TorrentDetail, TorrentSummary } from '../../src-shared/types/torrent.ts';
+import type {
+  FilePriority,
+  PieceStates,
+  TorrentDetail,
+  TorrentSummary,
+} from '../../src-shared/types/torrent.ts';
 import type { EncryptionMode } from '../../src-shared/types/settings.ts';
 import type { NearbyShare } from '../../src-shared/types/nearby.ts';
 import type { LanStatus } from '../../src-shared/types/app-info.ts';
@@ -16,6 +21,7 @@ import type { PortMappingStatus } from '../../src-shared/types/port-mapping.ts';
 // in the engine and the UI contract: defined once, in src-shared (imports point that way).
 export type {
   FileDetail,
+  FilePriority,
   PeerDetail,
   TorrentState,
   TorrentError,
@@ -251,6 +257,14 @@ export interface AddOptions {
    * run (`swarmdrop get --recheck`).
    */
   recheck?: boolean;
+  /**
+   * Download only the files whose path inside the torrent matches one of these globs
+   * (src-shared/util/path-glob.ts); the others are skipped and never created. Applied once
+   * the metadata is known; resume data's selection wins over it.
+   */
+  only?: string[];
+  /** Pieces in index order instead of rarest first (`swarmdrop get --sequential`). */
+  sequential?: boolean;
 }
 
 export interface ShareOptions {
@@ -429,6 +443,16 @@ export interface Session {
    * across restarts. Turning it off announces every piece to connected peers.
    */
   setSuperSeeding(id: string, on: boolean): void;
+  /**
+   * Sets file priorities (file index as in TorrentDetail.files[].index), mid-download or not;
+   * survives restarts. Skipped files are never created; selecting one later moves the bytes
+   * it already had into place. Rejects with code 'no-metadata' before the file list is known,
+   * 'bad-request' for an index outside it.
+   */
+  setFilePriorities(
+    id: string,
+    priorities: readonly { index: number; priority: FilePriority }[],
+  ): Promise<void>;
   list(): TorrentSummary[];
   /** Throws an Error with `code: 'unknown-torrent'` for an unknown id. */
   detail(id: string): EngineTorrentDetail;

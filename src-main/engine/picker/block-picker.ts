@@ -394,6 +394,27 @@ export class BlockPicker {
   }
 
   /**
+   * A piece we had must be fetched again (its bytes moved from the parts file and no longer
+   * hash right). Unlike pieceLost it is wanted again at once. Returns false unless it was had.
+   */
+  pieceUnverified(pieceIndex: number): boolean {
+    if (this.state[pieceIndex] !== HAVE) return false;
+    this.state[pieceIndex] = MISSING;
+    this.haveBits.set(pieceIndex, false);
+    this.haveCountValue--;
+    this.sequentialCursor = Math.min(this.sequentialCursor, pieceIndex);
+    this.missingEpoch++;
+    if (this.priority[pieceIndex] === PRIORITY_SKIP) {
+      this.skippedMissing++;
+      return true;
+    }
+    this.wantedLeft++;
+    this.order.add(pieceIndex);
+    this.ledger.freeBlocks += this.geometry.blockCount(pieceIndex);
+    return true;
+  }
+
+  /**
    * A piece we had no longer matches its hash on disk (the file was edited behind our
    * back). It stops counting as had, and is not downloaded again either: writing over the
    * user's edit is for an explicit recheck to decide, not for the picker. It stays out of

@@ -201,6 +201,10 @@ export function createHandlers(service: ServiceCore, conn: DetailWatcher): Comma
         complete: (s?.progress ?? 0) >= 1,
       };
     },
+    setFilePriorities: async ({ id, priorities }) => (
+      await engine('general', () => session.setFilePriorities(id, priorities)),
+      null
+    ),
     getDetail: async ({ id }) => engine('general', () => service.detail(id)),
     watchDetail: async ({ id }) => {
       if (id !== null) await engine('general', () => session.detail(id));

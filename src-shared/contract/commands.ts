@@ -38,6 +38,7 @@ interface Responses {
   remove: null;
   /** What the check found: verified pieces of how many (the rest is downloaded again). */
   recheck: { verifiedBytes: number; totalBytes: number; complete: boolean };
+  setFilePriorities: null;
   getDetail: TorrentDetail;
   watchDetail: null;
   getTorrentFile: { fileName: string; bytesBase64: string };
@@ -91,6 +92,7 @@ export const COMMAND_NAMES = [
   'resume',
   'remove',
   'recheck',
+  'setFilePriorities',
   'getDetail',
   'watchDetail',
   'getTorrentFile',

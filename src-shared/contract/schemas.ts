@@ -225,6 +225,23 @@ export const commandSchemas = {
   resume: byId,
   remove: z.object({ id: torrentId, deleteFiles: z.boolean() }).strict(),
   recheck: byId,
+  /** File priorities by file index (TorrentDetail.files[].index); skip = not downloaded. */
+  setFilePriorities: z
+    .object({
+      id: torrentId,
+      priorities: z
+        .array(
+          z
+            .object({
+              index: z.number().int().min(0).max(10_000_000),
+              priority: z.enum(['skip', 'normal', 'high']),
+            })
+            .strict(),
+        )
+        .min(1)
+        .max(1_000_000),
+    })
+    .strict(),
   getDetail: byId,
   /** Push `detail` events for this torrent to this client (null stops). */
   watchDetail: z.object({ id: torrentId.nullable() }).strict(),

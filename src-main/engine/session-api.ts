@@ -16,6 +16,7 @@ import type { EncryptionMode } from '../../src-shared/types/settings.ts';
 import type { NearbyShare } from '../../src-shared/types/nearby.ts';
 import type { LanStatus } from '../../src-shared/types/app-info.ts';
 import type { PortMappingStatus } from '../../src-shared/types/port-mapping.ts';
+import type { FileReader } from './torrent/file-readers.ts';
 
 // A torrent's summary and its per-file, per-peer and per-tracker detail are the same shape
 // in the engine and the UI contract: defined once, in src-shared (imports point that way).
@@ -32,6 +33,7 @@ export type { EncryptionMode } from '../../src-shared/types/settings.ts';
 export type { NearbyShare } from '../../src-shared/types/nearby.ts';
 export type { LanStatus } from '../../src-shared/types/app-info.ts';
 export type { PortMappingStatus } from '../../src-shared/types/port-mapping.ts';
+export type { FileReader } from './torrent/file-readers.ts';
 
 // ---------------------------------------------------------------- options
 
@@ -453,6 +455,11 @@ export interface Session {
     id: string,
     priorities: readonly { index: number; priority: FilePriority }[],
   ): Promise<void>;
+  /**
+   * Reads file `fileIndex` while it downloads (torrent/file-readers.ts): its reads wait for
+   * verified pieces and steer the picker to the read position. Close it when done.
+   */
+  openFileReader(id: string, fileIndex: number): Promise<FileReader>;
   list(): TorrentSummary[];
   /** Throws an Error with `code: 'unknown-torrent'` for an unknown id. */
   detail(id: string): EngineTorrentDetail;

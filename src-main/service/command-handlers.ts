@@ -238,6 +238,16 @@ export function createHandlers(service: ServiceCore, conn: DetailWatcher): Comma
       return h(request);
     },
     listFolder: async ({ path }) => listFolder(path),
+    streamUrl: async ({ id, fileIndex }) => {
+      const link = service.streamLinks;
+      if (!link) throw notSupported();
+      const file = (await engine('general', () => session.detail(id))).files.find(
+        (f) => f.index === fileIndex,
+      );
+      if (!file)
+        throw toContractError(Object.assign(new Error(`no file ${fileIndex}`), { code: 'bad-request' }));
+      return { url: link(id, fileIndex) };
+    },
   };
 }
 

@@ -262,6 +262,11 @@ export const commandSchemas = {
    * a token holder could already share.
    */
   listFolder: z.object({ path: filePath.optional() }).strict(),
+  /**
+   * Where the host serves a torrent's file over HTTP while it downloads (Range requests;
+   * the URL carries the host's token): for the in-app player and "Open with…".
+   */
+  streamUrl: z.object({ id: torrentId, fileIndex: z.number().int().min(0).max(10_000_000) }).strict(),
 } as const;
 
 export type CommandSchemas = typeof commandSchemas;

@@ -14,6 +14,7 @@ import { SessionDht } from '../dht/session-dht.ts';
 import { defaultDataDir } from '../default-data-dir.ts';
 import type {
   FilePriority,
+  FileReader,
   AddOptions,
   ConnectionLimits,
   DhtStatus,
@@ -405,6 +406,10 @@ export class EngineSession implements Session, SessionHost {
 
   setSuperSeeding(id: string, on: boolean): void {
     this.get(id).setSuperSeeding(on);
+  }
+
+  openFileReader(id: string, fileIndex: number): Promise<FileReader> {
+    return this.get(id).openReader(fileIndex);
   }
 
   async setFilePriorities(

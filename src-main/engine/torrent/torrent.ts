@@ -16,7 +16,9 @@ import { MetadataExchange } from './metadata-exchange.ts';
 import { PieceSources } from './piece-sources.ts';
 import { PeerSet } from './peer-set.ts';
 import { Swarm, type PeerCandidate } from './swarm.ts';
-import { allNormal, prioritiesFromGlobs, selectionBytes, selectsAll } from './file-selection.ts';
+import { allNormal, isSelected, prioritiesFromGlobs, selectionBytes, selectsAll } from './file-selection.ts';
+import { FileReaders, type FileReader } from './file-readers.ts';
+import { PRIORITY_NORMAL } from '../picker/block-picker.ts';
 import type { TorrentContext } from './torrent-context.ts';
 import { TrackerLink } from './tracker-link.ts';
 import { DhtLink } from './dht-link.ts';
@@ -122,6 +124,13 @@ export class Torrent {
   /** `only` globs waiting for a magnet's metadata. */
   private pendingOnly: string[] | null;
   private sequential: boolean;
+  /** Files being read while they download (an HTTP player): they steer the picker. */
+  private readonly readers = new FileReaders({
+    metainfo: () => this.metainfo,
+    have: () => this.transfer?.have ?? this.lastHave,
+    storage: () => this.transfer?.storage ?? null,
+    setDeadlines: (pieces) => this.transfer?.setDeadlines(pieces),
+  });
 
   constructor(
     private readonly ctx: TorrentContext,
@@ -242,9 +251,21 @@ export class Torrent {
     await this.saveResume();
   }
 
-  /** The running transfer (null while checking, paused, fetching metadata, failed). */
-  activeTransfer(): ActiveTransfer | null {
-    return this.transfer;
+  /**
+   * A reader of file `fileIndex` that serves its bytes as they are verified and makes the
+   * picker fetch what it reads next first. A skipped file is selected (normal) first.
+   */
+  async openReader(fileIndex: number): Promise<FileReader> {
+    if (!this.metainfo || !this.filePriorities) {
+      throw Object.assign(new Error('the file list is not known yet (metadata)'), { code: 'no-metadata' });
+    }
+    if (
+      fileIndex >= 0 &&
+      fileIndex < this.filePriorities.length &&
+      !isSelected(this.filePriorities, fileIndex)
+    )
+      await this.setFilePriorities(new Map([[fileIndex, PRIORITY_NORMAL]]));
+    return this.readers.openReader(fileIndex);
   }
 
   get isPaused(): boolean {
@@ -358,6 +379,7 @@ export class Torrent {
     if (this.closed) return;
     if (options.saveResume) await this.saveResume();
     this.closed = true;
+    this.readers.closeAll();
     await this.stop('closed', options.sendStopped);
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
@@ -426,6 +448,8 @@ export class Torrent {
         this.completedAtMs = this.ctx.now();
       transfer.setSuperSeeding(this.superSeeding);
       for (const peer of this.peers.values()) this.transfer.attachPeer(peer);
+      this.readers.updateDeadlines();
+      this.readers.wake();
       this.openNetwork();
       await this.saveResume();
     } catch (err) {
@@ -558,6 +582,10 @@ export class Torrent {
 
   private onPieceVerified(piece: number, credited: TorrentPeer | null): void {
     this.pieceSources.record(piece, credited);
+    if (this.readers.count > 0) {
+      this.readers.updateDeadlines();
+      this.readers.wake();
+    }
     this.ctx.pieceVerified({
       torrentId: this.id,
       piece,

@@ -5,7 +5,7 @@
  * decode, streamed by the host while it downloads. Rows are virtualised (file-tree.ts
  * flattens only the expanded folders), so thousands of files cost what is on screen.
  */
-import { useMemo, useState, type ReactElement } from 'react';
+import { useEffect, useMemo, useState, type ReactElement } from 'react';
 import { useActions } from '../../app-context.tsx';
 import { Button } from '../../components/button.tsx';
 import { Dialog } from '../../components/dialog.tsx';
@@ -43,10 +43,27 @@ export function FilesTab({ d }: { d: TorrentDetail }): ReactElement {
   const id = d.summary.id;
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const [player, setPlayer] = useState<Player | null>(null);
-  const tree = useMemo(() => buildFileTree(d.files), [d.files]);
+  // Changes sent but not yet in a pushed detail: shown at once, so a click shows its tick.
+  const [pending, setPending] = useState<ReadonlyMap<number, FilePriority>>(new Map());
+  useEffect(() => {
+    setPending((p) => {
+      if (p.size === 0) return p;
+      const next = new Map(p);
+      for (const f of d.files) if (next.get(f.index) === f.priority) next.delete(f.index);
+      return next.size === p.size ? p : next;
+    });
+  }, [d.files]);
+  const files = useMemo(
+    () =>
+      pending.size === 0
+        ? d.files
+        : d.files.map((f) => (pending.has(f.index) ? { ...f, priority: pending.get(f.index)! } : f)),
+    [d.files, pending],
+  );
+  const tree = useMemo(() => buildFileTree(files), [files]);
   const rows = useMemo(() => visibleRows(tree, collapsed), [tree, collapsed]);
-  const byIndex = useMemo(() => new Map(d.files.map((f) => [f.index, f])), [d.files]);
-  if (d.files.length === 0)
+  const byIndex = useMemo(() => new Map(files.map((f) => [f.index, f])), [files]);
+  if (files.length === 0)
     return <p className="muted pad">The file list arrives with the torrent’s metadata.</p>;
 
   const toggleFolder = (key: string) =>
@@ -56,6 +73,16 @@ export function FilesTab({ d }: { d: TorrentDetail }): ReactElement {
       else next.add(key);
       return next;
     });
+  const setPriorities = (changes: { index: number; priority: FilePriority }[]) => {
+    if (changes.length === 0) return;
+    setPending((p) => new Map([...p, ...changes.map((c) => [c.index, c.priority] as const)]));
+    // A refused change (see the transfer's error) must not stay shown as done.
+    void actions
+      .setFilePriorities(id, changes)
+      .then(() =>
+        setTimeout(() => setPending((p) => (changes.some((c) => p.has(c.index)) ? new Map() : p)), 5000),
+      );
+  };
   const play = async (file: FileDetail, kind: 'video' | 'audio') => {
     const url = await actions.streamUrl(id, file.index);
     if (url) setPlayer({ url, kind, name: file.path.join('/') });
@@ -65,22 +92,14 @@ export function FilesTab({ d }: { d: TorrentDetail }): ReactElement {
   return (
     <div className="files-tab">
       <div className="files-toolbar">
-        <Button
-          size="sm"
-          variant="ghost"
-          onClick={() => void actions.setFilePriorities(id, selectAll(d.files, true))}
-        >
+        <Button size="sm" variant="ghost" onClick={() => setPriorities(selectAll(files, true))}>
           Select all
         </Button>
-        <Button
-          size="sm"
-          variant="ghost"
-          onClick={() => void actions.setFilePriorities(id, selectAll(d.files, false))}
-        >
+        <Button size="sm" variant="ghost" onClick={() => setPriorities(selectAll(files, false))}>
           Select none
         </Button>
         <span className="muted small num" aria-live="polite">
-          {tree.selectedCount} of {d.files.length} file{d.files.length === 1 ? '' : 's'} ·{' '}
+          {tree.selectedCount} of {files.length} file{files.length === 1 ? '' : 's'} ·{' '}
           {formatBytes(selectedBytes)}
         </span>
       </div>
@@ -104,8 +123,8 @@ export function FilesTab({ d }: { d: TorrentDetail }): ReactElement {
               depth={depth}
               expanded={node.kind === 'folder' && !collapsed.has(node.key)}
               onToggleFolder={() => toggleFolder(node.key)}
-              onCheck={() => void actions.setFilePriorities(id, toggleSelection(node, byIndex))}
-              onPriority={(index, priority) => void actions.setFilePriorities(id, [{ index, priority }])}
+              onCheck={() => setPriorities(toggleSelection(node, byIndex))}
+              onPriority={(index, priority) => setPriorities([{ index, priority }])}
               onPlay={play}
             />
           );
@@ -151,7 +170,7 @@ function CheckBox({
       type="checkbox"
       aria-label={label}
       checked={checked === 'all'}
-      aria-checked={checked === 'some' ? 'mixed' : checked === 'all'}
+      {...(checked === 'some' ? { 'aria-checked': 'mixed' as const } : {})}
       ref={(el) => {
         if (el) el.indeterminate = checked === 'some';
       }}

@@ -149,7 +149,9 @@ export function FilesTab({ d }: { d: TorrentDetail }): ReactElement {
               aria-label={`Playing ${player.name}`}
             />
           )}
-          <p className="muted small">Plays while it downloads: the pieces you watch come first.</p>
+          <p className="muted small player-note">
+            Plays while it downloads: the pieces you watch come first.
+          </p>
         </Dialog>
       )}
     </div>

@@ -56,7 +56,9 @@ test.describe.serial('Files tab and player', () => {
     await expect(files.getByLabel('Download notes/day 2/map.txt')).toBeChecked();
     await files.getByLabel('Download notes/day 2/map.txt').uncheck();
     const notes = files.getByLabel('Download folder notes', { exact: true });
-    await expect.poll(() => notes.evaluate((el) => (el as HTMLInputElement).indeterminate)).toBe(true);
+    await expect
+      .poll(() => notes.evaluate((el) => (el as unknown as { indeterminate: boolean }).indeterminate))
+      .toBe(true);
     await expect(detail.getByText(/^1 of 4 files/)).toBeVisible();
 
     // A priority per file: high selects it too.
@@ -83,9 +85,11 @@ test.describe.serial('Files tab and player', () => {
     await expect(audio).toHaveAttribute('src', /\/api\/stream\/[0-9a-f]{40}\/\d+\?token=/);
     // The browser fetched it over Range requests, decoded the header and knows its length.
     await expect
-      .poll(() => audio.evaluate((el) => (el as HTMLAudioElement).duration), { timeout: 30_000 })
+      .poll(() => audio.evaluate((el) => (el as unknown as { duration: number }).duration), {
+        timeout: 30_000,
+      })
       .toBeCloseTo(3, 1);
-    expect(await audio.evaluate((el) => (el as HTMLAudioElement).error)).toBeNull();
+    expect(await audio.evaluate((el) => (el as unknown as { error: unknown }).error)).toBeNull();
     await page.keyboard.press('Escape');
     await expect(dialog).toBeHidden();
   });

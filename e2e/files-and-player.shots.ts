@@ -53,7 +53,9 @@ test('screenshots of the Files tab and the player', async ({ launcher }) => {
     await shoot(page, 'detail-files');
     await detail.getByRole('button', { name: 'Play river-tone.wav' }).click();
     const audio = page.getByRole('dialog', { name: 'river-tone.wav' }).locator('audio');
-    await expect.poll(() => audio.evaluate((el) => (el as HTMLAudioElement).duration)).toBeGreaterThan(0);
+    await expect
+      .poll(() => audio.evaluate((el) => (el as unknown as { duration: number }).duration))
+      .toBeGreaterThan(0);
     await shoot(page, 'player');
   } finally {
     seeder?.kill('SIGTERM');

@@ -132,8 +132,7 @@ export async function serveFileStream(
       const bytes = await reader.read(at, Math.min(CHUNK_BYTES, end + 1 - at));
       if (bytes.length === 0) break;
       at += bytes.length;
-      if (!res.write(bytes))
-        await new Promise<void>((resolve) => res.once('drain', resolve).once('close', resolve));
+      if (!res.write(bytes)) await drained(res);
     }
     res.end();
   } catch (err) {
@@ -144,4 +143,17 @@ export async function serveFileStream(
     res.off('close', closeReader);
     reader.close();
   }
+}
+
+/** Until the response can take more (or is gone), without leaving listeners behind. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }

@@ -143,9 +143,14 @@ export class BlockPicker {
    * then its read-ahead window). They are requested before any other piece, started ones
    * included; skipped pieces in the list are ignored (the reader's file must be selected).
    */
-  setDeadlines(pieces: readonly number[]): void {
-    this.deadlinePieces = pieces.filter((p) => p >= 0 && p < this.geometry.pieceCount);
-    if (this.deadlinePieces.length > 0) this.missingEpoch++;
+  setDeadlines(pieces: readonly number[]): boolean {
+    const next = pieces.filter((p) => p >= 0 && p < this.geometry.pieceCount);
+    const prev = this.deadlinePieces;
+    if (next.length === prev.length && next.every((p, i) => p === prev[i])) return false;
+    this.deadlinePieces = next;
+    // A peer that had nothing new may have a deadline piece: let it scan again.
+    if (next.some((p) => prev.indexOf(p) < 0)) this.missingEpoch++;
+    return true;
   }
 
   // ------------------------------------------------------------ availability

@@ -290,8 +290,8 @@ export class ActiveTransfer {
   /** Pieces a reader waits for, most urgent first (picker.setDeadlines); [] when none. */
   setDeadlines(pieces: readonly number[]): void {
     if (this.closed) return;
-    this.picker.setDeadlines(pieces);
-    if (pieces.length > 0) this.downloader.kickAll();
+    // Only a new piece in the list needs the pipelines refilled at once.
+    if (this.picker.setDeadlines(pieces) && pieces.length > 0) this.downloader.kickAll();
   }
 
   private reportCompleteOnce(): void {

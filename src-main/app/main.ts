@@ -78,7 +78,10 @@ async function start(dataDir: string): Promise<void> {
           showItemInFolder: (p) => shell.showItemInFolder(p),
           openPath: (p) => shell.openPath(p),
         },
-        (id) => opened.session.detail(id).summary,
+        (id) => {
+          const detail = opened.session.detail(id);
+          return { ...detail.summary, files: detail.files };
+        },
       ),
     },
     realServiceDeps(),

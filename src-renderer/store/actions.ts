@@ -214,7 +214,10 @@ export function createActions(store: AppStore, client: RendererClient) {
         return [];
       }
     },
-    openPath: (id: string, reveal: boolean) => onTorrent(id, () => client.invoke('openPath', { id, reveal })),
+    openPath: (id: string, reveal: boolean, fileIndex?: number) =>
+      onTorrent(id, () =>
+        client.invoke('openPath', { id, reveal, ...(fileIndex !== undefined ? { fileIndex } : {}) }),
+      ),
     setFilePriorities: (id: string, priorities: { index: number; priority: FilePriority }[]) =>
       priorities.length === 0
         ? Promise.resolve()

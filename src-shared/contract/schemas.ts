@@ -255,7 +255,14 @@ export const commandSchemas = {
    * Open the torrent's file, or show it in its folder: the app, and the daemon for a page
    * on its own machine (others get `not-on-this-machine`).
    */
-  openPath: z.object({ id: torrentId, reveal: z.boolean() }).strict(),
+  openPath: z
+    .object({
+      id: torrentId,
+      reveal: z.boolean(),
+      /** One file of the torrent (TorrentDetail.files[].index) instead of the whole: "Open with…". */
+      fileIndex: z.number().int().min(0).max(10_000_000).optional(),
+    })
+    .strict(),
   /**
    * A folder of the host's own disk (absolute path; omitted: the home folder), so the web
    * UI can pick files to share in place instead of uploading copies. It shows no more than

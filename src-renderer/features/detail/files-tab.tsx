@@ -6,7 +6,7 @@
  * flattens only the expanded folders), so thousands of files cost what is on screen.
  */
 import { useEffect, useMemo, useState, type ReactElement } from 'react';
-import { useActions } from '../../app-context.tsx';
+import { useActions, useClient } from '../../app-context.tsx';
 import { Button } from '../../components/button.tsx';
 import { Dialog } from '../../components/dialog.tsx';
 import { ProgressBar } from '../../components/progress-bar.tsx';
@@ -40,6 +40,7 @@ function playable(path: string): 'video' | 'audio' | null {
 
 export function FilesTab({ d }: { d: TorrentDetail }): ReactElement {
   const actions = useActions();
+  const desktop = useClient().kind === 'electron';
   const id = d.summary.id;
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const [player, setPlayer] = useState<Player | null>(null);
@@ -126,6 +127,7 @@ export function FilesTab({ d }: { d: TorrentDetail }): ReactElement {
               onCheck={() => setPriorities(toggleSelection(node, byIndex))}
               onPriority={(index, priority) => setPriorities([{ index, priority }])}
               onPlay={play}
+              onOpenWith={desktop ? (index) => void actions.openPath(id, false, index) : null}
             />
           );
         }}
@@ -189,6 +191,7 @@ function FileRow({
   onCheck,
   onPriority,
   onPlay,
+  onOpenWith,
 }: {
   node: TreeNode;
   depth: number;
@@ -197,6 +200,8 @@ function FileRow({
   onCheck: () => void;
   onPriority: (index: number, priority: FilePriority) => void;
   onPlay: (file: FileDetail, kind: 'video' | 'audio') => Promise<void>;
+  /** Desktop app only: open the file with the system's default application. */
+  onOpenWith: ((fileIndex: number) => void) | null;
 }): ReactElement {
   const indent = { paddingLeft: 8 + depth * 18 };
   if (node.kind === 'folder') {
@@ -270,6 +275,16 @@ function FileRow({
           >
             Play
           </Button>
+        )}
+        {onOpenWith && f.progress > 0 && (
+          <Button
+            size="sm"
+            variant="ghost"
+            icon="external"
+            onClick={() => onOpenWith(f.index)}
+            aria-label={`Open ${path} with its application`}
+            title="Open with the system's application"
+          />
         )}
       </span>
     </div>

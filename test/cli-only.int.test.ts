@@ -56,9 +56,9 @@ describe('swarmdrop get --only', () => {
     defer(() => get.stop());
     const outcome = await exitOrTimeout(get, 60_000);
     expect(outcome === 'timeout' ? `timeout: ${get.stderr()}` : outcome.code).toBe(0);
-    const doc = get.allEvents().find((e) => e.json)!.json as { selectedBytes: number; totalBytes: number };
-    expect(doc.selectedBytes).toBe(300_000 + 2_000 + 2_100);
-    expect(doc.totalBytes).toBe(604_100);
+    const doc = get.allEvents().find((e) => e.json)!.json as { selectedSizeBytes: number; sizeBytes: number };
+    expect(doc.selectedSizeBytes).toBe(300_000 + 2_000 + 2_100);
+    expect(doc.sizeBytes).toBe(604_100);
     for (const f of ['season 1/e01.mkv', 'season 1/e01.srt', 'season 2/e01.srt'])
       expect(await sha256File(path.join(out, 'show', f))).toBe(await sha256File(path.join(show, f)));
     expect(existsSync(path.join(out, 'show', 'season 2', 'e01.mkv'))).toBe(false);

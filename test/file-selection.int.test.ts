@@ -79,6 +79,22 @@ describe('file selection with real peers', () => {
     expect(restored).toEqual(['normal', 'high', 'skip', 'normal']);
   });
 
+  it('--only on a magnet applies once the metadata arrives from peers', async () => {
+    const { dir, open } = await startEngineEnv(defer);
+    const folder = path.join(dir, 'src', 'mix');
+    await writeRandomFile(path.join(folder, 'keep', 'a.bin'), 100 * KiB + 3);
+    await writeRandomFile(path.join(folder, 'skip.bin'), 200 * KiB);
+    const seeder = await open('seeder');
+    const shared = await seeder.share([folder], { pieceLengthBytes: 32 * KiB });
+    const leecher = await open('leecher');
+    const added = await leecher.add({ kind: 'magnet', uri: shared.magnet }, { only: ['keep/**'] });
+    const done = await waitFor(leecher, added.id, isComplete, 30_000, 'selection complete');
+    expect(done.selectedBytes).toBe(100 * KiB + 3);
+    const got = (name: string) => path.join(dir, 'leecher', 'downloads', 'mix', name);
+    expect(await sha256File(got('keep/a.bin'))).toBe(await sha256File(path.join(folder, 'keep', 'a.bin')));
+    expect(existsSync(got('skip.bin'))).toBe(false);
+  });
+
   it('a priority change mid-download: a skipped file stops downloading, a high one completes', async () => {
     const { dir, open } = await startEngineEnv(defer);
     const folder = path.join(dir, 'src', 'pair');

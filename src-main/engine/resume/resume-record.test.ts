@@ -96,8 +96,8 @@ describe('migrateResume', () => {
     expect(migrateResume(json(record))).toEqual(record);
   });
 
-  it('v2 with filePriorities (skip / normal / high per file) round-trips', () => {
-    const record = { ...v2, filePriorities: [0, 1, 2, 1] };
+  it('v3 with filePriorities (skip / normal / high per file) round-trips', () => {
+    const record = { ...v3, filePriorities: [0, 1, 2, 1] };
     expect(migrateResume(json(record))).toEqual(record);
   });
 
@@ -108,7 +108,7 @@ describe('migrateResume', () => {
   ])('filePriorities with %s is invalid', (_label, filePriorities) => {
     let err: unknown;
     try {
-      migrateResume(json({ ...v2, filePriorities }));
+      migrateResume(json({ ...v3, filePriorities }));
     } catch (e) {
       err = e;
     }

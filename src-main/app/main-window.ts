@@ -13,7 +13,7 @@ export interface WindowPaths {
 }
 
 const CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; object-src 'none'";
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src http://127.0.0.1:* http://[::1]:*; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; object-src 'none'";
 
 /** Every web contents (also ones we did not create) may not navigate or open windows. */
 export function lockDownContents(contents: WebContents, appUrl: string): void {

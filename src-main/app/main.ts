@@ -24,12 +24,17 @@ import { runOncePerDataDir } from './once-marker.ts';
 import { installQuitGate } from './quit-gate.ts';
 import { shellCommands } from './shell-commands.ts';
 import { AppTray } from './tray.ts';
+import { StreamServer } from '../service/stream-server.ts';
 
 // dist/app/main.cjs → dist/renderer, assets/ beside dist/.
 const distDir = path.resolve(__dirname, '..');
 const rendererIndex = path.join(distDir, 'renderer', 'index.html');
 const preload = path.join(__dirname, 'preload.cjs');
 const iconPath = path.join(distDir, '..', 'assets', 'icon.png');
+/** Where the file streams are served: loopback only (stream-server.ts). */
+const STREAM_HOST = process.env.SWARMDROP_STREAM_HOST ?? '127.0.0.1';
+let streamServer: StreamServer | null = null;
+
 /** How long a quit waits for stopped announces and the last resume save. */
 const QUIT_TIMEOUT_MS = 8_000;
 
@@ -73,12 +78,20 @@ async function start(dataDir: string): Promise<void> {
           showItemInFolder: (p) => shell.showItemInFolder(p),
           openPath: (p) => shell.openPath(p),
         },
-        (id) => opened.session.detail(id).summary,
+        (id) => {
+          const detail = opened.session.detail(id);
+          return { ...detail.summary, files: detail.files };
+        },
       ),
     },
     realServiceDeps(),
   );
   service = opened;
+  // The player's URLs (file-stream.ts): a loopback server with its own token; the renderer
+  // gets each URL through the contract's streamUrl.
+  const streams = await StreamServer.start(opened.session, { host: STREAM_HOST });
+  streamServer = streams;
+  opened.streamLinks = (id, fileIndex) => streams.urlFor(id, fileIndex);
   tray = new AppTray<Electron.Menu>(
     {
       createTray(file) {
@@ -138,6 +151,7 @@ const quitGate = installQuitGate({
   app,
   close: async () => {
     tray?.close();
+    await streamServer?.close();
     await service?.close();
   },
   timeoutMs: QUIT_TIMEOUT_MS,

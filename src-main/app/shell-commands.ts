@@ -15,8 +15,16 @@ export interface ShellSurface {
   openPath(fullPath: string): Promise<string>;
 }
 
-/** Where a torrent's files are: its save folder and name (the service knows both). */
-export type TransferLocation = (id: string) => { savePath: string; name: string; contentPath?: string };
+/**
+ * Where a torrent's files are: its save folder and name, the folder that holds a share of
+ * several paths (contentPath), and its files (the service knows them all).
+ */
+export type TransferLocation = (id: string) => {
+  savePath: string;
+  name: string;
+  contentPath?: string;
+  files?: readonly { index: number; path: string[] }[];
+};
 
 export type ShellCommands = Pick<CommandHandlers, 'pickPaths' | 'openPath'>;
 
@@ -36,9 +44,10 @@ export function shellCommands(surface: ShellSurface, locate: TransferLocation): 
       });
       return { paths: r.canceled ? [] : r.filePaths };
     },
-    async openPath({ id, reveal }) {
+    async openPath({ id, reveal, fileIndex }) {
       const where = locate(id);
-      const target = where.contentPath ?? path.join(where.savePath, where.name);
+      const base = where.contentPath ?? path.join(where.savePath, where.name);
+      const target = path.join(base, ...filePathOf(where, fileIndex));
       if (reveal) surface.showItemInFolder(target);
       else {
         const problem = await surface.openPath(target);
@@ -49,4 +58,18 @@ export function shellCommands(surface: ShellSurface, locate: TransferLocation): 
       return null;
     },
   };
+}
+
+/**
+ * Path of file `fileIndex` below the torrent's own file or folder: nothing for the whole
+ * torrent or a single-file torrent (its one file is named after it, BEP 3), else the
+ * file's path inside the torrent's folder. Throws file-not-found for an unknown index.
+ */
+function filePathOf(where: ReturnType<TransferLocation>, fileIndex: number | undefined): string[] {
+  if (fileIndex === undefined) return [];
+  const file = where.files?.find((f) => f.index === fileIndex);
+  if (!file)
+    throw new ContractError('file-not-found', ERROR_WORDING['file-not-found'], `no file ${fileIndex}`);
+  const single = where.files!.length === 1 && file.path.length === 1 && file.path[0] === where.name;
+  return single ? [] : file.path;
 }

@@ -345,4 +345,25 @@ describe('shell commands', () => {
     });
     expect(await commands.pickPaths!({ kind: 'files' })).toEqual({ paths: ['/a'] });
   });
+
+  it('"Open with…" opens one file of a torrent: inside its folder, or the single file itself', async () => {
+    const opened: string[] = [];
+    const commands = shellCommands(
+      {
+        showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
+        showItemInFolder: () => undefined,
+        openPath: async (p) => (opened.push(p), ''),
+      },
+      (id) =>
+        id === 'show'
+          ? { savePath: '/dl', name: 'show', files: [{ index: 2, path: ['season 1', 'e01.webm'] }] }
+          : { savePath: '/dl', name: 'clip.webm', files: [{ index: 0, path: ['clip.webm'] }] },
+    );
+    await commands.openPath!({ id: 'show', reveal: false, fileIndex: 2 });
+    await commands.openPath!({ id: 'clip', reveal: false, fileIndex: 0 });
+    expect(opened).toEqual(['/dl/show/season 1/e01.webm', '/dl/clip.webm']);
+    await expect(commands.openPath!({ id: 'show', reveal: false, fileIndex: 9 })).rejects.toMatchObject({
+      code: 'file-not-found',
+    });
+  });
 });

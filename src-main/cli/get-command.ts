@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Session, TorrentSource, TorrentSummary } from '../service/headless-session.ts';
 import { searchCatalog } from '../tracker/client/catalog-client.ts';
 import { cliCommand, UsageError } from './cli-command.ts';
+import { compileGlob } from '../../src-shared/util/path-glob.ts';
 import type { Logger } from '../service/log/logger.ts';
 import { logSession } from '../service/log/session-log.ts';
 import { openCliLog } from './cli-log.ts';
@@ -41,6 +42,13 @@ options:
       --no-seed           exit once the download is complete and verified
       --recheck           hash every piece already on disk (ignore the last run's resume data)
       --super-seed        once complete, seed by offering each peer one piece at a time (BEP 16)
+      --only GLOB         download only files whose path inside the torrent matches GLOB
+                          (repeatable: any of them). * and ? stay inside one folder, **
+                          spans folders, [a-z] / [!a-z] sets, \\ escapes; a GLOB without /
+                          matches the file name in any folder: --only '*.mkv',
+                          --only 'season 1/**'. Other files are never created; "complete"
+                          means the selected files are
+      --sequential        fetch pieces in order (to play a file while it downloads)
       --timeout S         give up after S seconds without completing (default: never)
       --events            print progress events as JSON lines on stdout: {"event":"metadata"},
                           {"event":"first-piece","piece":N}, {"event":"complete"}, and once a
@@ -60,6 +68,8 @@ function parse(argv: string[]) {
     'no-seed': { type: 'boolean' },
     recheck: { type: 'boolean' },
     'super-seed': { type: 'boolean' },
+    only: { type: 'string', multiple: true },
+    sequential: { type: 'boolean' },
     events: { type: 'boolean' },
     timeout: { type: 'string' },
   });
@@ -77,6 +87,13 @@ async function run(argv: string[]): Promise<number> {
   const timeoutSec = values.timeout === undefined ? 0 : Number(values.timeout);
   if (!Number.isFinite(timeoutSec) || timeoutSec < 0)
     throw new UsageError(`not a number of seconds: ${values.timeout}`);
+  for (const pattern of values.only ?? []) {
+    try {
+      compileGlob(pattern);
+    } catch (err) {
+      throw new UsageError(`--only: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
   const trackers = trackersOf(values);
   const outDir = path.resolve(values.out);
   const log = openCliLog('get', { dataDir: cliDataDir(values), verbose: values.verbose ?? false });
@@ -110,6 +127,8 @@ async function run(argv: string[]): Promise<number> {
     const added = await session.add(source, {
       savePath: outDir,
       ...(values.recheck ? { recheck: true } : {}),
+      ...(values.only?.length ? { only: values.only } : {}),
+      ...(values.sequential ? { sequential: true } : {}),
     });
     if (values['super-seed']) session.setSuperSeeding(added.id, true);
     const done = await untilComplete(session, added.id, progress.update, timeoutSec);
@@ -117,12 +136,15 @@ async function run(argv: string[]): Promise<number> {
     if (events) console.log(JSON.stringify({ event: 'complete', infoHash: done.id, atMs: Date.now() }));
     const target = path.join(outDir, done.name);
     const resumedPieces = done.resumedPieces ?? 0;
+    // With --only, what was downloaded is the selection.
+    const doneBytes = done.selectedBytes ?? done.totalBytes;
     if (json)
       console.log(
         JSON.stringify({
           infoHash: done.id,
           name: done.name,
           sizeBytes: done.totalBytes,
+          ...(done.selectedBytes !== undefined ? { selectedSizeBytes: done.selectedBytes } : {}),
           path: target,
           peerPort: session.peerPort,
           portMapping: session.portMapping(),
@@ -131,7 +153,7 @@ async function run(argv: string[]): Promise<number> {
           resumedPieces,
         }),
       );
-    else (events ? console.error : console.log)(completeLine(target, done.totalBytes, resumedPieces));
+    else (events ? console.error : console.log)(completeLine(target, doneBytes, resumedPieces));
     if (values['no-seed']) return 0;
     if (!json) console.error(`swarmdrop get: seeding on port ${session.peerPort}; Ctrl-C to stop`);
     await waitForSignal();

@@ -145,6 +145,7 @@ export function contentSecurityPolicy(hostHeader: string): string {
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data:",
+    "media-src 'self'",
     "font-src 'self'",
     `connect-src 'self'${socket}`,
     "base-uri 'none'",

@@ -173,6 +173,16 @@ describe('API access (loopback included)', () => {
     expect((await get(server.port, `/api/access?token=${TOKEN}`)).status).toBe(204);
   });
 
+  it('file streams need the token: 401 without, 403 wrong, 404 for a torrent it does not have', async () => {
+    const stream = `/api/stream/${'ab'.repeat(20)}/0`;
+    expect((await get(server.port, stream)).status).toBe(401);
+    expect((await get(server.port, `${stream}?token=wrong`)).status).toBe(403);
+    expect((await get(server.port, stream, withToken)).status).toBe(404);
+    // The page's policy lets <video>/<audio> load them from this origin.
+    const page = await get(server.port, '/');
+    expect(page.headers['content-security-policy']).toContain("media-src 'self'");
+  });
+
   it('asks for the token before routing, so an unknown API route without it is 401, not 404', async () => {
     expect((await get(server.port, '/api/anything', {}, 'POST')).status).toBe(401);
     expect((await get(server.port, '/api/anything', withToken)).status).toBe(404);

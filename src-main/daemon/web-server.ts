@@ -24,6 +24,7 @@ import {
   type AccessPolicy,
 } from './web-security.ts';
 import { readStatic } from './static-files.ts';
+import { parseStreamPath, serveFileStream, streamPath } from '../service/file-stream.ts';
 import { isLoopbackIp } from '../protocol/ip-address.ts';
 
 function cameOverLoopback(remoteAddress: string | undefined): boolean {
@@ -104,6 +105,8 @@ export class WebServer {
 
   static async start(service: AppService, options: WebServerOptions): Promise<WebServer> {
     const server = new WebServer(service, options);
+    // The player's URLs: this origin, with the token (a <video> cannot send a header).
+    service.streamLinks = (id, fileIndex) => `${streamPath(id, fileIndex)}?token=${options.token}`;
     await new Promise<void>((resolve, reject) => {
       server.http.once('error', reject);
       server.http.listen(options.port, options.host, () => {
@@ -189,6 +192,11 @@ export class WebServer {
     }
     if (url.pathname === '/api/access' && (req.method === 'GET' || req.method === 'HEAD')) {
       res.writeHead(204, headers).end();
+      return;
+    }
+    const stream = parseStreamPath(url.pathname);
+    if (stream) {
+      void serveFileStream(this.service.session, stream, req, res, headers);
       return;
     }
     res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }).end('not found');

@@ -6,16 +6,23 @@
  * Conventions: ids are the lower-case hex info-hash (40 chars); byte counts are numbers
  * (safe integers up to 8 PiB); times are epoch milliseconds; rates are bytes per second.
  */
-import type { PieceStates, TorrentDetail, TorrentSummary } from '../../src-shared/types/torrent.ts';
+import type {
+  FilePriority,
+  PieceStates,
+  TorrentDetail,
+  TorrentSummary,
+} from '../../src-shared/types/torrent.ts';
 import type { EncryptionMode } from '../../src-shared/types/settings.ts';
 import type { NearbyShare } from '../../src-shared/types/nearby.ts';
 import type { LanStatus } from '../../src-shared/types/app-info.ts';
 import type { PortMappingStatus } from '../../src-shared/types/port-mapping.ts';
+import type { FileReader } from './torrent/file-readers.ts';
 
 // A torrent's summary and its per-file, per-peer and per-tracker detail are the same shape
 // in the engine and the UI contract: defined once, in src-shared (imports point that way).
 export type {
   FileDetail,
+  FilePriority,
   PeerDetail,
   TorrentState,
   TorrentError,
@@ -26,6 +33,7 @@ export type { EncryptionMode } from '../../src-shared/types/settings.ts';
 export type { NearbyShare } from '../../src-shared/types/nearby.ts';
 export type { LanStatus } from '../../src-shared/types/app-info.ts';
 export type { PortMappingStatus } from '../../src-shared/types/port-mapping.ts';
+export type { FileReader } from './torrent/file-readers.ts';
 
 // ---------------------------------------------------------------- options
 
@@ -257,6 +265,14 @@ export interface AddOptions {
    * run (`swarmdrop get --recheck`).
    */
   recheck?: boolean;
+  /**
+   * Download only the files whose path inside the torrent matches one of these globs
+   * (src-shared/util/path-glob.ts); the others are skipped and never created. Applied once
+   * the metadata is known; resume data's selection wins over it.
+   */
+  only?: string[];
+  /** Pieces in index order instead of rarest first (`swarmdrop get --sequential`). */
+  sequential?: boolean;
 }
 
 export interface ShareOptions {
@@ -435,6 +451,21 @@ export interface Session {
    * across restarts. Turning it off announces every piece to connected peers.
    */
   setSuperSeeding(id: string, on: boolean): void;
+  /**
+   * Sets file priorities (file index as in TorrentDetail.files[].index), mid-download or not;
+   * survives restarts. Skipped files are never created; selecting one later moves the bytes
+   * it already had into place. Rejects with code 'no-metadata' before the file list is known,
+   * 'bad-request' for an index outside it.
+   */
+  setFilePriorities(
+    id: string,
+    priorities: readonly { index: number; priority: FilePriority }[],
+  ): Promise<void>;
+  /**
+   * Reads file `fileIndex` while it downloads (torrent/file-readers.ts): its reads wait for
+   * verified pieces and steer the picker to the read position. Close it when done.
+   */
+  openFileReader(id: string, fileIndex: number): Promise<FileReader>;
   list(): TorrentSummary[];
   /** Throws an Error with `code: 'unknown-torrent'` for an unknown id. */
   detail(id: string): EngineTorrentDetail;

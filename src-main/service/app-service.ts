@@ -49,6 +49,11 @@ export class AppService implements ServiceCore {
   private readonly trackerFailures = new Map<string, { atMs: number; message: string }>();
   private readonly torrentEvents = new TorrentEvents();
   private closed = false;
+  /**
+   * URL of a file's stream (file-stream.ts), set by the host once its HTTP server runs: the
+   * daemon's own origin, the app's loopback StreamServer. Null: no stream server.
+   */
+  streamLinks: ((id: string, fileIndex: number) => string) | null = null;
 
   private constructor(
     readonly options: ServiceOptions,

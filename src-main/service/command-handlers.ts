@@ -201,6 +201,10 @@ export function createHandlers(service: ServiceCore, conn: DetailWatcher): Comma
         complete: (s?.progress ?? 0) >= 1,
       };
     },
+    setFilePriorities: async ({ id, priorities }) => (
+      await engine('general', () => session.setFilePriorities(id, priorities)),
+      null
+    ),
     getDetail: async ({ id }) => engine('general', () => service.detail(id)),
     watchDetail: async ({ id }) => {
       if (id !== null) await engine('general', () => session.detail(id));
@@ -234,6 +238,16 @@ export function createHandlers(service: ServiceCore, conn: DetailWatcher): Comma
       return h(request);
     },
     listFolder: async ({ path }) => listFolder(path),
+    streamUrl: async ({ id, fileIndex }) => {
+      const link = service.streamLinks;
+      if (!link) throw notSupported();
+      const file = (await engine('general', () => session.detail(id))).files.find(
+        (f) => f.index === fileIndex,
+      );
+      if (!file)
+        throw toContractError(Object.assign(new Error(`no file ${fileIndex}`), { code: 'bad-request' }));
+      return { url: link(id, fileIndex) };
+    },
   };
 }
 

@@ -78,6 +78,10 @@ export function toContractError(err: unknown, context: Context = 'general'): Con
       return as('file-not-found');
     case 'unknown-torrent':
       return as('unknown-torrent');
+    case 'no-metadata':
+      return as('no-metadata');
+    case 'bad-request':
+      return as('bad-request');
     case 'duplicate-torrent':
     case 'already-added':
     case 'duplicate':

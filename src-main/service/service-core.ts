@@ -23,6 +23,8 @@ export interface ServiceCore {
   readonly downloadDir: string;
   /** Errors from start-up, shown to every client that connects. */
   readonly startupProblems: readonly StartupProblem[];
+  /** A file's stream URL (file-stream.ts); null when the host runs no stream server. */
+  readonly streamLinks: ((id: string, fileIndex: number) => string) | null;
   /** A torrent's detail as the contract shows it (with its recent events). */
   detail(id: string): TorrentDetail;
   trackerAlias(url: string): string;

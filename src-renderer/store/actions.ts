@@ -7,6 +7,7 @@ import { describeError } from '../../src-shared/contract/error-codes.ts';
 import type { Settings } from '../../src-shared/types/settings.ts';
 import type { CatalogEntry } from '../../src-shared/types/catalog.ts';
 import type { NearbyEntry } from './nearby-model.ts';
+import type { FilePriority } from '../../src-shared/types/torrent.ts';
 import type { RendererClient } from '../transport/renderer-client.ts';
 import {
   shareDropped,
@@ -213,7 +214,22 @@ export function createActions(store: AppStore, client: RendererClient) {
         return [];
       }
     },
-    openPath: (id: string, reveal: boolean) => onTorrent(id, () => client.invoke('openPath', { id, reveal })),
+    openPath: (id: string, reveal: boolean, fileIndex?: number) =>
+      onTorrent(id, () =>
+        client.invoke('openPath', { id, reveal, ...(fileIndex !== undefined ? { fileIndex } : {}) }),
+      ),
+    setFilePriorities: (id: string, priorities: { index: number; priority: FilePriority }[]) =>
+      priorities.length === 0
+        ? Promise.resolve()
+        : onTorrent(id, () => client.invoke('setFilePriorities', { id, priorities })),
+    /** The URL a player reads file `fileIndex` from while it downloads (null: refused, see torrentErrors). */
+    streamUrl: async (id: string, fileIndex: number): Promise<string | null> => {
+      let url: string | null = null;
+      await onTorrent(id, async () => {
+        url = (await client.invoke('streamUrl', { id, fileIndex })).url;
+      });
+      return url;
+    },
 
     searchCatalog: async (query: string) => {
       set((s) => ({ catalog: { ...s.catalog, query, loading: true, error: null } }));

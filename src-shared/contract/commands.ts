@@ -38,6 +38,7 @@ interface Responses {
   remove: null;
   /** What the check found: verified pieces of how many (the rest is downloaded again). */
   recheck: { verifiedBytes: number; totalBytes: number; complete: boolean };
+  setFilePriorities: null;
   getDetail: TorrentDetail;
   watchDetail: null;
   getTorrentFile: { fileName: string; bytesBase64: string };
@@ -45,6 +46,8 @@ interface Responses {
   pickPaths: { paths: string[] };
   openPath: null;
   listFolder: FolderListing;
+  /** Absolute (Electron's loopback server) or relative to the page (the daemon's origin). */
+  streamUrl: { url: string };
 }
 
 /** One folder of the host's disk, for the web UI's path picker (sharing in place). */
@@ -91,6 +94,7 @@ export const COMMAND_NAMES = [
   'resume',
   'remove',
   'recheck',
+  'setFilePriorities',
   'getDetail',
   'watchDetail',
   'getTorrentFile',
@@ -98,6 +102,7 @@ export const COMMAND_NAMES = [
   'pickPaths',
   'openPath',
   'listFolder',
+  'streamUrl',
 ] as const satisfies readonly CommandName[];
 
 // Every command in the map is listed above (a missing one fails to typecheck here).

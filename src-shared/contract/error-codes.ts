@@ -49,6 +49,7 @@ export const ERROR_WORDING = {
   'bad-web-seed': 'A web seed is an http:// or https:// address serving the same files.',
   'comment-too-long': 'That comment is too long (at most 4096 characters).',
   'not-ready': 'Swarmdrop is still starting. Try again in a moment.',
+  'no-metadata': 'The list of files is not known yet: it arrives from peers in a moment.',
   disconnected: 'Lost the connection to Swarmdrop. Reconnecting…',
   unauthorized: 'This page needs the address with its access token, as printed by `swarmdrop daemon`.',
   internal: 'Something went wrong inside Swarmdrop.',

@@ -226,6 +226,23 @@ export const commandSchemas = {
   resume: byId,
   remove: z.object({ id: torrentId, deleteFiles: z.boolean() }).strict(),
   recheck: byId,
+  /** File priorities by file index (TorrentDetail.files[].index); skip = not downloaded. */
+  setFilePriorities: z
+    .object({
+      id: torrentId,
+      priorities: z
+        .array(
+          z
+            .object({
+              index: z.number().int().min(0).max(10_000_000),
+              priority: z.enum(['skip', 'normal', 'high']),
+            })
+            .strict(),
+        )
+        .min(1)
+        .max(1_000_000),
+    })
+    .strict(),
   getDetail: byId,
   /** Push `detail` events for this torrent to this client (null stops). */
   watchDetail: z.object({ id: torrentId.nullable() }).strict(),
@@ -239,13 +256,25 @@ export const commandSchemas = {
    * Open the torrent's file, or show it in its folder: the app, and the daemon for a page
    * on its own machine (others get `not-on-this-machine`).
    */
-  openPath: z.object({ id: torrentId, reveal: z.boolean() }).strict(),
+  openPath: z
+    .object({
+      id: torrentId,
+      reveal: z.boolean(),
+      /** One file of the torrent (TorrentDetail.files[].index) instead of the whole: "Open with…". */
+      fileIndex: z.number().int().min(0).max(10_000_000).optional(),
+    })
+    .strict(),
   /**
    * A folder of the host's own disk (absolute path; omitted: the home folder), so the web
    * UI can pick files to share in place instead of uploading copies. It shows no more than
    * a token holder could already share.
    */
   listFolder: z.object({ path: filePath.optional() }).strict(),
+  /**
+   * Where the host serves a torrent's file over HTTP while it downloads (Range requests;
+   * the URL carries the host's token): for the in-app player and "Open with…".
+   */
+  streamUrl: z.object({ id: torrentId, fileIndex: z.number().int().min(0).max(10_000_000) }).strict(),
 } as const;
 
 export type CommandSchemas = typeof commandSchemas;

@@ -36,12 +36,17 @@ export interface TorrentSummary {
   /** Torrent name; the info-hash (or the magnet's dn) until metadata arrives. */
   name: string;
   state: TorrentState;
-  /** Verified bytes / total, 0..1 (0 while metadata is unknown). */
+  /** Verified bytes / total, 0..1 (0 while metadata is unknown); of the selection when files are skipped. */
   progress: number;
   /** 0 while metadata is unknown. */
   totalBytes: number;
   /** Verified payload bytes we have. */
   verifiedBytes: number;
+  /**
+   * Bytes of the selected files, present only when some files are skipped: progress, ETA
+   * and completion count these, not totalBytes.
+   */
+  selectedBytes?: number;
   /** Payload bytes received this session (includes wasted/failed). */
   downloadedBytes: number;
   /** Payload bytes sent (persisted across restarts). */
@@ -75,9 +80,15 @@ export interface TorrentSummary {
   unlisted?: boolean;
 }
 
+/** How much a file is wanted: skip (never downloaded, never created), normal, high (first). */
+export type FilePriority = 'skip' | 'normal' | 'high';
+
 export interface FileDetail {
+  /** The file's index in the torrent's file list (padding files included): what setFilePriorities takes. */
+  index: number;
   /** Path segments below the torrent's root, e.g. ['docs', 'a.txt']. */
   path: string[];
+  priority: FilePriority;
   lengthBytes: number;
   /** Verified bytes of this file (pieces that overlap it and are verified). */
   verifiedBytes: number;

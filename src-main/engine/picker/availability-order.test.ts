@@ -39,6 +39,36 @@ describe('AvailabilityOrder', () => {
     checkInvariants(o, n, wanted);
   });
 
+  it('a piece removed (file skipped) and added back (selected again) keeps its bucket', () => {
+    const n = 150;
+    const random = mulberry32(11);
+    const o = new AvailabilityOrder(n, () => false, random);
+    const wanted = new Set<number>();
+    for (let p = 0; p < n; p++) wanted.add(p);
+    for (let step = 0; step < 6000; step++) {
+      const p = Math.floor(random() * n);
+      const r = random();
+      if (r < 0.45) o.increment(p);
+      else if (r < 0.8) o.decrement(p);
+      else if (r < 0.9) {
+        o.remove(p);
+        wanted.delete(p);
+      } else {
+        o.add(p);
+        wanted.add(p);
+      }
+      if (step % 300 === 0) checkInvariants(o, n, wanted);
+    }
+    checkInvariants(o, n, wanted);
+    // A piece whose availability is above every bucket in use still lands in its own bucket.
+    const lone = new AvailabilityOrder(3, () => false, mulberry32(2));
+    lone.remove(1);
+    for (let i = 0; i < 5; i++) lone.increment(1);
+    lone.add(1);
+    checkInvariants(lone, 3, new Set([0, 1, 2]));
+    expect(lone.order[lone.bucketStart(5)]).toBe(1);
+  });
+
   it('never lets a count go negative', () => {
     const o = new AvailabilityOrder(3, () => false, mulberry32(1));
     o.decrement(1);

@@ -120,6 +120,27 @@ export class AvailabilityOrder {
     }
   }
 
+  /**
+   * Put a piece back into the wanted region (its file was selected again). The inverse of
+   * `remove`: O(number of buckets).
+   */
+  add(piece: number): void {
+    if (this.wanted[piece] === 1) return;
+    this.wanted[piece] = 1;
+    const k = this.count[piece]!;
+    // Empty buckets up to the piece's availability, then the piece enters the last bucket
+    // at the front of the tail and moves down one boundary swap per bucket.
+    while (k >= this.bucketCount) this.bounds.splice(this.bounds.length - 1, 0, this.wantedEnd);
+    const end = this.wantedEnd;
+    this.swap(this.pos[piece]!, end);
+    this.bounds[this.bounds.length - 1] = end + 1;
+    for (let b = this.bucketCount - 1; b > k; b--) {
+      const first = this.bounds[b]!;
+      this.swap(this.pos[piece]!, first);
+      this.bounds[b] = first + 1;
+    }
+  }
+
   private swap(a: number, b: number): void {
     if (a === b) return;
     const pa = this.order[a]!;

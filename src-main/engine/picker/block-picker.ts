@@ -22,6 +22,11 @@ const HAVE = 2;
 /** Had it, but its bytes on disk changed (pieceLost): neither have nor wanted until a recheck. */
 const HELD = 3;
 
+/** Piece priorities (setPiecePriorities): the highest priority of the files it touches. */
+export const PRIORITY_SKIP = 0;
+export const PRIORITY_NORMAL = 1;
+export const PRIORITY_HIGH = 2;
+
 /**
  * Decides which blocks to request from which peer (see NOTES.md for the why). Pure state:
  * no sockets, no timers; the engine reports events and asks `pickInto` to fill a peer's
@@ -48,6 +53,16 @@ export class BlockPicker {
   private sequentialCursor = 0;
   /** Bumped whenever a started piece becomes unstarted again (see PeerState.noMissingEpoch). */
   private missingEpoch = 0;
+  /** Per piece: PRIORITY_SKIP (never started), PRIORITY_NORMAL or PRIORITY_HIGH. */
+  private readonly priority: Uint8Array;
+  /** Unstarted pieces that are skipped: out of the wanted region and of the free block count. */
+  private skippedMissing = 0;
+  /** Pieces with a priority above skip that we do not have: 0 = the selection is complete. */
+  private wantedLeft = 0;
+  /** High-priority pieces in index order, picked before any normal piece. */
+  private highPieces: Int32Array = new Int32Array(0);
+  /** Pieces a reader waits for, most urgent first (setDeadlines): picked before anything. */
+  private deadlinePieces: readonly number[] = [];
 
   constructor(o: BlockPickerOptions) {
     this.geometry = new PieceGeometry(o);
@@ -61,6 +76,7 @@ export class BlockPicker {
     if (o.have && o.have.length !== n) throw new RangeError(`have bitfield of ${o.have.length}, want ${n}`);
     this.haveBits = o.have ? o.have.clone() : new Bitfield(n);
     this.state = new Uint8Array(n);
+    this.priority = new Uint8Array(n).fill(PRIORITY_NORMAL);
     let freeBlocks = 0;
     for (let p = 0; p < n; p++) {
       if (this.haveBits.get(p)) {
@@ -70,7 +86,71 @@ export class BlockPicker {
     }
     this.order = new AvailabilityOrder(n, (p) => this.state[p] === HAVE, this.random);
     this.ledger = new RequestLedger(this.geometry, this.now, o.snubTimeoutMs ?? 60_000, freeBlocks);
+    this.wantedLeft = n - this.haveCountValue;
     this.advanceSequentialCursor();
+    if (o.priorities) this.setPiecePriorities(o.priorities);
+  }
+
+  // ------------------------------------------------------------ priorities
+
+  /**
+   * One priority per piece (PRIORITY_SKIP / NORMAL / HIGH), usually the highest of the
+   * files the piece touches, so a boundary piece a selected file needs is still fetched.
+   * May be called at any time: a skipped piece already started is finished (its blocks are
+   * on the way), an unstarted one leaves the wanted region, and a piece selected again
+   * re-enters it. O(pieces).
+   */
+  setPiecePriorities(priorities: Uint8Array): void {
+    const n = this.geometry.pieceCount;
+    if (priorities.length !== n) throw new RangeError(`${priorities.length} priorities, want ${n}`);
+    const high: number[] = [];
+    for (let p = 0; p < n; p++) {
+      const next = Math.min(priorities[p]!, PRIORITY_HIGH);
+      if (next === PRIORITY_HIGH) high.push(p);
+      const before = this.priority[p]!;
+      if ((before === PRIORITY_SKIP) === (next === PRIORITY_SKIP)) {
+        this.priority[p] = next;
+        continue;
+      }
+      this.priority[p] = next;
+      const s = this.state[p];
+      if (s !== HAVE) this.wantedLeft += next === PRIORITY_SKIP ? -1 : 1;
+      if (s !== MISSING) continue;
+      if (next === PRIORITY_SKIP) this.skip(p);
+      else {
+        this.skippedMissing--;
+        this.order.add(p);
+        this.ledger.freeBlocks += this.geometry.blockCount(p);
+        this.missingEpoch++; // peers that had nothing new may have something now
+      }
+    }
+    this.highPieces = Int32Array.from(high);
+  }
+
+  /** An unstarted piece leaves the wanted region (its priority is skip). */
+  private skip(p: number): void {
+    this.skippedMissing++;
+    this.order.remove(p);
+    this.ledger.freeBlocks -= this.geometry.blockCount(p);
+  }
+
+  piecePriority(pieceIndex: number): number {
+    return this.priority[pieceIndex] ?? PRIORITY_SKIP;
+  }
+
+  /**
+   * Pieces a reader is waiting for, most urgent first (the piece under the read position,
+   * then its read-ahead window). They are requested before any other piece, started ones
+   * included; skipped pieces in the list are ignored (the reader's file must be selected).
+   */
+  setDeadlines(pieces: readonly number[]): boolean {
+    const next = pieces.filter((p) => p >= 0 && p < this.geometry.pieceCount);
+    const prev = this.deadlinePieces;
+    if (next.length === prev.length && next.every((p, i) => p === prev[i])) return false;
+    this.deadlinePieces = next;
+    // A peer that had nothing new may have a deadline piece: let it scan again.
+    if (next.some((p) => prev.indexOf(p) < 0)) this.missingEpoch++;
+    return true;
   }
 
   // ------------------------------------------------------------ availability
@@ -127,9 +207,20 @@ export class BlockPicker {
     out.clear();
     const ps = this.ledger.peer(peer.id);
     const budget = this.ledger.isSnubbed(ps) ? Math.min(maxCount, 1 - ps.outstanding) : maxCount;
-    if (budget <= 0 || this.isComplete) return 0;
+    if (budget <= 0 || (this.wantedLeft === 0 && this.downloadingCount === 0)) return 0;
     if (peer.choking && !peer.allowedFast?.size) return 0;
     const canRequest = (p: number) => peer.has(p) && (!peer.choking || (peer.allowedFast?.has(p) ?? false));
+
+    // 0. What a reader is waiting for (streaming): started or not, before anything else.
+    for (const p of this.deadlinePieces) {
+      if (!canRequest(p) || this.priority[p] === PRIORITY_SKIP) continue;
+      if (this.state[p] === MISSING) {
+        if (this.tryStart(p, peer, ps, out, budget)) return out.count;
+      } else if (this.state[p] === DOWNLOADING) {
+        this.ledger.takeFree(this.ledger.partials.get(p)!, peer.id, ps, out, budget);
+        if (out.count >= budget) return out.count;
+      }
+    }
 
     // 1. Finish what is started: bounded in-flight pieces, whole pieces sooner.
     for (const p of this.ledger.freePartials) {
@@ -157,6 +248,10 @@ export class BlockPicker {
         if (this.tryStart(p, peer, ps, out, budget)) return;
       }
       return; // allowed-fast only: not a full scan, so no noMissingEpoch
+    }
+    // High-priority files' pieces first, in index order (files are usually read from the start).
+    for (const p of this.highPieces) {
+      if (this.tryStart(p, peer, ps, out, budget)) return;
     }
     if (this.sequential) {
       for (let p = this.sequentialCursor; p < this.geometry.pieceCount; p++) {
@@ -200,7 +295,7 @@ export class BlockPicker {
 
   /** Start piece p for this peer if it is unstarted and the peer has it; true once the budget is full. */
   private tryStart(p: number, peer: PickerPeer, ps: PeerState, out: BlockRefBatch, budget: number): boolean {
-    if (this.state[p] !== MISSING || !peer.has(p)) return false;
+    if (this.state[p] !== MISSING || this.priority[p] === PRIORITY_SKIP || !peer.has(p)) return false;
     this.markStarted(p);
     this.ledger.takeFree(this.ledger.start(p), peer.id, ps, out, budget);
     return out.count >= budget;
@@ -236,6 +331,7 @@ export class BlockPicker {
       return 'dropped';
     }
     let partial = this.ledger.partials.get(pieceIndex);
+    if (!partial && this.priority[pieceIndex] === PRIORITY_SKIP) return 'dropped'; // not wanted
     if (!partial) {
       // Unsolicited, e.g. a late answer to a request we already gave up on: the data is
       // still good (the hash check decides), so keep it.
@@ -278,7 +374,10 @@ export class BlockPicker {
     if (s === DOWNLOADING) {
       contributors = this.ledger.finish(pieceIndex, 'verified', cancel);
       this.downloadingCount--;
-    } else this.ledger.freeBlocks -= this.geometry.blockCount(pieceIndex);
+    } else if (s === MISSING && this.priority[pieceIndex] !== PRIORITY_SKIP) {
+      this.ledger.freeBlocks -= this.geometry.blockCount(pieceIndex);
+    } else if (s === MISSING) this.skippedMissing--; // already out of the free count
+    if (this.priority[pieceIndex] !== PRIORITY_SKIP) this.wantedLeft--;
     this.state[pieceIndex] = HAVE;
     this.haveBits.set(pieceIndex);
     this.haveCountValue++;
@@ -294,7 +393,30 @@ export class BlockPicker {
     this.downloadingCount--;
     this.state[pieceIndex] = MISSING;
     this.missingEpoch++;
+    // Skipped while it downloaded: it was finished for its blocks in flight; not again.
+    if (this.priority[pieceIndex] === PRIORITY_SKIP) this.skip(pieceIndex);
     return contributors;
+  }
+
+  /**
+   * A piece we had must be fetched again (its bytes moved from the parts file and no longer
+   * hash right). Unlike pieceLost it is wanted again at once. Returns false unless it was had.
+   */
+  pieceUnverified(pieceIndex: number): boolean {
+    if (this.state[pieceIndex] !== HAVE) return false;
+    this.state[pieceIndex] = MISSING;
+    this.haveBits.set(pieceIndex, false);
+    this.haveCountValue--;
+    this.sequentialCursor = Math.min(this.sequentialCursor, pieceIndex);
+    this.missingEpoch++;
+    if (this.priority[pieceIndex] === PRIORITY_SKIP) {
+      this.skippedMissing++;
+      return true;
+    }
+    this.wantedLeft++;
+    this.order.add(pieceIndex);
+    this.ledger.freeBlocks += this.geometry.blockCount(pieceIndex);
+    return true;
   }
 
   /**
@@ -308,6 +430,7 @@ export class BlockPicker {
     this.state[pieceIndex] = HELD;
     this.haveBits.set(pieceIndex, false);
     this.haveCountValue--;
+    if (this.priority[pieceIndex] !== PRIORITY_SKIP) this.wantedLeft++;
     return true;
   }
 
@@ -317,6 +440,11 @@ export class BlockPicker {
    */
   hold(pieceIndex: number): boolean {
     if (this.state[pieceIndex] !== MISSING) return false;
+    if (this.priority[pieceIndex] === PRIORITY_SKIP) {
+      this.skippedMissing--; // already out of the wanted region and the free count
+      this.state[pieceIndex] = HELD;
+      return true;
+    }
     this.state[pieceIndex] = HELD;
     this.order.remove(pieceIndex);
     this.ledger.freeBlocks -= this.geometry.blockCount(pieceIndex);
@@ -367,12 +495,18 @@ export class BlockPicker {
     return this.haveCountValue;
   }
 
+  /** Every piece is had: a seed. */
   get isComplete(): boolean {
     return this.haveCountValue === this.geometry.pieceCount;
   }
 
+  /** Every piece of the selection (priority above skip) is had: nothing left to download. */
+  get selectionComplete(): boolean {
+    return this.wantedLeft === 0;
+  }
+
   get inEndgame(): boolean {
-    return this.ledger.freeBlocks === 0 && !this.isComplete;
+    return this.ledger.freeBlocks === 0 && !this.selectionComplete;
   }
 
   pieceState(pieceIndex: number): PieceState {
@@ -392,7 +526,7 @@ export class BlockPicker {
   }
 
   private countUnstarted(): number {
-    return this.geometry.pieceCount - this.haveCountValue - this.downloadingCount;
+    return this.geometry.pieceCount - this.haveCountValue - this.downloadingCount - this.skippedMissing;
   }
 
   private advanceSequentialCursor(): void {

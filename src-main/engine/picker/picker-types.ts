@@ -43,6 +43,8 @@ export interface BlockPickerOptions extends PieceGeometryOptions {
   random?: () => number;
   /** Pick at random until we have this many pieces (default 4). */
   randomFirstPieces?: number;
+  /** Per piece PRIORITY_SKIP / NORMAL / HIGH (block-picker.ts); default all normal. */
+  priorities?: Uint8Array;
   /** In-order picking for streaming (default false). */
   sequential?: boolean;
   /** Endgame: at most this many peers asked for one block (default 2). */

@@ -96,6 +96,26 @@ describe('migrateResume', () => {
     expect(migrateResume(json(record))).toEqual(record);
   });
 
+  it('v3 with filePriorities (skip / normal / high per file) round-trips', () => {
+    const record = { ...v3, filePriorities: [0, 1, 2, 1] };
+    expect(migrateResume(json(record))).toEqual(record);
+  });
+
+  it.each([
+    ['a priority above high', [0, 3]],
+    ['a fraction', [0.5]],
+    ['not an array', 'skip'],
+  ])('filePriorities with %s is invalid', (_label, filePriorities) => {
+    let err: unknown;
+    try {
+      migrateResume(json({ ...v3, filePriorities }));
+    } catch (e) {
+      err = e;
+    }
+    expect(isVersionedDataError(err) && err.code).toBe('invalid');
+    expect((err as Error).message).toContain('filePriorities');
+  });
+
   it.each([
     ['not base64 of the right length', 'AAAAAA=='],
     ['bits past pieceCount', Bitfield.full(16).toBase64()],

@@ -20,6 +20,9 @@
  *    migrates unchanged (no roots: its files are under `savePath/<name>`).
  *    Optional `unlisted` (added within v3, absent = listed): the share stays out of
  *    catalogs (the LAN's and trackers'); a reader without it drops it and lists the share.
+ *    Optional `filePriorities` (added within v3 the way `heldPieces` was within v2: without
+ *    it every file is wanted, as before): one priority per metainfo file, 0 skip, 1 normal,
+ *    2 high.
  */
 import { z } from 'zod';
 import { Bitfield } from '../../../src-shared/util/bitfield.ts';
@@ -37,6 +40,8 @@ export interface ResumeRecordV3 extends Omit<ResumeRecordV2, 'version'> {
    * and the absolute path it is seeded from. Absent for every other torrent.
    */
   roots?: SourceRoot[];
+  /** Per metainfo file: 0 skip, 1 normal, 2 high. Absent: every file normal. */
+  filePriorities?: number[];
 }
 
 /** The v2 record (still read, migrated to v3). */
@@ -85,6 +90,8 @@ const time = z.number().nonnegative();
 /** Bounded: a record is read back on every start (BEP 12 lists are short in practice). */
 const MAX_TRACKER_URLS = 256;
 const announceUrl = z.string().min(1).max(2048);
+/** Bounded like the metainfo parser bounds a file list. */
+const MAX_FILES = 1_000_000;
 
 /** Fields every version since v1 has. */
 const recordFields = {
@@ -119,6 +126,7 @@ const v3Schema = z
       .refine((tiers) => tiers.flat().length <= MAX_TRACKER_URLS, `more than ${MAX_TRACKER_URLS} trackers`),
     heldPieces: z.string().optional(),
     unlisted: z.boolean().optional(),
+    filePriorities: z.array(z.number().int().min(0).max(2)).max(MAX_FILES).optional(),
   })
   .superRefine((record, ctx) => {
     for (const key of ['verifiedPieces', 'heldPieces'] as const) {

@@ -14,6 +14,8 @@ import { HashPool } from '../workers/hash-pool.ts';
 import { SessionDht } from '../dht/session-dht.ts';
 import { defaultDataDir } from '../default-data-dir.ts';
 import type {
+  FilePriority,
+  FileReader,
   AddOptions,
   ConnectionLimits,
   DhtStatus,
@@ -34,6 +36,8 @@ import type {
   TorrentSummary,
 } from '../session-api.ts';
 import { Torrent, type TorrentInit } from '../torrent/torrent.ts';
+import { PRIORITY_OF } from '../torrent/file-selection.ts';
+import { compileGlob } from '../../../src-shared/util/path-glob.ts';
 import { defaultSlotPolicy, DEFAULT_MAX_PER_IP } from '../slots/peer-slots.ts';
 import {
   banKey,
@@ -332,6 +336,13 @@ export class EngineSession implements Session, SessionHost {
 
   async add(source: TorrentSource, options: AddOptions = {}): Promise<TorrentSummary> {
     this.checkOpen();
+    for (const pattern of options.only ?? []) {
+      try {
+        compileGlob(pattern);
+      } catch (err) {
+        throw new EngineError('bad-glob', err instanceof Error ? err.message : String(err));
+      }
+    }
     const resolved = await resolveSource(source);
     if (this.torrents.has(resolved.infoHashHex)) {
       throw new EngineError(
@@ -372,6 +383,8 @@ export class EngineSession implements Session, SessionHost {
       savePath,
       ...(usable ? { record: usable } : {}),
       ...(options.recheck ? { recheck: true } : {}),
+      ...(options.only?.length ? { only: options.only } : {}),
+      ...(options.sequential ? { sequential: true } : {}),
       paused: options.paused ?? false,
       initialPeers: resolved.peers,
     });
@@ -449,6 +462,17 @@ export class EngineSession implements Session, SessionHost {
 
   setSuperSeeding(id: string, on: boolean): void {
     this.get(id).setSuperSeeding(on);
+  }
+
+  openFileReader(id: string, fileIndex: number): Promise<FileReader> {
+    return this.get(id).openReader(fileIndex);
+  }
+
+  async setFilePriorities(
+    id: string,
+    priorities: readonly { index: number; priority: FilePriority }[],
+  ): Promise<void> {
+    await this.get(id).setFilePriorities(new Map(priorities.map((p) => [p.index, PRIORITY_OF[p.priority]])));
   }
 
   async remove(id: string, options: RemoveOptions = { deleteFiles: false }): Promise<void> {

@@ -11,6 +11,11 @@
  * BEP 47 padding files are never created, written, stat'ed or deleted: their bytes are
  * zeros by definition, so reads fill zeros and writes skip them (the piece's hash has
  * already proved those bytes are zeros).
+ *
+ * Files not selected for download (FileStorageOptions.selected) are never created: the
+ * bytes of boundary pieces that fall in them go to one hidden sparse parts file beside the
+ * torrent (parts-file.ts), at their payload offset, and move into the real file when it is
+ * selected later (`selectFiles`).
  */
 import { statSync } from 'node:fs';
 import { chmod, rm, rmdir, stat } from 'node:fs/promises';
@@ -18,6 +23,7 @@ import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { FileHandlePool } from './file-handle-pool.ts';
 import { mapLimit } from './map-limit.ts';
+import { partsFileName, partsOffsetOf, movePartsIntoFile } from './parts-file.ts';
 import { pieceLengthOf, pieceSpans, relativePathOf, type FileSpan } from './piece-layout.ts';
 import { SerialByKey } from './serial-by-key.ts';
 import { pathUnderRoots, type SourceRoot } from './source-roots.ts';
@@ -42,6 +48,8 @@ export interface FileStorageOptions {
    * path (source-roots.ts) instead of below `savePath/<name>`. Only for multi-file layouts.
    */
   roots?: readonly SourceRoot[];
+  /** Per file: selected for download (default all). Unselected files are never created. */
+  selected?: readonly boolean[];
 }
 
 /** Parallel stats/creations while opening a torrent of many files. */
@@ -69,6 +77,10 @@ export class FileStorage implements Storage {
   private readonly writes = new SerialByKey();
   private opened: Promise<void> | undefined;
   private isClosed = false;
+  /** Hidden sparse file holding the bytes of unselected files, at their payload offsets. */
+  readonly partsPath: string;
+  /** Per file: its bytes live in the parts file (unselected and not on disk). */
+  private readonly inParts: boolean[];
 
   /** Throws StorageError 'path-escape' when a torrent path would leave savePath (or its root). */
   constructor(options: FileStorageOptions) {
@@ -84,6 +96,59 @@ export class FileStorage implements Storage {
       return root ? path.dirname(path.resolve(root.path)) : this.savePath;
     });
     this.padding = this.layout.files.map((f) => f.padding === true);
+    this.partsPath = confine(this.savePath, [partsFileName(this.layout.name)]);
+    this.inParts = this.layout.files.map((f, i) => this.belongsInParts(i, options.selected?.[i] ?? true));
+  }
+
+  /** An unselected real file that is not on disk stays out of the folder (one stat). */
+  private belongsInParts(fileIndex: number, selected: boolean): boolean {
+    const file = this.layout.files[fileIndex]!;
+    if (selected || this.padding[fileIndex] || file.lengthBytes === 0) return false;
+    return statSync(this.filePaths[fileIndex]!, { throwIfNoEntry: false }) === undefined;
+  }
+
+  /** Files whose bytes are in the parts file (not created in the download folder). */
+  get unselectedOnDisk(): readonly boolean[] {
+    return this.inParts;
+  }
+
+  /**
+   * A new selection. A file selected now whose bytes were in the parts file is created and
+   * the bytes of the pieces `had` says are verified are copied into it; a file unselected
+   * now that is not on disk goes to the parts file (one that exists is left as it is: the
+   * user's data is never deleted). Returns the pieces whose bytes moved, for the caller to
+   * verify again.
+   */
+  async selectFiles(selected: readonly boolean[], had: (piece: number) => boolean): Promise<number[]> {
+    this.checkOpen();
+    const moved = new Set<number>();
+    for (let i = 0; i < this.layout.files.length; i++) {
+      const want = selected[i] ?? true;
+      if (!want && !this.inParts[i]) {
+        this.inParts[i] = this.belongsInParts(i, false);
+        continue;
+      }
+      if (!want || !this.inParts[i]) continue;
+      const filePath = this.filePaths[i]!;
+      // Under the file's write queue: no write of this file lands in the parts file after
+      // its bytes were copied out.
+      await this.writes.run(filePath, async () => {
+        const pieces = await this.withHandle(filePath, 'write', 'write', (target) =>
+          movePartsIntoFile({
+            layout: this.layout,
+            fileIndex: i,
+            partsPath: this.partsPath,
+            target,
+            had,
+            pool: this.pool,
+          }),
+        );
+        this.inParts[i] = false;
+        this.dirty.add(filePath);
+        for (const p of pieces) moved.add(p);
+      });
+    }
+    return [...moved].sort((a, b) => a - b);
   }
 
   /** Paths of the files that exist on disk (everything but padding). */
@@ -143,7 +208,11 @@ export class FileStorage implements Storage {
   async existingFiles(): Promise<ExistingFile[]> {
     this.checkOpen();
     return mapLimit(this.filePaths, FILE_OPEN_CONCURRENCY, async (filePath, i) => {
-      if (this.padding[i]) return { path: filePath, ...this.paddingStamp(i), exists: true };
+      // A file kept in the parts file reads as present at full length with a fixed stamp,
+      // like padding: its boundary pieces stay trusted across restarts (resume data) and
+      // the change guard does not report it missing.
+      if (this.padding[i] || this.inParts[i])
+        return { path: filePath, ...this.paddingStamp(i), exists: true };
       try {
         const info = await stat(filePath);
         return {
@@ -163,7 +232,7 @@ export class FileStorage implements Storage {
   }
 
   changeStampSync(fileIndex: number): ChangeStamp | null {
-    if (this.padding[fileIndex]) return this.paddingStamp(fileIndex);
+    if (this.padding[fileIndex] || this.inParts[fileIndex]) return this.paddingStamp(fileIndex);
     const filePath = this.filePaths[fileIndex];
     if (filePath === undefined) return null;
     try {
@@ -197,7 +266,7 @@ export class FileStorage implements Storage {
     await this.close();
     const realPaths = this.realPaths;
     const stops = this.cleanupStops.filter((_, i) => !this.padding[i]);
-    await mapLimit(realPaths, FILE_OPEN_CONCURRENCY, async (filePath) => {
+    await mapLimit([...realPaths, this.partsPath], FILE_OPEN_CONCURRENCY, async (filePath) => {
       try {
         await rm(filePath, { force: true });
       } catch (err) {
@@ -227,7 +296,7 @@ export class FileStorage implements Storage {
 
   private async allocate(): Promise<void> {
     await mapLimit(this.layout.files, FILE_OPEN_CONCURRENCY, async (file, i) => {
-      if (this.padding[i]) return;
+      if (this.padding[i] || this.inParts[i]) return;
       const filePath = this.filePaths[i]!;
       const current = await stat(filePath).catch(() => undefined);
       if (current?.isFile() && current.size === file.lengthBytes) return;
@@ -239,9 +308,19 @@ export class FileStorage implements Storage {
   private writeSpan(span: FileSpan, data: Uint8Array): Promise<void> {
     if (this.padding[span.fileIndex]) return Promise.resolve();
     const filePath = this.filePaths[span.fileIndex]!;
-    this.dirty.add(filePath);
-    // One write at a time per file (see serial-by-key.ts for why).
-    return this.writes.run(filePath, () => this.writeSpanNow(filePath, span, data));
+    // One write at a time per file (see serial-by-key.ts for why). Where it goes (the file
+    // or the parts file) is decided when it runs, after any move of the file (selectFiles).
+    return this.writes.run(filePath, () => {
+      const target = this.inParts[span.fileIndex] ? this.toParts(span) : { filePath, span };
+      this.dirty.add(target.filePath);
+      return this.writeSpanNow(target.filePath, target.span, data);
+    });
+  }
+
+  /** The same bytes in the parts file (at their offset in the payload). */
+  private toParts(span: FileSpan): { filePath: string; span: FileSpan } {
+    const fileOffsetBytes = partsOffsetOf(this.layout, span.fileIndex, span.fileOffsetBytes);
+    return { filePath: this.partsPath, span: { ...span, fileOffsetBytes } };
   }
 
   private writeSpanNow(filePath: string, span: FileSpan, data: Uint8Array): Promise<void> {
@@ -264,20 +343,22 @@ export class FileStorage implements Storage {
       out.fill(0, span.bufferOffsetBytes, span.bufferOffsetBytes + span.lengthBytes);
       return Promise.resolve();
     }
-    const filePath = this.filePaths[span.fileIndex]!;
+    const { filePath, span: at } = this.inParts[span.fileIndex]
+      ? this.toParts(span)
+      : { filePath: this.filePaths[span.fileIndex]!, span };
     return this.withHandle(filePath, 'read', 'read', async (handle) => {
       let done = 0;
-      while (done < span.lengthBytes) {
+      while (done < at.lengthBytes) {
         const { bytesRead } = await handle.read(
           out,
-          span.bufferOffsetBytes + done,
-          span.lengthBytes - done,
-          span.fileOffsetBytes + done,
+          at.bufferOffsetBytes + done,
+          at.lengthBytes - done,
+          at.fileOffsetBytes + done,
         );
         if (bytesRead === 0) {
           throw new StorageError(
             'missing-file',
-            `${filePath} ends before byte ${span.fileOffsetBytes + span.lengthBytes}`,
+            `${filePath} ends before byte ${at.fileOffsetBytes + at.lengthBytes}`,
           );
         }
         done += bytesRead;

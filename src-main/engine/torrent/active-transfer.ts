@@ -14,7 +14,8 @@ import { DiskChangeGuard } from './disk-change-guard.ts';
 import { Downloader } from './downloader.ts';
 import { checkPieces } from './piece-check.ts';
 import { PieceBufferPool } from './piece-buffer-pool.ts';
-import { PieceVerifier } from './piece-verifier.ts';
+import { hashMatches, PieceVerifier } from './piece-verifier.ts';
+import { isSelected, piecePrioritiesOf, selectionBytes } from './file-selection.ts';
 import { verifiedBytesOf } from './torrent-snapshot.ts';
 import { banKey, isLoopbackHost, peerIdBanKey, type TorrentContext } from './torrent-context.ts';
 import type { TorrentPeer } from './torrent-peer.ts';
@@ -33,6 +34,10 @@ export interface ActiveTransferOptions {
   full: boolean;
   /** Pieces held from an earlier run (their file was edited while shared): not downloaded. */
   held?: Bitfield | null;
+  /** Per metainfo file PRIORITY_* (file-selection.ts); null = every file normal. */
+  filePriorities?: Uint8Array | null;
+  /** Pieces in index order (`get --sequential`). */
+  sequential?: boolean;
   isCancelled(): boolean;
   peers(): Iterable<TorrentPeer>;
   peerById(id: string): TorrentPeer | undefined;
@@ -101,6 +106,8 @@ export class ActiveTransfer {
   private closed = false;
   /** BEP 16, when turned on (setSuperSeeding); it acts only while every piece is here. */
   private superSeeding: SuperSeeding | null = null;
+  /** onComplete was called for the current selection (reset when the selection grows). */
+  private completeReported: boolean;
 
   private constructor(
     private readonly o: ActiveTransferOptions,
@@ -115,7 +122,10 @@ export class ActiveTransfer {
       have,
       now: ctx.now,
       random: ctx.random,
+      ...(o.filePriorities ? { priorities: piecePrioritiesOf(m, o.filePriorities) } : {}),
+      sequential: o.sequential ?? false,
     });
+    this.completeReported = this.picker.selectionComplete;
     // Room for two pieces waiting to be verified whatever the piece length, so a 16 MiB
     // piece being hashed does not stop the requests for the next one.
     const maxVerifyingBytes = Math.max(ctx.tuning.maxBufferedBytes, 2 * m.pieceLengthBytes);
@@ -178,7 +188,7 @@ export class ActiveTransfer {
 
   /** Checks the files (resume data or hashing), opens storage and builds the parts. */
   static async open(o: ActiveTransferOptions): Promise<ActiveTransfer> {
-    const storage = ActiveTransfer.storageFor(o.ctx, o.metainfo, o.savePath, o.roots);
+    const storage = ActiveTransfer.storageFor(o.ctx, o.metainfo, o.savePath, o.roots, o.filePriorities);
     let resumedPieces = 0;
     try {
       const have = o.trustedComplete
@@ -193,8 +203,15 @@ export class ActiveTransfer {
             onResumed: (pieces) => (resumedPieces = pieces),
           });
       const complete = have.count() === o.metainfo.pieceCount;
-      if (!complete)
-        await ensureFreeSpace(o.savePath, o.metainfo.totalLengthBytes - verifiedBytesOf(o.metainfo, have));
+      if (!complete) {
+        // What is left to write: of the selection when files are skipped.
+        const left = o.filePriorities
+          ? (({ selectedBytes, verifiedBytes }) => selectedBytes - verifiedBytes)(
+              selectionBytes(o.metainfo, o.filePriorities, have),
+            )
+          : o.metainfo.totalLengthBytes - verifiedBytesOf(o.metainfo, have);
+        await ensureFreeSpace(o.savePath, left);
+      }
       // Downloads get their files created at full length (sparse); a complete torrent
       // (a share, or a finished download) is opened read-only and never modified.
       await storage.open({ allocate: !complete });
@@ -214,8 +231,15 @@ export class ActiveTransfer {
     metainfo: Metainfo,
     savePath: string,
     roots?: readonly SourceRoot[],
+    filePriorities?: Uint8Array | null,
   ): Storage {
-    return new FileStorage({ savePath, layout: metainfo, ...(roots ? { roots } : {}) });
+    const selected = filePriorities ? metainfo.files.map((_, i) => isSelected(filePriorities, i)) : undefined;
+    return new FileStorage({
+      savePath,
+      layout: metainfo,
+      ...(roots ? { roots } : {}),
+      ...(selected ? { selected } : {}),
+    });
   }
 
   get have(): Bitfield {
@@ -224,6 +248,63 @@ export class ActiveTransfer {
 
   get isComplete(): boolean {
     return this.picker.isComplete;
+  }
+
+  /** Every selected file is verified (the whole torrent when nothing is skipped). */
+  get selectionComplete(): boolean {
+    return this.picker.selectionComplete;
+  }
+
+  /**
+   * A new selection (one PRIORITY_* per metainfo file), mid-download or not. Files selected
+   * now are created and take the bytes they had in the parts file, whose pieces are hashed
+   * again before they count; then the picker follows the new priorities. Resolves with
+   * whether the selection is now complete.
+   */
+  async setFilePriorities(filePriorities: Uint8Array): Promise<boolean> {
+    if (this.closed) return this.picker.selectionComplete;
+    const m = this.o.metainfo;
+    const selected = m.files.map((_, i) => isSelected(filePriorities, i));
+    const moved =
+      this.storage instanceof FileStorage
+        ? await this.storage.selectFiles(selected, (p) => this.picker.have.get(p))
+        : [];
+    for (const piece of moved) {
+      const data = await this.storage.readPiece(piece).catch(() => null);
+      const digest = data ? await this.o.ctx.hashPool.sha1(data, { transfer: true }) : null;
+      if (!digest || !hashMatches(m.pieceHashes, piece, digest)) this.picker.pieceUnverified(piece);
+    }
+    this.picker.setPiecePriorities(piecePrioritiesOf(m, filePriorities));
+    if (!this.picker.selectionComplete) this.completeReported = false;
+    for (const p of this.o.peers()) this.downloader.updateInterest(p);
+    this.downloader.kickAll();
+    this.reportCompleteOnce();
+    return this.picker.selectionComplete;
+  }
+
+  /** In-order picking on or off (`--sequential`, or a player reading from the start). */
+  setSequential(on: boolean): void {
+    this.picker.sequential = on;
+  }
+
+  /** Pieces a reader waits for, most urgent first (picker.setDeadlines); [] when none. */
+  setDeadlines(pieces: readonly number[]): void {
+    if (this.closed) return;
+    // Only a new piece in the list needs the pipelines refilled at once.
+    if (this.picker.setDeadlines(pieces) && pieces.length > 0) this.downloader.kickAll();
+  }
+
+  private reportCompleteOnce(): void {
+    if (this.completeReported || !this.picker.selectionComplete) return;
+    this.completeReported = true;
+    for (const p of this.o.peers()) {
+      this.downloader.updateInterest(p);
+      if (p.haves.isSeed && this.picker.isComplete) p.conn.close('both-seeds', 'both sides are seeds');
+    }
+    void this.refreshFileStamps().catch(() => undefined);
+    if (this.picker.isComplete)
+      void this.storage.applyFileAttributes?.().catch((err: unknown) => this.o.onError(err));
+    this.o.onComplete();
   }
 
   /**
@@ -370,15 +451,7 @@ export class ActiveTransfer {
     // 9 bytes per piece, and without it a seeder shows its leechers at 0 %.
     for (const p of this.o.peers()) if (!p.conn.isClosed) p.conn.sendHave(piece);
     this.o.onPieceVerified(piece, credited);
-    if (this.picker.isComplete) {
-      for (const p of this.o.peers()) {
-        this.downloader.updateInterest(p);
-        if (p.haves.isSeed) p.conn.close('both-seeds', 'both sides are seeds');
-      }
-      void this.refreshFileStamps().catch(() => undefined);
-      void this.storage.applyFileAttributes?.().catch((err: unknown) => this.o.onError(err));
-      this.o.onComplete();
-    }
+    this.reportCompleteOnce();
   }
 
   private onFailed(piece: number): void {
@@ -516,7 +589,7 @@ export class ActiveTransfer {
           connectedAtMs: p.connectedAtMs,
           unchoked: !p.conn.amChoking,
         })),
-        seeding: this.picker.isComplete,
+        seeding: this.picker.selectionComplete,
         uploadSlots: ctx.uploadSlots(),
         optimistic: this.optimistic,
         optimisticIntervalMs: ctx.tuning.optimisticIntervalMs,

@@ -26,6 +26,8 @@ export interface ResumeInput {
   held: Bitfield | null;
   /** Kept out of the LAN catalog (ResumeRecord.unlisted). */
   unlisted: boolean;
+  /** Per metainfo file PRIORITY_*; null = metadata unknown (every file normal). */
+  filePriorities: Uint8Array | null;
 }
 
 /** The resume record (current version) for a torrent's state. */
@@ -47,6 +49,9 @@ export function buildResumeRecord(t: ResumeInput): ResumeRecord {
   };
   if (t.roots && t.roots.length > 0) record.roots = t.roots.map((r) => ({ name: r.name, path: r.path }));
   if (t.completedAtMs !== null) record.completedAtMs = t.completedAtMs;
+  // Kept only when some file is not plain normal, so records of whole downloads stay as they were.
+  if (t.filePriorities && t.filePriorities.some((p) => p !== 1))
+    record.filePriorities = [...t.filePriorities];
   if (t.held && t.held.length === t.pieceCount && t.held.count() > 0) record.heldPieces = t.held.toBase64();
   if (t.unlisted) record.unlisted = true;
   return record;

@@ -3,6 +3,7 @@ import type { Metainfo } from '../../protocol/metainfo/metainfo-types.ts';
 import type { AnnounceStatus } from '../../tracker/client/tracker-client-api.ts';
 import type { BlockPicker } from '../picker/block-picker.ts';
 import { pieceRangeOfFile } from '../storage/piece-layout.ts';
+import { priorityName, selectionBytes, selectsAll } from './file-selection.ts';
 import type {
   FileDetail,
   EngineTorrentDetail,
@@ -25,6 +26,8 @@ export interface SnapshotSource {
   picker: BlockPicker | null;
   /** Verified pieces when there is no picker (paused, checking): the last known. */
   have: Bitfield | null;
+  /** Per metainfo file: PRIORITY_* (file-selection.ts); null = every file normal. */
+  filePriorities: Uint8Array | null;
   verifiedBytes: number;
   downloadedBytes: number;
   uploadedBytes: number;
@@ -71,13 +74,20 @@ export function buildSummary(s: SnapshotSource): TorrentSummary {
     peers++;
     if (p.haves.isSeed) seeds++;
   }
-  const left = total - s.verifiedBytes;
+  // With files skipped, progress and ETA measure the selection.
+  const selection =
+    s.metainfo && !selectsAll(s.filePriorities)
+      ? selectionBytes(s.metainfo, s.filePriorities!, s.have)
+      : null;
+  const wanted = selection?.selectedBytes ?? total;
+  const wantedVerified = selection?.verifiedBytes ?? s.verifiedBytes;
+  const left = wanted - wantedVerified;
   const active = s.state === 'downloading';
   const summary: TorrentSummary = {
     id: s.id,
     name: s.name,
     state: s.state,
-    progress: total > 0 ? s.verifiedBytes / total : 0,
+    progress: wanted > 0 ? wantedVerified / wanted : selection ? 1 : 0,
     totalBytes: total,
     verifiedBytes: s.verifiedBytes,
     downloadedBytes: s.downloadedBytes,
@@ -93,6 +103,7 @@ export function buildSummary(s: SnapshotSource): TorrentSummary {
     completedAt: s.completedAtMs,
   };
   if (s.contentPath !== undefined) summary.contentPath = s.contentPath;
+  if (selection) summary.selectedBytes = selection.selectedBytes;
   if (s.error) summary.error = s.error;
   if (s.resumedPieces > 0) summary.resumedPieces = s.resumedPieces;
   if (s.unlisted) summary.unlisted = true;
@@ -100,7 +111,11 @@ export function buildSummary(s: SnapshotSource): TorrentSummary {
 }
 
 /** The torrent's files as the user sees them: BEP 47 padding files are not listed. */
-export function buildFiles(m: Metainfo, have: Bitfield): FileDetail[] {
+export function buildFiles(
+  m: Metainfo,
+  have: Bitfield,
+  filePriorities: Uint8Array | null = null,
+): FileDetail[] {
   return m.files.flatMap((file, i) => {
     if (file.padding) return [];
     const range = pieceRangeOfFile(m, i);
@@ -114,7 +129,9 @@ export function buildFiles(m: Metainfo, have: Bitfield): FileDetail[] {
       }
     }
     const detail: FileDetail = {
+      index: i,
       path: file.path,
+      priority: priorityName(filePriorities?.[i] ?? 1),
       lengthBytes: file.lengthBytes,
       verifiedBytes,
       progress: file.lengthBytes > 0 ? verifiedBytes / file.lengthBytes : 1,
@@ -185,7 +202,7 @@ export function buildDetail(s: SnapshotSource): EngineTorrentDetail {
       downloadingBase64: downloading.toBase64(),
       ...s.pieceSources.snapshot(),
     },
-    files: m ? buildFiles(m, have) : [],
+    files: m ? buildFiles(m, have, s.filePriorities) : [],
     peers: buildPeers(s),
     trackers: buildTrackers(s.trackers),
     private: m?.private ?? false,

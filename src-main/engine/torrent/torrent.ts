@@ -16,6 +16,9 @@ import { MetadataExchange } from './metadata-exchange.ts';
 import { PieceSources } from './piece-sources.ts';
 import { PeerSet } from './peer-set.ts';
 import { Swarm, type PeerCandidate } from './swarm.ts';
+import { allNormal, isSelected, prioritiesFromGlobs, selectionBytes, selectsAll } from './file-selection.ts';
+import { FileReaders, type FileReader } from './file-readers.ts';
+import { PRIORITY_NORMAL } from '../picker/block-picker.ts';
 import type { TorrentContext } from './torrent-context.ts';
 import { TrackerLink } from './tracker-link.ts';
 import { DhtLink } from './dht-link.ts';
@@ -52,6 +55,13 @@ export interface TorrentInit {
   initialPeers?: PeerCandidate[];
   /** Kept out of the LAN catalog (default: the record's choice, else listed). */
   unlisted?: boolean;
+  /**
+   * Download only files whose path matches one of these globs (path-glob.ts); applied once
+   * the metadata is known. Ignored when resume data already holds a selection.
+   */
+  only?: string[];
+  /** Pieces in index order (`get --sequential`). */
+  sequential?: boolean;
 }
 
 /**
@@ -109,6 +119,18 @@ export class Torrent {
   private preparing: Promise<void> = Promise.resolve();
   /** File stamps taken by a recheck while paused (no transfer to ask). */
   private pausedStamps: FileStamp[] | null = null;
+  /** Per metainfo file PRIORITY_* (file-selection.ts); null until the metadata is known. */
+  private filePriorities: Uint8Array | null = null;
+  /** `only` globs waiting for a magnet's metadata. */
+  private pendingOnly: string[] | null;
+  private sequential: boolean;
+  /** Files being read while they download (an HTTP player): they steer the picker. */
+  private readonly readers = new FileReaders({
+    metainfo: () => this.metainfo,
+    have: () => this.transfer?.have ?? this.lastHave,
+    storage: () => this.transfer?.storage ?? null,
+    setDeadlines: (pieces) => this.transfer?.setDeadlines(pieces),
+  });
 
   constructor(
     private readonly ctx: TorrentContext,
@@ -137,6 +159,10 @@ export class Torrent {
     );
     this.initialPeers = init.initialPeers ?? [];
     this.unlisted = init.unlisted ?? init.record?.unlisted ?? false;
+    this.sequential = init.sequential ?? false;
+    const saved = init.record?.filePriorities;
+    this.pendingOnly = saved ? null : init.only?.length ? init.only : null;
+    if (this.metainfo) this.initSelection(this.metainfo, saved);
     if (this.metainfo) this.pieceSources.reset(this.metainfo.pieceCount);
     if (this.record?.heldPieces && this.record.pieceCount === this.metainfo?.pieceCount)
       this.held = Bitfield.fromBase64(this.record.pieceCount, this.record.heldPieces);
@@ -181,6 +207,65 @@ export class Torrent {
 
   get name(): string {
     return this.metainfo?.name ?? this.displayName;
+  }
+
+  /** The first selection once the metadata is known: resume data's, else `--only`'s, else all. */
+  private initSelection(m: Metainfo, saved: number[] | undefined): void {
+    if (saved && saved.length === m.files.length) this.filePriorities = Uint8Array.from(saved);
+    else if (this.pendingOnly) this.filePriorities = prioritiesFromGlobs(m, this.pendingOnly);
+    else this.filePriorities = allNormal(m);
+    this.pendingOnly = null;
+  }
+
+  /** Per metainfo file PRIORITY_* (a copy); null while the metadata is unknown. */
+  priorities(): Uint8Array | null {
+    return this.filePriorities ? this.filePriorities.slice() : null;
+  }
+
+  /**
+   * Changes file priorities (index → PRIORITY_*), mid-download or not; saved in resume data.
+   * Throws RangeError for an index outside the file list, and with code 'no-metadata'
+   * before the metadata is known.
+   */
+  async setFilePriorities(changes: ReadonlyMap<number, number>): Promise<void> {
+    if (!this.metainfo || !this.filePriorities) {
+      throw Object.assign(new Error('the file list is not known yet (metadata)'), { code: 'no-metadata' });
+    }
+    const next = this.filePriorities.slice();
+    for (const [index, priority] of changes) {
+      if (!Number.isInteger(index) || index < 0 || index >= next.length) {
+        throw Object.assign(new RangeError(`no file ${index} (the torrent has ${next.length})`), {
+          code: 'bad-request',
+        });
+      }
+      next[index] = priority;
+    }
+    this.filePriorities = next;
+    const transfer = this.transfer;
+    if (transfer) {
+      const complete = await transfer.setFilePriorities(next);
+      if (this.transfer === transfer && (this.state === 'seeding' || this.state === 'downloading'))
+        this.setState(complete ? 'seeding' : 'downloading');
+    }
+    this.ctx.changed(this.id);
+    await this.saveResume();
+  }
+
+  /**
+   * A reader of file `fileIndex` that serves its bytes as they are verified and makes the
+   * picker fetch what it reads next first. A skipped file is selected (normal) first.
+   */
+  async openReader(fileIndex: number): Promise<FileReader> {
+    if (!this.metainfo || !this.filePriorities) {
+      throw Object.assign(new Error('the file list is not known yet (metadata)'), { code: 'no-metadata' });
+    }
+    if (
+      fileIndex >= 0 &&
+      fileIndex < this.filePriorities.length &&
+      !isSelected(this.filePriorities, fileIndex)
+    )
+      await this.setFilePriorities(new Map([[fileIndex, PRIORITY_NORMAL]]));
+    return this.readers.openReader(fileIndex);
   }
 
   get isPaused(): boolean {
@@ -268,7 +353,13 @@ export class Torrent {
     if (this.userPaused) {
       // Paused stays paused: hash what is on disk, remember it, start nothing.
       this.setState('checking');
-      const storage = ActiveTransfer.storageFor(this.ctx, this.metainfo, this.savePath, this.roots);
+      const storage = ActiveTransfer.storageFor(
+        this.ctx,
+        this.metainfo,
+        this.savePath,
+        this.roots,
+        this.filePriorities,
+      );
       ({ have: this.lastHave, stamps: this.pausedStamps } = await checkStoredPieces(
         this.metainfo,
         storage,
@@ -288,6 +379,7 @@ export class Torrent {
     if (this.closed) return;
     if (options.saveResume) await this.saveResume();
     this.closed = true;
+    this.readers.closeAll();
     await this.stop('closed', options.sendStopped);
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
@@ -297,7 +389,9 @@ export class Torrent {
   async deleteFiles(): Promise<void> {
     const storage =
       this.transfer?.storage ??
-      (this.metainfo ? ActiveTransfer.storageFor(this.ctx, this.metainfo, this.savePath, this.roots) : null);
+      (this.metainfo
+        ? ActiveTransfer.storageFor(this.ctx, this.metainfo, this.savePath, this.roots, this.filePriorities)
+        : null);
     await storage?.deleteFiles();
   }
 
@@ -315,6 +409,8 @@ export class Torrent {
         trustedComplete: this.trustedComplete,
         full,
         held: this.held,
+        filePriorities: this.filePriorities,
+        sequential: this.sequential,
         isCancelled: () => gen !== this.generation,
         peers: () => this.peers.values(),
         peerById: (id) => this.peers.get(id),
@@ -342,12 +438,18 @@ export class Torrent {
       this.pausedStamps = null;
       this.trustedComplete = transfer.isComplete;
       this.setState(
-        transfer.isComplete ? 'seeding' : transfer.picker.heldCount > 0 ? 'files-changed' : 'downloading',
+        transfer.selectionComplete
+          ? 'seeding'
+          : transfer.picker.heldCount > 0
+            ? 'files-changed'
+            : 'downloading',
       );
-      if (transfer.isComplete && this.completedAtMs === null && this.record === undefined)
+      if (transfer.selectionComplete && this.completedAtMs === null && this.record === undefined)
         this.completedAtMs = this.ctx.now();
       transfer.setSuperSeeding(this.superSeeding);
       for (const peer of this.peers.values()) this.transfer.attachPeer(peer);
+      this.readers.updateDeadlines();
+      this.readers.wake();
       this.openNetwork();
       await this.saveResume();
     } catch (err) {
@@ -447,6 +549,7 @@ export class Torrent {
 
   private onMetadata(metainfo: Metainfo): void {
     this.metainfo = metainfo;
+    this.initSelection(metainfo, undefined);
     this.pieceSources.reset(metainfo.pieceCount);
     this.peers.setPieceCount(metainfo.pieceCount);
     this.peers.offerPex();
@@ -479,6 +582,10 @@ export class Torrent {
 
   private onPieceVerified(piece: number, credited: TorrentPeer | null): void {
     this.pieceSources.record(piece, credited);
+    if (this.readers.count > 0) {
+      this.readers.updateDeadlines();
+      this.readers.wake();
+    }
     this.ctx.pieceVerified({
       torrentId: this.id,
       piece,
@@ -528,7 +635,17 @@ export class Torrent {
 
   private leftBytes(): number {
     // Unknown size (no metadata yet): a large number, as trackers expect (not 0 = seeder).
-    return this.metainfo ? this.metainfo.totalLengthBytes - this.verifiedBytes() : 2 ** 53 - 1;
+    if (!this.metainfo) return 2 ** 53 - 1;
+    // Skipped files are not left to download (libtorrent reports `left` the same way).
+    if (!selectsAll(this.filePriorities)) {
+      const { selectedBytes, verifiedBytes } = selectionBytes(
+        this.metainfo,
+        this.filePriorities!,
+        this.transfer?.have ?? this.lastHave,
+      );
+      return selectedBytes - verifiedBytes;
+    }
+    return this.metainfo.totalLengthBytes - this.verifiedBytes();
   }
 
   private snapshotSource(): SnapshotSource {
@@ -542,6 +659,7 @@ export class Torrent {
       metainfo: this.metainfo,
       picker: t?.picker ?? null,
       have: t?.have ?? this.lastHave,
+      filePriorities: this.filePriorities,
       verifiedBytes: this.verifiedBytes(),
       downloadedBytes: this.downloadedBytes,
       uploadedBytes: this.uploadedBytes,
@@ -606,6 +724,7 @@ export class Torrent {
       trackers: this.announceList(),
       held: this.transfer?.picker.heldBitfield() ?? this.held,
       unlisted: this.unlisted,
+      filePriorities: this.filePriorities,
     });
   }
 

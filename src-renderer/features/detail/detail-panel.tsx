@@ -3,7 +3,6 @@ import { useState, type ReactElement } from 'react';
 import { useActions, useApp, useClient } from '../../app-context.tsx';
 import { Button } from '../../components/button.tsx';
 import { CopyButton } from '../../components/copy-button.tsx';
-import { ProgressBar } from '../../components/progress-bar.tsx';
 import { StateBadge } from '../../components/state-badge.tsx';
 import type { TorrentDetail, TrackerDetail } from '../../../src-shared/types/torrent.ts';
 import {
@@ -20,6 +19,7 @@ import { PeersTable } from '../peers/peers-table.tsx';
 import { SpeedGraph } from '../speed/speed-graph.tsx';
 import { TorrentEvents } from './torrent-events.tsx';
 import { thisPageIsLocal } from '../transfers/path-picker.tsx';
+import { FilesTab } from './files-tab.tsx';
 
 type Tab = 'overview' | 'files' | 'peers' | 'trackers' | 'events' | 'info';
 
@@ -57,40 +57,6 @@ function Stat({ label, value }: { label: string; value: string }): ReactElement 
       <div className="stat-label">{label}</div>
       <div className="stat-value num">{value}</div>
     </div>
-  );
-}
-
-function Files({ d }: { d: TorrentDetail }): ReactElement {
-  if (d.files.length === 0)
-    return <p className="muted pad">The file list arrives with the torrent’s metadata.</p>;
-  return (
-    <table className="table" aria-label="Files">
-      <thead>
-        <tr>
-          <th>File</th>
-          <th className="num">Size</th>
-          <th style={{ width: '34%' }}>Progress</th>
-        </tr>
-      </thead>
-      <tbody>
-        {d.files.map((f) => (
-          <tr key={f.path.join('/')}>
-            <td className="mono ellipsis" title={f.path.join('/')}>
-              {f.path.join('/')}
-              {f.hidden && <span className="muted small"> (hidden)</span>}
-              {f.executable && <span className="muted small"> (executable)</span>}
-            </td>
-            <td className="num">{formatBytes(f.lengthBytes)}</td>
-            <td>
-              <div className="inline-progress">
-                <ProgressBar value={f.progress} label={`${f.path.join('/')} progress`} />
-                <span className="num small">{formatPercent(f.progress)}</span>
-              </div>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
   );
 }
 
@@ -288,7 +254,7 @@ export function DetailPanel({ id }: { id: string }): ReactElement {
         ) : tab === 'overview' ? (
           <Overview d={detail} />
         ) : tab === 'files' ? (
-          <Files d={detail} />
+          <FilesTab d={detail} />
         ) : tab === 'peers' ? (
           <PeersTable peers={detail.peers} />
         ) : tab === 'trackers' ? (

@@ -30,6 +30,7 @@ import { swarmFigure } from './figures/swarm.ts';
 import { daemonStart } from './figures/daemon-start.ts';
 import { lanDiscovery } from './figures/lan-discovery.ts';
 import { magnet } from './figures/magnet.ts';
+import { manyTorrentsFigure } from './figures/many-torrents.ts';
 import { memoryScaling } from './figures/memory-scaling.ts';
 import { tracker } from './figures/tracker.ts';
 import { transferFigure } from './figures/transfer.ts';
@@ -54,6 +55,7 @@ export const FIGURES: Figure[] = [
   magnet,
   tracker,
   daemonStart,
+  ...[10, 100, 1000, 10_000].map(manyTorrentsFigure),
   uiSpeed,
   lanDiscovery,
   utpLoopback,

@@ -168,6 +168,47 @@ const RULES: Rule[] = [
     limit: 1,
     unit: 's',
   },
+  ...([1000, 10_000] as const).map((n): Rule => ({
+    target: `UI served with ${n} torrents ≤ 1 s`,
+    figure: `many-torrents-${n}`,
+    metric: 'ui-s',
+    op: '<=',
+    limit: 1,
+    unit: 's',
+  })),
+  {
+    target: 'all 1000 torrents seeding ≤ 3 s',
+    figure: 'many-torrents-1000',
+    metric: 'seeding-s',
+    op: '<=',
+    limit: 3,
+    unit: 's',
+  },
+  {
+    target: 'stop with 1000 torrents ≤ 0.5 s',
+    figure: 'many-torrents-1000',
+    metric: 'stop-s',
+    op: '<=',
+    limit: 0.5,
+    unit: 's',
+  },
+  {
+    target: '10 000 idle torrents: CPU < 2 % of a core',
+    figure: 'many-torrents-10000',
+    metric: 'idle-cpu-pct',
+    op: '<=',
+    limit: 2,
+    unit: '%',
+  },
+  {
+    // 500 MB = 476.8 MiB.
+    target: '10 000 idle torrents: RSS < 500 MB',
+    figure: 'many-torrents-10000',
+    metric: 'rss-mib',
+    op: '<=',
+    limit: 476.8,
+    unit: 'MiB',
+  },
 ];
 
 export function checkTargets(figures: FigureResult[]): TargetCheck[] {

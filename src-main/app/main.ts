@@ -126,6 +126,8 @@ async function start(dataDir: string): Promise<void> {
       }),
   });
   attachIpc(ipcMain, opened, window, rendererIndex);
+  // The window is up and its IPC answers: now the saved torrents (the status bar shows progress).
+  opened.startRestore();
   const host = opened.connect((event, payload) => {
     if (event === 'status') tray?.update(payload as StatusInfo);
     if (event === 'notification') {

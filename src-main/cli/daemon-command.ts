@@ -120,6 +120,7 @@ export const daemonCommand: CliCommand = {
       }
       throw err;
     }
+    service.startRestore();
     // Listen for the stop signal before saying we are ready: a SIGTERM sent the moment the
     // address appears must still close the service (and remove the router's port mapping).
     const stopped = new Promise<void>((resolve) => {

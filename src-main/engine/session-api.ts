@@ -83,6 +83,13 @@ export interface SessionOptions {
    * torrent's announcing, so it may change while the session runs. Default: none.
    */
   trackerAlias?: (url: string) => string;
+  /**
+   * Announce URLs (as torrents list them) that need no `stopped` when the session closes:
+   * a host's own embedded tracker, which stops with it anyway. A torrent whose every
+   * tracker is one of them closes without announcing (a thousand `stopped` to our own
+   * tracker cost a second of closing for nothing); pause and remove still announce.
+   */
+  skipStoppedOnClose?: (url: string) => boolean;
   connections?: Partial<ConnectionLimits>;
   rateLimits?: Partial<RateLimits>;
   /**
@@ -104,6 +111,13 @@ export interface SessionOptions {
    * false and adds just the one it was asked for (its resume data is still used). Default true.
    */
   restoreTorrents?: boolean;
+  /**
+   * With `restoreTorrents`: `open` resolves once the peer server listens, and the torrents
+   * come back after the host calls `startRestore()` (`restoreProgress`, 'restore-progress'
+   * events), so a host can serve its UI before a long list competes with it for the CPU
+   * and the disk. Default false: `open` restores them before it resolves.
+   */
+  restoreInBackground?: boolean;
   /** Client identifier written into the peer id (BEP 20, Azureus style). Default '-SW0100-'. */
   peerIdPrefix?: string;
   /** Engine internals; tests shorten intervals. Defaults suit real use. */
@@ -363,6 +377,8 @@ export interface SessionEvents {
   'piece-verified': (event: PieceVerifiedEvent) => void;
   /** A connected peer went away, with what it exchanged with us (for `share`'s audience lines). */
   'peer-closed': (event: PeerClosedEvent) => void;
+  /** Torrents of the last run brought back so far (after every batch, and once done). */
+  'restore-progress': (progress: RestoreProgress) => void;
   /** Something recoverable: a tracker failed, a peer was banned, a piece failed its hash. */
   warning: (event: EngineEvent) => void;
   /** A torrent entered its error state (torrentId set), or the session failed (unset). */
@@ -383,6 +399,16 @@ export interface PeerClosedEvent {
   downloadedBytes: number;
   /** Its share of the pieces when it left, 0..1 (0 while the torrent has no metadata). */
   progress: number;
+}
+
+/** How far the restore of the last run's torrents is (SessionOptions.restoreTorrents). */
+export interface RestoreProgress {
+  /** Torrents registered from resume data so far (each then checks its files and starts). */
+  restored: number;
+  /** Records found in the data folder; 0 until the folder was listed. */
+  total: number;
+  /** Finished, failed or stopped by close; also true when there was nothing to restore. */
+  done: boolean;
 }
 
 export interface PieceVerifiedEvent {
@@ -467,6 +493,10 @@ export interface Session {
    */
   openFileReader(id: string, fileIndex: number): Promise<FileReader>;
   list(): TorrentSummary[];
+  /** The restore of the last run's torrents, for a host to show ("Restoring 412 / 1000"). */
+  restoreProgress(): RestoreProgress;
+  /** Starts restoring in the background (SessionOptions.restoreInBackground). Idempotent. */
+  startRestore(): void;
   /** Throws an Error with `code: 'unknown-torrent'` for an unknown id. */
   detail(id: string): EngineTorrentDetail;
   /** The .torrent bytes, once metadata is known (null before). */

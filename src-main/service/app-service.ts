@@ -24,6 +24,7 @@ import {
   advertisedHost,
   advertisedTrackerUrl,
   listensEverywhere,
+  localTrackerUrl,
   ownTrackerAlias,
   shareAddresses,
 } from './share-addresses.ts';
@@ -37,6 +38,8 @@ import type { ServiceCore, StartupProblem } from './service-core.ts';
 import type { EmbeddedTracker, HostOverrides, ServiceDeps, ServiceOptions } from './service-types.ts';
 
 const TRACKER_ERROR_REPEAT_MS = 60_000;
+/** Restore progress reaches the status bar at most this often (and once when it ends). */
+const RESTORE_STATUS_GAP_MS = 250;
 
 export class AppService implements ServiceCore {
   readonly connections = new Set<ServiceConnection>();
@@ -48,6 +51,12 @@ export class AppService implements ServiceCore {
   private statusTimer: ReturnType<typeof setInterval> | null = null;
   private readonly trackerFailures = new Map<string, { atMs: number; message: string }>();
   private readonly torrentEvents = new TorrentEvents();
+  /**
+   * Every torrent's latest summary as the session's events brought it: the status bar's
+   * totals are summed from here, not from a fresh summary of every torrent each second.
+   */
+  private readonly latest = new Map<string, EngineSummary>();
+  private lastRestoreStatusMs = -Infinity;
   private closed = false;
   /**
    * URL of a file's stream (file-stream.ts), set by the host once its HTTP server runs: the
@@ -103,7 +112,10 @@ export class AppService implements ServiceCore {
     await mkdir(downloadDir, { recursive: true });
     // The engine reaches our own tracker on loopback whatever URL torrents carry for it;
     // the service is made after the session, so the alias is looked up through this box.
-    const own: { alias(url: string): string } = { alias: (url) => url };
+    const own: { alias(url: string): string; isOwn(url: string): boolean } = {
+      alias: (url) => url,
+      isOwn: () => false,
+    };
     const host = advertisedHost({
       advertiseHost: o.advertiseHost ?? settings.embeddedTracker.advertiseHost,
       bindHost: tracker.tracker?.host ?? o.bindHost ?? '0.0.0.0',
@@ -126,7 +138,10 @@ export class AppService implements ServiceCore {
       },
       utp: o.utp ?? settings.utp,
       publishOnShare: true,
+      // The host serves its UI (or shows its window) first, then calls startRestore().
+      restoreInBackground: true,
       trackerAlias: (url: string) => own.alias(url),
+      skipStoppedOnClose: (url: string) => own.isOwn(url),
       lan: lanOptions(settings, o),
       // Announced over loopback, we would be listed as 127.0.0.1 to everyone: tell our
       // tracker the advertised address instead (BEP 15 `IP address`, IPv4 only; our
@@ -151,6 +166,7 @@ export class AppService implements ServiceCore {
     }
     const service = new AppService(options, deps, store, settings, session, logger);
     own.alias = (url) => service.trackerAlias(url);
+    own.isOwn = (url) => service.isOwnTracker(url);
     service.tracker = tracker.tracker;
     service.trackerError = tracker.error;
     service.wire();
@@ -161,6 +177,15 @@ export class AppService implements ServiceCore {
       ...(tracker.error ? [{ code: 'port-in-use', message: tracker.error, where: 'tracker' as const }] : []),
     ];
     return service;
+  }
+
+  /**
+   * Brings back the torrents of the last run, in the background. Hosts call it once their
+   * UI is up: restoring thousands of torrents competes with serving it for the CPU and
+   * the disk, and the UI shows the restore's progress anyway. Idempotent.
+   */
+  startRestore(): void {
+    if (!this.closed) this.session.startRestore();
   }
 
   /** Shown to every client that connects (errors that happened before it did). */
@@ -186,6 +211,11 @@ export class AppService implements ServiceCore {
 
   private wire(): void {
     const s = this.session;
+    for (const t of s.list()) this.latest.set(t.id, t);
+    const changed = (t: EngineSummary): void => {
+      this.latest.set(t.id, t);
+      this.batcher.change(toSummary(t));
+    };
     this.unsubscribe.push(
       // Every warning into the log; the user-facing ones into the torrent's events.
       logSession(s, this.logger, {
@@ -193,14 +223,21 @@ export class AppService implements ServiceCore {
           if (view.torrentEvent && e.torrentId) this.torrentEvents.add(e.torrentId, e.code, view.text);
         },
       }),
-      s.on('update', (changed) => changed.forEach((t) => this.batcher.change(toSummary(t)))),
-      s.on('torrent-added', (t) => this.batcher.change(toSummary(t))),
-      s.on('metadata', (t) => this.batcher.change(toSummary(t))),
+      s.on('update', (list) => list.forEach(changed)),
+      s.on('torrent-added', changed),
+      s.on('metadata', changed),
       s.on('torrent-removed', (id) => {
+        this.latest.delete(id);
         this.batcher.remove(id);
         this.torrentEvents.forget(id);
       }),
       s.on('torrent-completed', (t) => this.onCompleted(t)),
+      s.on('restore-progress', (p) => {
+        const nowMs = Date.now();
+        if (!p.done && nowMs - this.lastRestoreStatusMs < RESTORE_STATUS_GAP_MS) return;
+        this.lastRestoreStatusMs = nowMs;
+        this.broadcastStatus();
+      }),
       s.on('nearby', (shares) => this.broadcast('nearby', shares)),
       s.on('port-mapping', (m) => this.logger.info(describeReachability(m), { portMapping: m.state })),
       s.on('fatal', (e) => {
@@ -228,11 +265,17 @@ export class AppService implements ServiceCore {
         });
       }),
     );
-    this.statusTimer = setInterval(() => this.broadcast('status', this.status()), 1000);
+    this.statusTimer = setInterval(() => this.broadcastStatus(), 1000);
     this.statusTimer.unref?.();
   }
 
+  /** Nobody to tell (no window, no tab): nothing is computed. */
+  private broadcastStatus(): void {
+    if (this.connections.size > 0) this.broadcast('status', this.status());
+  }
+
   private onCompleted(t: EngineSummary): void {
+    this.latest.set(t.id, t);
     this.batcher.change(toSummary(t));
     this.broadcast('notification', { kind: 'download-complete', torrentId: t.id, name: t.name });
   }
@@ -269,6 +312,13 @@ export class AppService implements ServiceCore {
       advertisedUrl: own,
       interfaces: this.deps.networkInterfaces(),
     })(url);
+  }
+
+  /** Whether `url` reaches our own embedded tracker (it stops when we do). */
+  isOwnTracker(url: string): boolean {
+    if (!this.tracker) return false;
+    const local = localTrackerUrl(this.tracker.port, this.bindHost);
+    return url === local || this.trackerAlias(url) === local;
   }
 
   /** Announce URLs for new torrents: our own tracker (as advertised) first, then the user's. */
@@ -314,16 +364,17 @@ export class AppService implements ServiceCore {
     let down = 0;
     let up = 0;
     let peers = 0;
-    const list = this.session.list();
-    for (const t of list) {
+    let active = false;
+    for (const t of this.latest.values()) {
       down += t.downRateBps;
       up += t.upRateBps;
       peers += t.peers;
+      if (t.state !== 'paused') active = true;
     }
+    const restore = this.session.restoreProgress();
     const recent = [...this.trackerFailures.values()].filter(
       (f) => Date.now() - f.atMs < 2 * TRACKER_ERROR_REPEAT_MS,
     );
-    const active = list.some((t) => t.state !== 'paused');
     const trackerState: StatusInfo['trackerState'] =
       this.trackerUrls().length === 0 ? 'none' : recent.length > 0 ? 'error' : active ? 'ok' : 'idle';
     return {
@@ -331,9 +382,10 @@ export class AppService implements ServiceCore {
       upRateBps: up,
       connectedPeers: peers,
       listeningPort: this.session.peerPort,
-      torrentCount: list.length,
+      torrentCount: this.latest.size,
       trackerState,
       trackerError: recent[0]?.message ?? null,
+      restoring: restore.done ? null : { restored: restore.restored, total: restore.total },
       dhtNodes: this.session.dhtStatus()?.nodes ?? null,
       portMapping: this.session.portMapping(),
     };

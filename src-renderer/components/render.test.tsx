@@ -155,6 +155,7 @@ describe('StatusBar', () => {
           torrentCount: 2,
           trackerState: 'error',
           trackerError: null,
+          restoring: null,
           dhtNodes: 1,
           portMapping: PORT_MAPPING_OFF,
         },
@@ -180,6 +181,7 @@ describe('StatusBar', () => {
           torrentCount: 0,
           trackerState: 'none',
           trackerError: null,
+          restoring: null,
           dhtNodes: null,
           portMapping: PORT_MAPPING_OFF,
         },
@@ -200,6 +202,7 @@ describe('StatusBar', () => {
           torrentCount: 0,
           trackerState: 'none',
           trackerError: null,
+          restoring: null,
           dhtNodes: null,
           portMapping: {
             state: 'mapped',
@@ -231,6 +234,7 @@ describe('StatusBar', () => {
           torrentCount: 1,
           trackerState: 'ok',
           trackerError: null,
+          restoring: null,
           dhtNodes: null,
           portMapping: {
             state: 'mapped',
@@ -247,6 +251,29 @@ describe('StatusBar', () => {
     );
     expect(html).toContain('Reachable from outside · 203.0.113.5:6881');
     expect(html).not.toContain('Port mapped');
+  });
+
+  it('shows how many torrents of the last run are back while they are restored, and nothing after', () => {
+    const status = {
+      downRateBps: 0,
+      upRateBps: 0,
+      connectedPeers: 0,
+      listeningPort: 6881,
+      torrentCount: 412,
+      trackerState: 'idle' as const,
+      trackerError: null,
+      restoring: null,
+      dhtNodes: null,
+      portMapping: PORT_MAPPING_OFF,
+    };
+    const during = render(<StatusBar />, (s) =>
+      s.setState({ connection: 'open', status: { ...status, restoring: { restored: 412, total: 1000 } } }),
+    );
+    expect(during).toContain('Restoring 412 / 1000');
+    const after = render(<StatusBar />, (s) =>
+      s.setState({ connection: 'open', status: { ...status, restoring: null } }),
+    );
+    expect(after).not.toContain('Restoring');
   });
 
   it('says when the connection is lost', () => {
@@ -361,6 +388,7 @@ describe('ReachabilityLine (Network)', () => {
     torrentCount: 0,
     trackerState: 'none' as const,
     trackerError: null,
+    restoring: null,
     dhtNodes: null,
   };
   it('says "probably" with the outside address while only the router vouches for the port', () => {

@@ -44,6 +44,12 @@ export function StatusBar(): ReactElement {
           <span className="status-item" title="Connected peers">
             <Icon name="users" size={12} /> {plural(status?.connectedPeers ?? 0, 'peer')}
           </span>
+          {status?.restoring && (
+            // Shown from the first status after a start until the last torrent is back.
+            <span className="status-item restoring" title="Torrents of the last run coming back">
+              Restoring {status.restoring.restored} / {status.restoring.total}
+            </span>
+          )}
           {status && status.dhtNodes !== null && (
             <span
               className="status-item status-extra"

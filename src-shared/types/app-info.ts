@@ -66,6 +66,11 @@ export interface StatusInfo {
    */
   trackerState: 'none' | 'idle' | 'ok' | 'error';
   trackerError: string | null;
+  /**
+   * The torrents of the last run coming back after a start (the UI is served before they
+   * are all there): how many are back of how many; null once the restore is over.
+   */
+  restoring: { restored: number; total: number } | null;
   /** Nodes in the DHT routing table; null when the DHT is off. */
   dhtNodes: number | null;
   /** The router's port mapping and whether peers outside the LAN can reach us. */

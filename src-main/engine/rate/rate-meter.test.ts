@@ -82,6 +82,17 @@ describe('RateMeter', () => {
     expect(m.bytesPerSecond()).toBe(2000);
   });
 
+  it('is empty before any byte and again once the window has passed over the last one', () => {
+    const c = clock(10_000);
+    const m = new RateMeter({ now: c.now, windowMs: 5000 });
+    expect(m.isEmpty).toBe(true);
+    m.add(1000);
+    expect(m.isEmpty).toBe(false);
+    c.t += 6000;
+    expect(m.bytesPerSecond()).toBe(0);
+    expect(m.isEmpty).toBe(true);
+  });
+
   it('rejects a bucket wider than the window', () => {
     expect(() => new RateMeter({ windowMs: 100, bucketMs: 200 })).toThrow(RangeError);
     expect(() => new RateMeter({ windowMs: 0 })).toThrow(RangeError);

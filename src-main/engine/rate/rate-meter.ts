@@ -40,6 +40,11 @@ export class RateMeter {
     this.headBucket = Math.floor(this.startMs / this.bucketMs);
   }
 
+  /** No bytes in the window: the rate reads 0 until the next `add`. No clock read. */
+  get isEmpty(): boolean {
+    return this.windowSumBytes === 0;
+  }
+
   add(bytes: number): void {
     if (!(bytes > 0)) return;
     this.advance(this.now());

@@ -49,6 +49,11 @@ export class ResumeStore {
     return record && this.consistent(infoHashHex, record);
   }
 
+  /** The info-hashes that have a record, sorted (the folder is listed; nothing is read). */
+  async keys(): Promise<string[]> {
+    return (await this.records.keys()).filter((key) => INFO_HASH_HEX.test(key));
+  }
+
   /** Every record (reads in parallel) plus the ones that could not be used. */
   async loadAll(): Promise<{ records: ResumeRecord[]; problems: ResumeProblem[] }> {
     const { values, problems } = await this.records.loadAll();

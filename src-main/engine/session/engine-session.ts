@@ -22,6 +22,7 @@ import type {
   EncryptionMode,
   RateLimits,
   RemoveOptions,
+  RestoreProgress,
   Session,
   SessionEventName,
   SessionEvents,
@@ -97,8 +98,15 @@ export class EngineSession implements Session, SessionHost {
   private utp: UtpSocket | null = null;
   private utpWanted: boolean;
   private closing: Promise<void> | null = null;
+  private restoreState: RestoreProgress = { restored: 0, total: 0, done: true };
+  private restoreStarted = false;
+  /** The restore under way (settles, never rejects), awaited by close. */
+  private restoring: Promise<void> = Promise.resolve();
   /** Once a second: torrents whose shown rates moved without traffic (decay) get updated. */
   private readonly rateSweep: ReturnType<typeof setInterval>;
+  /** Every torrent's periodic work, one timer for all (Torrent.periodic). */
+  private readonly ticker: ReturnType<typeof setInterval>;
+  private tickRound = 0;
   /** Aborted when close() begins: work that outlives a call (catalog publishes) stops. */
   private readonly lifetime = new AbortController();
   readonly ctx: TorrentContext;
@@ -155,6 +163,11 @@ export class EngineSession implements Session, SessionHost {
       completed: (id) => this.emitWithSummary('torrent-completed', id),
       metadata: (id) => this.emitWithSummary('metadata', id),
     };
+    this.ticker = setInterval(() => {
+      const round = this.tickRound++;
+      for (const t of this.torrents.values()) t.periodic(round);
+    }, tuning.tickMs);
+    this.ticker.unref?.();
   }
 
   /** Binds the peer server and restores saved torrents. */
@@ -194,7 +207,10 @@ export class EngineSession implements Session, SessionHost {
       });
     }
     await this.startPortMapping();
-    if (this.options.restoreTorrents ?? true) await restoreTorrents(this, this.resumeStore);
+    if (this.options.restoreTorrents ?? true) {
+      this.restoreState = { restored: 0, total: 0, done: false };
+      if (!this.options.restoreInBackground) await this.runRestore();
+    }
     const lan = this.options.lan;
     if (lan && (lan.lsd || lan.nearby)) {
       this.lan = await LanLink.open(lan, {
@@ -309,6 +325,49 @@ export class EngineSession implements Session, SessionHost {
   /** Whether uTP is bound and in use for new connections. */
   get utpActive(): boolean {
     return this.utpWanted && this.utp !== null;
+  }
+
+  /** Starts the background restore (SessionOptions.restoreInBackground). Idempotent. */
+  startRestore(): void {
+    if (!this.options.restoreInBackground || this.restoreStarted || this.closing) return;
+    if (!(this.options.restoreTorrents ?? true)) return;
+    this.restoreStarted = true;
+    void this.runRestore().catch((err: unknown) =>
+      // Nobody awaits it: say what failed (the folder could not be listed); torrents
+      // restored until then keep running.
+      this.events.emit('warning', {
+        code: 'resume-unreadable',
+        message: `could not restore the torrents of the last run: ${err instanceof Error ? err.message : String(err)}`,
+      }),
+    );
+  }
+
+  /** Rejects when the restore fails; `restoring` settles either way (close awaits it). */
+  private runRestore(): Promise<void> {
+    this.restoreStarted = true;
+    const restore = restoreTorrents(
+      this,
+      this.resumeStore,
+      (restored, total) => {
+        this.restoreState = { restored, total, done: false };
+        this.events.emit('restore-progress', { ...this.restoreState });
+      },
+      this.lifetime.signal,
+    );
+    this.restoring = restore.then(
+      () => this.restoreDone(),
+      () => this.restoreDone(),
+    );
+    return restore;
+  }
+
+  private restoreDone(): void {
+    this.restoreState = { ...this.restoreState, done: true };
+    this.events.emit('restore-progress', { ...this.restoreState });
+  }
+
+  restoreProgress(): RestoreProgress {
+    return { ...this.restoreState };
   }
 
   get peerPort(): number {
@@ -523,19 +582,32 @@ export class EngineSession implements Session, SessionHost {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.lifetime.abort();
+      // Stops between batches: nothing is registered after this point.
+      await this.restoring;
+      // A background restore that never started is over too.
+      if (!this.restoreState.done) this.restoreDone();
+      // No more ticks or UI updates: closing a thousand torrents would otherwise build a
+      // thousand summaries (every tracker's status moves) that nobody will read.
+      clearInterval(this.rateSweep);
+      clearInterval(this.ticker);
+      this.batcher.close();
       await this.lan?.close();
+      const skip = this.options.skipStoppedOnClose;
       await Promise.all([
-        ...[...this.torrents.values()].map((t) => t.close({ sendStopped: true, saveResume: true })),
+        ...[...this.torrents.values()].map((t) =>
+          t.close({
+            sendStopped: !skip || !t.announceList().every((tier) => tier.every(skip)),
+            saveResume: true,
+          }),
+        ),
         // Remove the router's mapping while the torrents say goodbye to their trackers.
         this.portMapper?.close(),
       ]);
       this.torrents.clear();
-      clearInterval(this.rateSweep);
       this.dialer.close();
       await this.dht?.close();
       await this.server?.close();
       await this.utp?.close();
-      this.batcher.close();
       await this.hashPool.close();
       this.events.close();
     })();

@@ -56,3 +56,16 @@ export function buildResumeRecord(t: ResumeInput): ResumeRecord {
   if (t.unlisted) record.unlisted = true;
   return record;
 }
+
+/**
+ * The record as comparable text: equal for equal records whatever their key order (a
+ * record read back from disk comes out of the schema in another order than one built
+ * here), so a save can be skipped when nothing in it changed.
+ */
+export function resumeRecordKey(record: ResumeRecord): string {
+  return JSON.stringify(record, (_key, value: unknown) =>
+    value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : value,
+  );
+}

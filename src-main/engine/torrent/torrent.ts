@@ -9,7 +9,7 @@ import type { ResumeRecord } from '../resume/resume-record.ts';
 import type { EngineTorrentDetail, TorrentError, TorrentState, TorrentSummary } from '../session-api.ts';
 import { ActiveTransfer } from './active-transfer.ts';
 import { checkStoredPieces } from './piece-check.ts';
-import { buildResumeRecord } from './torrent-resume.ts';
+import { buildResumeRecord, resumeRecordKey } from './torrent-resume.ts';
 import type { FileStamp } from '../storage/storage.ts';
 import type { SourceRoot } from '../storage/source-roots.ts';
 import { MetadataExchange } from './metadata-exchange.ts';
@@ -30,6 +30,14 @@ import {
   verifiedBytesOf,
   type SnapshotSource,
 } from './torrent-snapshot.ts';
+
+/**
+ * An idle torrent (seeding or stopped, no peer, no dial) ticks once in this many session
+ * rounds: nothing in its tick is urgent (requests, chokes and dials need peers; a file
+ * edited behind our back is checked again before any piece of it is served), and ten
+ * thousand idle torrents would otherwise cost ten thousand ticks a second.
+ */
+const IDLE_TICK_ROUNDS = 30;
 
 export interface TorrentInit {
   infoHash: Uint8Array;
@@ -102,8 +110,19 @@ export class Torrent {
   /** Verified pieces as of the last stop (for snapshots while inactive). */
   private lastHave: Bitfield | null = null;
   private readonly totals: TransferTotals;
-  private timer: ReturnType<typeof setInterval> | null = null;
+  /** Started (and not closed): the session's rounds tick it (`periodic`). */
+  private ticking = false;
+  /** Which of the IDLE_TICK_ROUNDS rounds ticks it while idle: spreads idle torrents out. */
+  private readonly tickPhase: number;
   private lastResumeSaveMs = 0;
+  /** resumeFingerprint() when the record on disk was last written or found equal. */
+  private savedFingerprint: string | null = null;
+  /**
+   * The record on disk as resumeRecordKey text (null: none, or not known): a save that
+   * would write the same record again is skipped, so a start or a stop with nothing
+   * changed writes nothing.
+   */
+  private storedRecordKey: string | null;
   /** Bumped on every stop: async work started before checks it and gives up. */
   private generation = 0;
   private closed = false;
@@ -138,6 +157,7 @@ export class Torrent {
   ) {
     this.id = init.infoHashHex;
     this.infoHash = init.infoHash;
+    this.tickPhase = (init.infoHash[0] ?? 0) % IDLE_TICK_ROUNDS;
     this.metainfo = init.metainfo;
     this.torrentBytes = init.torrentBytes;
     // Magnet `dn`s, catalog and resume names are only shown, but come from strangers.
@@ -148,6 +168,7 @@ export class Torrent {
     this.extraTrackers = init.extraTrackers;
     this.savedTiers = init.record?.trackers ?? [];
     this.record = init.recheck ? undefined : init.record;
+    this.storedRecordKey = init.record ? resumeRecordKey(init.record) : null;
     this.trustedComplete = init.trustedComplete ?? false;
     this.userPaused = init.paused;
     this.addedAtMs = init.record?.addedAtMs ?? ctx.now();
@@ -301,8 +322,7 @@ export class Torrent {
       return;
     }
     const gen = ++this.generation;
-    this.timer ??= setInterval(() => this.tick(), this.ctx.tuning.tickMs);
-    this.timer.unref?.();
+    this.ticking = true;
     if (!this.metainfo) {
       this.setState('fetching-metadata');
       this.openNetwork();
@@ -370,19 +390,18 @@ export class Torrent {
       return;
     }
     const gen = ++this.generation;
-    this.timer ??= setInterval(() => this.tick(), this.ctx.tuning.tickMs);
+    this.ticking = true;
     await this.prepare(gen, true);
   }
 
   /** Stops for good (session close or remove). Idempotent. */
   async close(options: { sendStopped: boolean; saveResume: boolean }): Promise<void> {
     if (this.closed) return;
-    if (options.saveResume) await this.saveResume();
+    if (options.saveResume) await this.saveResumeIfChanged();
     this.closed = true;
     this.readers.closeAll();
+    this.ticking = false;
     await this.stop('closed', options.sendStopped);
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
   }
 
   /** Removes the payload from disk (after close). */
@@ -605,6 +624,24 @@ export class Torrent {
 
   // ------------------------------------------------------------ periodic
 
+  /**
+   * One round of the session's tick (one timer for every torrent, tuning.tickMs): a busy
+   * torrent ticks every round, an idle one every IDLE_TICK_ROUNDS-th, at its own phase.
+   */
+  periodic(round: number): void {
+    if (!this.ticking || this.closed) return;
+    if (this.isIdle() && (round + this.tickPhase) % IDLE_TICK_ROUNDS !== 0) return;
+    this.tick();
+  }
+
+  private isIdle(): boolean {
+    return (
+      this.peers.size === 0 &&
+      this.swarm.dialingCount === 0 &&
+      (this.state === 'seeding' || this.state === 'paused' || this.state === 'error')
+    );
+  }
+
   private tick(): void {
     if (this.closed) return;
     this.metadata.tick(this.peers.values());
@@ -614,7 +651,7 @@ export class Torrent {
     this.swarm.connectMore();
     const nowMs = this.ctx.now();
     if (this.transfer && nowMs - this.lastResumeSaveMs >= this.ctx.tuning.resumeSaveIntervalMs)
-      void this.saveResume();
+      void this.saveResumeIfChanged();
     if (this.peers.size > 0 || this.state === 'downloading' || this.state === 'checking')
       this.ctx.changed(this.id);
   }
@@ -694,6 +731,10 @@ export class Torrent {
    * speed until something else changed).
    */
   ratesMoved(): boolean {
+    // Nothing moved through an idle torrent and it already shows zero: the common case
+    // with thousands of torrents, answered without a clock read.
+    if (this.shownRatesKey === '0/0' && this.totals.downRate.isEmpty && this.totals.upRate.isEmpty)
+      return false;
     const r = shownRates(
       this.state,
       this.totals.downRate.bytesPerSecond(),
@@ -728,15 +769,43 @@ export class Torrent {
     });
   }
 
-  /** Flushes written pieces, re-stamps the files and saves the record atomically. */
+  /**
+   * What moves in a record while a torrent runs: a periodic or final save with the same
+   * fingerprint as the last one has nothing to write, and skips even the flush and the
+   * stats (no piece was written, so the file stamps saved are still ours).
+   */
+  private resumeFingerprint(): string {
+    const have = this.transfer?.have ?? this.lastHave;
+    const held = this.transfer?.picker.heldCount ?? this.held?.count() ?? 0;
+    return `${this.userPaused}|${this.state}|${this.uploadedBytes}|${this.downloadedBytes}|${this.completedAtMs}|${have?.count() ?? -1}|${held}`;
+  }
+
+  private async saveResumeIfChanged(): Promise<void> {
+    this.lastResumeSaveMs = this.ctx.now();
+    if (this.resumeFingerprint() !== this.savedFingerprint) await this.saveResume();
+  }
+
+  /** Flushes written pieces, re-stamps the files and saves the record atomically, if it changed. */
   async saveResume(): Promise<void> {
     if (this.closed) return;
     this.lastResumeSaveMs = this.ctx.now();
+    const fingerprint = this.resumeFingerprint();
+    let key: string | null = null;
     try {
       await this.transfer?.refreshFileStamps();
-      this.record = this.resumeRecord();
-      await this.ctx.resumeStore.save(this.record);
+      const record = this.resumeRecord();
+      this.record = record;
+      key = resumeRecordKey(record);
+      if (key !== this.storedRecordKey) {
+        // Taken before the write lands: a later save of the same record while this one is
+        // in flight is skipped (saves of one torrent land in call order).
+        this.storedRecordKey = key;
+        await this.ctx.resumeStore.save(record);
+      }
+      this.savedFingerprint = fingerprint;
     } catch (err) {
+      // Not known to be on disk: the next save writes it whatever it holds.
+      if (key !== null && this.storedRecordKey === key) this.storedRecordKey = null;
       this.ctx.warning({
         code: 'resume-save-failed',
         message: err instanceof Error ? err.message : String(err),

@@ -22,9 +22,6 @@ export const UTP_EXTENSION_SELECTIVE_ACK = 1;
 /** Longest selective-ack mask we write or read (libtorrent caps it the same way). */
 export const UTP_MAX_SACK_BYTES = 32;
 
-const TYPE_NAMES = ['ST_DATA', 'ST_FIN', 'ST_STATE', 'ST_RESET', 'ST_SYN'] as const;
-export const utpTypeName = (type: number): string => TYPE_NAMES[type] ?? `type ${type}`;
-
 /** A decoded header; the receive path reuses one of these for every datagram. */
 export interface UtpHeader {
   type: UtpPacketType;

@@ -27,6 +27,7 @@ const FIGURE_IDS = [
   'many-torrents-10000',
   'ui-speed',
   'lan-discovery',
+  'utp-loopback',
 ];
 
 interface Row {

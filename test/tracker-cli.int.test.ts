@@ -198,9 +198,11 @@ describe('swarmdrop tracker + swarmdrop list', () => {
     }
   });
 
-  it('list refuses to run without a udp:// tracker (usage, exit 2)', async () => {
-    const err = await cli(['list']).catch((e: { code: number; stderr: string }) => e);
+  it('list refuses a tracker that is not udp:// (the catalog is a UDP extension): usage, exit 2', async () => {
+    const err = await cli(['list', '--tracker', 'http://127.0.0.1:1/announce']).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect('code' in err && err.code).toBe(2);
-    expect(err.stderr).toContain('--tracker is required');
+    expect(err.stderr).toContain('--tracker must be a udp:// URL');
   });
 });

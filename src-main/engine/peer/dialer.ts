@@ -346,7 +346,7 @@ export class Dialer {
         done(null, socket, reader, transport);
       });
     };
-    if (!utp) {
+    if (!utp || !utp.canReach(req.host)) {
       start('tcp');
       return;
     }

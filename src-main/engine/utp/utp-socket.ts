@@ -161,6 +161,18 @@ export class UtpSocket implements UtpTransport {
    * Opens a uTP connection. As with net.connect, it emits 'connect' once the peer answered
    * the SYN, or 'error' (UtpError, code ECONNREFUSED / ETIMEDOUT / EUTPCLOSED).
    */
+  /**
+   * Whether this socket can send to `host`: an IPv4 socket reaches IPv4 only, a socket on
+   * one IPv6 address IPv6 only, a dual-stack one ('::') both. The dialer uses TCP alone
+   * for the rest (a session on 127.0.0.1 told of a peer at [::1] by PEX, say).
+   */
+  canReach(host: string): boolean {
+    const family = isIP(host);
+    if (family === 0) return false;
+    if (!this.dualStack) return family === 4;
+    return family === 6 || (this.options.host ?? '0.0.0.0') === '::';
+  }
+
   connect(host: string, port: number): UtpConnection {
     let recvId = randomId();
     for (let i = 0; i < 64 && this.find(recvId, port, host); i++) recvId = randomId();

@@ -24,6 +24,11 @@ const cli = await buildCliFor(!noNetns, 'share', 'get', 'list');
 const libtorrent = libtorrentVersion();
 if (!libtorrent) console.warn(`SKIPPED: ${SYSTEM_PYTHON} cannot import libtorrent (python3-libtorrent)`);
 
+// This file builds its own LAN of namespaces: LSD and the LAN catalog use every interface
+// there, not the loopback-only interface the rest of the suite pins (vitest.config.ts).
+// Every process started below inherits this.
+delete process.env.SWARMDROP_LAN_INTERFACE;
+
 describe.skipIf(!cli)('LAN discovery with no tracker (namespaces on a bridge)', () => {
   let lan: NetnsLan;
   let temp: { dir: string; remove(): Promise<void> };

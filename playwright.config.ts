@@ -6,7 +6,8 @@ import { defineConfig } from '@playwright/test';
 // Needs `node scripts/build.mjs` first (npm test does it).
 // No daemon a UI test starts asks this machine's router to map a port (they inherit this).
 process.env.SWARMDROP_PORT_MAPPING = 'off';
-// LAN discovery (LSD, the LAN catalog) multicasts on loopback only.
+// LAN discovery (LSD, the LAN catalog) multicasts on loopback only, and only for a
+// daemon that listens beyond loopback (the specs' daemons bind 127.0.0.1: off).
 process.env.SWARMDROP_LAN_INTERFACE = '127.0.0.1';
 
 export default defineConfig({

@@ -165,8 +165,8 @@ export async function openCliSession(
     lan: {
       lsd: !flags['no-lsd'],
       nearby: true,
-      ...((lanInterfaceOf(flags) ?? lanInterfaceFromEnv())
-        ? { interfaceAddress: lanInterfaceOf(flags) ?? lanInterfaceFromEnv() }
+      ...((lanInterfaceOf(flags) ?? lanInterfaceFromEnv(flags.host))
+        ? { interfaceAddress: lanInterfaceOf(flags) ?? lanInterfaceFromEnv(flags.host) }
         : {}),
     },
     ...(flags['no-port-mapping'] === true || portMappingOffInEnvironment()

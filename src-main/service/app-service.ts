@@ -471,7 +471,7 @@ export class AppService implements ServiceCore {
 /** The engine's LAN discovery from the settings and this run's flags. */
 function lanOptions(settings: Settings, o: HostOverrides): LanOptions {
   const lan = settings.lan;
-  const where = o.lanInterface ?? lanInterfaceFromEnv() ?? lan.interfaceAddress;
+  const where = o.lanInterface ?? lanInterfaceFromEnv(o.bindHost) ?? lan.interfaceAddress;
   return {
     lsd: o.lsd ?? lan.lsd,
     nearby: lan.nearby || lan.listShares,

@@ -109,13 +109,19 @@ export function portMappingOffInEnvironment(env: NodeJS.ProcessEnv = process.env
 
 /**
  * SWARMDROP_LAN_INTERFACE in the environment: the interface LSD and the LAN catalog use
- * when no `--lan-interface` names one (an address of this machine, or all). The test
- * suites and the bench set 127.0.0.1, so no multicast they cause leaves this machine;
- * a test that builds its own LAN of network namespaces clears it.
+ * when no `--lan-interface` names one (an address of this machine, or all), for a peer
+ * server that listens beyond loopback (`peerHost`; one on loopback keeps LAN discovery
+ * off, as without the variable). The test suites and the bench set 127.0.0.1, so no
+ * multicast they cause leaves this machine; a test that builds its own LAN of network
+ * namespaces clears it.
  */
-export function lanInterfaceFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function lanInterfaceFromEnv(
+  peerHost: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
   const value = env.SWARMDROP_LAN_INTERFACE;
   if (value === undefined || value === '') return undefined;
+  if (peerHost !== undefined && (peerHost === 'localhost' || /^127\.|^::1$/.test(peerHost))) return undefined;
   if (!LAN_INTERFACE_PATTERN.test(value) || value === 'auto')
     throw new UsageError(`SWARMDROP_LAN_INTERFACE needs an IP address or all, got '${value}'`);
   return value;

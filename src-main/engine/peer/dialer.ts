@@ -78,7 +78,12 @@ export interface DialerOptions {
   >;
   /** uTP socket to dial over as well as TCP (see the file comment); none: TCP only. */
   utp?: UtpSocket | null;
-  /** How long uTP has to connect before TCP is tried too. Default 500 ms. */
+  /**
+   * How long uTP has to connect before TCP is tried too. Default 50 ms: long enough that
+   * uTP wins against a peer a few tens of milliseconds away that speaks both, short
+   * enough that a TCP-only peer (many seeders have uTP off) is not kept waiting — 500 ms
+   * cost every such connection half a second (docs/BENCHMARKS.md, foreign-seeders).
+   */
   utpHeadStartMs?: number;
   /** Message Stream Encryption for outgoing connections (see encryption.ts). Default 'off'. */
   encryption?: EncryptionMode;
@@ -354,7 +359,7 @@ export class Dialer {
     headStart = setTimeout(() => {
       headStart = null;
       start('tcp');
-    }, this.options.utpHeadStartMs ?? 500);
+    }, this.options.utpHeadStartMs ?? 50);
     headStart.unref?.();
   }
 

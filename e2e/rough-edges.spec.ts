@@ -76,6 +76,8 @@ test.describe.serial('rough edges', () => {
     await expect(row).toHaveAttribute('data-state', 'fetching-metadata');
     await expect(row).toContainText("Getting the torrent's info");
     await expect(row).toContainText(/for \d+s/);
+    // Where it looks: its trackers and, since the DHT runs, the DHT.
+    await expect(row).toContainText('through its trackers and the DHT');
     // After half a minute with nobody found, the row offers a way out.
     await expect(row.getByRole('button', { name: 'Cancel' })).toBeVisible({ timeout: 90_000 });
     await row.getByRole('button', { name: 'Cancel' }).click();

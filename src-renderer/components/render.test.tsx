@@ -11,6 +11,7 @@ import { summary } from '../store/test-fixtures.ts';
 import { TransferRow } from '../features/transfers/transfer-row.tsx';
 import { DropZone } from '../features/first-run/drop-zone.tsx';
 import { StatusBar } from './status-bar.tsx';
+import { metadataWaitText } from '../features/transfers/metadata-wait.tsx';
 import { ReachabilityLine } from '../features/network/reachability-line.tsx';
 import { PORT_MAPPING_OFF } from '../../src-shared/types/port-mapping.ts';
 import { RemoveDialog, ShortcutsDialog } from '../features/transfers/dialogs.tsx';
@@ -434,5 +435,16 @@ describe('ReachabilityLine (Network)', () => {
     );
     expect(html).toContain('Reachable from outside: unknown — no router answered for UPnP or NAT-PMP.');
     expect(html).not.toContain('Outside address');
+  });
+});
+
+describe('metadataWaitText', () => {
+  it('names the DHT among the places it looks when the DHT runs', () => {
+    expect(metadataWaitText(0, 90, true)).toBe(
+      "Getting the torrent's info: looking for peers through its trackers and the DHT, for 1m 30s",
+    );
+    expect(metadataWaitText(0, 90)).toBe(
+      "Getting the torrent's info: looking for peers through its trackers, for 1m 30s",
+    );
   });
 });

@@ -5,7 +5,7 @@
  * "Finding info" forever.
  */
 import { useEffect, useState, type ReactElement } from 'react';
-import { useActions } from '../../app-context.tsx';
+import { useActions, useApp } from '../../app-context.tsx';
 import { Button } from '../../components/button.tsx';
 import type { TorrentSummary } from '../../../src-shared/types/torrent.ts';
 import { formatEta, plural } from '../../../src-shared/util/format.ts';
@@ -13,9 +13,12 @@ import { formatEta, plural } from '../../../src-shared/util/format.ts';
 /** After this long without the info, say that nobody may have it. */
 export const LONG_WAIT_SEC = 30;
 
-export function metadataWaitText(peers: number, waitedSec: number): string {
+/** `dht`: the DHT runs this session, so it is one of the places peers are looked for. */
+export function metadataWaitText(peers: number, waitedSec: number, dht = false): string {
   const who =
-    peers > 0 ? `asking ${plural(peers, 'connected peer')}` : 'looking for peers through its trackers';
+    peers > 0
+      ? `asking ${plural(peers, 'connected peer')}`
+      : `looking for peers through its trackers${dht ? ' and the DHT' : ''}`;
   return `Getting the torrent's info: ${who}, for ${formatEta(waitedSec)}`;
 }
 
@@ -31,9 +34,10 @@ function useSecondsSince(startMs: number): number {
 export function MetadataWait({ t }: { t: TorrentSummary }): ReactElement {
   const actions = useActions();
   const waited = useSecondsSince(t.addedAt);
+  const dht = useApp((s) => (s.status?.dhtNodes ?? null) !== null);
   return (
     <>
-      <span className="num">{metadataWaitText(t.peers, waited)}</span>
+      <span className="num">{metadataWaitText(t.peers, waited, dht)}</span>
       {waited >= LONG_WAIT_SEC && t.peers === 0 && (
         <span className="tr-hint" onClick={(e) => e.stopPropagation()}>
           Nobody sharing it has been found yet. It keeps trying;{' '}

@@ -17,6 +17,8 @@ test.describe.serial('Files tab and player', () => {
   let seeder: ChildProcess | null = null;
 
   test.beforeAll(async ({ launcher }) => {
+    // Skipped only in the `electron` project, and only where the Electron binary is not
+    // installed (its download is blocked here); the daemon-chromium project always runs.
     test.skip(!launcher.available, ELECTRON_SKIP_LINE);
     root = await mkdtemp(path.join(tmpdir(), 'swarmdrop-e2e-files-'));
     app = await launcher.launch({ name: 'B', dataDir: path.join(root, 'b'), embeddedTracker: 0 });

@@ -153,6 +153,8 @@ test.describe.serial('share on A, download on B', () => {
   test('on its own machine the web UI opens the download, and shows it in its folder', async ({
     launcher,
   }) => {
+    // Skipped in the `electron` project: the app opens files with Electron's shell, which
+    // src-main/app/shell.test.ts covers against its fake; here the daemon runs a program.
     test.skip(
       launcher.host === 'electron',
       "the app opens files with Electron's shell (src-main/app/shell.test.ts), not a program on PATH",

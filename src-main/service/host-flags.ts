@@ -93,7 +93,7 @@ export function parsePort(value: string, flag: string): number {
 export function parseNatGateway(value: string): string {
   if (value === '' || value.length > NAT_GATEWAY_MAX_LENGTH || !NAT_GATEWAY_PATTERN.test(value))
     throw new UsageError(
-      `--nat-gateway needs a router address (192.168.1.1) or a UPnP description URL (http://…), got '${value}'`,
+      `--nat-gateway needs a router address (e.g. 192.0.2.1) or a UPnP description URL (http://…), got '${value}'`,
     );
   return value;
 }

@@ -8,6 +8,8 @@ import { BlockList, isIP } from 'node:net';
 const notPublic = new BlockList();
 for (const [net, prefix] of [
   ['0.0.0.0', 8],
+  // The private and special ranges (RFC 1918, RFC 6598, RFC 5735): what an address is, never
+  // an address we contact.
   ['10.0.0.0', 8],
   ['100.64.0.0', 10],
   ['127.0.0.0', 8],

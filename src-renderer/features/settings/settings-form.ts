@@ -127,7 +127,7 @@ export function fromForm(f: SettingsForm): { settings: Omit<Settings, never> | n
   const gateway = f.portMappingGateway.trim();
   if (gateway.length > NAT_GATEWAY_MAX_LENGTH || !NAT_GATEWAY_PATTERN.test(gateway)) {
     errors.portMappingGateway =
-      'Enter the router’s address (192.168.1.1) or its UPnP description URL (http://…); leave empty to find it.';
+      'Enter the router’s address (e.g. 192.0.2.1) or its UPnP description URL (http://…); leave empty to find it.';
   }
   const settings: Settings = {
     downloadDir: f.downloadDir.trim(),

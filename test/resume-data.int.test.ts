@@ -61,7 +61,7 @@ describe('resume data as `get` reports it', () => {
       return { child, stdout };
     };
     const resumeFile = path.join(data, 'resume', `${share.infoHashHex}.json`);
-    return { source, out, get, resumeFile, downloaded: path.join(out, 'payload.bin') };
+    return { source, out, data, torrent, get, resumeFile, downloaded: path.join(out, 'payload.bin') };
   }
 
   it('a same-size, same-mtime edit of a completed file resumes as "complete (resumed)", not "verified"; --recheck finds and repairs it', async () => {
@@ -89,6 +89,32 @@ describe('resume data as `get` reports it', () => {
     expect(rechecked.stdout.join('\n')).toMatch(/^complete: .*payload\.bin \(2097152 bytes, verified\)$/m);
     expect(await sha256File(t.downloaded)).toBe(await sha256File(t.source));
   }, 400_000);
+
+  it('a `get` stopped mid-download by a signal closes cleanly, and the next `get` keeps the pieces it had', async () => {
+    const t = await setup();
+    // Slow enough (2 MiB at 256 KiB/s) that the signal lands mid-download.
+    const args = ['get', t.torrent, '--out', t.out, '--no-seed', '--events', '--download-limit', '256K'];
+    const child = spawnCli(cli, 'swarmdrop get (stopped)', [...args, ...loopbackPeerFlags(t.data)], false);
+    defer(() => child.stop());
+    // `--events` prints the verified bytes every second: stop once six 64 KiB pieces are in.
+    const sixPieces = (e: { json?: Record<string, unknown> }) =>
+      e.json?.event === 'totals' && Number(e.json.verifiedBytes) >= 6 * 64 * 1024;
+    await child.waitFor(sixPieces, 120_000, 'six verified pieces');
+    await child.stop(30_000);
+    const exit = await child.exited;
+    expect(exit).toEqual({ code: 143, signal: null });
+    expect(child.stderr()).toMatch(
+      /swarmdrop get: stopped by SIGTERM at \d+\.\d%; the same command continues from there/,
+    );
+    expect(child.allEvents().some((e) => e.json?.event === 'complete')).toBe(false);
+
+    const resumed = await t.get();
+    const line = resumed.stdout.join('\n');
+    const kept = /complete \(resumed\): .*\(2097152 bytes; (\d+) pieces? from the last run/.exec(line);
+    expect(kept, line).not.toBeNull();
+    expect(Number(kept![1])).toBeGreaterThanOrEqual(6);
+    expect(await sha256File(t.downloaded)).toBe(await sha256File(t.source));
+  }, 300_000);
 
   it('a corrupt resume record is reported once and costs a full check, not the download', async () => {
     const t = await setup();

@@ -122,6 +122,9 @@ async function run(argv: string[]): Promise<number> {
   );
   log.setPrinter((line) => progress.log(line));
   const stopReporting = reportPortMapping(session, 'get', (line) => progress.log(line));
+  // Listening from here on: Ctrl-C mid-download closes the session (which writes the resume
+  // record) instead of Node's default exit, so the next `get` continues where this one stopped.
+  const stopped = waitForSignal();
   try {
     if (events) printEvents(session);
     const added = await session.add(source, {
@@ -131,8 +134,13 @@ async function run(argv: string[]): Promise<number> {
       ...(values.sequential ? { sequential: true } : {}),
     });
     if (values['super-seed']) session.setSuperSeeding(added.id, true);
-    const done = await untilComplete(session, added.id, progress.update, timeoutSec);
+    const end = await untilComplete(session, added.id, progress.update, timeoutSec, stopped);
     progress.stop();
+    if (end.kind === 'signal') {
+      console.error(interruptedLine(end.summary, end.signal));
+      return end.signal === 'SIGINT' ? 130 : 143;
+    }
+    const done = end.summary;
     if (events) console.log(JSON.stringify({ event: 'complete', infoHash: done.id, atMs: Date.now() }));
     const target = path.join(outDir, done.name);
     const resumedPieces = done.resumedPieces ?? 0;
@@ -156,7 +164,7 @@ async function run(argv: string[]): Promise<number> {
     else (events ? console.error : console.log)(completeLine(target, doneBytes, resumedPieces));
     if (values['no-seed']) return 0;
     if (!json) console.error(`swarmdrop get: seeding on port ${session.peerPort}; Ctrl-C to stop`);
-    await waitForSignal();
+    await stopped;
     return 0;
   } catch (err) {
     // main.ts prints it: into the file only.
@@ -309,13 +317,27 @@ async function fromCatalog(name: string, trackers: string[], logger: Logger): Pr
   return { kind: 'info-hash', infoHashHex: unique[0]!.infoHashHex, name: unique[0]!.name };
 }
 
-/** Resolves once every piece is verified; rejects on a fatal error or the time-out. */
+/** What stopped `get` mid-download, said on stderr; the exit code says it to scripts. */
+export function interruptedLine(s: TorrentSummary | undefined, signal: NodeJS.Signals): string {
+  const percent = `${((s?.progress ?? 0) * 100).toFixed(1)}%`;
+  return `swarmdrop get: stopped by ${signal} at ${percent}; the same command continues from there`;
+}
+
+type DownloadEnd =
+  | { kind: 'complete'; summary: TorrentSummary }
+  | { kind: 'signal'; signal: NodeJS.Signals; summary: TorrentSummary | undefined };
+
+/**
+ * Resolves once every piece is verified, or when `stopped` does first; rejects on a fatal
+ * error or the time-out.
+ */
 function untilComplete(
   session: Session,
   id: string,
   onUpdate: (s: TorrentSummary) => void,
   timeoutSec: number,
-): Promise<TorrentSummary> {
+  stopped: Promise<NodeJS.Signals>,
+): Promise<DownloadEnd> {
   return new Promise((resolve, reject) => {
     const offs: (() => void)[] = [];
     let timer: NodeJS.Timeout | undefined;
@@ -328,7 +350,7 @@ function untilComplete(
       onUpdate(s);
       if (s.state === 'seeding' && s.progress === 1) {
         finish();
-        resolve(s);
+        resolve({ kind: 'complete', summary: s });
       } else if (s.state === 'error') {
         finish();
         reject(new Error(`${s.error?.code ?? 'error'}: ${s.error?.message ?? 'download failed'}`));
@@ -353,6 +375,13 @@ function untilComplete(
         );
       }, timeoutSec * 1000);
     }
+    let settled = false;
+    offs.push(() => (settled = true));
+    void stopped.then((signal) => {
+      if (settled) return;
+      finish();
+      resolve({ kind: 'signal', signal, summary: session.list().find((t) => t.id === id) });
+    });
     check(session.list().find((t) => t.id === id));
   });
 }

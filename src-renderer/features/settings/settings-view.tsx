@@ -72,6 +72,11 @@ function Field({
 
 type Result = { tone: 'ok' | 'error'; text: string } | null;
 
+/** The form's fields that hold text, and those that hold a box's checked state. */
+type KeyOf<V> = { [K in keyof SettingsForm]: SettingsForm[K] extends V ? K : never }[keyof SettingsForm];
+type TextKey = KeyOf<string>;
+type CheckKey = KeyOf<boolean>;
+
 function SettingsEditor({
   settings,
   result,
@@ -125,20 +130,7 @@ function SettingsEditor({
             : 'Saved.',
       });
   };
-  const input = (
-    key:
-      | 'downloadDir'
-      | 'peerPort'
-      | 'embeddedPort'
-      | 'embeddedAdvertiseHost'
-      | 'downloadKiBps'
-      | 'uploadKiBps'
-      | 'lanInterface'
-      | 'lanLsdPort'
-      | 'lanNearbyPort'
-      | 'portMappingGateway',
-    extra: Record<string, string> = {},
-  ) => (
+  const input = (key: Exclude<TextKey, 'trackers' | 'dhtBootstrap'>, extra: Record<string, string> = {}) => (
     <input
       className={`input${errors[key] ? ' invalid' : ''}`}
       name={key}
@@ -147,6 +139,32 @@ function SettingsEditor({
       onChange={(e) => set(key, e.target.value)}
       {...extra}
     />
+  );
+  const textArea = (key: 'trackers' | 'dhtBootstrap', placeholder: string) => (
+    <textarea
+      className={`input mono${errors[key] ? ' invalid' : ''}`}
+      name={key}
+      rows={3}
+      value={form[key]}
+      spellCheck={false}
+      aria-invalid={errors[key] !== undefined}
+      onChange={(e) => set(key, e.target.value)}
+      placeholder={placeholder}
+    />
+  );
+  const check = (key: CheckKey, label: string, onCheck?: (checked: boolean) => void) => (
+    <label className="check">
+      <input
+        type="checkbox"
+        name={key}
+        checked={form[key]}
+        onChange={(e) => {
+          set(key, e.target.checked);
+          onCheck?.(e.target.checked);
+        }}
+      />
+      <span>{label}</span>
+    </label>
   );
   return (
     <form
@@ -182,37 +200,22 @@ function SettingsEditor({
             {input('uploadKiBps', { inputMode: 'decimal', placeholder: 'No limit' })}
           </Field>
         </div>
-        <label className="check">
-          <input
-            type="checkbox"
-            name="notifyOnComplete"
-            checked={form.notifyOnComplete}
-            onChange={(e) => {
-              set('notifyOnComplete', e.target.checked);
-              // Browsers ask only in answer to a click: this one.
-              if (!isDesktop && e.target.checked && browserSurface.permission() === 'default')
-                void browserSurface.requestPermission().then(setPermission);
-            }}
-          />
-          <span>Notify me when a download completes</span>
-        </label>
+        {check('notifyOnComplete', 'Notify me when a download completes', (checked) => {
+          // Browsers ask only in answer to a click: this one.
+          if (!isDesktop && checked && browserSurface.permission() === 'default')
+            void browserSurface.requestPermission().then(setPermission);
+        })}
         {!isDesktop && form.notifyOnComplete && (
           <BrowserPermissionNote
             permission={permission}
             onAllow={() => void browserSurface.requestPermission().then(setPermission)}
           />
         )}
-        {isDesktop && (
-          <label className="check">
-            <input
-              type="checkbox"
-              name="keepSharingWhenClosed"
-              checked={form.keepSharingWhenClosed}
-              onChange={(e) => set('keepSharingWhenClosed', e.target.checked)}
-            />
-            <span>Keep sharing when the window is closed (Swarmdrop stays in the tray; Quit from there)</span>
-          </label>
-        )}
+        {isDesktop &&
+          check(
+            'keepSharingWhenClosed',
+            'Keep sharing when the window is closed (Swarmdrop stays in the tray; Quit from there)',
+          )}
       </section>
 
       <section className="card">
@@ -232,16 +235,7 @@ function SettingsEditor({
           )}
           error={errors.trackers}
         >
-          <textarea
-            className={`input mono${errors.trackers ? ' invalid' : ''}`}
-            name="trackers"
-            rows={3}
-            value={form.trackers}
-            spellCheck={false}
-            aria-invalid={errors.trackers !== undefined}
-            onChange={(e) => set('trackers', e.target.value)}
-            placeholder="udp://host:6969"
-          />
+          {textArea('trackers', 'udp://host:6969')}
         </Field>
         <Field label="Encryption" hint={flagHint('encryption', ENCRYPTION_HINT[form.encryption])}>
           <select
@@ -257,29 +251,13 @@ function SettingsEditor({
             <option value="off">Off</option>
           </select>
         </Field>
-        <label className="check">
-          <input
-            type="checkbox"
-            name="utp"
-            checked={form.utp}
-            onChange={(e) => set('utp', e.target.checked)}
-          />
-          <span>Use uTP as well as TCP (most other clients try it first)</span>
-        </label>
+        {check('utp', 'Use uTP as well as TCP (most other clients try it first)')}
         {overridden.includes('utp') && (
           <p className="field-hint" data-testid="utp-flag-hint">
             {FLAG_HINT}
           </p>
         )}
-        <label className="check">
-          <input
-            type="checkbox"
-            name="dhtEnabled"
-            checked={form.dhtEnabled}
-            onChange={(e) => set('dhtEnabled', e.target.checked)}
-          />
-          <span>Find peers through the DHT, with no tracker (not for private torrents)</span>
-        </label>
+        {check('dhtEnabled', 'Find peers through the DHT, with no tracker (not for private torrents)')}
         <Field
           label="DHT bootstrap nodes"
           hint={flagHint(
@@ -288,28 +266,12 @@ function SettingsEditor({
           )}
           error={errors.dhtBootstrap}
         >
-          <textarea
-            className={`input mono${errors.dhtBootstrap ? ' invalid' : ''}`}
-            name="dhtBootstrap"
-            rows={3}
-            value={form.dhtBootstrap}
-            spellCheck={false}
-            aria-invalid={errors.dhtBootstrap !== undefined}
-            onChange={(e) => set('dhtBootstrap', e.target.value)}
-            placeholder="host:6881"
-          />
+          {textArea('dhtBootstrap', 'host:6881')}
         </Field>
-        <label className="check">
-          <input
-            type="checkbox"
-            name="portMappingEnabled"
-            checked={form.portMappingEnabled}
-            onChange={(e) => set('portMappingEnabled', e.target.checked)}
-          />
-          <span>
-            Port mapping: ask the router (UPnP or NAT-PMP) to let peers outside your network connect
-          </span>
-        </label>
+        {check(
+          'portMappingEnabled',
+          'Port mapping: ask the router (UPnP or NAT-PMP) to let peers outside your network connect',
+        )}
         <Field
           label="Router for port mapping"
           hint={flagHint(
@@ -324,33 +286,9 @@ function SettingsEditor({
 
       <section className="card">
         <h2 className="card-title">Local network</h2>
-        <label className="check">
-          <input
-            type="checkbox"
-            name="lanListShares"
-            checked={form.lanListShares}
-            onChange={(e) => set('lanListShares', e.target.checked)}
-          />
-          <span>List my shares on the local network (except those marked unlisted)</span>
-        </label>
-        <label className="check">
-          <input
-            type="checkbox"
-            name="lanNearby"
-            checked={form.lanNearby}
-            onChange={(e) => set('lanNearby', e.target.checked)}
-          />
-          <span>Show what others on the local network share (Network → Nearby)</span>
-        </label>
-        <label className="check">
-          <input
-            type="checkbox"
-            name="lanLsd"
-            checked={form.lanLsd}
-            onChange={(e) => set('lanLsd', e.target.checked)}
-          />
-          <span>Find peers on the local network (Local Service Discovery)</span>
-        </label>
+        {check('lanListShares', 'List my shares on the local network (except those marked unlisted)')}
+        {check('lanNearby', 'Show what others on the local network share (Network → Nearby)')}
+        {check('lanLsd', 'Find peers on the local network (Local Service Discovery)')}
         <Field
           label="Network interface"
           hint="The address of the interface to use, or all. Empty = automatic. These take effect after a restart."
@@ -370,15 +308,7 @@ function SettingsEditor({
 
       <section className="card">
         <h2 className="card-title">Built-in tracker</h2>
-        <label className="check">
-          <input
-            type="checkbox"
-            name="embeddedEnabled"
-            checked={form.embeddedEnabled}
-            onChange={(e) => set('embeddedEnabled', e.target.checked)}
-          />
-          <span>Run a tracker so people on your network can find what you share</span>
-        </label>
+        {check('embeddedEnabled', 'Run a tracker so people on your network can find what you share')}
         {overridden.includes('embeddedTracker') && (
           <p className="field-hint" data-testid="tracker-flag-hint">
             This run: {embeddedRunning ? 'on' : 'off'}, set by a command-line flag. The box above is what

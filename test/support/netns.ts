@@ -25,49 +25,13 @@ export function netnsUnavailable(): string | undefined {
 }
 
 export function createNetnsLink(prefix = 'mse'): NetnsLink {
-  const n = 1 + Math.floor(Math.random() * 250);
-  const suffix = `${n}${Math.random().toString(36).slice(2, 6)}`;
-  const name = `${prefix}-${suffix}`;
-  const outsideDev = `${prefix}o${suffix}`.slice(0, 15);
-  const insideDev = `${prefix}i${suffix}`.slice(0, 15);
-  const outsideIp = `10.213.${n}.1`;
-  const insideIp = `10.213.${n}.2`;
-  const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let removed = false;
-  const remove = () => {
-    if (removed) return;
-    removed = true;
-    try {
-      ip('link', 'del', outsideDev);
-    } catch {
-      // already gone with the namespace
-    }
-    try {
-      ip('netns', 'del', name);
-    } catch {
-      // never created
-    }
-  };
-  try {
-    ip('netns', 'add', name);
-    ip('link', 'add', outsideDev, 'type', 'veth', 'peer', 'name', insideDev);
-    ip('link', 'set', insideDev, 'netns', name);
-    ip('addr', 'add', `${outsideIp}/30`, 'dev', outsideDev);
-    ip('link', 'set', outsideDev, 'up');
-    ip('netns', 'exec', name, 'ip', 'addr', 'add', `${insideIp}/30`, 'dev', insideDev);
-    ip('netns', 'exec', name, 'ip', 'link', 'set', insideDev, 'up');
-    ip('netns', 'exec', name, 'ip', 'link', 'set', 'lo', 'up');
-  } catch (err) {
-    remove();
-    throw err;
-  }
-  return {
-    name,
-    outsideIp,
-    insideIp,
-    wrap: (command, args) => ({ command: 'ip', args: ['netns', 'exec', name, command, ...args] }),
-    remove,
-  };
+  return createLink(prefix, (n) => ({
+    family: '-4',
+    outsideIp: `10.213.${n}.1`,
+    insideIp: `10.213.${n}.2`,
+    prefixLength: 30,
+    extra: [],
+  }));
 }
 
 /**
@@ -76,15 +40,34 @@ export function createNetnsLink(prefix = 'mse'): NetnsLink {
  * addresses usable at once instead of after duplicate address detection.
  */
 export function createNetnsLink6(prefix = 'v6p'): NetnsLink {
+  return createLink(prefix, (n) => ({
+    family: '-6',
+    outsideIp: `fd00:76:${n.toString(16)}::1`,
+    insideIp: `fd00:76:${n.toString(16)}::2`,
+    prefixLength: 64,
+    extra: ['nodad'],
+  }));
+}
+
+interface LinkAddressing {
+  family: '-4' | '-6';
+  outsideIp: string;
+  insideIp: string;
+  prefixLength: number;
+  /** Trailing words for `ip addr add`. */
+  extra: string[];
+}
+
+/** A namespace and a veth pair into it, addressed by `addressing(n)` for a random n in 1..250. */
+function createLink(prefix: string, addressing: (n: number) => LinkAddressing): NetnsLink {
   const n = 1 + Math.floor(Math.random() * 250);
   const suffix = `${n}${Math.random().toString(36).slice(2, 6)}`;
   const name = `${prefix}-${suffix}`;
   const outsideDev = `${prefix}o${suffix}`.slice(0, 15);
   const insideDev = `${prefix}i${suffix}`.slice(0, 15);
-  const net = `fd00:76:${n.toString(16)}`;
-  const outsideIp = `${net}::1`;
-  const insideIp = `${net}::2`;
+  const { family, outsideIp, insideIp, prefixLength, extra } = addressing(n);
   const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const inside = (...args: string[]) => ip('netns', 'exec', name, 'ip', ...args);
   let removed = false;
   const remove = () => {
     if (removed) return;
@@ -104,11 +87,11 @@ export function createNetnsLink6(prefix = 'v6p'): NetnsLink {
     ip('netns', 'add', name);
     ip('link', 'add', outsideDev, 'type', 'veth', 'peer', 'name', insideDev);
     ip('link', 'set', insideDev, 'netns', name);
-    ip('-6', 'addr', 'add', `${outsideIp}/64`, 'dev', outsideDev, 'nodad');
+    ip(family, 'addr', 'add', `${outsideIp}/${prefixLength}`, 'dev', outsideDev, ...extra);
     ip('link', 'set', outsideDev, 'up');
-    ip('netns', 'exec', name, 'ip', '-6', 'addr', 'add', `${insideIp}/64`, 'dev', insideDev, 'nodad');
-    ip('netns', 'exec', name, 'ip', 'link', 'set', insideDev, 'up');
-    ip('netns', 'exec', name, 'ip', 'link', 'set', 'lo', 'up');
+    inside(family, 'addr', 'add', `${insideIp}/${prefixLength}`, 'dev', insideDev, ...extra);
+    inside('link', 'set', insideDev, 'up');
+    inside('link', 'set', 'lo', 'up');
   } catch (err) {
     remove();
     throw err;

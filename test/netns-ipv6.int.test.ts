@@ -47,7 +47,14 @@ describe.skipIf(!cli)(
         host: link.outsideIp,
       });
       running.push(share);
-      await tracker.waitForPeers(share.infoHashHex, (p) => p.some((x) => x.seeder), 15_000, 'the seeder');
+      // Checked now, not after the download: this tracker forgets a peer a few seconds after its
+      // last announce, and the CLI announces less often than that.
+      await tracker.waitForPeers(
+        share.infoHashHex,
+        (p) => p.some((x) => x.seeder && x.ip === link.outsideIp),
+        15_000,
+        'the seeder at its IPv6 address',
+      );
       const out = path.join(temp.dir, 'out');
       const { command, args } = link.wrap(process.execPath, [
         cli!.script,
@@ -74,7 +81,6 @@ describe.skipIf(!cli)(
       if (outcome === 'timeout') throw new Error(`get did not finish: ${get.stderr()}`);
       expect(outcome.code, get.stderr()).toBe(0);
       await expectSamePayload(payload, out);
-      expect(tracker.peers(share.infoHashHex).map((p) => p.ip)).toContain(link.outsideIp);
     }, 120_000);
   },
 );

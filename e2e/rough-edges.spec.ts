@@ -10,6 +10,7 @@ import type { Page } from '@playwright/test';
 import { test, expect, ELECTRON_SKIP_LINE } from './support/fixtures.ts';
 import type { AppInstance } from './support/app-instance.ts';
 import { browseTo } from './support/path-picker.ts';
+import { dropRandomFile } from './support/drop-file.ts';
 
 const nav = (page: Page, view: 'Transfers' | 'Network' | 'Settings') =>
   page
@@ -123,6 +124,43 @@ test.describe.serial('rough edges', () => {
     await page.getByRole('button', { name: 'Revert' }).click();
     await nav(page, 'Transfers');
     await page.setViewportSize({ width: 1280, height: 860 });
+  });
+
+  test('at 800×600 a dialog opened while a toast shows is above the toast: its buttons are not covered', async ({
+    launcher,
+  }) => {
+    test.skip(launcher.host !== 'daemon', "the folder picker is the web UI's; the app opens the system's");
+    const page = app.page;
+    await page.setViewportSize({ width: 800, height: 600 });
+    try {
+      await dropRandomFile(page.locator('body'), 'toast-under-dialog.bin', 64 * 1024);
+      await expect(page.locator('.toast').first()).toBeVisible();
+      // The tallest dialog: the host's folder picker on a full folder, buttons at the bottom right.
+      const full = path.join(root, 'full-folder');
+      await mkdir(full, { recursive: true });
+      for (let i = 0; i < 20; i++) await writeFile(path.join(full, `file-${i}.txt`), `${i}`);
+      const dialog = await browseTo(page, full);
+      const buttons = await dialog.locator('.dialog-footer button').all();
+      expect(buttons.length).toBeGreaterThan(0);
+      for (const button of buttons) {
+        const name = await button.textContent();
+        const box = (await button.boundingBox())!;
+        const onTop = await page.evaluate(
+          ([x, y]) => {
+            const { document } = globalThis as unknown as {
+              document: { elementFromPoint(x: number, y: number): { closest(s: string): unknown } | null };
+            };
+            return (document.elementFromPoint(x!, y!)?.closest('[role="dialog"]') ?? null) !== null;
+          },
+          [box.x + box.width - 4, box.y + box.height - 4],
+        );
+        expect(onTop, `${name} is covered`).toBe(true);
+      }
+      await page.keyboard.press('Escape');
+      await expect(dialog).toBeHidden();
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 860 });
+    }
   });
 
   test('when the daemon goes away, the page says so and takes no actions until it is back', async () => {

@@ -173,7 +173,7 @@ test('screenshots of the share dialog (several items as one, with Options)', asy
       'seeding',
       { timeout: 120_000 },
     );
-    // Its "Sharing …" toast would sit over the dialog's footer at 800×600.
+    // Its "Sharing …" toast, dimmed under the dialog's backdrop, would only clutter the picture.
     await expect(page.getByRole('button', { name: 'Dismiss' }).first()).toBeVisible();
     for (const close of await page.getByRole('button', { name: 'Dismiss' }).all()) await close.click();
     const picker = await browseTo(page, folder);

@@ -146,9 +146,13 @@ describe('embedded tracker, advertised beyond this machine', () => {
     const conn = service.connect(() => undefined);
     const shared = await conn.invoke('share', { paths: [file] });
     if (!shared.ok) throw new Error(`share failed: ${JSON.stringify(shared)}`);
-    const { id, magnet, published } = shared.response as CommandResponse<'share'>;
+    const { id, magnet } = shared.response as CommandResponse<'share'>;
     // Published: the catalog took it over loopback (192.0.2.7 would never have answered).
-    expect(published).toBe(true);
+    await expect
+      .poll(async () => JSON.stringify(await conn.invoke('searchCatalog', { query: 'advertised-notes' })), {
+        timeout: 15_000,
+      })
+      .toContain('"name":"advertised-notes.txt"');
     expect(parseMagnet(magnet).trackers).toEqual([advertised]);
     const file$ = await conn.invoke('getTorrentFile', { id });
     if (!file$.ok) throw new Error('no torrent file');

@@ -116,9 +116,18 @@ describe('AppService (real engine)', () => {
     const { service, dir } = await open({ peerPort: 0, embeddedTracker: 0 });
     const file = path.join(dir, 'findable-notes.txt');
     await writeFile(file, 'x'.repeat(100_000));
-    const conn = service.connect(() => undefined);
+    const notes: unknown[] = [];
+    const conn = service.connect((event, payload) => {
+      if (event === 'notification') notes.push(payload);
+    });
     const shared = await conn.invoke('share', { paths: [file] });
-    expect(shared).toMatchObject({ ok: true, response: { name: 'findable-notes.txt', published: true } });
+    expect(shared).toMatchObject({ ok: true, response: { name: 'findable-notes.txt' } });
+    // The catalog's answer comes after the share's, as the notification.
+    await expect
+      .poll(() => notes, { timeout: 10_000 })
+      .toContainEqual(
+        expect.objectContaining({ kind: 'shared', name: 'findable-notes.txt', published: true }),
+      );
     const found = await conn.invoke('searchCatalog', { query: 'findable' });
     expect(found).toMatchObject({
       ok: true,
@@ -209,7 +218,7 @@ describe('AppService share: several paths and the Options', () => {
         webSeeds: ['http://127.0.0.1:8080/holiday/'],
       },
     });
-    expect(r).toMatchObject({ ok: true, response: { name: 'Holiday pack', published: false } });
+    expect(r).toMatchObject({ ok: true, response: { name: 'Holiday pack' } });
     const id = (r as { response: { id: string } }).response.id;
     const file = await conn.invoke('getTorrentFile', { id });
     const m = parseTorrent(

@@ -18,6 +18,8 @@ import type { DetailWatcher, ServiceCore } from './service-core.ts';
 
 const CATALOG_TIMEOUT_MS = 5000;
 const SHARE_PROGRESS_EVERY_MS = 200;
+/** How long the "Sharing" notification waits for the catalog's answer before it says pending. */
+const CATALOG_ANSWER_WAIT_MS = 1500;
 
 /** `magnet:?…xt=urn:btih:<40 hex | 32 base32>…` (BEP 9); the engine parses the rest. */
 
@@ -51,7 +53,15 @@ export function createHandlers(service: ServiceCore, conn: DetailWatcher): Comma
     const result = await engine('share', () =>
       session.share(
         paths,
-        { ...options, ...(name ? { name } : {}), ...(unlisted ? { unlisted } : {}) },
+        {
+          ...options,
+          ...(name ? { name } : {}),
+          ...(unlisted ? { unlisted } : {}),
+          // Answer as soon as it seeds: a tracker that does not speak the catalog extension
+          // (or does not answer) would otherwise hold the share, and its progress line, for
+          // the tracker's whole time-out. The catalog's answer comes as the notification.
+          awaitPublish: false,
+        },
         (p) => {
           const now = Date.now();
           if (now - lastMs < SHARE_PROGRESS_EVERY_MS) return;
@@ -75,13 +85,15 @@ export function createHandlers(service: ServiceCore, conn: DetailWatcher): Comma
       totalBytes: summary?.totalBytes ?? 0,
       done: true,
     });
-    service.broadcast('notification', {
-      kind: 'shared',
-      torrentId: result.id,
-      name: finalName,
-      published: result.published,
-    });
-    return { id: result.id, name: finalName, magnet: result.magnet, published: result.published };
+    // Told once: with the catalog's answer when it comes quickly (the embedded tracker's
+    // does), else at once as pending, so a dead tracker never delays the "Sharing" notice.
+    void Promise.race([
+      result.publication,
+      new Promise<'pending'>((resolve) => setTimeout(resolve, CATALOG_ANSWER_WAIT_MS, 'pending').unref()),
+    ]).then((published) =>
+      service.broadcast('notification', { kind: 'shared', torrentId: result.id, name: finalName, published }),
+    );
+    return { id: result.id, name: finalName, magnet: result.magnet };
   };
 
   return {

@@ -83,7 +83,12 @@ export function connectStore(
         pushToast(store, {
           tone: 'success',
           title: `Sharing “${n.name}”`,
-          body: n.published ? 'Listed in the tracker’s catalog.' : 'Seeding. (Not listed in a catalog.)',
+          body:
+            n.published === 'pending'
+              ? 'Seeding. Listing it in the tracker’s catalog…'
+              : n.published
+                ? 'Listed in the tracker’s catalog.'
+                : 'Seeding. (Not listed in a catalog.)',
         });
     }),
     client.on('error', (e) => {

@@ -15,8 +15,8 @@ export interface ShareResponse {
   id: string;
   name: string;
   magnet: string;
-  /** Whether a tracker's catalog accepted it (so others can find it in Network). */
-  published: boolean;
+  // Whether a tracker's catalog accepted it comes later, in the 'shared' notification: the
+  // answer is sent as soon as the torrent seeds, not after the catalog's time-out.
 }
 
 interface Responses {

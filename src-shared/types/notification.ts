@@ -1,7 +1,13 @@
 /** Things the user should be told about, as they happen. */
 export type AppNotification =
   | { kind: 'download-complete'; torrentId: string; name: string }
-  | { kind: 'shared'; torrentId: string; name: string; published: boolean };
+  | {
+      kind: 'shared';
+      torrentId: string;
+      name: string;
+      /** The catalog's answer; 'pending' when it had not come a moment after seeding began. */
+      published: boolean | 'pending';
+    };
 
 /** An error pushed by the host (not the reply to a command), already in user words. */
 export interface AppErrorEvent {

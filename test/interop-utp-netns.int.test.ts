@@ -1,26 +1,29 @@
-// Transmission 3.00 on its default transports (µTP enabled; it tries µTP first),
-// downloading from `swarmdrop share` on its defaults.
-// Transmission never dials 127.x peers it learns from a tracker, so it runs in a network
-// namespace of its own joined to ours by a veth pair (test/support/netns.ts). Its RPC says
-// per peer whether the connection is µTP and whether it dialed it; the test requires a
-// µTP connection that Transmission opened, and the bytes to arrive identical.
+// Transmission 3.00 on its default transports (µTP enabled; it tries µTP first) and its
+// default encryption (MSE preferred), against Swarmdrop on its defaults, both directions:
+// Transmission downloading from `swarmdrop share`, and `swarmdrop get` downloading from a
+// Transmission seed. Transmission never dials 127.x peers it learns from a tracker, so it
+// runs in a network namespace of its own joined to ours by a veth pair
+// (test/support/netns.ts). Its RPC says per peer whether the connection is µTP, encrypted
+// and who dialed it; the tests require the transport they are about, and the bytes to
+// arrive identical.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TrackedChild } from '../harness/tracked-child.ts';
 import { requireTool } from './support/external-tool.ts';
-import { expectSamePayload, makeSingleFilePayload } from './support/interop-payload.ts';
+import { expectSamePayload, makeSingleFilePayload, transmissionCreate } from './support/interop-payload.ts';
 import { startLocalTracker, type LocalTracker } from './support/local-tracker.ts';
 import { createNetnsLink, netnsUnavailable, type NetnsLink } from './support/netns.ts';
-import { buildCliFor, startShare } from './support/swarmdrop-cli.ts';
+import { buildCliFor, runGet, startShare } from './support/swarmdrop-cli.ts';
 import { makeTempDir } from './support/temp-dir.ts';
 import { transmissionRpc, type TransmissionRpc } from '../harness/transmission-rpc.ts';
 
 const MIB = 1024 * 1024;
 const daemon = requireTool('transmission-daemon', 'transmission-daemon');
+const create = requireTool('transmission-create', 'transmission-cli');
 const noNetns = netnsUnavailable();
 if (noNetns) console.warn(`SKIPPED: ${noNetns}`);
-const cli = await buildCliFor(Boolean(daemon) && !noNetns, 'share');
+const cli = await buildCliFor(Boolean(daemon) && Boolean(create) && !noNetns, 'share');
 
 interface TransmissionPeer {
   address: string;
@@ -154,11 +157,63 @@ describe.skipIf(!cli)('interop: Transmission on its defaults dials `swarmdrop sh
     expect(seen.some((p) => p.address === link.outsideIp && p.isUTP && !p.isIncoming)).toBe(true);
   });
 
-  // Skipped: with MSE over µTP (Transmission's default encryption 1) the handshake and our
-  // have-all reach Transmission (acked, and it unchokes us) but it never sends interested,
-  // so nothing downloads; over TCP the same exchange works. Not understood yet.
-  it.skip('Transmission on its defaults (µTP, encryption preferred) downloads over µTP with MSE', async () => {
+  // Regression: Transmission reads nothing that shares the uTP datagram completing its
+  // handshake until another datagram arrives, so a HAVE ALL packed behind our handshake
+  // (as it was whenever MSE's last step was still being written) was never read.
+  it('Transmission on its defaults (µTP, encryption preferred) downloads over µTP with MSE', async () => {
     const seen = await transmissionDownloads('default', 1);
-    expect(seen.some((p) => p.address === link.outsideIp && p.isUTP && !p.isIncoming)).toBe(true);
+    expect(seen.some((p) => p.address === link.outsideIp && p.isUTP && p.isEncrypted && !p.isIncoming)).toBe(
+      true,
+    );
   });
+
+  it('`swarmdrop get` on its defaults downloads from a Transmission seed on its defaults, over µTP with MSE', async () => {
+    const tag = 'seed';
+    const payload = await makeSingleFilePayload(
+      path.join(temp.dir, `${tag}-src`),
+      `${tag}.bin`,
+      4 * MIB + 4321,
+    );
+    const torrentFile = path.join(temp.dir, `${tag}.torrent`);
+    await transmissionCreate(create!, payload, tracker.announceUrl, torrentFile);
+    const rpc = await startTransmission(tag, 1);
+    const added = await rpc('torrent-add', {
+      metainfo: (await readFile(torrentFile)).toString('base64'),
+      'download-dir': payload.parentDir,
+      paused: false,
+    });
+    const id = (added['torrent-added'] as { id: number }).id;
+    const infoHashHex = (added['torrent-added'] as { hashString: string }).hashString;
+    await tracker.waitForPeers(infoHashHex, (p) => p.some((x) => x.seeder), 30_000, 'the Transmission seed');
+    // Transmission's view of its peers while the download runs: the transport is only
+    // visible there (ours does not say which connection carried the bytes).
+    const seen: TransmissionPeer[] = [];
+    let polling = true;
+    const poll = (async () => {
+      while (polling) {
+        const r = await rpc('torrent-get', { ids: [id], fields: ['peers'] });
+        seen.push(...(r.torrents as { peers: TransmissionPeer[] }[])[0]!.peers);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    const out = path.join(temp.dir, `${tag}-out`);
+    try {
+      await runGet(cli!, torrentFile, {
+        tracker: tracker.announceUrl,
+        dataDir: path.join(temp.dir, `${tag}-get-data`),
+        host: link.outsideIp,
+        out,
+        timeoutMs: 60_000,
+        track: (child) => running.push(child),
+      });
+    } finally {
+      polling = false;
+      await poll;
+    }
+    await expectSamePayload(payload, out);
+    // Our dial (incoming for Transmission), over µTP, enciphered.
+    expect(seen.some((p) => p.address === link.outsideIp && p.isUTP && p.isEncrypted && p.isIncoming)).toBe(
+      true,
+    );
+  }, 120_000);
 });

@@ -208,7 +208,7 @@ export async function runGet(
     '--out',
     o.out,
     '--no-seed',
-    ...loopbackPeerFlags(o.dataDir),
+    ...loopbackPeerFlags(o.dataDir, o.host),
     ...encryptionFlags(o),
   ];
   const child = spawnCli(cli, 'swarmdrop get', args);

@@ -174,6 +174,9 @@ export class PeerConnection extends PeerSender {
     if (this.localHandshake) throw new Error('handshake already sent');
     this.localHandshake = handshake;
     this.write(encodeHandshake(handshake));
+    // Over uTP the handshake ends its datagram: Transmission reads nothing that shares the
+    // datagram completing its handshake until another one arrives (see UtpConnection.endPacket).
+    this.socket.endPacket?.();
     if (this.remoteHandshake) this.checkHandshakes();
   }
 

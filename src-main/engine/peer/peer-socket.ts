@@ -6,6 +6,8 @@ export type PeerSocket = Duplex & {
   readonly remoteAddress?: string | undefined;
   readonly remotePort?: number | undefined;
   setNoDelay(noDelay?: boolean): unknown;
+  /** uTP only: the bytes written so far end a datagram (utp-connection.ts `endPacket`). */
+  endPacket?(): void;
 };
 
 /** Which transport carries a peer connection. */

@@ -47,6 +47,8 @@ const SYN_TRIES = 3;
 const MAX_TIMEOUTS = 7;
 /** A packet when we have sent nothing for this long, so NATs keep the mapping. */
 const KEEPALIVE_MS = 29_000;
+/** The marker `endPacket()` writes; recognised by identity (Writable passes Buffers as they are). */
+const PACKET_END = Buffer.alloc(0);
 
 export type UtpState = 'syn-sent' | 'connected' | 'closed';
 
@@ -130,6 +132,8 @@ export class UtpConnection extends Duplex {
     chunk: Uint8Array;
     offset: number;
     callback: ((err?: Error | null) => void) | null;
+    /** The packet holding this chunk's last byte ends there (see `endPacket`). */
+    endsPacket: boolean;
   }[] = [];
   private queuedBytes = 0;
   private finalCallback: ((err?: Error | null) => void) | null = null;
@@ -181,6 +185,20 @@ export class UtpConnection extends Duplex {
   /** Socket-compatible no-op: uTP has no Nagle; small writes of one turn are packed together. */
   setNoDelay(_noDelay?: boolean): this {
     return this;
+  }
+
+  /**
+   * The bytes written so far end a packet; later writes start a new one. It travels in
+   * the write stream (a marker chunk), so it holds wherever Writable buffered the earlier
+   * writes. The peer wire calls it after the BitTorrent handshake: Transmission 3.00
+   * hands bytes to its peer-wire code only when a uTP packet arrives, so messages sharing
+   * the packet that completes its handshake wait for the next packet, and a seeder's
+   * BITFIELD / HAVE ALL that has no next packet is never read (libtransmission/peer-io.c:
+   * the uTP branch of tr_peerIoTryRead never calls canReadWrapper).
+   */
+  endPacket(): void {
+    if (this.writableEnded || this.destroyed) return;
+    this.write(PACKET_END);
   }
 
   get bytesInFlight(): number {
@@ -438,7 +456,14 @@ export class UtpConnection extends Duplex {
       callback?.(new UtpError('EUTPCLOSED', 'uTP connection closed'));
       return;
     }
-    this.sendQueue.push({ chunk, offset: 0, callback });
+    if (chunk === PACKET_END) {
+      // Bytes already cut into packets end one anyway.
+      const last = this.sendQueue[this.sendQueue.length - 1];
+      if (last) last.endsPacket = true;
+      callback?.();
+      return;
+    }
+    this.sendQueue.push({ chunk, offset: 0, callback, endsPacket: false });
     this.queuedBytes += chunk.length;
   }
 
@@ -468,7 +493,7 @@ export class UtpConnection extends Duplex {
   }
 
   private sendDataPacket(): void {
-    const size = Math.min(this.payloadBytes, this.queuedBytes);
+    const size = this.nextPacketBytes();
     const buf =
       size === this.payloadBytes && this.spare.length > 0
         ? this.spare.pop()!
@@ -489,6 +514,18 @@ export class UtpConnection extends Duplex {
     }
     this.queuedBytes -= size;
     this.queuePacket(UTP_ST_DATA, buf, size, UTP_HEADER_BYTES + size, this.sendId);
+  }
+
+  /** Payload of the next packet: full, or up to the end of a chunk that ends a packet. */
+  private nextPacketBytes(): number {
+    const limit = Math.min(this.payloadBytes, this.queuedBytes);
+    let size = 0;
+    for (const q of this.sendQueue) {
+      size += q.chunk.length - q.offset;
+      if (size >= limit) return limit;
+      if (q.endsPacket) return size;
+    }
+    return limit;
   }
 
   /** Puts a packet that takes a sequence number (SYN, DATA, FIN) in flight and sends it. */

@@ -152,14 +152,16 @@ async function lossyRelay(target: number, dropEvery: number, delayEvery: number)
   );
   let client: dgram.RemoteInfo | null = null;
   let data = 0;
-  const stats = { dropped: 0, delayed: 0 };
+  const stats = { dropped: 0, delayed: 0, payloadSizes: [] as number[] };
   relay.on('message', (msg, rinfo) => {
     const fromTarget = rinfo.port === target;
     if (!fromTarget) client = rinfo;
     const to = fromTarget ? client : { port: target };
     if (!to) return;
-    if (decodeUtpPacket(msg).type === UTP_ST_DATA) {
+    const packet = decodeUtpPacket(msg);
+    if (packet.type === UTP_ST_DATA) {
       data++;
+      stats.payloadSizes.push(packet.payload.length);
       if (data % dropEvery === 0) {
         stats.dropped++;
         return;
@@ -174,6 +176,36 @@ async function lossyRelay(target: number, dropEvery: number, delayEvery: number)
   });
   return { port: relay.address().port, stats };
 }
+
+describe('uTP packet boundaries', () => {
+  /** Writes 3 bytes, then (while those wait to be packed) 68 and 100 in the same turn. */
+  async function sizesAfterBatchedWrites(endPacketAfter68: boolean): Promise<number[]> {
+    const [a, b] = [await bind(), await bind()];
+    const incoming = accepted(b);
+    const relay = await lossyRelay(b.port, Infinity, Infinity);
+    const dialed = a.connect('127.0.0.1', relay.port);
+    await connected(dialed);
+    await waitFor(() => incoming.length === 1);
+    const received = readBytes(incoming[0]!, 171);
+    dialed.write(Buffer.alloc(3, 1));
+    dialed.write(Buffer.alloc(68, 2));
+    if (endPacketAfter68) dialed.endPacket();
+    dialed.write(Buffer.alloc(100, 3));
+    const got = await received;
+    expect(got.equals(Buffer.concat([Buffer.alloc(3, 1), Buffer.alloc(68, 2), Buffer.alloc(100, 3)]))).toBe(
+      true,
+    );
+    return relay.stats.payloadSizes;
+  }
+
+  it('endPacket makes the bytes written before it end a datagram even when Writable batched the writes', async () => {
+    expect(await sizesAfterBatchedWrites(true)).toEqual([3, 68, 100]);
+  });
+
+  it('without endPacket, writes batched in one turn share a datagram', async () => {
+    expect(await sizesAfterBatchedWrites(false)).toEqual([3, 168]);
+  });
+});
 
 describe('uTP recovers from loss and reordering', () => {
   it('delivers every byte in order through a relay that drops 1 in 23 and delays 1 in 17 data packets', async () => {

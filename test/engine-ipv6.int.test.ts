@@ -115,17 +115,48 @@ describe('IPv6 end to end', () => {
     const priv = await seeder.share([privateFile], { pieceLengthBytes: 32 * 1024, private: true });
     const ofPublic = await extensionHandshakeFrom(seeder.peerPort, pub.id);
     expect(Buffer.from(ofPublic.yourIp!).equals(Buffer.from(parseIpv6('::1')))).toBe(true);
+    // Bound to ::1, the session knows that address of its own (BEP 10 `ipv6`).
+    expect(Buffer.from(ofPublic.ipv6!).equals(Buffer.from(parseIpv6('::1')))).toBe(true);
+    expect(ofPublic.ipv4).toBeUndefined();
     expect(ofPublic.m.ut_pex).toBeGreaterThan(0);
     const ofPrivate = await extensionHandshakeFrom(seeder.peerPort, priv.id);
     expect(ofPrivate.m.ut_pex).toBeUndefined();
     expect(ofPrivate.m.ut_metadata).toBeGreaterThan(0);
   });
+
+  it('the BEP 10 handshake gives our own address only as the settings name it: ipv4 from the announce address, none for a wildcard bind', async () => {
+    const { dir } = await v6Env();
+    const file = path.join(dir, 'src', 'own.bin');
+    await writeRandomFile(file, 50_000);
+    // The announce address wins over the bind address of the same family.
+    const announced = await openTestSession(dir, 'announced', {
+      peerHost: '127.0.0.1',
+      announceHost: '192.0.2.7',
+    });
+    defer(() => announced.close());
+    const a = await announced.share([file], { pieceLengthBytes: 32 * 1024 });
+    const fromAnnounced = await extensionHandshakeFrom(announced.peerPort, a.id, '127.0.0.1');
+    expect(fromAnnounced.ipv4).toEqual(Uint8Array.of(192, 0, 2, 7));
+    expect(fromAnnounced.ipv6).toBeUndefined();
+    expect(fromAnnounced.yourIp).toEqual(Uint8Array.of(127, 0, 0, 1));
+    // Bound to every interface with no announce address: nothing is known, nothing guessed.
+    const wildcard = await openTestSession(dir, 'wildcard', { peerHost: '::' });
+    defer(() => wildcard.close());
+    const w = await wildcard.share([file], { pieceLengthBytes: 32 * 1024 });
+    const fromWildcard = await extensionHandshakeFrom(wildcard.peerPort, w.id, '::1');
+    expect(fromWildcard.ipv4).toBeUndefined();
+    expect(fromWildcard.ipv6).toBeUndefined();
+  });
 });
 
-/** Dials [::1]:port as a fresh peer for `infoHashHex` and returns the BEP 10 handshake it gets. */
-function extensionHandshakeFrom(port: number, infoHashHex: string): Promise<ExtensionHandshake> {
+/** Dials host:port as a fresh peer for `infoHashHex` and returns the BEP 10 handshake it gets. */
+function extensionHandshakeFrom(
+  port: number,
+  infoHashHex: string,
+  host = '::1',
+): Promise<ExtensionHandshake> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: '::1', port });
+    const socket = net.connect({ host, port });
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new Error('no extension handshake within 10 s'));

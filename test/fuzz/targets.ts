@@ -615,6 +615,8 @@ export const TARGETS: readonly FuzzTarget[] = [
       encodeExtensionHandshake({
         m: { lt_donthave: 7, ut_holepunch: 4, __proto__x: 0 },
         yourIp: bytesOf(16, 1),
+        ipv4: Uint8Array.of(192, 0, 2, 7),
+        ipv6: bytesOf(16, 9),
       }),
       utf8('d1:md11:ut_metadatai3e6:ut_pexi0ee1:v13:qBittorrent/5e'),
     ],

@@ -55,6 +55,7 @@ import type { SessionHost, SessionInternals } from './session-host.ts';
 import { shareTorrent } from './share-torrent.ts';
 import { resolveSource } from './torrent-source.ts';
 import { UpdateBatcher } from './update-batcher.ts';
+import { knownOwnAddresses } from '../torrent/own-addresses.ts';
 import { PortMapper } from '../portmap/port-mapper.ts';
 import type { NatGatewayFinder } from '../portmap/nat-gateway.ts';
 import { PORT_MAPPING_OFF, type PortMappingStatus } from '../../../src-shared/types/port-mapping.ts';
@@ -139,6 +140,7 @@ export class EngineSession implements Session, SessionHost {
       peerId: this.peerId,
       peerPort: () => this.peerPort,
       ...(options.announceHost ? { announceHost: options.announceHost } : {}),
+      ownAddresses: knownOwnAddresses([options.announceHost, options.peerHost]),
       trackerAlias: (url) => options.trackerAlias?.(url) ?? url,
       hashPool: this.hashPool,
       resumeStore: this.resumeStore,

@@ -9,6 +9,7 @@ import type { PeerCloseInfo, PeerConnection } from '../peer/peer-connection.ts';
 import { admitPeer, peersToDrop, type SlotPeer } from '../slots/peer-slots.ts';
 import type { ActiveTransfer } from './active-transfer.ts';
 import type { MetadataExchange } from './metadata-exchange.ts';
+import { ownAddressFields } from './own-addresses.ts';
 import { wirePeer, type PeerRouter } from './peer-wiring.ts';
 import { PexSender, type PexEntry } from './pex-sender.ts';
 import type { Swarm } from './swarm.ts';
@@ -164,6 +165,7 @@ export class PeerSet implements PeerRouter {
         reqq: MAX_QUEUED_REQUESTS,
         ...(size !== undefined ? { metadataSizeBytes: size } : {}),
         ...(yourIp ? { yourIp } : {}),
+        ...ownAddressFields(this.ctx.ownAddresses ?? [], conn.remoteHost),
       });
     }
     // BEP 5: both set the DHT bit, so tell the peer where our DHT node listens.

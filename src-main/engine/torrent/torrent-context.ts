@@ -37,6 +37,8 @@ export interface TorrentContext {
   readonly peerId: Uint8Array;
   peerPort(): number;
   readonly announceHost?: string;
+  /** Our own addresses as the settings name them (own-addresses.ts), for BEP 10 `ipv4`/`ipv6`. */
+  readonly ownAddresses?: readonly string[];
   /** SessionOptions.trackerAlias, identity when unset: the URL to contact for an announce URL. */
   trackerAlias(url: string): string;
   readonly hashPool: HashPool;

@@ -23,13 +23,25 @@ describe('extension handshake (BEP 10)', () => {
       p: 51413,
       reqq: 500,
       yourIp: Uint8Array.of(127, 0, 0, 1),
+      ipv4: Uint8Array.of(192, 0, 2, 7),
+      ipv6: Uint8Array.of(0x20, 0x01, 0x0d, 0xb8, ...new Array<number>(11).fill(0), 7),
       uploadOnly: true,
     };
     const bytes = encodeExtensionHandshake(h);
     expect(Buffer.from(bytes).toString('latin1')).toBe(
-      'd1:md11:ut_metadatai1e6:ut_pexi0ee13:metadata_sizei31235e1:pi51413e4:reqqi500e11:upload_onlyi1e1:v15:Swarmdrop 0.1.06:yourip4:\x7f\x00\x00\x01e',
+      'd4:ipv44:\xc0\x00\x02\x074:ipv616:\x20\x01\x0d\xb8' +
+        '\x00'.repeat(11) +
+        '\x071:md11:ut_metadatai1e6:ut_pexi0ee13:metadata_sizei31235e1:pi51413e4:reqqi500e11:upload_onlyi1e1:v15:Swarmdrop 0.1.06:yourip4:\x7f\x00\x00\x01e',
     );
     expect(decodeExtensionHandshake(bytes)).toEqual(h);
+  });
+
+  it("reads a 16-byte yourip and the peer's own ipv4/ipv6 as libtorrent sends them", () => {
+    const v6 = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
+    const h = decodeExtensionHandshake(
+      bencode({ m: {}, yourip: v6, ipv4: Uint8Array.of(10, 0, 0, 2), ipv6: v6 }),
+    );
+    expect(h).toEqual({ m: {}, yourIp: v6, ipv4: Uint8Array.of(10, 0, 0, 2), ipv6: v6 });
   });
 
   it('treats a missing m as no extensions and ignores unknown keys', () => {
@@ -47,6 +59,11 @@ describe('extension handshake (BEP 10)', () => {
     ['p out of range', bencode({ m: {}, p: 70_000, reqq: -5 }), { m: {} }],
     ['v as integer', bencode({ m: {}, v: 12 }), { m: {} }],
     ['yourip of 5 bytes', bencode({ m: {}, yourip: new Uint8Array(5) }), { m: {} }],
+    ['ipv4 of 16 bytes', bencode({ m: {}, ipv4: new Uint8Array(16) }), { m: {} }],
+    ['ipv6 of 4 bytes', bencode({ m: {}, ipv6: new Uint8Array(4) }), { m: {} }],
+    ['ipv4 as integer', bencode({ m: {}, ipv4: 167772162 }), { m: {} }],
+    ['ipv6 as a list', bencode({ m: {}, ipv6: [1, 2] }), { m: {} }],
+    ['ipv4 as dotted text', bencode({ m: {}, ipv4: '10.0.0.2' }), { m: {} }],
     ['upload_only as string', bencode({ m: {}, upload_only: 'yes' }), { m: {} }],
   ])('ignores a field it cannot use: %s', (_name, bytes, want) => {
     expect(decodeExtensionHandshake(bytes)).toEqual(want);
@@ -84,6 +101,8 @@ describe('extension handshake fuzz', () => {
       p: 51413,
       reqq: 500,
       yourIp: Uint8Array.of(127, 0, 0, 1),
+      ipv4: Uint8Array.of(192, 0, 2, 7),
+      ipv6: new Uint8Array(16).fill(0xfe),
     });
     let decoded = 0;
     for (let i = 0; i < 20_000; i++) {
@@ -99,6 +118,8 @@ describe('extension handshake fuzz', () => {
         const h = decodeExtensionHandshake(input);
         for (const id of Object.values(h.m)) expect(id >= 0 && id <= 255).toBe(true);
         if (h.p !== undefined) expect(h.p >= 0 && h.p <= 0xffff).toBe(true);
+        if (h.ipv4 !== undefined) expect(h.ipv4.length).toBe(4);
+        if (h.ipv6 !== undefined) expect(h.ipv6.length).toBe(16);
         decoded++;
       } catch (err) {
         expect(err).toBeInstanceOf(ProtocolError);

@@ -25,6 +25,10 @@ export interface ExtensionHandshake {
   reqq?: number;
   /** Our address as the sender sees it: 4 or 16 bytes. */
   yourIp?: Uint8Array;
+  /** The sender's own IPv4 address (4 bytes), when it knows it. */
+  ipv4?: Uint8Array;
+  /** The sender's own IPv6 address (16 bytes), when it knows it. */
+  ipv6?: Uint8Array;
   /** BEP 21: the sender is a partial seed / upload only. */
   uploadOnly?: boolean;
 }
@@ -36,6 +40,8 @@ export function encodeExtensionHandshake(h: ExtensionHandshake): Uint8Array {
   if (h.p !== undefined) dict.p = h.p;
   if (h.reqq !== undefined) dict.reqq = h.reqq;
   if (h.yourIp !== undefined) dict.yourip = h.yourIp;
+  if (h.ipv4 !== undefined) dict.ipv4 = h.ipv4;
+  if (h.ipv6 !== undefined) dict.ipv6 = h.ipv6;
   if (h.uploadOnly !== undefined) dict.upload_only = h.uploadOnly ? 1 : 0;
   return bencode(dict);
 }
@@ -48,7 +54,7 @@ function optionalInt(v: BDict[string] | undefined, min: number, max: number): nu
 /**
  * Decodes a BEP 10 handshake. Only its structure is enforced (bencode, a dict, bounded
  * size and entry count); a field of the wrong type or out of range is ignored like an
- * unknown key — a peer that gets `p` or `yourip` wrong is still worth talking to
+ * unknown key — a peer that gets `p`, `yourip` or `ipv4` wrong is still worth talking to
  * (docs/PROTOCOL.md, "What the peer wire accepts").
  */
 export function decodeExtensionHandshake(payload: Uint8Array): ExtensionHandshake {
@@ -81,6 +87,9 @@ export function decodeExtensionHandshake(payload: Uint8Array): ExtensionHandshak
   if (reqq !== undefined) out.reqq = reqq;
   if (dict.yourip instanceof Uint8Array && (dict.yourip.length === 4 || dict.yourip.length === 16))
     out.yourIp = dict.yourip.slice();
+  // BEP 10 `ipv4` / `ipv6`: compact addresses of exactly 4 / 16 bytes; anything else is ignored.
+  if (dict.ipv4 instanceof Uint8Array && dict.ipv4.length === 4) out.ipv4 = dict.ipv4.slice();
+  if (dict.ipv6 instanceof Uint8Array && dict.ipv6.length === 16) out.ipv6 = dict.ipv6.slice();
   const uploadOnly = optionalInt(dict.upload_only, -(2 ** 53) + 1, 2 ** 53 - 1);
   if (uploadOnly !== undefined) out.uploadOnly = uploadOnly !== 0;
   return out;

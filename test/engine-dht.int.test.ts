@@ -124,6 +124,9 @@ describe('Mainline DHT (BEP 5) between sessions', () => {
     const shared = await seeder.share([file], { publish: false });
     const leecher = await open('leecher', { dht });
     expect(leecher.dhtStatus()?.nodes).toBe(0);
+    // The DHT rides on the uTP socket: PORT names the peer port itself.
+    expect(seeder.dhtStatus()?.port).toBe(seeder.peerPort);
+    expect(leecher.dhtStatus()?.port).toBe(leecher.peerPort);
     const magnet = `${formatMagnet({ infoHashHex: shared.id })}&x.pe=127.0.0.1:${seeder.peerPort}`;
     const added = await leecher.add({ kind: 'magnet', uri: magnet });
     await waitFor(leecher, added.id, isComplete, 30_000, 'the download from x.pe');

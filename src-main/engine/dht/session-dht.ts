@@ -1,7 +1,7 @@
 /**
- * The session's DHT: binds the UDP port (the peer port number unless told otherwise),
- * starts the node from the routing table saved in the data folder, saves the table every
- * few minutes and at close. Opening never fails the session: a DHT that cannot start is a
+ * The session's DHT: rides on the uTP socket of the peer port, or binds a UDP port (the
+ * peer port number unless told otherwise), starts the node from the routing table saved
+ * in the data folder, saves the table every few minutes and at close. Opening never fails the session: a DHT that cannot start is a
  * warning and the engine runs without it.
  */
 import { isIPv6 } from 'node:net';
@@ -9,7 +9,7 @@ import { isVersionedDataError } from '../resume/versioned-json-store.ts';
 import type { DhtNode } from './dht-node.ts';
 import { DhtStateStore } from './dht-state-store.ts';
 import { MainlineDht } from './mainline-dht.ts';
-import { UdpPort } from './udp-port.ts';
+import { UdpPort, type SharedUdpSocket } from './udp-port.ts';
 
 export interface SessionDhtOptions {
   dataDir: string;
@@ -17,6 +17,11 @@ export interface SessionDhtOptions {
   host: string;
   /** The peer port number, or the port asked for. */
   port: number;
+  /**
+   * The uTP socket on the peer port, to ride on instead of binding (`canShareForDht` must
+   * hold for its address); `host` and `port` are then unused.
+   */
+  shared?: SharedUdpSocket;
   /** `host:port` nodes to join through. */
   bootstrap: readonly string[];
   warning(code: string, message: string): void;
@@ -40,23 +45,8 @@ export class SessionDht {
   }
 
   static async open(o: SessionDhtOptions): Promise<SessionDht | null> {
-    // BEP 5 as the library speaks it is IPv4: an IPv6 peer address gets its IPv4 twin.
-    const host = isIPv6(o.host) ? (o.host === '::1' ? '127.0.0.1' : '0.0.0.0') : o.host;
-    let udp: UdpPort;
-    try {
-      udp = await UdpPort.bind({ host, port: o.port });
-    } catch (err) {
-      try {
-        udp = await UdpPort.bind({ host, port: 0 });
-        o.warning(
-          'dht-port-taken',
-          `UDP port ${o.port} is taken (${(err as Error).message}); the DHT listens on ${udp.port} instead`,
-        );
-      } catch (err2) {
-        o.warning('dht-unavailable', `the DHT could not start: ${(err2 as Error).message}`);
-        return null;
-      }
-    }
+    const udp = o.shared ? UdpPort.share(o.shared) : await bindDhtPort(o);
+    if (!udp) return null;
     const store = new DhtStateStore(o.dataDir);
     const saved = await store.load().catch((err: unknown) => {
       const code = isVersionedDataError(err) ? err.code : 'io-error';
@@ -94,5 +84,26 @@ export class SessionDht {
       await this.udp.close();
     })();
     return this.closing;
+  }
+}
+
+/** A socket of the DHT's own: the port asked for, else any free one (with a warning). */
+async function bindDhtPort(o: SessionDhtOptions): Promise<UdpPort | null> {
+  // BEP 5 as the library speaks it is IPv4: an IPv6 peer address gets its IPv4 twin.
+  const host = isIPv6(o.host) ? (o.host === '::1' ? '127.0.0.1' : '0.0.0.0') : o.host;
+  try {
+    return await UdpPort.bind({ host, port: o.port });
+  } catch (err) {
+    try {
+      const udp = await UdpPort.bind({ host, port: 0 });
+      o.warning(
+        'dht-port-taken',
+        `UDP port ${o.port} is taken (${(err as Error).message}); the DHT listens on ${udp.port} instead`,
+      );
+      return udp;
+    } catch (err2) {
+      o.warning('dht-unavailable', `the DHT could not start: ${(err2 as Error).message}`);
+      return null;
+    }
   }
 }

@@ -1,8 +1,10 @@
 // The shared UDP port on 127.0.0.1: KRPC (a bencoded dictionary) goes to the DHT's view,
-// anything else (uTP's first byte is type << 4 | version) to the other hook.
+// anything else (uTP's first byte is type << 4 | version) to the other hook; and KRPC
+// riding on a real uTP socket (`UdpPort.share`).
 import dgram from 'node:dgram';
 import { describe, expect, it } from 'vitest';
-import { UdpPort, type UdpRemote } from './udp-port.ts';
+import { UtpSocket } from '../utp/utp-socket.ts';
+import { canShareForDht, UdpPort, type UdpRemote } from './udp-port.ts';
 
 async function sendFrom(socket: dgram.Socket, port: number, bytes: Uint8Array): Promise<void> {
   await new Promise<void>((resolve, reject) =>
@@ -61,5 +63,76 @@ describe('UdpPort', () => {
     } finally {
       await first.close();
     }
+  });
+});
+
+describe('UdpPort.share: the DHT on the uTP socket of the peer port', () => {
+  const until = async (check: () => boolean, what: string) => {
+    const deadline = Date.now() + 5000;
+    while (!check()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+
+  it('carries KRPC on a dual-stack uTP socket next to uTP: IPv4 senders unmapped, replies delivered, close hands the socket back', async () => {
+    const utp = await UtpSocket.bind({ host: '::', port: 0 });
+    const dialer = await UtpSocket.bind({ host: '127.0.0.1', port: 0 });
+    const client = dgram.createSocket('udp4');
+    await new Promise<void>((r) => client.bind(0, '127.0.0.1', () => r()));
+    const replies: string[] = [];
+    client.on('message', (d: Buffer) => replies.push(d.toString()));
+    try {
+      const port = UdpPort.share(utp);
+      expect(port.port).toBe(utp.port);
+      expect(port.address().family).toBe('IPv4');
+      const seen: { text: string; address: string; port: number }[] = [];
+      port
+        .krpcSocket()
+        .on('message', (d: Buffer, from: dgram.RemoteInfo) =>
+          seen.push({ text: d.toString(), address: from.address, port: from.port }),
+        );
+      await sendFrom(client, utp.port, Buffer.from('d1:y1:qe'));
+      await until(() => seen.length === 1, 'the KRPC datagram');
+      // The library matches replies by address: it must see the IPv4 form.
+      expect(seen[0]).toEqual({ text: 'd1:y1:qe', address: '127.0.0.1', port: client.address().port });
+      const reply = Buffer.from('d1:y1:re');
+      const sent = new Promise<Error | null>((resolve) =>
+        port.krpcSocket().send(reply, 0, reply.length, client.address().port, '127.0.0.1', resolve),
+      );
+      expect(await sent).toBeNull();
+      await until(() => replies.length === 1, 'the reply through the uTP socket');
+      expect(replies).toEqual(['d1:y1:re']);
+      expect(port.krpcTraffic).toMatchObject({ receivedCount: 1, sentCount: 1 });
+
+      // uTP on the same socket is untouched.
+      // The accepted end sees our reset when we hang up; that is expected here.
+      utp.onConnection = (accepted) => accepted.on('error', () => undefined);
+      const conn = dialer.connect('127.0.0.1', utp.port);
+      await new Promise<void>((resolve, reject) => {
+        conn.once('connect', resolve);
+        conn.once('error', reject);
+      });
+      conn.destroy();
+
+      await port.close();
+      expect(utp.onOtherDatagram).toBeNull();
+      const droppedBefore = utp.counters.dropped;
+      await sendFrom(client, utp.port, Buffer.from('d1:y1:qe'));
+      await until(() => utp.counters.dropped === droppedBefore + 1, 'the KRPC datagram dropped after close');
+      expect(seen).toHaveLength(1);
+    } finally {
+      client.close();
+      await dialer.close();
+      await utp.close();
+    }
+  });
+
+  it('shares only a socket that reaches IPv4 (the DHT library is IPv4 only)', () => {
+    expect(canShareForDht('0.0.0.0')).toBe(true);
+    expect(canShareForDht('127.0.0.1')).toBe(true);
+    expect(canShareForDht('::')).toBe(true);
+    expect(canShareForDht('::1')).toBe(false);
+    expect(canShareForDht('2001:db8::7')).toBe(false);
   });
 });

@@ -56,6 +56,7 @@ import { shareTorrent } from './share-torrent.ts';
 import { resolveSource } from './torrent-source.ts';
 import { UpdateBatcher } from './update-batcher.ts';
 import { knownOwnAddresses } from '../torrent/own-addresses.ts';
+import { canShareForDht } from '../dht/udp-port.ts';
 import { PortMapper } from '../portmap/port-mapper.ts';
 import type { NatGatewayFinder } from '../portmap/nat-gateway.ts';
 import { PORT_MAPPING_OFF, type PortMappingStatus } from '../../../src-shared/types/port-mapping.ts';
@@ -194,15 +195,18 @@ export class EngineSession implements Session, SessionHost {
       maxPendingPerIp: 2 * this.limits.perIp,
       onError: (err) => this.events.emit('warning', { code: 'peer-server', message: err.message }),
     });
-    // uTP before the DHT: both want the peer port number over UDP. Until one socket serves
-    // both (UtpSocket routes 'd' datagrams to onOtherDatagram; the DHT's UdpPort routes the
-    // rest to its onOtherDatagram — one of them has to own the socket), the DHT takes a
-    // port of its own while uTP holds the peer port's.
+    // uTP before the DHT: both want the peer port number over UDP, and uTP owns the socket
+    // (it stays bound while uTP is switched off). The DHT rides on it, so DHT nodes and
+    // peers see the same port (engine/dht/NOTES.md), unless another DHT port is asked for
+    // or the socket cannot carry IPv4 (bound to one IPv6 address): then it binds its own.
     if (this.utpWanted) await this.startUtp();
     if (this.options.dht?.enabled) {
+      const shared =
+        this.utp && this.options.dht.port === undefined && canShareForDht(this.utp.host) ? this.utp : null;
       this.dht = await SessionDht.open({
         dataDir: this.resumeStore.dataDir,
         host: this.options.peerHost ?? '0.0.0.0',
+        ...(shared ? { shared } : {}),
         port: this.options.dht.port ?? (this.utp ? 0 : this.server.port),
         bootstrap: this.options.dht.bootstrap,
         warning: (code, message) => this.events.emit('warning', { code, message }),

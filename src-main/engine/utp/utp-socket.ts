@@ -40,7 +40,7 @@ export interface UtpSocketOptions {
   tickMs?: number;
 }
 
-export type UtpSocketErrorCode = 'port-in-use' | 'permission-denied' | 'listen-failed';
+export type UtpSocketErrorCode = 'port-in-use' | 'permission-denied' | 'listen-failed' | 'closed';
 
 export class UtpSocketError extends Error {
   override readonly name = 'UtpSocketError';
@@ -293,13 +293,33 @@ export class UtpSocket implements UtpTransport {
 
   // ------------------------------------------------------------ transport for connections
 
-  send(packet: Uint8Array, length: number, port: number, host: string): void {
-    if (this.closed) return;
+  /**
+   * Sends one datagram; an IPv4 `host` reaches its peer through a dual-stack socket too.
+   * `callback` (the DHT's, sharing the socket) hears how the send went; uTP recovers a
+   * lost send through its timers.
+   */
+  send(
+    packet: Uint8Array,
+    length: number,
+    port: number,
+    host: string,
+    callback?: (err: Error | null) => void,
+  ): void {
+    if (this.closed) {
+      callback?.(new UtpSocketError('closed', 'the uTP socket is closed'));
+      return;
+    }
     const to = this.dualStack && isIP(host) === 4 ? `::ffff:${host}` : host;
     this.socket.send(packet, 0, length, port, to, (err) => {
       // A full send buffer or an unreachable peer loses the datagram; the uTP timers resend.
       if (err && !this.closed) this.sendErrors++;
+      callback?.(err ?? null);
     });
+  }
+
+  /** The address the socket is bound to ('0.0.0.0', '::', or a specific one). */
+  get host(): string {
+    return this.options.host ?? '0.0.0.0';
   }
 
   /** Datagrams the kernel refused (counted; uTP recovers them as losses). */

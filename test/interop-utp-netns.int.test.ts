@@ -155,7 +155,7 @@ describe.skipIf(!cli)('interop: Transmission on its defaults dials `swarmdrop sh
     const seen = await transmissionDownloads('plain', 0);
     // Transmission's own dial, over µTP, answered by our uTP socket on the peer port.
     expect(seen.some((p) => p.address === link.outsideIp && p.isUTP && !p.isIncoming)).toBe(true);
-  });
+  }, 120_000);
 
   // Regression: Transmission reads nothing that shares the uTP datagram completing its
   // handshake until another datagram arrives, so a HAVE ALL packed behind our handshake
@@ -165,7 +165,7 @@ describe.skipIf(!cli)('interop: Transmission on its defaults dials `swarmdrop sh
     expect(seen.some((p) => p.address === link.outsideIp && p.isUTP && p.isEncrypted && !p.isIncoming)).toBe(
       true,
     );
-  });
+  }, 120_000);
 
   it('`swarmdrop get` on its defaults downloads from a Transmission seed on its defaults, over µTP with MSE', async () => {
     const tag = 'seed';

@@ -3,6 +3,8 @@
 // uTP as over TCP.
 import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CRYPTO_RC4, MseInitiator, type MseResult } from '../../protocol/mse/mse-handshake.ts';
+import { encodeHandshake } from '../../protocol/wire/handshake.ts';
 import { UtpSocket } from '../utp/utp-socket.ts';
 import { Dialer } from './dialer.ts';
 import type { EncryptionMode } from './encryption.ts';
@@ -100,5 +102,71 @@ describe('dialing over uTP', () => {
     cleanup.push(() => conn.close());
     expect(conn.transport).toBe('tcp');
     await waitFor(() => accepted.length === 1);
+  });
+});
+
+describe('answering an MSE dial over uTP whose handshake came as the initial payload (Transmission)', () => {
+  // Transmission 3.00 reads uTP bytes only as datagrams arrive: what shares the datagram
+  // that completes its handshake waits for the next one. Here MSE's last step is still
+  // being written when our handshake and HAVE ALL are, so without a boundary Writable
+  // batches them into one datagram, and a seeder that sends nothing more is never read.
+  it('our handshake ends its datagram and HAVE ALL arrives in the next one', async () => {
+    const ours = makeHandshake(7);
+    const server = await PeerServer.listen({
+      host: '127.0.0.1',
+      port: 0,
+      encryption: 'prefer',
+      infoHashes: () => [ours.infoHash],
+      lookup: () => (conn) => {
+        cleanup.push(() => conn.close());
+        conn.sendHandshake(ours);
+        conn.sendHaveAll();
+        if (!conn.isClosed) conn.start();
+      },
+    });
+    cleanup.push(() => server.close());
+    const serverUtp = await UtpSocket.bind({ host: '127.0.0.1', port: server.port });
+    cleanup.push(() => serverUtp.close());
+    server.acceptUtp(serverUtp);
+
+    const utp = await UtpSocket.bind({ host: '127.0.0.1', port: 0 });
+    cleanup.push(() => utp.close());
+    const conn = utp.connect('127.0.0.1', server.port);
+    cleanup.push(() => conn.destroy());
+    await new Promise<void>((resolve, reject) => {
+      conn.once('connect', resolve);
+      conn.once('error', reject);
+    });
+    // Transmission's way: RC4 only, its BitTorrent handshake as IA inside MSE step 3.
+    const initiator = new MseInitiator({
+      infoHash: ours.infoHash,
+      provide: CRYPTO_RC4,
+      initialPayload: encodeHandshake(makeHandshake(7)),
+    });
+    let mse: MseResult | null = null;
+    // One entry per datagram after the MSE handshake (each in-order payload is one 'data').
+    const datagrams: Buffer[] = [];
+    conn.on('data', (chunk: Buffer) => {
+      if (mse) {
+        datagrams.push(Buffer.from(mse.decrypt!.applyCopy(chunk)));
+        return;
+      }
+      const step = initiator.receive(chunk);
+      if (step.send) conn.write(step.send);
+      if (step.done) {
+        mse = step.done;
+        if (step.done.payload.length > 0) datagrams.push(Buffer.from(step.done.payload));
+      }
+    });
+    conn.write(initiator.start());
+    await waitFor(
+      () => datagrams.reduce((n, d) => n + d.length, 0) >= 68 + 5,
+      10_000,
+      'handshake and HAVE ALL',
+    );
+    expect(mse!.method).toBe('rc4');
+    expect(datagrams.map((d) => d.length)).toEqual([68, 5]);
+    expect(Buffer.from(datagrams[0]!.subarray(0, 20)).toString('latin1')).toBe('\x13BitTorrent protocol');
+    expect([...datagrams[1]!]).toEqual([0, 0, 0, 1, 0x0e]); // HAVE ALL (BEP 6)
   });
 });

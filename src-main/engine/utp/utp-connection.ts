@@ -193,8 +193,9 @@ export class UtpConnection extends Duplex {
    * writes. The peer wire calls it after the BitTorrent handshake: Transmission 3.00
    * hands bytes to its peer-wire code only when a uTP packet arrives, so messages sharing
    * the packet that completes its handshake wait for the next packet, and a seeder's
-   * BITFIELD / HAVE ALL that has no next packet is never read (libtransmission/peer-io.c:
-   * the uTP branch of tr_peerIoTryRead never calls canReadWrapper).
+   * BITFIELD / HAVE ALL that has no next packet is never read (its TCP path re-reads
+   * buffered bytes on a timer; its uTP path does not). Regression test:
+   * peer/dialer-utp.int.test.ts, and test/interop-utp-netns.int.test.ts against Transmission.
    */
   endPacket(): void {
     if (this.writableEnded || this.destroyed) return;

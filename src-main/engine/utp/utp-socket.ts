@@ -296,9 +296,10 @@ export class UtpSocket implements UtpTransport {
   send(packet: Uint8Array, length: number, port: number, host: string): void {
     if (this.closed) return;
     const to = this.dualStack && isIP(host) === 4 ? `::ffff:${host}` : host;
-    // No callback: with one, Node defers a completion (process.nextTick) per datagram, a
-    // fifth of the CPU of a loopback transfer. A datagram the kernel refuses (full send
-    // buffer, unreachable peer) is then dropped silently, and the uTP timers resend it.
+    // No callback: with one, Node keeps a closure and queues a completion (process.nextTick)
+    // per datagram (docs/PERFORMANCE.md, "uTP: the cost is per datagram"). A datagram the
+    // kernel refuses (full send buffer, unreachable peer) is dropped silently, and the uTP
+    // timers resend it.
     this.socket.send(packet, 0, length, port, to);
   }
 

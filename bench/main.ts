@@ -36,6 +36,7 @@ import { tracker } from './figures/tracker.ts';
 import { transferFigure } from './figures/transfer.ts';
 import { uiSpeed } from './figures/ui-speed.ts';
 import { utpLoopback } from './figures/utp-loopback.ts';
+import { utpNetem } from './figures/utp-netem.ts';
 import { serveTracker } from './tracker-server-child.ts';
 
 // Loopback only: no Swarmdrop the bench starts asks this machine's router to map a port.
@@ -59,6 +60,7 @@ export const FIGURES: Figure[] = [
   uiSpeed,
   lanDiscovery,
   utpLoopback,
+  utpNetem,
 ];
 
 async function main(argv: string[]): Promise<number> {

@@ -310,20 +310,18 @@ export class UtpSocket implements UtpTransport {
       return;
     }
     const to = this.dualStack && isIP(host) === 4 ? `::ffff:${host}` : host;
-    this.socket.send(packet, 0, length, port, to, (err) => {
-      // A full send buffer or an unreachable peer loses the datagram; the uTP timers resend.
-      if (err && !this.closed) this.sendErrors++;
-      callback?.(err ?? null);
-    });
+    // No callback unless the caller wants one (the DHT's sends): with one, Node keeps a
+    // closure and queues a completion (process.nextTick) per datagram (docs/PERFORMANCE.md,
+    // "uTP: the cost is per datagram"). A datagram the kernel refuses (full send buffer,
+    // unreachable peer) is dropped silently, and the uTP timers resend it.
+    if (callback) this.socket.send(packet, 0, length, port, to, (err) => callback(err ?? null));
+    else this.socket.send(packet, 0, length, port, to);
   }
 
   /** The address the socket is bound to ('0.0.0.0', '::', or a specific one). */
   get host(): string {
     return this.options.host ?? '0.0.0.0';
   }
-
-  /** Datagrams the kernel refused (counted; uTP recovers them as losses). */
-  sendErrors = 0;
 
   wantFlush(conn: UtpConnection): void {
     this.flushQueue.add(conn);

@@ -1,7 +1,8 @@
 /**
- * Nearby (the LAN catalog) on two instances with no tracker at all: A shares a dropped
+ * Nearby (the LAN catalog) on instances with no tracker at all: A shares a dropped
  * file; B's Network tab lists it under Nearby by itself, and Download fetches it from A;
- * when A stops, its share leaves B's list. Both keep LAN discovery on this machine
+ * un-listed it leaves, listed again it comes back; a machine started later shows up by
+ * itself; when A stops, its share leaves B's list. Both keep LAN discovery on this machine
  * (loopback multicast, `--lan-interface 127.0.0.1`).
  */
 import { randomBytes } from 'node:crypto';
@@ -102,10 +103,7 @@ test.describe.serial('Nearby: a share on A, listed and downloaded on B without a
     await expect(entry).toHaveCount(0, { timeout: 30_000 });
   });
 
-  // Known bug, seen after the discovery, port-mapping, uTP and many-torrents work met on
-  // main: the share listed again does not reappear in B's Nearby list within 30 s (the
-  // host applies the click; the catalog's re-announce or B's merge of it is at fault).
-  test.fixme("A lists it again: it comes back in B's Nearby list", async () => {
+  test("A lists it again: it comes back in B's Nearby list", async () => {
     const nearby = b.page.getByRole('region', { name: 'Nearby' });
     const entry = nearby.locator('tr', { hasText: FILE_NAME });
     const detail = a.page.getByRole('complementary', { name: 'Transfer details' });
@@ -115,9 +113,36 @@ test.describe.serial('Nearby: a share on A, listed and downloaded on B without a
     await expect(entry).toBeVisible({ timeout: 30_000 });
   });
 
-  // Needs A's share listed again (the fixme above); the engine's own test covers a
-  // machine that stops (src-main/engine/lan/lan-discovery.int.test.ts, bye and expiry).
-  test.fixme("A's share leaves B's Nearby list when A stops", async () => {
+  test("a machine started later appears in B's Nearby list by itself, and leaves it when it stops", async ({
+    launcher,
+  }) => {
+    const nearby = b.page.getByRole('region', { name: 'Nearby' });
+    await nav(b.page, 'Network');
+    const lateName = `nearby-late-${Date.now().toString(36)}.bin`;
+    const late = nearby.locator('tr', { hasText: lateName });
+    const c = await launcher.launch({
+      name: 'C',
+      dataDir: path.join(root, 'c'),
+      embeddedTracker: 'off',
+      lanInterface: '127.0.0.1',
+    });
+    try {
+      await dropFile(c.page.getByTestId('drop-zone'), lateName, randomBytes(256 * 1024));
+      await expect(c.page.locator('.transfer-row', { hasText: lateName })).toHaveAttribute(
+        'data-state',
+        'seeding',
+        { timeout: 60_000 },
+      );
+      // B's page is left as it is: no reload, no Refresh.
+      await expect(late).toBeVisible({ timeout: 30_000 });
+      await expect(nearby.locator('tr', { hasText: FILE_NAME })).toBeVisible();
+    } finally {
+      await c.close();
+    }
+    await expect(late).toHaveCount(0, { timeout: 30_000 });
+  });
+
+  test("A's share leaves B's Nearby list when A stops", async () => {
     const page = b.page;
     await nav(page, 'Network');
     // B seeds the file now too, but its own shares are never in its Nearby list.

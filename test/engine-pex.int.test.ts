@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { PieceVerifiedEvent } from '../src-main/engine/session-api.ts';
+import type { PieceVerifiedEvent, Session } from '../src-main/engine/session-api.ts';
 import { bencode } from '../src-main/protocol/bencode.ts';
 import {
   decodeExtensionHandshake,
@@ -42,7 +42,9 @@ describe('peer exchange (BEP 11)', () => {
    * the tracker; once B has part of the file, C starts with a magnet naming only A (no
    * tracker). C listens on 127.0.0.3 while its dials leave from 127.0.0.1, so the address A
    * sees for C does not accept connections: like a peer behind NAT, C meets B only by
-   * dialing an address it heard of from A. With `bOverIpv6`, A listens on IPv6 and IPv4 and
+   * dialing an address it heard of from A. C dials over TCP only: its uTP dials would leave
+   * from its UDP socket at 127.0.0.3, A would name that reachable address to B, and B could
+   * reach C first (two peers dialing each other: the test below that). With `bOverIpv6`, A listens on IPv6 and IPv4 and
    * B, on ::1 with no tracker, dials A at [::1]: A must name B to C in `added6`.
    */
   async function threePeers(opts: { private: boolean; bOverIpv6?: boolean }) {
@@ -60,7 +62,7 @@ describe('peer exchange (BEP 11)', () => {
       uri: opts.bOverIpv6 ? `magnet:?xt=urn:btih:${shared.id}&x.pe=%5B::1%5D:${a.peerPort}` : shared.magnet,
     });
     await waitFor(b, shared.id, (s) => s.progress >= 0.2, 30_000, 'B to hold a fifth of the file');
-    const c = await openTestSession(dir, 'c', { peerHost: '127.0.0.3' });
+    const c = await openTestSession(dir, 'c', { peerHost: '127.0.0.3', utp: false });
     defer(() => c.close());
     const fromC: PieceVerifiedEvent[] = [];
     c.on('piece-verified', (e) => fromC.push(e));
@@ -77,23 +79,50 @@ describe('peer exchange (BEP 11)', () => {
     expect(senders.has(`127.0.0.1:${b.peerPort}`)).toBe(true);
   }, 90_000);
 
-  // Flaky in the full suite since uTP and the dual-stack listeners met on main: C, told of
-  // B at [::1] by PEX, sometimes reaches no one in 60 s (passes alone about 2 runs in 3).
-  // IPv6 entries in a PEX message: pex-sender.test.ts; their bytes: ut-pex.test.ts.
-  it.skip('PEX carries IPv6 peers (added6) to an IPv4 peer: C dials B at [::1]', async () => {
+  it('PEX carries IPv6 peers (added6) to an IPv4 peer: C dials B at [::1]', async () => {
     const { b, c, fromC, id } = await threePeers({ private: false, bOverIpv6: true });
-    // A's PEX tells C of B at [::1] (added6) and tells B of C: whichever dials first wins
-    // the race (the other connection is a duplicate). C dialing B shows as [::1]:port; B
-    // dialing C from its IPv4 side shows as 127.0.0.1:port. Either way C only knows B
-    // through PEX. IPv6 entries in a message: pex-sender.test.ts; their bytes: ut-pex.test.ts.
-    const fromB = new Set([`[::1]:${b.peerPort}`, `127.0.0.1:${b.peerPort}`]);
+    // C only knows B through A's PEX (added6), and B cannot reach C (see threePeers).
+    // IPv6 entries in a message: pex-sender.test.ts; their bytes: ut-pex.test.ts.
+    const bAddress = `[::1]:${b.peerPort}`;
+    // Seen connected, or credited with a piece (a short connection may be gone by the next look).
     const reachedB = () =>
-      fromC.some((e) => e.fromAddress !== null && fromB.has(e.fromAddress)) ||
-      c.detail(id).peers.some((p) => fromB.has(p.address));
+      fromC.some((e) => e.fromAddress === bAddress) || c.detail(id).peers.some((p) => p.address === bAddress);
     const deadline = Date.now() + 60_000;
     while (!reachedB() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(reachedB()).toBe(true);
   }, 90_000);
+
+  it('two peers that dial each other at once keep one connection between them, not none', async () => {
+    const { dir, open } = await startEngineEnv(defer);
+    const source = path.join(dir, 'src', 'payload.bin');
+    await writeRandomFile(source, 4 * MiB);
+    // Slow, so that B and C are still downloading (and want each other) for a while; A's
+    // PEX round tells B of C and C of B in the same tick, so each dials the other at once:
+    // each end then holds two connections to one peer and must close the one the other closes.
+    const a = await open('a', { rateLimits: { uploadBps: 128 * 1024 }, tuning: { pexIntervalMs: 500 } });
+    const shared = await a.share([source], { pieceLengthBytes: 64 * 1024 });
+    const b = await open('b', { defaultTrackers: [] });
+    const c = await open('c', { defaultTrackers: [] });
+    const magnet = `magnet:?xt=urn:btih:${shared.id}&x.pe=127.0.0.1:${a.peerPort}`;
+    // Connections between B and C that ended: at most the one each end gives up for the
+    // other's (a pair that closes both starts over, and may race again on every retry).
+    const closedBetween = { b: 0, c: 0 };
+    const aAddress = `127.0.0.1:${a.peerPort}`;
+    b.on('peer-closed', (e) => void (e.address !== aAddress && closedBetween.b++));
+    c.on('peer-closed', (e) => void (e.address !== aAddress && closedBetween.c++));
+    await Promise.all([b.add({ kind: 'magnet', uri: magnet }), c.add({ kind: 'magnet', uri: magnet })]);
+    const links = (from: Session, to: Session) =>
+      from.detail(shared.id).peers.filter((p) => p.peerIdHex === to.peerIdHex).length;
+    const deadline = Date.now() + 30_000;
+    while (!(links(b, c) === 1 && links(c, b) === 1) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    expect([links(b, c), links(c, b)]).toEqual([1, 1]);
+    // And it stays: neither end closes it as the duplicate of one the other closed.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect([links(b, c), links(c, b)]).toEqual([1, 1]);
+    expect(closedBetween.b).toBeLessThanOrEqual(1);
+    expect(closedBetween.c).toBeLessThanOrEqual(1);
+  }, 60_000);
 
   it('a private torrent neither sends nor takes PEX: C stays with A alone', async () => {
     const { a, b, c, fromC, id } = await threePeers({ private: true });

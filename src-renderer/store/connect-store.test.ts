@@ -79,6 +79,33 @@ describe('connectStore', () => {
     expect(store.getState().nearby).toEqual([]);
   });
 
+  it('a nearby event that arrives while the list is fetched on open is not undone by the older answer', async () => {
+    const share = {
+      infoHashHex: 'bb'.repeat(20),
+      name: 'listed again',
+      totalBytes: 5,
+      who: 'alice',
+      host: '10.0.0.1',
+      peerPort: 6881,
+    };
+    let answerAppInfo: (v: unknown) => void = () => undefined;
+    const s = scriptedClient({
+      // The host read its Nearby list (empty) before the event; the answer lands after it.
+      getAppInfo: () => new Promise((resolve) => (answerAppInfo = resolve)),
+      getSettings: () => null,
+      getTorrents: () => [],
+      getNearby: () => [],
+    });
+    const store = createAppStore();
+    connectStore(store, s.client, 60_000);
+    s.open();
+    await vi.waitFor(() => expect(s.calls.map(([c]) => c)).toContain('getNearby'));
+    s.emit('nearby', [share]);
+    answerAppInfo(info);
+    await vi.waitFor(() => expect(store.getState().appInfo).toEqual(info));
+    expect(store.getState().nearby).toEqual([share]);
+  });
+
   it('fetches state on open and applies events', async () => {
     const s = scriptedClient({
       getAppInfo: () => info,

@@ -22,7 +22,10 @@ export function connectStore(
     : null,
 ): () => void {
   const offs: (() => void)[] = [];
+  /** `nearby` events so far: a list fetched before the latest of them is older than it. */
+  let nearbyEvents = 0;
   const refresh = async () => {
+    const nearbyEventsBefore = nearbyEvents;
     try {
       const [appInfo, settings, list, nearby] = await Promise.all([
         client.invoke('getAppInfo', {}),
@@ -31,7 +34,12 @@ export function connectStore(
         // The Nearby list is an extra: a host that cannot give it still shows the rest.
         client.invoke('getNearby', {}).catch(() => []),
       ]);
-      store.setState({ appInfo, settings, torrents: replaceTorrents(list), nearby });
+      store.setState({
+        appInfo,
+        settings,
+        torrents: replaceTorrents(list),
+        ...(nearbyEvents === nearbyEventsBefore ? { nearby } : {}),
+      });
       const selected = store.getState().selectedId;
       if (selected && !list.some((t) => t.id === selected))
         store.setState({ selectedId: null, detail: null });
@@ -65,7 +73,10 @@ export function connectStore(
     client.on('status', (status) => store.setState({ status, trackerError: status.trackerError })),
     client.on('appInfo', (appInfo) => store.setState({ appInfo })),
     client.on('settings', (settings) => store.setState({ settings })),
-    client.on('nearby', (nearby) => store.setState({ nearby })),
+    client.on('nearby', (nearby) => {
+      nearbyEvents++;
+      store.setState({ nearby });
+    }),
     client.on('shareProgress', (p) => {
       store.setState((s) => {
         const shares = { ...s.shares };

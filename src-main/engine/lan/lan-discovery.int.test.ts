@@ -4,7 +4,7 @@
 import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LSD_IPV4_GROUP, LSD_IPV6_GROUP, encodeLsdAnnounce } from '../../protocol/lan/lsd-message.ts';
-import { encodeNearbyMessage } from '../../protocol/lan/nearby-message.ts';
+import { decodeNearbyMessage, encodeNearbyMessage } from '../../protocol/lan/nearby-message.ts';
 import { LocalDiscovery } from './local-discovery.ts';
 import { NearbyCatalog } from './nearby-catalog.ts';
 
@@ -146,6 +146,104 @@ describe('Nearby on loopback multicast', () => {
     await until(() => listener.list().length === 2, 'the changed list');
     await advertiser.close();
     await until(() => listener.list().length === 0, 'the goodbye');
+  });
+
+  it('a share un-listed and listed again is seen again, and leaves when its host stops', async () => {
+    const port = await freeUdpPort();
+    // Every announce on the group, read off the wire: one revision must name one list.
+    const sniffer = dgram.createSocket({ type: 'udp4', reuseAddr: true });
+    closers.push(() => sniffer.close());
+    const announces = new Map<number, Set<string>>();
+    sniffer.on('message', (bytes) => {
+      const m = decodeNearbyMessage(new Uint8Array(bytes));
+      if (m.type !== 'announce' || m.who !== 'alice') return;
+      const lists = announces.get(m.revision) ?? new Set<string>();
+      lists.add(JSON.stringify(m.shares));
+      announces.set(m.revision, lists);
+    });
+    await new Promise<void>((resolve) => sniffer.bind(port, '0.0.0.0', resolve));
+    sniffer.addMembership(LSD_IPV4_GROUP, '127.0.0.1');
+    const share = { infoHashHex: HASH_A, name: 'holiday photos', totalBytes: 1234 };
+    let listed = true;
+    // A long round: whatever the listener learns comes from a change or a query's answer.
+    const advertiser = await NearbyCatalog.open({
+      ...channel(port),
+      who: 'alice',
+      peerPort: () => 7000,
+      shares: () => (listed ? [share] : []),
+      onChange: () => undefined,
+      warning: () => undefined,
+      announceIntervalMs: 600_000,
+    });
+    let advertiserOpen = true;
+    closers.push(() => advertiserOpen && advertiser.close());
+    const changes: string[][] = [];
+    const listener = await NearbyCatalog.open({
+      ...channel(port),
+      who: 'bob',
+      peerPort: () => 7001,
+      shares: () => null,
+      onChange: () => changes.push(listener.list().map((s) => s.name)),
+      warning: () => undefined,
+      announceIntervalMs: 600_000,
+    });
+    closers.push(() => listener.close());
+    const names = () => listener.list().map((s) => s.name);
+    await until(() => names().length === 1, 'the listed share');
+    for (let round = 0; round < 2; round++) {
+      listed = false;
+      // A query right after the change: its answer must carry the new list's revision.
+      listener.query();
+      await until(() => names().length === 0, 'the share un-listed');
+      listed = true;
+      listener.query();
+      await until(() => names().length === 1, 'the share listed again');
+      expect(names()).toEqual(['holiday photos']);
+    }
+    advertiserOpen = false;
+    await advertiser.close();
+    await until(() => names().length === 0, 'the share gone with its host');
+    expect(changes.at(-1)).toEqual([]);
+    for (const [revision, lists] of announces) expect([revision, lists.size]).toEqual([revision, 1]);
+    // At least the first list, the un-listing and the re-listing, twice.
+    expect(announces.size).toBeGreaterThanOrEqual(5);
+  });
+
+  it('sends a changed list again a moment later, so one lost datagram does not hide the change', async () => {
+    const port = await freeUdpPort();
+    const sniffer = dgram.createSocket({ type: 'udp4', reuseAddr: true });
+    closers.push(() => sniffer.close());
+    const sent: { revision: number; atMs: number }[] = [];
+    sniffer.on('message', (bytes) => {
+      const m = decodeNearbyMessage(new Uint8Array(bytes));
+      if (m.type === 'announce') sent.push({ revision: m.revision, atMs: Date.now() });
+    });
+    await new Promise<void>((resolve) => sniffer.bind(port, '0.0.0.0', resolve));
+    sniffer.addMembership(LSD_IPV4_GROUP, '127.0.0.1');
+    let shares = [{ infoHashHex: HASH_A, name: 'a', totalBytes: 1 }];
+    const advertiser = await NearbyCatalog.open({
+      ...channel(port),
+      who: 'alice',
+      peerPort: () => 7000,
+      shares: () => shares,
+      onChange: () => undefined,
+      warning: () => undefined,
+      announceIntervalMs: 600_000,
+    });
+    closers.push(() => advertiser.close());
+    await until(() => sent.length >= 3, 'the first list, three times');
+    shares = [...shares, { infoHashHex: HASH_B, name: 'b', totalBytes: 2 }];
+    await until(
+      () => sent.filter((s) => s.revision === 2).length >= 3,
+      'the changed list, three times',
+      15_000,
+    );
+    const times = sent.filter((s) => s.revision === 2).map((s) => s.atMs);
+    // Spread out (nominally 1 s and 2 s apart), not a burst that one bad moment loses whole.
+    expect(times[2]! - times[0]!).toBeGreaterThanOrEqual(1500);
+    // And then quiet until the round: no more than the three.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(sent.filter((s) => s.revision === 2)).toHaveLength(3);
   });
 
   it('drops a machine that stops announcing without a goodbye', async () => {

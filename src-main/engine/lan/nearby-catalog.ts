@@ -7,6 +7,11 @@
  *   out in pages (one datagram each); a `query` makes everyone answer at once (with a
  *   little random delay, at most one answer per half second), so a new listener has the list in
  *   well under a second instead of waiting for the next round.
+ * - A changed list goes out three times (at once, 1 s and 3 s later), as mDNS announces
+ *   (RFC 6762 §8.3): a datagram is never sure to arrive (a listener past its budget drops
+ *   it unread), and one lost change would otherwise wait for the next round.
+ * - The revision names one list: every announce, an answer to a query too, sends the list
+ *   as it is now under the revision of that list, so pages of two lists never share one.
  * - A machine not heard from for `expireAfterMs` (3 rounds and a bit) is dropped; a clean
  *   stop sends `bye`, which drops it at once.
  * - Caps: MAX_MACHINES senders, the codec's bounds per datagram, a budget of datagrams per
@@ -33,6 +38,8 @@ const INCOMING_BURST = 400;
 const MIN_ANSWER_SPACING_MS = 500;
 const ANSWER_JITTER_MS = 250;
 const CHECK_INTERVAL_MS = 1000;
+/** After a change, the list is sent again this long after the previous send (see above). */
+const CHANGE_REPEAT_GAPS_MS = [1000, 2000];
 
 export interface NearbyCatalogOptions extends Pick<
   MulticastChannelOptions,
@@ -75,6 +82,11 @@ export class NearbyCatalog {
   private answerTimer: ReturnType<typeof setTimeout> | null = null;
   private listKey = '';
   private revision = 0;
+  /** Our list as last read (null: we advertise nothing). */
+  private current: AdvertisedShare[] | null = null;
+  /** Repeats of the last change still to send, and when the next is due. */
+  private repeatsLeft = 0;
+  private nextRepeatMs = 0;
   private lastAnnounceMs = -Infinity;
   private closed = false;
 
@@ -135,21 +147,41 @@ export class NearbyCatalog {
       }
     }
     if (changed) this.o.onChange();
-    const shares = this.o.shares();
-    const key = shares === null ? '' : JSON.stringify(shares);
-    if (key !== this.listKey) {
-      this.listKey = key;
-      this.revision++;
+    if (this.readList()) {
+      this.announce();
+    } else if (this.repeatsLeft > 0 && now >= this.nextRepeatMs) {
       this.announce();
     } else if (now - this.lastAnnounceMs >= this.intervalMs) {
       this.announce();
     }
   }
 
-  /** Sends our whole list (nothing when we advertise nothing). */
-  private announce(): void {
-    this.lastAnnounceMs = this.now();
+  /**
+   * Reads our list; a list unlike the last one read gets the next revision, and its
+   * repeats are scheduled. True when it changed.
+   */
+  private readList(): boolean {
     const shares = this.o.shares();
+    const key = shares === null ? '' : JSON.stringify(shares);
+    if (key === this.listKey) return false;
+    this.listKey = key;
+    this.current = shares;
+    this.revision++;
+    this.repeatsLeft = CHANGE_REPEAT_GAPS_MS.length + 1;
+    return true;
+  }
+
+  /** Sends our whole list as it is now (nothing when we advertise nothing). */
+  private announce(): void {
+    this.readList();
+    const now = this.now();
+    this.lastAnnounceMs = now;
+    if (this.repeatsLeft > 0) {
+      this.repeatsLeft--;
+      const gaps = CHANGE_REPEAT_GAPS_MS;
+      this.nextRepeatMs = now + (gaps[gaps.length - this.repeatsLeft] ?? 0);
+    }
+    const shares = this.current;
     const peerPort = this.o.peerPort();
     if (shares === null || peerPort <= 0) return;
     const { pages, omitted } = pageNearbyShares(

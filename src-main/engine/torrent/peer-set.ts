@@ -14,6 +14,7 @@ import { wirePeer, type PeerRouter } from './peer-wiring.ts';
 import { PexSender, type PexEntry } from './pex-sender.ts';
 import type { Swarm } from './swarm.ts';
 import type { TorrentContext } from './torrent-context.ts';
+import { keepsNewcomer } from './duplicate-connection.ts';
 import { TorrentPeer } from './torrent-peer.ts';
 import { MAX_QUEUED_REQUESTS } from './uploader.ts';
 
@@ -139,15 +140,25 @@ export class PeerSet implements PeerRouter {
       return;
     }
     const remoteId = conn.remotePeerId;
-    for (const p of this.peers.values()) {
-      if (remoteId && p.conn.remotePeerId && Buffer.compare(p.conn.remotePeerId, remoteId) === 0) {
-        conn.close('duplicate', 'already connected to this peer');
-        return;
-      }
+    const twin = remoteId ? this.connectedTwin(remoteId) : null;
+    if (twin && remoteId && !keepsNewcomer(this.ctx.peerId, remoteId, twin.conn.direction, conn.direction)) {
+      // The address we dialed reaches a peer we already have: not dialed again while it stays.
+      if (conn.direction === 'outgoing') this.addOtherAddress(twin, conn.remoteHost, conn.remotePort);
+      conn.close('duplicate', 'already connected to this peer');
+      return;
     }
+    // Closed first (its close handler runs now): what it leaves marked is this peer's.
+    twin?.conn.close('duplicate', 'replaced by another connection to the same peer');
     const peer = new TorrentPeer(this.nextIndex++, conn, this.ctx.now(), this.ctx.tuning.initialQueueDepth);
     this.peers.set(peer.id, peer);
     this.host.swarm.markConnected(conn.remoteHost, conn.remotePort);
+    if (twin) {
+      const dialed =
+        twin.conn.direction === 'outgoing'
+          ? [{ host: twin.conn.remoteHost, port: twin.conn.remotePort }]
+          : [];
+      for (const a of [...dialed, ...twin.otherAddresses]) this.addOtherAddress(peer, a.host, a.port);
+    }
     wirePeer(peer, this);
     // Our BITFIELD and BEP 10 handshake go out before the peer's held messages are
     // delivered (start()): handling those may already send extension messages, which
@@ -175,6 +186,22 @@ export class PeerSet implements PeerRouter {
     if (conn.isClosed) return;
     this.host.transfer()?.attachPeer(peer);
     this.host.changed();
+  }
+
+  /** A connected peer with this peer id: a second connection to it is a duplicate (duplicate-connection.ts). */
+  private connectedTwin(remoteId: Uint8Array): TorrentPeer | null {
+    for (const p of this.peers.values()) {
+      const id = p.conn.remotePeerId;
+      if (id && Buffer.compare(id, remoteId) === 0) return p;
+    }
+    return null;
+  }
+
+  /** Another address `peer` is reachable at: marked connected (not dialed) while it stays. */
+  private addOtherAddress(peer: TorrentPeer, host: string, port: number): void {
+    if (peer.otherAddresses.some((a) => a.host === host && a.port === port)) return;
+    peer.otherAddresses.push({ host, port });
+    this.host.swarm.markConnected(host, port);
   }
 
   /**
@@ -375,6 +402,7 @@ export class PeerSet implements PeerRouter {
     const p = peer.conn.remoteExtensions?.p;
     swarm.markDisconnected(remoteHost, remotePort);
     if (p) swarm.markDisconnected(remoteHost, p);
+    for (const a of peer.otherAddresses) swarm.markDisconnected(a.host, a.port);
     const listen = peer.conn.direction === 'outgoing' ? remotePort : p;
     if (listen && peer.haves.isSeed) swarm.markSeed(remoteHost, listen);
     // Not dialed again until a tracker or PEX names it anew: banned, or of no use to us.

@@ -41,6 +41,11 @@ export class TorrentPeer implements PickerPeer {
   lastUsefulAtMs: number | null = null;
   private usefulBytesSeen = 0;
   readonly connectedAtMs: number;
+  /**
+   * Other addresses that reached this same peer (a connection to it there was closed as a
+   * duplicate): the swarm does not dial them while this connection stays.
+   */
+  readonly otherAddresses: { host: string; port: number }[] = [];
   private readonly offs: (() => void)[] = [];
 
   constructor(

@@ -26,6 +26,7 @@ import { ceilings } from './figures/ceilings.ts';
 import { create } from './figures/create.ts';
 import { crossSeed } from './figures/cross-seed.ts';
 import { foreignSeeders } from './figures/foreign-seeders.ts';
+import { streamPlay } from './figures/stream-play.ts';
 import { swarmFigure } from './figures/swarm.ts';
 import { daemonStart } from './figures/daemon-start.ts';
 import { lanDiscovery } from './figures/lan-discovery.ts';
@@ -61,6 +62,7 @@ export const FIGURES: Figure[] = [
   lanDiscovery,
   utpLoopback,
   utpNetem,
+  streamPlay,
 ];
 
 async function main(argv: string[]): Promise<number> {

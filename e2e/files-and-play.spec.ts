@@ -4,7 +4,7 @@
  * the in-app player while it downloads (served by the host over HTTP Range requests).
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test, expect, ELECTRON_SKIP_LINE } from './support/fixtures.ts';
@@ -15,13 +15,27 @@ test.describe.serial('Files tab and player', () => {
   let root = '';
   let app: AppInstance;
   let seeder: ChildProcess | null = null;
+  let opened = '';
 
   test.beforeAll(async ({ launcher }) => {
     // Skipped only in the `electron` project, and only where the Electron binary is not
     // installed (its download is blocked here); the daemon-chromium project always runs.
     test.skip(!launcher.available, ELECTRON_SKIP_LINE);
     root = await mkdtemp(path.join(tmpdir(), 'swarmdrop-e2e-files-'));
-    app = await launcher.launch({ name: 'B', dataDir: path.join(root, 'b'), embeddedTracker: 0 });
+    // The daemon's per-file "Open" and "Show in folder" start this stand-in for xdg-open,
+    // which writes down what it was asked to open.
+    opened = path.join(root, 'opened.txt');
+    const bin = path.join(root, 'bin');
+    await mkdir(bin, { recursive: true });
+    await writeFile(path.join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$@" >> '${opened}'\n`, {
+      mode: 0o755,
+    });
+    app = await launcher.launch({
+      name: 'B',
+      dataDir: path.join(root, 'b'),
+      embeddedTracker: 0,
+      env: { PATH: `${bin}:${process.env.PATH ?? ''}` },
+    });
     const tracker = `udp://127.0.0.1:${(await app.appInfo()).embeddedTracker.port!}`;
     const pack = await writePack(path.join(root, 'src'));
     const shared = await shareWithCli(pack, tracker, path.join(root, 'seeder'));
@@ -76,6 +90,21 @@ test.describe.serial('Files tab and player', () => {
     await detail.getByRole('button', { name: 'Select all' }).click();
     await expect(detail.getByText(/^4 of 4 files/)).toBeVisible();
     await expect(row).toHaveAttribute('data-state', 'seeding', { timeout: 120_000 });
+  });
+
+  test('on its own machine the web UI opens one file, and shows it in its folder', async ({ launcher }) => {
+    // Skipped in the `electron` project: the app opens files with Electron's shell, which
+    // src-main/app/shell.test.ts covers against its fake; here the daemon runs a program.
+    test.skip(
+      launcher.host === 'electron',
+      "the app opens files with Electron's shell (src-main/app/shell.test.ts), not a program on PATH",
+    );
+    const detail = app.page.getByRole('complementary', { name: 'Transfer details' });
+    const map = path.join(root, 'b', 'downloads', PACK_NAME, 'notes', 'day 2', 'map.txt');
+    await detail.getByRole('button', { name: 'Open notes/day 2/map.txt with its application' }).click();
+    await expect.poll(() => readFile(opened, 'utf8').catch(() => '')).toBe(`${map}\n`);
+    await detail.getByRole('button', { name: 'Show notes/day 2/map.txt in its folder' }).click();
+    await expect.poll(() => readFile(opened, 'utf8').catch(() => '')).toBe(`${map}\n${path.dirname(map)}\n`);
   });
 
   test('Play opens an in-app player whose source plays', async () => {

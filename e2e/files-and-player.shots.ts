@@ -50,6 +50,11 @@ test('screenshots of the Files tab and the player', async ({ launcher }) => {
     await files.getByLabel('Download notes/day 2/map.txt').uncheck();
     await files.getByLabel('Priority of photos.zip').selectOption('high');
     await expect(detail.getByText(/^3 of 4 files/)).toBeVisible();
+    // The "Download complete" toast would cover the tree at 800×600: wait for it and put it away.
+    const dismiss = page.getByRole('button', { name: 'Dismiss' });
+    await expect(dismiss.first()).toBeVisible({ timeout: 60_000 });
+    for (const button of await dismiss.all()) await button.click();
+    await expect(dismiss).toHaveCount(0);
     await shoot(page, 'detail-files');
     await detail.getByRole('button', { name: 'Play river-tone.wav' }).click();
     const audio = page.getByRole('dialog', { name: 'river-tone.wav' }).locator('audio');

@@ -77,4 +77,41 @@ describe('file streams with real peers', () => {
     expect(whole.body.equals(original)).toBe(true);
     await waitFor(leecher, added.id, isComplete, 30_000, 'download');
   });
+
+  it('a slow player gets every byte of the whole file right (chunk buffers are reused only after the socket took them)', async () => {
+    const { dir, open } = await startEngineEnv(defer);
+    const source = path.join(dir, 'src', 'film.webm');
+    await writeRandomFile(source, 12 * 1024 * KiB + 7);
+    const original = await readFile(source);
+    const seeder = await open('seeder');
+    const shared = await seeder.share([source], { pieceLengthBytes: 1024 * KiB });
+    const leecher = await open('leecher');
+    const added = await leecher.add({ kind: 'metainfo', bytes: shared.torrentBytes });
+    await waitFor(leecher, added.id, isComplete, 30_000, 'download');
+    const streams = await StreamServer.start(leecher, { host: '127.0.0.1' });
+    defer(() => streams.close());
+
+    // The player stops reading for a while after every few chunks, so the server's writes
+    // back up behind a full socket and it runs out of free buffers again and again.
+    const body = await new Promise<Buffer>((resolve, reject) => {
+      const req = http.get(streams.urlFor(added.id, 0), (res) => {
+        const chunks: Buffer[] = [];
+        let sinceStop = 0;
+        res.on('data', (c: Buffer) => {
+          chunks.push(c);
+          sinceStop += c.length;
+          if (sinceStop >= 2 * 1024 * KiB) {
+            sinceStop = 0;
+            res.pause();
+            setTimeout(() => res.resume(), 150);
+          }
+        });
+        res.on('end', () => resolve(Buffer.concat(chunks)));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+    });
+    expect(body.length).toBe(original.length);
+    expect(body.equals(original)).toBe(true);
+  });
 });

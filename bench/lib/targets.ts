@@ -159,6 +159,22 @@ const RULES: Rule[] = [
     limit: 0.3,
     unit: 's',
   },
+  {
+    target: 'Play: add → first body byte ≤ 1 s',
+    figure: 'stream-play',
+    metric: 'first-byte-s',
+    op: '<=',
+    limit: 1,
+    unit: 's',
+  },
+  {
+    target: 'throughput with Play ≥ 0.9× without',
+    figure: 'stream-play',
+    metric: 'play-ratio',
+    op: '>=',
+    limit: 0.9,
+    unit: '×',
+  },
   { target: 'tracker p99 ≤ 5 ms', figure: 'tracker', metric: 'p99-ms', op: '<=', limit: 5, unit: 'ms' },
   {
     target: 'daemon start, 500 resumed torrents ≤ 1 s',

@@ -96,7 +96,12 @@ export const daemonCommand: CliCommand = {
         defaultDownloadDir: defaultDownloadDir(flags.dataDir),
         overrides: flags.overrides,
         verbose: flags.verbose,
-        hostCommands: { openPath: desktopOpenCommand((id) => service.session.detail(id).summary) },
+        hostCommands: {
+          openPath: desktopOpenCommand((id) => {
+            const detail = service.session.detail(id);
+            return { ...detail.summary, files: detail.files };
+          }),
+        },
       },
       realServiceDeps(),
     );

@@ -84,6 +84,31 @@ describe('opening a transfer from the daemon', () => {
     expect((await waitForFile(record)).trim()).toBe(dir);
   });
 
+  it('opens one file of a torrent, or shows its folder, by the file index', async () => {
+    const dir = await tempDir();
+    const record = path.join(dir, 'opened.txt');
+    await recordingOpener(dir, record);
+    await mkdir(path.join(dir, 'trip', 'day 2'), { recursive: true });
+    await writeFile(path.join(dir, 'trip', 'day 2', 'map.txt'), 'x');
+    const files = [
+      { index: 0, path: ['route.gpx'] },
+      { index: 1, path: ['day 2', 'map.txt'] },
+    ];
+    const open = desktopOpenCommand(() => ({ savePath: dir, name: 'trip', files }), 'linux');
+    await open({ id: 'a'.repeat(40), reveal: false, fileIndex: 1 });
+    expect((await waitForFile(record)).trim()).toBe(path.join(dir, 'trip', 'day 2', 'map.txt'));
+    await writeFile(record, '');
+    await open({ id: 'a'.repeat(40), reveal: true, fileIndex: 1 });
+    expect((await waitForFile(record)).trim()).toBe(path.join(dir, 'trip', 'day 2'));
+    // Not downloaded (skipped, or not there yet), and an index the torrent does not have.
+    await expect(open({ id: 'a'.repeat(40), reveal: false, fileIndex: 0 })).rejects.toMatchObject({
+      code: 'file-not-found',
+    });
+    await expect(open({ id: 'a'.repeat(40), reveal: false, fileIndex: 7 })).rejects.toMatchObject({
+      code: 'file-not-found',
+    });
+  });
+
   it('a transfer whose files are gone is file-not-found; no opener installed is no-file-opener', async () => {
     const dir = await tempDir();
     const open = desktopOpenCommand(() => ({ savePath: dir, name: 'gone.bin' }), 'linux');
@@ -136,5 +161,59 @@ describe('opening a transfer from the daemon', () => {
 
     expect(await local.invoke('openPath', { id, reveal: false })).toEqual({ ok: true, response: null });
     expect((await waitForFile(record)).trim()).toBe(file);
+  });
+
+  it('the daemon opens one file of a multi-file share for a client on this machine, and for no other', async () => {
+    const dir = await tempDir();
+    const record = path.join(dir, 'opened.txt');
+    await recordingOpener(dir, record);
+    const service = await AppService.open(
+      {
+        host: 'daemon',
+        version: 'test',
+        dataDir: dir,
+        defaultDownloadDir: path.join(dir, 'downloads'),
+        overrides: { bindHost: '127.0.0.1', advertiseHost: '127.0.0.1', peerPort: 0, embeddedTracker: 'off' },
+        log: () => undefined,
+        // What the daemon passes (cli/daemon-command.ts): the summary and the file list.
+        hostCommands: {
+          openPath: desktopOpenCommand((id) => {
+            const detail = service.session.detail(id);
+            return { ...detail.summary, files: detail.files };
+          }, 'linux'),
+        },
+      },
+      realServiceDeps(),
+    );
+    cleanups.push(() => service.close());
+    const album = path.join(dir, 'album');
+    await mkdir(path.join(album, 'raw'), { recursive: true });
+    await writeFile(path.join(album, 'cover.txt'), 'c'.repeat(20_000));
+    await writeFile(path.join(album, 'raw', 'take 1.txt'), 't'.repeat(30_000));
+    const local = service.connect(() => undefined);
+    const shared = await local.invoke('share', { paths: [album] });
+    expect(shared.ok).toBe(true);
+    const id = (shared as { response: { id: string } }).response.id;
+    const take = service.session.detail(id).files.find((f) => f.path.join('/') === 'raw/take 1.txt')!;
+
+    const remote = service.connect(() => undefined, { onThisMachine: false });
+    for (const reveal of [false, true])
+      expect(await remote.invoke('openPath', { id, reveal, fileIndex: take.index })).toMatchObject({
+        ok: false,
+        error: { code: 'not-on-this-machine' },
+      });
+    expect(await readFile(record, 'utf8').catch(() => 'never started')).toBe('never started');
+
+    expect(await local.invoke('openPath', { id, reveal: false, fileIndex: take.index })).toEqual({
+      ok: true,
+      response: null,
+    });
+    expect((await waitForFile(record)).trim()).toBe(path.join(album, 'raw', 'take 1.txt'));
+    await writeFile(record, '');
+    expect(await local.invoke('openPath', { id, reveal: true, fileIndex: take.index })).toEqual({
+      ok: true,
+      response: null,
+    });
+    expect((await waitForFile(record)).trim()).toBe(path.join(album, 'raw'));
   });
 });

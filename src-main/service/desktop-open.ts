@@ -1,5 +1,5 @@
 /**
- * Opening a finished transfer, or showing it in its folder, for the daemon: what Electron's
+ * Opening a transfer or one of its files, or showing it in its folder, for the daemon: what Electron's
  * `shell.openPath` / `shell.showItemInFolder` do for the app, done with the desktop's own
  * opener (xdg-open on Linux and the BSDs, `open` on macOS, Explorer on Windows). The
  * command handler only lets a page on this machine ask for it (DetailWatcher.onThisMachine).
@@ -9,6 +9,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandHandlers } from '../../src-shared/contract/commands.ts';
 import { ContractError, ERROR_WORDING } from '../../src-shared/contract/error-codes.ts';
+import { transferTarget, type TransferLocation } from './transfer-location.ts';
 
 /** A program and its arguments; `args` never passes through a shell. */
 export interface DesktopInvocation {
@@ -46,16 +47,12 @@ function launch(inv: DesktopInvocation): Promise<void> {
   });
 }
 
-/** Where a torrent's files are: its save folder and name, or contentPath when set. */
-export type TransferLocation = (id: string) => { savePath: string; name: string; contentPath?: string };
-
 export function desktopOpenCommand(
   locate: TransferLocation,
   platform: NodeJS.Platform = process.platform,
 ): CommandHandlers['openPath'] {
-  return async ({ id, reveal }) => {
-    const where = locate(id);
-    const target = where.contentPath ?? path.join(where.savePath, where.name);
+  return async ({ id, reveal, fileIndex }) => {
+    const target = transferTarget(locate(id), fileIndex);
     let isFolder: boolean;
     try {
       isFolder = (await stat(target)).isDirectory();

@@ -75,6 +75,47 @@ export function contentTypeOf(path: string): string {
 
 /** Bytes asked of the reader at once: it answers with less as soon as the first piece is in. */
 const CHUNK_BYTES = 1024 * 1024;
+/**
+ * Chunk buffers one response cycles through: one being filled from the disk while the
+ * others are written to the socket. A fresh buffer per chunk cost more CPU than the
+ * download it was serving (garbage collection of 1 MiB external buffers, docs/BENCHMARKS.md
+ * stream-play).
+ */
+const BUFFERS_PER_RESPONSE = 3;
+
+/** The reusable chunk buffers of one response. */
+class ChunkBuffers {
+  private readonly free: Uint8Array[] = [];
+  private created = 0;
+  private waiter: ((buffer: Uint8Array | null) => void) | null = null;
+
+  constructor(private readonly res: ServerResponse) {
+    res.once('close', () => this.wakeWaiter(null));
+  }
+
+  /** A free buffer, or null once the response is closed. */
+  take(): Promise<Uint8Array | null> {
+    if (this.res.destroyed) return Promise.resolve(null);
+    const buffer = this.free.pop();
+    if (buffer) return Promise.resolve(buffer);
+    if (this.created < BUFFERS_PER_RESPONSE) {
+      this.created++;
+      return Promise.resolve(Buffer.allocUnsafe(CHUNK_BYTES));
+    }
+    return new Promise((resolve) => (this.waiter = resolve));
+  }
+
+  give(buffer: Uint8Array): void {
+    if (this.waiter) this.wakeWaiter(buffer);
+    else this.free.push(buffer);
+  }
+
+  private wakeWaiter(buffer: Uint8Array | null): void {
+    const waiter = this.waiter;
+    this.waiter = null;
+    waiter?.(buffer);
+  }
+}
 
 /**
  * Answers one GET/HEAD for a file of a torrent: 200 (whole file) or 206 (one range), 416
@@ -128,11 +169,15 @@ export async function serveFileStream(
       res.end();
       return;
     }
+    const buffers = new ChunkBuffers(res);
     for (let at = start; at <= end && !res.destroyed;) {
-      const bytes = await reader.read(at, Math.min(CHUNK_BYTES, end + 1 - at));
-      if (bytes.length === 0) break;
-      at += bytes.length;
-      if (!res.write(bytes)) await drained(res);
+      const buffer = await buffers.take();
+      if (!buffer) break; // the response is gone
+      const n = await reader.readInto(at, buffer.subarray(0, Math.min(CHUNK_BYTES, end + 1 - at)));
+      if (n === 0) break;
+      at += n;
+      // The buffer is reused once the socket has taken its bytes (the write's callback).
+      if (!res.write(buffer.subarray(0, n), () => buffers.give(buffer))) await drained(res);
     }
     res.end();
   } catch (err) {

@@ -22,6 +22,14 @@ export interface FileReader {
    * with the storage's error when the bytes cannot be read.
    */
   read(offsetBytes: number, maxBytes: number): Promise<Uint8Array>;
+  /**
+   * `read` into the caller's buffer (up to `out.length` bytes): resolves with how many bytes
+   * were written at its start, 0 only past the end of the file. A server that streams a
+   * whole file reuses a few buffers this way instead of allocating one per chunk: at
+   * hundreds of MB/s the allocations kept the garbage collector busy on the engine's
+   * thread (docs/BENCHMARKS.md, stream-play).
+   */
+  readInto(offsetBytes: number, out: Uint8Array): Promise<number>;
   /** Stops steering the picker. Idempotent. */
   close(): void;
 }
@@ -64,7 +72,12 @@ export class FileReaders {
     return {
       path: file.path.join('/'),
       lengthBytes: file.lengthBytes,
-      read: (offsetBytes, maxBytes) => this.read(state, m, offsetBytes, maxBytes),
+      read: async (offsetBytes, maxBytes) => {
+        const offset = Math.max(0, Math.min(offsetBytes, file.lengthBytes));
+        const out = new Uint8Array(Math.max(0, Math.min(maxBytes, file.lengthBytes - offset)));
+        return out.subarray(0, await this.readInto(state, m, offsetBytes, out));
+      },
+      readInto: (offsetBytes, out) => this.readInto(state, m, offsetBytes, out),
       close: () => {
         if (state.closed) return;
         state.closed = true;
@@ -112,16 +125,11 @@ export class FileReaders {
     this.host.setDeadlines(pieces);
   }
 
-  private async read(
-    s: ReaderState,
-    m: Metainfo,
-    offsetBytes: number,
-    maxBytes: number,
-  ): Promise<Uint8Array> {
+  private async readInto(s: ReaderState, m: Metainfo, offsetBytes: number, out: Uint8Array): Promise<number> {
     const file = m.files[s.fileIndex]!;
     const offset = Math.max(0, Math.min(offsetBytes, file.lengthBytes));
-    const length = Math.min(maxBytes, file.lengthBytes - offset);
-    if (length <= 0) return new Uint8Array(0);
+    const length = Math.min(out.length, file.lengthBytes - offset);
+    if (length <= 0) return 0;
     const start = file.offsetBytes + offset;
     s.positionBytes = start;
     this.updateDeadlines();
@@ -136,10 +144,10 @@ export class FileReaders {
         for (let p = firstPiece + 1; end < start + length && have.get(p); p++) {
           end = Math.min(start + length, (p + 1) * m.pieceLengthBytes);
         }
-        const bytes = await readPayload(storage, m, start, end - start);
+        await readPayload(storage, m, start, out.subarray(0, end - start));
         s.positionBytes = end;
         this.updateDeadlines();
-        return bytes;
+        return end - start;
       }
       await new Promise<void>((resolve) => this.wakeups.push(resolve));
     }
@@ -157,14 +165,9 @@ function readerClosed(): Error {
   return Object.assign(new Error('the reader was closed'), { code: 'reader-closed' });
 }
 
-/** Payload bytes [start, start + length) through the storage, piece by piece. */
-async function readPayload(
-  storage: Storage,
-  m: Metainfo,
-  start: number,
-  length: number,
-): Promise<Uint8Array> {
-  const out = new Uint8Array(length);
+/** Payload bytes [start, start + out.length) into `out` through the storage, piece by piece. */
+async function readPayload(storage: Storage, m: Metainfo, start: number, out: Uint8Array): Promise<void> {
+  const length = out.length;
   let done = 0;
   while (done < length) {
     const at = start + done;
@@ -172,9 +175,8 @@ async function readPayload(
     const inPiece = at - piece * m.pieceLengthBytes;
     const pieceLength = Math.min(m.pieceLengthBytes, m.totalLengthBytes - piece * m.pieceLengthBytes);
     const n = Math.min(length - done, pieceLength - inPiece);
-    const bytes = await storage.readBlock(piece, inPiece, n);
-    out.set(bytes, done);
+    if (storage.readBlockInto) await storage.readBlockInto(piece, inPiece, out.subarray(done, done + n));
+    else out.set(await storage.readBlock(piece, inPiece, n), done);
     done += n;
   }
-  return out;
 }

@@ -2,7 +2,8 @@
  * The Files tab: the torrent's folder tree with a checkbox per file and folder (a folder's
  * selects its subtree; indeterminate when part of it is selected), select all / none, a
  * priority per file (skip / normal / high) and Play for audio and video the renderer can
- * decode, streamed by the host while it downloads. Rows are virtualised (file-tree.ts
+ * decode, streamed by the host while it downloads; Open and Show in folder per file where the
+ * host can reach this screen's desktop (the app, or a page on the daemon's own machine). Rows are virtualised (file-tree.ts
  * flattens only the expanded folders), so thousands of files cost what is on screen.
  */
 import { useEffect, useMemo, useState, type ReactElement } from 'react';
@@ -13,6 +14,7 @@ import { ProgressBar } from '../../components/progress-bar.tsx';
 import { VirtualList } from '../../components/virtual-list.tsx';
 import type { FileDetail, FilePriority, TorrentDetail } from '../../../src-shared/types/torrent.ts';
 import { formatBytes, formatPercent } from '../../../src-shared/util/format.ts';
+import { thisPageIsLocal } from '../transfers/path-picker.tsx';
 import {
   buildFileTree,
   mediaKindOf,
@@ -40,7 +42,8 @@ function playable(path: string): 'video' | 'audio' | null {
 
 export function FilesTab({ d }: { d: TorrentDetail }): ReactElement {
   const actions = useActions();
-  const desktop = useClient().kind === 'electron';
+  // The daemon opens files only for a page on its own machine (it refuses the others).
+  const canOpenFiles = useClient().kind === 'electron' || thisPageIsLocal();
   const id = d.summary.id;
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const [player, setPlayer] = useState<Player | null>(null);
@@ -127,7 +130,7 @@ export function FilesTab({ d }: { d: TorrentDetail }): ReactElement {
               onCheck={() => setPriorities(toggleSelection(node, byIndex))}
               onPriority={(index, priority) => setPriorities([{ index, priority }])}
               onPlay={play}
-              onOpenWith={desktop ? (index) => void actions.openPath(id, false, index) : null}
+              onOpen={canOpenFiles ? (index, reveal) => void actions.openPath(id, reveal, index) : null}
             />
           );
         }}
@@ -191,7 +194,7 @@ function FileRow({
   onCheck,
   onPriority,
   onPlay,
-  onOpenWith,
+  onOpen,
 }: {
   node: TreeNode;
   depth: number;
@@ -200,8 +203,8 @@ function FileRow({
   onCheck: () => void;
   onPriority: (index: number, priority: FilePriority) => void;
   onPlay: (file: FileDetail, kind: 'video' | 'audio') => Promise<void>;
-  /** Desktop app only: open the file with the system's default application. */
-  onOpenWith: ((fileIndex: number) => void) | null;
+  /** Open the file with the system's application, or show it in its folder (`reveal`); null where the host cannot. */
+  onOpen: ((fileIndex: number, reveal: boolean) => void) | null;
 }): ReactElement {
   const indent = { paddingLeft: 8 + depth * 18 };
   if (node.kind === 'folder') {
@@ -264,7 +267,7 @@ function FileRow({
         <option value="normal">Normal</option>
         <option value="high">High</option>
       </select>
-      <span>
+      <span className="file-actions">
         {media && (
           <Button
             size="sm"
@@ -276,15 +279,25 @@ function FileRow({
             Play
           </Button>
         )}
-        {onOpenWith && f.progress > 0 && (
-          <Button
-            size="sm"
-            variant="ghost"
-            icon="external"
-            onClick={() => onOpenWith(f.index)}
-            aria-label={`Open ${path} with its application`}
-            title="Open with the system's application"
-          />
+        {onOpen && f.progress > 0 && (
+          <>
+            <Button
+              size="sm"
+              variant="ghost"
+              icon="external"
+              onClick={() => onOpen(f.index, false)}
+              aria-label={`Open ${path} with its application`}
+              title="Open with the system's application"
+            />
+            <Button
+              size="sm"
+              variant="ghost"
+              icon="folder"
+              onClick={() => onOpen(f.index, true)}
+              aria-label={`Show ${path} in its folder`}
+              title="Show in folder"
+            />
+          </>
         )}
       </span>
     </div>

@@ -6,6 +6,7 @@
 // (test/support/netns.ts). Its RPC says per peer whether the connection is µTP, encrypted
 // and who dialed it; the tests require the transport they are about, and the bytes to
 // arrive identical.
+import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -167,8 +168,16 @@ describe.skipIf(!cli)('interop: Transmission on its defaults dials `swarmdrop sh
     );
   }, 120_000);
 
-  it('`swarmdrop get` on its defaults downloads from a Transmission seed on its defaults, over µTP with MSE', async () => {
+  // Our dial tries TCP first (engine/peer/dialer.ts) and would reach Transmission over TCP:
+  // its TCP peer port is filtered here (SYNs dropped, no answer), so the dial turns to µTP
+  // once the head start runs out, as it would for a peer behind a UDP-only pinhole.
+  it('`swarmdrop get` on its defaults downloads over µTP with MSE from a Transmission seed on its defaults whose TCP port is filtered', async () => {
     const tag = 'seed';
+    const nft = (...args: string[]) => execFileSync('ip', ['netns', 'exec', link.name, 'nft', ...args]);
+    nft('add', 'table', 'inet', 'utptest');
+    nft('add', 'chain', 'inet', 'utptest', 'input', '{ type filter hook input priority 0 ; }');
+    nft('add', 'rule', 'inet', 'utptest', 'input', 'tcp', 'dport', '51413', 'drop');
+    running.push({ stop: async () => void nft('delete', 'table', 'inet', 'utptest') });
     const payload = await makeSingleFilePayload(
       path.join(temp.dir, `${tag}-src`),
       `${tag}.bin`,

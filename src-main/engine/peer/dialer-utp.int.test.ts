@@ -1,7 +1,9 @@
-// Our dialer and peer server over uTP on real loopback sockets: the dial goes over uTP
-// when the peer answers it, falls back to TCP when it does not, and MSE (RC4) runs over
-// uTP as over TCP.
+// Our dialer and peer server over uTP on real loopback sockets: by default the dial goes
+// over TCP and turns to uTP when TCP is refused; with uTP preferred it goes over uTP when
+// the peer answers it and falls back to TCP when it does not; MSE (RC4) runs over uTP as
+// over TCP.
 import dgram from 'node:dgram';
+import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CRYPTO_RC4, MseInitiator, type MseResult } from '../../protocol/mse/mse-handshake.ts';
 import { encodeHandshake } from '../../protocol/wire/handshake.ts';
@@ -17,7 +19,7 @@ afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
-async function serve(encryption: EncryptionMode, withUtp: boolean) {
+async function serve(encryption: EncryptionMode, withUtp: boolean, utpPort?: number) {
   const ours = makeHandshake(7);
   const accepted: PeerConnection[] = [];
   const server = await PeerServer.listen({
@@ -34,17 +36,18 @@ async function serve(encryption: EncryptionMode, withUtp: boolean) {
   });
   cleanup.push(() => server.close());
   if (withUtp) {
-    const utp = await UtpSocket.bind({ host: '127.0.0.1', port: server.port });
+    const utp = await UtpSocket.bind({ host: '127.0.0.1', port: utpPort ?? server.port });
     cleanup.push(() => utp.close());
     server.acceptUtp(utp);
+    return { server, accepted, utpPort: utp.port };
   }
-  return { server, accepted };
+  return { server, accepted, utpPort: undefined };
 }
 
-async function utpDialer(encryption: EncryptionMode, headStartMs = 2000): Promise<Dialer> {
+async function utpDialer(encryption: EncryptionMode, headStartMs = 2000, preferUtp = true): Promise<Dialer> {
   const utp = await UtpSocket.bind({ host: '127.0.0.1', port: 0 });
   cleanup.push(() => utp.close());
-  const d = new Dialer({ encryption, utp, utpHeadStartMs: headStartMs });
+  const d = new Dialer({ encryption, utp, headStartMs, preferUtp });
   cleanup.push(() => d.close());
   return d;
 }
@@ -62,7 +65,54 @@ async function haveBothWays(a: PeerConnection, b: PeerConnection): Promise<void>
   expect([gotA, gotB]).toEqual([[5], [3]]);
 }
 
-describe('dialing over uTP', () => {
+describe('dialing with uTP on, TCP first (the default)', () => {
+  it('a peer that takes both is reached over TCP; uTP is never tried', async () => {
+    const { server, accepted } = await serve('prefer', true);
+    const d = await utpDialer('prefer', 2000, false);
+    const conn = await d.dial({ host: '127.0.0.1', port: server.port, handshake: makeHandshake(7) });
+    cleanup.push(() => conn.close());
+    expect(conn.transport).toBe('tcp');
+    await waitFor(() => accepted.length === 1);
+    expect(accepted[0]!.transport).toBe('tcp');
+    await haveBothWays(conn, accepted[0]!);
+    // Past the head start: no uTP attempt follows a TCP dial that connected.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(accepted).toHaveLength(1);
+  });
+
+  it('a peer with TCP off (refused) is reached over uTP at once, before the head start ends', async () => {
+    // uTP on a port where nothing listens on TCP: the connect is refused at once.
+    const probe = await serve('off', false);
+    const closedTcp = probe.server.port;
+    await probe.server.close();
+    const { accepted, utpPort } = await serve('off', true, closedTcp);
+    const d = await utpDialer('off', 60_000, false);
+    const conn = await d.dial({ host: '127.0.0.1', port: utpPort!, handshake: makeHandshake(7) });
+    cleanup.push(() => conn.close());
+    expect(conn.transport).toBe('utp');
+    await waitFor(() => accepted.length === 1);
+    await haveBothWays(conn, accepted[0]!);
+  });
+  it.each(['prefer', 'require'] as const)(
+    'a peer that accepts TCP and closes it at once (TCP off) is reached over uTP next (encryption %s)',
+    async (mode) => {
+      // libtorrent with incoming TCP off still accepts on its TCP port, then closes.
+      const closer = net.createServer((s) => s.destroy());
+      await new Promise<void>((r) => closer.listen(0, '127.0.0.1', () => r()));
+      cleanup.push(() => new Promise<void>((r) => closer.close(() => r())));
+      const port = (closer.address() as net.AddressInfo).port;
+      const { accepted } = await serve(mode, true, port);
+      const d = await utpDialer(mode, 60_000, false);
+      const conn = await d.dial({ host: '127.0.0.1', port, handshake: makeHandshake(7) });
+      cleanup.push(() => conn.close());
+      expect(conn.transport).toBe('utp');
+      await waitFor(() => accepted.length === 1);
+      await haveBothWays(conn, accepted[0]!);
+    },
+  );
+});
+
+describe('dialing with uTP preferred', () => {
   it.each(['off', 'prefer', 'require'] as const)(
     'a peer answering uTP is reached over uTP (encryption %s)',
     async (mode) => {

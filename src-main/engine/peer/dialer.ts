@@ -6,11 +6,15 @@
 // dial starts with Message Stream Encryption (encryption.ts); in 'prefer' mode a peer
 // that fails it is dialed again in plaintext at once and remembered as plaintext-only.
 //
-// With a uTP socket (engine/utp), a dial tries uTP first and TCP `utpHeadStartMs` later
-// (at once when uTP fails sooner): the first transport to connect carries the MSE and
-// BitTorrent handshakes, the other attempt is closed before it sends a byte. Racing whole
-// handshakes instead would hand the peer two handshakes from one peer id; its duplicate
-// check may keep the one we close, and both ends would lose the peer.
+// With a uTP socket (engine/utp), a dial tries TCP first and uTP `headStartMs` later (at
+// once when TCP fails sooner, e.g. refused by a peer that has TCP off); `preferUtp` swaps
+// the order. TCP goes first because our uTP costs several times the CPU per byte of TCP
+// (every ~1400-byte datagram is one trip through Node's UDP socket; docs/PERFORMANCE.md,
+// "uTP: the cost is per datagram"), so between two Swarmdrops, or any peer that takes
+// both, TCP moves the bytes for less; uTP reaches the peers TCP cannot. The first transport
+// to connect carries the MSE and BitTorrent handshakes, the other attempt is closed before
+// it sends a byte. Racing whole handshakes instead would hand the peer two handshakes from
+// one peer id; its duplicate check may keep the one we close, and both ends would lose it.
 import net from 'node:net';
 import type { Handshake } from '../../protocol/wire/handshake.ts';
 import {
@@ -79,12 +83,13 @@ export interface DialerOptions {
   /** uTP socket to dial over as well as TCP (see the file comment); none: TCP only. */
   utp?: UtpSocket | null;
   /**
-   * How long uTP has to connect before TCP is tried too. Default 50 ms: long enough that
-   * uTP wins against a peer a few tens of milliseconds away that speaks both, short
-   * enough that a TCP-only peer (many seeders have uTP off) is not kept waiting — 500 ms
-   * cost every such connection half a second (docs/BENCHMARKS.md, foreign-seeders).
+   * How long the first transport has to connect before the second is tried too. Default
+   * 500 ms: a TCP connect normally completes within one round trip, so past that the peer
+   * is likely filtering TCP (or is very far) and uTP gets its chance beside it.
    */
-  utpHeadStartMs?: number;
+  headStartMs?: number;
+  /** Dial uTP first and TCP after the head start (default: TCP first). */
+  preferUtp?: boolean;
   /** Message Stream Encryption for outgoing connections (see encryption.ts). Default 'off'. */
   encryption?: EncryptionMode;
   /** Time for the MSE exchange before it counts as failed. Default 10 s. */
@@ -99,6 +104,8 @@ interface DialEntry {
   sockets: Set<PeerSocket>;
   conn: PeerConnection | null;
   torrentKey: string;
+  /** The transport the current try connected over, once it has. */
+  connectedOver?: PeerTransport;
 }
 
 interface Backoff {
@@ -204,7 +211,12 @@ export class Dialer {
     return mode === 'prefer' && this.plaintextOnly.has(key) ? 'off' : mode;
   }
 
-  /** One connection attempt; in 'prefer' mode an MSE failure is followed by a plaintext one. */
+  /**
+   * One connection attempt, TCP and uTP racing as `connectTransports` says; when the
+   * handshakes over TCP fail, once more over uTP only: a peer with TCP off may still accept
+   * TCP connections and close them (libtorrent with incoming TCP disabled does), and uTP
+   * is its other door.
+   */
   private async attempt(
     req: DialRequest,
     key: string,
@@ -212,13 +224,33 @@ export class Dialer {
     mode: EncryptionMode,
   ): Promise<PeerConnection> {
     try {
-      return await this.connectOnce(req, key, entry, mode);
+      return await this.attemptWith(req, key, entry, mode);
+    } catch (err) {
+      const failedAfterTcp =
+        err instanceof DialError &&
+        (err.code === 'handshake-failed' || err.code === 'encryption-failed') &&
+        entry.connectedOver === 'tcp';
+      if (!failedAfterTcp || this.closed || !this.utp?.canReach(req.host)) throw err;
+      return this.attemptWith(req, key, entry, mode, 'utp');
+    }
+  }
+
+  /** One attempt; in 'prefer' mode an MSE failure is followed by a plaintext one. */
+  private async attemptWith(
+    req: DialRequest,
+    key: string,
+    entry: DialEntry,
+    mode: EncryptionMode,
+    only?: PeerTransport,
+  ): Promise<PeerConnection> {
+    try {
+      return await this.connectOnce(req, key, entry, mode, only);
     } catch (err) {
       if (!(err instanceof DialError) || err.code !== 'encryption-failed' || mode !== 'prefer' || this.closed)
         throw err;
       // The peer does not speak MSE (most close on our 96+ bytes that are no handshake).
       this.rememberPlaintextOnly(key);
-      return this.connectOnce(req, key, entry, 'off');
+      return this.connectOnce(req, key, entry, 'off', only);
     }
   }
 
@@ -237,6 +269,7 @@ export class Dialer {
     key: string,
     entry: DialEntry,
     mode: EncryptionMode,
+    only?: PeerTransport,
   ): Promise<PeerConnection> {
     return new Promise<PeerConnection>((resolve, reject) => {
       if (this.closed) {
@@ -244,6 +277,7 @@ export class Dialer {
         return;
       }
       entry.conn = null;
+      entry.connectedOver = undefined;
       let settled = false;
       const finish = (err: DialError | null, conn?: PeerConnection) => {
         if (settled) return;
@@ -267,6 +301,7 @@ export class Dialer {
         req,
         key,
         entry,
+        only,
         () => settled,
         (err, socket, reader, transport) => {
           if (settled) return;
@@ -275,6 +310,7 @@ export class Dialer {
             return;
           }
           clearTimeout(timer);
+          entry.connectedOver = transport;
           this.afterConnect(req, key, socket!, reader, transport!, mode, finish);
         },
       );
@@ -282,14 +318,15 @@ export class Dialer {
   }
 
   /**
-   * Connects over TCP, or races uTP (first) and TCP (after the head start): calls back once
-   * with the first transport connected, the others closed, or with the error of the last
-   * one to fail.
+   * Connects over TCP, or races the preferred transport (first) and the other one (after
+   * the head start): calls back once with the first transport connected, the others
+   * closed, or with the error of the last one to fail.
    */
   private connectTransports(
     req: DialRequest,
     key: string,
     entry: DialEntry,
+    only: PeerTransport | undefined,
     abandoned: () => boolean,
     done: (
       err: DialError | null,
@@ -302,6 +339,8 @@ export class Dialer {
     let pending = 0;
     let decided = false;
     let headStart: NodeJS.Timeout | null = null;
+    const first: PeerTransport = this.options.preferUtp ? 'utp' : 'tcp';
+    const second: PeerTransport = first === 'tcp' ? 'utp' : 'tcp';
     let lastError: DialError | null = null;
     let tcpError: DialError | null = null;
     const start = (transport: PeerTransport) => {
@@ -323,11 +362,11 @@ export class Dialer {
           `${transport} connect to ${key}: ${err.message}`,
         );
         if (transport === 'tcp') tcpError = lastError;
-        if (transport === 'utp' && headStart) {
-          // uTP failed before its head start ran out: TCP at once.
+        if (transport === first && headStart) {
+          // The first transport failed before its head start ran out: the other at once.
           clearTimeout(headStart);
           headStart = null;
-          start('tcp');
+          start(second);
         }
         if (pending === 0 && !decided && !headStart) {
           decided = true;
@@ -351,15 +390,20 @@ export class Dialer {
         done(null, socket, reader, transport);
       });
     };
-    if (!utp || !utp.canReach(req.host)) {
+    if (only === 'utp' && utp) {
+      start('utp');
+      return;
+    }
+    if (!utp || !utp.canReach(req.host) || only === 'tcp') {
       start('tcp');
       return;
     }
-    start('utp');
+
+    start(first);
     headStart = setTimeout(() => {
       headStart = null;
-      start('tcp');
-    }, this.options.utpHeadStartMs ?? 50);
+      start(second);
+    }, this.options.headStartMs ?? 500);
     headStart.unref?.();
   }
 

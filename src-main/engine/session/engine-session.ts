@@ -4,6 +4,7 @@ import { parseInfoDict } from '../../protocol/metainfo/parse-info-dict.ts';
 import { parseTorrent } from '../../protocol/metainfo/parse-torrent.ts';
 import { BanPolicy } from '../ban/ban-policy.ts';
 import { Dialer } from '../peer/dialer.ts';
+import { listenHosts } from '../peer/listen-hosts.ts';
 import { PeerServer } from '../peer/peer-server.ts';
 import { UtpSocket } from '../utp/utp-socket.ts';
 import { generatePeerId, DEFAULT_PEER_ID_PREFIX } from '../../protocol/wire/peer-id.ts';
@@ -195,6 +196,7 @@ export class EngineSession implements Session, SessionHost {
       maxPendingPerIp: 2 * this.limits.perIp,
       onError: (err) => this.events.emit('warning', { code: 'peer-server', message: err.message }),
     });
+    for (const host of listenHosts(this.options.peerHost)) this.dialer.markSelf(host, this.server.port);
     // uTP before the DHT: both want the peer port number over UDP, and uTP owns the socket
     // (it stays bound while uTP is switched off). The DHT rides on it, so DHT nodes and
     // peers see the same port (engine/dht/NOTES.md), unless another DHT port is asked for

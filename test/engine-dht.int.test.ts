@@ -78,6 +78,27 @@ describe('Mainline DHT (BEP 5) between sessions', () => {
     expect(leecher.dhtStatus()?.nodes).toBeGreaterThan(0);
   });
 
+  it('a session whose DHT opens in the background downloads a magnet found through it', async () => {
+    const { dir, open } = await setup();
+    const bootstrap = await startBootstrapNode(defer);
+    const seeder = await open('seeder', { dht: { enabled: true, bootstrap: [bootstrap.address] } });
+    const file = path.join(dir, 'payload', 'found-later.bin');
+    await writeRandomFile(file, 2 * 1024 * 1024 + 7);
+    const shared = await seeder.share([file], { publish: false, pieceLengthBytes: 256 * 1024 });
+
+    const leecher = await open('leecher', {
+      dht: { enabled: true, bootstrap: [bootstrap.address], background: true },
+    });
+    // Added straight after openSession; whether the DHT is up by then is a race the test
+    // does not control (the session announces the torrents started before it either way).
+    const added = await leecher.add({ kind: 'magnet', uri: formatMagnet({ infoHashHex: shared.id }) });
+    await waitFor(leecher, added.id, isComplete, 60_000, 'the download via a background DHT');
+    expect(await sha256File(path.join(dir, 'leecher', 'downloads', 'found-later.bin'))).toBe(
+      await sha256File(file),
+    );
+    expect(leecher.dhtStatus()?.nodes).toBeGreaterThan(0);
+  });
+
   it('a private torrent is never looked up or announced on the DHT', async () => {
     const { dir, open } = await setup();
     const bootstrap = await startBootstrapNode(defer);

@@ -104,7 +104,9 @@ async function run(argv: string[]): Promise<number> {
   try {
     source = await sourceOf(positionals[0]!, trackers, logger, values);
     logger.debug('source', { kind: source.kind });
-    session = await openCliSession(values, outDir, logger);
+    // The DHT comes up beside the download, not before it: its library alone is ~0.1 s of
+    // CPU, which on a busy machine held back the first connection (docs/PERFORMANCE.md).
+    session = await openCliSession(values, outDir, logger, { dhtInBackground: true });
   } catch (err) {
     logger.close();
     throw err;

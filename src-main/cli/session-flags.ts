@@ -142,6 +142,7 @@ export async function openCliSession(
   flags: SessionFlags,
   downloadDir: string,
   logger: Logger,
+  { dhtInBackground = false }: { dhtInBackground?: boolean } = {},
 ): Promise<Session> {
   const port = portOf(flags);
   const options: SessionOptions = {
@@ -150,7 +151,7 @@ export async function openCliSession(
     ...(flags.host !== undefined ? { peerHost: flags.host } : {}),
     peerPort: port ?? DEFAULT_PEER_PORT,
     defaultTrackers: trackersOf(flags),
-    dht: dhtOf(flags),
+    dht: { ...dhtOf(flags), ...(dhtInBackground ? { background: true } : {}) },
     restoreTorrents: false,
     rateLimits: {
       downloadBps: flags['download-limit'] ? parseSize(flags['download-limit']) : 0,

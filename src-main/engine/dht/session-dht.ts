@@ -8,7 +8,6 @@ import { isIPv6 } from 'node:net';
 import { isVersionedDataError } from '../resume/versioned-json-store.ts';
 import type { DhtNode } from './dht-node.ts';
 import { DhtStateStore } from './dht-state-store.ts';
-import { MainlineDht } from './mainline-dht.ts';
 import { UdpPort, type SharedUdpSocket } from './udp-port.ts';
 
 export interface SessionDhtOptions {
@@ -45,6 +44,12 @@ export class SessionDht {
   }
 
   static async open(o: SessionDhtOptions): Promise<SessionDht | null> {
+    // The DHT library and its dependencies are loaded only when a DHT starts, and their
+    // loading overlaps the socket bind and the state read below: importing them with the
+    // engine cost every process ~70 ms of CPU before its first connection, with the DHT on
+    // or off (docs/PERFORMANCE.md, "Start-up and the first piece from a foreign seeder").
+    const library = import('./mainline-dht.ts');
+    library.catch(() => undefined); // handled where it is awaited; the bind may return first
     const udp = o.shared ? UdpPort.share(o.shared) : await bindDhtPort(o);
     if (!udp) return null;
     const store = new DhtStateStore(o.dataDir);
@@ -56,7 +61,15 @@ export class SessionDht {
       );
       return undefined;
     });
-    const node = new MainlineDht({
+    const loaded = await library.catch((err: unknown) =>
+      err instanceof Error ? err : new Error(String(err)),
+    );
+    if (loaded instanceof Error) {
+      await udp.close().catch(() => undefined);
+      o.warning('dht-unavailable', `the DHT could not start: ${loaded.message}`);
+      return null;
+    }
+    const node = new loaded.MainlineDht({
       udp,
       bootstrap: o.bootstrap,
       ...(saved ? { saved } : {}),

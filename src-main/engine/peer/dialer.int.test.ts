@@ -101,6 +101,18 @@ describe('Dialer', () => {
     expect(await codeOf(dialer.dial(req))).toBe('self');
   });
 
+  it('never connects to an address marked as our own listen address', async () => {
+    const { server, accepted } = await serve(0x1a);
+    const dialer = new Dialer();
+    cleanup.push(() => dialer.close());
+    dialer.markSelf('127.0.0.1', server.port);
+    expect(dialer.refusal('127.0.0.1', server.port, 'x')).toBe('self');
+    const req = { host: '127.0.0.1', port: server.port, handshake: makeHandshake(0x1a) };
+    expect(await codeOf(dialer.dial(req))).toBe('self');
+    expect(server.connectionCount).toBe(0);
+    expect(accepted).toHaveLength(0);
+  });
+
   it('reports a peer that answers for another torrent as a handshake failure', async () => {
     const { server } = await serve(0x14);
     const dialer = new Dialer();

@@ -147,6 +147,15 @@ export class Dialer {
     return torrentKey === undefined ? this.total : (this.perTorrent.get(torrentKey) ?? 0);
   }
 
+  /**
+   * Our own listen address: never dialed. Trackers (and PEX) list us among the peers of
+   * our own torrents; without this, every start dialed itself first (on the uTP head
+   * start's clock, before the real peers) and learned only from the handshake.
+   */
+  markSelf(host: string, port: number): void {
+    this.selfAddresses.add(addressKey(host, port));
+  }
+
   /** Why `dial` would refuse this address right now, or null if it would try. */
   refusal(host: string, port: number, torrentKey: string): DialErrorCode | null {
     const key = addressKey(host, port);

@@ -4,6 +4,7 @@ import { parseInfoDict } from '../../protocol/metainfo/parse-info-dict.ts';
 import { parseTorrent } from '../../protocol/metainfo/parse-torrent.ts';
 import { BanPolicy } from '../ban/ban-policy.ts';
 import { Dialer } from '../peer/dialer.ts';
+import { listenHosts } from '../peer/listen-hosts.ts';
 import { PeerServer } from '../peer/peer-server.ts';
 import { UtpSocket } from '../utp/utp-socket.ts';
 import { generatePeerId, DEFAULT_PEER_ID_PREFIX } from '../../protocol/wire/peer-id.ts';
@@ -11,7 +12,7 @@ import { TokenBucket } from '../rate/token-bucket.ts';
 import { ResumeStore } from '../resume/resume-store.ts';
 import { isVersionedDataError } from '../resume/versioned-json-store.ts';
 import { HashPool } from '../workers/hash-pool.ts';
-import { SessionDht } from '../dht/session-dht.ts';
+import { SessionDht, type SessionDhtOptions } from '../dht/session-dht.ts';
 import { defaultDataDir } from '../default-data-dir.ts';
 import type {
   FilePriority,
@@ -92,6 +93,8 @@ export class EngineSession implements Session, SessionHost {
   private readonly dialer: Dialer;
   private server: PeerServer | null = null;
   private dht: SessionDht | null = null;
+  /** A DHT opening in the background (DhtOptions.background), awaited by close(). */
+  private dhtOpening: Promise<void> | null = null;
   private lan: LanLink | null = null;
   private portMapper: PortMapper | null = null;
   /** Why port mapping could not start, when it was asked for and could not. */
@@ -195,22 +198,22 @@ export class EngineSession implements Session, SessionHost {
       maxPendingPerIp: 2 * this.limits.perIp,
       onError: (err) => this.events.emit('warning', { code: 'peer-server', message: err.message }),
     });
+    for (const host of listenHosts(this.options.peerHost)) this.dialer.markSelf(host, this.server.port);
     // uTP before the DHT: both want the peer port number over UDP, and uTP owns the socket
     // (it stays bound while uTP is switched off). The DHT rides on it, so DHT nodes and
     // peers see the same port (engine/dht/NOTES.md), unless another DHT port is asked for
     // or the socket cannot carry IPv4 (bound to one IPv6 address): then it binds its own.
     if (this.utpWanted) await this.startUtp();
-    if (this.options.dht?.enabled) {
-      const shared =
-        this.utp && this.options.dht.port === undefined && canShareForDht(this.utp.host) ? this.utp : null;
-      this.dht = await SessionDht.open({
-        dataDir: this.resumeStore.dataDir,
-        host: this.options.peerHost ?? '0.0.0.0',
+    const dht = this.options.dht;
+    if (dht?.enabled) {
+      const shared = this.utp && dht.port === undefined && canShareForDht(this.utp.host) ? this.utp : null;
+      const opening = this.openDht({
         ...(shared ? { shared } : {}),
-        port: this.options.dht.port ?? (this.utp ? 0 : this.server.port),
-        bootstrap: this.options.dht.bootstrap,
-        warning: (code, message) => this.events.emit('warning', { code, message }),
+        port: dht.port ?? (this.utp ? 0 : this.server.port),
+        bootstrap: dht.bootstrap,
       });
+      if (dht.background) this.dhtOpening = opening;
+      else await opening;
     }
     await this.startPortMapping();
     if (this.options.restoreTorrents ?? true) {
@@ -228,6 +231,28 @@ export class EngineSession implements Session, SessionHost {
         nearbyChanged: (shares) => this.events.emit('nearby', shares),
       });
     }
+  }
+
+  private async openDht(where: Pick<SessionDhtOptions, 'shared' | 'port' | 'bootstrap'>): Promise<void> {
+    const warning = (code: string, message: string) => this.events.emit('warning', { code, message });
+    try {
+      const dht = await SessionDht.open({
+        dataDir: this.resumeStore.dataDir,
+        host: this.options.peerHost ?? '0.0.0.0',
+        ...where,
+        warning,
+      });
+      if (this.closing) {
+        await dht?.close();
+        return;
+      }
+      this.dht = dht;
+    } catch (err) {
+      warning('dht-unavailable', `the DHT could not start: ${(err as Error).message}`);
+      return;
+    }
+    // Torrents started before a background DHT was up announce now.
+    for (const t of this.torrents.values()) t.dhtAvailable();
   }
 
   nearby(): NearbyShare[] {
@@ -611,6 +636,7 @@ export class EngineSession implements Session, SessionHost {
       ]);
       this.torrents.clear();
       this.dialer.close();
+      await this.dhtOpening;
       await this.dht?.close();
       await this.server?.close();
       await this.utp?.close();

@@ -204,6 +204,10 @@ export class ActiveTransfer {
           });
       const complete = have.count() === o.metainfo.pieceCount;
       if (!complete) {
+        // The hash workers boot (tens of ms each) while the first piece is still on its
+        // way, not after it arrived: started on first use, they delayed the first
+        // verified piece by their boot time.
+        o.ctx.hashPool.prestart();
         // What is left to write: of the selection when files are skipped.
         const left = o.filePriorities
           ? (({ selectedBytes, verifiedBytes }) => selectedBytes - verifiedBytes)(

@@ -505,6 +505,11 @@ export class Torrent {
     this.swarm.connectMore();
   }
 
+  /** The session's DHT came up after this torrent started: announce there if running. */
+  dhtAvailable(): void {
+    if (this.trackers && !this.closed) this.openDht();
+  }
+
   /** BEP 5 announcing while the network is open; never for a private torrent (BEP 27). */
   private openDht(): void {
     const dht = this.ctx.dht();

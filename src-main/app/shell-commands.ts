@@ -7,7 +7,6 @@ import type { CommandHandlers } from '../../src-shared/contract/commands.ts';
 import { ContractError, ERROR_WORDING } from '../../src-shared/contract/error-codes.ts';
 import { transferTarget, type TransferLocation } from '../service/transfer-location.ts';
 
-
 /** The parts of Electron's `dialog` and `shell` these commands use. */
 export interface ShellSurface {
   showOpenDialog(options: OpenDialogOptions): Promise<{ canceled: boolean; filePaths: string[] }>;

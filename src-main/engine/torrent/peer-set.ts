@@ -373,7 +373,11 @@ export class PeerSet implements PeerRouter {
   onPex(_peer: TorrentPeer, msg: PexMessage): void {
     // BEP 27: private torrents take peers from their trackers only; a magnet waits for its
     // metadata to know (pexAllowed).
-    if (this.pexAllowed()) this.host.swarm.addCandidates(msg.added);
+    if (!this.pexAllowed()) return;
+    // A peer the sender flags as a seed is not worth a connection once we seed too.
+    for (const p of msg.added)
+      if (p.flags & PexFlags.seedOrUploadOnly) this.host.swarm.markSeed(p.host, p.port);
+    this.host.swarm.addCandidates(msg.added);
   }
 
   onPort(peer: TorrentPeer, port: number): void {

@@ -13,7 +13,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from './atomic-write.ts';
-import { migrateResume, type ResumeRecord } from './resume-record.ts';
+import type { ResumeRecord } from './resume-record.ts';
 import { VersionedDataError, VersionedJsonStore, type LoadProblem } from './versioned-json-store.ts';
 
 export type MetadataKind = 'torrent' | 'info';
@@ -35,7 +35,12 @@ export class ResumeStore {
 
   constructor(options: { dataDir: string }) {
     this.dataDir = options.dataDir;
-    this.records = new VersionedJsonStore({ dir: path.join(this.dataDir, 'resume'), migrate: migrateResume });
+    this.records = new VersionedJsonStore({
+      dir: path.join(this.dataDir, 'resume'),
+      // resume-record.ts validates with zod, ~0.1 s of CPU to load: a `get` into a fresh
+      // folder has no record to decode and dials without it (docs/PERFORMANCE.md).
+      migrate: { load: async () => (await import('./resume-record.ts')).migrateResume },
+    });
   }
 
   /** Atomically replaces the torrent's record; saves of one torrent land in call order. */

@@ -16,7 +16,7 @@ import {
   parseNatGateway,
   portMappingOffInEnvironment,
 } from '../service/host-flags.ts';
-import { defaultSettings } from '../service/settings-store.ts';
+import { defaultSettings } from '../service/default-settings.ts';
 
 export const DEFAULT_PEER_PORT = 6881;
 

@@ -34,6 +34,35 @@ describe('ResumeStore', () => {
     return new ResumeStore({ dataDir: temp.dir });
   };
 
+  it('writes a record only after the metadata copy being saved for it is on disk', async () => {
+    const s = await store();
+    const r = record(2);
+    const copied = s.saveMetadata(r.infoHashHex, { kind: 'torrent', bytes: new Uint8Array(64 * 1024) });
+    let copyDone = false;
+    void copied.then(() => (copyDone = true));
+    await s.save(r);
+    expect(copyDone).toBe(true);
+    expect(await s.load(r.infoHashHex)).toEqual(r);
+    expect((await s.loadMetadata(r.infoHashHex))?.bytes.length).toBe(64 * 1024);
+  });
+
+  it('writes no record while a failed metadata copy stands, and keeps the earlier one', async () => {
+    const s = await store();
+    const earlier = record(3);
+    await s.save(earlier);
+    // A file where the torrents/ folder goes: the copy cannot be written.
+    await writeFile(path.join(s.dataDir, 'torrents'), 'not a folder');
+    await expect(
+      s.saveMetadata(earlier.infoHashHex, { kind: 'torrent', bytes: new Uint8Array([1]) }),
+    ).rejects.toThrow();
+    const newer = record(3, { uploadedBytes: 999 });
+    await expect(s.save(newer)).rejects.toThrow();
+    expect(await s.load(earlier.infoHashHex)).toEqual(earlier);
+    s.forgetFailedMetadata(earlier.infoHashHex);
+    await s.save(newer);
+    expect(await s.load(earlier.infoHashHex)).toEqual(newer);
+  });
+
   it('round-trips a record and the metadata beside it; remove deletes both', async () => {
     const s = await store();
     const r = record(1, { state: 'paused', completedAtMs: 1_700_000_500_000 });

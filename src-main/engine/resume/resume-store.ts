@@ -13,7 +13,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from './atomic-write.ts';
-import { migrateResume, type ResumeRecord } from './resume-record.ts';
+import type { ResumeRecord } from './resume-record.ts';
 import { VersionedDataError, VersionedJsonStore, type LoadProblem } from './versioned-json-store.ts';
 
 export type MetadataKind = 'torrent' | 'info';
@@ -32,15 +32,29 @@ const INFO_HASH_HEX = /^[0-9a-f]{40}$/;
 export class ResumeStore {
   readonly dataDir: string;
   private readonly records: VersionedJsonStore<ResumeRecord>;
+  /** Metadata copies being written, by info-hash: save() waits for them. */
+  private readonly metadataWrites = new Map<string, Promise<void>>();
 
   constructor(options: { dataDir: string }) {
     this.dataDir = options.dataDir;
-    this.records = new VersionedJsonStore({ dir: path.join(this.dataDir, 'resume'), migrate: migrateResume });
+    this.records = new VersionedJsonStore({
+      dir: path.join(this.dataDir, 'resume'),
+      // resume-record.ts validates with zod, ~0.1 s of CPU to load: a `get` into a fresh
+      // folder has no record to decode and dials without it (docs/PERFORMANCE.md).
+      migrate: { load: async () => (await import('./resume-record.ts')).migrateResume },
+    });
   }
 
-  /** Atomically replaces the torrent's record; saves of one torrent land in call order. */
+  /**
+   * Atomically replaces the torrent's record; saves of one torrent land in call order.
+   * A record is what restores the torrent: it is written only once a metadata copy being
+   * saved for it is on disk, and not at all when that copy failed (its error is thrown)
+   * until forgetFailedMetadata.
+   */
   async save(record: ResumeRecord): Promise<void> {
-    return this.records.save(checkInfoHash(record.infoHashHex), record);
+    const id = checkInfoHash(record.infoHashHex);
+    await this.metadataWrites.get(id);
+    return this.records.save(id, record);
   }
 
   /** The record, or undefined. Throws VersionedDataError (corrupt / unsupported-version / invalid / io-error). */
@@ -77,6 +91,7 @@ export class ResumeStore {
   /** Removes the record and the saved metadata. Missing is fine. */
   async remove(infoHashHex: string): Promise<void> {
     checkInfoHash(infoHashHex);
+    this.metadataWrites.delete(infoHashHex);
     await this.records.remove(infoHashHex);
     await Promise.all(
       (['torrent', 'info'] as const).map((kind) => rm(this.metadataPath(infoHashHex, kind), { force: true })),
@@ -86,7 +101,19 @@ export class ResumeStore {
   /** Saves the .torrent bytes or the raw info dict (once, when known). */
   async saveMetadata(infoHashHex: string, metadata: StoredMetadata): Promise<void> {
     checkInfoHash(infoHashHex);
-    await writeFileAtomic(this.metadataPath(infoHashHex, metadata.kind), metadata.bytes);
+    const write = writeFileAtomic(this.metadataPath(infoHashHex, metadata.kind), metadata.bytes);
+    // Awaited by save(), and by the caller below: never an unhandled rejection.
+    write.catch(() => undefined);
+    this.metadataWrites.set(infoHashHex, write);
+    await write;
+    // A failed copy stays here, so no record is written for it, until the caller decides
+    // (forgetFailedMetadata).
+    if (this.metadataWrites.get(infoHashHex) === write) this.metadataWrites.delete(infoHashHex);
+  }
+
+  /** After a failed saveMetadata: records of this torrent may be saved again. */
+  forgetFailedMetadata(infoHashHex: string): void {
+    this.metadataWrites.delete(infoHashHex);
   }
 
   /** The saved .torrent (preferred: it keeps trackers) or info dict, or undefined. */

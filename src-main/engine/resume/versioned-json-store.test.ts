@@ -27,6 +27,49 @@ describe('VersionedJsonStore', () => {
     return new VersionedJsonStore<Doc>({ dir: path.join(temp.dir, 'docs'), migrate });
   };
 
+  it('loads a lazy decoder only when a document is read, once, and still rejects bad documents', async () => {
+    const temp = await makeTempDir('swarmdrop-store-');
+    cleanups.push(temp.remove);
+    let loads = 0;
+    const s = new VersionedJsonStore<Doc>({
+      dir: path.join(temp.dir, 'docs'),
+      migrate: {
+        load: async () => {
+          loads++;
+          return migrate;
+        },
+      },
+    });
+    expect(await s.load('a')).toBeUndefined();
+    expect(await s.loadAll()).toEqual({ values: [], problems: [] });
+    await s.save('a', { version: 1, n: 1 });
+    expect(loads).toBe(0);
+    await writeFileAtomic(s.pathOf('b'), JSON.stringify({ version: 1, n: 'x' }));
+    const all = await s.loadAll();
+    expect(all.values).toEqual([{ key: 'a', value: { version: 1, n: 1 } }]);
+    expect(all.problems).toEqual([{ key: 'b', code: 'invalid', message: expect.stringContaining('n') }]);
+    expect(loads).toBe(1);
+  });
+
+  it('reports a lazy decoder that cannot load as an io-error, and retries it', async () => {
+    const temp = await makeTempDir('swarmdrop-store-');
+    cleanups.push(temp.remove);
+    let fail = true;
+    const s = new VersionedJsonStore<Doc>({
+      dir: path.join(temp.dir, 'docs'),
+      migrate: {
+        load: async () => {
+          if (fail) throw new Error('module missing');
+          return migrate;
+        },
+      },
+    });
+    await s.save('a', { version: 1, n: 1 });
+    await expect(s.load('a')).rejects.toMatchObject({ code: 'io-error' });
+    fail = false;
+    expect(await s.load('a')).toEqual({ version: 1, n: 1 });
+  });
+
   it('saves, loads, lists and removes; a missing key loads as undefined', async () => {
     const s = await store();
     expect(await s.load('a')).toBeUndefined();

@@ -32,10 +32,17 @@ export class VersionedDataError extends Error {
 export const isVersionedDataError = (err: unknown): err is VersionedDataError =>
   err instanceof VersionedDataError;
 
+export type Migrate<T> = (raw: unknown) => T;
+
 export interface VersionedJsonStoreOptions<T> {
   dir: string;
-  /** Raw parsed JSON → current shape; throws VersionedDataError ('unsupported-version' | 'invalid'). */
-  migrate: (raw: unknown) => T;
+  /**
+   * Raw parsed JSON → current shape; throws VersionedDataError ('unsupported-version' |
+   * 'invalid'). Or `{ load }`, called the first time a document is actually read: a schema
+   * library is then loaded only by a process that has something to decode, not by every
+   * start (docs/PERFORMANCE.md, start-up).
+   */
+  migrate: Migrate<T> | { load: () => Promise<Migrate<T>> };
   /** Parallel reads in loadAll. Default 32. */
   loadConcurrency?: number;
   /**
@@ -61,7 +68,8 @@ const EXTENSION = '.json';
 
 export class VersionedJsonStore<T> {
   readonly dir: string;
-  private readonly migrate: (raw: unknown) => T;
+  private readonly migrate: VersionedJsonStoreOptions<T>['migrate'];
+  private loadedMigrate: Promise<Migrate<T>> | null = null;
   private readonly loadConcurrency: number;
   private readonly maxDocumentBytes: number;
   private readonly saving = new Map<string, Promise<void>>();
@@ -125,7 +133,7 @@ export class VersionedJsonStore<T> {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw new VersionedDataError('io-error', `${filePath}: ${(err as Error).message}`, { cause: err });
     }
-    return this.parse(filePath, text);
+    return parseVersionedJson(text, await this.migrator(), filePath);
   }
 
   /** Every document; a bad one is reported in `problems` and never stops the others. */
@@ -168,8 +176,15 @@ export class VersionedJsonStore<T> {
     await rm(filePath, { force: true });
   }
 
-  private parse(filePath: string, text: string): T {
-    return parseVersionedJson(text, this.migrate, filePath);
+  private migrator(): Promise<Migrate<T>> | Migrate<T> {
+    const migrate = this.migrate;
+    if (typeof migrate === 'function') return migrate;
+    // Shared by parallel loads; a failed load is retried by the next document.
+    this.loadedMigrate ??= migrate.load().catch((err: unknown) => {
+      this.loadedMigrate = null;
+      throw new VersionedDataError('io-error', `could not load the decoder: ${String(err)}`, { cause: err });
+    });
+    return this.loadedMigrate;
   }
 }
 

@@ -457,12 +457,18 @@ export class EngineSession implements Session, SessionHost {
     const usable = record && path.resolve(record.savePath) === savePath ? record : undefined;
     let metainfo = resolved.metainfo;
     if (!metainfo && usable) metainfo = await this.storedMetainfo(resolved.infoHashHex);
-    if (resolved.torrentBytes) {
-      await this.resumeStore.saveMetadata(resolved.infoHashHex, {
-        kind: 'torrent',
-        bytes: resolved.torrentBytes,
-      });
-    }
+    // The .torrent copy (written with an fsync) is written while the torrent starts, not
+    // before: it held back the first dial by 20-90 ms under load (docs/PERFORMANCE.md).
+    // Nothing claims it early: the resume record waits for it (ResumeStore.save), and
+    // `add` resolves only once it is on disk.
+    const copied = resolved.torrentBytes
+      ? this.resumeStore.saveMetadata(resolved.infoHashHex, { kind: 'torrent', bytes: resolved.torrentBytes })
+      : undefined;
+    // Settled here so a failure is never unhandled while the torrent starts.
+    const copyFailure = copied?.then(
+      () => null,
+      (err: unknown) => ({ err }),
+    );
     const torrent = this.register({
       infoHash: resolved.infoHash,
       infoHashHex: resolved.infoHashHex,
@@ -478,6 +484,19 @@ export class EngineSession implements Session, SessionHost {
       paused: options.paused ?? false,
       initialPeers: resolved.peers,
     });
+    const failed = await copyFailure;
+    if (failed) {
+      // As when the copy came first: the add fails, and what an earlier run left (its
+      // record, its copy) is kept: no record of this run was written (ResumeStore.save).
+      if (this.torrents.get(torrent.id) === torrent) {
+        this.torrents.delete(torrent.id);
+        this.batcher.forget(torrent.id);
+        await torrent.close({ sendStopped: true, saveResume: false });
+        this.events.emit('torrent-removed', torrent.id);
+      }
+      this.resumeStore.forgetFailedMetadata(torrent.id);
+      throw failed.err;
+    }
     await torrent.saveResume();
     return torrent.summary();
   }

@@ -579,9 +579,11 @@ export class Torrent {
     this.peers.offerPex();
     void this.ctx.resumeStore
       .saveMetadata(this.id, { kind: 'info', bytes: metainfo.infoBytes })
-      .catch((err: unknown) =>
-        this.ctx.warning({ code: 'resume-save-failed', message: String(err), torrentId: this.id }),
-      );
+      .catch((err: unknown) => {
+        // Records are saved without it, as a magnet's were before it arrived.
+        this.ctx.resumeStore.forgetFailedMetadata(this.id);
+        this.ctx.warning({ code: 'resume-save-failed', message: String(err), torrentId: this.id });
+      });
     this.ctx.metadata(this.id);
     if (this.state === 'fetching-metadata') void this.prepare(this.generation, false);
   }

@@ -28,6 +28,8 @@ const FIGURE_IDS = [
   'ui-speed',
   'lan-discovery',
   'utp-loopback',
+  'utp-netem',
+  'stream-play',
 ];
 
 interface Row {

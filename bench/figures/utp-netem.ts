@@ -18,7 +18,8 @@ import { SYSTEM_PYTHON } from '../../harness/clients/libtorrent-client.ts';
 import { TrackedChild } from '../../harness/tracked-child.ts';
 
 // Small: with 1 % loss both clients move well under 1 MB/s, and the row must stay near two minutes.
-const PAYLOAD_MIB = 8;
+/** Both leechers run below 0.5 MB/s at 1 % loss; --quick only checks that the row works. */
+const payloadMiB = (quick: boolean): number => (quick ? 1 : 8);
 const NETEM = { delayMs: 50, lossPercent: 1 };
 /** A run slower than this (0.3 MB/s) counts as failed, not as a number. */
 const TRANSFER_TIMEOUT_MS = 110_000;
@@ -50,7 +51,7 @@ export const utpNetem: Figure = {
       rows.libtorrent.cpuSec,
     ];
     const notes = [
-      `${PAYLOAD_MIB} MiB payload, 1 MiB pieces; the seeder (libtorrent 2.0, uTP only) listens on the outside end of a veth pair, ` +
+      `${payloadMiB(ctx.options.quick)} MiB payload, 1 MiB pieces; the seeder (libtorrent 2.0, uTP only) listens on the outside end of a veth pair, ` +
         `each leecher runs in a network namespace on the inside end; on the seeder side, delay ${NETEM.delayMs} ms and ` +
         `loss ${NETEM.lossPercent} % (so data packets see both, acks neither). The leechers get a magnet naming the seeder ` +
         '(x.pe), no tracker; MB/s from leecher launch to all pieces verified, SHA-256 checked; runs alternate between the two leechers.',
@@ -68,7 +69,7 @@ export const utpNetem: Figure = {
     let relay: ImpairmentRelay | undefined;
     let seeder: TrackedChild | undefined;
     try {
-      const payload = await makePayload(path.join(dir, 'payload'), PAYLOAD_MIB);
+      const payload = await makePayload(path.join(dir, 'payload'), payloadMiB(ctx.options.quick));
       link = createNetemLink('us');
       let noNetem: string | undefined;
       try {

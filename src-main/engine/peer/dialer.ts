@@ -25,7 +25,7 @@ import {
 } from './encryption.ts';
 import { PeerConnection, type PeerConnectionOptions } from './peer-connection.ts';
 import type { PeerSocket, PeerTransport } from './peer-socket.ts';
-import { SocketReader } from './socket-reader.ts';
+import { SocketReader, type ChunkReader } from './socket-reader.ts';
 import type { UtpSocket } from '../utp/utp-socket.ts';
 
 export interface DialRequest {
@@ -340,7 +340,7 @@ export class Dialer {
     done: (
       err: DialError | null,
       socket?: PeerSocket,
-      reader?: SocketReader,
+      reader?: ChunkReader,
       transport?: PeerTransport,
     ) => void,
   ): void {
@@ -355,11 +355,18 @@ export class Dialer {
     const start = (transport: PeerTransport) => {
       if (decided || this.closed || abandoned()) return;
       pending++;
-      const reader = transport === 'tcp' ? new SocketReader() : undefined;
-      const socket: PeerSocket =
-        transport === 'tcp'
-          ? net.connect({ host: req.host, port: req.port, noDelay: true, onread: reader!.onread })
-          : utp!.connect(req.host, req.port);
+      let reader: ChunkReader;
+      let socket: PeerSocket;
+      if (transport === 'tcp') {
+        const tcpReader = new SocketReader();
+        socket = net.connect({ host: req.host, port: req.port, noDelay: true, onread: tcpReader.onread });
+        reader = tcpReader;
+      } else {
+        const conn = utp!.connect(req.host, req.port);
+        // Payloads straight to the peer wire, not through the Duplex's 'data' machinery.
+        reader = conn.readDirect();
+        socket = conn;
+      }
       entry.sockets.add(socket);
       const onError = (err: Error) => {
         socket.on('error', () => {});
@@ -421,7 +428,7 @@ export class Dialer {
     req: DialRequest,
     key: string,
     socket: PeerSocket,
-    reader: SocketReader | undefined,
+    reader: ChunkReader | undefined,
     transport: PeerTransport,
     mode: EncryptionMode,
     finish: (err: DialError | null, conn?: PeerConnection) => void,
@@ -451,7 +458,7 @@ export class Dialer {
     req: DialRequest,
     key: string,
     socket: PeerSocket,
-    reader: SocketReader | undefined,
+    reader: ChunkReader | undefined,
     stream: NegotiatedStream | null,
     transport: PeerTransport,
     finish: (err: DialError | null, conn?: PeerConnection) => void,

@@ -20,7 +20,7 @@ import {
 } from '../../protocol/mse/mse-handshake.ts';
 import type { Rc4 } from '../../protocol/mse/rc4.ts';
 import type { EncryptionMode } from '../../../src-shared/types/settings.ts';
-import type { SocketReader } from './socket-reader.ts';
+import type { ChunkReader } from './socket-reader.ts';
 
 // 'prefer': dial with MSE and fall back to plaintext; accept both. 'require': MSE with
 // RC4 only, both ways. 'off': plaintext only, both ways.
@@ -67,7 +67,7 @@ interface Hooks {
 }
 
 /** Reads through `reader` when the socket was opened with one, else 'data' events. */
-function socketHooks(socket: PeerSocket, reader: SocketReader | undefined): Hooks {
+function socketHooks(socket: PeerSocket, reader: ChunkReader | undefined): Hooks {
   return {
     listen(sink) {
       if (reader) {
@@ -88,7 +88,7 @@ function socketHooks(socket: PeerSocket, reader: SocketReader | undefined): Hook
  */
 function drive(
   socket: PeerSocket,
-  reader: SocketReader | undefined,
+  reader: ChunkReader | undefined,
   timeoutMs: number,
   done: NegotiationCallback,
   handle: (chunk: Uint8Array) => NegotiatedStream | null,
@@ -148,8 +148,8 @@ export interface OutgoingNegotiation {
   infoHash: Uint8Array;
   mode: 'prefer' | 'require';
   timeoutMs?: number;
-  /** The socket was opened with `onread: reader.onread`. */
-  reader?: SocketReader;
+  /** The socket delivers through it (`onread: reader.onread`, or uTP's `readDirect()`). */
+  reader?: ChunkReader;
 }
 
 /**

@@ -22,7 +22,7 @@ import { RateMeter } from '../rate/rate-meter.ts';
 import type { PeerCipher } from './encryption.ts';
 import type { PeerCloseInfo } from './peer-events.ts';
 import { PeerSender } from './peer-sender.ts';
-import type { SocketReader } from './socket-reader.ts';
+import type { ChunkReader } from './socket-reader.ts';
 
 export type { PeerCloseInfo } from './peer-events.ts';
 
@@ -42,10 +42,11 @@ export interface PeerConnectionOptions {
   /** Decoder bounds (block, bitfield, extended sizes). */
   limits?: Partial<Omit<MessageLimits, 'fastExtension'>>;
   /**
-   * The socket was created with `onread: reader.onread`: chunks arrive through it, in one
-   * reused buffer, instead of as 'data' events (see socket-reader.ts for the contract).
+   * Chunks arrive through it instead of as 'data' events: a TCP socket created with
+   * `onread: reader.onread` (one reused buffer, see socket-reader.ts for the contract), or
+   * a uTP connection's `readDirect()`.
    */
-  reader?: SocketReader;
+  reader?: ChunkReader;
   /**
    * Message Stream Encryption negotiated RC4 on this socket (encryption.ts): reads are
    * deciphered in place before decoding, writes enciphered.
@@ -89,7 +90,7 @@ export class PeerConnection extends PeerSender {
   private timer: NodeJS.Timeout | null = null;
   private started = false;
   private closeInfo: PeerCloseInfo | null = null;
-  private readonly reader: SocketReader | null;
+  private readonly reader: ChunkReader | null;
   private readonly decipher: PeerCipher['decrypt'] | null;
 
   constructor(options: PeerConnectionOptions) {

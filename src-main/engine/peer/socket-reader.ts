@@ -22,7 +22,15 @@ export const SOCKET_READ_BUFFER_BYTES = 256 * 1024;
 
 let shared: Uint8Array | undefined;
 
-export class SocketReader {
+/**
+ * Where the peer wire takes its chunks from instead of 'data' events: a SocketReader on
+ * TCP, `UtpConnection.readDirect()` on uTP. The holder sets `sink`; null stops delivery.
+ */
+export interface ChunkReader {
+  sink: ((chunk: Uint8Array) => void) | null;
+}
+
+export class SocketReader implements ChunkReader {
   /** Receives each chunk; null drops it (the connection is closed). */
   sink: ((chunk: Uint8Array) => void) | null = null;
   /** Pass as `net.connect({ onread })`. */

@@ -12,6 +12,9 @@
 // Receiving: in-order payloads are pushed at once; early ones wait in the `in*` ring (and
 // are reported in a selective ack) until the hole before them fills. Acks for a burst of
 // datagrams go out together, once per turn of the event loop (UtpSocket flushes them).
+// After `readDirect()` in-order payloads skip the Readable side: each goes straight to the
+// returned reader's sink, as a TCP socket's reads go to a SocketReader (engine/peer), and
+// only wait in `directQueue` while the connection is paused or nobody listens.
 import { Duplex } from 'node:stream';
 import {
   UTP_HEADER_BYTES,
@@ -124,6 +127,8 @@ export class UtpConnection extends Duplex {
   private readonly outSacked = new Uint8Array(RING);
   private flightBytes = 0;
   private peerWindowBytes = 64 * 1024;
+  /** The peer's window is closed and nothing is in flight: a probe may go (set by `tick`). */
+  private probeDue = false;
   private dupAcks = 0;
   /** No second window cut for losses before this sequence number (one cut per window). */
   private lossSeq: number;
@@ -157,6 +162,14 @@ export class UtpConnection extends Duplex {
   private lastReceivedAtMs: number;
   /** Our advertised window was near zero: say when the reader makes room. */
   private windowWasClosed = false;
+  /** Set by `readDirect()`: in-order payloads go to its sink instead of `push()`. */
+  private direct: UtpDirectReader | null = null;
+  /** Payloads for the direct reader that arrived while paused or without a sink. */
+  private readonly directQueue: Uint8Array[] = [];
+  private directQueueBytes = 0;
+  /** The FIN came in order while payloads still waited in `directQueue`. */
+  private directEndPending = false;
+  private directDrainScheduled = false;
 
   constructor(options: UtpConnectionOptions, state: UtpState, initialSeq: number) {
     super({
@@ -392,19 +405,101 @@ export class UtpConnection extends Duplex {
     if (this.finSeq >= 0 && seqDiff(this.ackNr, seqAdd(this.finSeq, -1)) >= 0) {
       this.ackNr = this.finSeq;
       this.finSeq = -2; // delivered
-      this.push(null);
+      this.endInput();
     } else if (this.finSeq >= 0 && h.type === UTP_ST_FIN && seqDiff(h.seqNr, this.ackNr) > 0) {
       // keep waiting for the data before the FIN
     }
   }
 
   private deliver(payload: Buffer): void {
-    this.push(payload);
+    const direct = this.direct;
+    if (!direct) {
+      this.push(payload);
+      return;
+    }
+    const sink = direct.sink;
+    // readableFlowing is null until someone pauses or listens: nobody reads 'data' here.
+    if (sink && this.directQueue.length === 0 && this.readableFlowing !== false) sink(payload);
+    else {
+      this.directQueue.push(payload);
+      this.directQueueBytes += payload.length;
+    }
   }
+
+  /** The peer's FIN is in order: end the Readable, after the direct reader has it all. */
+  private endInput(): void {
+    if (this.direct && this.directQueue.length > 0) {
+      this.directEndPending = true;
+      return;
+    }
+    this.push(null);
+    // With a direct reader nobody calls read(), and 'end' waits for one unless flowing.
+    if (this.direct && this.readableFlowing !== false) super.resume();
+  }
+
+  /**
+   * Hands in-order payloads to the returned reader's `sink` from now on, instead of
+   * 'data' events: no Readable bookkeeping per datagram (docs/PERFORMANCE.md, "uTP: the
+   * cost is per datagram"). A chunk is a view into its datagram, which nothing else
+   * reuses, so the sink may keep it. `pause()` holds chunks (counted against the receive
+   * window) until `resume()`; so does a null sink until one is set. 'end', 'close' and
+   * 'error' stay events. Call before reading in any other way.
+   */
+  readDirect(): UtpDirectReader {
+    if (this.direct) return this.direct;
+    const reader = new UtpDirectReader(() => this.scheduleDirectDrain());
+    this.direct = reader;
+    // Bytes that came before (none when called right after 'connect') go first.
+    for (let chunk: unknown; (chunk = this.read()) !== null;) {
+      const b = chunk as Buffer;
+      this.directQueue.push(b);
+      this.directQueueBytes += b.length;
+    }
+    return reader;
+  }
+
+  override resume(): this {
+    super.resume();
+    if (this.direct) this.scheduleDirectDrain();
+    return this;
+  }
+
+  /** Later, not from inside the caller (resume() and sink setters run mid-parse). */
+  private scheduleDirectDrain(): void {
+    if (this.directDrainScheduled || (this.directQueue.length === 0 && !this.directEndPending)) return;
+    this.directDrainScheduled = true;
+    process.nextTick(this.drainDirect);
+  }
+
+  private readonly drainDirect = (): void => {
+    this.directDrainScheduled = false;
+    const queue = this.directQueue;
+    let i = 0;
+    while (i < queue.length && !this.destroyed) {
+      const sink = this.direct!.sink;
+      if (!sink || this.readableFlowing === false) break;
+      const chunk = queue[i++]!;
+      this.directQueueBytes -= chunk.length;
+      sink(chunk);
+    }
+    queue.splice(0, i);
+    if (this.destroyed) return;
+    if (queue.length === 0 && this.directEndPending) {
+      this.directEndPending = false;
+      this.endInput();
+      if (this.finSent && seqDiff(this.seqNr, seqAdd(this.ackedSeq, 1)) === 0) this.finAcked();
+      if (this.destroyed) return;
+    }
+    // The reader made room: tell a peer that stopped for our window.
+    if (i > 0 && this.windowWasClosed && this.state === 'connected') {
+      this.windowWasClosed = false;
+      this.scheduleAck();
+    }
+  };
 
   /** Bytes we can still take: the advertised window. */
   private receiveWindow(): number {
-    const used = this.readableLength + this.inHeldBytes;
+    const used = this.readableLength + this.directQueueBytes + this.inHeldBytes;
     const room = this.receiveBufferBytes - used;
     if (room < this.payloadBytes) {
       this.windowWasClosed = true;
@@ -479,8 +574,14 @@ export class UtpConnection extends Duplex {
     const packetBytes = this.payloadBytes + UTP_HEADER_BYTES;
     while (this.queuedBytes > 0) {
       const window = Math.min(this.ledbat.windowBytes, this.peerWindowBytes);
-      // A zero peer window still lets one packet through when nothing is in flight (a probe).
       if (this.flightBytes > 0 && this.flightBytes + packetBytes > window) break;
+      // A closed peer window lets one packet through when nothing is in flight, as a probe
+      // for a lost window update; once per time-out (tick), not on the ack of the last
+      // probe, or a paused reader takes a packet per round trip without end.
+      if (this.flightBytes === 0 && window < packetBytes) {
+        if (!this.probeDue) break;
+        this.probeDue = false;
+      }
       if (seqDiff(this.seqNr, this.ackedSeq) >= RING - 1) break;
       this.sendDataPacket();
     }
@@ -635,6 +736,15 @@ export class UtpConnection extends Duplex {
         return;
       }
     }
+    if (
+      this.state === 'connected' &&
+      this.flightBytes === 0 &&
+      this.queuedBytes > 0 &&
+      nowMs - this.lastSentAtMs >= this.rtt.rtoMs
+    ) {
+      this.probeDue = true;
+      this.pump();
+    }
     if (this.state === 'connected' && nowMs - this.lastSentAtMs >= KEEPALIVE_MS) this.sendState();
   }
 
@@ -664,7 +774,7 @@ export class UtpConnection extends Duplex {
 
   private finAcked(): void {
     // Both FINs seen (or ours acked after the reader ended): the connection is done.
-    if (this.finSeq === -2 || this.readableEnded) this.destroy();
+    if ((this.finSeq === -2 && !this.directEndPending) || this.readableEnded) this.destroy();
   }
 
   private fail(err: UtpError): void {
@@ -686,6 +796,8 @@ export class UtpConnection extends Duplex {
     this.queuedBytes = 0;
     this.outPacket.fill(null);
     this.inPayload.fill(null);
+    this.directQueue.length = 0;
+    this.directQueueBytes = 0;
     this.transport.release(this);
     callback(err);
   }
@@ -697,3 +809,22 @@ export class UtpConnection extends Duplex {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/**
+ * What `UtpConnection.readDirect()` returns: the same shape as the TCP path's SocketReader
+ * (engine/peer/socket-reader.ts), so the peer wire reads both alike. Setting a sink
+ * delivers what waited for one.
+ */
+export class UtpDirectReader {
+  private current: ((chunk: Uint8Array) => void) | null = null;
+  constructor(private readonly onSink: () => void) {}
+
+  get sink(): ((chunk: Uint8Array) => void) | null {
+    return this.current;
+  }
+
+  set sink(sink: ((chunk: Uint8Array) => void) | null) {
+    this.current = sink;
+    if (sink) this.onSink();
+  }
+}

@@ -224,3 +224,87 @@ describe('uTP recovers from loss and reordering', () => {
     expect(dialed.resentPackets).toBeGreaterThanOrEqual(relay.stats.dropped);
   }, 60_000);
 });
+
+describe('uTP direct reader (readDirect)', () => {
+  it('hands every payload to the sink in order, without data events, then ends', async () => {
+    const [a, b] = [await bind(), await bind()];
+    const chunks: Uint8Array[] = [];
+    let dataEvents = 0;
+    let ended: Promise<unknown> | null = null;
+    b.onConnection = (conn) => {
+      conn.readDirect().sink = (chunk) => chunks.push(chunk);
+      conn.on('data', () => dataEvents++);
+      ended = new Promise((resolve) => conn.once('end', resolve));
+    };
+    const dialed = a.connect('127.0.0.1', b.port);
+    await connected(dialed);
+    const sent = crypto.randomBytes(3 * 1024 * 1024 + 7);
+    await writeAll(dialed, sent);
+    await waitFor(() => ended !== null, 5000, 'accepted connection');
+    await ended;
+    expect(Buffer.concat(chunks).equals(sent)).toBe(true);
+    expect(dataEvents).toBe(0);
+  });
+
+  it('holds payloads while paused, keeps the sender within the receive window, and delivers them on resume', async () => {
+    const windowBytes = 64 * 1024;
+    const a = await bind();
+    const b = await UtpSocket.bind({ host: '127.0.0.1', port: 0, receiveBufferBytes: windowBytes });
+    cleanup.push(() => b.close());
+    const incoming = accepted(b);
+    const dialed = a.connect('127.0.0.1', b.port);
+    await connected(dialed);
+    await waitFor(() => incoming.length === 1, 5000, 'accepted connection');
+    const there = incoming[0]!;
+    const reader = there.readDirect();
+    let got = 0;
+    const chunks: Uint8Array[] = [];
+    reader.sink = (chunk) => {
+      chunks.push(chunk);
+      got += chunk.length;
+    };
+    there.pause();
+    const ended = new Promise((resolve) => there.once('end', resolve));
+    const sent = crypto.randomBytes(2 * 1024 * 1024);
+    let taken = 0; // bytes the sender's Writable took (it stops at its high-water mark)
+    const writing = (async () => {
+      for (let i = 0; i < sent.length; i += 16384) {
+        const more = dialed.write(sent.subarray(i, i + 16384));
+        taken = i + 16384;
+        if (!more) await new Promise((r) => dialed.once('drain', r));
+      }
+      dialed.end();
+    })();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(got).toBe(0);
+    // The sender stopped for our window: what it took is our window, its own send buffer
+    // (writableHighWaterMark 256 KiB) and a chunk or two, far from the 2 MiB.
+    expect(taken).toBeLessThan(windowBytes + 256 * 1024 + 4 * 16384);
+    there.resume();
+    await writing;
+    await ended;
+    expect(Buffer.concat(chunks).equals(sent)).toBe(true);
+  });
+
+  it('ends only after the payloads held by a paused reader reached the sink', async () => {
+    const [a, b] = [await bind(), await bind()];
+    const incoming = accepted(b);
+    const dialed = a.connect('127.0.0.1', b.port);
+    await connected(dialed);
+    await waitFor(() => incoming.length === 1, 5000, 'accepted connection');
+    const there = incoming[0]!;
+    const chunks: Uint8Array[] = [];
+    let atEnd = -1;
+    there.readDirect().sink = (chunk) => chunks.push(chunk);
+    there.on('end', () => (atEnd = Buffer.concat(chunks).length));
+    there.pause();
+    const sent = crypto.randomBytes(200 * 1024 + 5);
+    await writeAll(dialed, sent);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(atEnd).toBe(-1);
+    there.resume();
+    await waitFor(() => atEnd >= 0, 5000, "'end'");
+    expect(atEnd).toBe(sent.length);
+    expect(Buffer.concat(chunks).equals(sent)).toBe(true);
+  });
+});

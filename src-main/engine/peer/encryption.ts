@@ -179,6 +179,8 @@ export interface IncomingNegotiation {
   /** Our torrent whose HASH('req2', info-hash) this is (the MSE skey lookup). */
   findInfoHash: (req2: Uint8Array) => Uint8Array | undefined;
   timeoutMs?: number;
+  /** The socket delivers through it (uTP's `readDirect()`); else 'data' events. */
+  reader?: ChunkReader;
 }
 
 /**
@@ -195,7 +197,7 @@ export function negotiateIncoming(
 ): void {
   let sniffed = new Uint8Array(0);
   let responder: MseResponder | null = null;
-  drive(socket, undefined, options.timeoutMs ?? DEFAULT_NEGOTIATION_TIMEOUT_MS, done, (chunk) => {
+  drive(socket, options.reader, options.timeoutMs ?? DEFAULT_NEGOTIATION_TIMEOUT_MS, done, (chunk) => {
     if (!responder) {
       const seen = new Uint8Array(sniffed.length + chunk.length);
       seen.set(sniffed);

@@ -16,6 +16,7 @@ import { bytesEqual } from '../../protocol/wire/wire-bytes.ts';
 import { negotiateIncoming, type EncryptionMode, type NegotiatedStream } from './encryption.ts';
 import { PeerConnection, type PeerConnectionOptions } from './peer-connection.ts';
 import type { PeerSocket, PeerTransport } from './peer-socket.ts';
+import type { ChunkReader } from './socket-reader.ts';
 import type { UtpSocket } from '../utp/utp-socket.ts';
 
 /**
@@ -99,7 +100,8 @@ export class PeerServer {
   acceptUtp(utp: UtpSocket | null): void {
     if (this.utp) this.utp.onConnection = null;
     this.utp = utp;
-    if (utp) utp.onConnection = (conn) => this.handleSocket(conn, 'utp');
+    // Payloads straight to the peer wire, not through the Duplex's 'data' machinery.
+    if (utp) utp.onConnection = (conn) => this.handleSocket(conn, 'utp', conn.readDirect());
   }
 
   /** Starts listening; rejects with PeerServerError (code 'port-in-use', …). */
@@ -160,7 +162,7 @@ export class PeerServer {
     return this.connections.size + this.negotiating.size;
   }
 
-  private handleSocket(socket: PeerSocket, transport: PeerTransport): void {
+  private handleSocket(socket: PeerSocket, transport: PeerTransport, reader?: ChunkReader): void {
     if (this.closed || this.connections.size >= this.maxConnections || this.options.canAccept?.() === false) {
       socket.on('error', () => {});
       socket.destroy();
@@ -185,7 +187,7 @@ export class PeerServer {
     };
     const mode = this.encryption;
     if (mode === 'off') {
-      this.adopt(socket, null, transport, settle);
+      this.adopt(socket, null, transport, settle, reader);
       return;
     }
     this.negotiating.add(socket);
@@ -194,6 +196,7 @@ export class PeerServer {
       {
         mode,
         findInfoHash: (req2) => this.findInfoHash(req2),
+        ...(reader ? { reader } : {}),
         ...(this.options.encryptionTimeoutMs ? { timeoutMs: this.options.encryptionTimeoutMs } : {}),
       },
       (err, stream) => {
@@ -201,7 +204,7 @@ export class PeerServer {
         if (err || this.closed) {
           settle();
           socket.destroy();
-        } else this.adopt(socket, stream!, transport, settle);
+        } else this.adopt(socket, stream!, transport, settle, reader);
       },
     );
   }
@@ -230,10 +233,12 @@ export class PeerServer {
     stream: NegotiatedStream | null,
     transport: PeerTransport,
     settle: () => void,
+    reader: ChunkReader | undefined,
   ): void {
     const conn = new PeerConnection({
       ...this.options.connection,
       socket,
+      ...(reader ? { reader } : {}),
       transport,
       direction: 'incoming',
       cipher: stream?.cipher ?? null,

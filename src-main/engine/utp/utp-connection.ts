@@ -42,6 +42,8 @@ const RING_MASK = RING - 1;
  * (NOTES.md). It bounds one connection to 48 × 1420 bytes per round trip.
  */
 const MAX_WINDOW_PACKETS = 48;
+/** An ack put off by a turn goes out anyway once this many data packets wait for it. */
+const ACK_EVERY_PACKETS = 64;
 /** Resend what the peer's acks show missing after this many later packets arrived. */
 const DUP_ACK_THRESHOLD = 3;
 /** Connection attempts: the SYN is sent this many times (time-out doubling) before giving up. */
@@ -157,6 +159,11 @@ export class UtpConnection extends Duplex {
   /** Sequence number of the peer's FIN once seen, else -1. */
   private finSeq = -1;
   private ackDue = false;
+  /** Data packets since the last flush, and since the last ack we sent. */
+  private dataThisTurn = 0;
+  private dataSinceAck = 0;
+  /** The ack due was put off by one turn (`flushAcks`); the next flush sends it. */
+  private ackDeferred = false;
   /** timestamp_difference we send: our clock minus the peer's at its last packet. */
   private replyDiffUs = 0;
   private lastReceivedAtMs: number;
@@ -370,6 +377,8 @@ export class UtpConnection extends Duplex {
     const ahead = seqDiff(h.seqNr, this.ackNr);
     // Always answer data, even a duplicate: the peer may have lost our ack.
     this.scheduleAck();
+    this.dataThisTurn++;
+    this.dataSinceAck++;
     if (ahead <= 0 || ahead >= RING) return;
     if (h.type === UTP_ST_FIN) {
       if (this.finSeq < 0) this.finSeq = h.seqNr;
@@ -525,10 +534,27 @@ export class UtpConnection extends Duplex {
   /** Sends the acks (and data) gathered this turn; the socket calls it. */
   flushAcks(): void {
     this.pump();
-    if (this.ackDue) {
-      this.ackDue = false;
-      if (this.state !== 'closed') this.sendState();
+    const arrived = this.dataThisTurn;
+    this.dataThisTurn = 0;
+    if (!this.ackDue) return;
+    // A steady stream of data is acked every other turn: each ack is a send of ~50 µs of
+    // CPU on loopback (docs/PERFORMANCE.md, "uTP: the cost is per datagram"). The next
+    // turn acks whatever happens, at once if no more data came (the sender waits on us).
+    if (
+      !this.ackDeferred &&
+      arrived > 0 &&
+      this.state === 'connected' &&
+      this.dataSinceAck < ACK_EVERY_PACKETS &&
+      this.inHeld === 0 &&
+      this.finSeq === -1 &&
+      !this.windowWasClosed
+    ) {
+      this.ackDeferred = true;
+      this.transport.wantFlush(this);
+      return;
     }
+    if (this.state !== 'closed') this.sendState();
+    else this.ackSent();
   }
 
   // ------------------------------------------------------------ sending
@@ -673,7 +699,7 @@ export class UtpConnection extends Duplex {
     this.outSentAtMs[slot] = now;
     this.lastSentAtMs = now;
     // data carries the ack: no separate STATE needed this turn
-    if (packet[0]! >> 4 !== UTP_ST_SYN) this.ackDue = false;
+    if (packet[0]! >> 4 !== UTP_ST_SYN) this.ackSent();
     this.transport.send(packet, this.outLength[slot]!, this.remotePort, this.remoteAddress);
   }
 
@@ -713,7 +739,14 @@ export class UtpConnection extends Duplex {
       }
     }
     this.lastSentAtMs = now;
+    if (type === UTP_ST_STATE) this.ackSent();
     this.transport.send(packet, packet.length, this.remotePort, this.remoteAddress);
+  }
+
+  private ackSent(): void {
+    this.ackDue = false;
+    this.ackDeferred = false;
+    this.dataSinceAck = 0;
   }
 
   // ------------------------------------------------------------ timers

@@ -11,7 +11,8 @@
 //
 // Receiving: in-order payloads are pushed at once; early ones wait in the `in*` ring (and
 // are reported in a selective ack) until the hole before them fills. Acks for a burst of
-// datagrams go out together, once per turn of the event loop (UtpSocket flushes them).
+// datagrams go out together at the end of a turn of the event loop (UtpSocket flushes
+// them), and for a steady stream every other turn (`flushAcks`).
 // After `readDirect()` in-order payloads skip the Readable side: each goes straight to the
 // returned reader's sink, as a TCP socket's reads go to a SocketReader (engine/peer), and
 // only wait in `directQueue` while the connection is paused or nobody listens.

@@ -129,6 +129,8 @@ test.describe.serial('rough edges', () => {
   test('at 800×600 a dialog opened while a toast shows is above the toast: its buttons are not covered', async ({
     launcher,
   }) => {
+    // Skipped in the `electron` project: the folder picker is the web UI's; the app opens the
+    // system's file dialog, which a test cannot drive.
     test.skip(launcher.host !== 'daemon', "the folder picker is the web UI's; the app opens the system's");
     const page = app.page;
     await page.setViewportSize({ width: 800, height: 600 });

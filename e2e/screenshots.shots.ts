@@ -103,7 +103,7 @@ test('screenshots of every view', async ({ launcher }) => {
         timeout: 300_000,
       });
     }
-    // Slow the seeders so B's transfers are caught mid-way.
+    // Slow the seeders so the downloader's transfers are caught mid-way.
     await setUploadLimit(a.page, '1500');
     await setUploadLimit(c.page, '1500');
 

@@ -1,6 +1,6 @@
 /**
- * The end-to-end flow on two instances: A (embedded tracker) shares a dropped
- * file; B (A's tracker) finds it in Network and downloads it; then pause/resume, a bad
+ * The end-to-end flow on two instances: the first (embedded tracker) shares a dropped
+ * file; the second (using the first's tracker) finds it in Network and downloads it; then pause/resume, a bad
  * magnet, remove with files, and settings across a restart. Real daemons, real sockets
  * on 127.0.0.1, real files.
  */
@@ -22,8 +22,8 @@ const nav = (page: Page, view: 'Transfers' | 'Network' | 'Settings') =>
     .click();
 
 const FILE_NAME = `holiday-video-${Date.now().toString(36)}.bin`;
-// 6 MiB: dozens of pieces, and with A's upload limited to 1 MiB/s the download lasts
-// long enough to see A in B's peers table while it runs.
+// 6 MiB: dozens of pieces, and with the sharer's upload limited to 1 MiB/s the download
+// lasts long enough to see the sharer in the downloader's peers table while it runs.
 const FILE_BYTES = randomBytes(6 * 1024 * 1024);
 
 test.describe.serial('share on A, download on B', () => {

@@ -134,7 +134,7 @@ const settingsShape = z.object({
         .max(NAT_GATEWAY_MAX_LENGTH)
         .regex(
           NAT_GATEWAY_PATTERN,
-          'a router looks like 192.168.1.1 or http://192.168.1.1:5000/rootDesc.xml, or leave it empty',
+          'a router looks like 192.0.2.1 or http://192.0.2.1:5000/rootDesc.xml, or leave it empty',
         ),
     })
     .strict(),

@@ -37,35 +37,35 @@ const torrent = (id: string, over: Partial<LanTorrent> & { private?: boolean } =
 });
 
 describe('what LAN discovery says and takes', () => {
-  const A = 'aa'.repeat(20);
-  const B = 'bb'.repeat(20);
-  const C = 'cc'.repeat(20);
+  const HASH_1 = 'aa'.repeat(20);
+  const HASH_2 = 'bb'.repeat(20);
+  const HASH_3 = 'cc'.repeat(20);
 
   it('LSD announces active torrents and never a private one (BEP 27)', () => {
     expect(
       lsdAnnounceable([
-        torrent(A, { state: 'downloading' }),
-        torrent(B, { private: true }),
-        torrent(C, { state: 'paused' }),
+        torrent(HASH_1, { state: 'downloading' }),
+        torrent(HASH_2, { private: true }),
+        torrent(HASH_3, { state: 'paused' }),
       ]),
-    ).toEqual([A]);
+    ).toEqual([HASH_1]);
   });
 
   it('LSD peers go to public torrents that run, not to private or paused ones', () => {
-    expect(takesLsdPeers(torrent(A))).toBe(true);
-    expect(takesLsdPeers(torrent(A, { private: true }))).toBe(false);
-    expect(takesLsdPeers(torrent(A, { isPaused: true }))).toBe(false);
+    expect(takesLsdPeers(torrent(HASH_1))).toBe(true);
+    expect(takesLsdPeers(torrent(HASH_1, { private: true }))).toBe(false);
+    expect(takesLsdPeers(torrent(HASH_1, { isPaused: true }))).toBe(false);
     expect(takesLsdPeers(undefined)).toBe(false);
   });
 
   it('the LAN catalog lists seeding shares, not private, unlisted or unfinished ones', () => {
     expect(
       listedShares([
-        torrent(A),
-        torrent(B, { private: true }),
-        torrent(C, { unlisted: true }),
+        torrent(HASH_1),
+        torrent(HASH_2, { private: true }),
+        torrent(HASH_3, { unlisted: true }),
         torrent('dd'.repeat(20), { state: 'downloading' }),
       ]),
-    ).toEqual([{ infoHashHex: A, name: 'name-aaaa', totalBytes: 1000 }]);
+    ).toEqual([{ infoHashHex: HASH_1, name: 'name-aaaa', totalBytes: 1000 }]);
   });
 });

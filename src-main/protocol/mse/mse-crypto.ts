@@ -21,7 +21,7 @@ const GENERATOR = Uint8Array.of(2);
 // createDiffieHellman checks the prime each time it is called (~40 ms on a 2-core VM);
 // computeSecret with a fresh private key is ~0.1 ms. So one object serves every
 // handshake: setPrivateKey and computeSecret run back to back on the main thread, and
-// our public key is computeSecret(G) = G^x mod P (x: our private key).
+// our public key is computeSecret(G): G raised to our private key, mod P.
 let group: DiffieHellman | undefined;
 function dhGroup(): DiffieHellman {
   return (group ??= createDiffieHellman(Buffer.from(PRIME_HEX, 'hex'), GENERATOR));

@@ -343,7 +343,9 @@ function untilComplete(
   return new Promise((resolve, reject) => {
     const offs: (() => void)[] = [];
     let timer: NodeJS.Timeout | undefined;
+    let settled = false;
     const finish = () => {
+      settled = true;
       for (const off of offs) off();
       if (timer) clearTimeout(timer);
     };
@@ -377,8 +379,6 @@ function untilComplete(
         );
       }, timeoutSec * 1000);
     }
-    let settled = false;
-    offs.push(() => (settled = true));
     void stopped.then((signal) => {
       if (settled) return;
       finish();

@@ -203,8 +203,10 @@ export class EngineSession implements Session, SessionHost {
     // (it stays bound while uTP is switched off). The DHT rides on it, so DHT nodes and
     // peers see the same port (engine/dht/NOTES.md), unless another DHT port is asked for
     // or the socket cannot carry IPv4 (bound to one IPv6 address): then it binds its own.
-    if (this.utpWanted) await this.startUtp();
+    // Bound with uTP off too when the DHT runs: a DHT on a socket of its own would hold the
+    // port number, and switching uTP on later could not bind it.
     const dht = this.options.dht;
+    if (this.utpWanted || dht?.enabled) await this.startUtp();
     if (dht?.enabled) {
       const shared = this.utp && dht.port === undefined && canShareForDht(this.utp.host) ? this.utp : null;
       const opening = this.openDht({
@@ -312,7 +314,11 @@ export class EngineSession implements Session, SessionHost {
     return this.portMapper?.status() ?? this.portMappingProblem ?? PORT_MAPPING_OFF;
   }
 
-  /** Binds uTP on the TCP peer port's number; a failure leaves the session on TCP alone. */
+  /**
+   * Binds uTP on the TCP peer port's number; a failure leaves the session on TCP alone.
+   * While uTP is off the socket is bound but takes no connections (a SYN is answered with
+   * RESET, so a peer falls back to TCP at once) and the dialer does not use it.
+   */
   private async startUtp(): Promise<void> {
     if (!this.server) return;
     if (!this.utp) {
@@ -329,6 +335,7 @@ export class EngineSession implements Session, SessionHost {
         }
         this.utp = utp;
       } catch (err) {
+        if (!this.utpWanted) return; // bound for the DHT only: it binds its own socket
         this.events.emit('warning', {
           code: 'utp-unavailable',
           message: `uTP off for this run: ${err instanceof Error ? err.message : String(err)}`,

@@ -106,6 +106,34 @@ describe('connectStore', () => {
     expect(store.getState().nearby).toEqual([share]);
   });
 
+  it('a torrents batch newer than the list fetched on reconnect is not undone by the slower answers', async () => {
+    let holdAppInfo = false;
+    let answerAppInfo: (v: unknown) => void = () => undefined;
+    let list = [summary('a')];
+    const s = scriptedClient({
+      getAppInfo: () => (holdAppInfo ? new Promise((resolve) => (answerAppInfo = resolve)) : info),
+      getSettings: () => null,
+      getTorrents: () => list,
+      getNearby: () => [],
+    });
+    const store = createAppStore();
+    connectStore(store, s.client, 60_000);
+    s.open();
+    await vi.waitFor(() => expect(store.getState().torrents.order).toEqual(['a']));
+    // The link drops and comes back; this time the app info is the last answer to land.
+    holdAppInfo = true;
+    list = [summary('a'), summary('c')];
+    s.open();
+    await vi.waitFor(() => expect(s.calls.filter(([c]) => c === 'getTorrents')).toHaveLength(2));
+    await new Promise((resolve) => setTimeout(resolve, 0)); // the list's answer is in
+    // Sent by the host after it answered with the list: 'a' removed, 'b' added.
+    s.emit('torrents', { changed: [summary('b', { addedAt: 2000 })], removed: ['a'] });
+    const newerInfo = { ...info, version: '0.2.0' };
+    answerAppInfo(newerInfo);
+    await vi.waitFor(() => expect(store.getState().appInfo).toEqual(newerInfo));
+    expect(store.getState().torrents.order).toEqual(['b', 'c']);
+  });
+
   it('fetches state on open and applies events', async () => {
     const s = scriptedClient({
       getAppInfo: () => info,

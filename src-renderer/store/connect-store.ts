@@ -3,6 +3,7 @@
  * Returns a function that unsubscribes everything.
  */
 import { describeError } from '../../src-shared/contract/error-codes.ts';
+import type { TorrentSummary } from '../../src-shared/types/torrent.ts';
 import type { RendererClient } from '../transport/renderer-client.ts';
 import { pushToast, type AppStore } from './app-store.ts';
 import {
@@ -24,25 +25,32 @@ export function connectStore(
   const offs: (() => void)[] = [];
   /** `nearby` events so far: a list fetched before the latest of them is older than it. */
   let nearbyEvents = 0;
+  /** The torrent list as the host answered it; `torrents` batches that come later go on top of it. */
+  const applyTorrentList = (list: TorrentSummary[]) => {
+    store.setState({ torrents: replaceTorrents(list) });
+    const selected = store.getState().selectedId;
+    if (selected && !list.some((t) => t.id === selected)) store.setState({ selectedId: null, detail: null });
+  };
   const refresh = async () => {
     const nearbyEventsBefore = nearbyEvents;
     try {
-      const [appInfo, settings, list, nearby] = await Promise.all([
+      const [appInfo, settings, nearby] = await Promise.all([
         client.invoke('getAppInfo', {}),
         client.invoke('getSettings', {}),
-        client.invoke('getTorrents', {}),
         // The Nearby list is an extra: a host that cannot give it still shows the rest.
         client.invoke('getNearby', {}).catch(() => []),
+        // Applied the moment it arrives, not with the other answers. The host reads the list
+        // when it answers (src-main/service/command-handlers.ts) and the link keeps order,
+        // so a batch that arrives after this answer is newer than the list: held back for the
+        // slowest answer, the list would overwrite it (a removed torrent back, an added one
+        // gone, until they change again).
+        client.invoke('getTorrents', {}).then(applyTorrentList),
       ]);
       store.setState({
         appInfo,
         settings,
-        torrents: replaceTorrents(list),
         ...(nearbyEvents === nearbyEventsBefore ? { nearby } : {}),
       });
-      const selected = store.getState().selectedId;
-      if (selected && !list.some((t) => t.id === selected))
-        store.setState({ selectedId: null, detail: null });
       const watched = store.getState().selectedId;
       if (watched) await client.invoke('watchDetail', { id: watched });
     } catch {

@@ -2,6 +2,7 @@
 // (interface 127.0.0.1): the namespace LAN test (test/lan-discovery-netns.int.test.ts)
 // does the same across machines.
 import dgram from 'node:dgram';
+import os from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LSD_IPV4_GROUP, LSD_IPV6_GROUP, encodeLsdAnnounce } from '../../protocol/lan/lsd-message.ts';
 import { decodeNearbyMessage, encodeNearbyMessage } from '../../protocol/lan/nearby-message.ts';
@@ -102,6 +103,77 @@ describe('LSD on loopback multicast', () => {
     expect(heard).toEqual([HASH_B]);
     expect(warnings).toEqual([]);
   });
+});
+
+// Two senders need two source addresses: 127.0.0.1 and ::1, both on the loopback interface.
+const [loopbackName, loopbackInfos] = Object.entries(os.networkInterfaces()).find(([, infos]) =>
+  infos?.some((i) => i.address === '127.0.0.1'),
+) ?? ['', []];
+const loopbackBothFamilies = (loopbackInfos ?? [])
+  .filter((i) => i.address === '127.0.0.1' || i.address === '::1')
+  .map((i) => ({ ...i, internal: false }));
+const noIpv6Loopback = loopbackBothFamilies.length < 2;
+if (noIpv6Loopback) console.warn('SKIPPED: the loopback interface has no ::1 (IPv6 off)');
+
+describe('LSD incoming budget on loopback', () => {
+  // Needs ::1 as the second sender's address; a machine with IPv6 off has only one.
+  it.skipIf(noIpv6Loopback)(
+    "a flooding sender does not keep an honest sender's announces from being handled",
+    async () => {
+      const port = await freeUdpPort();
+      // 'all' takes every interface not marked internal, so the loopback interface, shown as
+      // an ordinary one, gives the listener a socket of each family, and nothing leaves this
+      // machine.
+      const heard: string[] = [];
+      const warnings: string[] = [];
+      const listener = await LocalDiscovery.open({
+        ...channel(port),
+        interfaceAddress: 'all',
+        networkInterfaces: () => ({ [loopbackName]: loopbackBothFamilies }),
+        peerPort: () => 1,
+        announceable: () => [],
+        onPeer: (hash, peer) => heard.push(`${hash}@${peer.host}`),
+        warning: (code) => warnings.push(code),
+      });
+      closers.push(() => listener.close());
+      const flooder = dgram.createSocket('udp4');
+      closers.push(() => flooder.close());
+      await new Promise<void>((resolve) => flooder.bind(0, '127.0.0.1', resolve));
+      flooder.setMulticastInterface('127.0.0.1');
+      const honest = dgram.createSocket({ type: 'udp6', ipv6Only: true });
+      closers.push(() => honest.close());
+      await new Promise<void>((resolve) => honest.bind(0, '::1', resolve));
+      const flood = encodeLsdAnnounce({ host: `${LSD_IPV4_GROUP}:${port}`, port: 9, infoHashes: [HASH_B] });
+      const announce = encodeLsdAnnounce({
+        host: `[${LSD_IPV6_GROUP}]:${port}`,
+        port: 9,
+        infoHashes: [HASH_A],
+      });
+      const sendOn = (socket: dgram.Socket, bytes: Uint8Array, host: string) =>
+        new Promise((resolve) => socket.send(bytes, port, host, resolve));
+
+      // Thousands of datagrams a second to the group, with an honest announce every 50 of
+      // them. A turn of the event loop after each lets the listener read them as they come,
+      // so the socket's receive buffer does not fill: what is dropped, the budget dropped.
+      const startedMs = Date.now();
+      let honestSent = 0;
+      for (let i = 1; i <= 400; i++) {
+        await sendOn(flooder, flood, LSD_IPV4_GROUP);
+        if (i % 50 === 0) {
+          await sendOn(honest, announce, '::1');
+          honestSent++;
+        }
+        await new Promise((r) => setImmediate(r));
+      }
+      const fromHonest = () => heard.filter((h) => h === `${HASH_A}@::1`).length;
+      await until(() => fromHonest() === honestSent, 'every honest announce', 3000);
+      const elapsedS = (Date.now() - startedMs) / 1000;
+      const fromFlooder = heard.filter((h) => h === `${HASH_B}@127.0.0.1`).length;
+      // The flooder got its own share (a burst of 20, then 5 a second) and no more.
+      expect(fromFlooder).toBeLessThanOrEqual(20 + Math.ceil(5 * elapsedS));
+      expect(warnings).toEqual([]);
+    },
+  );
 });
 
 describe('Nearby on loopback multicast', () => {

@@ -4,20 +4,28 @@
  *
  * Rate limits (BEP 14 leaves them to clients; libtorrent's are the reference): each
  * torrent is announced when it starts and then at most once per `announceIntervalMs`
- * (5 minutes), several info-hashes per datagram; incoming datagrams past a small budget
- * are dropped unread. Our random cookie is in every announce, so the copy the group loops
+ * (5 minutes), several info-hashes per datagram; incoming datagrams past a small budget,
+ * per sender and in all, are dropped unread. Our random cookie is in every announce, so the copy the group loops
  * back to us is ignored.
  */
 import { randomBytes } from 'node:crypto';
 import { isProtocolError } from '../../protocol/protocol-error.ts';
 import { chunkInfoHashes, decodeLsdAnnounce, encodeLsdAnnounce } from '../../protocol/lan/lsd-message.ts';
-import { DatagramBudget } from './datagram-budget.ts';
+import { DatagramBudget, type DatagramBudgetOptions } from './datagram-budget.ts';
 import { MulticastChannel, type MulticastChannelOptions } from './multicast-channel.ts';
 
 export const LSD_ANNOUNCE_INTERVAL_MS = 5 * 60_000;
-/** Incoming BT-SEARCH datagrams handled per second, and the burst allowed. */
-const INCOMING_PER_SECOND = 20;
-const INCOMING_BURST = 50;
+/**
+ * Incoming BT-SEARCH datagrams handled, from one address and from all (datagram-budget.ts).
+ * One machine's share is a quarter of the whole: enough for several clients on it (they
+ * share its address) announcing hundreds of torrents at 24 a datagram, and three others
+ * still get through while it floods.
+ */
+const INCOMING_BUDGET: DatagramBudgetOptions = {
+  perSender: { perSecond: 5, burst: 20 },
+  total: { perSecond: 20, burst: 50 },
+  maxSenders: 256,
+};
 /** How often due announces are looked for (a started torrent waits at most this long). */
 const CHECK_INTERVAL_MS = 1000;
 /** A torrent just added or resumed is announced this soon. */
@@ -56,7 +64,7 @@ export class LocalDiscovery {
   ) {
     this.now = o.now ?? Date.now;
     this.intervalMs = o.announceIntervalMs ?? LSD_ANNOUNCE_INTERVAL_MS;
-    this.budget = new DatagramBudget(INCOMING_PER_SECOND, INCOMING_BURST, this.now);
+    this.budget = new DatagramBudget({ ...INCOMING_BUDGET, now: this.now });
   }
 
   static async open(o: LocalDiscoveryOptions): Promise<LocalDiscovery> {
@@ -108,7 +116,7 @@ export class LocalDiscovery {
   }
 
   private onDatagram(bytes: Uint8Array, host: string): void {
-    if (!this.budget.take()) return;
+    if (!this.budget.take(host)) return;
     let announce;
     try {
       announce = decodeLsdAnnounce(bytes);

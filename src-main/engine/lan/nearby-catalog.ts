@@ -15,7 +15,7 @@
  * - A machine not heard from for `expireAfterMs` (3 rounds and a bit) is dropped; a clean
  *   stop sends `bye`, which drops it at once.
  * - Caps: MAX_MACHINES senders, the codec's bounds per datagram, a budget of datagrams per
- *   second; anything past them is dropped.
+ *   second from each address and from all; anything past them is dropped.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -27,13 +27,23 @@ import {
 } from '../../protocol/lan/nearby-message.ts';
 import { isProtocolError } from '../../protocol/protocol-error.ts';
 import type { NearbyShare } from '../../../src-shared/types/nearby.ts';
-import { DatagramBudget } from './datagram-budget.ts';
+import { DatagramBudget, type DatagramBudgetOptions } from './datagram-budget.ts';
 import { MulticastChannel, type MulticastChannelOptions } from './multicast-channel.ts';
 
 export const NEARBY_ANNOUNCE_INTERVAL_MS = 30_000;
 const MAX_MACHINES = 256;
-const INCOMING_PER_SECOND = 200;
-const INCOMING_BURST = 400;
+/**
+ * Incoming datagrams handled, from one address and from all (datagram-budget.ts). One
+ * machine may send two whole lists (64 pages each) at once and one every two seconds after
+ * that: a change goes out three times in three seconds and answers to queries come at
+ * most twice a second, so only a long query storm at a machine listing over 1 000 shares
+ * goes past it.
+ */
+const INCOMING_BUDGET: DatagramBudgetOptions = {
+  perSender: { perSecond: 32, burst: 128 },
+  total: { perSecond: 200, burst: 400 },
+  maxSenders: MAX_MACHINES,
+};
 /** Answers to queries: not sooner than this after the last full announce. */
 const MIN_ANSWER_SPACING_MS = 500;
 const ANSWER_JITTER_MS = 250;
@@ -95,7 +105,7 @@ export class NearbyCatalog {
     this.random = o.random ?? Math.random;
     this.intervalMs = o.announceIntervalMs ?? NEARBY_ANNOUNCE_INTERVAL_MS;
     this.expireAfterMs = o.expireAfterMs ?? 3 * this.intervalMs + 5000;
-    this.budget = new DatagramBudget(INCOMING_PER_SECOND, INCOMING_BURST, this.now);
+    this.budget = new DatagramBudget({ ...INCOMING_BUDGET, now: this.now });
   }
 
   static async open(o: NearbyCatalogOptions): Promise<NearbyCatalog> {
@@ -205,7 +215,7 @@ export class NearbyCatalog {
   }
 
   private onDatagram(bytes: Uint8Array, host: string): void {
-    if (!this.budget.take()) return;
+    if (!this.budget.take(host)) return;
     let message: NearbyMessage;
     try {
       message = decodeNearbyMessage(bytes);

@@ -2,7 +2,7 @@
 // Transmission and opentracker on this machine, in one run, on loopback only. Each figure
 // is a module in bench/figures/; a figure whose Swarmdrop part does not exist yet reports
 // it as unavailable with the reason instead of a number.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -18,6 +18,7 @@ import { machineInfo } from './lib/machine.ts';
 import { parseOptions, usage } from './lib/options.ts';
 import { makePayload, type Payload } from '../harness/payload.ts';
 import { consoleTable, markdown, type BenchReport } from './lib/report.ts';
+import { isBenchReport, mergeRerun } from './lib/rerun.ts';
 import { ratiosOf, summarize, type FigureResult } from './lib/result.ts';
 import { checkTargets } from './lib/targets.ts';
 import { findTool } from '../harness/tools.ts';
@@ -184,17 +185,40 @@ async function main(argv: string[]): Promise<number> {
     durationSec: (performance.now() - started) / 1000,
   };
   console.log(consoleTable(report));
+  const docsReport = options.markdownFile && options.only.length > 0 ? await intoLastFullRun(report) : report;
   const jsonFile =
     options.jsonFile ??
     path.join(repoRoot, 'bench/results', `raw-${report.generatedAt.replace(/[:.]/g, '-')}.json`);
-  await writeOut(path.resolve(repoRoot, jsonFile), `${JSON.stringify(report, null, 2)}\n`);
+  await writeOut(path.resolve(repoRoot, jsonFile), `${JSON.stringify(docsReport, null, 2)}\n`);
   log(`\nraw results: ${jsonFile}`);
   if (options.markdownFile) {
     const file = path.resolve(repoRoot, options.markdownFile);
-    await writeOut(file, markdown(report) + handRunSection(file));
+    await writeOut(file, markdown(docsReport) + handRunSection(file));
     log(`report: ${options.markdownFile}`);
   }
   return 0;
+
+  /** `fresh` merged into the full run in the JSON file the docs are made from, when there is one. */
+  async function intoLastFullRun(fresh: BenchReport): Promise<BenchReport> {
+    const file = path.resolve(repoRoot, options!.jsonFile ?? 'docs/benchmarks.json');
+    let previous: unknown;
+    try {
+      previous = JSON.parse(await readFile(file, 'utf8'));
+    } catch {
+      log(`no full run to merge into (${file}): the docs will hold these figures only`);
+      return fresh;
+    }
+    if (!isBenchReport(previous)) {
+      log(`${file} is not a bench report: the docs will hold these figures only`);
+      return fresh;
+    }
+    log(`merged into the full run of ${previous.generatedAt}`);
+    return mergeRerun(
+      previous,
+      fresh,
+      FIGURES.map((f) => f.id),
+    );
+  }
 }
 
 async function writeOut(file: string, text: string): Promise<void> {

@@ -105,6 +105,17 @@ describe('npm run bench -- --quick', () => {
     expect(report.machine.versions.node).toBe(process.version);
   });
 
+  // A missing tool makes a row unavailable with its reason; "failed: …" on a Swarmdrop row
+  // (or on the row of a figure that threw) means the figure or the product broke (a renderer crash once left ui-speed timing out
+  // while this file still passed).
+  it('no Swarmdrop row failed', () => {
+    const failed = report.figures
+      .flatMap((f) => f.measurements)
+      .filter((r) => /^(swarmdrop|figure$)/.test(r.subject) && r.unavailable?.startsWith('failed'))
+      .map((r) => `${r.id}: ${r.unavailable}`);
+    expect(failed).toEqual([]);
+  });
+
   it('measures the ceilings, which need nothing but Node', () => {
     const ceilings = report.figures.find((f) => f.id === 'ceilings')!;
     for (const row of ceilings.measurements) expect(row.median, row.id).toBeGreaterThan(0);

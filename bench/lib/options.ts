@@ -26,7 +26,9 @@ export const usage = `usage: node dist/bench/main.js [options]
   --quick          small payloads, 1 run each (CI; finishes in < 2 min); writes no docs
   --runs N         runs per figure (default 3; --quick: 1)
   --size-mib N     payload size in MiB for transfer and create figures (default 1024; --quick: 32)
-  --only IDS       comma-separated figure ids (see the list below)
+  --only IDS       comma-separated figure ids (see the list below); with docs on, their new
+                   results replace theirs in the last full run (docs/benchmarks.json), and
+                   docs/BENCHMARKS.md says which figures were measured again and when
   --json FILE      write the raw results there (default: docs/benchmarks.json on full runs,
                    bench/results/raw-<time>.json with --quick)
   --no-docs        do not write docs/BENCHMARKS.md

@@ -4,6 +4,7 @@ import type { MachineInfo } from './machine.ts';
 import type { BenchOptions } from './options.ts';
 import type { FigureResult, Measurement, Ratio } from './result.ts';
 import type { TargetCheck } from './targets.ts';
+import type { Rerun } from './rerun.ts';
 
 export interface BenchReport {
   generatedAt: string;
@@ -14,6 +15,8 @@ export interface BenchReport {
   ratios: Ratio[];
   targets: TargetCheck[];
   durationSec: number;
+  /** Figures measured again since the full run and merged into it (bench/lib/rerun.ts). */
+  reruns?: Rerun[];
 }
 
 export function fmt(v: number | undefined): string {
@@ -74,6 +77,10 @@ export function markdown(report: BenchReport): string {
     '# Swarmdrop benchmarks',
     '',
     `Latest full run of \`npm run bench\`, ${report.generatedAt}, ${report.durationSec.toFixed(0)} s in all.`,
+    ...(report.reruns ?? []).map(
+      (r) =>
+        `Measured again since, in place of the full run’s results: ${r.figures.join(', ')} (${r.at}, \`${r.command}\`${r.cpuModel ? `, on ${r.cpuModel}` : ''}).`,
+    ),
     'Everything runs on 127.0.0.1 with DHT, LSD, UPnP/NAT-PMP and public trackers off in every client. ' +
       'Raw numbers: [benchmarks.json](benchmarks.json). Rows marked unavailable say why; none is estimated.',
     '',

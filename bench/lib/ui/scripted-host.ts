@@ -3,6 +3,12 @@
 // over this module. `installScriptedHost` stands in for the Electron preload bridge
 // (`window.swarmdrop`: invoke/on) with 500 scripted torrents and one 50 000-piece detail;
 // `runInPage` pushes batches on the service's schedule and times them to the next paint.
+// The scripted objects are checked against the contract's types (`satisfies`), so a field
+// the renderer comes to rely on cannot go missing here unnoticed: a detail without
+// `events` once crashed the renderer and the figure timed out waiting for the piece map.
+import type { AppInfo } from '../../../src-shared/types/app-info.ts';
+import type { Settings } from '../../../src-shared/types/settings.ts';
+import type { TorrentDetail, TorrentSummary } from '../../../src-shared/types/torrent.ts';
 
 /** Installed in the page before the renderer loads: a host that scripts the events. */
 export function installScriptedHost(args: { torrents: number; pieces: number }): void {
@@ -11,7 +17,7 @@ export function installScriptedHost(args: { torrents: number; pieces: number }):
   const listeners = new Map<string, Set<Listener>>();
   const emit = (event: string, payload: unknown) => listeners.get(event)?.forEach((l) => l(payload));
   const hex = (i: number) => i.toString(16).padStart(40, '0');
-  const summary = (i: number, tick: number) => {
+  const summary = (i: number, tick: number): TorrentSummary => {
     const total = 1_000_000_000 + i * 1000;
     const progress = Math.min(1, ((i * 37 + tick) % 1000) / 1000);
     return {
@@ -42,7 +48,7 @@ export function installScriptedHost(args: { torrents: number; pieces: number }):
     return btoa(s);
   };
   const sources = new Uint8Array(pieceCount);
-  const detail = (tick: number) => {
+  const detail = (tick: number): TorrentDetail => {
     // 500 more pieces verified per push, from one of 3 peers.
     for (let k = 0; k < 500; k++) {
       const p = (tick * 500 + k) % pieceCount;
@@ -70,7 +76,16 @@ export function installScriptedHost(args: { torrents: number; pieces: number }):
           client: 'Swarmdrop 0.1',
         })),
       },
-      files: [{ path: ['big.iso'], lengthBytes: 13_107_200_000, verifiedBytes: 0, progress: 0 }],
+      files: [
+        {
+          index: 0,
+          path: ['big.iso'],
+          priority: 'normal',
+          lengthBytes: 13_107_200_000,
+          verifiedBytes: 0,
+          progress: 0,
+        },
+      ],
       peers: [0, 1, 2].map((index) => ({
         index,
         address: `10.0.0.${index + 2}:6881`,
@@ -96,9 +111,10 @@ export function installScriptedHost(args: { torrents: number; pieces: number }):
       })),
       trackers: [],
       private: false,
+      events: [],
     };
   };
-  const info = {
+  const info: AppInfo = {
     version: 'bench',
     host: 'electron',
     listeningPort: 6881,
@@ -109,7 +125,7 @@ export function installScriptedHost(args: { torrents: number; pieces: number }):
     downloadDir: '/d/downloads',
     shareDir: '/d/shared',
   };
-  const settings = {
+  const settings: Settings = {
     downloadDir: '/d/downloads',
     peerPort: 6881,
     trackers: [],
@@ -120,6 +136,20 @@ export function installScriptedHost(args: { torrents: number; pieces: number }):
     theme: 'dark',
     notifyOnComplete: false,
     keepSharingWhenClosed: true,
+    dhtEnabled: false,
+    dhtBootstrap: [],
+    // LAN discovery off; its groups and ports are shown only in Settings, which the figure never opens.
+    lan: {
+      lsd: false,
+      nearby: false,
+      listShares: false,
+      interfaceAddress: 'auto',
+      lsdIpv4Group: '',
+      lsdIpv6Group: '',
+      lsdPort: 0,
+      nearbyPort: 0,
+    },
+    portMapping: { enabled: false, gateway: '' },
   };
   const all = Array.from({ length: args.torrents }, (_, i) => summary(i, 0));
   g.swarmdrop = {

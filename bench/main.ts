@@ -26,6 +26,7 @@ import { TrackedChild } from '../harness/tracked-child.ts';
 import { ceilings } from './figures/ceilings.ts';
 import { create } from './figures/create.ts';
 import { crossSeed } from './figures/cross-seed.ts';
+import { daemonUiLoad } from './figures/daemon-ui-load.ts';
 import { foreignSeeders } from './figures/foreign-seeders.ts';
 import { streamPlay } from './figures/stream-play.ts';
 import { swarmFigure } from './figures/swarm.ts';
@@ -54,6 +55,7 @@ export const FIGURES: Figure[] = [
   memoryScaling,
   crossSeed,
   foreignSeeders,
+  daemonUiLoad,
   swarmFigure,
   magnet,
   tracker,

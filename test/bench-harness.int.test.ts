@@ -17,6 +17,7 @@ const FIGURE_IDS = [
   'memory-scaling',
   'cross-seed',
   'foreign-seeders',
+  'daemon-ui-load',
   'swarm',
   'magnet',
   'tracker',

@@ -39,8 +39,12 @@ const esmBanner = {
 };
 // Split into chunks: each sub-command's code loads only when it runs (see cli/main.ts).
 // Chunk names carry a content hash; the folder is replaced whole, so old ones never pile up.
+// Dependencies are bundled too (as for Electron's main process): loaded from node_modules,
+// Node resolved and compiled each of their CommonJS files one by one, and a `get` that found
+// no peer used 0.50–0.68 s of CPU against 0.34–0.37 s bundled (docs/PERFORMANCE.md).
 entry('src-main/cli/main.ts', 'dist/cli/main.js', {
   format: 'esm',
+  packages: undefined,
   banner: esmBanner,
   splitting: true,
   outfile: undefined,

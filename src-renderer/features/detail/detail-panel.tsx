@@ -178,10 +178,14 @@ function Info({ d }: { d: TorrentDetail }): ReactElement {
  */
 export function DetailPanel({ id }: { id: string }): ReactElement {
   const actions = useActions();
+  // The name comes from the list, which drew: it says whose details could not be shown.
+  const name = useApp((s) => s.torrents.byId.get(id)?.name);
   const failed = (failure: PartFailure) => (
     <aside className="detail" aria-label="Transfer details">
       <header className="detail-header">
-        <div className="detail-title" />
+        <div className="detail-title">
+          <h2 title={name}>{name ?? '…'}</h2>
+        </div>
         <div className="detail-actions">
           <CloseDetailsButton onClick={() => void actions.select(null)} />
         </div>

@@ -5,6 +5,9 @@ import { StatusBar } from './components/status-bar.tsx';
 import { Toasts } from './components/toasts.tsx';
 import { DropOverlay } from './components/drop-overlay.tsx';
 import { AccessNeeded } from './components/access-needed.tsx';
+import { Dialog } from './components/dialog.tsx';
+import { Button } from './components/button.tsx';
+import { ErrorBoundary, PartFailedNotice, type PartFailure } from './components/error-boundary.tsx';
 import { TransfersView } from './features/transfers/transfers-view.tsx';
 import { NetworkView } from './features/network/network-view.tsx';
 import { SettingsView } from './features/settings/settings-view.tsx';
@@ -13,6 +16,7 @@ import { HiddenFileInputs, usePickers } from './features/transfers/file-pickers.
 import { PathPickerDialog } from './features/transfers/path-picker.tsx';
 import { ShareDialog } from './features/transfers/share-dialog.tsx';
 import { useShortcuts } from './features/transfers/use-shortcuts.ts';
+import type { AppState } from './store/app-store.ts';
 
 /** Applies the theme setting; "system" follows the OS and its changes. */
 function useTheme(): void {
@@ -31,7 +35,26 @@ function useTheme(): void {
 
 function Dialogs(): ReactElement | null {
   const dialog = useApp((s) => s.dialog);
+  const actions = useActions();
   if (!dialog) return null;
+  // A failed dialog keeps its frame, so Escape, the backdrop and Close still dismiss it.
+  const inFrame = (failure: PartFailure) => (
+    <Dialog
+      title="This dialog could not open"
+      onClose={actions.closeDialog}
+      footer={<Button onClick={actions.closeDialog}>Close</Button>}
+    >
+      <PartFailedNotice {...failure} />
+    </Dialog>
+  );
+  return (
+    <ErrorBoundary part="dialog" resetKey={dialog.kind} renderFallback={inFrame}>
+      <OpenDialog dialog={dialog} />
+    </ErrorBoundary>
+  );
+}
+
+function OpenDialog({ dialog }: { dialog: NonNullable<AppState['dialog']> }): ReactElement {
   if (dialog.kind === 'magnet') return <MagnetDialog />;
   if (dialog.kind === 'remove') return <RemoveDialog id={dialog.id} />;
   if (dialog.kind === 'path-picker') return <PathPickerDialog />;
@@ -55,7 +78,15 @@ function Shell(): ReactElement {
       <main className="main">
         {away && <OfflineBanner />}
         <div className="main-body" inert={away}>
-          {view === 'transfers' ? <TransfersView /> : view === 'network' ? <NetworkView /> : <SettingsView />}
+          <ErrorBoundary part={`${view} view`} resetKey={view}>
+            {view === 'transfers' ? (
+              <TransfersView />
+            ) : view === 'network' ? (
+              <NetworkView />
+            ) : (
+              <SettingsView />
+            )}
+          </ErrorBoundary>
         </div>
       </main>
       <StatusBar />
@@ -87,7 +118,11 @@ function Gate(): ReactElement {
 export function App({ value }: { value: AppContextValue }): ReactElement {
   return (
     <AppContext.Provider value={value}>
-      <Gate />
+      {/* The last resort, for a part outside the ones that have their own boundary (the
+          sidebar, the status bar): a message and Try again rather than a blank window. */}
+      <ErrorBoundary part="window" resetKey={null}>
+        <Gate />
+      </ErrorBoundary>
     </AppContext.Provider>
   );
 }

@@ -13,4 +13,8 @@ connectStore(store, client);
 // Tests and the UI benchmark reach the store through this (read-only use).
 (window as unknown as { __swarmdrop?: unknown }).__swarmdrop = { store };
 
-createRoot(document.getElementById('root')!).render(<App value={{ store, actions, client }} />);
+createRoot(document.getElementById('root')!, {
+  // Render errors are caught by ErrorBoundary (components/error-boundary.tsx), which logs each
+  // once with the component stack; React's own report would log it a second time.
+  onCaughtError: () => undefined,
+}).render(<App value={{ store, actions, client }} />);

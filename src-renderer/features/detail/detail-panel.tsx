@@ -3,6 +3,7 @@ import { useState, type ReactElement } from 'react';
 import { useActions, useApp, useClient } from '../../app-context.tsx';
 import { Button } from '../../components/button.tsx';
 import { CopyButton } from '../../components/copy-button.tsx';
+import { ErrorBoundary, PartFailedNotice, type PartFailure } from '../../components/error-boundary.tsx';
 import { StateBadge } from '../../components/state-badge.tsx';
 import type { TorrentDetail, TrackerDetail } from '../../../src-shared/types/torrent.ts';
 import {
@@ -170,7 +171,40 @@ function Info({ d }: { d: TorrentDetail }): ReactElement {
   );
 }
 
+/**
+ * The panel for one transfer. A detail the panel cannot draw (say, from a daemon of
+ * another build) fails the panel alone: the list above it goes on working, and selecting
+ * another transfer draws the panel anew.
+ */
 export function DetailPanel({ id }: { id: string }): ReactElement {
+  const actions = useActions();
+  // The name comes from the list, which drew: it says whose details could not be shown.
+  const name = useApp((s) => s.torrents.byId.get(id)?.name);
+  const failed = (failure: PartFailure) => (
+    <aside className="detail" aria-label="Transfer details">
+      <header className="detail-header">
+        <div className="detail-title">
+          <h2 title={name}>{name ?? '…'}</h2>
+        </div>
+        <div className="detail-actions">
+          <CloseDetailsButton onClick={() => void actions.select(null)} />
+        </div>
+      </header>
+      <PartFailedNotice {...failure} />
+    </aside>
+  );
+  return (
+    <ErrorBoundary part="detail panel" resetKey={id} renderFallback={failed}>
+      <Detail id={id} />
+    </ErrorBoundary>
+  );
+}
+
+function CloseDetailsButton({ onClick }: { onClick: () => void }): ReactElement {
+  return <Button size="sm" variant="ghost" icon="x" aria-label="Close details" onClick={onClick} />;
+}
+
+function Detail({ id }: { id: string }): ReactElement {
   const detail = useApp((s) => (s.detail?.summary.id === id ? s.detail : null));
   const summary = useApp((s) => s.torrents.byId.get(id));
   const verifying = useApp((st) => st.verifying[id] === true);
@@ -226,13 +260,7 @@ export function DetailPanel({ id }: { id: string }): ReactElement {
           >
             {verifying ? 'Verifying…' : 'Verify'}
           </Button>
-          <Button
-            size="sm"
-            variant="ghost"
-            icon="x"
-            aria-label="Close details"
-            onClick={() => void actions.select(null)}
-          />
+          <CloseDetailsButton onClick={() => void actions.select(null)} />
         </div>
       </header>
       <nav className="tabs" role="tablist">
@@ -249,21 +277,24 @@ export function DetailPanel({ id }: { id: string }): ReactElement {
         ))}
       </nav>
       <div className="detail-body">
-        {!detail ? (
-          <p className="muted pad">Loading…</p>
-        ) : tab === 'overview' ? (
-          <Overview d={detail} />
-        ) : tab === 'files' ? (
-          <FilesTab d={detail} />
-        ) : tab === 'peers' ? (
-          <PeersTable peers={detail.peers} />
-        ) : tab === 'trackers' ? (
-          <Trackers d={detail} />
-        ) : tab === 'events' ? (
-          <TorrentEvents events={detail.events} />
-        ) : (
-          <Info d={detail} />
-        )}
+        {/* One tab that cannot draw leaves the header and the other tabs usable. */}
+        <ErrorBoundary part={`detail panel's ${tab} tab`} resetKey={`${id} ${tab}`}>
+          {!detail ? (
+            <p className="muted pad">Loading…</p>
+          ) : tab === 'overview' ? (
+            <Overview d={detail} />
+          ) : tab === 'files' ? (
+            <FilesTab d={detail} />
+          ) : tab === 'peers' ? (
+            <PeersTable peers={detail.peers} />
+          ) : tab === 'trackers' ? (
+            <Trackers d={detail} />
+          ) : tab === 'events' ? (
+            <TorrentEvents events={detail.events} />
+          ) : (
+            <Info d={detail} />
+          )}
+        </ErrorBoundary>
       </div>
     </aside>
   );

@@ -10,6 +10,7 @@ export default defineConfig({
       'src-shared/**/*.test.ts',
       'src-renderer/**/*.test.{ts,tsx}',
       'test/**/*.test.ts',
+      'bench/**/*.test.ts',
     ],
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -4,7 +4,14 @@ import type { MachineInfo } from './machine.ts';
 import type { BenchOptions } from './options.ts';
 import type { FigureResult, Measurement, Ratio } from './result.ts';
 import type { TargetCheck } from './targets.ts';
-import type { Rerun } from './rerun.ts';
+
+export interface Rerun {
+  figures: string[];
+  at: string;
+  command: string;
+  /** The machine's CPU, when it differs from the full run's (the VM may have moved). */
+  cpuModel?: string;
+}
 
 export interface BenchReport {
   generatedAt: string;

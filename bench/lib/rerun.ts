@@ -3,17 +3,9 @@
 // the docs being replaced by a report that holds only them. The report keeps the full
 // run's date, machine and duration, lists every re-run with its time and command, and
 // recomputes the ratios and targets from the figures it now holds.
-import type { BenchReport } from './report.ts';
+import type { BenchReport, Rerun } from './report.ts';
 import { ratiosOf, type FigureResult } from './result.ts';
 import { checkTargets } from './targets.ts';
-
-export interface Rerun {
-  figures: string[];
-  at: string;
-  command: string;
-  /** The machine's CPU, when it differs from the full run's (the VM may have moved). */
-  cpuModel?: string;
-}
 
 /**
  * `previous` (the last full run, as read from its JSON) with `fresh`'s figures in place of

@@ -1,10 +1,10 @@
 // `npm run bench -- --only IDS` merges its figures into the last full run instead of
 // replacing the docs with a report that holds only them.
 import { describe, expect, it } from 'vitest';
-import { markdown, type BenchReport } from '../bench/lib/report.ts';
-import { isBenchReport, mergeRerun } from '../bench/lib/rerun.ts';
-import { measurement, summarize, type FigureResult } from '../bench/lib/result.ts';
-import { parseOptions } from '../bench/lib/options.ts';
+import { markdown, type BenchReport } from './report.ts';
+import { isBenchReport, mergeRerun } from './rerun.ts';
+import { measurement, summarize, type FigureResult } from './result.ts';
+import { parseOptions } from './options.ts';
 
 function figure(id: string, swarmdropMbps: number): FigureResult {
   const m = measurement(id, 'swarmdrop', 'mbps', { label: 'MB/s', unit: 'MB/s', better: 'higher' });

@@ -30,6 +30,7 @@ import type { BenchContext } from '../lib/context.ts';
 import type { Figure } from '../lib/figure.ts';
 import { measurement, type Measurement } from '../lib/result.ts';
 import { TrackedChild } from '../../harness/tracked-child.ts';
+import { openDaemonSocket } from '../lib/daemon-socket.ts';
 
 const FILE_BYTES = 16 * 1024;
 const TICKS_PER_SEC = 100;
@@ -327,20 +328,8 @@ class StateClient {
     child: TrackedChild,
     timeoutMs: number,
   ): Promise<StateClient> {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${token}`, {
-      headers: { Origin: `http://127.0.0.1:${port}` },
+    const ws = await openDaemonSocket(new URL(`http://127.0.0.1:${port}/?token=${token}`), child, timeoutMs, {
       maxPayload: 256 * 1024 * 1024,
-    });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('WebSocket did not open')), timeoutMs);
-      ws.once('open', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      ws.once('error', (err) => {
-        clearTimeout(timer);
-        reject(new Error(`WebSocket: ${err.message} ${child.stderr()}`));
-      });
     });
     const client = new StateClient(ws);
     ws.send(JSON.stringify({ type: 'command', id: 1, command: 'getTorrents', request: {} }));

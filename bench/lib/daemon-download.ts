@@ -13,6 +13,7 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import { sha256File } from '../../harness/payload.ts';
 import { TrackedChild } from '../../harness/tracked-child.ts';
+import { openDaemonSocket } from './daemon-socket.ts';
 import type { BenchContext } from './context.ts';
 import type { Swarm } from './swarm.ts';
 
@@ -213,21 +214,7 @@ class UiClient {
   }
 
   static async connect(pageUrl: URL, child: TrackedChild): Promise<UiClient> {
-    const ws = new WebSocket(`ws://${pageUrl.host}/ws${pageUrl.search}`, {
-      headers: { Origin: `http://${pageUrl.host}` },
-    });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('WebSocket did not open')), 30_000);
-      ws.once('open', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      ws.once('error', (err) => {
-        clearTimeout(timer);
-        reject(new Error(`WebSocket: ${err.message} ${child.stderr()}`));
-      });
-    });
-    return new UiClient(ws);
+    return new UiClient(await openDaemonSocket(pageUrl, child, 30_000));
   }
 
   invoke(command: string, request: unknown): Promise<unknown> {

@@ -154,7 +154,15 @@ export class Uploader {
       ({ data, release }) => {
         const send = () => {
           peer.readsInFlight--;
-          if (this.closed || conn.isClosed || conn.amChoking) return release();
+          if (this.closed || conn.isClosed) return release();
+          if (conn.amChoking) {
+            // Choked while this run was being read: onChoked rejected only what was still
+            // queued. A BEP 6 peer keeps requests outstanding across a choke until each is
+            // rejected, so a silent drop left these blocks assigned to us until its request
+            // time-out, stalling the pieces they belong to.
+            release();
+            return this.refuse(peer, run);
+          }
           conn.sendPieces(run, data, release);
           this.o.onUploaded(peer, runBytes);
           this.pump(peer);

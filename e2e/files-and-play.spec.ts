@@ -31,7 +31,7 @@ test.describe.serial('Files tab and player', () => {
       mode: 0o755,
     });
     app = await launcher.launch({
-      name: 'B',
+      name: 'downloader',
       dataDir: path.join(root, 'b'),
       embeddedTracker: 0,
       env: { PATH: `${bin}:${process.env.PATH ?? ''}` },

@@ -30,7 +30,11 @@ async function shoot(page: Page, name: string): Promise<void> {
 test('screenshots of the Files tab and the player', async ({ launcher }) => {
   const root = await mkdtemp(path.join(tmpdir(), 'swarmdrop-shots-files-'));
   let seeder: ChildProcess | null = null;
-  const app = await launcher.launch({ name: 'B', dataDir: path.join(root, 'b'), embeddedTracker: 0 });
+  const app = await launcher.launch({
+    name: 'downloader',
+    dataDir: path.join(root, 'b'),
+    embeddedTracker: 0,
+  });
   try {
     const tracker = `udp://127.0.0.1:${(await app.appInfo()).embeddedTracker.port!}`;
     const shared = await shareWithCli(

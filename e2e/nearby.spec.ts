@@ -1,8 +1,9 @@
 /**
- * Nearby (the LAN catalog) on instances with no tracker at all: A shares a dropped
- * file; B's Network tab lists it under Nearby by itself, and Download fetches it from A;
+ * Nearby (the LAN catalog) on instances with no tracker at all: the sharer shares a dropped
+ * file; the neighbour's Network tab lists it under Nearby by itself, and Download fetches it
+ * from the sharer;
  * un-listed it leaves, listed again it comes back; a machine started later shows up by
- * itself; when A stops, its share leaves B's list. Both keep LAN discovery on this machine
+ * itself; when the sharer stops, its share leaves the neighbour's list. Both keep LAN discovery on this machine
  * (loopback multicast, `--lan-interface 127.0.0.1`).
  */
 import { randomBytes } from 'node:crypto';
@@ -23,7 +24,8 @@ const nav = (page: Page, view: 'Transfers' | 'Network' | 'Settings') =>
 const FILE_NAME = `nearby-notes-${Date.now().toString(36)}.bin`;
 const FILE_BYTES = randomBytes(2 * 1024 * 1024);
 
-test.describe.serial('Nearby: a share on A, listed and downloaded on B without a tracker', () => {
+test.describe
+  .serial('Nearby: a share on one machine, listed and downloaded on its neighbour without a tracker', () => {
   let root = '';
   let a: AppInstance;
   let b: AppInstance;
@@ -33,13 +35,13 @@ test.describe.serial('Nearby: a share on A, listed and downloaded on B without a
     test.skip(!launcher.available, ELECTRON_SKIP_LINE);
     root = await mkdtemp(path.join(tmpdir(), 'swarmdrop-e2e-nearby-'));
     a = await launcher.launch({
-      name: 'A',
+      name: 'sharer',
       dataDir: path.join(root, 'a'),
       embeddedTracker: 'off',
       lanInterface: '127.0.0.1',
     });
     bOptions = {
-      name: 'B',
+      name: 'neighbour',
       dataDir: path.join(root, 'b'),
       embeddedTracker: 'off',
       lanInterface: '127.0.0.1',
@@ -53,7 +55,7 @@ test.describe.serial('Nearby: a share on A, listed and downloaded on B without a
     if (root) await rm(root, { recursive: true, force: true });
   });
 
-  test("B's Nearby list shows A's share and Download fetches it", async () => {
+  test("the neighbour's Nearby list shows the sharer's share and Download fetches it", async () => {
     await dropFile(a.page.getByTestId('drop-zone'), FILE_NAME, FILE_BYTES);
     await expect(a.page.locator('.transfer-row', { hasText: FILE_NAME })).toHaveAttribute(
       'data-state',
@@ -67,7 +69,7 @@ test.describe.serial('Nearby: a share on A, listed and downloaded on B without a
     await nav(page, 'Network');
     const nearby = page.getByRole('region', { name: 'Nearby' });
     const entry = nearby.locator('tr', { hasText: FILE_NAME });
-    // Live: no search, no click; the list updates when A announces.
+    // Live: no search, no click; the list updates when the sharer announces.
     await expect(entry).toBeVisible({ timeout: 30_000 });
     await expect(entry).toContainText('2.00 MiB');
     for (const [width, height] of [
@@ -88,7 +90,7 @@ test.describe.serial('Nearby: a share on A, listed and downloaded on B without a
     expect(downloaded.equals(FILE_BYTES)).toBe(true);
   });
 
-  test("A marks its share unlisted: it leaves B's Nearby list", async () => {
+  test("the sharer marks its share unlisted: it leaves the neighbour's Nearby list", async () => {
     const nearby = b.page.getByRole('region', { name: 'Nearby' });
     await nav(b.page, 'Network');
     const entry = nearby.locator('tr', { hasText: FILE_NAME });
@@ -103,7 +105,7 @@ test.describe.serial('Nearby: a share on A, listed and downloaded on B without a
     await expect(entry).toHaveCount(0, { timeout: 30_000 });
   });
 
-  test("A lists it again: it comes back in B's Nearby list", async () => {
+  test("the sharer lists it again: it comes back in the neighbour's Nearby list", async () => {
     const nearby = b.page.getByRole('region', { name: 'Nearby' });
     const entry = nearby.locator('tr', { hasText: FILE_NAME });
     const detail = a.page.getByRole('complementary', { name: 'Transfer details' });
@@ -113,7 +115,7 @@ test.describe.serial('Nearby: a share on A, listed and downloaded on B without a
     await expect(entry).toBeVisible({ timeout: 30_000 });
   });
 
-  test("a machine started later appears in B's Nearby list by itself, and leaves it when it stops", async ({
+  test("a machine started later appears in the neighbour's Nearby list by itself, and leaves it when it stops", async ({
     launcher,
   }) => {
     const nearby = b.page.getByRole('region', { name: 'Nearby' });
@@ -133,7 +135,7 @@ test.describe.serial('Nearby: a share on A, listed and downloaded on B without a
         'seeding',
         { timeout: 60_000 },
       );
-      // B's page is left as it is: no reload, no Refresh.
+      // The neighbour's page is left as it is: no reload, no Refresh.
       await expect(late).toBeVisible({ timeout: 30_000 });
       await expect(nearby.locator('tr', { hasText: FILE_NAME })).toBeVisible();
     } finally {
@@ -142,10 +144,10 @@ test.describe.serial('Nearby: a share on A, listed and downloaded on B without a
     await expect(late).toHaveCount(0, { timeout: 30_000 });
   });
 
-  test("A's share leaves B's Nearby list when A stops", async () => {
+  test("the sharer's share leaves the neighbour's Nearby list when the sharer stops", async () => {
     const page = b.page;
     await nav(page, 'Network');
-    // B seeds the file now too, but its own shares are never in its Nearby list.
+    // The neighbour seeds the file now too, but its own shares are never in its Nearby list.
     const nearby = page.getByRole('region', { name: 'Nearby' });
     await expect(nearby.locator('tr', { hasText: FILE_NAME })).toBeVisible();
     await a.close();

@@ -1,8 +1,8 @@
 /**
- * Screenshots of every view, dark and light, from real daemons with real torrents:
- * A shares a few files (embedded tracker), C downloads them and seeds too, then B
- * downloads from both with the seeders' upload limited so the shots catch transfers
- * mid-way, the piece map coloured by the two sources.
+ * Screenshots of every view, dark and light, from real daemons with real torrents: the
+ * sharer shares a few files (embedded tracker), a second seeder downloads them and seeds
+ * too, then the downloader fetches from both with the seeders' upload limited so the shots
+ * catch transfers mid-way, the piece map coloured by the two sources.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -77,7 +77,7 @@ test('screenshots of every view', async ({ launcher }) => {
     await expect(first.page.getByTestId('tracker-address')).toBeVisible();
     await shoot(first.page, 'first-run');
 
-    const a = await launcher.launch({ name: 'A', dataDir: path.join(root, 'a'), embeddedTracker: 0 });
+    const a = await launcher.launch({ name: 'sharer', dataDir: path.join(root, 'a'), embeddedTracker: 0 });
     open.push(a);
     const tracker = `udp://127.0.0.1:${(await a.appInfo()).embeddedTracker.port}`;
     for (const [name, size] of FILES) {
@@ -90,7 +90,7 @@ test('screenshots of every view', async ({ launcher }) => {
     }
 
     const c = await launcher.launch({
-      name: 'C',
+      name: 'second-seeder',
       dataDir: path.join(root, 'c'),
       embeddedTracker: 'off',
       trackers: [tracker],
@@ -108,7 +108,7 @@ test('screenshots of every view', async ({ launcher }) => {
     await setUploadLimit(c.page, '1500');
 
     const b = await launcher.launch({
-      name: 'B',
+      name: 'downloader',
       dataDir: path.join(root, 'b'),
       embeddedTracker: 'off',
       trackers: [tracker],

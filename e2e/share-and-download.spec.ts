@@ -26,7 +26,7 @@ const FILE_NAME = `holiday-video-${Date.now().toString(36)}.bin`;
 // lasts long enough to see the sharer in the downloader's peers table while it runs.
 const FILE_BYTES = randomBytes(6 * 1024 * 1024);
 
-test.describe.serial('share on A, download on B', () => {
+test.describe.serial('share on one instance, download on another', () => {
   let root = '';
   let a: AppInstance;
   let b: AppInstance;
@@ -41,11 +41,11 @@ test.describe.serial('share on A, download on B', () => {
     test.skip(!launcher.available, ELECTRON_SKIP_LINE);
     root = await mkdtemp(path.join(tmpdir(), 'swarmdrop-e2e-'));
     opened = path.join(root, 'opened.txt');
-    a = await launcher.launch({ name: 'A', dataDir: path.join(root, 'a'), embeddedTracker: 0 });
+    a = await launcher.launch({ name: 'sharer', dataDir: path.join(root, 'a'), embeddedTracker: 0 });
     const info = await a.appInfo();
     trackerPort = info.embeddedTracker.port!;
     aPeerPort = info.listeningPort;
-    // B's "Open" and "Show in folder" start this stand-in for xdg-open, which writes down
+    // The downloader's "Open" and "Show in folder" start this stand-in for xdg-open, which writes down
     // what it was asked to open.
     const bin = path.join(root, 'bin');
     await mkdir(bin, { recursive: true });
@@ -53,7 +53,7 @@ test.describe.serial('share on A, download on B', () => {
       mode: 0o755,
     });
     bOptions = {
-      name: 'B',
+      name: 'downloader',
       dataDir: path.join(root, 'b'),
       embeddedTracker: 'off',
       trackers: [`udp://127.0.0.1:${trackerPort}`],
@@ -77,7 +77,7 @@ test.describe.serial('share on A, download on B', () => {
     await expect(card.getByRole('button', { name: /Copy/ })).toBeVisible();
   });
 
-  test('A limits its upload rate in Settings', async () => {
+  test('the sharer limits its upload rate in Settings', async () => {
     const page = a.page;
     await nav(page, 'Settings');
     await page.locator('input[name="uploadKiBps"]').fill('1024');
@@ -86,7 +86,7 @@ test.describe.serial('share on A, download on B', () => {
     await nav(page, 'Transfers');
   });
 
-  test('dropping a file on A shares it', async () => {
+  test('dropping a file on the sharer shares it', async () => {
     const page = a.page;
     await dropFile(page.getByTestId('drop-zone'), FILE_NAME, FILE_BYTES);
     const row = page.locator('.transfer-row', { hasText: FILE_NAME });
@@ -94,11 +94,11 @@ test.describe.serial('share on A, download on B', () => {
     await expect(row.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '100');
   });
 
-  test('B finds it in Network and downloads it from A', async ({ launcher }) => {
+  test('the downloader finds it in Network and downloads it from the sharer', async ({ launcher }) => {
     const page = b.page;
     await nav(page, 'Network');
     await page.getByLabel('Search the catalog').fill(FILE_NAME.slice(0, 14));
-    // The catalog entry appears once A's publish reached the tracker; search until it does.
+    // The catalog entry appears once the sharer's publish reached the tracker; search until it does.
     const entry = page.locator('tr', { hasText: FILE_NAME });
     await expect(async () => {
       await page.getByRole('button', { name: /^Search/ }).click();

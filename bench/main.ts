@@ -187,7 +187,10 @@ async function main(argv: string[]): Promise<number> {
     durationSec: (performance.now() - started) / 1000,
   };
   console.log(consoleTable(report));
-  const docsReport = options.markdownFile && options.only.length > 0 ? await intoLastFullRun(report) : report;
+  const docsReport =
+    options.markdownFile && options.only.length > 0
+      ? await intoLastFullRun(path.resolve(repoRoot, options.jsonFile ?? 'docs/benchmarks.json'), report, log)
+      : report;
   const jsonFile =
     options.jsonFile ??
     path.join(repoRoot, 'bench/results', `raw-${report.generatedAt.replace(/[:.]/g, '-')}.json`);
@@ -199,28 +202,34 @@ async function main(argv: string[]): Promise<number> {
     log(`report: ${options.markdownFile}`);
   }
   return 0;
+}
 
-  /** `fresh` merged into the full run in the JSON file the docs are made from, when there is one. */
-  async function intoLastFullRun(fresh: BenchReport): Promise<BenchReport> {
-    const file = path.resolve(repoRoot, options!.jsonFile ?? 'docs/benchmarks.json');
-    let previous: unknown;
-    try {
-      previous = JSON.parse(await readFile(file, 'utf8'));
-    } catch {
-      log(`no full run to merge into (${file}): the docs will hold these figures only`);
-      return fresh;
-    }
-    if (!isBenchReport(previous)) {
-      log(`${file} is not a bench report: the docs will hold these figures only`);
-      return fresh;
-    }
-    log(`merged into the full run of ${previous.generatedAt}`);
-    return mergeRerun(
-      previous,
-      fresh,
-      FIGURES.map((f) => f.id),
-    );
+/**
+ * `fresh` merged into the full run held in `file` (the JSON the docs are made from), when
+ * there is one; otherwise `fresh` alone, said in the log.
+ */
+async function intoLastFullRun(
+  file: string,
+  fresh: BenchReport,
+  log: (m: string) => void,
+): Promise<BenchReport> {
+  let previous: unknown;
+  try {
+    previous = JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    log(`no full run to merge into (${file}): the docs will hold these figures only`);
+    return fresh;
   }
+  if (!isBenchReport(previous)) {
+    log(`${file} is not a bench report: the docs will hold these figures only`);
+    return fresh;
+  }
+  log(`merged into the full run of ${previous.generatedAt}`);
+  return mergeRerun(
+    previous,
+    fresh,
+    FIGURES.map((f) => f.id),
+  );
 }
 
 async function writeOut(file: string, text: string): Promise<void> {

@@ -35,9 +35,11 @@ export interface LaunchOptions {
    */
   dhtBootstrap?: string[];
   /**
-   * 'utp-only': uTP in and out, TCP off (libtorrent). 'tcp-only': uTP off (Swarmdrop
-   * `--no-utp`; libtorrent's benchmark default anyway). Default: the client's benchmark
-   * setting (libtorrent TCP only, Swarmdrop both).
+   * 'utp-only': uTP in and out, TCP off (libtorrent); Swarmdrop has no TCP-off switch, so
+   * it dials uTP first (`--prefer-utp`) and says which transport brought its first piece
+   * (`RunningPeer.firstPieceTransport`). 'tcp-only': uTP off (Swarmdrop `--no-utp`;
+   * libtorrent's benchmark default anyway). Default: the client's benchmark setting
+   * (libtorrent TCP only, Swarmdrop both).
    */
   transport?: 'utp-only' | 'tcp-only';
 }
@@ -48,6 +50,8 @@ export interface RunningPeer {
   waitSeeding(timeoutMs: number): Promise<number>;
   waitFinished(timeoutMs: number): Promise<number>;
   waitFirstPiece(timeoutMs: number): Promise<number>;
+  /** 'tcp' or 'utp': what carried the first verified piece, for clients that say. */
+  firstPieceTransport?(timeoutMs: number): Promise<string>;
   stop(): Promise<void>;
 }
 

@@ -37,6 +37,21 @@ describe('CLI words', () => {
     );
   });
 
+  it('--prefer-utp with --no-utp is refused as a contradiction', async () => {
+    const r = await run([
+      'get',
+      'a'.repeat(40),
+      '--out',
+      dir,
+      '--no-utp',
+      '--prefer-utp',
+      '--no-dht',
+      '--no-lsd',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--prefer-utp and --no-utp contradict each other');
+  });
+
   it('create refuses a .torrent destination in a missing folder before hashing anything', async () => {
     const file = path.join(dir, 'data.bin');
     await writeFile(file, Buffer.alloc(1024));

@@ -10,9 +10,11 @@ export interface TargetCheck {
 
 interface Rule {
   target: string;
-  /** Figure, metric, and `of` (swarmdrop) ÷ `against` when against is set. */
+  /** Figure, metric, and `of` ÷ `against` when against is set. */
   figure: string;
   metric: string;
+  /** The subject measured; default 'swarmdrop'. */
+  of?: string;
   against?: string;
   op: '>=' | '<=';
   limit: number;
@@ -175,6 +177,27 @@ const RULES: Rule[] = [
     limit: 0.9,
     unit: '×',
   },
+  {
+    target: 'uTP ≥ 0.6× TCP on loopback, Swarmdrop → Swarmdrop (MB/s)',
+    figure: 'utp-loopback',
+    metric: 'mbps',
+    of: 'swarmdrop-utp-from-swarmdrop',
+    against: 'swarmdrop-tcp-from-swarmdrop',
+    op: '>=',
+    limit: 0.6,
+    unit: '×',
+  },
+  {
+    // libtorrent sends ~1450-byte packets on every path: Node's per-datagram cost decides.
+    target: 'uTP ≥ 0.6× TCP on loopback, libtorrent → Swarmdrop (MB/s)',
+    figure: 'utp-loopback',
+    metric: 'mbps',
+    of: 'swarmdrop-utp',
+    against: 'swarmdrop-tcp',
+    op: '>=',
+    limit: 0.6,
+    unit: '×',
+  },
   { target: 'tracker p99 ≤ 5 ms', figure: 'tracker', metric: 'p99-ms', op: '<=', limit: 5, unit: 'ms' },
   {
     target: 'daemon start, 500 resumed torrents ≤ 1 s',
@@ -234,11 +257,12 @@ export function checkTargets(figures: FigureResult[]): TargetCheck[] {
     if (!figure) continue; // not run (--only)
     const row = (subject: string): Measurement | undefined =>
       figure.measurements.find((m) => m.subject === subject && m.metric === rule.metric);
-    const sd = row('swarmdrop');
+    const of = rule.of ?? 'swarmdrop';
+    const sd = row(of);
     const peer = rule.against ? row(rule.against) : undefined;
     let value: number | undefined;
     let why = '';
-    if (sd?.median === undefined) why = `swarmdrop: ${sd?.unavailable ?? 'no row'}`;
+    if (sd?.median === undefined) why = `${of}: ${sd?.unavailable ?? 'no row'}`;
     else if (rule.against && peer?.median === undefined)
       why = `${rule.against}: ${peer?.unavailable ?? 'no row'}`;
     else value = rule.against ? sd.median / peer!.median! : sd.median;

@@ -51,8 +51,9 @@ options:
       --sequential        fetch pieces in order (to play a file while it downloads)
       --timeout S         give up after S seconds without completing (default: never)
       --events            print progress events as JSON lines on stdout: {"event":"metadata"},
-                          {"event":"first-piece","piece":N}, {"event":"complete"}, and once a
-                          second {"event":"totals","verifiedBytes":N,"uploadedBytes":N}
+                          {"event":"first-piece","piece":N,"transport":"tcp"|"utp"},
+                          {"event":"complete"}, and once a second
+                          {"event":"totals","verifiedBytes":N,"uploadedBytes":N}
 ${sessionFlagHelp}`;
 
 export const getCommand = cliCommand(
@@ -221,7 +222,13 @@ function printEvents(session: Session): void {
     if (!firstPiece) return;
     firstPiece = false;
     console.log(
-      JSON.stringify({ event: 'first-piece', infoHash: e.torrentId, piece: e.piece, atMs: Date.now() }),
+      JSON.stringify({
+        event: 'first-piece',
+        infoHash: e.torrentId,
+        piece: e.piece,
+        transport: e.fromTransport,
+        atMs: Date.now(),
+      }),
     );
   });
 }

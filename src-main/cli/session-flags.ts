@@ -37,6 +37,7 @@ export const sessionFlagOptions = {
   'no-port-mapping': { type: 'boolean' },
   'nat-gateway': { type: 'string' },
   'no-utp': { type: 'boolean' },
+  'prefer-utp': { type: 'boolean' },
   json: { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
@@ -64,6 +65,8 @@ export const sessionFlagHelp = `  -t, --tracker URL       tracker announce URL (
       --nat-gateway G     the router to ask: an IPv4 address (NAT-PMP) or a UPnP
                           description URL (default: discover it)
       --no-utp            TCP only: no uTP (BEP 29) on the peer port over UDP
+      --prefer-utp        dial peers over uTP first, TCP after (default: TCP first); uTP
+                          gives way to other traffic on your link, for more CPU per byte
       --json              print one JSON document on stdout
   -v, --verbose           debug lines on stderr (the log in the data folder gets them too)
   -h, --help              show this help`;
@@ -97,6 +100,7 @@ export interface SessionFlags {
   'no-port-mapping'?: boolean;
   'nat-gateway'?: string;
   'no-utp'?: boolean;
+  'prefer-utp'?: boolean;
 }
 
 /** The DHT for this command: --no-dht, --dht-bootstrap, SWARMDROP_DHT_BOOTSTRAP, else the settings' default nodes. */
@@ -145,6 +149,8 @@ export async function openCliSession(
   { dhtInBackground = false }: { dhtInBackground?: boolean } = {},
 ): Promise<Session> {
   const port = portOf(flags);
+  if (flags['no-utp'] && flags['prefer-utp'])
+    throw new UsageError('--prefer-utp and --no-utp contradict each other');
   const options: SessionOptions = {
     dataDir: cliDataDir(flags),
     downloadDir,
@@ -178,6 +184,7 @@ export async function openCliSession(
           },
         }),
     ...(flags['no-utp'] ? { utp: false } : {}),
+    ...(flags['prefer-utp'] ? { preferUtp: true } : {}),
   };
   const session = await openHeadlessSession(options, {
     anyPortIfTaken: port === undefined,

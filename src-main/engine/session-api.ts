@@ -100,10 +100,16 @@ export interface SessionOptions {
   encryption?: EncryptionMode;
   /**
    * uTP (BEP 29) on the peer port number over UDP: accept uTP connections and dial uTP
-   * first, TCP after a head start (docs/PROTOCOL.md). Default true. If the UDP port cannot
-   * be bound the session runs on TCP alone and says so with a 'utp-unavailable' warning.
+   * as well as TCP, TCP first (docs/PROTOCOL.md). Default true. If the UDP port cannot be
+   * bound the session runs on TCP alone and says so with a 'utp-unavailable' warning.
    */
   utp?: boolean;
+  /**
+   * Dial uTP first and TCP after its head start, instead of the other way round. uTP's
+   * congestion control (LEDBAT) gives way to other traffic on the link, such as a video
+   * call, at more CPU per byte than TCP (docs/PERFORMANCE.md). Default false.
+   */
+  preferUtp?: boolean;
   /** `share()` publishes the torrent to the tracker's catalog. Default true. */
   publishOnShare?: boolean;
   /**
@@ -424,6 +430,8 @@ export interface PieceVerifiedEvent {
   /** 'host:port' of the peer credited (most blocks), null when read from disk. */
   fromAddress: string | null;
   fromPeerIndex: number;
+  /** The transport of the credited peer's connection, null when read from disk. */
+  fromTransport: 'tcp' | 'utp' | null;
 }
 
 export interface EngineEvent {

@@ -45,6 +45,7 @@ export function swarmdropPeer(ctx: BenchContext, { superSeed = false } = {}): Pe
         '64',
         ...(superSeed && o.seed ? ['--super-seed'] : []),
         ...(o.transport === 'tcp-only' ? ['--no-utp'] : []),
+        ...(o.transport === 'utp-only' ? ['--prefer-utp'] : []),
       ];
       const child = new TrackedChild(`swarmdrop ${o.seed ? 'seeder' : 'leecher'}`, process.execPath, args, {
         sampleMemory: o.sampleMemory ?? false,
@@ -56,6 +57,8 @@ export function swarmdropPeer(ctx: BenchContext, { superSeed = false } = {}): Pe
         waitSeeding: complete,
         waitFinished: complete,
         waitFirstPiece: async (timeoutMs) => (await child.waitForEvent('first-piece', timeoutMs)).atMs,
+        firstPieceTransport: async (timeoutMs) =>
+          String((await child.waitForEvent('first-piece', timeoutMs)).json?.transport),
         stop: () => child.stop(),
       };
     },

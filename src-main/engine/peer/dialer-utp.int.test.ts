@@ -7,6 +7,8 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CRYPTO_RC4, MseInitiator, type MseResult } from '../../protocol/mse/mse-handshake.ts';
 import { encodeHandshake } from '../../protocol/wire/handshake.ts';
+import { MAX_UTP_PAYLOAD_BYTES } from '../utp/path-mtu.ts';
+import type { UtpConnection } from '../utp/utp-connection.ts';
 import { UtpSocket } from '../utp/utp-socket.ts';
 import { Dialer } from './dialer.ts';
 import type { EncryptionMode } from './encryption.ts';
@@ -39,9 +41,9 @@ async function serve(encryption: EncryptionMode, withUtp: boolean, utpPort?: num
     const utp = await UtpSocket.bind({ host: '127.0.0.1', port: utpPort ?? server.port });
     cleanup.push(() => utp.close());
     server.acceptUtp(utp);
-    return { server, accepted, utpPort: utp.port };
+    return { server, accepted, utpPort: utp.port, utp };
   }
-  return { server, accepted, utpPort: undefined };
+  return { server, accepted, utpPort: undefined, utp: undefined };
 }
 
 async function utpDialer(encryption: EncryptionMode, headStartMs = 2000, preferUtp = true): Promise<Dialer> {
@@ -153,6 +155,56 @@ describe('dialing with uTP preferred', () => {
     expect(conn.transport).toBe('tcp');
     await waitFor(() => accepted.length === 1);
   });
+});
+
+describe('packet size over uTP', () => {
+  // Linux: the loopback MTU comes from sysfs (engine/utp/path-mtu.ts); elsewhere it is
+  // unknown and packets keep the usual size.
+  it.runIf(process.platform === 'linux')(
+    'both ends say how big a datagram they read (BEP 10) and their packets grow to the loopback link, under RC4',
+    async () => {
+      const { server, accepted, utp: serverUtp } = await serve('require', true);
+      const answered: UtpConnection[] = [];
+      const onConnection = serverUtp!.onConnection!;
+      serverUtp!.onConnection = (c) => {
+        answered.push(c);
+        onConnection(c);
+      };
+      const utp = await UtpSocket.bind({ host: '127.0.0.1', port: 0 });
+      cleanup.push(() => utp.close());
+      const dialed: UtpConnection[] = [];
+      const connect = utp.connect.bind(utp);
+      utp.connect = (host, port) => {
+        const c = connect(host, port);
+        dialed.push(c);
+        return c;
+      };
+      const d = new Dialer({ encryption: 'require', utp, headStartMs: 2000, preferUtp: true });
+      cleanup.push(() => d.close());
+      const conn = await d.dial({ host: '127.0.0.1', port: server.port, handshake: makeHandshake(7) });
+      cleanup.push(() => conn.close());
+      await waitFor(() => accepted.length === 1);
+      const there = accepted[0]!;
+      expect([dialed[0]!.packetPayloadBytes, answered[0]!.packetPayloadBytes]).toEqual([1400, 1400]);
+      const heard = [conn, there].map((c) => new Promise((r) => c.once('extension-handshake', r)));
+      conn.sendExtensionHandshake({});
+      there.sendExtensionHandshake({});
+      conn.start();
+      const [toThere, toHere] = (await Promise.all(heard)) as { utpMaxDatagramBytes?: number }[];
+      expect([toThere!.utpMaxDatagramBytes, toHere!.utpMaxDatagramBytes]).toEqual([65_507, 65_507]);
+      expect([dialed[0]!.packetPayloadBytes, answered[0]!.packetPayloadBytes]).toEqual([
+        MAX_UTP_PAYLOAD_BYTES,
+        MAX_UTP_PAYLOAD_BYTES,
+      ]);
+      // The stream still carries the wire, through RC4, in the bigger packets.
+      const bitfield = Uint8Array.from({ length: 50_000 }, (_, i) => (i * 7) & 0xff);
+      const got: Uint8Array[] = [];
+      there.on('message', (m) => m.type === 'bitfield' && got.push(m.bytes.slice()));
+      conn.sendBitfield(bitfield);
+      await waitFor(() => got.length === 1, 10_000, 'bitfield over uTP');
+      expect(Buffer.from(got[0]!).equals(Buffer.from(bitfield))).toBe(true);
+    },
+  );
 });
 
 describe('answering an MSE dial over uTP whose handshake came as the initial payload (Transmission)', () => {

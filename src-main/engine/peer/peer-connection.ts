@@ -315,6 +315,8 @@ export class PeerConnection extends PeerSender {
     if (extId === 0) {
       // BEP 10: a later handshake updates the earlier one; `m` entries merge by name.
       const update = decodeExtensionHandshake(payload);
+      if (update.utpMaxDatagramBytes !== undefined)
+        this.socket.peerReadsDatagramsUpTo?.(update.utpMaxDatagramBytes);
       const previous = this.remoteExtensions;
       this.remoteExtensions = previous
         ? { ...previous, ...update, m: { ...previous.m, ...update.m } }

@@ -301,9 +301,21 @@ export abstract class PeerSender extends TypedEmitter<PeerConnectionEvents> {
     return this.write(encodeMessage({ type: 'extended', extId, payload }));
   }
 
-  /** BEP 10 handshake; `m` defaults to the extensions we implement. */
+  /**
+   * BEP 10 handshake; `m` defaults to the extensions we implement. Over uTP it also says
+   * how big a datagram we read (`utp_max_datagram`), so another Swarmdrop may send bigger
+   * packets where the path carries them.
+   */
   sendExtensionHandshake(h: Omit<ExtensionHandshake, 'm'> & { m?: Record<string, number> }): boolean {
-    return this.sendExtended(0, encodeExtensionHandshake({ ...h, m: h.m ?? { ...LOCAL_EXTENSION_IDS } }));
+    const maxDatagram = this.socket.maxReadDatagramBytes;
+    return this.sendExtended(
+      0,
+      encodeExtensionHandshake({
+        ...(maxDatagram !== undefined ? { utpMaxDatagramBytes: maxDatagram } : {}),
+        ...h,
+        m: h.m ?? { ...LOCAL_EXTENSION_IDS },
+      }),
+    );
   }
 
   /** False (nothing sent) when the peer did not advertise ut_metadata. */

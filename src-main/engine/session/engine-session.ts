@@ -130,6 +130,7 @@ export class EngineSession implements Session, SessionHost {
       maxGlobal: this.limits.global,
       isBanned: (host, port) => this.isBanned(host, port),
       encryption: options.encryption ?? 'prefer',
+      preferUtp: options.preferUtp ?? false,
     });
     this.batcher = new UpdateBatcher((ids) => {
       const changed = ids.flatMap((id) => this.torrents.get(id)?.summary() ?? []);

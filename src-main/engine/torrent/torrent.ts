@@ -617,6 +617,7 @@ export class Torrent {
       piece,
       fromAddress: credited?.address ?? null,
       fromPeerIndex: credited?.index ?? -1,
+      fromTransport: credited?.conn.transport ?? null,
     });
     this.ctx.changed(this.id);
   }

@@ -52,6 +52,22 @@ describe('LEDBAT window', () => {
     expect(l.windowBytes).toBe(PACKET);
   });
 
+  it('keeps its bytes when packets grow, within the new smallest window and ceiling', () => {
+    const l = new Ledbat({ packetBytes: PACKET, maxWindowBytes: 48 * PACKET });
+    l.delaySample(5000, 0);
+    l.onAck(4 * PACKET, 2 * PACKET);
+    const bytes = l.windowBytes;
+    l.resize(9000, 48 * 9000);
+    expect(l.windowBytes).toBe(9000); // below one new packet: raised to it
+    for (let i = 0; i < 100; i++) l.onAck(9000 * 48, 9000 * 48);
+    expect(l.windowBytes).toBe(48 * 9000);
+    l.resize(PACKET, 48 * PACKET);
+    expect(l.windowBytes).toBe(48 * PACKET);
+    expect(bytes).toBeGreaterThan(PACKET);
+    l.onTimeout();
+    expect(l.windowBytes).toBe(PACKET);
+  });
+
   it('forgets a base delay older than the ten one-minute buckets', () => {
     const l = make();
     l.delaySample(1000, 0);

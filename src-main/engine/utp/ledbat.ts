@@ -29,8 +29,8 @@ export class Ledbat {
   windowBytes: number;
   /** Exponential growth until the first loss or the delay reaching the target. */
   slowStart = true;
-  private readonly packetBytes: number;
-  private readonly maxWindowBytes: number;
+  private packetBytes: number;
+  private maxWindowBytes: number;
   private readonly targetUs: number;
   /** Minimum delay sample per minute bucket, newest last (ring). */
   private readonly baseBuckets = new Float64Array(BASE_HISTORY).fill(Infinity);
@@ -110,6 +110,16 @@ export class Ledbat {
   onTimeout(): void {
     this.slowStart = false;
     this.windowBytes = this.packetBytes;
+  }
+
+  /**
+   * Packets grew (the connection learnt the peer reads bigger datagrams): the smallest
+   * window and the ceiling follow; the window keeps its bytes, within the new bounds.
+   */
+  resize(packetBytes: number, maxWindowBytes: number): void {
+    this.packetBytes = packetBytes;
+    this.maxWindowBytes = maxWindowBytes;
+    this.clamp();
   }
 
   private clamp(): void {

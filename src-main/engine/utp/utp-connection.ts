@@ -19,6 +19,7 @@
 import { Duplex } from 'node:stream';
 import {
   UTP_HEADER_BYTES,
+  UTP_MAX_READ_DATAGRAM_BYTES,
   UTP_MAX_SACK_BYTES,
   UTP_ST_DATA,
   UTP_ST_FIN,
@@ -43,6 +44,8 @@ const RING_MASK = RING - 1;
  * (NOTES.md). It bounds one connection to 48 × 1420 bytes per round trip.
  */
 const MAX_WINDOW_PACKETS = 48;
+/** Bytes of spare packet buffers kept per connection once packets are bigger than usual. */
+const SPARE_POOL_BYTES = 256 * 1024;
 /** An ack put off by a turn goes out anyway once this many data packets wait for it. */
 const ACK_EVERY_PACKETS = 64;
 /** Resend what the peer's acks show missing after this many later packets arrived. */
@@ -88,8 +91,13 @@ export interface UtpConnectionOptions {
   /** The connection id we receive with and the one we send with. */
   recvId: number;
   sendId: number;
-  /** Payload bytes per packet. */
+  /** Payload bytes per packet, until the peer says it reads bigger datagrams. */
   payloadBytes: number;
+  /**
+   * Most payload bytes the path carries in one packet (path-mtu.ts), used once the peer
+   * says it reads datagrams that big (`peerReadsDatagramsUpTo`). Default: `payloadBytes`.
+   */
+  pathPayloadBytes?: number;
   /** Most bytes we buffer for the reader (our advertised window). */
   receiveBufferBytes: number;
   /** Send buffer the writer may fill before `write()` returns false. */
@@ -112,7 +120,10 @@ export class UtpConnection extends Duplex {
   private timeoutsInARow = 0;
 
   private readonly transport: UtpTransport;
-  private readonly payloadBytes: number;
+  /** Full packets carry this much payload: `basePayloadBytes`, or more on a wide path. */
+  private payloadBytes: number;
+  private readonly basePayloadBytes: number;
+  private readonly pathPayloadBytes: number;
   private readonly receiveBufferBytes: number;
   readonly ledbat: Ledbat;
   readonly rtt = new RttEstimator();
@@ -190,7 +201,8 @@ export class UtpConnection extends Duplex {
     this.remotePort = options.remotePort;
     this.recvId = options.recvId;
     this.sendId = options.sendId;
-    this.payloadBytes = options.payloadBytes;
+    this.payloadBytes = this.basePayloadBytes = options.payloadBytes;
+    this.pathPayloadBytes = Math.max(options.payloadBytes, options.pathPayloadBytes ?? 0);
     this.receiveBufferBytes = options.receiveBufferBytes;
     this.state = state;
     this.seqNr = initialSeq;
@@ -225,6 +237,30 @@ export class UtpConnection extends Duplex {
 
   get bytesInFlight(): number {
     return this.flightBytes;
+  }
+
+  /** Payload bytes of a full data packet we send now. */
+  get packetPayloadBytes(): number {
+    return this.payloadBytes;
+  }
+
+  /** The largest datagram we read whole: what the peer may send us (Node reads up to 64 KiB). */
+  readonly maxReadDatagramBytes = UTP_MAX_READ_DATAGRAM_BYTES;
+
+  /**
+   * The peer said it reads datagrams of up to `datagramBytes` whole (the peer wire's
+   * BEP 10 `utp_max_datagram`): full packets grow to that, as far as the path carries
+   * (`pathPayloadBytes`). They never shrink: the path was known when we connected. Between
+   * two Swarmdrops on loopback this moves a GiB for about a third of the CPU
+   * (docs/PERFORMANCE.md, "uTP: the cost is per datagram").
+   */
+  peerReadsDatagramsUpTo(datagramBytes: number): void {
+    const payload = Math.min(this.pathPayloadBytes, Math.floor(datagramBytes) - UTP_HEADER_BYTES);
+    if (!(payload > this.payloadBytes)) return;
+    this.payloadBytes = payload;
+    this.spare.length = 0; // sized for the old packets
+    this.ledbat.resize(payload + UTP_HEADER_BYTES, MAX_WINDOW_PACKETS * (payload + UTP_HEADER_BYTES));
+    this.transport.wantFlush(this);
   }
 
   // ------------------------------------------------------------ opening
@@ -344,8 +380,16 @@ export class UtpConnection extends Duplex {
     const bytes = this.outSacked[slot] ? 0 : this.releaseBytes(slot, nowMs);
     this.outPacket[slot] = null;
     this.outSacked[slot] = 0;
-    if (buf.length === this.payloadBytes + UTP_HEADER_BYTES && this.spare.length < 64) this.spare.push(buf);
+    if (buf.length === this.payloadBytes + UTP_HEADER_BYTES && this.spare.length < this.spareLimit())
+      this.spare.push(buf);
     return bytes;
+  }
+
+  /** Spare buffers kept: 64 of the usual size, fewer of big ones (their bytes are bounded). */
+  private spareLimit(): number {
+    return this.payloadBytes === this.basePayloadBytes
+      ? 64
+      : Math.max(8, (SPARE_POOL_BYTES / this.payloadBytes) | 0);
   }
 
   /** Takes an acked packet's bytes out of the flight; an RTT sample when it was sent once. */
@@ -598,9 +642,15 @@ export class UtpConnection extends Duplex {
   /** Cuts queued bytes into packets while both windows have room; then the FIN when ended. */
   private pump(): void {
     if (this.state !== 'connected') return;
-    const packetBytes = this.payloadBytes + UTP_HEADER_BYTES;
     while (this.queuedBytes > 0) {
       const window = Math.min(this.ledbat.windowBytes, this.peerWindowBytes);
+      // Packets bigger than the usual size shrink to the room left in the window, down to
+      // the usual size: a full big packet would otherwise wait for the whole window.
+      const payload = Math.max(
+        this.basePayloadBytes,
+        Math.min(this.payloadBytes, Math.floor(window) - this.flightBytes - UTP_HEADER_BYTES),
+      );
+      const packetBytes = payload + UTP_HEADER_BYTES;
       if (this.flightBytes > 0 && this.flightBytes + packetBytes > window) break;
       // A closed peer window lets one packet through when nothing is in flight, as a probe
       // for a lost window update; once per time-out (tick), not on the ack of the last
@@ -610,7 +660,7 @@ export class UtpConnection extends Duplex {
         this.probeDue = false;
       }
       if (seqDiff(this.seqNr, this.ackedSeq) >= RING - 1) break;
-      this.sendDataPacket();
+      this.sendDataPacket(payload);
     }
     if (this.queuedBytes === 0 && this.finalCallback && !this.finSent) {
       this.finSent = true;
@@ -621,8 +671,9 @@ export class UtpConnection extends Duplex {
     }
   }
 
-  private sendDataPacket(): void {
-    const size = this.nextPacketBytes();
+  /** One data packet of at most `maxPayload` bytes from the send queue. */
+  private sendDataPacket(maxPayload: number): void {
+    const size = this.nextPacketBytes(maxPayload);
     const buf =
       size === this.payloadBytes && this.spare.length > 0
         ? this.spare.pop()!
@@ -645,9 +696,9 @@ export class UtpConnection extends Duplex {
     this.queuePacket(UTP_ST_DATA, buf, size, UTP_HEADER_BYTES + size, this.sendId);
   }
 
-  /** Payload of the next packet: full, or up to the end of a chunk that ends a packet. */
-  private nextPacketBytes(): number {
-    const limit = Math.min(this.payloadBytes, this.queuedBytes);
+  /** Payload of the next packet: `maxPayload`, or up to the end of a chunk that ends a packet. */
+  private nextPacketBytes(maxPayload: number): number {
+    const limit = Math.min(maxPayload, this.queuedBytes);
     let size = 0;
     for (const q of this.sendQueue) {
       size += q.chunk.length - q.offset;

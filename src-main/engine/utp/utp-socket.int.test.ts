@@ -8,14 +8,15 @@ import { UTP_ST_DATA, decodeUtpPacket } from '../../protocol/utp/utp-header.ts';
 import { waitFor } from '../peer/peer-test-support.ts';
 import { UtpError, type UtpConnection } from './utp-connection.ts';
 import { UtpSocket } from './utp-socket.ts';
+import { MAX_UTP_PAYLOAD_BYTES, type LinkSource } from './path-mtu.ts';
 
 const cleanup: (() => unknown)[] = [];
 afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
-async function bind(): Promise<UtpSocket> {
-  const s = await UtpSocket.bind({ host: '127.0.0.1', port: 0 });
+async function bind(links?: LinkSource): Promise<UtpSocket> {
+  const s = await UtpSocket.bind({ host: '127.0.0.1', port: 0, ...(links ? { links } : {}) });
   cleanup.push(() => s.close());
   return s;
 }
@@ -224,6 +225,65 @@ describe('uTP recovers from loss and reordering', () => {
     expect(dialed.resentPackets).toBeGreaterThanOrEqual(relay.stats.dropped);
   }, 60_000);
 });
+
+describe('uTP packets sized to the path', () => {
+  /** This machine's loopback, told to have `mtu` (undefined: the system does not say). */
+  const loopbackOf = (mtu: number | undefined): LinkSource => ({
+    interfaces: () => ({
+      lo: [
+        {
+          address: '127.0.0.1',
+          netmask: '255.0.0.0',
+          family: 'IPv4',
+          mac: '00:00:00:00:00:00',
+          internal: true,
+          cidr: '127.0.0.1/8',
+        },
+      ],
+    }),
+    mtu: () => mtu,
+  });
+
+  /** Sends 4 MiB through a relay that drops 1 in 23 and delays 1 in 17 data packets. */
+  async function sendThroughRelay(links: LinkSource, peerReads: number | null) {
+    const [a, b] = [await bind(links), await bind(links)];
+    const incoming = accepted(b);
+    const relay = await lossyRelay(b.port, 23, 17);
+    const dialed = a.connect('127.0.0.1', relay.port);
+    await connected(dialed);
+    await waitFor(() => incoming.length === 1);
+    if (peerReads !== null) dialed.peerReadsDatagramsUpTo(peerReads);
+    const data = crypto.randomBytes(4 * 1024 * 1024);
+    const [got] = await Promise.all([readAll(incoming[0]!), writeAll(dialed, data)]);
+    expect(got.equals(data)).toBe(true);
+    return { sizes: relay.stats.payloadSizes, dialed };
+  }
+
+  it('sends packets as big as the link once the peer says it reads them, and recovers their losses', async () => {
+    const { sizes, dialed } = await sendThroughRelay(loopbackOf(65536), dialedPeerReads);
+    expect(dialed.packetPayloadBytes).toBe(MAX_UTP_PAYLOAD_BYTES);
+    expect(Math.max(...sizes)).toBe(MAX_UTP_PAYLOAD_BYTES);
+    // Most of the 4 MiB went in full-size packets: far fewer than 1400-byte packets would take.
+    expect(sizes.length).toBeLessThan((4 * 1024 * 1024) / 1400 / 4);
+    expect(dialed.resentPackets).toBeGreaterThan(0);
+  }, 60_000);
+
+  it("stays within the peer's limit when the link is wider", async () => {
+    const { sizes } = await sendThroughRelay(loopbackOf(65536), 9000);
+    expect(Math.max(...sizes)).toBe(9000 - 20);
+  }, 60_000);
+
+  it('keeps the usual size until the peer says, and on a link of unknown MTU', async () => {
+    const silent = await sendThroughRelay(loopbackOf(65536), null);
+    expect(Math.max(...silent.sizes)).toBe(1400);
+    const unknown = await sendThroughRelay(loopbackOf(undefined), dialedPeerReads);
+    expect(Math.max(...unknown.sizes)).toBe(1400);
+    expect(unknown.dialed.packetPayloadBytes).toBe(1400);
+  }, 60_000);
+});
+
+/** What a Swarmdrop tells its peers it reads (UtpConnection.maxReadDatagramBytes). */
+const dialedPeerReads = 65_507;
 
 describe('uTP direct reader (readDirect)', () => {
   it('hands every payload to the sink in order, without data events, then ends', async () => {

@@ -24,6 +24,7 @@ import {
 import { isProtocolError } from '../../protocol/protocol-error.ts';
 import { UtpConnection, UtpError, type UtpTransport } from './utp-connection.ts';
 import { seqAdd } from './utp-seq.ts';
+import { PathMtu, type LinkSource } from './path-mtu.ts';
 
 export interface UtpSocketOptions {
   /** Bind address; default '0.0.0.0'. An IPv6 address binds a dual-stack socket. */
@@ -32,6 +33,11 @@ export interface UtpSocketOptions {
   port: number;
   /** Payload bytes per packet. Default 1400 (fits a 1500-byte path with IP/UDP headers). */
   payloadBytes?: number;
+  /**
+   * Where each connection's path MTU is looked up (path-mtu.ts): a peer that reads big
+   * datagrams gets packets as big as its link carries. Default: this machine's interfaces.
+   */
+  links?: LinkSource;
   /** Per-connection receive buffer (our advertised window). Default 1 MiB. */
   receiveBufferBytes?: number;
   /** Incoming connections open at once (beyond that a SYN is answered with RESET). Default 200. */
@@ -83,6 +89,7 @@ export class UtpSocket implements UtpTransport {
   readonly payloadBytes: number;
   private readonly receiveBufferBytes: number;
   private readonly maxConnections: number;
+  private readonly pathMtu: PathMtu;
 
   /** A peer opened a uTP connection to us; the handler owns it from now on. */
   onConnection: ((conn: UtpConnection) => void) | null = null;
@@ -101,6 +108,7 @@ export class UtpSocket implements UtpTransport {
       sendBufferSize: SEND_BUFFER_BYTES,
     });
     this.payloadBytes = options.payloadBytes ?? 1400;
+    this.pathMtu = new PathMtu(this.payloadBytes, options.links);
     this.receiveBufferBytes = options.receiveBufferBytes ?? 1024 * 1024;
     this.maxConnections = options.maxConnections ?? 200;
     this.socket.on('message', (msg, rinfo) => this.handleDatagram(msg, rinfo));
@@ -201,6 +209,7 @@ export class UtpSocket implements UtpTransport {
         recvId,
         sendId,
         payloadBytes: this.payloadBytes,
+        pathPayloadBytes: this.pathMtu.payloadCeiling(host),
         receiveBufferBytes: this.receiveBufferBytes,
         writableHighWaterMark: 256 * 1024,
       },

@@ -18,6 +18,11 @@ export type UtpPacketType = 0 | 1 | 2 | 3 | 4;
 
 export const UTP_VERSION = 1;
 export const UTP_HEADER_BYTES = 20;
+/**
+ * The largest datagram a Node UDP socket reads whole (the largest IPv4 UDP payload; libuv
+ * reads into 64 KiB): what we tell peers they may send us (docs/PROTOCOL.md, uTP).
+ */
+export const UTP_MAX_READ_DATAGRAM_BYTES = 65_507;
 export const UTP_EXTENSION_SELECTIVE_ACK = 1;
 /** Longest selective-ack mask we write or read (libtorrent caps it the same way). */
 export const UTP_MAX_SACK_BYTES = 32;

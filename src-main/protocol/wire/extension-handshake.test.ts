@@ -26,12 +26,13 @@ describe('extension handshake (BEP 10)', () => {
       ipv4: Uint8Array.of(192, 0, 2, 7),
       ipv6: Uint8Array.of(0x20, 0x01, 0x0d, 0xb8, ...new Array<number>(11).fill(0), 7),
       uploadOnly: true,
+      utpMaxDatagramBytes: 65507,
     };
     const bytes = encodeExtensionHandshake(h);
     expect(Buffer.from(bytes).toString('latin1')).toBe(
       'd4:ipv44:\xc0\x00\x02\x074:ipv616:\x20\x01\x0d\xb8' +
         '\x00'.repeat(11) +
-        '\x071:md11:ut_metadatai1e6:ut_pexi0ee13:metadata_sizei31235e1:pi51413e4:reqqi500e11:upload_onlyi1e1:v15:Swarmdrop 0.1.06:yourip4:\x7f\x00\x00\x01e',
+        '\x071:md11:ut_metadatai1e6:ut_pexi0ee13:metadata_sizei31235e1:pi51413e4:reqqi500e11:upload_onlyi1e16:utp_max_datagrami65507e1:v15:Swarmdrop 0.1.06:yourip4:\x7f\x00\x00\x01e',
     );
     expect(decodeExtensionHandshake(bytes)).toEqual(h);
   });
@@ -65,6 +66,9 @@ describe('extension handshake (BEP 10)', () => {
     ['ipv6 as a list', bencode({ m: {}, ipv6: [1, 2] }), { m: {} }],
     ['ipv4 as dotted text', bencode({ m: {}, ipv4: '10.0.0.2' }), { m: {} }],
     ['upload_only as string', bencode({ m: {}, upload_only: 'yes' }), { m: {} }],
+    ['utp_max_datagram below any path', bencode({ m: {}, utp_max_datagram: 100 }), { m: {} }],
+    ['utp_max_datagram past UDP', bencode({ m: {}, utp_max_datagram: 70_000 }), { m: {} }],
+    ['utp_max_datagram as string', bencode({ m: {}, utp_max_datagram: '65507' }), { m: {} }],
   ])('ignores a field it cannot use: %s', (_name, bytes, want) => {
     expect(decodeExtensionHandshake(bytes)).toEqual(want);
   });
@@ -103,6 +107,7 @@ describe('extension handshake fuzz', () => {
       yourIp: Uint8Array.of(127, 0, 0, 1),
       ipv4: Uint8Array.of(192, 0, 2, 7),
       ipv6: new Uint8Array(16).fill(0xfe),
+      utpMaxDatagramBytes: 65507,
     });
     let decoded = 0;
     for (let i = 0; i < 20_000; i++) {
@@ -120,6 +125,8 @@ describe('extension handshake fuzz', () => {
         if (h.p !== undefined) expect(h.p >= 0 && h.p <= 0xffff).toBe(true);
         if (h.ipv4 !== undefined) expect(h.ipv4.length).toBe(4);
         if (h.ipv6 !== undefined) expect(h.ipv6.length).toBe(16);
+        if (h.utpMaxDatagramBytes !== undefined)
+          expect(h.utpMaxDatagramBytes >= 576 && h.utpMaxDatagramBytes <= 0xffff).toBe(true);
         decoded++;
       } catch (err) {
         expect(err).toBeInstanceOf(ProtocolError);

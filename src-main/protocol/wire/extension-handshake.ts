@@ -31,7 +31,16 @@ export interface ExtensionHandshake {
   ipv6?: Uint8Array;
   /** BEP 21: the sender is a partial seed / upload only. */
   uploadOnly?: boolean;
+  /**
+   * `utp_max_datagram`, a key of ours: over uTP, the largest datagram (uTP header
+   * included) the sender reads whole, so we may send packets that big where the path
+   * carries them (engine/utp/path-mtu.ts). Clients without it get the usual ~1400 bytes.
+   */
+  utpMaxDatagramBytes?: number;
 }
+
+/** The smallest `utp_max_datagram` worth reading: below it every path's usual packet fits. */
+const MIN_UTP_MAX_DATAGRAM_BYTES = 576;
 
 export function encodeExtensionHandshake(h: ExtensionHandshake): Uint8Array {
   const dict: Record<string, unknown> = { m: h.m };
@@ -43,6 +52,7 @@ export function encodeExtensionHandshake(h: ExtensionHandshake): Uint8Array {
   if (h.ipv4 !== undefined) dict.ipv4 = h.ipv4;
   if (h.ipv6 !== undefined) dict.ipv6 = h.ipv6;
   if (h.uploadOnly !== undefined) dict.upload_only = h.uploadOnly ? 1 : 0;
+  if (h.utpMaxDatagramBytes !== undefined) dict.utp_max_datagram = h.utpMaxDatagramBytes;
   return bencode(dict);
 }
 
@@ -92,5 +102,7 @@ export function decodeExtensionHandshake(payload: Uint8Array): ExtensionHandshak
   if (dict.ipv6 instanceof Uint8Array && dict.ipv6.length === 16) out.ipv6 = dict.ipv6.slice();
   const uploadOnly = optionalInt(dict.upload_only, -(2 ** 53) + 1, 2 ** 53 - 1);
   if (uploadOnly !== undefined) out.uploadOnly = uploadOnly !== 0;
+  const utpMaxDatagram = optionalInt(dict.utp_max_datagram, MIN_UTP_MAX_DATAGRAM_BYTES, 0xffff);
+  if (utpMaxDatagram !== undefined) out.utpMaxDatagramBytes = utpMaxDatagram;
   return out;
 }

@@ -533,6 +533,8 @@ export interface Session {
   portMapping(): PortMappingStatus;
   /** Turns uTP on or off for connections made or accepted from now on (open ones stay). */
   setUtp(enabled: boolean): Promise<void>;
+  /** Dials from now on try uTP first (SessionOptions.preferUtp), or TCP first. */
+  setPreferUtp(prefer: boolean): void;
   /** Subscribes; returns the unsubscribe function. */
   on<E extends SessionEventName>(event: E, listener: SessionEvents[E]): () => void;
   /** Announces `stopped`, saves resume data, closes sockets and workers. Idempotent. */

@@ -137,6 +137,7 @@ export class AppService implements ServiceCore {
         bootstrap: o.dhtBootstrap ?? dhtBootstrapFromEnv(process.env) ?? settings.dhtBootstrap,
       },
       utp: o.utp ?? settings.utp,
+      preferUtp: settings.preferUtp,
       publishOnShare: true,
       // The host serves its UI (or shows its window) first, then calls startRestore().
       restoreInBackground: true,
@@ -419,6 +420,7 @@ export class AppService implements ServiceCore {
     this.session.setRateLimits(next.rateLimits);
     if (this.options.overrides?.encryption === undefined) this.session.setEncryption(next.encryption);
     if (this.options.overrides?.utp === undefined) await this.session.setUtp(next.utp);
+    this.session.setPreferUtp(next.preferUtp);
     if (trackerChanged && this.options.overrides?.embeddedTracker === undefined) await this.restartTracker();
     this.broadcast('settings', next);
     this.broadcast('appInfo', this.appInfo());

@@ -16,6 +16,7 @@ export function defaultSettings(downloadDir: string): Settings {
     embeddedTracker: { enabled: true, port: 6969, advertiseHost: 'auto' },
     encryption: 'prefer',
     utp: true,
+    preferUtp: false,
     rateLimits: { downloadBps: 0, uploadBps: 0 },
     theme: 'system',
     notifyOnComplete: true,

@@ -137,6 +137,12 @@ describe('migrateSettings', () => {
     expect(migrateSettings({ version: 2, settings: { utp: 'no' } }, defaults).utp).toBe(true);
   });
 
+  it('a v2 file written before "prefer uTP" existed dials TCP first; a stored choice is kept', () => {
+    expect(migrateSettings({ version: 2, settings: { utp: true } }, defaults).preferUtp).toBe(false);
+    expect(migrateSettings({ version: 2, settings: { preferUtp: true } }, defaults).preferUtp).toBe(true);
+    expect(migrateSettings({ version: 2, settings: { preferUtp: 1 } }, defaults).preferUtp).toBe(false);
+  });
+
   it('refuses files from a newer version, without a version, or not an object', () => {
     expect(() => migrateSettings({ version: SETTINGS_VERSION + 1, settings: {} }, defaults)).toThrow(/newer/);
     expect(() => migrateSettings({ settings: {} }, defaults)).toThrow(/version/);

@@ -31,7 +31,7 @@ type Migration = (old: Record<string, unknown>) => Record<string, unknown>;
  * A new top-level field with a default needs no step: `migrateSettings` fills missing
  * fields from the defaults (`encryption`, `dhtEnabled` and `dhtBootstrap` arrived that way,
  * still version 2).
- * fields from the defaults (`encryption` and `utp` arrived that way, still version 2).
+ * fields from the defaults (`encryption`, `utp` and `preferUtp` arrived that way, still version 2).
  */
 export const MIGRATIONS: Record<number, Migration> = {
   1: (old) => {

@@ -95,6 +95,7 @@ const settingsShape = z.object({
     .strict(),
   encryption: z.enum(ENCRYPTION_MODES),
   utp: z.boolean(),
+  preferUtp: z.boolean(),
   rateLimits: z.object({ downloadBps: bytesPerSecond, uploadBps: bytesPerSecond }).strict(),
   theme: z.enum(['system', 'light', 'dark']),
   notifyOnComplete: z.boolean(),

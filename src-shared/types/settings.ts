@@ -31,6 +31,11 @@ export interface Settings {
   encryption: EncryptionMode;
   /** uTP (BEP 29) besides TCP on the peer port; applies to new connections at once. */
   utp: boolean;
+  /**
+   * Dial peers over uTP first, TCP after (default: TCP first). uTP's congestion control
+   * gives way to other traffic on the link, for more CPU per byte. Applies to new dials.
+   */
+  preferUtp: boolean;
   /** Bytes per second; 0 = unlimited. */
   rateLimits: { downloadBps: number; uploadBps: number };
   theme: Theme;

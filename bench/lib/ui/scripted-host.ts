@@ -132,6 +132,7 @@ export function installScriptedHost(args: { torrents: number; pieces: number }):
     embeddedTracker: { enabled: false, port: 6969, advertiseHost: 'auto' },
     encryption: 'prefer',
     utp: true,
+    preferUtp: false,
     rateLimits: { downloadBps: 0, uploadBps: 0 },
     theme: 'dark',
     notifyOnComplete: false,

@@ -130,6 +130,20 @@ describe('dialing with uTP preferred', () => {
     },
   );
 
+  it('switching the order on a running dialer applies to the next dial', async () => {
+    const { server, accepted } = await serve('off', true);
+    const d = await utpDialer('off', 2000, false);
+    d.preferUtp = true;
+    const conn = await d.dial({ host: '127.0.0.1', port: server.port, handshake: makeHandshake(7) });
+    cleanup.push(() => conn.close());
+    expect(conn.transport).toBe('utp');
+    await waitFor(() => accepted.length === 1);
+    d.preferUtp = false;
+    const again = await d.dial({ host: '127.0.0.1', port: server.port, handshake: makeHandshake(7) });
+    cleanup.push(() => again.close());
+    expect(again.transport).toBe('tcp');
+  });
+
   it('a peer without uTP is reached over TCP once the head start runs out', async () => {
     const { server, accepted } = await serve('prefer', false);
     // Something else holds the UDP port and ignores uTP: no RESET, only silence.

@@ -130,11 +130,14 @@ export class Dialer {
   encryption: EncryptionMode;
   /** uTP socket for dials started from now on (null: TCP only). */
   utp: UtpSocket | null;
+  /** Dials started from now on try uTP first (DialerOptions.preferUtp). */
+  preferUtp: boolean;
 
   constructor(private readonly options: DialerOptions = {}) {
     this.now = options.now ?? Date.now;
     this.encryption = options.encryption ?? 'off';
     this.utp = options.utp ?? null;
+    this.preferUtp = options.preferUtp ?? false;
   }
 
   /** Dials in progress. */
@@ -348,7 +351,7 @@ export class Dialer {
     let pending = 0;
     let decided = false;
     let headStart: NodeJS.Timeout | null = null;
-    const first: PeerTransport = this.options.preferUtp ? 'utp' : 'tcp';
+    const first: PeerTransport = this.preferUtp ? 'utp' : 'tcp';
     const second: PeerTransport = first === 'tcp' ? 'utp' : 'tcp';
     let lastError: DialError | null = null;
     let tcpError: DialError | null = null;

@@ -361,6 +361,10 @@ export class EngineSession implements Session, SessionHost {
     this.server?.acceptUtp(null);
   }
 
+  setPreferUtp(prefer: boolean): void {
+    this.dialer.preferUtp = prefer;
+  }
+
   /** Whether uTP is bound and in use for new connections. */
   get utpActive(): boolean {
     return this.utpWanted && this.utp !== null;

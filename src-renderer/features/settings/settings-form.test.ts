@@ -26,6 +26,7 @@ const base: Settings = {
   },
   portMapping: { enabled: true, gateway: '' },
   utp: true,
+  preferUtp: false,
 };
 
 describe('settings form', () => {

@@ -27,6 +27,7 @@ export interface SettingsForm {
   uploadKiBps: string;
   encryption: EncryptionMode;
   utp: boolean;
+  preferUtp: boolean;
   theme: Theme;
   notifyOnComplete: boolean;
   keepSharingWhenClosed: boolean;
@@ -61,6 +62,7 @@ export function toForm(s: Settings): SettingsForm {
     uploadKiBps: s.rateLimits.uploadBps === 0 ? '' : String(Math.round(s.rateLimits.uploadBps / 1024)),
     encryption: s.encryption,
     utp: s.utp,
+    preferUtp: s.preferUtp,
     theme: s.theme,
     notifyOnComplete: s.notifyOnComplete,
     keepSharingWhenClosed: s.keepSharingWhenClosed,
@@ -140,6 +142,7 @@ export function fromForm(f: SettingsForm): { settings: Omit<Settings, never> | n
     },
     encryption: f.encryption,
     utp: f.utp,
+    preferUtp: f.preferUtp,
     rateLimits: {
       downloadBps: rate(f.downloadKiBps, errors, 'downloadKiBps'),
       uploadBps: rate(f.uploadKiBps, errors, 'uploadKiBps'),

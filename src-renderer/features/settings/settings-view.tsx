@@ -257,6 +257,11 @@ function SettingsEditor({
             {FLAG_HINT}
           </p>
         )}
+        {form.utp &&
+          check(
+            'preferUtp',
+            'Try uTP first: it gives way to your other internet traffic, for a little more CPU',
+          )}
         {check('dhtEnabled', 'Find peers through the DHT, with no tracker (not for private torrents)')}
         <Field
           label="DHT bootstrap nodes"

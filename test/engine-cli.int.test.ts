@@ -151,7 +151,31 @@ describe('swarmdrop share / get', () => {
     ]);
     const moments = lines.filter((e) => e.json!.event !== 'totals');
     expect(moments[1]!.json!.piece).toEqual(expect.any(Number));
+    // TCP goes first by default, and the seeder takes TCP.
+    expect(moments[1]!.json!.transport).toBe('tcp');
     expect(moments[0]!.json!.name).toBe('e.bin');
+  });
+
+  it('get --prefer-utp reaches a seeder that takes both over uTP (first-piece says so)', async () => {
+    const { dir, open } = await startEngineEnv(defer);
+    const source = path.join(dir, 'src', 'u.bin');
+    await writeRandomFile(source, MiB);
+    const seeder = await open('seeder');
+    const shared = await seeder.share([source], { pieceLengthBytes: 16 * 1024 });
+    const get = startCli('get --prefer-utp', [
+      'get',
+      shared.magnet,
+      '--out',
+      path.join(dir, 'out'),
+      '--no-seed',
+      '--events',
+      '--prefer-utp',
+      ...loopbackPeerFlags(path.join(dir, 'd')),
+    ]);
+    expect(await exitOf(get, 30_000)).toBe(0);
+    const firstPiece = get.allEvents().find((e) => e.json?.event === 'first-piece');
+    expect(firstPiece?.json?.transport).toBe('utp');
+    expect(await sha256File(path.join(dir, 'out', 'u.bin'))).toBe(await sha256File(source));
   });
 
   it('get --events, seeding, reports how much it uploaded in its once-a-second totals', async () => {

@@ -140,7 +140,7 @@ describe('uTP connection over loopback', () => {
  * A UDP relay between two uTP sockets that loses every `dropEvery`-th data packet (each
  * direction) and holds every `delayEvery`-th one back 30 ms (so it arrives out of order).
  */
-async function lossyRelay(target: number, dropEvery: number, delayEvery: number) {
+async function lossyRelay(target: number, dropEvery: number, delayEvery: number, dropAbove = Infinity) {
   const relay = dgram.createSocket('udp4');
   await new Promise<void>((r) => relay.bind(0, '127.0.0.1', () => r()));
   let open = true;
@@ -163,6 +163,10 @@ async function lossyRelay(target: number, dropEvery: number, delayEvery: number)
     if (packet.type === UTP_ST_DATA) {
       data++;
       stats.payloadSizes.push(packet.payload.length);
+      if (packet.payload.length > dropAbove) {
+        stats.dropped++;
+        return;
+      }
       if (data % dropEvery === 0) {
         stats.dropped++;
         return;
@@ -226,24 +230,24 @@ describe('uTP recovers from loss and reordering', () => {
   }, 60_000);
 });
 
-describe('uTP packets sized to the path', () => {
-  /** This machine's loopback, told to have `mtu` (undefined: the system does not say). */
-  const loopbackOf = (mtu: number | undefined): LinkSource => ({
-    interfaces: () => ({
-      lo: [
-        {
-          address: '127.0.0.1',
-          netmask: '255.0.0.0',
-          family: 'IPv4',
-          mac: '00:00:00:00:00:00',
-          internal: true,
-          cidr: '127.0.0.1/8',
-        },
-      ],
-    }),
-    mtu: () => mtu,
-  });
+/** This machine's loopback, told to have `mtu` (undefined: the system does not say). */
+const loopbackOf = (mtu: number | undefined): LinkSource => ({
+  interfaces: () => ({
+    lo: [
+      {
+        address: '127.0.0.1',
+        netmask: '255.0.0.0',
+        family: 'IPv4',
+        mac: '00:00:00:00:00:00',
+        internal: true,
+        cidr: '127.0.0.1/8',
+      },
+    ],
+  }),
+  mtu: () => mtu,
+});
 
+describe('uTP packets sized to the path', () => {
   /** Sends 4 MiB through a relay that drops 1 in 23 and delays 1 in 17 data packets. */
   async function sendThroughRelay(links: LinkSource, peerReads: number | null) {
     const [a, b] = [await bind(links), await bind(links)];
@@ -280,6 +284,36 @@ describe('uTP packets sized to the path', () => {
     expect(Math.max(...unknown.sizes)).toBe(1400);
     expect(unknown.dialed.packetPayloadBytes).toBe(1400);
   }, 60_000);
+});
+
+describe('uTP on a path narrower than its link', () => {
+  it('gives up on the connection whose big packets never arrive; the next one keeps the usual size', async () => {
+    const [a, b] = [await bind(loopbackOf(65536)), await bind(loopbackOf(65536))];
+    const incoming = accepted(b);
+    // Loopback looks 64 KiB wide, but this relay drops every data packet over 1400 bytes.
+    const relay = await lossyRelay(b.port, Infinity, Infinity, 1400);
+    const first = a.connect('127.0.0.1', relay.port);
+    await connected(first);
+    await waitFor(() => incoming.length === 1);
+    first.peerReadsDatagramsUpTo(dialedPeerReads);
+    expect(first.packetPayloadBytes).toBeGreaterThan(1400);
+    const failed = new Promise<Error>((resolve) => first.once('error', resolve));
+    first.write(crypto.randomBytes(256 * 1024));
+    const err = await failed;
+    expect([(err as UtpError).code, err.message]).toEqual([
+      'ETIMEDOUT',
+      expect.stringContaining('the next connection sends 1400'),
+    ]);
+
+    const second = a.connect('127.0.0.1', relay.port);
+    await connected(second);
+    await waitFor(() => incoming.length === 2);
+    second.peerReadsDatagramsUpTo(dialedPeerReads);
+    expect(second.packetPayloadBytes).toBe(1400);
+    const data = crypto.randomBytes(512 * 1024);
+    const [got] = await Promise.all([readAll(incoming[1]!), writeAll(second, data)]);
+    expect(got.equals(data)).toBe(true);
+  }, 30_000);
 });
 
 /** What a Swarmdrop tells its peers it reads (UtpConnection.maxReadDatagramBytes). */

@@ -90,6 +90,8 @@ export class UtpSocket implements UtpTransport {
   private readonly receiveBufferBytes: number;
   private readonly maxConnections: number;
   private readonly pathMtu: PathMtu;
+  /** Remotes that big packets did not reach (`pathTooNarrow`): they keep the usual size. */
+  private readonly narrowPaths = new Set<string>();
 
   /** A peer opened a uTP connection to us; the handler owns it from now on. */
   onConnection: ((conn: UtpConnection) => void) | null = null;
@@ -160,6 +162,12 @@ export class UtpSocket implements UtpTransport {
     return n;
   }
 
+  pathTooNarrow(address: string): void {
+    // Bounded: a scan of many misconfigured paths starts the list over.
+    if (this.narrowPaths.size >= ADDRESS_CACHE_ENTRIES) this.narrowPaths.clear();
+    this.narrowPaths.add(address);
+  }
+
   /** The raw socket's send, for a plugged-in DHT sharing the port. */
   sendDatagram(msg: Uint8Array, port: number, host: string): void {
     if (!this.closed) this.send(msg, msg.length, port, host);
@@ -209,7 +217,7 @@ export class UtpSocket implements UtpTransport {
         recvId,
         sendId,
         payloadBytes: this.payloadBytes,
-        pathPayloadBytes: this.pathMtu.payloadCeiling(host),
+        pathPayloadBytes: this.narrowPaths.has(host) ? this.payloadBytes : this.pathMtu.payloadCeiling(host),
         receiveBufferBytes: this.receiveBufferBytes,
         writableHighWaterMark: 256 * 1024,
       },

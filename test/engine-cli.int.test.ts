@@ -125,23 +125,31 @@ describe('swarmdrop share / get', () => {
     expect(await exitOf(share, 10_000)).toBe(0);
   });
 
-  it('get --events prints metadata, first-piece and complete as JSON lines (magnet)', async () => {
+  /** `get --events --no-seed` of a 1 MiB share from an engine seeder, with `flags`; exits 0. */
+  async function getWithEvents(name: string, flags: string[]) {
     const { dir, open } = await startEngineEnv(defer);
-    const source = path.join(dir, 'src', 'e.bin');
+    const source = path.join(dir, 'src', name);
     await writeRandomFile(source, MiB);
     const seeder = await open('seeder');
     const shared = await seeder.share([source], { pieceLengthBytes: 16 * 1024 });
-    const get = startCli('get --events', [
+    const out = path.join(dir, 'out');
+    const get = startCli(`get --events ${flags.join(' ')}`, [
       'get',
       shared.magnet,
       '--out',
-      path.join(dir, 'out'),
+      out,
       '--no-seed',
       '--events',
+      ...flags,
       ...loopbackPeerFlags(path.join(dir, 'd')),
     ]);
     expect(await exitOf(get, 30_000)).toBe(0);
-    const lines = get.allEvents();
+    expect(await sha256File(path.join(out, name))).toBe(await sha256File(source));
+    return get.allEvents();
+  }
+
+  it('get --events prints metadata, first-piece and complete as JSON lines (magnet)', async () => {
+    const lines = await getWithEvents('e.bin', []);
     expect(lines.every((e) => e.json)).toBe(true);
     // 'totals' lines come once a second, so a slow run has some: the moments are in order.
     expect(lines.map((e) => e.json!.event).filter((e) => e !== 'totals')).toEqual([
@@ -157,25 +165,8 @@ describe('swarmdrop share / get', () => {
   });
 
   it('get --prefer-utp reaches a seeder that takes both over uTP (first-piece says so)', async () => {
-    const { dir, open } = await startEngineEnv(defer);
-    const source = path.join(dir, 'src', 'u.bin');
-    await writeRandomFile(source, MiB);
-    const seeder = await open('seeder');
-    const shared = await seeder.share([source], { pieceLengthBytes: 16 * 1024 });
-    const get = startCli('get --prefer-utp', [
-      'get',
-      shared.magnet,
-      '--out',
-      path.join(dir, 'out'),
-      '--no-seed',
-      '--events',
-      '--prefer-utp',
-      ...loopbackPeerFlags(path.join(dir, 'd')),
-    ]);
-    expect(await exitOf(get, 30_000)).toBe(0);
-    const firstPiece = get.allEvents().find((e) => e.json?.event === 'first-piece');
-    expect(firstPiece?.json?.transport).toBe('utp');
-    expect(await sha256File(path.join(dir, 'out', 'u.bin'))).toBe(await sha256File(source));
+    const lines = await getWithEvents('u.bin', ['--prefer-utp']);
+    expect(lines.find((e) => e.json?.event === 'first-piece')?.json?.transport).toBe('utp');
   });
 
   it('get --events, seeding, reports how much it uploaded in its once-a-second totals', async () => {

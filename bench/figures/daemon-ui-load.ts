@@ -13,6 +13,7 @@
 // for a download while a UI watches (docs/PERFORMANCE.md, "An engine worker thread").
 import type { BenchContext } from '../lib/context.ts';
 import type { Figure } from '../lib/figure.ts';
+import { recordPair } from '../lib/paired-runs.ts';
 import { measurement, type Measurement } from '../lib/result.ts';
 import { swarmUnavailable, withSwarm, type Swarm, type SwarmSpec } from '../lib/swarm.ts';
 import { swarmdropPeer } from '../lib/clients/swarmdrop-peer.ts';
@@ -83,12 +84,12 @@ export const daemonUiLoad: Figure = {
             for (const m of all) m.failures.push(`round ${round}: ${failed.message}`);
             continue;
           }
-          const gib = swarm.payload.lengthBytes / 2 ** 30;
-          r.mbpsNone.samples.push(none.mbps);
-          r.mbpsUi.samples.push(ui.mbps);
-          r.ratio.samples.push(ui.mbps / none.mbps);
-          r.cpuNone.samples.push(none.cpuSec / gib);
-          r.cpuUi.samples.push(ui.cpuSec / gib);
+          recordPair(
+            { mbps: [r.mbpsNone, r.mbpsUi], ratio: r.ratio, cpuPerGib: [r.cpuNone, r.cpuUi] },
+            none,
+            ui,
+            swarm.payload.lengthBytes,
+          );
           const got = ui.received;
           const line =
             `round ${round}: no client ${none.mbps.toFixed(0)} MB/s, UI client ${ui.mbps.toFixed(0)} MB/s ` +

@@ -18,6 +18,7 @@ import { sha256File } from '../../harness/payload.ts';
 import { findTool } from '../../harness/tools.ts';
 import type { BenchContext } from '../lib/context.ts';
 import type { Figure } from '../lib/figure.ts';
+import { recordPair } from '../lib/paired-runs.ts';
 import { measurement, type Measurement } from '../lib/result.ts';
 import { swarmUnavailable, withSwarm, type Swarm, type SwarmSpec } from '../lib/swarm.ts';
 import { swarmdropPeer } from '../lib/clients/swarmdrop-peer.ts';
@@ -77,12 +78,12 @@ export const streamPlay: Figure = {
           const none = await measureRun(ctx, swarm, torrentBytes, `${run}-none`, false);
           const play = await measureRun(ctx, swarm, torrentBytes, `${run}-play`, true);
           if (!none || !play) continue; // the failure is logged; the pair does not count
-          const gib = swarm.payload.lengthBytes / 2 ** 30;
-          r.mbpsNone.samples.push(none.mbps);
-          r.mbpsPlay.samples.push(play.mbps);
-          r.ratio.samples.push(play.mbps / none.mbps);
-          r.cpuNone.samples.push(none.cpuSec / gib);
-          r.cpuPlay.samples.push(play.cpuSec / gib);
+          recordPair(
+            { mbps: [r.mbpsNone, r.mbpsPlay], ratio: r.ratio, cpuPerGib: [r.cpuNone, r.cpuPlay] },
+            none,
+            play,
+            swarm.payload.lengthBytes,
+          );
           r.firstByte.samples.push(play.firstByteSec!);
           r.readerLag.samples.push(Math.max(0, play.readerDoneSec! - play.completeSec));
           ctx.log(

@@ -86,6 +86,11 @@ export interface UtpTransport {
   wantFlush(conn: UtpConnection): void;
   /** The connection is gone; forget its id. */
   release(conn: UtpConnection): void;
+  /**
+   * Most payload bytes a packet to `address` may carry: what the path takes (path-mtu.ts),
+   * or the usual size once `pathTooNarrow` named it.
+   */
+  payloadCeiling(address: string): number;
   /** Packets above the usual size never reached `address`: later connections keep the usual size. */
   pathTooNarrow(address: string): void;
   nowMs(): number;
@@ -100,11 +105,6 @@ export interface UtpConnectionOptions {
   sendId: number;
   /** Payload bytes per packet, until the peer says it reads bigger datagrams. */
   payloadBytes: number;
-  /**
-   * Most payload bytes the path carries in one packet (path-mtu.ts), used once the peer
-   * says it reads datagrams that big (`peerReadsDatagramsUpTo`). Default: `payloadBytes`.
-   */
-  pathPayloadBytes?: number;
   /** Most bytes we buffer for the reader (our advertised window). */
   receiveBufferBytes: number;
   /** Send buffer the writer may fill before `write()` returns false. */
@@ -130,7 +130,6 @@ export class UtpConnection extends Duplex {
   /** Full packets carry this much payload: `basePayloadBytes`, or more on a wide path. */
   private payloadBytes: number;
   private readonly basePayloadBytes: number;
-  private readonly pathPayloadBytes: number;
   /** A packet above the usual size was acked: the path carries them. */
   private bigPacketAcked = false;
   private readonly receiveBufferBytes: number;
@@ -211,7 +210,6 @@ export class UtpConnection extends Duplex {
     this.recvId = options.recvId;
     this.sendId = options.sendId;
     this.payloadBytes = this.basePayloadBytes = options.payloadBytes;
-    this.pathPayloadBytes = Math.max(options.payloadBytes, options.pathPayloadBytes ?? 0);
     this.receiveBufferBytes = options.receiveBufferBytes;
     this.state = state;
     this.seqNr = initialSeq;
@@ -259,13 +257,17 @@ export class UtpConnection extends Duplex {
   /**
    * The peer said it reads datagrams of up to `datagramBytes` whole (the peer wire's
    * BEP 10 `utp_max_datagram`): full packets grow to that, as far as the path carries
-   * (`pathPayloadBytes`). They never shrink (a numbered packet cannot be cut up); if none
-   * of the big ones gets through, `onTimeout` gives the path up. Between two Swarmdrops on
-   * loopback the leecher's CPU per GiB fell from 12.8 s to 7.4 s (docs/PERFORMANCE.md,
-   * "uTP: the cost is per datagram").
+   * (`UtpTransport.payloadCeiling`, asked only now: most peers never say). They never
+   * shrink (a numbered packet cannot be cut up); if none of the big ones gets through,
+   * `onTimeout` gives the path up. Between two Swarmdrops on loopback the leecher's CPU
+   * per GiB fell from 12.8 s to 7.4 s (docs/PERFORMANCE.md, "uTP: the cost is per
+   * datagram").
    */
   peerReadsDatagramsUpTo(datagramBytes: number): void {
-    const payload = Math.min(this.pathPayloadBytes, Math.floor(datagramBytes) - UTP_HEADER_BYTES);
+    const payload = Math.min(
+      this.transport.payloadCeiling(this.remoteAddress),
+      Math.floor(datagramBytes) - UTP_HEADER_BYTES,
+    );
     if (!(payload > this.payloadBytes)) return;
     this.payloadBytes = payload;
     this.spare.length = 0; // sized for the old packets

@@ -162,6 +162,10 @@ export class UtpSocket implements UtpTransport {
     return n;
   }
 
+  payloadCeiling(address: string): number {
+    return this.narrowPaths.has(address) ? this.payloadBytes : this.pathMtu.payloadCeiling(address);
+  }
+
   pathTooNarrow(address: string): void {
     // Bounded: a scan of many misconfigured paths starts the list over.
     if (this.narrowPaths.size >= ADDRESS_CACHE_ENTRIES) this.narrowPaths.clear();
@@ -217,7 +221,6 @@ export class UtpSocket implements UtpTransport {
         recvId,
         sendId,
         payloadBytes: this.payloadBytes,
-        pathPayloadBytes: this.narrowPaths.has(host) ? this.payloadBytes : this.pathMtu.payloadCeiling(host),
         receiveBufferBytes: this.receiveBufferBytes,
         writableHighWaterMark: 256 * 1024,
       },

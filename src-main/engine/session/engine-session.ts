@@ -73,6 +73,8 @@ const DEFAULT_LIMITS: ConnectionLimits = {
 const DOWNLOAD_MIN_BURST_BYTES = 64 * 1024;
 /** How often shown rates are re-checked for torrents with no other change. */
 const RATE_SWEEP_MS = 1000;
+/** Ports tried when any free one is asked for, until one is free over TCP and UDP alike. */
+const ANY_PORT_TRIES = 5;
 
 /**
  * The engine: one peer server for every torrent, one dialer, one hash pool, one read
@@ -179,26 +181,20 @@ export class EngineSession implements Session, SessionHost {
 
   /** Binds the peer server and restores saved torrents. */
   async open(): Promise<void> {
-    this.server = await PeerServer.listen({
-      ...(this.options.peerHost !== undefined ? { host: this.options.peerHost } : {}),
-      port: this.options.peerPort ?? 6881,
-      lookup: (infoHash) => {
-        const torrent = this.torrents.get(Buffer.from(infoHash).toString('hex'));
-        return torrent
-          ? (conn) => {
-              // A handshake for one of our torrents from outside the LAN: proof we are reachable.
-              this.portMapper?.noteInbound(conn.remoteHost);
-              torrent.accept(conn);
-            }
-          : undefined;
-      },
-      maxConnections: this.limits.global,
-      encryption: this.dialer.encryption,
-      infoHashes: () => Array.from(this.torrents.values(), (t) => t.infoHash),
-      canAccept: () => this.connectionCount() < this.limits.global,
-      maxPendingPerIp: 2 * this.limits.perIp,
-      onError: (err) => this.events.emit('warning', { code: 'peer-server', message: err.message }),
-    });
+    const dht = this.options.dht;
+    const wantsUdp = this.utpWanted || dht?.enabled === true;
+    // Any free port (0) must be free over UDP too: a TCP port whose UDP twin another program
+    // holds would leave uTP off for the run, and peers that speak only uTP out of reach.
+    for (let tries = 1; ; tries++) {
+      this.server = await this.listenPeerServer();
+      if (!wantsUdp || this.options.peerPort !== 0 || tries === ANY_PORT_TRIES) break;
+      const utp = await this.bindUtpSocket().catch(() => null);
+      if (utp) {
+        this.utp = utp;
+        break;
+      }
+      await this.server.close();
+    }
     for (const host of listenHosts(this.options.peerHost)) this.dialer.markSelf(host, this.server.port);
     // uTP before the DHT: both want the peer port number over UDP, and uTP owns the socket
     // (it stays bound while uTP is switched off). The DHT rides on it, so DHT nodes and
@@ -206,8 +202,7 @@ export class EngineSession implements Session, SessionHost {
     // or the socket cannot carry IPv4 (bound to one IPv6 address): then it binds its own.
     // Bound with uTP off too when the DHT runs: a DHT on a socket of its own would hold the
     // port number, and switching uTP on later could not bind it.
-    const dht = this.options.dht;
-    if (this.utpWanted || dht?.enabled) await this.startUtp();
+    if (wantsUdp) await this.startUtp();
     if (dht?.enabled) {
       const shared = this.utp && dht.port === undefined && canShareForDht(this.utp.host) ? this.utp : null;
       const opening = this.openDht({
@@ -289,6 +284,29 @@ export class EngineSession implements Session, SessionHost {
    * Starts mapping the bound peer port in the background (nothing waits for the router).
    * A library that cannot load costs the mapping, never the session.
    */
+  private listenPeerServer(): Promise<PeerServer> {
+    return PeerServer.listen({
+      ...(this.options.peerHost !== undefined ? { host: this.options.peerHost } : {}),
+      port: this.options.peerPort ?? 6881,
+      lookup: (infoHash) => {
+        const torrent = this.torrents.get(Buffer.from(infoHash).toString('hex'));
+        return torrent
+          ? (conn) => {
+              // A handshake for one of our torrents from outside the LAN: proof we are reachable.
+              this.portMapper?.noteInbound(conn.remoteHost);
+              torrent.accept(conn);
+            }
+          : undefined;
+      },
+      maxConnections: this.limits.global,
+      encryption: this.dialer.encryption,
+      infoHashes: () => Array.from(this.torrents.values(), (t) => t.infoHash),
+      canAccept: () => this.connectionCount() < this.limits.global,
+      maxPendingPerIp: 2 * this.limits.perIp,
+      onError: (err) => this.events.emit('warning', { code: 'peer-server', message: err.message }),
+    });
+  }
+
   private async startPortMapping(): Promise<void> {
     const options = this.options.portMapping;
     if (!options) return;
@@ -320,16 +338,22 @@ export class EngineSession implements Session, SessionHost {
    * While uTP is off the socket is bound but takes no connections (a SYN is answered with
    * RESET, so a peer falls back to TCP at once) and the dialer does not use it.
    */
+  /** The UDP socket on the peer port's number: uTP, and the DHT riding on it. */
+  private async bindUtpSocket(): Promise<UtpSocket> {
+    const utp = await UtpSocket.bind({
+      host: this.options.peerHost ?? this.server!.host,
+      port: this.server!.port,
+      maxConnections: this.limits.global,
+    });
+    utp.onError = (err) => this.events.emit('warning', { code: 'utp', message: err.message });
+    return utp;
+  }
+
   private async startUtp(): Promise<void> {
     if (!this.server) return;
     if (!this.utp) {
       try {
-        const utp = await UtpSocket.bind({
-          host: this.options.peerHost ?? this.server.host,
-          port: this.server.port,
-          maxConnections: this.limits.global,
-        });
-        utp.onError = (err) => this.events.emit('warning', { code: 'utp', message: err.message });
+        const utp = await this.bindUtpSocket();
         if (this.closing || this.utp) {
           await utp.close();
           return;

@@ -1,20 +1,25 @@
 /**
- * Hand-run micro-benchmark (no assertions; `npm run bench` owns tracked figures): what
- * Node's `dgram` costs per received datagram before any uTP work, the floor under the
+ * Hand-run micro-benchmark (no assertions; `npm run bench` owns tracked figures): what a
+ * UDP socket costs per received datagram before any uTP work, the floor under the
  * `utp-loopback` figure (docs/PERFORMANCE.md, "uTP: the cost is per datagram"). A child
- * process sends COUNT datagrams of 1420 bytes (the size of a libtorrent uTP packet with its
- * header) to 127.0.0.1 in bursts of 64; this process receives them with a 'message'
- * handler that does nothing, and prints its own CPU per datagram.
+ * process sends COUNT datagrams of SIZE bytes (default 1420, a libtorrent uTP packet with
+ * its header; 32788 is one of our packets on loopback) to 127.0.0.1 in bursts of 64; this
+ * process receives them with a handler that does nothing, through Node's `dgram`, or with
+ * `--native` through our socket (engine/utp/datagram-port.ts, built into dist/native), and
+ * prints its own CPU per datagram.
  *
- *   npx esbuild bench/udp-receive-floor.ts --bundle --platform=node \
- *     --format=esm --outfile=/tmp/udp-receive-floor.mjs && node /tmp/udp-receive-floor.mjs [COUNT]
+ *   npx esbuild bench/udp-receive-floor.ts --bundle --platform=node --format=esm \
+ *     --outfile=dist/bench/udp-receive-floor.mjs && node dist/bench/udp-receive-floor.mjs [COUNT] [SIZE] [--native]
+ *
+ * (Bundled into dist/bench so that the native socket is found beside it, in dist/native.)
  */
 import { spawn } from 'node:child_process';
-import dgram from 'node:dgram';
-import type { AddressInfo } from 'node:net';
+import { openDatagramPort } from '../src-main/engine/utp/datagram-port.ts';
 
-const count = Number(process.argv[2] ?? 200_000);
-const DATAGRAM_BYTES = 1420;
+const args = process.argv.slice(2).filter((a) => a !== '--native');
+const io = process.argv.includes('--native') ? 'native' : 'dgram';
+const count = Number(args[0] ?? 200_000);
+const DATAGRAM_BYTES = Number(args[1] ?? 1420);
 /** The whole run ends this long after the last datagram arrived (losses are counted, not waited for). */
 const QUIET_MS = 1000;
 
@@ -31,16 +36,21 @@ const burst = () => {
 burst();
 `;
 
-const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
+const socket = await openDatagramPort({
+  host: '127.0.0.1',
+  port: 0,
+  recvBufferBytes: 4 * 1024 * 1024,
+  sendBufferBytes: 4 * 1024 * 1024,
+  io,
+});
 let received = 0;
 let cpuAtFirst: NodeJS.CpuUsage | undefined;
 let lastAt = 0;
-socket.on('message', () => {
+socket.onDatagram = () => {
   if (received++ === 0) cpuAtFirst = process.cpuUsage();
   lastAt = performance.now();
-});
-await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-const port = (socket.address() as AddressInfo).port;
+};
+const port = socket.localPort;
 const sender = spawn(process.execPath, ['-e', SENDER, String(port), String(count), String(DATAGRAM_BYTES)], {
   stdio: 'inherit',
 });
@@ -53,11 +63,11 @@ await new Promise<void>((resolve) => {
   }, 100);
 });
 const cpu = process.cpuUsage(cpuAtFirst);
-socket.close();
+await socket.close();
 sender.kill();
 const perDatagram = (us: number): string => (us / received).toFixed(2);
 console.log(
-  `${received} of ${count} datagrams of ${DATAGRAM_BYTES} bytes: ` +
+  `${io}: ${received} of ${count} datagrams of ${DATAGRAM_BYTES} bytes: ` +
     `user ${perDatagram(cpu.user)} µs + system ${perDatagram(cpu.system)} µs per datagram ` +
     `(${(((cpu.user + cpu.system) / received / 1e6) * (2 ** 30 / (DATAGRAM_BYTES - 20))).toFixed(1)} s of CPU per GiB of payload)`,
 );

@@ -1,5 +1,6 @@
 // Builds every runnable part into dist/: the CLI (which also hosts the daemon and the
-// tracker), the Electron main process and preload, the benchmark runner, and the renderer.
+// tracker), the Electron main process and preload, the benchmark runner, the renderer,
+// and where the system can, the native UDP socket (build-native.mjs; optional).
 // esbuild for the Node side (sub-second, no type-check: `npm run typecheck` does that),
 // Vite for the renderer (HTML entry, CSS, assets).
 //
@@ -11,6 +12,7 @@ import { build } from 'esbuild';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { buildNativeUdp } from './build-native.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const staging = path.join(root, `.dist-staging-${process.pid}`);
@@ -80,8 +82,10 @@ try {
       build: { outDir: at('dist/renderer'), emptyOutDir: true },
     });
   }
+  buildNativeUdp(root, at('dist/native'));
   publish('cli');
   publish('renderer');
+  publish('native');
   for (const folder of ['bench', 'app']) {
     for (const file of existsSync(path.join(staging, folder))
       ? readdirSync(path.join(staging, folder))

@@ -196,6 +196,8 @@ export async function openCliSession(
     downloadDir,
     trackers: options.defaultTrackers,
     dhtPort: session.dhtStatus()?.port ?? null,
+    udpSocket: session.udpSocket()?.io ?? null,
+    udpSocketWhyNotNative: session.udpSocket()?.fallbackReason ?? null,
   });
   return session;
 }

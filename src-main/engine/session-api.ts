@@ -377,6 +377,12 @@ export interface EngineTorrentDetail extends Omit<TorrentDetail, 'pieces' | 'eve
 
 // ---------------------------------------------------------------- events
 
+export interface UdpSocketStatus {
+  io: 'native' | 'dgram';
+  /** Why it is not the native socket; null when it is. */
+  fallbackReason: string | null;
+}
+
 export interface SessionEvents {
   /** Changed torrents, batched: at most 10 per second for the whole session. */
   update: (changed: TorrentSummary[]) => void;
@@ -519,6 +525,12 @@ export interface Session {
   setRateLimits(limits: Partial<RateLimits>): void;
   /** The DHT node's status; null when DHT is off. */
   dhtStatus(): DhtStatus | null;
+  /**
+   * The UDP socket on the peer port (uTP, and the DHT when it rides on it): 'native' reads
+   * many datagrams per system call, 'dgram' is Node's, with why the native one is not used
+   * (engine/utp/datagram-port.ts). Null when no UDP socket is bound.
+   */
+  udpSocket(): UdpSocketStatus | null;
   /** Encryption for connections made or accepted from now on (open ones keep theirs). */
   setEncryption(mode: EncryptionMode): void;
   /** What other Swarmdrops on the LAN share (empty when the LAN catalog is off). */

@@ -172,6 +172,8 @@ export class AppService implements ServiceCore {
     service.trackerError = tracker.error;
     service.wire();
     for (const p of [problem, portProblem, tracker.error]) if (p) service.log(p);
+    const udp = session.udpSocket();
+    if (udp) logger.info('udp socket', { io: udp.io, why: udp.fallbackReason });
     service.startupProblems = [
       ...(problem ? [{ code: 'internal', message: problem, where: 'settings' as const }] : []),
       ...(portProblem ? [{ code: 'port-in-use', message: portProblem, where: 'settings' as const }] : []),

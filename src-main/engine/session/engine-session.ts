@@ -7,6 +7,7 @@ import { Dialer } from '../peer/dialer.ts';
 import { listenHosts } from '../peer/listen-hosts.ts';
 import { PeerServer } from '../peer/peer-server.ts';
 import { UtpSocket } from '../utp/utp-socket.ts';
+import { nativeUdpUnavailable } from '../utp/datagram-port.ts';
 import { generatePeerId, DEFAULT_PEER_ID_PREFIX } from '../../protocol/wire/peer-id.ts';
 import { TokenBucket } from '../rate/token-bucket.ts';
 import { ResumeStore } from '../resume/resume-store.ts';
@@ -20,6 +21,7 @@ import type {
   AddOptions,
   ConnectionLimits,
   DhtStatus,
+  UdpSocketStatus,
   EncryptionMode,
   RateLimits,
   RemoveOptions,
@@ -273,6 +275,11 @@ export class EngineSession implements Session, SessionHost {
     await t.saveResume();
   }
 
+  udpSocket(): UdpSocketStatus | null {
+    if (!this.utp) return null;
+    return { io: this.utp.io, fallbackReason: this.utp.io === 'native' ? null : nativeUdpUnavailable() };
+  }
+
   dhtStatus(): DhtStatus | null {
     const node = this.dht?.node;
     if (!node) return null;
@@ -334,11 +341,11 @@ export class EngineSession implements Session, SessionHost {
   }
 
   /**
-   * Binds uTP on the TCP peer port's number; a failure leaves the session on TCP alone.
-   * While uTP is off the socket is bound but takes no connections (a SYN is answered with
-   * RESET, so a peer falls back to TCP at once) and the dialer does not use it.
+   * The UDP socket on the peer port's number: uTP, and the DHT riding on it. A failure
+   * leaves the session on TCP alone. While uTP is off the socket is bound but takes no
+   * connections (a SYN is answered with RESET, so a peer falls back to TCP at once) and
+   * the dialer does not use it.
    */
-  /** The UDP socket on the peer port's number: uTP, and the DHT riding on it. */
   private async bindUtpSocket(): Promise<UtpSocket> {
     const utp = await UtpSocket.bind({
       host: this.options.peerHost ?? this.server!.host,

@@ -105,6 +105,11 @@ export interface UtpConnectionOptions {
   sendId: number;
   /** Payload bytes per packet, until the peer says it reads bigger datagrams. */
   payloadBytes: number;
+  /**
+   * The packets given to `receive()` are overwritten once it returns (the socket reads
+   * into a buffer it reuses, datagram-port.ts): payloads that wait are copied first.
+   */
+  datagramsReused?: boolean;
   /** Most bytes we buffer for the reader (our advertised window). */
   receiveBufferBytes: number;
   /** Send buffer the writer may fill before `write()` returns false. */
@@ -117,6 +122,7 @@ const microsOf = (ms: number): number => Math.floor(ms * 1000) >>> 0;
 export class UtpConnection extends Duplex {
   readonly remoteAddress: string;
   readonly remotePort: number;
+  private readonly datagramsReused: boolean;
   readonly recvId: number;
   readonly sendId: number;
   state: UtpState;
@@ -207,6 +213,7 @@ export class UtpConnection extends Duplex {
     this.transport = options.transport;
     this.remoteAddress = options.remoteAddress;
     this.remotePort = options.remotePort;
+    this.datagramsReused = options.datagramsReused ?? false;
     this.recvId = options.recvId;
     this.sendId = options.sendId;
     this.payloadBytes = this.basePayloadBytes = options.payloadBytes;
@@ -445,7 +452,7 @@ export class UtpConnection extends Duplex {
     if (ahead > 1) {
       const slot = h.seqNr & RING_MASK;
       if (!this.inPayload[slot] && payload && h.type === UTP_ST_DATA) {
-        this.inPayload[slot] = payload;
+        this.inPayload[slot] = this.datagramsReused ? Buffer.from(payload) : payload;
         this.inHeld++;
         this.inHeldBytes += payload.length;
       } else if (h.type === UTP_ST_DATA && !payload) {
@@ -467,7 +474,7 @@ export class UtpConnection extends Duplex {
       this.inHeld--;
       this.inHeldBytes -= held.length;
       this.ackNr = next;
-      if (held.length > 0) this.deliver(held);
+      if (held.length > 0) this.deliver(held, true);
     }
     if (this.finSeq >= 0 && seqDiff(this.ackNr, seqAdd(this.finSeq, -1)) >= 0) {
       this.ackNr = this.finSeq;
@@ -478,17 +485,22 @@ export class UtpConnection extends Duplex {
     }
   }
 
-  private deliver(payload: Buffer): void {
+  /**
+   * `payload` may be a view into a reused datagram buffer (unless `owned`): only the sink
+   * sees it as is, what waits is a copy.
+   */
+  private deliver(payload: Buffer, owned = false): void {
+    const keep = this.datagramsReused && !owned;
     const direct = this.direct;
     if (!direct) {
-      this.push(payload);
+      this.push(keep ? Buffer.from(payload) : payload);
       return;
     }
     const sink = direct.sink;
     // readableFlowing is null until someone pauses or listens: nobody reads 'data' here.
     if (sink && this.directQueue.length === 0 && this.readableFlowing !== false) sink(payload);
     else {
-      this.directQueue.push(payload);
+      this.directQueue.push(keep ? Buffer.from(payload) : payload);
       this.directQueueBytes += payload.length;
     }
   }
@@ -507,8 +519,8 @@ export class UtpConnection extends Duplex {
   /**
    * Hands in-order payloads to the returned reader's `sink` from now on, instead of
    * 'data' events: no Readable bookkeeping per datagram (docs/PERFORMANCE.md, "uTP: the
-   * cost is per datagram"). A chunk is a view into its datagram, which nothing else
-   * reuses, so the sink may keep it. `pause()` holds chunks (counted against the receive
+   * cost is per datagram"). A chunk may be a view into a datagram buffer that the socket
+   * reuses (datagram-port.ts), so the sink copies what it keeps, as with a SocketReader. `pause()` holds chunks (counted against the receive
    * window) until `resume()`; so does a null sink until one is set. 'end', 'close' and
    * 'error' stay events. Call before reading in any other way.
    */

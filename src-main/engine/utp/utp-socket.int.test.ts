@@ -3,22 +3,53 @@
 // reorders and delays datagrams (real sockets on both sides of it).
 import crypto from 'node:crypto';
 import dgram from 'node:dgram';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UTP_ST_DATA, decodeUtpPacket } from '../../protocol/utp/utp-header.ts';
 import { waitFor } from '../peer/peer-test-support.ts';
 import { UtpError, type UtpConnection } from './utp-connection.ts';
 import { UtpSocket } from './utp-socket.ts';
 import { MAX_UTP_PAYLOAD_BYTES, type LinkSource } from './path-mtu.ts';
+import { nativeUdpUnavailable } from './datagram-port.ts';
 
 const cleanup: (() => unknown)[] = [];
 afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
+/** The socket kind the tests below bind (datagram-port.ts); each describe sets it. */
+let io: 'native' | 'dgram' | 'auto' = 'auto';
+
 async function bind(links?: LinkSource): Promise<UtpSocket> {
-  const s = await UtpSocket.bind({ host: '127.0.0.1', port: 0, ...(links ? { links } : {}) });
+  const s = await UtpSocket.bind({ host: '127.0.0.1', port: 0, io, ...(links ? { links } : {}) });
   cleanup.push(() => s.close());
   return s;
+}
+
+/**
+ * The suites that run over both socket kinds. Without the native socket (not built on
+ * this system: the reason is in the skipped suite's name) only dgram's run.
+ */
+const whyNoNative = nativeUdpUnavailable();
+const socketKinds = [
+  {
+    kind: 'native' as const,
+    skip: whyNoNative !== null,
+    title: whyNoNative ? `native: skipped, ${whyNoNative}` : 'native',
+  },
+  { kind: 'dgram' as const, skip: false, title: 'dgram' },
+];
+function overEachSocketKind(title: string, body: () => void): void {
+  for (const k of socketKinds) {
+    describe.skipIf(k.skip)(`${title} (${k.title})`, () => {
+      beforeEach(() => {
+        io = k.kind;
+      });
+      afterEach(() => {
+        io = 'auto';
+      });
+      body();
+    });
+  }
 }
 
 const connected = (conn: UtpConnection) =>
@@ -69,7 +100,7 @@ function accepted(s: UtpSocket): UtpConnection[] {
   return list;
 }
 
-describe('uTP connection over loopback', () => {
+overEachSocketKind('uTP connection over loopback', () => {
   it('carries bytes in order both ways at once, then a FIN closes both ends', async () => {
     const [a, b] = [await bind(), await bind()];
     const incoming = accepted(b);
@@ -212,7 +243,7 @@ describe('uTP packet boundaries', () => {
   });
 });
 
-describe('uTP recovers from loss and reordering', () => {
+overEachSocketKind('uTP recovers from loss and reordering', () => {
   it('delivers every byte in order through a relay that drops 1 in 23 and delays 1 in 17 data packets', async () => {
     const [a, b] = [await bind(), await bind()];
     const incoming = accepted(b);
@@ -319,14 +350,15 @@ describe('uTP on a path narrower than its link', () => {
 /** What a Swarmdrop tells its peers it reads (UtpConnection.maxReadDatagramBytes). */
 const dialedPeerReads = 65_507;
 
-describe('uTP direct reader (readDirect)', () => {
+overEachSocketKind('uTP direct reader (readDirect)', () => {
   it('hands every payload to the sink in order, without data events, then ends', async () => {
     const [a, b] = [await bind(), await bind()];
     const chunks: Uint8Array[] = [];
     let dataEvents = 0;
     let ended: Promise<unknown> | null = null;
     b.onConnection = (conn) => {
-      conn.readDirect().sink = (chunk) => chunks.push(chunk);
+      // A chunk may be a view into the socket's reused buffer: keep a copy.
+      conn.readDirect().sink = (chunk) => chunks.push(Buffer.from(chunk));
       conn.on('data', () => dataEvents++);
       ended = new Promise((resolve) => conn.once('end', resolve));
     };
@@ -343,7 +375,7 @@ describe('uTP direct reader (readDirect)', () => {
   it('holds payloads while paused, keeps the sender within the receive window, and delivers them on resume', async () => {
     const windowBytes = 64 * 1024;
     const a = await bind();
-    const b = await UtpSocket.bind({ host: '127.0.0.1', port: 0, receiveBufferBytes: windowBytes });
+    const b = await UtpSocket.bind({ host: '127.0.0.1', port: 0, receiveBufferBytes: windowBytes, io });
     cleanup.push(() => b.close());
     const incoming = accepted(b);
     const dialed = a.connect('127.0.0.1', b.port);
@@ -354,7 +386,7 @@ describe('uTP direct reader (readDirect)', () => {
     let got = 0;
     const chunks: Uint8Array[] = [];
     reader.sink = (chunk) => {
-      chunks.push(chunk);
+      chunks.push(Buffer.from(chunk)); // a view into a reused buffer: copy it
       got += chunk.length;
     };
     there.pause();
@@ -389,7 +421,7 @@ describe('uTP direct reader (readDirect)', () => {
     const there = incoming[0]!;
     const chunks: Uint8Array[] = [];
     let atEnd = -1;
-    there.readDirect().sink = (chunk) => chunks.push(chunk);
+    there.readDirect().sink = (chunk) => chunks.push(Buffer.from(chunk));
     there.on('end', () => (atEnd = Buffer.concat(chunks).length));
     there.pause();
     const sent = crypto.randomBytes(200 * 1024 + 5);

@@ -8,7 +8,10 @@
 // datagram: the map key is the number id·65536 + port, and the address is compared last.
 // One timer ticks every connection (time-outs, keep-alives); acks and data written in one
 // turn of the event loop go out together at its end (setImmediate).
-import dgram from 'node:dgram';
+//
+// The socket itself is a DatagramPort (datagram-port.ts): the native one, which reads
+// datagrams into a buffer it reuses, where it is built, else Node's dgram.
+import type dgram from 'node:dgram';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import {
@@ -25,6 +28,7 @@ import { isProtocolError } from '../../protocol/protocol-error.ts';
 import { UtpConnection, UtpError, type UtpTransport } from './utp-connection.ts';
 import { seqAdd } from './utp-seq.ts';
 import { PathMtu, type LinkSource } from './path-mtu.ts';
+import { openDatagramPort, type DatagramPort } from './datagram-port.ts';
 
 export interface UtpSocketOptions {
   /** Bind address; default '0.0.0.0'. An IPv6 address binds a dual-stack socket. */
@@ -44,6 +48,8 @@ export interface UtpSocketOptions {
   maxConnections?: number;
   /** Tick of the time-out timer. Default 100 ms. */
   tickMs?: number;
+  /** The socket underneath (datagram-port.ts); default 'auto': native where it is built. */
+  io?: 'auto' | 'native' | 'dgram';
 }
 
 export type UtpSocketErrorCode = 'port-in-use' | 'permission-denied' | 'listen-failed' | 'closed';
@@ -71,11 +77,10 @@ export interface UtpSocketCounters {
 }
 
 const SEND_BUFFER_BYTES = 4 * 1024 * 1024;
-/** Remotes whose dual-stack address forms are remembered (see `UtpSocket.unmapped`). */
+/** Remotes remembered as too narrow for big packets (see `pathTooNarrow`). */
 const ADDRESS_CACHE_ENTRIES = 1024;
 
 export class UtpSocket implements UtpTransport {
-  private readonly socket: dgram.Socket;
   private readonly dualStack: boolean;
   private readonly byKey = new Map<number, UtpConnection | UtpConnection[]>();
   private flushQueue = new Set<UtpConnection>();
@@ -100,59 +105,53 @@ export class UtpSocket implements UtpTransport {
   /** Errors after binding (rare: the socket died). */
   onError: ((err: Error) => void) | null = null;
 
-  private constructor(private readonly options: UtpSocketOptions) {
-    const host = options.host ?? '0.0.0.0';
-    this.dualStack = isIP(host) === 6;
-    this.socket = dgram.createSocket({
-      type: this.dualStack ? 'udp6' : 'udp4',
-      ipv6Only: false,
-      recvBufferSize: SEND_BUFFER_BYTES,
-      sendBufferSize: SEND_BUFFER_BYTES,
-    });
+  private constructor(
+    private readonly options: UtpSocketOptions,
+    private readonly socket: DatagramPort,
+  ) {
+    this.dualStack = isIP(options.host ?? '0.0.0.0') === 6;
     this.payloadBytes = options.payloadBytes ?? 1400;
     this.pathMtu = new PathMtu(this.payloadBytes, options.links);
     this.receiveBufferBytes = options.receiveBufferBytes ?? 1024 * 1024;
     this.maxConnections = options.maxConnections ?? 200;
-    this.socket.on('message', (msg, rinfo) => this.handleDatagram(msg, rinfo));
+    socket.onDatagram = (msg, host, port) => this.handleDatagram(msg, host, port);
+    socket.onError = (err) => this.onError?.(err);
     this.timer = setInterval(() => this.tick(), options.tickMs ?? 100);
     this.timer.unref();
   }
 
   /** Binds; rejects with UtpSocketError ('port-in-use', …). */
   static async bind(options: UtpSocketOptions): Promise<UtpSocket> {
-    const s = new UtpSocket(options);
+    const host = options.host ?? '0.0.0.0';
+    let socket: DatagramPort;
     try {
-      await s.listen();
-    } catch (err) {
-      clearInterval(s.timer);
-      throw err;
-    }
-    return s;
-  }
-
-  private listen(): Promise<void> {
-    const host = this.options.host ?? '0.0.0.0';
-    return new Promise((resolve, reject) => {
-      const onError = (err: NodeJS.ErrnoException) => {
-        const code: UtpSocketErrorCode =
-          err.code === 'EADDRINUSE'
-            ? 'port-in-use'
-            : err.code === 'EACCES'
-              ? 'permission-denied'
-              : 'listen-failed';
-        reject(new UtpSocketError(code, `cannot bind UDP ${host}:${this.options.port}: ${err.message}`, err));
-      };
-      this.socket.once('error', onError);
-      this.socket.bind({ address: host, port: this.options.port, exclusive: true }, () => {
-        this.socket.off('error', onError);
-        this.socket.on('error', (err) => this.onError?.(err));
-        resolve();
+      socket = await openDatagramPort({
+        host,
+        port: options.port,
+        recvBufferBytes: SEND_BUFFER_BYTES,
+        sendBufferBytes: SEND_BUFFER_BYTES,
+        io: options.io,
       });
-    });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const reason: UtpSocketErrorCode =
+        code === 'EADDRINUSE' ? 'port-in-use' : code === 'EACCES' ? 'permission-denied' : 'listen-failed';
+      throw new UtpSocketError(
+        reason,
+        `cannot bind UDP ${host}:${options.port}: ${(err as Error).message}`,
+        err,
+      );
+    }
+    return new UtpSocket(options, socket);
   }
 
   get port(): number {
-    return this.socket.address().port;
+    return this.socket.localPort;
+  }
+
+  /** Which socket carries the datagrams: 'native' (datagram-port.ts) or Node's 'dgram'. */
+  get io(): 'native' | 'dgram' {
+    return this.socket.io;
   }
 
   /** Open connections (both directions). */
@@ -221,6 +220,7 @@ export class UtpSocket implements UtpTransport {
         recvId,
         sendId,
         payloadBytes: this.payloadBytes,
+        datagramsReused: this.socket.reusesBuffers,
         receiveBufferBytes: this.receiveBufferBytes,
         writableHighWaterMark: 256 * 1024,
       },
@@ -245,12 +245,15 @@ export class UtpSocket implements UtpTransport {
 
   // ------------------------------------------------------------ receiving
 
-  private handleDatagram(msg: Buffer, rinfo: dgram.RemoteInfo): void {
+  private handleDatagram(msg: Buffer, host: string, port: number): void {
     if (this.closed) return;
     if (!looksLikeUtp(msg)) {
       if (msg.length > 0 && msg[0] === 0x64 && this.onOtherDatagram) {
         this.counters.other++;
-        this.onOtherDatagram(msg, rinfo);
+        // The DHT keeps views into its messages: give it bytes of its own.
+        const own = this.socket.reusesBuffers ? Buffer.from(msg) : msg;
+        const family = isIP(host) === 6 ? 'IPv6' : 'IPv4';
+        this.onOtherDatagram(own, { address: host, port, family, size: own.length });
       } else this.counters.dropped++;
       return;
     }
@@ -263,13 +266,12 @@ export class UtpSocket implements UtpTransport {
       return;
     }
     this.counters.utpPackets++;
-    const host = this.dualStack ? this.unmapped(rinfo.address) : rinfo.address;
     const now = this.nowMs();
     if (h.type === UTP_ST_SYN) {
-      this.handleSyn(host, rinfo.port, now);
+      this.handleSyn(host, port, now);
       return;
     }
-    const conn = this.find(h.connectionId, rinfo.port, host);
+    const conn = this.find(h.connectionId, port, host);
     if (conn) {
       conn.receive(h, msg, now);
       return;
@@ -277,7 +279,7 @@ export class UtpSocket implements UtpTransport {
     this.counters.strayUtp++;
     // Tell the sender the connection is gone, so it stops at once (never answer a RESET or an ack).
     if (h.type !== UTP_ST_RESET && h.type !== UTP_ST_STATE)
-      this.sendReset(h.connectionId, h.seqNr, host, rinfo.port);
+      this.sendReset(h.connectionId, h.seqNr, host, port);
   }
 
   private handleSyn(host: string, port: number, now: number): void {
@@ -331,41 +333,9 @@ export class UtpSocket implements UtpTransport {
       callback?.(new UtpSocketError('closed', 'the uTP socket is closed'));
       return;
     }
-    const to = this.dualStack ? this.mapped(host) : host;
-    // No callback unless the caller wants one (the DHT's sends): with one, Node keeps a
-    // closure and queues a completion (process.nextTick) per datagram (docs/PERFORMANCE.md,
-    // "uTP: the cost is per datagram"). A datagram the kernel refuses (full send buffer,
-    // unreachable peer) is dropped silently, and the uTP timers resend it.
-    if (callback) this.socket.send(packet, 0, length, port, to, (err) => callback(err ?? null));
-    else this.socket.send(packet, 0, length, port, to);
-  }
-
-  /**
-   * A dual-stack socket's address translations, remembered per remote: parsing an address
-   * (isIP) and building a string for each of ~770 000 datagrams per GiB showed in
-   * profiles. Bounded: cleared when a scan of many addresses fills it.
-   */
-  private readonly unmappedOf = new Map<string, string>();
-  private readonly mappedOf = new Map<string, string>();
-
-  private unmapped(address: string): string {
-    let host = this.unmappedOf.get(address);
-    if (host === undefined) {
-      host = unmapIpv4(address);
-      if (this.unmappedOf.size >= ADDRESS_CACHE_ENTRIES) this.unmappedOf.clear();
-      this.unmappedOf.set(address, host);
-    }
-    return host;
-  }
-
-  private mapped(host: string): string {
-    let to = this.mappedOf.get(host);
-    if (to === undefined) {
-      to = isIP(host) === 4 ? `::ffff:${host}` : host;
-      if (this.mappedOf.size >= ADDRESS_CACHE_ENTRIES) this.mappedOf.clear();
-      this.mappedOf.set(host, to);
-    }
-    return to;
+    // A datagram the kernel refuses (full send buffer, unreachable peer) is dropped
+    // silently, and the uTP timers resend it.
+    this.socket.send(packet, length, port, host, callback);
   }
 
   /** The address the socket is bound to ('0.0.0.0', '::', or a specific one). */
@@ -424,13 +394,8 @@ export class UtpSocket implements UtpTransport {
     }
     this.closed = true;
     clearInterval(this.timer);
-    await new Promise<void>((resolve) => this.socket.close(() => resolve()));
+    await this.socket.close();
   }
 }
 
 const randomId = (): number => Math.floor(Math.random() * 65536);
-
-/** '::ffff:1.2.3.4' → '1.2.3.4' (a dual-stack socket reports IPv4 peers that way). */
-function unmapIpv4(address: string): string {
-  return address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
-}

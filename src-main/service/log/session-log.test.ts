@@ -65,7 +65,13 @@ describe('logSession', () => {
     hub.emit('update', [summary('fetching-metadata')]);
     hub.emit('update', [summary('fetching-metadata', 3)]);
     hub.emit('update', [summary('downloading', 3)]);
-    hub.emit('piece-verified', { torrentId: ID, piece: 0, fromAddress: 'a:1', fromPeerIndex: 0 });
+    hub.emit('piece-verified', {
+      torrentId: ID,
+      piece: 0,
+      fromAddress: 'a:1',
+      fromPeerIndex: 0,
+      fromTransport: 'tcp',
+    });
     expect(entries.map((e) => `${e.msg} ${e.fields.state}`)).toEqual([
       'state fetching-metadata',
       'state downloading',
@@ -82,8 +88,20 @@ describe('logSession', () => {
     hub.emit('update', [summary('downloading', 1)]);
     hub.emit('update', [summary('downloading', 1)]);
     hub.emit('update', [summary('downloading', 2)]);
-    hub.emit('piece-verified', { torrentId: ID, piece: 4, fromAddress: 'a:1', fromPeerIndex: 0 });
-    hub.emit('piece-verified', { torrentId: ID, piece: 5, fromAddress: 'a:1', fromPeerIndex: 0 });
+    hub.emit('piece-verified', {
+      torrentId: ID,
+      piece: 4,
+      fromAddress: 'a:1',
+      fromPeerIndex: 0,
+      fromTransport: 'tcp',
+    });
+    hub.emit('piece-verified', {
+      torrentId: ID,
+      piece: 5,
+      fromAddress: 'a:1',
+      fromPeerIndex: 0,
+      fromTransport: 'tcp',
+    });
     expect(
       entries.filter((e) => e.level === 'debug').map((e) => `${e.msg} ${e.fields.peers ?? e.fields.piece}`),
     ).toEqual(['peers 1', 'peers 2', 'first verified piece 4']);

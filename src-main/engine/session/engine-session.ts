@@ -187,6 +187,9 @@ export class EngineSession implements Session, SessionHost {
     const wantsUdp = this.utpWanted || dht?.enabled === true;
     // Any free port (0) must be free over UDP too: a TCP port whose UDP twin another program
     // holds would leave uTP off for the run, and peers that speak only uTP out of reach.
+    // A rejected server stays open until a port is found, so the system cannot hand the
+    // same number out again.
+    const rejected: PeerServer[] = [];
     for (let tries = 1; ; tries++) {
       this.server = await this.listenPeerServer();
       if (!wantsUdp || this.options.peerPort !== 0 || tries === ANY_PORT_TRIES) break;
@@ -195,8 +198,9 @@ export class EngineSession implements Session, SessionHost {
         this.utp = utp;
         break;
       }
-      await this.server.close();
+      rejected.push(this.server);
     }
+    await Promise.all(rejected.map((server) => server.close()));
     for (const host of listenHosts(this.options.peerHost)) this.dialer.markSelf(host, this.server.port);
     // uTP before the DHT: both want the peer port number over UDP, and uTP owns the socket
     // (it stays bound while uTP is switched off). The DHT rides on it, so DHT nodes and

@@ -7,7 +7,7 @@ import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../peer/peer-test-support.ts';
 import { formatIpv6, nativeUdpUnavailable, openDatagramPort, type DatagramPort } from './datagram-port.ts';
-import { loadNativeUdp } from './native-udp.ts';
+import { loadNativeUdp, nativeFoldersFrom } from './native-udp.ts';
 
 const cleanup: (() => unknown)[] = [];
 afterEach(async () => {
@@ -53,6 +53,14 @@ describe('the native UDP socket is built where it can be', () => {
     // A missing file without the build's note means the build is broken, not skipped.
     expect(load.reason).toMatch(
       /^(not built at install: |no native UDP socket on |SWARMDROP_NATIVE_UDP=off)/,
+    );
+  });
+
+  it("is looked for beside the bundles, from the sources, and outside a packaged app's archive", () => {
+    expect(nativeFoldersFrom('/repo/dist/cli')[0]).toBe('/repo/dist/native');
+    expect(nativeFoldersFrom('/repo/src-main/engine/utp')[1]).toBe('/repo/dist/native');
+    expect(nativeFoldersFrom('/opt/Swarmdrop/resources/app.asar/dist/app')[0]).toBe(
+      '/opt/Swarmdrop/resources/app.asar.unpacked/dist/native',
     );
   });
 });

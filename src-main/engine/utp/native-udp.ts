@@ -87,7 +87,11 @@ function tryLoad(): NativeUdpLoad {
  * (electron-builder.yml `asarUnpack`), as a library cannot be loaded from an archive.
  */
 function nativeFolders(): string[] {
-  const here = path.dirname(fileURLToPath(import.meta.url));
+  return nativeFoldersFrom(path.dirname(fileURLToPath(import.meta.url)));
+}
+
+/** `nativeFolders` seen from the folder `here` (exported for its test). */
+export function nativeFoldersFrom(here: string): string[] {
   const folders = [path.join(here, '..', 'native'), path.join(here, '..', '..', '..', 'dist', 'native')];
   return folders.map((d) =>
     d.replace(`${path.sep}app.asar${path.sep}`, `${path.sep}app.asar.unpacked${path.sep}`),

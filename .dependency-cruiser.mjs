@@ -54,6 +54,14 @@ export default {
       comment: 'src-main/protocol holds pure codecs: it imports only itself and src-shared.',
       severity: 'error',
       from: { path: layer('protocol') },
+      to: { path: '^src-main/(net|engine|tracker|service|app|daemon|cli)/' },
+    },
+    {
+      name: 'net-below-tracker-and-engine',
+      comment:
+        'src-main/net holds the sockets the tracker server and the engine share: it imports only protocol, src-shared and itself.',
+      severity: 'error',
+      from: { path: layer('net') },
       to: { path: '^src-main/(engine|tracker|service|app|daemon|cli)/' },
     },
     {

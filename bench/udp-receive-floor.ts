@@ -5,7 +5,7 @@
  * process sends COUNT datagrams of SIZE bytes (default 1420, a libtorrent uTP packet with
  * its header; 32788 is one of our packets on loopback) to 127.0.0.1 in bursts of 64; this
  * process receives them with a handler that does nothing, through Node's `dgram`, or with
- * `--native` through our socket (engine/utp/datagram-port.ts, built into dist/native), and
+ * `--native` through our socket (net/datagram-port.ts, built into dist/native), and
  * prints its own CPU per datagram.
  *
  *   npx esbuild bench/udp-receive-floor.ts --bundle --platform=node --format=esm \
@@ -14,7 +14,7 @@
  * (Bundled into dist/bench so that the native socket is found beside it, in dist/native.)
  */
 import { spawn } from 'node:child_process';
-import { openDatagramPort } from '../src-main/engine/utp/datagram-port.ts';
+import { openDatagramPort } from '../src-main/net/datagram-port.ts';
 
 const args = process.argv.slice(2).filter((a) => a !== '--native');
 const io = process.argv.includes('--native') ? 'native' : 'dgram';

@@ -4,7 +4,7 @@
 //
 // Optional by design: on a system without Linux's recvmmsg, a C compiler or Node's
 // headers, it writes udp-port.skipped.json with the reason instead, prints one line, and
-// the engine uses Node's dgram (src-main/engine/utp/datagram-port.ts). Nothing is
+// uTP and the tracker use Node's dgram (src-main/net/datagram-port.ts). Nothing is
 // downloaded: the headers are those installed with Node (<prefix>/include/node), or
 // under $npm_config_nodedir.
 import { spawnSync } from 'node:child_process';
@@ -19,7 +19,7 @@ export function buildNativeUdp(root, outDir) {
   const reason = compile(root, outDir);
   if (reason) {
     writeFileSync(path.join(outDir, 'udp-port.skipped.json'), `${JSON.stringify({ reason })}\n`);
-    console.log(`native UDP socket not built (${reason}): uTP uses Node's dgram`);
+    console.log(`native UDP socket not built (${reason}): uTP and the tracker use Node's dgram`);
   }
   return reason;
 }

@@ -3,7 +3,7 @@
 // ports, P and P+1, another process holds UDP P+1, the port the system offers the peer
 // server first. The session must end on P with its UDP socket bound, never on P+1 with
 // uTP off. Retrying after closing P+1 does not do: the system offers P+1 again. The namespace is joined to nothing (test/support/netns.ts).
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -52,14 +52,7 @@ describe.skipIf(noNetns)('any free peer port, with the UDP twin of one taken', (
   beforeAll(async () => {
     requireBuild('dist/cli/main.js');
     link = createNetnsLink('apt');
-    execFileSync('ip', [
-      'netns',
-      'exec',
-      link.name,
-      'sh',
-      '-c',
-      `echo "${LOW_PORT} ${LOW_PORT + 1}" > /proc/sys/net/ipv4/ip_local_port_range`,
-    ]);
+    link.setSysctl('net/ipv4/ip_local_port_range', `${LOW_PORT} ${LOW_PORT + 1}`);
     const { command, args } = link.wrap(process.execPath, [
       '-e',
       `const s = require('node:dgram').createSocket('udp4');

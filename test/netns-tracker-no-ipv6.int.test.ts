@@ -2,7 +2,7 @@
 // switched off (every interface's disable_ipv6 set), joined to ours by an IPv4 veth link
 // (test/support/netns.ts). The default is dual-stack: the tracker must still serve IPv4
 // clients across the link, over UDP and over its HTTP face, and list them as IPv4 peers.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpTrackerClient } from '../src-main/tracker/client/http-tracker-client.ts';
@@ -21,16 +21,7 @@ describe.skipIf(noNetns)('swarmdrop tracker, default listen address, in a namesp
   beforeAll(() => {
     requireBuild('dist/cli/main.js');
     link = createNetnsLink('v6t');
-    // Through /proc rather than sysctl(8): iproute2 is the only package this needs.
-    for (const key of ['all', 'default', 'lo'])
-      execFileSync('ip', [
-        'netns',
-        'exec',
-        link.name,
-        'sh',
-        '-c',
-        `echo 1 > /proc/sys/net/ipv6/conf/${key}/disable_ipv6`,
-      ]);
+    for (const key of ['all', 'default', 'lo']) link.setSysctl(`net/ipv6/conf/${key}/disable_ipv6`, '1');
   });
   afterAll(async () => {
     if (child && child.exitCode === null) {

@@ -17,7 +17,7 @@ import type { LaunchOptions, PeerClient } from '../../harness/peer-client.ts';
 import { measurement, type Measurement } from '../lib/result.ts';
 import { measureTransfers, swarmUnavailable, transferRows, type SwarmSpec } from '../lib/swarm.ts';
 import { swarmdropPeer } from '../lib/clients/swarmdrop-peer.ts';
-import { nativeUdpUnavailable } from '../../src-main/engine/utp/datagram-port.ts';
+import { nativeUdpUnavailable } from '../../src-main/net/datagram-port.ts';
 
 /** `client` launched with `transport` (LaunchOptions.transport) every time. */
 function over(client: PeerClient, transport: NonNullable<LaunchOptions['transport']>): PeerClient {
@@ -86,7 +86,7 @@ export const utpLoopback: Figure = {
         leecher: over(libtorrent, 'utp-only'),
       },
     ];
-    // The CLI processes load the same dist/native as this one (engine/utp/native-udp.ts).
+    // The CLI processes load the same dist/native as this one (net/native-udp.ts).
     const whyNoNative = nativeUdpUnavailable();
     const measurements: Measurement[] = [];
     for (const c of cases) {
@@ -117,7 +117,7 @@ export const utpLoopback: Figure = {
           "Every Swarmdrop run's first piece came over the transport its row names (checked). " +
           (whyNoNative
             ? `Swarmdrop's UDP socket: Node's dgram (${whyNoNative}).`
-            : "Swarmdrop's UDP socket: the native one (recvmmsg into a reused buffer, engine/utp/datagram-port.ts)."),
+            : "Swarmdrop's UDP socket: the native one (recvmmsg into a reused buffer, net/datagram-port.ts)."),
       ],
     };
   },

@@ -5,16 +5,18 @@
 // reads. At uTP's datagram rates that external memory is what drives V8 into full
 // mark-compacts, about one per 64 MiB received, where TCP, reading into one reused buffer
 // (engine/peer/socket-reader.ts), has none. And every dgram send goes through an address
-// lookup, a request object and a completion callback. docs/PERFORMANCE.md ("uTP: the
-// cost is per datagram") has the measurements; engine/utp/datagram-port.ts is the
+// lookup, a request object and a completion callback. uTP and the tracker server
+// (tracker/server/tracker-server.ts) both read and send through it. docs/PERFORMANCE.md ("uTP: the
+// cost is per datagram") has the measurements; net/datagram-port.ts is the
 // JavaScript side and the dgram fallback used wherever this file is not built (any
 // system but Linux, or no C compiler or Node headers at install).
 //
-// The contract with JavaScript (engine/utp/native-udp.ts declares it):
+// The contract with JavaScript (net/native-udp.ts declares it):
 //   open(family 4|6, host, port, recvBufferBytes, sendBufferBytes) -> handle
 //       binds a non-blocking socket; an IPv6 host gives a dual-stack socket. Throws an
 //       Error whose `code` is the errno name (EADDRINUSE, EACCES, ...).
 //   localPort(handle) -> number
+//   bufferSizes(handle) -> [receive bytes, send bytes] the kernel granted (getsockopt)
 //   start(handle, data Uint8Array, meta Int32Array, onBatch(count))
 //       starts reading: each readable event reads up to `slots` datagrams at once, slot i
 //       at data[i * SLOT_BYTES ...], its length, sender port, family and address in
@@ -48,8 +50,11 @@
 #define META_WORDS 8
 #define META_FLAG_TRUNCATED 1
 #define MAX_SLOTS 64
-// recvmmsg calls per readable event, at most, so other sockets and timers get their turn.
-#define MAX_BATCHES_PER_EVENT 16
+// recvmmsg calls per readable event: one, as libuv reads at most 32 datagrams per event
+// for dgram. The event comes again at once while datagrams wait (epoll is level-triggered),
+// and meanwhile the other sockets get their turn: a socket that read on while its replies
+// filled a peer's receive buffer in the same process made that peer drop them.
+#define MAX_BATCHES_PER_EVENT 1
 
 typedef struct {
   napi_env env;
@@ -297,6 +302,27 @@ static napi_value js_local_port(napi_env env, napi_callback_info info) {
   return out;
 }
 
+static napi_value js_buffer_sizes(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  Port *p;
+  if (argc < 1 || !get_port(env, argv[0], &p)) return throw_type(env, "bufferSizes(handle)");
+  if (p->closed) return throw_errno(env, "bufferSizes", EBADF);
+  int sizes[2] = {0, 0};
+  socklen_t len = sizeof sizes[0];
+  if (getsockopt(p->fd, SOL_SOCKET, SO_RCVBUF, &sizes[0], &len) != 0) return throw_errno(env, "getsockopt", errno);
+  len = sizeof sizes[1];
+  if (getsockopt(p->fd, SOL_SOCKET, SO_SNDBUF, &sizes[1], &len) != 0) return throw_errno(env, "getsockopt", errno);
+  napi_value out, value;
+  napi_create_array_with_length(env, 2, &out);
+  for (uint32_t i = 0; i < 2; i++) {
+    napi_create_int32(env, sizes[i], &value);
+    napi_set_element(env, out, i, value);
+  }
+  return out;
+}
+
 static napi_value js_start(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4];
@@ -406,6 +432,7 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"open", NULL, js_open, NULL, NULL, NULL, napi_default, NULL},
       {"localPort", NULL, js_local_port, NULL, NULL, NULL, napi_default, NULL},
+      {"bufferSizes", NULL, js_buffer_sizes, NULL, NULL, NULL, napi_default, NULL},
       {"start", NULL, js_start, NULL, NULL, NULL, napi_default, NULL},
       {"send", NULL, js_send, NULL, NULL, NULL, napi_default, NULL},
       {"close", NULL, js_close, NULL, NULL, NULL, napi_default, NULL},

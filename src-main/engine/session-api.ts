@@ -528,7 +528,7 @@ export interface Session {
   /**
    * The UDP socket on the peer port (uTP, and the DHT when it rides on it): 'native' reads
    * many datagrams per system call, 'dgram' is Node's, with why the native one is not used
-   * (engine/utp/datagram-port.ts). Null when no UDP socket is bound.
+   * (net/datagram-port.ts). Null when no UDP socket is bound.
    */
   udpSocket(): UdpSocketStatus | null;
   /** Encryption for connections made or accepted from now on (open ones keep theirs). */

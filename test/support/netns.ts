@@ -14,6 +14,12 @@ export interface NetnsLink {
   readonly insideIp: string;
   /** `command args…` run inside the namespace: the argv for a spawn. */
   wrap(command: string, args: string[]): { command: string; args: string[] };
+  /**
+   * Writes `value` to the namespace's own /proc/sys/`key` (a per-namespace setting such as
+   * net/ipv4/ip_local_port_range). Through /proc rather than sysctl(8): iproute2 is the
+   * only package the namespaces need.
+   */
+  setSysctl(key: string, value: string): void;
   /** Deletes the link and the namespace. Idempotent, never throws. */
   remove(): void;
 }
@@ -101,6 +107,10 @@ function createLink(prefix: string, addressing: (n: number) => LinkAddressing): 
     outsideIp,
     insideIp,
     wrap: (command, args) => ({ command: 'ip', args: ['netns', 'exec', name, command, ...args] }),
+    setSysctl: (key, value) =>
+      execFileSync('ip', ['netns', 'exec', name, 'sh', '-c', `echo '${value}' > /proc/sys/${key}`], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      }),
     remove,
   };
 }

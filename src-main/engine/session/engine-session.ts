@@ -7,7 +7,7 @@ import { Dialer } from '../peer/dialer.ts';
 import { listenHosts } from '../peer/listen-hosts.ts';
 import { PeerServer } from '../peer/peer-server.ts';
 import { UtpSocket } from '../utp/utp-socket.ts';
-import { nativeUdpUnavailable } from '../utp/datagram-port.ts';
+import { nativeUdpUnavailable } from '../../net/datagram-port.ts';
 import { generatePeerId, DEFAULT_PEER_ID_PREFIX } from '../../protocol/wire/peer-id.ts';
 import { TokenBucket } from '../rate/token-bucket.ts';
 import { ResumeStore } from '../resume/resume-store.ts';

@@ -107,7 +107,7 @@ export interface UtpConnectionOptions {
   payloadBytes: number;
   /**
    * The packets given to `receive()` are overwritten once it returns (the socket reads
-   * into a buffer it reuses, datagram-port.ts): payloads that wait are copied first.
+   * into a buffer it reuses, net/datagram-port.ts): payloads that wait are copied first.
    */
   datagramsReused?: boolean;
   /** Most bytes we buffer for the reader (our advertised window). */
@@ -520,7 +520,7 @@ export class UtpConnection extends Duplex {
    * Hands in-order payloads to the returned reader's `sink` from now on, instead of
    * 'data' events: no Readable bookkeeping per datagram (docs/PERFORMANCE.md, "uTP: the
    * cost is per datagram"). A chunk may be a view into a datagram buffer that the socket
-   * reuses (datagram-port.ts), so the sink copies what it keeps, as with a SocketReader. `pause()` holds chunks (counted against the receive
+   * reuses (net/datagram-port.ts), so the sink copies what it keeps, as with a SocketReader. `pause()` holds chunks (counted against the receive
    * window) until `resume()`; so does a null sink until one is set. 'end', 'close' and
    * 'error' stay events. Call before reading in any other way.
    */

@@ -9,14 +9,14 @@ import { waitFor } from '../peer/peer-test-support.ts';
 import { UtpError, type UtpConnection } from './utp-connection.ts';
 import { UtpSocket } from './utp-socket.ts';
 import { MAX_UTP_PAYLOAD_BYTES, type LinkSource } from './path-mtu.ts';
-import { nativeUdpUnavailable } from './datagram-port.ts';
+import { nativeUdpUnavailable } from '../../net/datagram-port.ts';
 
 const cleanup: (() => unknown)[] = [];
 afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
-/** The socket kind the tests below bind (datagram-port.ts); each describe sets it. */
+/** The socket kind the tests below bind (net/datagram-port.ts); each describe sets it. */
 let io: 'native' | 'dgram' | 'auto' = 'auto';
 
 async function bind(links?: LinkSource): Promise<UtpSocket> {

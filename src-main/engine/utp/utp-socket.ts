@@ -9,7 +9,7 @@
 // One timer ticks every connection (time-outs, keep-alives); acks and data written in one
 // turn of the event loop go out together at its end (setImmediate).
 //
-// The socket itself is a DatagramPort (datagram-port.ts): the native one, which reads
+// The socket itself is a DatagramPort (net/datagram-port.ts): the native one, which reads
 // datagrams into a buffer it reuses, where it is built, else Node's dgram.
 import type dgram from 'node:dgram';
 import { isIP } from 'node:net';
@@ -28,7 +28,7 @@ import { isProtocolError } from '../../protocol/protocol-error.ts';
 import { UtpConnection, UtpError, type UtpTransport } from './utp-connection.ts';
 import { seqAdd } from './utp-seq.ts';
 import { PathMtu, type LinkSource } from './path-mtu.ts';
-import { openDatagramPort, type DatagramPort } from './datagram-port.ts';
+import { openDatagramPort, type DatagramPort } from '../../net/datagram-port.ts';
 
 export interface UtpSocketOptions {
   /** Bind address; default '0.0.0.0'. An IPv6 address binds a dual-stack socket. */
@@ -48,7 +48,7 @@ export interface UtpSocketOptions {
   maxConnections?: number;
   /** Tick of the time-out timer. Default 100 ms. */
   tickMs?: number;
-  /** The socket underneath (datagram-port.ts); default 'auto': native where it is built. */
+  /** The socket underneath (net/datagram-port.ts); default 'auto': native where it is built. */
   io?: 'auto' | 'native' | 'dgram';
 }
 
@@ -149,7 +149,7 @@ export class UtpSocket implements UtpTransport {
     return this.socket.localPort;
   }
 
-  /** Which socket carries the datagrams: 'native' (datagram-port.ts) or Node's 'dgram'. */
+  /** Which socket carries the datagrams: 'native' (net/datagram-port.ts) or Node's 'dgram'. */
   get io(): 'native' | 'dgram' {
     return this.socket.io;
   }

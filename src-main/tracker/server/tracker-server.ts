@@ -9,17 +9,16 @@
  *
  * All protocol logic lives in TrackerCore; this class owns the socket and the sweep timer.
  */
-import { createSocket, type Socket } from 'node:dgram';
 import {
   createServer as createHttpServer,
   type IncomingMessage,
   type Server,
   type ServerResponse,
 } from 'node:http';
-import { lookup as dnsLookup, type LookupOneOptions } from 'node:dns';
 import { lookup } from 'node:dns/promises';
 import { isIP, type Socket as TcpSocket } from 'node:net';
 import { ipFamily, normalizeIp } from '../../protocol/ip-address.ts';
+import { openDatagramPort, type DatagramPort } from '../../net/datagram-port.ts';
 import { networkPrefix } from './network-prefix.ts';
 import { TrackerCore, type TrackerOptions, type TrackerSnapshot, type TrackerStats } from './tracker-core.ts';
 
@@ -35,6 +34,8 @@ export interface TrackerServerOptions extends TrackerOptions {
    */
   recvBufferBytes?: number;
   sendBufferBytes?: number;
+  /** The UDP socket (net/datagram-port.ts); default 'auto': native where it is built. */
+  io?: 'auto' | 'native' | 'dgram';
   /**
    * Also serve HTTP announce and scrape (BEP 3, BEP 23, BEP 48) over TCP on the same port
    * number, from the same swarms with the same limits. Default false.
@@ -86,34 +87,13 @@ export interface BoundAddress {
 export const DEFAULT_TRACKER_PORT = 6969;
 const DEFAULT_SOCKET_BUFFER_BYTES = 8 * 1024 * 1024;
 
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
-type Lookup = (hostname: string, options: LookupOneOptions, callback: LookupCallback) => void;
-
-/**
- * dgram passes the destination of every send through dns.lookup, which answers even an IP
- * literal on the next tick: a closure and a deferred callback per reply, and the reply
- * itself waits for the tick queue. A tracker only ever replies to the literal source
- * address of a datagram, so a literal is answered at once; a name still goes to dns.lookup.
- * The last literal is remembered: a client's datagrams come in runs from one address.
- */
-function literalLookup(): Lookup {
-  let last = { address: '', family: 0 };
-  return (hostname, options, callback) => {
-    if (hostname !== last.address) {
-      const family = isIP(hostname);
-      if (family === 0) return dnsLookup(hostname, options, callback);
-      last = { address: hostname, family };
-    }
-    callback(null, last.address, last.family);
-  };
-}
-
 export class TrackerServer {
   private readonly core: TrackerCore;
   private readonly sweepIntervalMs: number;
   private readonly recvBufferBytes: number;
   private readonly sendBufferBytes: number;
-  private socket: Socket | undefined;
+  private readonly io: 'auto' | 'native' | 'dgram';
+  private socket: DatagramPort | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private bound: BoundAddress | undefined;
   private closing: Promise<void> | undefined;
@@ -134,6 +114,7 @@ export class TrackerServer {
     this.sweepIntervalMs = options.sweepIntervalMs ?? Math.min((this.core.intervalSec * 1000) / 2, 60_000);
     this.recvBufferBytes = options.recvBufferBytes ?? DEFAULT_SOCKET_BUFFER_BYTES;
     this.sendBufferBytes = options.sendBufferBytes ?? DEFAULT_SOCKET_BUFFER_BYTES;
+    this.io = options.io ?? 'auto';
     this.httpEnabled = options.http ?? false;
     this.httpConnectionsPerIp = options.httpConnectionsPerIp ?? HTTP_CONNECTIONS_PER_IP;
     this.httpIdleTimeoutMs = options.httpIdleTimeoutMs ?? HTTP_IDLE_TIMEOUT_MS;
@@ -255,50 +236,37 @@ export class TrackerServer {
     const socket = this.socket;
     this.socket = undefined;
     this.bound = undefined;
-    if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
+    await socket?.close();
   }
 
   private async listenUdp(ip: string, port: number): Promise<BoundAddress> {
     const family = isIP(ip) === 6 ? 6 : 4;
-    // ipv6Only false: '::' takes IPv4 datagrams too, whatever the system's bindv6only says.
-    const socket = createSocket({
-      type: family === 6 ? 'udp6' : 'udp4',
-      ipv6Only: false,
-      lookup: literalLookup(),
+    // The native socket where it is built (net/datagram-port.ts): many announces per
+    // system call, read into one reused buffer, replies sent at once. The decoders copy
+    // what they keep (protocol/udp-tracker copyBytes), so nothing aliases that buffer.
+    const socket = await openDatagramPort({
+      host: ip,
+      port,
+      recvBufferBytes: this.recvBufferBytes,
+      sendBufferBytes: this.sendBufferBytes,
+      io: this.io,
     });
     this.socket = socket;
-    await new Promise<void>((resolve, reject) => {
-      const onError = (err: Error) => {
-        this.socket = undefined;
-        try {
-          socket.close();
-        } catch {
-          // A socket that never bound may already count as closed.
-        }
-        reject(err);
-      };
-      socket.once('error', onError);
-      socket.bind({ address: ip, port, exclusive: true }, () => {
-        socket.off('error', onError);
-        resolve();
-      });
-    });
-    this.sizeBuffers(socket);
     // After binding, socket errors are counted; they concern one peer, never the tracker.
-    socket.on('error', () => this.socketErrors++);
-    socket.on('message', (msg, rinfo) => {
-      const reply = this.core.handle(msg, rinfo);
-      // No completion callback: dgram answers a send that finished at once (nearly all of
-      // them) by queueing the callback with process.nextTick, so every reply cost a tick
-      // and a run of the tick queue after each datagram. A reply that fails to send is
-      // then not counted; to the client it is a lost datagram, which BEP 15 retransmits.
-      if (reply) socket.send(reply, rinfo.port, rinfo.address);
+    socket.onError = () => this.socketErrors++;
+    const from = { address: '', port: 0 };
+    socket.onDatagram = (msg, address, fromPort) => {
+      from.address = address;
+      from.port = fromPort;
+      const reply = this.core.handle(msg, from);
+      // No completion callback: a reply that fails to send is not counted; to the client
+      // it is a lost datagram, which BEP 15 retransmits.
+      if (reply) socket.send(reply, reply.length, fromPort, address);
       if (this.searchTurn === undefined && this.core.searchesQueued) this.scheduleSearches(socket);
-    });
+    };
     this.timer = setInterval(() => this.core.sweep(), this.sweepIntervalMs);
     this.timer.unref();
-    const a = socket.address();
-    this.bound = { host: a.address, port: a.port, family };
+    this.bound = { host: ip, port: socket.localPort, family };
     return this.bound;
   }
 
@@ -307,27 +275,15 @@ export class TrackerServer {
    * poll phase read (at most a batch per turn), one budget per turn: announces never wait
    * behind more than one budget of catalog scanning, however many searches arrive.
    */
-  private scheduleSearches(socket: Socket): void {
+  private scheduleSearches(socket: DatagramPort): void {
     this.searchTurn = setImmediate(() => {
       this.searchTurn = undefined;
       if (this.socket !== socket) return;
-      const more = this.core.runSearches((reply, address, port) => socket.send(reply, port, address));
+      const more = this.core.runSearches((reply, address, port) =>
+        socket.send(reply, reply.length, port, address),
+      );
       if (more) this.scheduleSearches(socket);
     });
-  }
-
-  /** Asks for the configured buffers; a kernel that refuses keeps its defaults. */
-  private sizeBuffers(socket: Socket): void {
-    try {
-      socket.setRecvBufferSize(this.recvBufferBytes);
-    } catch {
-      // Not fatal: the tracker works with the default buffer, it just drops sooner.
-    }
-    try {
-      socket.setSendBufferSize(this.sendBufferBytes);
-    } catch {
-      // As above.
-    }
   }
 
   /**
@@ -335,9 +291,8 @@ export class TrackerServer {
    * reports twice the accepted request (it counts its bookkeeping), capped at 2 × rmem_max.
    */
   bufferSizes(): { recvBytes: number; sendBytes: number } | undefined {
-    const socket = this.socket;
-    if (!socket || !this.bound) return undefined;
-    return { recvBytes: socket.getRecvBufferSize(), sendBytes: socket.getSendBufferSize() };
+    if (!this.socket || !this.bound) return undefined;
+    return this.socket.bufferSizes();
   }
 
   /** The bound address, or undefined before `listen` resolves. */
@@ -384,8 +339,8 @@ export class TrackerServer {
         http.closeAllConnections();
       });
       if (!socket) return void closeHttp.then(resolve);
-      socket.removeAllListeners('message');
-      socket.close(() => void closeHttp.then(resolve));
+      socket.onDatagram = null;
+      void socket.close().then(() => closeHttp.then(resolve));
     });
     return this.closing;
   }

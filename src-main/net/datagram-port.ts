@@ -6,11 +6,13 @@
 // - dgram: Node's socket, where the native one is not built or not wanted; every datagram
 //   arrives in a fresh Buffer.
 // Both hand datagrams over with the sender's address as the string a dialer would use:
-// an IPv4 peer on a dual-stack socket is 'a.b.c.d', not '::ffff:a.b.c.d'. And both send
-// to an IPv4 host through a dual-stack socket.
+// an IPv4 peer on a dual-stack socket is 'a.b.c.d', not '::ffff:a.b.c.d'; IPv6 in RFC 5952
+// form (dgram's inet_ntop differs only for the deprecated IPv4-compatible ::a.b.c.d).
+// And both send to an IPv4 host through a dual-stack socket.
 import dgram from 'node:dgram';
-import { lookup } from 'node:dns';
+import { lookup, type LookupOneOptions } from 'node:dns';
 import { isIP } from 'node:net';
+import { formatIpv6 } from '../protocol/ip-address.ts';
 import {
   loadNativeUdp,
   META_ADDRESS,
@@ -42,6 +44,11 @@ export interface DatagramPort {
    */
   readonly reusesBuffers: boolean;
   readonly localPort: number;
+  /**
+   * The socket buffers the kernel granted, in bytes. Linux reports twice what it accepted
+   * (it counts its bookkeeping), capped at 2 × rmem_max / wmem_max.
+   */
+  bufferSizes(): { recvBytes: number; sendBytes: number };
   onDatagram: ((datagram: Buffer, host: string, port: number) => void) | null;
   /** The socket failed after binding (rare). */
   onError: ((err: Error) => void) | null;
@@ -153,9 +160,9 @@ class NativeDatagramPort implements DatagramPort {
     return name;
   }
 
+  /** RFC 5952, as compact peers6 and PEX addresses are written (protocol/ip-address.ts). */
   private ipv6Name(metaIndex: number): string {
-    const at = (metaIndex + META_ADDRESS) * 4;
-    return formatIpv6(this.metaBytes.subarray(at, at + 16));
+    return formatIpv6(this.metaBytes, (metaIndex + META_ADDRESS) * 4);
   }
 
   send(
@@ -194,6 +201,11 @@ class NativeDatagramPort implements DatagramPort {
     });
   }
 
+  bufferSizes(): { recvBytes: number; sendBytes: number } {
+    const [recvBytes, sendBytes] = this.native.bufferSizes(this.handle);
+    return { recvBytes, sendBytes };
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -228,20 +240,31 @@ class NodeDatagramPort implements DatagramPort {
   }
 
   static bind(options: DatagramPortOptions): Promise<NodeDatagramPort> {
+    // ipv6Only false: '::' takes IPv4 datagrams too, whatever the system's bindv6only says.
     const socket = dgram.createSocket({
       type: isIP(options.host) === 6 ? 'udp6' : 'udp4',
       ipv6Only: false,
-      recvBufferSize: options.recvBufferBytes,
-      sendBufferSize: options.sendBufferBytes,
+      lookup: literalLookup(),
     });
     return new Promise((resolve, reject) => {
       const onError = (err: Error) => {
-        socket.close();
+        try {
+          socket.close();
+        } catch {
+          // A socket that never bound may already count as closed.
+        }
         reject(err);
       };
       socket.once('error', onError);
       socket.bind({ address: options.host, port: options.port, exclusive: true }, () => {
         socket.off('error', onError);
+        // Best effort: a kernel that refuses keeps its defaults (the socket drops sooner).
+        try {
+          socket.setRecvBufferSize(options.recvBufferBytes);
+          socket.setSendBufferSize(options.sendBufferBytes);
+        } catch {
+          // as above
+        }
         const port = new NodeDatagramPort(socket);
         socket.on('error', (err) => port.onError?.(err));
         resolve(port);
@@ -265,6 +288,10 @@ class NodeDatagramPort implements DatagramPort {
     // closure and queues a completion (process.nextTick) per datagram.
     if (callback) this.socket.send(packet, 0, length, port, to, (err) => callback(err ?? null));
     else this.socket.send(packet, 0, length, port, to);
+  }
+
+  bufferSizes(): { recvBytes: number; sendBytes: number } {
+    return { recvBytes: this.socket.getRecvBufferSize(), sendBytes: this.socket.getSendBufferSize() };
   }
 
   private unmapped(address: string): string {
@@ -293,39 +320,24 @@ class NodeDatagramPort implements DatagramPort {
   }
 }
 
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
+type Lookup = (hostname: string, options: LookupOneOptions, callback: LookupCallback) => void;
+
 /**
- * 16 address bytes as the text the system's inet_ntop gives (RFC 5952: lower-case hex,
- * the longest run of two or more zero groups as '::', the first of equal runs, the
- * IPv4 part of a compatible or mapped address dotted), which is what dgram reports: a connection is found by comparing these strings.
+ * dgram passes the destination of every send through dns.lookup, which answers even an IP
+ * literal on the next tick: a closure and a deferred callback per datagram, and the
+ * datagram itself waits for the tick queue. A literal is answered at once here; a name
+ * still goes to dns.lookup. The last literal is remembered: datagrams go out in runs to
+ * one address.
  */
-export function formatIpv6(bytes: Uint8Array): string {
-  const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push((bytes[i]! << 8) | bytes[i + 1]!);
-  let bestAt = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
+function literalLookup(): Lookup {
+  let last = { address: '', family: 0 };
+  return (hostname, options, callback) => {
+    if (hostname !== last.address) {
+      const family = isIP(hostname);
+      if (family === 0) return lookup(hostname, options, callback);
+      last = { address: hostname, family };
     }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength) {
-      bestAt = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  const hex = (from: number, to: number): string =>
-    groups
-      .slice(from, to)
-      .map((g) => g.toString(16))
-      .join(':');
-  if (bestAt < 0) return hex(0, 8);
-  // inet_ntop writes an IPv4-compatible or IPv4-mapped address (RFC 4291 2.5.5) with
-  // its IPv4 part dotted: ::a.b.c.d, ::ffff:a.b.c.d.
-  const dotted = `${bytes[12]}.${bytes[13]}.${bytes[14]}.${bytes[15]}`;
-  if (bestAt === 0 && bestLength === 6) return `::${dotted}`;
-  if (bestAt === 0 && bestLength === 5 && groups[5] === 0xffff) return `::ffff:${dotted}`;
-  return `${hex(0, bestAt)}::${hex(bestAt + bestLength, 8)}`;
+    callback(null, last.address, last.family);
+  };
 }

@@ -22,6 +22,8 @@ export interface NativeUdpBinding {
     sendBufferBytes: number,
   ): NativeUdpHandle;
   localPort(handle: NativeUdpHandle): number;
+  /** [receive, send] socket buffer bytes the kernel granted. */
+  bufferSizes(handle: NativeUdpHandle): [number, number];
   start(handle: NativeUdpHandle, data: Uint8Array, meta: Int32Array, onBatch: (count: number) => void): void;
   /** 0, or the errno of a refused send. */
   send(
@@ -82,7 +84,7 @@ function tryLoad(): NativeUdpLoad {
 
 /**
  * Where the build puts it, seen from this code: dist/native beside the bundles
- * (dist/cli, dist/app, dist/bench), or from the sources (src-main/engine/utp) when tests
+ * (dist/cli, dist/app, dist/bench), or from the sources (src-main/net) when tests
  * run them. Inside a packaged app's asar archive the file is unpacked beside it
  * (electron-builder.yml `asarUnpack`), as a library cannot be loaded from an archive.
  */
@@ -92,7 +94,7 @@ function nativeFolders(): string[] {
 
 /** `nativeFolders` seen from the folder `here` (exported for its test). */
 export function nativeFoldersFrom(here: string): string[] {
-  const folders = [path.join(here, '..', 'native'), path.join(here, '..', '..', '..', 'dist', 'native')];
+  const folders = [path.join(here, '..', 'native'), path.join(here, '..', '..', 'dist', 'native')];
   return folders.map((d) =>
     d.replace(`${path.sep}app.asar${path.sep}`, `${path.sep}app.asar.unpacked${path.sep}`),
   );

@@ -1,15 +1,18 @@
 // `npm test`: the whole suite. Builds once (scripts/build.mjs, atomically; no test builds),
-// runs the unit + integration tests (Vitest), then the UI end-to-end tests (Playwright,
-// Debian's Chromium against the daemon; Electron too when its binary exists) whatever
-// Vitest's outcome. Prints one line per runner and then the total:
+// type-checks (`npm run typecheck`: esbuild strips types without checking them, so nothing
+// else would catch a type error), runs the unit + integration tests (Vitest), then the UI
+// end-to-end tests (Playwright, Debian's Chromium against the daemon; Electron too when
+// its binary exists) whatever the earlier outcomes. Prints one line per step and then the
+// total:
 //
+//   typecheck: passed
 //   vitest: N passed, N failed, N skipped
 //   playwright: N passed, N failed, N skipped
 //   duration: M min
 //   tests: N passed, N failed, N skipped
 //
-// and exits non-zero when either runner failed (a failed test, or a runner that ended
-// without its report). `npm test -- <vitest args>` runs only Vitest with those arguments.
+// and exits non-zero when the type check or either runner failed (a failed test, or a
+// runner that ended without its report). `npm test -- <vitest args>` runs only Vitest with those arguments.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +30,8 @@ if (run('node', ['scripts/build.mjs']) !== 0) {
 
 const out = mkdtempSync(path.join(tmpdir(), 'swarmdrop-test-report-'));
 const extra = process.argv.slice(2);
+// Not a test count: a pass or a failure of its own, on full runs only.
+const typecheckExit = extra.length === 0 ? run('npm', ['run', '--silent', 'typecheck']) : null;
 /** @type {{ name: string, exitCode: number, counts?: { passed: number, failed: number, skipped: number } }[]} */
 const runners = [];
 
@@ -79,6 +84,10 @@ rmSync(out, { recursive: true, force: true });
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let failed = false;
 console.log('');
+if (typecheckExit !== null) {
+  console.log(`typecheck: ${typecheckExit === 0 ? 'passed' : `failed (exit code ${typecheckExit})`}`);
+  if (typecheckExit !== 0) failed = true;
+}
 for (const r of runners) {
   if (!r.counts) {
     // No report: the runner itself failed (crashed, bad config); say so rather than invent a count.

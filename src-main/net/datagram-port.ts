@@ -1,4 +1,5 @@
-// The UDP socket under UtpSocket, in one of two forms with one interface:
+// The UDP socket under uTP (engine/utp/utp-socket.ts) and the tracker server
+// (tracker/server/tracker-server.ts), in one of two forms with one interface:
 // - native (native-udp.ts): reads up to 32 datagrams per system call into one buffer that
 //   is reused, and sends synchronously. Nothing is allocated per datagram but a small
 //   Buffer view, so the collector has no external memory to chase (docs/PERFORMANCE.md,
@@ -129,11 +130,16 @@ class NativeDatagramPort implements DatagramPort {
         },
       );
     }
-    this.localPort = native.localPort(this.handle);
     this.data = new Uint8Array(NATIVE_SLOTS * native.SLOT_BYTES);
     this.meta = new Int32Array(NATIVE_SLOTS * native.META_WORDS);
     this.metaBytes = new Uint8Array(this.meta.buffer);
-    native.start(this.handle, this.data, this.meta, this.onBatch);
+    try {
+      this.localPort = native.localPort(this.handle);
+      native.start(this.handle, this.data, this.meta, this.onBatch);
+    } catch (err) {
+      native.close(this.handle);
+      throw err;
+    }
   }
 
   private readonly onBatch = (count: number): void => {

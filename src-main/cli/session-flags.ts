@@ -190,14 +190,15 @@ export async function openCliSession(
     anyPortIfTaken: port === undefined,
     onPortTaken: (takenPort) => logger.info('peer port taken, using any free one', { port: takenPort }),
   });
+  const udp = session.udpSocket();
   logger.debug('session open', {
     peerPort: session.peerPort,
     dataDir: options.dataDir,
     downloadDir,
     trackers: options.defaultTrackers,
     dhtPort: session.dhtStatus()?.port ?? null,
-    udpSocket: session.udpSocket()?.io ?? null,
-    udpSocketWhyNotNative: session.udpSocket()?.fallbackReason ?? null,
+    udpSocket: udp?.io ?? null,
+    udpSocketWhyNotNative: udp?.fallbackReason ?? null,
   });
   return session;
 }

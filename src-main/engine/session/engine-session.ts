@@ -291,10 +291,7 @@ export class EngineSession implements Session, SessionHost {
     return { nodes: node.nodeCount(), port: node.port, receivedBytes, sentBytes };
   }
 
-  /**
-   * Starts mapping the bound peer port in the background (nothing waits for the router).
-   * A library that cannot load costs the mapping, never the session.
-   */
+  /** The peer server on the configured host and port, routing handshakes to our torrents. */
   private listenPeerServer(): Promise<PeerServer> {
     return PeerServer.listen({
       ...(this.options.peerHost !== undefined ? { host: this.options.peerHost } : {}),
@@ -318,6 +315,10 @@ export class EngineSession implements Session, SessionHost {
     });
   }
 
+  /**
+   * Starts mapping the bound peer port in the background (nothing waits for the router).
+   * A library that cannot load costs the mapping, never the session.
+   */
   private async startPortMapping(): Promise<void> {
     const options = this.options.portMapping;
     if (!options) return;
